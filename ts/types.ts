@@ -1,0 +1,118 @@
+/** The JSON output contract (version 1). camelCase, stable: extend freely, never rename. See docs/architecture.md. */
+
+export type Language = 'ts' | 'tsx' | 'js' | 'jsx';
+export type FunctionKind = 'function' | 'arrow' | 'method' | 'getter' | 'setter' | 'constructor';
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ParamInfo {
+  /** The identifier, or the source text of a destructuring pattern. */
+  name: string;
+  /** TypeScript type annotation text, or null. */
+  type: string | null;
+  optional: boolean;
+  /** Source text of the default value, or null. */
+  defaultValue: string | null;
+  rest: boolean;
+}
+
+export interface Metrics {
+  cyclomatic: number;
+  cognitive: number;
+  maxDepth: number;
+  params: number;
+  statements: number;
+  lines: number;
+  maxNestedCallbacks: number;
+}
+
+export interface EdgeCasePattern {
+  id: string;
+  line: number;
+  confidence: number;
+  subject: string;
+  values: string[];
+  reason?: string;
+}
+
+export interface FunctionReport {
+  name: string;
+  kind: FunctionKind;
+  line: number;
+  endLine: number;
+  column: number;
+  exported: boolean;
+  async: boolean;
+  generator: boolean;
+  params: ParamInfo[];
+  metrics: Metrics;
+  patterns: EdgeCasePattern[];
+}
+
+export interface FileError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface Smell {
+  id: string;
+  line: number;
+  endLine: number;
+  severity: Severity;
+  message: string;
+  function: string | null;
+  value: number;
+  threshold: number;
+}
+
+export interface FileReport {
+  path: string;
+  language: Language;
+  hash: string;
+  lines: number;
+  errors: FileError[];
+  functions: FunctionReport[];
+  smells: Smell[];
+}
+
+export interface DuplicateLocation {
+  path: string;
+  line: number;
+  endLine: number;
+}
+
+export interface Duplicate {
+  lines: number;
+  tokens: number;
+  locations: DuplicateLocation[];
+}
+
+export interface CacheSummary {
+  hits: number;
+  misses: number;
+}
+
+export interface Summary {
+  files: number;
+  functions: number;
+  smells: number;
+  errors: number;
+  cache: CacheSummary;
+  ms: number;
+}
+
+export interface AnalysisResult {
+  version: 1;
+  files: FileReport[];
+  duplicates: Duplicate[];
+  summary: Summary;
+}
+
+export interface AnalyzeOptions {
+  /** Directory paths in the report are relative to. Default: process.cwd(). */
+  root?: string;
+  /** Files larger than this many bytes get a per-file error instead of being analysed. Default 2 MB. */
+  maxFileSize?: number;
+  /** Worker threads in the native core. Default: available cores. */
+  threads?: number;
+}
