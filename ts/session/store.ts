@@ -1,0 +1,547 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { SessionStoreError, explainStoreError } from './errors';
+import { LATEST_SCHEMA_VERSION, assertSchemaUsable, migrate, readSchemaState } from './migrations';
+import { cleanupSessionsInDb } from './retention';
+import {
+  PHASES,
+  type AnalysedFile,
+  type Phase,
+  type PhaseCounts,
+  type RetentionPolicy,
+  type SessionEvent,
+  type SessionRecord,
+  type SessionStatus,
+  type SessionSummary,
+  type SessionWithContext,
+} from './types';
+
+export const DEFAULT_DB_DIR = '.tdd-fast';
+export const DEFAULT_DB_FILE = 'sessions.db';
+/** Contexts are meant for working state, not archives: 4 MiB keeps a save well under the 10 ms budget. */
+export const DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+export interface SessionStoreOptions {
+  /** Project the sessions belong to. Default: process.cwd(). */
+  projectRoot?: string;
+  /** Database file. Default: `<projectRoot>/.tdd-fast/sessions.db`. Relative paths resolve against projectRoot. */
+  dbPath?: string;
+  /** Largest context (serialised JSON, bytes) saveContext accepts. Default 4 MiB. */
+  maxContextBytes?: number;
+  /** How long a writer waits for another process's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /**
+   * 'normal' (default): WAL with synchronous=NORMAL. A killed process never loses a committed session; a power
+   * loss may drop the last few commits but never corrupts the file. 'full' also survives power loss, at an fsync
+   * per commit.
+   */
+  durability?: 'normal' | 'full';
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+interface SessionRow {
+  id: number;
+  name: string;
+  status: SessionStatus;
+  project_root: string;
+  created_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+interface SessionRowWithContext extends SessionRow {
+  context: string;
+}
+
+interface EventRow {
+  id: number;
+  session_id: number;
+  at: number;
+  kind: string;
+  phase: Phase | null;
+  data: string;
+}
+
+const SESSION_COLUMNS = 'id, name, status, project_root, created_at, updated_at, ended_at';
+
+export function defaultDbPath(projectRoot: string): string {
+  return path.join(projectRoot, DEFAULT_DB_DIR, DEFAULT_DB_FILE);
+}
+
+/**
+ * The SQLite-backed session store: one file per project, WAL mode, forward-migrated schema, prepared statements
+ * reused for the life of the store. Safe to share between processes; not meant to be shared between threads.
+ */
+export class SessionStore {
+  readonly dbPath: string;
+  readonly projectRoot: string;
+  readonly maxContextBytes: number;
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly createSessionTx: (name: string, contextJson: string, now: number) => number;
+  private readonly recordAnalysisTx: (sessionId: number, files: AnalysedFile[], data: unknown, now: number) => number;
+
+  private constructor(db: Database.Database, dbPath: string, projectRoot: string, maxContextBytes: number) {
+    this.db = db;
+    this.dbPath = dbPath;
+    this.projectRoot = projectRoot;
+    this.maxContextBytes = maxContextBytes;
+    this.statements = prepareStatements(db);
+    const s = this.statements;
+
+    const createSession = db.transaction((name: string, contextJson: string, now: number): number => {
+      const id = Number(s.insertSession.run(name, this.projectRoot, now, now, contextJson).lastInsertRowid);
+      s.insertEvent.run(id, now, 'start', null, JSON.stringify({ name }));
+      return id;
+    });
+    this.createSessionTx = (name, contextJson, now) => createSession.immediate(name, contextJson, now);
+
+    const recordAnalysis = db.transaction(
+      (sessionId: number, files: AnalysedFile[], data: unknown, now: number): number => {
+        for (const file of files) {
+          const previous = s.getFile.get(sessionId, file.path) as { smell_keys: string } | undefined;
+          const fixed = previous ? countDisappeared(JSON.parse(previous.smell_keys) as string[], file.smellKeys) : 0;
+          s.upsertFile.run(sessionId, file.path, file.hash, file.smellKeys.length, JSON.stringify(file.smellKeys), fixed, now);
+        }
+        const eventId = Number(s.insertEvent.run(sessionId, now, 'analysis', null, JSON.stringify(data ?? {})).lastInsertRowid);
+        s.touchSession.run(now, sessionId);
+        return eventId;
+      },
+    );
+    this.recordAnalysisTx = (sessionId, files, data, now) => recordAnalysis.immediate(sessionId, files, data, now);
+  }
+
+  /**
+   * Opens (creating if needed) the store. Refuses, without modifying it, a file that is not SQLite, a SQLite file
+   * that is not ours, or one written by a newer tdd-fast.
+   */
+  static open(options: SessionStoreOptions = {}): SessionStore {
+    const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
+    const dbPath = path.resolve(projectRoot, options.dbPath ?? defaultDbPath(projectRoot));
+    const maxContextBytes = options.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+
+    prepareLocation(dbPath);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(dbPath, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      // Checks first, writes after: switching to WAL rewrites header bytes, so a file we refuse must be refused here.
+      const state = readSchemaState(db);
+      assertSchemaUsable(state, dbPath, db);
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') {
+        throw new SessionStoreError('OPEN_FAILED', `Could not put ${dbPath} in WAL mode (got '${String(mode)}').`, {
+          dbPath,
+        });
+      }
+      db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      if (state.userVersion < LATEST_SCHEMA_VERSION) migrate(db, dbPath, packageVersion());
+      return new SessionStore(db, dbPath, projectRoot, maxContextBytes);
+    } catch (error) {
+      db?.close();
+      throw explainStoreError(error, dbPath);
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  createSession<Context = Record<string, never>>(name: string, context?: Context): SessionRecord {
+    return this.guard(() => {
+      if (name.trim() === '') throw new TypeError('A session needs a non-empty name.');
+      const contextJson = this.serialiseContext(context ?? {});
+      const id = this.createSessionTx(name, contextJson, Date.now());
+      return this.requireSession(id);
+    });
+  }
+
+  /** The session without its context (cheap). */
+  getSession(id: number): SessionRecord | undefined {
+    return this.guard(() => {
+      const row = this.statements.getSession.get(id) as SessionRow | undefined;
+      return row && toRecord(row);
+    });
+  }
+
+  /** The session with its parsed context. */
+  loadSession<Context = unknown>(id: number): SessionWithContext<Context> | undefined {
+    return this.guard(() => {
+      const row = this.statements.getSessionWithContext.get(id) as SessionRowWithContext | undefined;
+      if (!row) return undefined;
+      return { ...toRecord(row), context: JSON.parse(row.context) as Context };
+    });
+  }
+
+  /** By numeric id when `idOrName` is one and such a session exists, otherwise the newest session of that name. */
+  findSession(idOrName: string | number): SessionRecord | undefined {
+    return this.guard(() => {
+      const text = String(idOrName).trim();
+      if (/^\d+$/.test(text)) {
+        const byId = this.getSession(Number(text));
+        if (byId) return byId;
+      }
+      const row = this.statements.getSessionByName.get(text) as SessionRow | undefined;
+      return row && toRecord(row);
+    });
+  }
+
+  /** The most recently updated active session, if any. */
+  activeSession(): SessionRecord | undefined {
+    return this.guard(() => {
+      const row = this.statements.getActiveSession.get() as SessionRow | undefined;
+      return row && toRecord(row);
+    });
+  }
+
+  listSessions(options: { limit?: number; status?: SessionStatus } = {}): SessionRecord[] {
+    return this.guard(() => {
+      const limit = options.limit ?? -1; // -1 = no limit in SQLite
+      const rows = (
+        options.status
+          ? this.statements.listSessionsByStatus.all(options.status, limit)
+          : this.statements.listSessions.all(limit)
+      ) as SessionRow[];
+      return rows.map(toRecord);
+    });
+  }
+
+  countSessions(): number {
+    return this.guard(() => (this.statements.countSessions.get() as { n: number }).n);
+  }
+
+  /** Replaces the session's context. One statement, so one atomic commit. */
+  saveContext(id: number, context: unknown): void {
+    this.guard(() => {
+      const json = this.serialiseContext(context);
+      const result = this.statements.saveContext.run(json, Date.now(), id);
+      if (result.changes === 0) throw notFound(id, this.dbPath);
+    });
+  }
+
+  loadContext<Context = unknown>(id: number): Context | undefined {
+    return this.guard(() => {
+      const row = this.statements.getContext.get(id) as { context: string } | undefined;
+      return row && (JSON.parse(row.context) as Context);
+    });
+  }
+
+  recordEvent(sessionId: number, kind: string, data: unknown = {}, phase: Phase | null = null): number {
+    return this.guard(() => {
+      const now = Date.now();
+      const touched = this.statements.touchSession.run(now, sessionId);
+      if (touched.changes === 0) throw notFound(sessionId, this.dbPath);
+      return Number(this.statements.insertEvent.run(sessionId, now, kind, phase, JSON.stringify(data)).lastInsertRowid);
+    });
+  }
+
+  recordPhase(sessionId: number, phase: Phase, details: unknown = {}): number {
+    if (!PHASES.includes(phase)) {
+      throw new TypeError(`Unknown TDD phase '${String(phase)}': expected one of ${PHASES.join(', ')}.`);
+    }
+    return this.recordEvent(sessionId, 'phase', details, phase);
+  }
+
+  /** Records an analysis: per-file smell bookkeeping plus one 'analysis' event, in one transaction. */
+  recordAnalysis(sessionId: number, files: AnalysedFile[], data: unknown = {}): number {
+    return this.guard(() => {
+      if (!this.statements.getSession.get(sessionId)) throw notFound(sessionId, this.dbPath);
+      return this.recordAnalysisTx(sessionId, files, data, Date.now());
+    });
+  }
+
+  listEvents(sessionId: number, options: { limit?: number; kind?: string } = {}): SessionEvent[] {
+    return this.guard(() => {
+      const limit = options.limit ?? -1;
+      const rows = (
+        options.kind
+          ? this.statements.listEventsByKind.all(sessionId, options.kind, limit)
+          : this.statements.listEvents.all(sessionId, limit)
+      ) as EventRow[];
+      return rows.map((row) => ({
+        id: row.id,
+        sessionId: row.session_id,
+        at: row.at,
+        kind: row.kind,
+        phase: row.phase,
+        data: JSON.parse(row.data) as unknown,
+      }));
+    });
+  }
+
+  /** Marks the session ended (idempotent) and returns it. */
+  endSession(id: number): SessionRecord {
+    return this.guard(() => {
+      const now = Date.now();
+      const end = this.db.transaction(() => {
+        const result = this.statements.endSession.run(now, now, id);
+        if (result.changes > 0) this.statements.insertEvent.run(id, now, 'end', null, '{}');
+      });
+      end.immediate();
+      return this.requireSession(id);
+    });
+  }
+
+  deleteSession(id: number): boolean {
+    return this.guard(() => this.statements.deleteSession.run(id).changes > 0);
+  }
+
+  /** Applies the retention policy; returns how many sessions it removed. `keep` ids are never removed. */
+  cleanupSessions(policy: RetentionPolicy = {}, options: { keep?: number[]; now?: number } = {}): number {
+    return this.guard(() => cleanupSessionsInDb(this.db, policy, options));
+  }
+
+  /** Everything summary() reports except the engine's cache counters (the store has no engine). */
+  summarize(id: number): SessionSummary {
+    return this.guard(() => {
+      const session = this.requireSession(id);
+      const s = this.statements;
+      const files = s.fileTotals.get(id) as { files: number; smells: number | null; fixed: number | null };
+      const analysis = s.analysisTotals.get(id) as { n: number; ms: number | null };
+      const generation = s.generationTotals.get(id) as {
+        tests: number | null;
+        written: number | null;
+        errors: number | null;
+        ms: number | null;
+      };
+      const phaseEvents = s.phaseEvents.all(id) as { at: number; phase: Phase }[];
+      const endOfTime = session.endedAt ?? Date.now();
+      const phases = tallyPhases(phaseEvents, endOfTime);
+      return {
+        session,
+        filesAnalysed: files.files,
+        analyses: analysis.n,
+        smellsFound: files.smells ?? 0,
+        smellsFixed: files.fixed ?? 0,
+        testsGenerated: generation.tests ?? 0,
+        testFilesWritten: generation.written ?? 0,
+        generationErrors: generation.errors ?? 0,
+        phases: phases.counts,
+        currentPhase: phases.current,
+        cycles: phases.cycles,
+        timings: {
+          sessionMs: Math.max(0, endOfTime - session.createdAt),
+          analysisMs: analysis.ms ?? 0,
+          generationMs: generation.ms ?? 0,
+          phaseMs: phases.ms,
+        },
+        cache: null,
+      };
+    });
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (all or nothing, and no lock upgrade races with other processes). */
+  transaction<T>(fn: () => T): T {
+    return this.guard(() => this.db.transaction(fn).immediate());
+  }
+
+  /** `PRAGMA integrity_check`: 'ok' when the file is sound. Slow on big files; for tools and tests, not hot paths. */
+  integrityCheck(): string {
+    return this.guard(() => String(this.db.pragma('integrity_check', { simple: true })));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private requireSession(id: number): SessionRecord {
+    const row = this.statements.getSession.get(id) as SessionRow | undefined;
+    if (!row) throw notFound(id, this.dbPath);
+    return toRecord(row);
+  }
+
+  private serialiseContext(context: unknown): string {
+    const json = JSON.stringify(context);
+    if (json === undefined) throw new TypeError('A session context must be JSON-serialisable (got undefined).');
+    // A UTF-8 byte is at most 3 per UTF-16 unit, so short strings skip the exact (O(n)) byte count.
+    if (json.length * 3 > this.maxContextBytes) {
+      const bytes = Buffer.byteLength(json, 'utf8');
+      if (bytes > this.maxContextBytes) {
+        throw new SessionStoreError(
+          'CONTEXT_TOO_LARGE',
+          `Session context is ${bytes} bytes; the limit is ${this.maxContextBytes} (maxContextBytes). ` +
+            'Keep large artefacts in files and store their paths.',
+          { dbPath: this.dbPath },
+        );
+      }
+    }
+    return json;
+  }
+
+  private guard<T>(operation: () => T): T {
+    if (!this.db.open) {
+      throw new SessionStoreError('CLOSED', `The session store ${this.dbPath} is closed.`, { dbPath: this.dbPath });
+    }
+    try {
+      return operation();
+    } catch (error) {
+      throw explainStoreError(error, this.dbPath);
+    }
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertSession: db.prepare(
+      "INSERT INTO sessions (name, status, project_root, created_at, updated_at, context) VALUES (?, 'active', ?, ?, ?, ?)",
+    ),
+    getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
+    getSessionWithContext: db.prepare(`SELECT ${SESSION_COLUMNS}, context FROM sessions WHERE id = ?`),
+    getSessionByName: db.prepare(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE name = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+    ),
+    getActiveSession: db.prepare(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status = 'active' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+    ),
+    listSessions: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY updated_at DESC, id DESC LIMIT ?`),
+    listSessionsByStatus: db.prepare(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status = ? ORDER BY updated_at DESC, id DESC LIMIT ?`,
+    ),
+    countSessions: db.prepare('SELECT count(*) AS n FROM sessions'),
+    saveContext: db.prepare('UPDATE sessions SET context = ?, updated_at = ? WHERE id = ?'),
+    getContext: db.prepare('SELECT context FROM sessions WHERE id = ?'),
+    touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?'),
+    endSession: db.prepare("UPDATE sessions SET status = 'ended', ended_at = ?, updated_at = ? WHERE id = ? AND status = 'active'"),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+    insertEvent: db.prepare('INSERT INTO session_events (session_id, at, kind, phase, data) VALUES (?, ?, ?, ?, ?)'),
+    listEvents: db.prepare(
+      'SELECT id, session_id, at, kind, phase, data FROM session_events WHERE session_id = ? ORDER BY id LIMIT ?',
+    ),
+    listEventsByKind: db.prepare(
+      'SELECT id, session_id, at, kind, phase, data FROM session_events WHERE session_id = ? AND kind = ? ORDER BY id LIMIT ?',
+    ),
+    getFile: db.prepare('SELECT smell_keys FROM session_files WHERE session_id = ? AND path = ?'),
+    upsertFile: db.prepare(
+      `INSERT INTO session_files (session_id, path, hash, smells, smell_keys, fixed, analyses, analysed_at)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+       ON CONFLICT (session_id, path) DO UPDATE SET
+         hash = excluded.hash, smells = excluded.smells, smell_keys = excluded.smell_keys,
+         fixed = fixed + excluded.fixed, analyses = analyses + 1, analysed_at = excluded.analysed_at`,
+    ),
+    fileTotals: db.prepare(
+      'SELECT count(*) AS files, sum(smells) AS smells, sum(fixed) AS fixed FROM session_files WHERE session_id = ?',
+    ),
+    analysisTotals: db.prepare(
+      "SELECT count(*) AS n, sum(json_extract(data, '$.ms')) AS ms FROM session_events WHERE session_id = ? AND kind = 'analysis'",
+    ),
+    generationTotals: db.prepare(
+      `SELECT sum(json_extract(data, '$.tests')) AS tests, sum(json_extract(data, '$.written')) AS written,
+              sum(json_extract(data, '$.errors')) AS errors, sum(json_extract(data, '$.ms')) AS ms
+       FROM session_events WHERE session_id = ? AND kind = 'generated'`,
+    ),
+    phaseEvents: db.prepare(
+      "SELECT at, phase FROM session_events WHERE session_id = ? AND kind = 'phase' ORDER BY id",
+    ),
+  };
+}
+
+/** Creates the directory and rejects, before SQLite sees it, a path that is a directory or a non-SQLite file. */
+function prepareLocation(dbPath: string): void {
+  try {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw explainStoreError(error, dbPath);
+    throw new SessionStoreError(
+      'OPEN_FAILED',
+      `Cannot create the directory for the session database ${dbPath}: ${(error as Error).message}`,
+      { dbPath, cause: error },
+    );
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dbPath);
+  } catch {
+    return; // does not exist yet: SQLite creates it
+  }
+  if (!stat.isFile()) {
+    throw new SessionStoreError('OPEN_FAILED', `The session database path ${dbPath} exists but is not a file.`, {
+      dbPath,
+    });
+  }
+  if (stat.size === 0) return; // an empty file is a valid empty database
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = fs.openSync(dbPath, 'r');
+  let read: number;
+  try {
+    read = fs.readSync(fd, header, 0, header.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (read < SQLITE_HEADER.length || !header.equals(SQLITE_HEADER)) {
+    throw new SessionStoreError(
+      'NOT_A_DATABASE',
+      `${dbPath} is not a SQLite database (wrong file header). tdd-fast will not overwrite it: ` +
+        'move it aside or pass a different dbPath / --db.',
+      { dbPath },
+    );
+  }
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    projectRoot: row.project_root,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+  };
+}
+
+function notFound(id: number, dbPath: string): SessionStoreError {
+  return new SessionStoreError('SESSION_NOT_FOUND', `No session with id ${id} in ${dbPath}.`, { dbPath });
+}
+
+/** How many occurrences in `before` are missing from `after` (multiset difference). */
+export function countDisappeared(before: readonly string[], after: readonly string[]): number {
+  const remaining = new Map<string, number>();
+  for (const key of after) remaining.set(key, (remaining.get(key) ?? 0) + 1);
+  let disappeared = 0;
+  for (const key of before) {
+    const left = remaining.get(key) ?? 0;
+    if (left > 0) remaining.set(key, left - 1);
+    else disappeared++;
+  }
+  return disappeared;
+}
+
+/** Counts phases, red -> green cycles, and time spent per phase from the ordered phase events. */
+export function tallyPhases(
+  events: readonly { at: number; phase: Phase }[],
+  endOfTime: number,
+): { counts: PhaseCounts; ms: PhaseCounts; cycles: number; current: Phase | null } {
+  const counts: PhaseCounts = { red: 0, green: 0, refactor: 0 };
+  const ms: PhaseCounts = { red: 0, green: 0, refactor: 0 };
+  let cycles = 0;
+  let sawRedSinceGreen = false;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    counts[event.phase]++;
+    const until = i + 1 < events.length ? events[i + 1]!.at : endOfTime;
+    ms[event.phase] += Math.max(0, until - event.at);
+    if (event.phase === 'red') sawRedSinceGreen = true;
+    else if (event.phase === 'green' && sawRedSinceGreen) {
+      cycles++;
+      sawRedSinceGreen = false;
+    }
+  }
+  return { counts, ms, cycles, current: events.length > 0 ? events[events.length - 1]!.phase : null };
+}
+
+let cachedPackageVersion: string | undefined;
+function packageVersion(): string {
+  if (cachedPackageVersion === undefined) {
+    try {
+      const manifest = path.join(__dirname, '..', '..', 'package.json');
+      cachedPackageVersion = String((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: unknown }).version);
+    } catch {
+      cachedPackageVersion = 'unknown';
+    }
+  }
+  return cachedPackageVersion;
+}
