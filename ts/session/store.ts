@@ -285,6 +285,20 @@ export class SessionStore {
     });
   }
 
+  /** Makes an ended session active again (recording a 'resume' event) and returns it. */
+  resumeSession(id: number): SessionRecord {
+    return this.guard(() => {
+      const now = Date.now();
+      const resume = this.db.transaction(() => {
+        const result = this.statements.reopenSession.run(now, id);
+        if (result.changes === 0) throw notFound(id, this.dbPath);
+        this.statements.insertEvent.run(id, now, 'resume', null, '{}');
+      });
+      resume.immediate();
+      return this.requireSession(id);
+    });
+  }
+
   deleteSession(id: number): boolean {
     return this.guard(() => this.statements.deleteSession.run(id).changes > 0);
   }
@@ -405,6 +419,7 @@ function prepareStatements(db: Database.Database) {
     getContext: db.prepare('SELECT context FROM sessions WHERE id = ?'),
     touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?'),
     endSession: db.prepare("UPDATE sessions SET status = 'ended', ended_at = ?, updated_at = ? WHERE id = ? AND status = 'active'"),
+    reopenSession: db.prepare("UPDATE sessions SET status = 'active', ended_at = NULL, updated_at = ? WHERE id = ?"),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     insertEvent: db.prepare('INSERT INTO session_events (session_id, at, kind, phase, data) VALUES (?, ?, ?, ?, ?)'),
     listEvents: db.prepare(
