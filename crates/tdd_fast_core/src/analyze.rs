@@ -1,0 +1,103 @@
+//! The per-file pipeline: bytes -> text checks -> parse (thread-local allocator) -> one visitor pass -> FileReport.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use oxc_allocator::Allocator;
+
+use crate::facts::Collector;
+use crate::model::{FileError, FileReport, Language};
+use crate::parse::{parse, LineIndex};
+use crate::source::{self, ReadError};
+
+/// Options that change what a file's report contains (and so are part of the cache key).
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub max_file_size: u64,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        Self {
+            max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+thread_local! {
+    // One arena per thread, reset between files: parsing allocates nothing on the global heap that outlives a file.
+    static ALLOCATOR: RefCell<Allocator> = RefCell::new(Allocator::default());
+}
+
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+/// Analyses source text that is already in memory (editor buffers, the `analyzeSource` API, tests).
+pub fn analyze_text(
+    text: &str,
+    path: &str,
+    language: Language,
+    _options: &AnalyzeOptions,
+) -> FileReport {
+    let lines = LineIndex::new(text);
+    let (functions, errors) = ALLOCATOR.with(|cell| {
+        let mut allocator = cell.borrow_mut();
+        allocator.reset();
+        let parsed = parse(&allocator, text, language, &lines);
+        let functions = Collector::new(text, &lines).collect(&parsed.program);
+        (functions, parsed.errors)
+    });
+    FileReport {
+        path: path.to_string(),
+        language,
+        hash: content_hash(text.as_bytes()),
+        lines: lines.line_count(),
+        errors,
+        functions,
+        smells: Vec::new(),
+    }
+}
+
+/// A report for a file that could not be analysed at all: one error, nothing else.
+pub fn failed_report(path: &str, language: Language, hash: String, message: String) -> FileReport {
+    FileReport {
+        path: path.to_string(),
+        language,
+        hash,
+        lines: 0,
+        errors: vec![FileError::whole_file(message)],
+        functions: Vec::new(),
+        smells: Vec::new(),
+    }
+}
+
+/// Reads and analyses one file. Every failure (unreadable, binary, too large...) is the file's error, never a panic.
+pub fn analyze_path(path: &Path, shown: &str, options: &AnalyzeOptions) -> FileReport {
+    let language = source::language_of(path).unwrap_or(Language::Js);
+    let bytes = match source::read_source(path, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(err) => return failed_report(shown, language, String::new(), err.to_string()),
+    };
+    let hash = content_hash(&bytes);
+    match source::decode(&bytes) {
+        Ok(text) => {
+            let mut report = analyze_text(text, shown, language, options);
+            report.hash = hash;
+            report
+        }
+        Err(err @ (ReadError::Binary | ReadError::NotUtf8 { .. })) => {
+            failed_report(shown, language, hash, err.to_string())
+        }
+        Err(err) => failed_report(shown, language, hash, err.to_string()),
+    }
+}
+
+/// Clears the thread's arena after a panic so the next file starts from a clean allocator.
+pub fn reset_thread_allocator() {
+    ALLOCATOR.with(|cell| {
+        if let Ok(mut allocator) = cell.try_borrow_mut() {
+            *allocator = Allocator::default();
+        }
+    });
+}

@@ -1,0 +1,447 @@
+//! ONE visitor pass over the AST yields owned facts for every function: its name, kind, position, params and metrics.
+//!
+//! The collector keeps a stack of ancestor nodes (like ESLint's `node.parent`), so each metric can follow its reference
+//! rule's exact definition, and a stack of open function frames that the metrics accumulate into. Nothing borrowed
+//! from the AST outlives the pass: the results are owned `FunctionReport`s and the Allocator can be dropped.
+
+use std::collections::HashSet;
+
+use oxc_ast::ast::*;
+use oxc_ast::AstKind;
+use oxc_ast_visit::Visit;
+use oxc_span::{GetSpan, Span};
+
+use crate::metrics::{self, FrameMetrics};
+use crate::model::{FunctionKind, FunctionReport, Param};
+use crate::parse::LineIndex;
+
+/// An open function (or a code path ESLint treats like one, such as a class static block) whose metrics accumulate.
+pub struct Frame {
+    /// `None` for code paths that are not reported as functions (static blocks, class field initializers).
+    pub report: Option<FunctionReport>,
+    pub metrics: FrameMetrics,
+    /// Span of the function node; tells its own leave_node apart from nested nodes.
+    pub span: Span,
+}
+
+pub struct Collector<'a, 's> {
+    pub text: &'s str,
+    pub lines: &'s LineIndex<'s>,
+    pub ancestors: Vec<AstKind<'a>>,
+    pub frames: Vec<Frame>,
+    pub functions: Vec<FunctionReport>,
+    /// Callback nesting at the current node, counted like ESLint `max-nested-callbacks` (global, not per function).
+    pub callback_depth: u32,
+    callback_spans: Vec<Span>,
+    /// Local names exported by `export { a }`, `export default a`, `module.exports = { a }` and the like.
+    exported_names: HashSet<String>,
+}
+
+impl<'a, 's> Collector<'a, 's> {
+    pub fn new(text: &'s str, lines: &'s LineIndex<'s>) -> Self {
+        Self {
+            text,
+            lines,
+            ancestors: Vec::with_capacity(64),
+            frames: Vec::with_capacity(16),
+            functions: Vec::new(),
+            callback_depth: 0,
+            callback_spans: Vec::new(),
+            exported_names: HashSet::new(),
+        }
+    }
+
+    /// Runs the pass over a program and returns the functions in source order.
+    pub fn collect(mut self, program: &Program<'a>) -> Vec<FunctionReport> {
+        self.visit_program(program);
+        let exported_names = std::mem::take(&mut self.exported_names);
+        let mut functions = self.functions;
+        for function in &mut functions {
+            let root = function.name.split('.').next().unwrap_or_default();
+            if exported_names.contains(root) {
+                function.exported = true;
+            }
+        }
+        functions.sort_by_key(|f| (f.start_line, f.line, f.column));
+        functions
+    }
+
+    pub fn source(&self, span: Span) -> &'s str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The parent of the node being entered, skipping parentheses (ESTree has no node for them).
+    pub fn parent(&self) -> Option<AstKind<'a>> {
+        self.ancestors
+            .iter()
+            .rev()
+            .find(|k| !matches!(k, AstKind::ParenthesizedExpression(_)))
+            .copied()
+    }
+
+    /// The nth ancestor of the node being entered (0 = parent), parentheses skipped.
+    pub fn ancestor(&self, n: usize) -> Option<AstKind<'a>> {
+        self.ancestors
+            .iter()
+            .rev()
+            .filter(|k| !matches!(k, AstKind::ParenthesizedExpression(_)))
+            .nth(n)
+            .copied()
+    }
+
+    pub fn current_frame(&mut self) -> Option<&mut Frame> {
+        self.frames.last_mut()
+    }
+
+    fn enter_function(&mut self, kind: AstKind<'a>) {
+        let parent = self.parent();
+        let is_callback = matches!(parent, Some(AstKind::CallExpression(_)));
+        if is_callback {
+            self.callback_depth += 1;
+            self.callback_spans.push(kind.span());
+        }
+        let report = self.describe_function(kind, parent);
+        self.frames.push(Frame {
+            report: Some(report),
+            metrics: FrameMetrics::default(),
+            span: kind.span(),
+        });
+    }
+
+    fn leave_function(&mut self, span: Span) {
+        if self.callback_spans.last() == Some(&span) {
+            self.callback_spans.pop();
+            self.callback_depth -= 1;
+        }
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        if let Some(mut report) = frame.report {
+            report.metrics = frame.metrics.finish(report.metrics);
+            self.functions.push(report);
+        }
+    }
+
+    fn describe_function(&self, kind: AstKind<'a>, parent: Option<AstKind<'a>>) -> FunctionReport {
+        let (params, is_async, generator, own_name, fn_kind) = match kind {
+            AstKind::Function(f) => (
+                &*f.params,
+                f.r#async,
+                f.generator,
+                f.id.as_ref().map(|id| id.name.to_string()),
+                FunctionKind::Function,
+            ),
+            AstKind::ArrowFunctionExpression(f) => {
+                (&*f.params, f.r#async, false, None, FunctionKind::Arrow)
+            }
+            _ => unreachable!("only functions open frames with reports"),
+        };
+        let (name, fn_kind, exported) = self.name_and_kind(parent, own_name, fn_kind);
+        let span = kind.span();
+        // ESLint measures methods and accessors from their definition (decorators and key included).
+        let measured = match parent {
+            Some(AstKind::MethodDefinition(m)) => m.span,
+            Some(AstKind::ObjectProperty(p)) if p.method || p.kind != PropertyKind::Init => p.span,
+            _ => span,
+        };
+        let head = self.head_offset(kind, parent);
+        let (line, column) = self.lines.position(head);
+        let start_line = self.lines.line(measured.start);
+        let end_line = self
+            .lines
+            .line(measured.end.saturating_sub(1).max(measured.start));
+        let params = self.describe_params(params);
+        let metrics = crate::model::Metrics {
+            params: params.len() as u32,
+            lines: end_line + 1 - start_line,
+            max_nested_callbacks: self.callback_depth,
+            ..Default::default()
+        };
+        FunctionReport {
+            name,
+            kind: fn_kind,
+            line,
+            end_line: self.lines.line(span.end.saturating_sub(1).max(span.start)),
+            column,
+            start_line,
+            exported,
+            r#async: is_async,
+            generator,
+            params,
+            metrics,
+            patterns: Vec::new(),
+        }
+    }
+
+    /// Where ESLint reports a function (`getFunctionHeadLoc`): the property/method start, the `=>` of an arrow, or the
+    /// function node's start.
+    fn head_offset(&self, kind: AstKind<'a>, parent: Option<AstKind<'a>>) -> u32 {
+        match parent {
+            Some(AstKind::MethodDefinition(m)) => return m.span.start,
+            Some(AstKind::ObjectProperty(p)) => return p.span.start,
+            Some(AstKind::PropertyDefinition(p)) => return p.span.start,
+            _ => {}
+        }
+        if let AstKind::ArrowFunctionExpression(arrow) = kind {
+            let after_params = arrow
+                .return_type
+                .as_ref()
+                .map_or(arrow.params.span.end, |t| t.span.end);
+            let between = self.source(Span::new(after_params, arrow.body.span().start));
+            if let Some(i) = between.find("=>") {
+                return after_params + i as u32;
+            }
+        }
+        kind.span().start
+    }
+
+    fn name_and_kind(
+        &self,
+        parent: Option<AstKind<'a>>,
+        own_name: Option<String>,
+        default_kind: FunctionKind,
+    ) -> (String, FunctionKind, bool) {
+        match parent {
+            Some(AstKind::MethodDefinition(method)) => {
+                let kind = match method.kind {
+                    MethodDefinitionKind::Constructor => FunctionKind::Constructor,
+                    MethodDefinitionKind::Method => FunctionKind::Method,
+                    MethodDefinitionKind::Get => FunctionKind::Getter,
+                    MethodDefinitionKind::Set => FunctionKind::Setter,
+                };
+                let (class, exported) = self.enclosing_class(2);
+                (
+                    format!("{class}.{}", self.key_name(&method.key)),
+                    kind,
+                    exported,
+                )
+            }
+            Some(AstKind::PropertyDefinition(field)) => {
+                let (class, exported) = self.enclosing_class(2);
+                (
+                    format!("{class}.{}", self.key_name(&field.key)),
+                    default_kind,
+                    exported,
+                )
+            }
+            Some(AstKind::ObjectProperty(property)) => {
+                let kind = match property.kind {
+                    PropertyKind::Get => FunctionKind::Getter,
+                    PropertyKind::Set => FunctionKind::Setter,
+                    PropertyKind::Init if property.method => FunctionKind::Method,
+                    PropertyKind::Init => default_kind,
+                };
+                let key = self.key_name(&property.key);
+                let (owner, exported) = self.object_owner(1);
+                let name = match owner {
+                    Some(owner) => format!("{owner}.{key}"),
+                    None => key,
+                };
+                (name, kind, exported)
+            }
+            Some(AstKind::VariableDeclarator(declarator)) => {
+                let name =
+                    own_name.unwrap_or_else(|| self.source(declarator.id.span()).to_string());
+                (name, default_kind, self.declaration_is_exported(1))
+            }
+            Some(AstKind::AssignmentExpression(assignment)) => {
+                let target = self.source(assignment.left.span()).to_string();
+                let exported = is_commonjs_export(&target);
+                (own_name.unwrap_or(target), default_kind, exported)
+            }
+            Some(AstKind::ExportDefaultDeclaration(_)) => (
+                own_name.unwrap_or_else(|| "default".to_string()),
+                default_kind,
+                true,
+            ),
+            Some(AstKind::ExportDeclaration(_)) => {
+                (own_name.unwrap_or_default(), default_kind, true)
+            }
+            _ => (
+                own_name.unwrap_or_else(|| "<anonymous>".to_string()),
+                default_kind,
+                false,
+            ),
+        }
+    }
+
+    fn key_name(&self, key: &PropertyKey<'a>) -> String {
+        key.static_name().map_or_else(
+            || format!("[{}]", self.source(key.span())),
+            |n| n.to_string(),
+        )
+    }
+
+    /// The class around a member whose function is being entered (`depth` = ancestors between them) and whether the
+    /// class is exported.
+    fn enclosing_class(&self, depth: usize) -> (String, bool) {
+        let Some(AstKind::Class(class)) = self.ancestor(depth) else {
+            return ("<class>".to_string(), false);
+        };
+        if let Some(id) = &class.id {
+            let exported = matches!(
+                self.ancestor(depth + 1),
+                Some(AstKind::ExportDeclaration(_) | AstKind::ExportDefaultDeclaration(_))
+            );
+            return (id.name.to_string(), exported);
+        }
+        match self.ancestor(depth + 1) {
+            Some(AstKind::VariableDeclarator(d)) => (
+                self.source(d.id.span()).to_string(),
+                self.declaration_is_exported(depth + 2),
+            ),
+            Some(AstKind::ExportDefaultDeclaration(_)) => ("default".to_string(), true),
+            _ => ("<class>".to_string(), false),
+        }
+    }
+
+    /// The name an object literal is bound to (`const api = { ... }`, `module.exports = { ... }`, nested properties).
+    fn object_owner(&self, depth: usize) -> (Option<String>, bool) {
+        match self.ancestor(depth + 1) {
+            Some(AstKind::VariableDeclarator(d)) => (
+                Some(self.source(d.id.span()).to_string()),
+                self.declaration_is_exported(depth + 2),
+            ),
+            Some(AstKind::AssignmentExpression(a)) => {
+                let target = self.source(a.left.span()).to_string();
+                let exported = is_commonjs_export(&target);
+                (Some(target), exported)
+            }
+            Some(AstKind::ObjectProperty(p)) => {
+                let key = self.key_name(&p.key);
+                let (outer, exported) = self.object_owner(depth + 2);
+                (
+                    Some(outer.map_or(key.clone(), |o| format!("{o}.{key}"))),
+                    exported,
+                )
+            }
+            Some(AstKind::ExportDefaultDeclaration(_)) => (Some("default".to_string()), true),
+            _ => (None, false),
+        }
+    }
+
+    /// Whether the VariableDeclaration at ancestor `depth` sits in an `export` declaration.
+    fn declaration_is_exported(&self, depth: usize) -> bool {
+        matches!(
+            self.ancestor(depth + 1),
+            Some(AstKind::ExportDeclaration(_))
+        )
+    }
+
+    fn describe_params(&self, params: &FormalParameters<'a>) -> Vec<Param> {
+        let mut out: Vec<Param> = params
+            .items
+            .iter()
+            .map(|p| Param {
+                name: self.source(p.pattern.span()).to_string(),
+                r#type: p
+                    .type_annotation
+                    .as_ref()
+                    .map(|t| self.source(t.type_annotation.span()).to_string()),
+                optional: p.optional || p.initializer.is_some(),
+                default_value: p
+                    .initializer
+                    .as_ref()
+                    .map(|e| self.source(e.span()).to_string()),
+                rest: false,
+            })
+            .collect();
+        if let Some(rest) = &params.rest {
+            out.push(Param {
+                name: self.source(rest.rest.argument.span()).to_string(),
+                r#type: rest
+                    .type_annotation
+                    .as_ref()
+                    .map(|t| self.source(t.type_annotation.span()).to_string()),
+                optional: true,
+                default_value: None,
+                rest: true,
+            });
+        }
+        out
+    }
+
+    fn note_exports(&mut self, kind: AstKind<'a>) {
+        match kind {
+            AstKind::ExportNamedDeclaration(export) => {
+                for specifier in &export.specifiers {
+                    self.exported_names
+                        .insert(specifier.local.name().to_string());
+                }
+            }
+            AstKind::ExportDefaultDeclaration(export) => {
+                if let ExportDefaultDeclarationKind::Identifier(id) = &export.declaration {
+                    self.exported_names.insert(id.name.to_string());
+                }
+            }
+            AstKind::AssignmentExpression(assignment) => {
+                if !is_commonjs_export(self.source(assignment.left.span())) {
+                    return;
+                }
+                match &assignment.right {
+                    Expression::Identifier(id) => {
+                        self.exported_names.insert(id.name.to_string());
+                    }
+                    Expression::ObjectExpression(object) => {
+                        for property in &object.properties {
+                            if let ObjectPropertyKind::ObjectProperty(p) = property {
+                                if let Expression::Identifier(id) = &p.value {
+                                    self.exported_names.insert(id.name.to_string());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_commonjs_export(target: &str) -> bool {
+    target == "module.exports"
+        || target.starts_with("module.exports.")
+        || target.starts_with("exports.")
+}
+
+impl<'a> Visit<'a> for Collector<'a, '_> {
+    fn enter_node(&mut self, kind: AstKind<'a>) {
+        match kind {
+            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.enter_function(kind),
+            AstKind::StaticBlock(block) => self.frames.push(Frame {
+                report: None,
+                metrics: FrameMetrics::default(),
+                span: block.span,
+            }),
+            AstKind::ExportNamedDeclaration(_)
+            | AstKind::ExportDefaultDeclaration(_)
+            | AstKind::AssignmentExpression(_) => self.note_exports(kind),
+            _ => {}
+        }
+        metrics::on_enter(self, kind);
+        self.ancestors.push(kind);
+    }
+
+    fn leave_node(&mut self, kind: AstKind<'a>) {
+        self.ancestors.pop();
+        metrics::on_leave(self, kind);
+        match kind {
+            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
+                self.leave_function(kind.span())
+            }
+            AstKind::StaticBlock(block) => {
+                if self
+                    .frames
+                    .last()
+                    .is_some_and(|f| f.span == block.span && f.report.is_none())
+                {
+                    self.frames.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}

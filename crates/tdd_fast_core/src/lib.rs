@@ -1,0 +1,16 @@
+//! tdd-fast's engine: parse JavaScript/TypeScript with oxc, collect owned facts for every function in one visitor pass,
+//! and turn them into metrics, smells and edge-case patterns. Pure Rust; the napi binding lives in `tdd_fast_napi`.
+
+pub mod analyze;
+pub mod batch;
+pub mod facts;
+pub mod metrics;
+pub mod model;
+pub mod parse;
+pub mod source;
+
+pub use analyze::{analyze_text, AnalyzeOptions};
+pub use batch::{analyze_paths, BatchOptions};
+pub use model::*;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

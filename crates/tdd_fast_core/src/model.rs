@@ -1,0 +1,187 @@
+//! The owned result types. They serialize to the JSON output contract (version 1, camelCase) described in
+//! docs/architecture.md; extend freely, never rename.
+
+use serde::{Deserialize, Serialize};
+
+pub const CONTRACT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Ts,
+    Tsx,
+    Js,
+    Jsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunctionKind {
+    Function,
+    Arrow,
+    Method,
+    Getter,
+    Setter,
+    Constructor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Param {
+    /// The identifier, or the source text of a destructuring pattern.
+    pub name: String,
+    /// TypeScript type annotation text (without the colon).
+    pub r#type: Option<String>,
+    pub optional: bool,
+    pub default_value: Option<String>,
+    pub rest: bool,
+}
+
+/// Per-function metrics. Each one means what the named ESLint / sonarjs rule reports (see docs/metrics.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metrics {
+    /// ESLint `complexity` (classic).
+    pub cyclomatic: u32,
+    /// eslint-plugin-sonarjs `cognitive-complexity`.
+    pub cognitive: u32,
+    /// ESLint `max-depth`.
+    pub max_depth: u32,
+    /// ESLint `max-params`.
+    pub params: u32,
+    /// ESLint `max-statements`.
+    pub statements: u32,
+    /// ESLint `max-lines-per-function` (default options).
+    pub lines: u32,
+    /// ESLint `max-nested-callbacks`: how deep this function sits in nested callbacks (0 when it is no callback).
+    pub max_nested_callbacks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeCase {
+    pub id: String,
+    pub line: u32,
+    pub confidence: f32,
+    pub subject: String,
+    pub values: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FunctionReport {
+    pub name: String,
+    pub kind: FunctionKind,
+    /// The line ESLint reports for the function (the function's head).
+    pub line: u32,
+    pub end_line: u32,
+    /// 1-based column of the head, in UTF-16 code units like ESLint.
+    pub column: u32,
+    /// First line of the whole function node (for methods: of the method definition).
+    pub start_line: u32,
+    pub exported: bool,
+    pub r#async: bool,
+    pub generator: bool,
+    pub params: Vec<Param>,
+    pub metrics: Metrics,
+    pub patterns: Vec<EdgeCase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl FileError {
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            line: 0,
+            column: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Smell {
+    pub id: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub severity: Severity,
+    pub message: String,
+    pub function: Option<String>,
+    pub value: f64,
+    pub threshold: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileReport {
+    /// Relative to the project root, forward slashes.
+    pub path: String,
+    pub language: Language,
+    /// Hex xxh3-64 of the file's bytes.
+    pub hash: String,
+    /// Physical lines in the file.
+    pub lines: u32,
+    pub errors: Vec<FileError>,
+    pub functions: Vec<FunctionReport>,
+    pub smells: Vec<Smell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateLocation {
+    pub path: String,
+    pub line: u32,
+    pub end_line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Duplicate {
+    pub lines: u32,
+    pub tokens: u32,
+    pub locations: Vec<DuplicateLocation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheSummary {
+    pub hits: u64,
+    pub misses: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub files: u32,
+    pub functions: u32,
+    pub smells: u32,
+    pub errors: u32,
+    pub cache: CacheSummary,
+    pub ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalysisResult {
+    pub version: u32,
+    pub files: Vec<FileReport>,
+    pub duplicates: Vec<Duplicate>,
+    pub summary: Summary,
+}

@@ -1,0 +1,138 @@
+//! Parsing with oxc. The caller owns the Allocator (one per thread, reset between files); syntax errors become
+//! per-file errors with a line and column, and the recovered part of the program is still returned.
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::Program;
+use oxc_parser::{ParseOptions, Parser};
+use oxc_span::SourceType;
+
+use crate::model::{FileError, Language};
+
+/// Maps byte offsets to 1-based lines and 1-based UTF-16 columns, the way ESLint reports positions.
+pub struct LineIndex<'s> {
+    text: &'s str,
+    line_starts: Vec<u32>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(text: &'s str) -> Self {
+        let mut line_starts = vec![0u32];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => line_starts.push(i as u32 + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i as u32 + 1),
+                // U+2028 / U+2029 are line terminators in JavaScript too.
+                0xE2 if matches!(
+                    bytes.get(i + 1..i + 3),
+                    Some([0x80, 0xA8]) | Some([0x80, 0xA9])
+                ) =>
+                {
+                    line_starts.push(i as u32 + 3);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { text, line_starts }
+    }
+
+    pub fn line_count(&self) -> u32 {
+        if self.text.is_empty() {
+            return 0;
+        }
+        let ends_with_break = self.text.ends_with('\n') || self.text.ends_with('\r');
+        self.line_starts.len() as u32 - u32::from(ends_with_break)
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: u32) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    /// 1-based line and 1-based UTF-16 column of a byte offset.
+    pub fn position(&self, offset: u32) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.line_starts[line as usize - 1] as usize;
+        let end = (offset as usize).min(self.text.len());
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.encode_utf16().count());
+        (line, column as u32 + 1)
+    }
+}
+
+pub fn source_type(language: Language) -> SourceType {
+    match language {
+        Language::Ts => SourceType::ts(),
+        Language::Tsx => SourceType::tsx(),
+        Language::Js | Language::Jsx => SourceType::jsx(),
+    }
+}
+
+pub struct Parsed<'a> {
+    pub program: Program<'a>,
+    pub errors: Vec<FileError>,
+}
+
+pub fn parse<'a>(
+    allocator: &'a Allocator,
+    text: &'a str,
+    language: Language,
+    lines: &LineIndex,
+) -> Parsed<'a> {
+    let options = ParseOptions {
+        parse_regular_expression: false,
+        ..ParseOptions::default()
+    };
+    let ret = Parser::new(allocator, text, source_type(language))
+        .with_options(options)
+        .parse();
+    let errors = ret
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let offset = diagnostic.labels.first().map_or(0, |l| l.offset() as u32);
+            let (line, column) = lines.position(offset);
+            FileError {
+                message: diagnostic.message.to_string(),
+                line,
+                column,
+            }
+        })
+        .collect();
+    Parsed {
+        program: ret.program,
+        errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_utf16() {
+        let text = "a\r\nb\n😀x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(3), (2, 1));
+        assert_eq!(index.position(9), (3, 3)); // the emoji is two UTF-16 units
+        assert_eq!(index.line_count(), 3);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions_and_the_rest_still_parses() {
+        let allocator = Allocator::default();
+        let text = "function ok() {}\nlet x = ;\n";
+        let lines = LineIndex::new(text);
+        let parsed = parse(&allocator, text, Language::Ts, &lines);
+        assert!(!parsed.errors.is_empty());
+        assert_eq!(parsed.errors[0].line, 2);
+    }
+}

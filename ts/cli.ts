@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+
+import { analyzeFiles } from './api';
+import { colorEnabled, palette } from './report/colors';
+import { format, formatters, type FormatterName } from './report';
+import type { AnalysisResult } from './types';
+
+/** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
+export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
+
+function integer(name: string) {
+  return (value: string) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
+    return parsed;
+  };
+}
+
+/** Sizes like 2000000, 500kb, 2mb. */
+function byteSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a size such as 2000000, 500kb or 2mb.');
+  const unit = (match[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(match[1]) * factor);
+}
+
+export interface AnalyzeCommandOptions {
+  format: FormatterName;
+  outputFile?: string;
+  maxWarnings?: number;
+  maxFileSize?: number;
+  threads?: number;
+  functions: boolean;
+  color?: boolean;
+}
+
+/** What the exit code is for a result: errors (syntax, unreadable, error-severity smells) or too many warnings => 1. */
+export function exitCodeFor(result: AnalysisResult, maxWarnings?: number): number {
+  let errors = 0;
+  let warnings = 0;
+  for (const file of result.files) {
+    errors += file.errors.length;
+    for (const smell of file.smells) {
+      if (smell.severity === 'error') errors++;
+      else if (smell.severity === 'warning') warnings++;
+    }
+  }
+  if (errors > 0) return EXIT.findings;
+  if (maxWarnings !== undefined && warnings > maxWarnings) return EXIT.findings;
+  return EXIT.clean;
+}
+
+async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: CliIO): Promise<number> {
+  const result = await analyzeFiles(paths.length ? paths : ['.'], {
+    root: io.cwd,
+    maxFileSize: options.maxFileSize,
+    threads: options.threads,
+  });
+  const toFile = options.outputFile !== undefined;
+  const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
+  const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
+  if (toFile) {
+    const target = path.resolve(io.cwd, options.outputFile!);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, text);
+  } else {
+    io.stdout(text);
+  }
+  const code = exitCodeFor(result, options.maxWarnings);
+  if (options.maxWarnings !== undefined && code === EXIT.findings && options.format === 'stylish') {
+    io.stderr(`tdd-fast found more warnings than --max-warnings ${options.maxWarnings} allows.\n`);
+  }
+  return code;
+}
+
+export interface CliIO {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const defaultIO: CliIO = {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+  const { version } = require('../package.json') as { version: string };
+  const program = new Command('tdd-fast')
+    .description('Fast test-driven development: edge cases, code smells and vitest tests from a Rust core.')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run tdd-fast --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('analyze', { isDefault: true })
+    .description('analyse JavaScript/TypeScript files and folders (default: the current folder)')
+    .argument('[paths...]', 'files and folders; folders are walked respecting .gitignore')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))
+    .option('--max-file-size <size>', 'skip files larger than this, with an error (default 2mb)', byteSize)
+    .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
+    .option('--no-functions', 'stylish: list smells and errors only, not every function')
+    .option('--color', 'force colours on')
+    .option('--no-color', 'turn colours off (NO_COLOR is honoured too)')
+    .action(async (paths: string[], options: AnalyzeCommandOptions) => {
+      setExitCode(await runAnalyze(paths, options, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  let exitCode: number = EXIT.clean;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      return ok ? EXIT.clean : EXIT.failure;
+    }
+    io.stderr(`tdd-fast: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}

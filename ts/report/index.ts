@@ -1,0 +1,26 @@
+import type { AnalysisResult } from '../types';
+import { palette, type Palette } from './colors';
+import { stylish } from './stylish';
+
+export interface FormatContext {
+  palette: Palette;
+  /** Stylish output lists every function; off for a smells-only view. */
+  showFunctions: boolean;
+  cwd: string;
+}
+
+/** A formatter is a pure function of the result object (like ESLint formatters and vitest reporters). */
+export type Formatter = (result: AnalysisResult, context: FormatContext) => string;
+
+export const formatters = {
+  stylish,
+  json: (result: AnalysisResult) => JSON.stringify(result, null, 2) + '\n',
+} satisfies Record<string, Formatter>;
+
+export type FormatterName = keyof typeof formatters;
+
+export function format(result: AnalysisResult, name: FormatterName = 'stylish', context: Partial<FormatContext> = {}): string {
+  const formatter: Formatter = formatters[name];
+  if (!formatter) throw new Error(`tdd-fast: unknown format '${String(name)}' (known: ${Object.keys(formatters).join(', ')})`);
+  return formatter(result, { palette: palette(false), showFunctions: true, cwd: process.cwd(), ...context });
+}
