@@ -432,14 +432,13 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
                 self.leave_function(kind.span())
             }
-            AstKind::StaticBlock(block) => {
+            AstKind::StaticBlock(block)
                 if self
                     .frames
                     .last()
-                    .is_some_and(|f| f.span == block.span && f.report.is_none())
-                {
-                    self.frames.pop();
-                }
+                    .is_some_and(|f| f.span == block.span && f.report.is_none()) =>
+            {
+                self.frames.pop();
             }
             _ => {}
         }

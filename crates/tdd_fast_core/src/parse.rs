@@ -97,7 +97,7 @@ pub fn parse<'a>(
         .diagnostics
         .iter()
         .map(|diagnostic| {
-            let offset = diagnostic.labels.first().map_or(0, |l| l.offset() as u32);
+            let offset = diagnostic.labels.first().map_or(0, |l| l.offset());
             let (line, column) = lines.position(offset);
             FileError {
                 message: diagnostic.message.to_string(),
