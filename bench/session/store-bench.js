@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Session store latency: open, save/load with 10 KB and 1 MB contexts, cleanup of 10,000 old sessions.
+// Run after `npm run build:ts`:  node bench/session/store-bench.js [--iterations 2000] [--json]
+// Targets (issue 9): save/load p99 < 1 ms (10 KB) and < 10 ms (1 MB); open < 5 ms; cleanup 10k < 100 ms.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Database = require('better-sqlite3');
+const { SessionStore } = require('../../dist/session/store');
+
+const args = process.argv.slice(2);
+const iterationsArg = args.indexOf('--iterations');
+const ITERATIONS = iterationsArg >= 0 ? Number(args[iterationsArg + 1]) : 2000;
+const asJson = args.includes('--json');
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-bench-session-'));
+const now = () => process.hrtime.bigint();
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+/** A context shaped like real working state: file entries with a few fields, padded to about `bytes`. */
+function makeContext(bytes) {
+  const files = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const entry = { path: `src/module${i}/file${i}.ts`, hash: (i * 2654435761).toString(16).padStart(16, '0'), smells: i % 7, tests: ['edge', 'null', 'empty'] };
+    size += JSON.stringify(entry).length + 1;
+    files.push(entry);
+  }
+  return { phase: 'green', files };
+}
+
+function benchSaveLoad(label, contextBytes, iterations) {
+  const store = SessionStore.open({ projectRoot: workDir, dbPath: path.join(workDir, `${label}.db`) });
+  const session = store.createSession(label);
+  const context = makeContext(contextBytes);
+  const actualBytes = Buffer.byteLength(JSON.stringify(context));
+  const warmup = Math.min(50, iterations);
+  const save = [];
+  const load = [];
+  for (let i = 0; i < iterations + warmup; i++) {
+    context.iteration = i; // a different value each save, like real use
+    let start = now();
+    store.saveContext(session.id, context);
+    const saveMs = ms(start);
+    start = now();
+    const loaded = store.loadSession(session.id);
+    const loadMs = ms(start);
+    if (loaded.context.iteration !== i) throw new Error('load returned stale context');
+    if (i >= warmup) {
+      save.push(saveMs);
+      load.push(loadMs);
+    }
+  }
+  store.close();
+  return [
+    { operation: `save (${label})`, bytes: actualBytes, ...stats(save) },
+    { operation: `load (${label})`, bytes: actualBytes, ...stats(load) },
+  ];
+}
+
+function benchOpen(iterations) {
+  const dbPath = path.join(workDir, 'open.db');
+  const seed = SessionStore.open({ projectRoot: workDir, dbPath });
+  for (let i = 0; i < 500; i++) seed.createSession(`s${i}`, { i });
+  seed.close();
+  const first = now();
+  SessionStore.open({ projectRoot: workDir, dbPath: path.join(workDir, 'fresh.db') }).close();
+  const createMs = ms(first);
+  const samples = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = now();
+    const store = SessionStore.open({ projectRoot: workDir, dbPath });
+    samples.push(ms(start));
+    store.close();
+  }
+  return [
+    { operation: 'open (existing store, 500 sessions)', bytes: fs.statSync(dbPath).size, ...stats(samples) },
+    { operation: 'open (create + migrate new file)', bytes: 0, n: 1, p50: createMs, p99: createMs, max: createMs },
+  ];
+}
+
+function benchCleanup(rounds) {
+  const samples = [];
+  let removed = 0;
+  for (let round = 0; round < rounds; round++) {
+    const dbPath = path.join(workDir, `cleanup-${round}.db`);
+    const store = SessionStore.open({ projectRoot: workDir, dbPath });
+    store.close();
+    // Seed 10,000 sessions older than 30 days (each with 2 events) plus 50 recent ones, directly for speed.
+    const raw = new Database(dbPath);
+    const old = Date.now() - 40 * 24 * 60 * 60 * 1000;
+    const insertSession = raw.prepare("INSERT INTO sessions (name, status, project_root, created_at, updated_at, context) VALUES (?, 'ended', ?, ?, ?, ?)");
+    const insertEvent = raw.prepare("INSERT INTO session_events (session_id, at, kind, data) VALUES (?, ?, ?, '{}')");
+    raw.transaction(() => {
+      for (let i = 0; i < 10_050; i++) {
+        const at = i < 10_000 ? old + i : Date.now();
+        const id = Number(insertSession.run(`s${i}`, workDir, at, at, '{"note":"old"}').lastInsertRowid);
+        insertEvent.run(id, at, 'start');
+        insertEvent.run(id, at, 'end');
+      }
+    })();
+    raw.close();
+    const reopened = SessionStore.open({ projectRoot: workDir, dbPath });
+    const start = now();
+    removed = reopened.cleanupSessions({ maxSessions: 100, maxAgeDays: 30 });
+    samples.push(ms(start));
+    if (reopened.countSessions() !== 50) throw new Error('cleanup kept the wrong sessions');
+    reopened.close();
+  }
+  return [{ operation: `cleanup (10,000 old of 10,050; removed ${removed})`, bytes: 0, ...stats(samples) }];
+}
+
+try {
+  const rows = [
+    ...benchOpen(200),
+    ...benchSaveLoad('10 KB', 10 * 1024, ITERATIONS),
+    ...benchSaveLoad('1 MB', 1024 * 1024, Math.max(50, Math.round(ITERATIONS / 10))),
+    ...benchCleanup(5),
+  ];
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify({ node: process.version, rows }, null, 2)}\n`);
+  } else {
+    const fmt = (x) => x.toFixed(3).padStart(9);
+    console.log(`session store, node ${process.version}, ${os.cpus().length} cores, ${os.platform()}`);
+    console.log(`${'operation'.padEnd(46)} ${'bytes'.padStart(9)} ${'n'.padStart(6)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'max ms'.padStart(9)}`);
+    for (const row of rows) {
+      console.log(`${row.operation.padEnd(46)} ${String(row.bytes).padStart(9)} ${String(row.n).padStart(6)} ${fmt(row.p50)} ${fmt(row.p99)} ${fmt(row.max)}`);
+    }
+  }
+} finally {
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
