@@ -102,9 +102,11 @@ impl<'a, 's> Collector<'a, 's> {
             self.callback_depth += 1;
             self.callback_spans.push(kind.span());
         }
-        let report = self.describe_function(kind, parent);
+        // Overload signatures, `declare function` and abstract methods have no body: ESLint sees no function there.
+        let has_body = !matches!(kind, AstKind::Function(f) if f.body.is_none());
+        let report = has_body.then(|| self.describe_function(kind, parent));
         self.frames.push(Frame {
-            report: Some(report),
+            report,
             metrics: FrameMetrics::default(),
             span: kind.span(),
         });
@@ -242,8 +244,8 @@ impl<'a, 's> Collector<'a, 's> {
                 (name, kind, exported)
             }
             Some(AstKind::VariableDeclarator(declarator)) => {
-                let name =
-                    own_name.unwrap_or_else(|| self.source(declarator.id.span()).to_string());
+                // The binding is what callers import and call, so it names the function.
+                let name = self.source(declarator.id.span()).to_string();
                 (name, default_kind, self.declaration_is_exported(1))
             }
             Some(AstKind::AssignmentExpression(assignment)) => {

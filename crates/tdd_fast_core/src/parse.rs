@@ -86,19 +86,13 @@ pub fn parse<'a>(
     language: Language,
     lines: &LineIndex,
 ) -> Parsed<'a> {
-    let options = ParseOptions {
-        parse_regular_expression: false,
-        ..ParseOptions::default()
-    };
-    let ret = Parser::new(allocator, text, source_type(language))
-        .with_options(options)
-        .parse();
-    let errors = ret
+    let ret = parse_text(allocator, text, language);
+    let errors: Vec<FileError> = ret
         .diagnostics
         .iter()
         .map(|diagnostic| {
             let offset = diagnostic.labels.first().map_or(0, |l| l.offset());
-            let (line, column) = lines.position(offset);
+            let (line, column) = lines.position(offset as u32);
             FileError {
                 message: diagnostic.message.to_string(),
                 line,
@@ -106,9 +100,62 @@ pub fn parse<'a>(
             }
         })
         .collect();
-    Parsed {
-        program: ret.program,
-        errors,
+    if !ret.panicked {
+        return Parsed {
+            program: ret.program,
+            errors,
+        };
+    }
+    // oxc gave up on this file (no program at all). So that the functions before the error are still inventoried,
+    // parse the text up to the last top-level line before the first error. Only unparseable files pay for this.
+    let first_error = ret
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.labels.first().map(|l| l.offset()))
+        .min();
+    let program =
+        match first_error.and_then(|offset| last_top_level_line_start(text, offset as usize)) {
+            Some(cut) if cut > 0 => {
+                let prefix = parse_text(allocator, &text[..cut], language);
+                if prefix.panicked {
+                    ret.program
+                } else {
+                    prefix.program
+                }
+            }
+            _ => ret.program,
+        };
+    Parsed { program, errors }
+}
+
+fn parse_text<'a>(
+    allocator: &'a Allocator,
+    text: &'a str,
+    language: Language,
+) -> oxc_parser::ParserReturn<'a> {
+    let options = ParseOptions {
+        parse_regular_expression: false,
+        ..ParseOptions::default()
+    };
+    Parser::new(allocator, text, source_type(language))
+        .with_options(options)
+        .parse()
+}
+
+/// The start of the last line before `offset` that begins a top-level statement (starts at column 0 with something
+/// other than a closing bracket), so the text before it holds only complete statements.
+fn last_top_level_line_start(text: &str, offset: usize) -> Option<usize> {
+    let head = text.get(..offset.min(text.len()))?;
+    let mut start = head.rfind('\n').map_or(0, |i| i + 1);
+    loop {
+        let first = text[start..].chars().next();
+        if first.is_some_and(|c| !c.is_whitespace() && !matches!(c, '}' | ')' | ']')) {
+            return Some(start);
+        }
+        if start == 0 {
+            return None;
+        }
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
     }
 }
 
