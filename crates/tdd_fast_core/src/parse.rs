@@ -92,7 +92,7 @@ pub fn parse<'a>(
         .iter()
         .map(|diagnostic| {
             let offset = diagnostic.labels.first().map_or(0, |l| l.offset());
-            let (line, column) = lines.position(offset as u32);
+            let (line, column) = lines.position(offset);
             FileError {
                 message: diagnostic.message.to_string(),
                 line,
