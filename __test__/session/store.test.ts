@@ -238,3 +238,17 @@ describe('retention', () => {
     expect(() => s.cleanupSessions({ maxAgeDays: Number.NaN })).toThrow(RangeError);
   });
 });
+
+describe('context as JSON text', () => {
+  it('saves and loads pre-serialised JSON, rejecting invalid JSON and oversized text', () => {
+    const s = openStore({ maxContextBytes: 100 });
+    const session = s.createSession('json', { before: true });
+    s.saveContextJson(session.id, '{"fromText":[1,2,3]}');
+    expect(s.loadContextJson(session.id)).toBe('{"fromText":[1,2,3]}');
+    expect(s.loadContext(session.id)).toEqual({ fromText: [1, 2, 3] });
+    expect(() => s.saveContextJson(session.id, '{oops')).toThrow(/not valid JSON/);
+    expect(() => s.saveContextJson(session.id, JSON.stringify('x'.repeat(200)))).toThrow(/limit is 100/);
+    expect(() => s.saveContextJson(999, '{}')).toThrow(/No session with id 999/);
+    expect(s.loadContext(session.id)).toEqual({ fromText: [1, 2, 3] });
+  });
+});

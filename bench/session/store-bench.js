@@ -58,10 +58,30 @@ function benchSaveLoad(label, contextBytes, iterations) {
       load.push(loadMs);
     }
   }
+  // The same through the JSON-text API: what the store itself costs, without JSON.stringify/parse in JS.
+  const json = JSON.stringify(context);
+  const saveJson = [];
+  const loadJson = [];
+  for (let i = 0; i < iterations + warmup; i++) {
+    const text = json.slice(0, -1) + `,"n":${i}}`;
+    let start = now();
+    store.saveContextJson(session.id, text);
+    const saveMs = ms(start);
+    start = now();
+    const loaded = store.loadContextJson(session.id);
+    const loadMs = ms(start);
+    if (loaded.length !== text.length) throw new Error('loadContextJson returned something else');
+    if (i >= warmup) {
+      saveJson.push(saveMs);
+      loadJson.push(loadMs);
+    }
+  }
   store.close();
   return [
     { operation: `save (${label})`, bytes: actualBytes, ...stats(save) },
     { operation: `load (${label})`, bytes: actualBytes, ...stats(load) },
+    { operation: `saveContextJson (${label}, no stringify)`, bytes: actualBytes, ...stats(saveJson) },
+    { operation: `loadContextJson (${label}, no parse)`, bytes: actualBytes, ...stats(loadJson) },
   ];
 }
 

