@@ -1,0 +1,37 @@
+/** `tdd-fast/testing`: fast SQLite fixtures for vitest and a suite-speed watchdog. See docs/testing.md. */
+export { SqliteTemplate } from './template';
+export type { SchemaSource, SqliteDatabase, TemplateOptions, TemplateStats } from './template';
+export { sqliteFixtures, workerDatabasePath } from './fixtures';
+export type { FixtureFunction, FixtureUse, SqliteFixtureOptions, SqliteFixtures } from './fixtures';
+export { ConnectionPool, PoolClosedError, PoolExhaustedError } from './pool';
+export type { PoolOptions, PoolStats, PooledConnection } from './pool';
+export { acquireLocks, withLocks, LockTimeoutError } from './locks';
+export type { HeldLocks, LockOptions } from './locks';
+export { detectLeak, gcAvailable, measureHeapOverRepeats, memoryTracking, MEMORY_META_KEY } from './memory';
+export type { LeakOptions, LeakVerdict, MemoryMeta, MemorySample, MemoryTrackingFixtures } from './memory';
+export {
+  DEFAULT_REGRESSION_OPTIONS,
+  detectRegressions,
+  judgeSample,
+  resolveRegressionOptions,
+  runSpeedFactors,
+} from './regression';
+export type {
+  DurationSample,
+  RegressionOptions,
+  RegressionStatus,
+  RegressionVerdict,
+  SampleJudgement,
+  TestSeries,
+} from './regression';
+export { HISTORY_FILE_NAME, PerfHistory } from './history';
+export type { RunRecord, RunRow, SampleRecord, StoredSample } from './history';
+export { buildReport, formatReportText, renderHtml, trendSvg } from './dashboard';
+export type { FlaggedTest, OverBudgetTest, PerfReport, ReportOptions, TestTrend } from './dashboard';
+export { PerfReporter } from './perf-reporter';
+export type { PerfReporterOptions, ReportedTestCase } from './perf-reporter';
+export { CONFIG_FILE_NAME, ensureCacheDir, resolveSwitches } from './switches';
+export type { ResolvedSwitch, ResolvedSwitches, TestingConfig } from './switches';
+export { describeDoctor, registerTestingCommands } from './cli';
+export { percentile, median, medianAbsoluteDeviation, SampleRing } from './stats';
+export type { LatencySummary } from './stats';

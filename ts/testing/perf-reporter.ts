@@ -1,0 +1,232 @@
+/**
+ * The performance monitor as a vitest 4 reporter. Per test it only copies a few numbers into an array (the hot path
+ * must stay far below 50 µs); at the end of the run it writes the history in one transaction, judges regressions and
+ * budgets, prints a short summary, calls your callbacks, and emits GitHub annotations when running in GitHub Actions.
+ *
+ *   // vitest.config.ts
+ *   export default defineConfig({ test: { reporters: ['default', ['tdd-fast/testing/reporter', { budgetMs: 100 }]] } });
+ */
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { resolveSwitches, type TestingConfig } from './switches';
+import { HISTORY_FILE_NAME, PerfHistory, type SampleRecord } from './history';
+import { buildReport, type FlaggedTest, type OverBudgetTest, type PerfReport, type ReportOptions } from './dashboard';
+import { detectLeak, MEMORY_META_KEY, type LeakVerdict, type MemoryMeta } from './memory';
+import type { RegressionOptions } from './regression';
+
+/** The parts of vitest's TestCase the reporter reads (structural, so this module never loads vitest). */
+export interface ReportedTestCase {
+  readonly name: string;
+  readonly fullName: string;
+  readonly module: { readonly moduleId: string };
+  result(): { state: 'passed' | 'failed' | 'skipped' | 'pending' };
+  diagnostic(): { duration: number; retryCount: number; repeatCount: number; heap: number | undefined } | undefined;
+  meta(): object;
+}
+
+export interface PerfReporterOptions extends TestingConfig {
+  /** History database path. Default `<cacheDir>/perf-history.sqlite`. */
+  historyPath?: string;
+  /** Runs kept in the history. Default 200. */
+  maxRuns?: number;
+  /** Regression thresholds (factor 1.5, floor 2 ms, 3x MAD, 5 samples, 2 confirming runs by default). */
+  regression?: RegressionOptions;
+  /** Budget for every test, ms. Default: none. */
+  budgetMs?: number;
+  /** Budgets for tests whose id (`file > suite > name`) contains the key; the first match wins over `budgetMs`. */
+  budgets?: Record<string, number>;
+  /** Leak suspicion threshold across `repeats` of a test, MB. Default 1. */
+  leakThresholdMb?: number;
+  /** Print the summary to the console. Default true. */
+  console?: boolean;
+  /** GitHub annotations: default on when GITHUB_ACTIONS=true. */
+  githubAnnotations?: boolean;
+  onRegression?: (regressions: FlaggedTest[], report: PerfReport) => void;
+  onBudgetExceeded?: (overBudget: OverBudgetTest[], report: PerfReport) => void;
+  onLeakSuspected?: (leaks: (LeakVerdict & { testId: string })[]) => void;
+  /** Called with the full report after every recorded run. */
+  onReport?: (report: PerfReport) => void;
+}
+
+interface PendingSample {
+  file: string;
+  name: string;
+  durationMs: number;
+  retries: number;
+  repeats: number;
+  state: SampleRecord['state'];
+  heapUsed: number | undefined;
+  memory: MemoryMeta | undefined;
+}
+
+function escapeAnnotationData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeAnnotationProperty(text: string): string {
+  return escapeAnnotationData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function gitSha(root: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+export class PerfReporter {
+  private readonly options: PerfReporterOptions;
+  private root = process.cwd();
+  private log: (message: string) => void = (message) => console.log(message);
+  private pending: PendingSample[] = [];
+  private startedAt = Date.now();
+  private enabledCache: boolean | null = null;
+  /** The last report, for programmatic use after a run. */
+  lastReport: PerfReport | null = null;
+
+  constructor(options: PerfReporterOptions = {}) {
+    this.options = options;
+  }
+
+  private get enabled(): boolean {
+    this.enabledCache ??= resolveSwitches(this.options, this.root).perfMonitor.value;
+    return this.enabledCache;
+  }
+
+  onInit(vitest: { config: { root: string }; logger?: { log(message: string): void } }): void {
+    this.root = vitest.config.root;
+    this.enabledCache = null;
+    const logger = vitest.logger;
+    if (logger) this.log = (message) => logger.log(message);
+    this.startedAt = Date.now();
+  }
+
+  onTestRunStart(): void {
+    this.pending = [];
+    this.startedAt = Date.now();
+  }
+
+  onTestCaseResult(testCase: ReportedTestCase): void {
+    if (!this.enabled) return;
+    const diagnostic = testCase.diagnostic();
+    if (!diagnostic) return; // skipped or never ran
+    this.pending.push({
+      file: testCase.module.moduleId,
+      name: testCase.fullName,
+      durationMs: diagnostic.duration,
+      retries: diagnostic.retryCount,
+      repeats: diagnostic.repeatCount,
+      state: testCase.result().state,
+      heapUsed: diagnostic.heap,
+      memory: (testCase.meta() as Record<string, MemoryMeta | undefined>)[MEMORY_META_KEY],
+    });
+  }
+
+  private budgetFor(testId: string): number | null {
+    for (const [needle, budget] of Object.entries(this.options.budgets ?? {})) if (testId.includes(needle)) return budget;
+    return this.options.budgetMs ?? null;
+  }
+
+  /** Turns the collected samples into history records (relative paths, memory readings, budgets). */
+  private toRecords(): { records: SampleRecord[]; leaks: (LeakVerdict & { testId: string })[]; peakRss: number } {
+    const leaks: (LeakVerdict & { testId: string })[] = [];
+    let peakRss = process.memoryUsage().rss;
+    const records = this.pending.map((sample): SampleRecord => {
+      const file = path.relative(this.root, sample.file).split(path.sep).join('/');
+      const testId = `${file} > ${sample.name}`;
+      const memorySamples = sample.memory?.samples ?? [];
+      const lastMemory = memorySamples[memorySamples.length - 1];
+      for (const m of memorySamples) peakRss = Math.max(peakRss, m.rssBytes);
+      if (memorySamples.length >= 4) {
+        const verdict = detectLeak(memorySamples.map((m) => m.heapUsedBytes), { thresholdMb: this.options.leakThresholdMb ?? 1 });
+        if (verdict.suspected) leaks.push({ ...verdict, testId });
+      }
+      return {
+        testId,
+        name: sample.name,
+        file,
+        durationMs: sample.durationMs,
+        retries: sample.retries,
+        repeats: sample.repeats,
+        state: sample.state,
+        heapDeltaBytes: lastMemory ? lastMemory.heapDeltaBytes : null,
+        heapUsedBytes: lastMemory ? lastMemory.heapUsedBytes : (sample.heapUsed ?? null),
+        rssBytes: lastMemory ? lastMemory.rssBytes : null,
+        budgetMs: this.budgetFor(testId),
+      };
+    });
+    return { records, leaks, peakRss };
+  }
+
+  onTestRunEnd(_modules?: unknown, _errors?: unknown, reason?: string): void {
+    if (!this.enabled || this.pending.length === 0) return;
+    if (reason === 'interrupted') return; // a partial run would look like a speed-up and skew baselines
+    const switches = resolveSwitches(this.options, this.root);
+    const historyPath = this.options.historyPath
+      ? path.resolve(this.root, this.options.historyPath)
+      : path.join(switches.cacheDir.value, HISTORY_FILE_NAME);
+    const { records, leaks, peakRss } = this.toRecords();
+    this.pending = [];
+    const history = PerfHistory.open(historyPath);
+    let report: PerfReport;
+    try {
+      const finishedAt = Date.now();
+      history.recordRun(
+        {
+          startedAt: this.startedAt,
+          finishedAt,
+          durationMs: finishedAt - this.startedAt,
+          reason: reason ?? 'unknown',
+          rssBytes: peakRss,
+          gitSha: gitSha(this.root),
+        },
+        records,
+        this.options.maxRuns ?? 200,
+      );
+      const reportOptions: ReportOptions = { regression: this.options.regression };
+      report = buildReport(history, reportOptions);
+    } finally {
+      history.close();
+    }
+    this.lastReport = report;
+    this.announce(report, leaks);
+  }
+
+  private announce(report: PerfReport, leaks: (LeakVerdict & { testId: string })[]): void {
+    const { regressions, overBudget } = report;
+    if (this.options.console !== false) {
+      const parts = [`tdd-fast perf: ${report.latestRun?.tests ?? 0} tests recorded`];
+      parts.push(`${regressions.length} regression(s)`);
+      if (report.suspects.length) parts.push(`${report.suspects.length} suspect(s)`);
+      if (overBudget.length) parts.push(`${overBudget.length} over budget`);
+      if (leaks.length) parts.push(`${leaks.length} leak suspect(s)`);
+      const lines = [parts.join(', ')];
+      for (const r of regressions) lines.push(`  ✗ regression: ${r.testId}: ${r.reason}`);
+      for (const o of overBudget.slice(0, 10)) lines.push(`  ⏱ over budget: ${o.testId}: ${o.durationMs.toFixed(1)} ms > ${o.budgetMs} ms`);
+      for (const l of leaks) lines.push(`  ⚠ memory: ${l.testId}: ${l.reason}`);
+      lines.push(`  history: ${report.historyPath} (npx tdd-fast perf report --html perf.html)`);
+      this.log(lines.join('\n'));
+    }
+    const annotate = this.options.githubAnnotations ?? process.env.GITHUB_ACTIONS === 'true';
+    if (annotate) {
+      for (const r of regressions) {
+        process.stdout.write(
+          `::warning file=${escapeAnnotationProperty(r.file)},title=${escapeAnnotationProperty('tdd-fast: performance regression')}::` +
+            `${escapeAnnotationData(`${r.name}: ${r.reason}`)}\n`,
+        );
+      }
+      for (const o of overBudget) {
+        process.stdout.write(
+          `::notice file=${escapeAnnotationProperty(o.file)},title=${escapeAnnotationProperty('tdd-fast: over budget')}::` +
+            `${escapeAnnotationData(`${o.name}: ${o.durationMs.toFixed(1)} ms > budget ${o.budgetMs} ms`)}\n`,
+        );
+      }
+    }
+    if (regressions.length) this.options.onRegression?.(regressions, report);
+    if (overBudget.length) this.options.onBudgetExceeded?.(overBudget, report);
+    if (leaks.length) this.options.onLeakSuspected?.(leaks);
+    this.options.onReport?.(report);
+  }
+}
