@@ -1,10 +1,22 @@
 import * as path from 'node:path';
 
 import { native } from './native';
-import type { AnalysisResult, AnalyzeOptions, FileReport } from './types';
+import type { AnalysisResult, AnalyzeOptions, CacheStats, FileReport } from './types';
+
+export function defaultCacheLocation(root: string): string {
+  return path.join(root, 'node_modules', '.cache', 'tdd-fast', 'analysis.bin');
+}
 
 function nativeOptions(options: AnalyzeOptions, root: string) {
-  return { root, maxFileSize: options.maxFileSize, threads: options.threads };
+  const cache = options.cache ?? true;
+  return {
+    root,
+    maxFileSize: options.maxFileSize,
+    threads: options.threads,
+    cache,
+    cacheLocation: cache ? path.resolve(root, options.cacheLocation ?? defaultCacheLocation(root)) : undefined,
+    profile: options.profile,
+  };
 }
 
 /**
@@ -14,17 +26,29 @@ function nativeOptions(options: AnalyzeOptions, root: string) {
 export async function analyzeFiles(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
-  const json = await native().analyzeFilesJson(absolute, nativeOptions(options, root));
+  const json = await native().analyzeFilesJson(absolute, nativeOptions(options, root), options.onProgress);
   return JSON.parse(json) as AnalysisResult;
 }
 
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */
 export function analyzeSource(code: string, filename = 'input.ts', options: AnalyzeOptions = {}): FileReport {
   const root = path.resolve(options.root ?? process.cwd());
-  return JSON.parse(native().analyzeSourceJson(code, filename, nativeOptions(options, root))) as FileReport;
+  return JSON.parse(native().analyzeSourceJson(code, filename, { root, maxFileSize: options.maxFileSize })) as FileReport;
 }
 
 /** The version of the native engine (part of every cache key). */
 export function nativeVersion(): string {
   return native().nativeVersion();
+}
+
+/** Stats of the analysis cache held by this process (hits, misses, evictions, entries, bytes, hit rate). */
+export function getCacheStats(): CacheStats {
+  const stats = JSON.parse(native().cacheStatsJson()) as Omit<CacheStats, 'hitRate'>;
+  const lookups = stats.hits + stats.misses;
+  return { ...stats, hitRate: lookups ? stats.hits / lookups : 0 };
+}
+
+/** Empties the in-memory analysis cache and deletes its file. */
+export function clearCaches(): void {
+  native().clearCaches();
 }

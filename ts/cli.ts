@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { analyzeFiles } from './api';
+import { createProgress } from './progress';
+import { formatProfile } from './report/profile';
+import { registerSessionCommands } from './session/cli';
 import { colorEnabled, palette } from './report/colors';
 import { format, formatters, type FormatterName } from './report';
 import type { AnalysisResult } from './types';
@@ -36,6 +39,10 @@ export interface AnalyzeCommandOptions {
   threads?: number;
   functions: boolean;
   color?: boolean;
+  cache: boolean;
+  cacheLocation?: string;
+  profile?: boolean;
+  progress: boolean;
 }
 
 /** What the exit code is for a result: errors (syntax, unreadable, error-severity smells) or too many warnings => 1. */
@@ -55,13 +62,26 @@ export function exitCodeFor(result: AnalysisResult, maxWarnings?: number): numbe
 }
 
 async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: CliIO): Promise<number> {
-  const result = await analyzeFiles(paths.length ? paths : ['.'], {
-    root: io.cwd,
-    maxFileSize: options.maxFileSize,
-    threads: options.threads,
-  });
+  const started = process.hrtime.bigint();
+  const progress = options.progress ? createProgress(process.stderr) : undefined;
+  let result: AnalysisResult;
+  try {
+    result = await analyzeFiles(paths.length ? paths : ['.'], {
+      root: io.cwd,
+      maxFileSize: options.maxFileSize,
+      threads: options.threads,
+      cache: options.cache,
+      cacheLocation: options.cacheLocation,
+      profile: options.profile,
+      onProgress: progress?.update,
+    });
+  } finally {
+    progress?.stop();
+  }
+  for (const warning of result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
+  const formatStarted = process.hrtime.bigint();
   const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
@@ -69,6 +89,12 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     fs.writeFileSync(target, text);
   } else {
     io.stdout(text);
+  }
+  const output = result.profile?.phases.find((p) => p.phase === 'output');
+  if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
+  if (options.profile && result.profile) {
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
   const code = exitCodeFor(result, options.maxWarnings);
   if (options.maxWarnings !== undefined && code === EXIT.findings && options.format === 'stylish') {
@@ -108,12 +134,17 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--max-file-size <size>', 'skip files larger than this, with an error (default 2mb)', byteSize)
     .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
     .option('--no-functions', 'stylish: list smells and errors only, not every function')
+    .option('--no-cache', 'analyse every file again, without reading or writing the cache')
+    .option('--cache-location <file>', 'the cache file (default node_modules/.cache/tdd-fast/analysis.bin)')
+    .option('--profile', 'print time per phase, files/s, MB/s, peak RSS and cache hit rate to stderr')
+    .option('--no-progress', 'never show the progress bar (it only shows on a terminal, outside CI)')
     .option('--color', 'force colours on')
     .option('--no-color', 'turn colours off (NO_COLOR is honoured too)')
     .action(async (paths: string[], options: AnalyzeCommandOptions) => {
       setExitCode(await runAnalyze(paths, options, io));
     });
 
+  registerSessionCommands(program);
   return program;
 }
 

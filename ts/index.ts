@@ -1,3 +1,13 @@
-export { analyzeFiles, analyzeSource, nativeVersion } from './api';
+export { analyzeFiles, analyzeSource, clearCaches, defaultCacheLocation, getCacheStats, nativeVersion } from './api';
 export { formatters, format, type FormatterName } from './report';
 export type * from './types';
+export {
+  TddOrchestrator,
+  type TddEngine,
+  type TddOrchestratorOptions,
+  type GenerateOptions,
+  type GenerateResult,
+} from './orchestrator';
+export { SessionStore, type SessionStoreOptions } from './session/store';
+export { SessionStoreError, type SessionStoreErrorCode } from './session/errors';
+export type * from './session/types';

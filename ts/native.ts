@@ -7,10 +7,19 @@ export interface NativeAnalyzeOptions {
   root?: string;
   maxFileSize?: number;
   threads?: number;
+  cache?: boolean;
+  cacheLocation?: string;
+  profile?: boolean;
 }
 
 export interface NativeBinding {
-  analyzeFilesJson(paths: string[], options?: NativeAnalyzeOptions): Promise<string>;
+  analyzeFilesJson(
+    paths: string[],
+    options?: NativeAnalyzeOptions,
+    progress?: (done: number, total: number) => void,
+  ): Promise<string>;
+  cacheStatsJson(): string;
+  clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions): string;
   nativeVersion(): string;
 }

@@ -31,7 +31,7 @@ export interface EdgeCasePattern {
   confidence: number;
   subject: string;
   values: string[];
-  reason?: string;
+  reason?: string | null;
 }
 
 export interface FunctionReport {
@@ -101,11 +101,38 @@ export interface Summary {
   ms: number;
 }
 
+export interface PhaseTime {
+  phase: 'walk' | 'read' | 'hash' | 'cache' | 'parse' | 'visit' | 'rules' | 'duplicates' | 'output';
+  /** Thread-time summed over worker threads. */
+  ms: number;
+}
+
+export interface ProfileReport {
+  phases: PhaseTime[];
+  filesRead: number;
+  bytesRead: number;
+  threads: number;
+}
+
 export interface AnalysisResult {
   version: 1;
   files: FileReport[];
   duplicates: Duplicate[];
   summary: Summary;
+  /** Problems that did not stop the run (e.g. an unusable cache file that was rebuilt). */
+  warnings?: string[];
+  /** Present with `profile: true` / `--profile`. */
+  profile?: ProfileReport;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  evictions: number;
+  entries: number;
+  bytes: number;
+  loadedFromDisk: boolean;
+  hitRate: number;
 }
 
 export interface AnalyzeOptions {
@@ -115,4 +142,12 @@ export interface AnalyzeOptions {
   maxFileSize?: number;
   /** Worker threads in the native core. Default: available cores. */
   threads?: number;
+  /** Use the content-hash cache. Default true. */
+  cache?: boolean;
+  /** The persistent cache file. Default: node_modules/.cache/tdd-fast/analysis.bin under the root. */
+  cacheLocation?: string;
+  /** Add per-phase timings (`result.profile`). */
+  profile?: boolean;
+  /** Called as files finish (throttled to about 100 calls per batch). */
+  onProgress?: (done: number, total: number) => void;
 }

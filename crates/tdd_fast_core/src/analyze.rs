@@ -8,12 +8,21 @@ use oxc_allocator::Allocator;
 use crate::facts::Collector;
 use crate::model::{FileError, FileReport, Language};
 use crate::parse::{parse, LineIndex};
+use crate::profile::{self, Phase};
 use crate::source::{self, ReadError};
 
 /// Options that change what a file's report contains (and so are part of the cache key).
 #[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
     pub max_file_size: u64,
+}
+
+impl AnalyzeOptions {
+    /// Everything in the options that can change a report, as text for the cache key. Keep it deterministic (no
+    /// HashMap iteration order): a change here invalidates every cached result, which is the point.
+    pub fn fingerprint(&self) -> String {
+        format!("{self:?}")
+    }
 }
 
 impl Default for AnalyzeOptions {
@@ -44,8 +53,10 @@ pub fn analyze_text(
     let (functions, errors) = ALLOCATOR.with(|cell| {
         let mut allocator = cell.borrow_mut();
         allocator.reset();
-        let parsed = parse(&allocator, text, language, &lines);
-        let functions = Collector::new(text, &lines).collect(&parsed.program);
+        let parsed = profile::time(Phase::Parse, || parse(&allocator, text, language, &lines));
+        let functions = profile::time(Phase::Visit, || {
+            Collector::new(text, &lines).collect(&parsed.program)
+        });
         (functions, parsed.errors)
     });
     FileReport {
@@ -72,24 +83,43 @@ pub fn failed_report(path: &str, language: Language, hash: String, message: Stri
     }
 }
 
-/// Reads and analyses one file. Every failure (unreadable, binary, too large...) is the file's error, never a panic.
-pub fn analyze_path(path: &Path, shown: &str, options: &AnalyzeOptions) -> FileReport {
-    let language = source::language_of(path).unwrap_or(Language::Js);
-    let bytes = match source::read_source(path, options.max_file_size) {
-        Ok(bytes) => bytes,
-        Err(err) => return failed_report(shown, language, String::new(), err.to_string()),
-    };
-    let hash = content_hash(&bytes);
-    match source::decode(&bytes) {
+/// Reads a file and hashes its bytes (the cache needs the hash before deciding to analyse).
+pub fn read_and_hash(
+    path: &Path,
+    options: &AnalyzeOptions,
+) -> Result<(Vec<u8>, String), ReadError> {
+    let bytes = profile::time(Phase::Read, || {
+        source::read_source(path, options.max_file_size)
+    })?;
+    profile::count_read(bytes.len() as u64);
+    let hash = profile::time(Phase::Hash, || content_hash(&bytes));
+    Ok((bytes, hash))
+}
+
+/// Analyses bytes already read and hashed. Binary and non-UTF-8 content is the file's error.
+pub fn analyze_bytes(
+    bytes: &[u8],
+    hash: String,
+    shown: &str,
+    language: Language,
+    options: &AnalyzeOptions,
+) -> FileReport {
+    match source::decode(bytes) {
         Ok(text) => {
             let mut report = analyze_text(text, shown, language, options);
             report.hash = hash;
             report
         }
-        Err(err @ (ReadError::Binary | ReadError::NotUtf8 { .. })) => {
-            failed_report(shown, language, hash, err.to_string())
-        }
         Err(err) => failed_report(shown, language, hash, err.to_string()),
+    }
+}
+
+/// Reads and analyses one file. Every failure (unreadable, binary, too large...) is the file's error, never a panic.
+pub fn analyze_path(path: &Path, shown: &str, options: &AnalyzeOptions) -> FileReport {
+    let language = source::language_of(path).unwrap_or(Language::Js);
+    match read_and_hash(path, options) {
+        Ok((bytes, hash)) => analyze_bytes(&bytes, hash, shown, language, options),
+        Err(err) => failed_report(shown, language, String::new(), err.to_string()),
     }
 }
 

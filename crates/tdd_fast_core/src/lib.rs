@@ -3,14 +3,16 @@
 
 pub mod analyze;
 pub mod batch;
+pub mod cache;
 pub mod facts;
 pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod profile;
 pub mod source;
 
 pub use analyze::{analyze_text, AnalyzeOptions};
-pub use batch::{analyze_paths, BatchOptions};
+pub use batch::{analyze_paths, BatchOptions, BatchResult, CacheOptions};
 pub use model::*;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -65,7 +65,7 @@ pub struct EdgeCase {
     pub confidence: f32,
     pub subject: String,
     pub values: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     pub reason: Option<String>,
 }
 

@@ -6,8 +6,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use tdd_fast_core::{analyze, batch, source, AnalyzeOptions, BatchOptions};
+use tdd_fast_core::{analyze, batch, source, AnalyzeOptions, BatchOptions, CacheOptions};
+
+/// `(filesDone, filesTotal) => void`, called from worker threads.
+type ProgressFn = ThreadsafeFunction<(u32, u32), (), (u32, u32), Status, false>;
 
 #[napi(object)]
 #[derive(Default)]
@@ -18,6 +22,12 @@ pub struct NativeAnalyzeOptions {
     pub max_file_size: Option<f64>,
     /// 0 or absent = all available cores.
     pub threads: Option<u32>,
+    /// Use the content-hash cache (default true).
+    pub cache: Option<bool>,
+    /// The persistent cache file; absent = in memory only.
+    pub cache_location: Option<String>,
+    /// Add per-phase timings to the result.
+    pub profile: Option<bool>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -30,10 +40,17 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
     if let Some(size) = options.max_file_size.filter(|s| *s >= 0.0) {
         analyze.max_file_size = size as u64;
     }
+    let cache = CacheOptions {
+        enabled: options.cache.unwrap_or(true),
+        location: options.cache_location.map(PathBuf::from),
+        limits: None,
+    };
     BatchOptions {
         root,
         threads: options.threads.unwrap_or(0) as usize,
         analyze,
+        cache,
+        profile: options.profile.unwrap_or(false),
     }
 }
 
@@ -50,6 +67,7 @@ fn guarded<T>(during: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
 pub struct AnalyzeFilesTask {
     paths: Vec<PathBuf>,
     options: BatchOptions,
+    progress: Option<ProgressFn>,
 }
 
 impl Task for AnalyzeFilesTask {
@@ -57,12 +75,22 @@ impl Task for AnalyzeFilesTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<String> {
+        let progress = self.progress.as_ref();
+        // Report at most ~100 steps so a large batch does not flood the JS thread.
+        let report = |done: usize, total: usize| {
+            let step = (total / 100).max(1);
+            if let Some(progress) = progress {
+                if done.is_multiple_of(step) || done == total {
+                    progress.call(
+                        (done as u32, total as u32),
+                        ThreadsafeFunctionCallMode::NonBlocking,
+                    );
+                }
+            }
+        };
         guarded("analysing files", || {
-            to_json(&tdd_fast_core::analyze_paths(
-                &self.paths,
-                &self.options,
-                None,
-            ))
+            let result = tdd_fast_core::analyze_paths(&self.paths, &self.options, Some(&report));
+            to_json(&result)
         })
     }
 
@@ -71,15 +99,32 @@ impl Task for AnalyzeFilesTask {
     }
 }
 
-/// Analyses files and folders off the JS thread; resolves to the JSON text of an AnalysisResult.
+/// Analyses files and folders off the JS thread; resolves to the JSON text of the batch result.
 #[napi(js_name = "analyzeFilesJson")]
 pub fn analyze_files_json(
     paths: Vec<String>,
     options: Option<NativeAnalyzeOptions>,
+    #[napi(ts_arg_type = "(done: number, total: number) => void")] progress: Option<ProgressFn>,
 ) -> AsyncTask<AnalyzeFilesTask> {
     AsyncTask::new(AnalyzeFilesTask {
         paths: paths.into_iter().map(PathBuf::from).collect(),
         options: batch_options(options),
+        progress,
+    })
+}
+
+/// Hits, misses, evictions, entries and bytes of the process-wide analysis cache, as JSON text.
+#[napi(js_name = "cacheStatsJson")]
+pub fn cache_stats_json() -> Result<String> {
+    guarded("reading cache stats", || to_json(&batch::cache_stats()))
+}
+
+/// Empties the in-memory analysis cache and deletes its file.
+#[napi(js_name = "clearCaches")]
+pub fn clear_caches() -> Result<()> {
+    guarded("clearing caches", || {
+        batch::clear_cache();
+        Ok(())
     })
 }
 

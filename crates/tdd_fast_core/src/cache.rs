@@ -1,0 +1,447 @@
+//! The content-hash cache: a hit skips reading (when size and mtime are unchanged) or parsing (when the bytes hash to
+//! what was analysed before). Keyed by path + content hash, under a header key of tool version + effective options, so
+//! a config change or a new tool version starts a fresh cache. Held in memory as a bounded LRU for long-lived
+//! processes, and persisted to one file (loaded and saved whole, written atomically with temp file + rename).
+//! A corrupt, truncated or foreign file is ignored with a warning and rebuilt; it is never a crash.
+//!
+//! Invariant: a stale result is never returned for changed content. Unchanged metadata may skip hashing; changed
+//! metadata always re-hashes the bytes.
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+use lru::LruCache;
+use serde::{Deserialize, Serialize};
+
+use crate::model::FileReport;
+
+/// Bumped whenever the on-disk layout or the meaning of a cached report changes.
+const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"TDDFAST\0";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub mtime_ns: u64,
+}
+
+impl FileStamp {
+    pub fn of(meta: &std::fs::Metadata) -> Self {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        Self {
+            size: meta.len(),
+            mtime_ns,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    pub stamp: FileStamp,
+    pub hash: String,
+    pub report: FileReport,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub entries: u64,
+    /// Approximate bytes held in memory (source bytes of the cached files as a proxy for report size).
+    pub bytes: u64,
+    pub loaded_from_disk: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CacheLimits {
+    pub max_entries: usize,
+    pub max_bytes: u64,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        Self {
+            max_entries: 200_000,
+            max_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+pub struct Cache {
+    /// Tool version + effective options; entries under another key are never used.
+    key: u64,
+    location: Option<PathBuf>,
+    entries: LruCache<String, Entry>,
+    limits: CacheLimits,
+    pub stats: CacheStats,
+    dirty: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DiskImage {
+    key: u64,
+    entries: Vec<(String, Entry)>,
+}
+
+fn entry_weight(entry: &Entry) -> u64 {
+    entry.stamp.size + 256
+}
+
+impl Cache {
+    pub fn new(key: u64, location: Option<PathBuf>, limits: CacheLimits) -> Self {
+        Self {
+            key,
+            location,
+            entries: LruCache::unbounded(),
+            limits,
+            stats: CacheStats::default(),
+            dirty: false,
+        }
+    }
+
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    pub fn location(&self) -> Option<&Path> {
+        self.location.as_deref()
+    }
+
+    /// Loads the persisted cache if it exists and belongs to this key. Returns a warning when a file was present but
+    /// unusable (it will be replaced on the next save).
+    pub fn load(
+        key: u64,
+        location: Option<PathBuf>,
+        limits: CacheLimits,
+    ) -> (Self, Option<String>) {
+        let mut cache = Self::new(key, location, limits);
+        let Some(path) = cache.location.clone() else {
+            return (cache, None);
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (cache, None),
+            Err(e) => {
+                return (
+                    cache,
+                    Some(format!(
+                        "cache {} unreadable ({e}); rebuilding",
+                        path.display()
+                    )),
+                )
+            }
+        };
+        match decode_image(&bytes) {
+            Ok(image) if image.key == key => {
+                for (path, entry) in image.entries {
+                    cache.insert_entry(path, entry);
+                }
+                cache.dirty = false;
+                cache.stats.loaded_from_disk = true;
+                (cache, None)
+            }
+            // Another tool version or another config: a normal invalidation, not worth a warning.
+            Ok(_) => {
+                cache.dirty = true;
+                (cache, None)
+            }
+            Err(why) => {
+                cache.dirty = true;
+                (
+                    cache,
+                    Some(format!(
+                        "cache {} is {why}; ignoring it and rebuilding",
+                        path.display()
+                    )),
+                )
+            }
+        }
+    }
+
+    /// A hit when the stamp is unchanged (no read needed). Otherwise the caller hashes and calls `lookup_hash`.
+    pub fn lookup_stamp(&self, path: &str, stamp: FileStamp) -> Option<&Entry> {
+        self.entries.peek(path).filter(|e| e.stamp == stamp)
+    }
+
+    pub fn lookup_hash(&self, path: &str, hash: &str) -> Option<&Entry> {
+        self.entries.peek(path).filter(|e| e.hash == hash)
+    }
+
+    pub fn insert(&mut self, path: String, entry: Entry) {
+        self.insert_entry(path, entry);
+        self.dirty = true;
+    }
+
+    /// Marks an entry as recently used (LRU order) and refreshes its stamp after a content-hash hit.
+    pub fn touch(&mut self, path: &str, stamp: FileStamp) {
+        if let Some(entry) = self.entries.get_mut(path) {
+            if entry.stamp != stamp {
+                entry.stamp = stamp;
+                self.dirty = true;
+            }
+        }
+    }
+
+    fn insert_entry(&mut self, path: String, entry: Entry) {
+        self.stats.bytes += entry_weight(&entry);
+        if let Some(old) = self.entries.put(path, entry) {
+            self.stats.bytes -= entry_weight(&old);
+        }
+        while self.entries.len() > self.limits.max_entries.max(1)
+            || (self.stats.bytes > self.limits.max_bytes && self.entries.len() > 1)
+        {
+            match self.entries.pop_lru() {
+                Some((_, old)) => {
+                    self.stats.bytes -= entry_weight(&old);
+                    self.stats.evictions += 1;
+                }
+                None => break,
+            }
+        }
+        self.stats.entries = self.entries.len() as u64;
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.stats = CacheStats::default();
+        self.dirty = true;
+    }
+
+    /// Writes the cache atomically (temp file + rename) if anything changed. Errors are returned as warnings.
+    pub fn save(&mut self) -> Option<String> {
+        if !self.dirty {
+            return None;
+        }
+        let path = self.location.clone()?;
+        let image = DiskImage {
+            key: self.key,
+            entries: self
+                .entries
+                .iter()
+                .rev()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        let result = (|| -> Result<(), String> {
+            let body = bincode::serialize(&image).map_err(|e| e.to_string())?;
+            let mut bytes = Vec::with_capacity(body.len() + 24);
+            bytes.extend_from_slice(MAGIC);
+            bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+            bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+            bytes.extend_from_slice(&body);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+            std::fs::write(&temp, &bytes).map_err(|e| e.to_string())?;
+            std::fs::rename(&temp, &path).map_err(|e| {
+                let _ = std::fs::remove_file(&temp);
+                e.to_string()
+            })
+        })();
+        match result {
+            Ok(()) => {
+                self.dirty = false;
+                None
+            }
+            Err(why) => Some(format!(
+                "could not save the cache to {}: {why}",
+                path.display()
+            )),
+        }
+    }
+}
+
+fn decode_image(bytes: &[u8]) -> Result<DiskImage, &'static str> {
+    if bytes.len() < 28 || &bytes[..8] != MAGIC {
+        return Err("not a tdd-fast cache file");
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    if version != FORMAT_VERSION {
+        return Err("from another cache format version");
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default()) as usize;
+    let checksum = u64::from_le_bytes(bytes[20..28].try_into().unwrap_or_default());
+    let body = &bytes[28..];
+    if body.len() != len {
+        return Err("truncated");
+    }
+    if xxhash_rust::xxh3::xxh3_64(body) != checksum {
+        return Err("corrupt (checksum mismatch)");
+    }
+    bincode::deserialize(body).map_err(|_| "corrupt (cannot decode)")
+}
+
+/// The header key: tool version, cache format and the effective options (anything that changes a report).
+pub fn cache_key(options_fingerprint: &str) -> u64 {
+    cache_key_for(crate::VERSION, options_fingerprint)
+}
+
+fn cache_key_for(tool_version: &str, options_fingerprint: &str) -> u64 {
+    let text = format!("{tool_version}|{FORMAT_VERSION}|{options_fingerprint}");
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
+/// The process-wide in-memory cache (API users, watch mode): reused while the location and key stay the same.
+pub static MEMORY: Mutex<Option<Cache>> = Mutex::new(None);
+
+pub fn default_limits() -> CacheLimits {
+    CacheLimits::default()
+}
+
+pub fn non_zero(n: usize) -> NonZeroUsize {
+    NonZeroUsize::new(n.max(1)).unwrap_or(NonZeroUsize::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze_text;
+    use crate::model::Language;
+
+    fn entry(size: u64, hash: &str) -> Entry {
+        let report = analyze_text(
+            "export function f(a?: string) { return a ?? ''; }",
+            "f.ts",
+            Language::Ts,
+            &Default::default(),
+        );
+        Entry {
+            stamp: FileStamp { size, mtime_ns: 7 },
+            hash: hash.into(),
+            report,
+        }
+    }
+
+    fn temp_file(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tdd-fast-cache-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir.join("cache.bin")
+    }
+
+    #[test]
+    fn round_trips_through_disk_with_reports_intact() {
+        let path = temp_file("roundtrip");
+        let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
+        cache.insert("f.ts".into(), entry(10, "abc"));
+        assert_eq!(cache.save(), None);
+        let (loaded, warning) = Cache::load(1, Some(path), CacheLimits::default());
+        assert_eq!(warning, None);
+        let hit = loaded.lookup_hash("f.ts", "abc").expect("hit");
+        assert_eq!(hit.report, entry(10, "abc").report);
+        assert!(loaded.lookup_hash("f.ts", "other").is_none());
+        assert!(loaded
+            .lookup_stamp(
+                "f.ts",
+                FileStamp {
+                    size: 11,
+                    mtime_ns: 7
+                }
+            )
+            .is_none());
+    }
+
+    #[test]
+    fn a_new_tool_version_or_other_options_give_another_key() {
+        let options = crate::AnalyzeOptions::default().fingerprint();
+        assert_ne!(
+            cache_key_for("0.1.0", &options),
+            cache_key_for("0.1.1", &options)
+        );
+        let mut bigger = crate::AnalyzeOptions::default();
+        bigger.max_file_size += 1;
+        assert_ne!(cache_key(&options), cache_key(&bigger.fingerprint()));
+        assert_eq!(
+            cache_key(&options),
+            cache_key(&crate::AnalyzeOptions::default().fingerprint())
+        );
+    }
+
+    #[test]
+    fn another_key_starts_empty_without_a_warning() {
+        let path = temp_file("key");
+        let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
+        cache.insert("f.ts".into(), entry(10, "abc"));
+        cache.save();
+        let (loaded, warning) = Cache::load(2, Some(path), CacheLimits::default());
+        assert_eq!(warning, None);
+        assert_eq!(loaded.stats.entries, 0);
+    }
+
+    #[test]
+    fn corrupt_truncated_and_foreign_files_are_ignored_with_a_warning() {
+        let path = temp_file("corrupt");
+        let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
+        cache.insert("f.ts".into(), entry(10, "abc"));
+        cache.save();
+        let good = std::fs::read(&path).unwrap();
+
+        let mut flipped = good.clone();
+        let last = flipped.len() - 3;
+        flipped[last] ^= 0xff;
+        std::fs::write(&path, &flipped).unwrap();
+        let (loaded, warning) = Cache::load(1, Some(path.clone()), CacheLimits::default());
+        assert!(warning.unwrap().contains("checksum"));
+        assert_eq!(loaded.stats.entries, 0);
+
+        std::fs::write(&path, &good[..good.len() / 2]).unwrap();
+        let (_, warning) = Cache::load(1, Some(path.clone()), CacheLimits::default());
+        assert!(warning.unwrap().contains("truncated"));
+
+        std::fs::write(&path, b"{\"some\": \"json\"}").unwrap();
+        let (mut loaded, warning) = Cache::load(1, Some(path.clone()), CacheLimits::default());
+        assert!(warning.unwrap().contains("not a tdd-fast cache"));
+        // The next save replaces the bad file.
+        loaded.insert("f.ts".into(), entry(10, "abc"));
+        assert_eq!(loaded.save(), None);
+        assert_eq!(
+            Cache::load(1, Some(path), CacheLimits::default())
+                .0
+                .stats
+                .entries,
+            1
+        );
+    }
+
+    #[test]
+    fn the_lru_evicts_the_least_recently_used_beyond_its_limits() {
+        let limits = CacheLimits {
+            max_entries: 2,
+            max_bytes: u64::MAX,
+        };
+        let mut cache = Cache::new(1, None, limits);
+        cache.insert("a".into(), entry(1, "a"));
+        cache.insert("b".into(), entry(1, "b"));
+        cache.touch(
+            "a",
+            FileStamp {
+                size: 1,
+                mtime_ns: 7,
+            },
+        );
+        cache.insert("c".into(), entry(1, "c"));
+        assert!(cache.lookup_hash("a", "a").is_some());
+        assert!(cache.lookup_hash("b", "b").is_none());
+        assert_eq!(cache.stats.evictions, 1);
+
+        let by_bytes = CacheLimits {
+            max_entries: 100,
+            max_bytes: 600,
+        };
+        let mut cache = Cache::new(1, None, by_bytes);
+        cache.insert("a".into(), entry(100, "a"));
+        cache.insert("b".into(), entry(100, "b"));
+        cache.insert("c".into(), entry(100, "c"));
+        assert_eq!(cache.stats.entries, 1);
+    }
+}
