@@ -91,7 +91,7 @@ export class PerfReporter {
   }
 
   private get enabled(): boolean {
-    this.enabledCache ??= resolveSwitches(this.options, this.root).perfMonitor.value;
+    this.enabledCache ??= resolveSwitches(this.options).perfMonitor.value;
     return this.enabledCache;
   }
 
@@ -163,9 +163,10 @@ export class PerfReporter {
   onTestRunEnd(_modules?: unknown, _errors?: unknown, reason?: string): void {
     if (!this.enabled || this.pending.length === 0) return;
     if (reason === 'interrupted') return; // a partial run would look like a speed-up and skew baselines
-    const switches = resolveSwitches(this.options, this.root);
+    // The cache lives under the project root (where vitest was started), like the templates the workers build.
+    const switches = resolveSwitches(this.options);
     const historyPath = this.options.historyPath
-      ? path.resolve(this.root, this.options.historyPath)
+      ? path.resolve(this.options.historyPath)
       : path.join(switches.cacheDir.value, HISTORY_FILE_NAME);
     const { records, leaks, peakRss } = this.toRecords();
     this.pending = [];
