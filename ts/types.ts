@@ -46,6 +46,50 @@ export interface FunctionReport {
   params: ParamInfo[];
   metrics: Metrics;
   patterns: EdgeCasePattern[];
+  /** Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/usage.rs). */
+  usage: FunctionUsage;
+}
+
+export interface ParamUsage {
+  name: string;
+  /** length, index, arithmetic, numeric-compare, string-method, array-method, iterated, called, property, spread, used. */
+  hints: string[];
+  /** Property names read from the parameter. */
+  keys: string[];
+}
+
+export interface GuardCondition {
+  subject: string;
+  /** 'length' when the test is on `subject.length`. */
+  path: string | null;
+  /** falsy, truthy, nullish, not-nullish, null, undefined, typeof-eq, typeof-ne, eq, ne, lt, le, gt, ge, is-array,
+   * not-array, nan, not-finite, not-integer. */
+  op: string;
+  value: string | null;
+}
+
+/** `if (<condition on params>) throw/return` directly in the function body. */
+export interface Guard {
+  line: number;
+  action: 'throw' | 'return';
+  condition: string;
+  conditions: GuardCondition[];
+  /** The conditions are joined by `||`. */
+  any: boolean;
+  complete: boolean;
+  /** Only guards precede it in the body. */
+  leading: boolean;
+  error: string | null;
+  message: string | null;
+  returns: string | null;
+  returnsLiteral: boolean;
+  returnsParam: string | null;
+}
+
+export interface FunctionUsage {
+  params: ParamUsage[];
+  guards: Guard[];
+  usesThis: boolean;
 }
 
 export interface FileError {

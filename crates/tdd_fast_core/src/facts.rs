@@ -174,6 +174,7 @@ impl<'a, 's> Collector<'a, 's> {
             params,
             metrics,
             patterns: Vec::new(),
+            usage: Default::default(),
         }
     }
 
@@ -424,6 +425,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             _ => {}
         }
         metrics::on_enter(self, kind);
+        crate::usage::on_enter(self, kind);
         self.ancestors.push(kind);
     }
 

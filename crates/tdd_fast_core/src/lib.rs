@@ -10,6 +10,7 @@ pub mod model;
 pub mod parse;
 pub mod profile;
 pub mod source;
+pub mod usage;
 
 pub use analyze::{analyze_text, AnalyzeOptions};
 pub use batch::{analyze_paths, BatchOptions, BatchResult, CacheOptions};

@@ -87,6 +87,8 @@ pub struct FunctionReport {
     pub params: Vec<Param>,
     pub metrics: Metrics,
     pub patterns: Vec<EdgeCase>,
+    /// Parameter usage and guard facts for test generation (see usage.rs).
+    pub usage: crate::usage::Usage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
