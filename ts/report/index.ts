@@ -1,5 +1,9 @@
 import type { AnalysisResult } from '../types';
 import { palette, type Palette } from './colors';
+import { github } from './github';
+import { html } from './html';
+import { junit } from './junit';
+import { sarif } from './sarif';
 import { stylish } from './stylish';
 
 export interface FormatContext {
@@ -15,6 +19,10 @@ export type Formatter = (result: AnalysisResult, context: FormatContext) => stri
 export const formatters = {
   stylish,
   json: (result: AnalysisResult) => JSON.stringify(result, null, 2) + '\n',
+  sarif,
+  github,
+  junit,
+  html,
 } satisfies Record<string, Formatter>;
 
 export type FormatterName = keyof typeof formatters;
