@@ -36,6 +36,13 @@ describe('tdd-fast analyze (CLI)', () => {
     expect(result.files[1].functions[0]).toMatchObject({ name: 'module.exports.slug', exported: true });
   });
 
+  it('honours a .tdd-fastignore file like a .gitignore', () => {
+    const dir = makeProject({ ...sample, '.tdd-fastignore': 'legacy/\n', 'legacy/old.js': 'function old() {}\n' });
+    const run = runCli(['analyze', '--format', 'json'], dir);
+    const paths = JSON.parse(run.stdout).files.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(['src/cart.ts', 'src/util.js']);
+  });
+
   it('prints readable stylish output grouped by file with a summary', () => {
     const dir = makeProject(sample);
     const run = runCli(['analyze'], dir);

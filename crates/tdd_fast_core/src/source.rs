@@ -62,6 +62,7 @@ pub fn collect(paths: &[PathBuf], threads: usize) -> Vec<Candidate> {
             .ignore(true)
             .parents(true)
             .require_git(false)
+            .add_custom_ignore_filename(".tdd-fastignore")
             .follow_links(false)
             .threads(threads.max(1))
             .filter_entry(|entry| {
