@@ -7,6 +7,7 @@ import { analyzeFiles } from './api';
 import { createProgress } from './progress';
 import { formatProfile } from './report/profile';
 import { registerSessionCommands } from './session/cli';
+import { registerTestingCommands } from './testing/cli';
 import { colorEnabled, palette } from './report/colors';
 import { format, formatters, type FormatterName } from './report';
 import type { AnalysisResult } from './types';
@@ -145,6 +146,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     });
 
   registerSessionCommands(program);
+  registerTestingCommands(program);
   return program;
 }
 
