@@ -6,7 +6,7 @@
  *   - and, by default, the last `confirmRuns` (2) runs all meet those conditions, so one noisy run (a GC pause, a busy
  *     CI neighbour) is reported as a *suspect* in the dashboard but never raises an alert.
  * Whole-run slowness (every test 20% slower because the machine is busy) is divided out first: each run's speed
- * factor is the median current/baseline ratio across tests, and only a factor above 1 is corrected.
+ * factor is the median current/baseline ratio across tests (needs 5+ tests with history).
  */
 import { median, medianAbsoluteDeviation } from './stats';
 
@@ -101,8 +101,9 @@ export function judgeSample(
 }
 
 /**
- * Per-run speed factors: for each of the given runs, the median over tests of (duration / that test's baseline),
- * clamped to >= 1 so a fast run never makes other tests look slower.
+ * Per-run speed factors: for each of the given runs, the median over tests of (duration / that test's baseline).
+ * Both directions are corrected: in a run where the machine was 20% faster, a test that stayed put is relatively slower,
+ * and a real 2x slowdown must not hide behind the fast machine.
  */
 export function runSpeedFactors(
   series: readonly TestSeries[],
@@ -118,7 +119,7 @@ export function runSpeedFactors(
       const baseline = median(test.samples.slice(Math.max(0, index - options.window), index).map((s) => s.durationMs));
       if (baseline > 0) ratios.push(test.samples[index].durationMs / baseline);
     }
-    factors.set(runId, ratios.length >= 5 ? Math.max(1, median(ratios)) : 1);
+    factors.set(runId, ratios.length >= 5 ? median(ratios) : 1);
   }
   return factors;
 }
