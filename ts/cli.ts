@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 import { analyzeFiles } from './api';
+import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
 import { createProgress } from './progress';
 import { formatProfile } from './report/profile';
 import { registerSessionCommands } from './session/cli';
@@ -32,7 +33,7 @@ function byteSize(value: string): number {
   return Math.round(Number(match[1]) * factor);
 }
 
-export interface AnalyzeCommandOptions {
+export interface AnalyzeCommandOptions extends CiOptions {
   format: FormatterName;
   outputFile?: string;
   maxWarnings?: number;
@@ -67,7 +68,8 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   const progress = options.progress ? createProgress(process.stderr) : undefined;
   let result: AnalysisResult;
   try {
-    result = await analyzeFiles(paths.length ? paths : ['.'], {
+    const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
+    result = await analyzeFiles(plan.paths, {
       root: io.cwd,
       maxFileSize: options.maxFileSize,
       threads: options.threads,
@@ -76,10 +78,12 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
       profile: options.profile,
       onProgress: progress?.update,
     });
+    if (plan.shard) result.shard = plan.shard;
   } finally {
     progress?.stop();
   }
   for (const warning of result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
+  result = afterAnalysis(result, options, io);
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
   const formatStarted = process.hrtime.bigint();
@@ -97,11 +101,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
-  const code = exitCodeFor(result, options.maxWarnings);
-  if (options.maxWarnings !== undefined && code === EXIT.findings && options.format === 'stylish') {
-    io.stderr(`tdd-fast found more warnings than --max-warnings ${options.maxWarnings} allows.\n`);
-  }
-  return code;
+  return gateCode(result, options, io);
 }
 
 export interface CliIO {
@@ -125,8 +125,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  program
-    .command('analyze', { isDefault: true })
+  addCiOptions(program.command('analyze', { isDefault: true }))
     .description('analyse JavaScript/TypeScript files and folders (default: the current folder)')
     .argument('[paths...]', 'files and folders; folders are walked respecting .gitignore')
     .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(formatters)).default('stylish'))
@@ -146,6 +145,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     });
 
   registerSessionCommands(program);
+  registerMergeCommand(program, io, setExitCode);
   registerTestingCommands(program);
   return program;
 }

@@ -22,6 +22,7 @@ export interface NativeBinding {
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions): string;
   nativeVersion(): string;
+  listFilesJson(paths: string[], options?: NativeAnalyzeOptions): string;
 }
 
 let binding: NativeBinding | undefined;

@@ -90,6 +90,8 @@ export interface FunctionUsage {
   params: ParamUsage[];
   guards: Guard[];
   usesThis: boolean;
+  /** The function (or its class) is the default export / `module.exports`. */
+  defaultExport: boolean;
 }
 
 export interface FileError {
@@ -167,6 +169,16 @@ export interface AnalysisResult {
   warnings?: string[];
   /** Present with `profile: true` / `--profile`. */
   profile?: ProfileReport;
+  /** Present in the report of one `--shard i/n` run; `tdd-fast merge-reports` combines the shards' reports. */
+  shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  index: number;
+  total: number;
+  /** Files in all shards together (the unsharded run's count), so a merge can tell a shard is missing. */
+  allFiles: number;
 }
 
 export interface CacheStats {

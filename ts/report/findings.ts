@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { AnalysisResult, Duplicate, DuplicateLocation, Severity } from '../types';
+import type { AnalysisResult, Duplicate, DuplicateLocation, FileError, Severity, Smell } from '../types';
 
 /** Rule ids of the findings that are not smells. */
 export const PARSE_ERROR = 'parse-error';
@@ -28,6 +28,8 @@ export interface Finding {
    * the other files. Not unique: two findings may share one, the baseline counts them.
    */
   key: string;
+  /** The object of the result this finding was made from (for filtering a result by findings). */
+  origin: FileError | Smell | Duplicate;
 }
 
 function duplicateMessage(dup: Duplicate, others: DuplicateLocation[]): string {
@@ -52,6 +54,7 @@ export function findingsOf(result: AnalysisResult): Finding[] {
         function: null,
         related: [],
         key: `${PARSE_ERROR}|${file.path}|${error.message}`,
+        origin: error,
       });
     }
     for (const smell of file.smells) {
@@ -66,6 +69,7 @@ export function findingsOf(result: AnalysisResult): Finding[] {
         function: smell.function,
         related: [],
         key: `${smell.id}|${file.path}|${smell.function ?? smell.message}`,
+        origin: smell,
       });
     }
   }
@@ -83,6 +87,7 @@ export function findingsOf(result: AnalysisResult): Finding[] {
       function: null,
       related: others,
       key: `${DUPLICATE_CODE}|${first.path}|${[...new Set(others.map((o) => o.path))].sort().join(',')}|${dup.tokens}`,
+      origin: dup,
     });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));

@@ -199,6 +199,32 @@ pub fn display_path(path: &Path, root: &Path) -> String {
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
+/// A file the walk would analyse, with its size: what `--shard` partitions.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedFile {
+    /// As the report shows it: relative to the root, forward slashes.
+    pub path: String,
+    /// The path to pass back for analysis.
+    pub absolute: String,
+    /// Bytes; 0 when the file cannot be read (it still gets its error in the shard that analyses it).
+    pub size: u64,
+}
+
+/// The files `collect` finds, with their sizes, in `collect`'s (sorted) order.
+pub fn list_files(paths: &[PathBuf], root: &Path, threads: usize) -> Vec<ListedFile> {
+    collect(paths, threads)
+        .into_iter()
+        .map(|candidate| ListedFile {
+            path: display_path(&candidate.path, root),
+            size: std::fs::metadata(&candidate.path)
+                .map(|m| m.len())
+                .unwrap_or(0),
+            absolute: candidate.path.to_string_lossy().into_owned(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,6 +148,25 @@ pub fn analyze_source_json(
     })
 }
 
+/// The files an analysis of these paths would cover (walked like `analyzeFilesJson`), with their sizes, as JSON text:
+/// `[{ path, absolute, size }]`. The TypeScript side partitions them for `--shard`.
+#[napi(js_name = "listFilesJson")]
+pub fn list_files_json(
+    paths: Vec<String>,
+    options: Option<NativeAnalyzeOptions>,
+) -> Result<String> {
+    let options = batch_options(options);
+    guarded("listing files", || {
+        let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            options.threads
+        };
+        to_json(&source::list_files(&paths, &options.root, threads))
+    })
+}
+
 /// The engine's version, part of every cache key.
 #[napi(js_name = "nativeVersion")]
 pub fn native_version() -> String {
