@@ -74,8 +74,9 @@ export function buildReport(history: PerfHistory, options: ReportOptions = {}): 
     name: byId.get(v.testId)?.name ?? v.testId,
     file: byId.get(v.testId)?.file ?? '',
   });
+  const seriesById = new Map(series.map((s) => [s.testId, s]));
   const trendOf = (testId: string) =>
-    (series.find((s) => s.testId === testId)?.samples ?? []).slice(-runCount).map((p) => ({ ...p }));
+    (seriesById.get(testId)?.samples ?? []).slice(-runCount).map((p) => ({ ...p }));
   const slowest = latest
     .filter((s) => s.state === 'passed' || s.state === 'failed')
     .sort((a, b) => b.durationMs - a.durationMs)
@@ -113,15 +114,7 @@ export function buildReport(history: PerfHistory, options: ReportOptions = {}): 
 /** Heap used after each test, run over run: steady growth across runs hints at a leak in the code under test. */
 function heapGrowthAcrossRuns(history: PerfHistory, runs: RunRow[], latest: StoredSample[], thresholdMb: number): HeapGrowth[] {
   if (runs.length < 4) return [];
-  const perTest = new Map<string, number[]>();
-  for (const run of runs.slice(-10)) {
-    for (const sample of history.samplesForRun(run.id)) {
-      if (sample.heapDeltaBytes === null) continue;
-      let list = perTest.get(sample.testId);
-      if (!list) perTest.set(sample.testId, (list = []));
-      list.push(sample.heapDeltaBytes);
-    }
-  }
+  const perTest = history.heapDeltas(runs.slice(-10)[0].id);
   const found: HeapGrowth[] = [];
   for (const sample of latest) {
     const deltas = perTest.get(sample.testId);
@@ -223,7 +216,7 @@ export function renderHtml(report: PerfReport): string {
   const suitePoints = report.runs.map((r) => ({ runId: r.id, durationMs: r.durationMs }));
   const regressionRows = report.regressions.map(
     (r) =>
-      `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.file)}</td><td>${ms(r.baselineMs)}</td><td>${ms(r.currentMs)}</td>` +
+      `<tr><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.file)}</td><td>${ms(r.baselineMs)}</td><td>${ms(r.observedMs)}</td>` +
       `<td class="bad">${r.ratio.toFixed(2)}x</td><td>${escapeHtml(r.reason)}</td></tr>`,
   );
   const slowRows = report.slowest.map(
@@ -253,7 +246,7 @@ ${run ? `<div class="summary" id="summary"><div>Latest run <b>#${run.id}</b></di
 <h2>Suite duration</h2>
 <figure id="suite-trend">${trendSvg(suitePoints, 'Suite wall time per run', 1100, 180)}</figure>
 <h2>Regressions</h2>
-<table id="regressions"><thead><tr><th>Test</th><th>File</th><th>Baseline</th><th>Now</th><th>Ratio</th><th>Why</th></tr></thead>
+<table id="regressions"><thead><tr><th>Test</th><th>File</th><th>Baseline</th><th>Now</th><th>Ratio (speed-adjusted)</th><th>Why</th></tr></thead>
 <tbody>${regressionRows.length ? rows(regressionRows) : '<tr><td colspan="6">None confirmed.</td></tr>'}</tbody></table>
 ${report.suspects.length ? `<p class="muted">${report.suspects.length} suspect(s) exceeded the threshold once; they become regressions if the next run confirms them.</p>` : ''}
 <h2>Slowest tests (latest run)</h2>

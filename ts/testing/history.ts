@@ -187,18 +187,37 @@ export class PerfHistory {
     const rows = this.db
       .prepare(
         `SELECT test_id, run_id, duration_ms FROM samples
-         WHERE run_id >= ? AND state = 'passed' ORDER BY test_id, run_id`,
+         WHERE run_id >= ? AND state = 'passed' ORDER BY run_id`,
       )
-      .all(firstRun.id) as { test_id: string; run_id: number; duration_ms: number }[];
+      .raw()
+      .all(firstRun.id) as [string, number, number][];
     const wanted = testIds ? new Set(testIds) : null;
     const byTest = new Map<string, { runId: number; durationMs: number }[]>();
-    for (const row of rows) {
-      if (wanted && !wanted.has(row.test_id)) continue;
-      let list = byTest.get(row.test_id);
-      if (!list) byTest.set(row.test_id, (list = []));
-      list.push({ runId: row.run_id, durationMs: row.duration_ms });
+    for (const [testId, runId, durationMs] of rows) {
+      if (wanted && !wanted.has(testId)) continue;
+      let list = byTest.get(testId);
+      if (!list) byTest.set(testId, (list = []));
+      list.push({ runId, durationMs });
     }
     return [...byTest].map(([testId, samples]) => ({ testId, samples }));
+  }
+
+  /** Heap deltas per test over the runs from `firstRunId` on (oldest first), only where they were measured. */
+  heapDeltas(firstRunId: number): Map<string, number[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT test_id, heap_delta_bytes FROM samples
+         WHERE run_id >= ? AND heap_delta_bytes IS NOT NULL ORDER BY run_id`,
+      )
+      .raw()
+      .all(firstRunId) as [string, number][];
+    const byTest = new Map<string, number[]>();
+    for (const [testId, delta] of rows) {
+      let list = byTest.get(testId);
+      if (!list) byTest.set(testId, (list = []));
+      list.push(delta);
+    }
+    return byTest;
   }
 
   close(): void {

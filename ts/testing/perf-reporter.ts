@@ -83,6 +83,7 @@ export class PerfReporter {
   private pending: PendingSample[] = [];
   private startedAt = Date.now();
   private enabledCache: boolean | null = null;
+  private gitShaCache: string | null | undefined;
   /** The last report, for programmatic use after a run. */
   lastReport: PerfReport | null = null;
 
@@ -181,7 +182,7 @@ export class PerfReporter {
           durationMs: finishedAt - this.startedAt,
           reason: reason ?? 'unknown',
           rssBytes: peakRss,
-          gitSha: gitSha(this.root),
+          gitSha: this.gitShaCache === undefined ? (this.gitShaCache = gitSha(this.root)) : this.gitShaCache,
         },
         records,
         this.options.maxRuns ?? 200,

@@ -61,6 +61,8 @@ export interface RegressionVerdict extends SampleJudgement {
   status: RegressionStatus;
   /** The run speed factor divided out of `currentMs` (1 when none). */
   runSpeedFactor: number;
+  /** The duration actually measured in the judged run, before run-speed normalization. */
+  observedMs: number;
 }
 
 export function resolveRegressionOptions(options: RegressionOptions = {}): ResolvedRegressionOptions {
@@ -140,7 +142,7 @@ export function detectRegressions(series: readonly TestSeries[], options: Regres
     const last = durations.length - 1;
     if (last < 0) {
       return {
-        testId: test.testId, status: 'insufficient-history', runSpeedFactor: 1, exceeds: false, enoughHistory: false,
+        testId: test.testId, status: 'insufficient-history', runSpeedFactor: 1, observedMs: 0, exceeds: false, enoughHistory: false,
         baselineMs: 0, madMs: 0, currentMs: 0, ratio: 1, deltaMs: 0, reason: 'no samples',
       };
     }
@@ -161,6 +163,6 @@ export function detectRegressions(series: readonly TestSeries[], options: Regres
       if (confirmed) status = 'regression';
       else verdict = current;
     }
-    return { testId: test.testId, status, runSpeedFactor: speed(last), ...verdict };
+    return { testId: test.testId, status, runSpeedFactor: speed(last), observedMs: durations[last], ...verdict };
   });
 }
