@@ -9,6 +9,7 @@ import { createProgress } from './progress';
 import { formatProfile } from './report/profile';
 import { registerSessionCommands } from './session/cli';
 import { registerTestingCommands } from './testing/cli';
+import { registerWatchCommand } from './watch';
 import { colorEnabled, palette } from './report/colors';
 import { format, formatters, type FormatterName } from './report';
 import type { AnalysisResult } from './types';
@@ -147,6 +148,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   registerSessionCommands(program);
   registerMergeCommand(program, io, setExitCode);
   registerTestingCommands(program);
+  registerWatchCommand(program, io.cwd, io.stdout);
   return program;
 }
 
