@@ -30,9 +30,9 @@ pub struct Collector<'a, 's> {
     pub ancestors: Vec<AstKind<'a>>,
     pub frames: Vec<Frame>,
     pub functions: Vec<FunctionReport>,
-    /// Callback nesting at the current node, counted like ESLint `max-nested-callbacks` (global, not per function).
+    /// ESLint `max-nested-callbacks`'s stack, kept with its exact behaviour: a function expression or arrow passed to a
+    /// call pushes, EVERY function expression or arrow pops on exit, function declarations are not looked at.
     pub callback_depth: u32,
-    callback_spans: Vec<Span>,
     /// Local names exported by `export { a }`, `export default a`, `module.exports = { a }` and the like.
     exported_names: HashSet<String>,
 }
@@ -46,7 +46,6 @@ impl<'a, 's> Collector<'a, 's> {
             frames: Vec::with_capacity(16),
             functions: Vec::new(),
             callback_depth: 0,
-            callback_spans: Vec::new(),
             exported_names: HashSet::new(),
         }
     }
@@ -97,10 +96,9 @@ impl<'a, 's> Collector<'a, 's> {
 
     fn enter_function(&mut self, kind: AstKind<'a>) {
         let parent = self.parent();
-        let is_callback = matches!(parent, Some(AstKind::CallExpression(_)));
-        if is_callback {
+        if is_eslint_function_expression(kind) && matches!(parent, Some(AstKind::CallExpression(_)))
+        {
             self.callback_depth += 1;
-            self.callback_spans.push(kind.span());
         }
         // Overload signatures, `declare function` and abstract methods have no body: ESLint sees no function there.
         let has_body = !matches!(kind, AstKind::Function(f) if f.body.is_none());
@@ -112,10 +110,9 @@ impl<'a, 's> Collector<'a, 's> {
         });
     }
 
-    fn leave_function(&mut self, span: Span) {
-        if self.callback_spans.last() == Some(&span) {
-            self.callback_spans.pop();
-            self.callback_depth -= 1;
+    fn leave_function(&mut self, kind: AstKind<'a>) {
+        if is_eslint_function_expression(kind) {
+            self.callback_depth = self.callback_depth.saturating_sub(1);
         }
         let Some(frame) = self.frames.pop() else {
             return;
@@ -154,11 +151,24 @@ impl<'a, 's> Collector<'a, 's> {
         let end_line = self
             .lines
             .line(measured.end.saturating_sub(1).max(measured.start));
+        // ESLint `max-params` counts a `this` parameter unless it is typed `void`.
+        let this_param = match kind {
+            AstKind::Function(f) => f.this_param.as_ref().is_some_and(|t| {
+                !t.type_annotation
+                    .as_ref()
+                    .is_some_and(|a| matches!(a.type_annotation, TSType::TSVoidKeyword(_)))
+            }),
+            _ => false,
+        };
         let params = self.describe_params(params);
         let metrics = crate::model::Metrics {
-            params: params.len() as u32,
+            params: params.len() as u32 + u32::from(this_param),
             lines: end_line + 1 - start_line,
-            max_nested_callbacks: self.callback_depth,
+            max_nested_callbacks: if is_eslint_function_expression(kind) {
+                self.callback_depth
+            } else {
+                0
+            },
             ..Default::default()
         };
         FunctionReport {
@@ -404,6 +414,15 @@ impl<'a, 's> Collector<'a, 's> {
     }
 }
 
+/// An ESTree `FunctionExpression` (methods included) or `ArrowFunctionExpression` with a body.
+fn is_eslint_function_expression(kind: AstKind) -> bool {
+    match kind {
+        AstKind::Function(f) => f.r#type == FunctionType::FunctionExpression,
+        AstKind::ArrowFunctionExpression(_) => true,
+        _ => false,
+    }
+}
+
 fn is_commonjs_export(target: &str) -> bool {
     target == "module.exports"
         || target.starts_with("module.exports.")
@@ -416,7 +435,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.enter_function(kind),
             AstKind::StaticBlock(block) => self.frames.push(Frame {
                 report: None,
-                metrics: FrameMetrics::default(),
+                metrics: FrameMetrics::code_path_only(),
                 span: block.span,
             }),
             AstKind::ExportNamedDeclaration(_)
@@ -433,9 +452,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         self.ancestors.pop();
         metrics::on_leave(self, kind);
         match kind {
-            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
-                self.leave_function(kind.span())
-            }
+            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.leave_function(kind),
             AstKind::StaticBlock(block)
                 if self
                     .frames

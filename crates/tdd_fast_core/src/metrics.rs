@@ -4,9 +4,17 @@
 //!   logical assignments, optional chaining links. Nested functions count on their own.
 //! - `maxDepth`: ESLint `max-depth`: if (not else-if, not an `if` directly under an `if`), switch, try, loops, with.
 //! - `statements`: ESLint `max-statements`: statements in every block of the function, nested functions excluded.
+//! - `cognitive`: eslint-plugin-sonarjs `cognitive-complexity` (S3776, plugin v4): each function's OWN complexity.
+//!   +1 plus the control-flow nesting inside that function for if (not else-if), ?:, switch, loops and catch; +1 for
+//!   else / else-if, labelled break/continue, and each run of `&&` in a flattened logical sequence (`||` and `??`
+//!   add nothing in v4; `&&`-only chains rendered inside JSX add nothing). Nesting grows inside if/else branches,
+//!   loop bodies, switch cases, catch bodies and ternary branches, restarting at 0 in every function. Quirk kept on
+//!   purpose: a function that is itself a ternary branch leaves the enclosing function one nesting level deeper.
 //! - `params`, `lines`, `maxNestedCallbacks` are set when the function is entered (facts.rs).
 
+use oxc_ast::ast::{Expression, LogicalOperator};
 use oxc_ast::AstKind;
+use oxc_span::GetSpan;
 
 use crate::facts::Collector;
 use crate::model::Metrics;
@@ -14,18 +22,33 @@ use crate::model::Metrics;
 #[derive(Debug, Default, Clone)]
 pub struct FrameMetrics {
     decisions: u32,
-    depth: u32,
-    max_depth: u32,
+    /// ESLint's counter can go below zero: it pops on leaving every `if`, even an else-if it did not push for.
+    depth: i32,
+    max_depth: i32,
     statements: u32,
+    cognitive: u32,
+    /// Control-flow nesting inside this function, as sonarjs counts it for `cognitive`.
+    cognitive_nesting: i32,
+    /// A code path that is no function for sonarjs (class static block): cognitive points go to the enclosing function.
+    pub not_a_function: bool,
 }
 
 impl FrameMetrics {
+    /// Metrics of a code path that is no function for sonarjs (a class static block).
+    pub fn code_path_only() -> Self {
+        Self {
+            not_a_function: true,
+            ..Self::default()
+        }
+    }
+
     /// Completes the metrics set at entry (params, lines, callbacks) with what the pass accumulated.
     pub fn finish(&self, entry: Metrics) -> Metrics {
         Metrics {
             cyclomatic: 1 + self.decisions,
-            max_depth: self.max_depth,
+            max_depth: self.max_depth.max(0) as u32,
             statements: self.statements,
+            cognitive: self.cognitive,
             ..entry
         }
     }
@@ -46,6 +69,8 @@ fn is_decision(kind: &AstKind) -> bool {
         | AstKind::AssignmentTargetWithDefault(_) => true,
         AstKind::SwitchCase(case) => case.test.is_some(),
         AstKind::FormalParameter(param) => param.initializer.is_some(),
+        // `({ a = 1 } = obj)`: ESTree has an AssignmentPattern there.
+        AstKind::AssignmentTargetPropertyIdentifier(p) => p.init.is_some(),
         AstKind::AssignmentExpression(assignment) => assignment.operator.is_logical(),
         AstKind::StaticMemberExpression(member) => member.optional,
         AstKind::ComputedMemberExpression(member) => member.optional,
@@ -73,7 +98,164 @@ fn opens_depth(collector: &Collector, kind: &AstKind) -> bool {
     }
 }
 
+/// Whether `kind` is a node sonarjs's cognitive-complexity enters one nesting level for: an if's branches (not an
+/// else-if), a loop body, a switch case, a catch body, a ternary branch. Parentheses are transparent as in ESTree.
+fn is_cognitive_nesting_node(collector: &Collector, kind: &AstKind) -> bool {
+    if matches!(kind, AstKind::ParenthesizedExpression(_)) {
+        return false;
+    }
+    let span = kind.span();
+    match collector.parent() {
+        Some(AstKind::IfStatement(s)) => {
+            s.consequent.span() == span
+                || s.alternate.as_ref().is_some_and(|a| {
+                    !matches!(a, oxc_ast::ast::Statement::IfStatement(_)) && a.span() == span
+                })
+        }
+        Some(AstKind::ForStatement(s)) => s.body.span() == span,
+        Some(AstKind::ForInStatement(s)) => s.body.span() == span,
+        Some(AstKind::ForOfStatement(s)) => s.body.span() == span,
+        Some(AstKind::WhileStatement(s)) => s.body.span() == span,
+        Some(AstKind::DoWhileStatement(s)) => s.body.span() == span,
+        Some(AstKind::SwitchStatement(_)) => matches!(kind, AstKind::SwitchCase(_)),
+        Some(AstKind::CatchClause(c)) => {
+            matches!(kind, AstKind::BlockStatement(_)) && c.body.span == span
+        }
+        Some(AstKind::ConditionalExpression(c)) => {
+            c.consequent.without_parentheses().span() == span
+                || c.alternate.without_parentheses().span() == span
+        }
+        _ => false,
+    }
+}
+
+/// Index of the innermost frame that is a function for sonarjs, optionally skipping the innermost `skip` of them.
+fn cognitive_frame(collector: &Collector, skip: usize) -> Option<usize> {
+    collector
+        .frames
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, f)| !f.metrics.not_a_function)
+        .nth(skip)
+        .map(|(i, _)| i)
+}
+
+/// The `&&` runs of a flattened logical sequence (sonarjs v4: `||` and `??` add nothing). Parentheses are transparent.
+fn count_and_runs(expr: &Expression, prev: &mut Option<LogicalOperator>, count: &mut u32) {
+    if let Expression::LogicalExpression(logical) = expr.without_parentheses() {
+        count_and_runs(&logical.left, prev, count);
+        if logical.operator == LogicalOperator::And && *prev != Some(LogicalOperator::And) {
+            *count += 1;
+        }
+        *prev = Some(logical.operator);
+        count_and_runs(&logical.right, prev, count);
+    }
+}
+
+/// Whether a JSX `{a && b && <X/>}` chain of one operator, which sonarjs does not count.
+fn is_jsx_short_circuit(expr: &Expression, root: LogicalOperator) -> bool {
+    match expr.without_parentheses() {
+        Expression::ConditionalExpression(_) => false,
+        Expression::LogicalExpression(l) => {
+            l.operator == root
+                && is_jsx_short_circuit(&l.left, root)
+                && is_jsx_short_circuit(&l.right, root)
+        }
+        _ => true,
+    }
+}
+
+/// Cognitive points of one node: (structural?, plain points). Structural points add the nesting level.
+fn cognitive_points(collector: &Collector, kind: &AstKind) -> (bool, u32) {
+    match kind {
+        AstKind::IfStatement(s) => {
+            let else_if = matches!(collector.ancestors.last(), Some(AstKind::IfStatement(p))
+                if p.alternate.as_ref().is_some_and(|a| a.span() == s.span));
+            let else_branch = s
+                .alternate
+                .as_ref()
+                .is_some_and(|a| !matches!(a, oxc_ast::ast::Statement::IfStatement(_)));
+            if else_if {
+                (false, 1 + u32::from(else_branch))
+            } else {
+                (true, u32::from(else_branch))
+            }
+        }
+        AstKind::ForStatement(_)
+        | AstKind::ForInStatement(_)
+        | AstKind::ForOfStatement(_)
+        | AstKind::WhileStatement(_)
+        | AstKind::DoWhileStatement(_)
+        | AstKind::SwitchStatement(_)
+        | AstKind::CatchClause(_)
+        | AstKind::ConditionalExpression(_) => (true, 0),
+        AstKind::BreakStatement(b) => (false, u32::from(b.label.is_some())),
+        AstKind::ContinueStatement(c) => (false, u32::from(c.label.is_some())),
+        AstKind::LogicalExpression(logical) => {
+            if matches!(collector.parent(), Some(AstKind::LogicalExpression(_))) {
+                return (false, 0); // already counted with the outermost expression of the sequence
+            }
+            if matches!(collector.parent(), Some(AstKind::JSXExpressionContainer(_)))
+                && is_jsx_short_circuit(&logical.left, logical.operator)
+                && is_jsx_short_circuit(&logical.right, logical.operator)
+            {
+                return (false, 0);
+            }
+            let (mut prev, mut count) = (None, 0);
+            count_and_runs(&logical.left, &mut prev, &mut count);
+            if logical.operator == LogicalOperator::And && prev != Some(LogicalOperator::And) {
+                count += 1;
+            }
+            prev = Some(logical.operator);
+            count_and_runs(&logical.right, &mut prev, &mut count);
+            (false, count)
+        }
+        _ => (false, 0),
+    }
+}
+
+fn cognitive_on_enter(collector: &mut Collector, kind: &AstKind) {
+    if is_cognitive_nesting_node(collector, kind) {
+        // A function as a ternary branch is entered before its own frame exists in sonarjs: the enclosing function's
+        // nesting grows and is never given back (sonarjs decrements the function's own counter on exit).
+        let is_function = matches!(
+            kind,
+            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)
+        );
+        if let Some(i) = cognitive_frame(collector, usize::from(is_function)) {
+            collector.frames[i].metrics.cognitive_nesting += 1;
+        }
+    }
+    let (structural, points) = cognitive_points(collector, kind);
+    if !structural && points == 0 {
+        return;
+    }
+    if let Some(i) = cognitive_frame(collector, 0) {
+        let m = &mut collector.frames[i].metrics;
+        if structural {
+            m.cognitive += (m.cognitive_nesting + 1).max(0) as u32;
+        }
+        m.cognitive += points;
+    }
+}
+
+fn cognitive_on_leave(collector: &mut Collector, kind: &AstKind) {
+    if matches!(
+        kind,
+        AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)
+    ) {
+        return;
+    }
+    if is_cognitive_nesting_node(collector, kind) {
+        if let Some(i) = cognitive_frame(collector, 0) {
+            collector.frames[i].metrics.cognitive_nesting -= 1;
+        }
+    }
+}
+
 pub fn on_enter(collector: &mut Collector, kind: AstKind) {
+    cognitive_on_enter(collector, &kind);
     let decision = is_decision(&kind);
     let opens = opens_depth(collector, &kind);
     let statements = match kind {
@@ -96,10 +278,12 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
 }
 
 pub fn on_leave(collector: &mut Collector, kind: AstKind) {
-    // `ancestors` no longer holds `kind` itself, so its last entry is the parent, as on entry.
-    if opens_depth(collector, &kind) {
+    cognitive_on_leave(collector, &kind);
+    // `ancestors` no longer holds `kind` itself, so its last entry is the parent, as on entry. ESLint pops on leaving
+    // every `if`, including the else-ifs it did not push for; we keep that quirk to report what it reports.
+    if matches!(kind, AstKind::IfStatement(_)) || opens_depth(collector, &kind) {
         if let Some(frame) = collector.current_frame() {
-            frame.metrics.depth = frame.metrics.depth.saturating_sub(1);
+            frame.metrics.depth -= 1;
         }
     }
 }
@@ -157,5 +341,63 @@ mod tests {
         let m = metrics_of(code, "A.m");
         assert_eq!(m.params, 2);
         assert_eq!(m.lines, 3);
+    }
+
+    #[test]
+    fn cognitive_follows_sonarjs() {
+        let c = |code: &str, name: &str| metrics_of(code, name).cognitive;
+        // if +1, nested for +2, else +1
+        assert_eq!(
+            c("function f(a) { if (a) { for (;;) {} } else {} }", "f"),
+            4
+        );
+        // else-if +1 without nesting, its else +1
+        assert_eq!(
+            c("function f(a) { if (a) {} else if (a) {} else {} }", "f"),
+            3
+        );
+        // && runs count, || and ?? do not (sonarjs v4)
+        assert_eq!(
+            c(
+                "function f(a, b, c) { return a && b && c || a && (b ?? c); }",
+                "f"
+            ),
+            2
+        );
+        assert_eq!(c("function f(a, b) { return a || b; }", "f"), 0);
+        // nested functions count on their own, nesting restarts at 0
+        let code = "function f(a) { if (a) { a.map((x) => { if (x) {} }); } }";
+        assert_eq!(c(code, "f"), 1);
+        assert_eq!(c(code, "<anonymous>"), 1);
+        // ternary +1 + nesting, switch, catch, labelled continue
+        assert_eq!(
+            c(
+                "function f(a) { switch (a) { case 1: return a ? 1 : 2; } }",
+                "f"
+            ),
+            3
+        );
+        assert_eq!(
+            c(
+                "function f(a) { try {} catch { outer: for (;;) { continue outer; } } }",
+                "f"
+            ),
+            4
+        );
+        // the sonarjs quirk: an arrow as a ternary branch leaves the enclosing function one level deeper
+        assert_eq!(
+            c(
+                "function f(a) { const g = a ? () => 1 : null; if (a) {} }",
+                "f"
+            ),
+            3
+        );
+    }
+
+    #[test]
+    fn cognitive_ignores_jsx_short_circuits() {
+        let code = "function F(a, b) { return <div>{a && b && <span />}</div>; }";
+        let report = analyze_text(code, "t.tsx", Language::Tsx, &Default::default());
+        assert_eq!(report.functions[0].metrics.cognitive, 0);
     }
 }
