@@ -77,7 +77,7 @@ function hotspots(fns: Fn[]): string {
         `<text class="tick" x="${pad.left - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
     ),
   ].join('');
-  const labelled = new Set(shown.slice(0, 5));
+  const labelled = new Set(shown.slice(0, 5).filter((f) => f.fn.metrics.cyclomatic > 1 || f.smells.length));
   // Draw the worst last so they sit on top.
   const points = [...shown]
     .reverse()
@@ -132,7 +132,7 @@ function smellsByRule(result: AnalysisResult): string {
         .join('');
       return (
         `<details class="rule" data-rule="${esc(id)}"><summary><span class="rule-id">${esc(id)}</span>` +
-        `<span class="bar"><span style="width:${((items.length / most) * 100).toFixed(1)}%"></span></span>` +
+        `<span class="bar ${items.some((i) => i.smell.severity === 'error') ? 'bad' : ''}"><span style="width:${((items.length / most) * 100).toFixed(1)}%"></span></span>` +
         `<span class="count">${items.length}</span></summary><p class="doc">${esc(doc.summary)}</p>` +
         `<table><thead><tr><th>severity</th><th>where</th><th>function</th><th>message</th></tr></thead><tbody>${rows}</tbody></table>` +
         (items.length > 100 ? `<p class="more">and ${items.length - 100} more</p>` : '') +
@@ -210,7 +210,7 @@ function edgeCases(fns: Fn[]): string {
     .sort((a, b) => b.fn.patterns.length - a.fn.patterns.length || a.file.path.localeCompare(b.file.path) || a.fn.line - b.fn.line)
     .slice(0, MAX_EDGE_CASE_FUNCTIONS);
   const items = shown
-    .map((f) => {
+    .map((f, index) => {
       const rows = f.fn.patterns
         .map(
           (p) =>
@@ -220,7 +220,7 @@ function edgeCases(fns: Fn[]): string {
         .join('');
       const params = f.fn.params.map((p) => p.name).join(', ');
       return (
-        `<details class="fn-cases" data-function="${esc(f.fn.name)}"><summary><strong>${esc(f.fn.name)}(${esc(params)})</strong> ` +
+        `<details class="fn-cases" data-function="${esc(f.fn.name)}"${index < 3 ? ' open' : ''}><summary><strong>${esc(f.fn.name)}(${esc(params)})</strong> ` +
         `<code>${esc(f.file.path)}:${f.fn.line}</code> <span class="count">${f.fn.patterns.length} edge cases</span></summary>` +
         `<table><thead><tr><th>pattern</th><th>line</th><th>subject</th><th>values to test</th><th>confidence</th></tr></thead>` +
         `<tbody>${rows}</tbody></table></details>`
@@ -258,7 +258,7 @@ th{color:var(--dim);font-weight:600;font-size:12px}td.num{text-align:right;font-
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 details{border-bottom:1px solid var(--line);padding:6px 0}summary{cursor:pointer;display:flex;gap:10px;align-items:center}
 .rule-id{min-width:190px;font-weight:600}.bar{flex:1;height:10px;background:var(--line);border-radius:5px;overflow:hidden}
-.bar span{display:block;height:100%;background:var(--warn)}.count{color:var(--dim);min-width:40px;text-align:right}
+.bar span{display:block;height:100%;background:var(--warn)}.bar.bad span{background:var(--bad)}.count{color:var(--dim);min-width:40px;text-align:right}
 .doc{color:var(--dim);margin:6px 0}.chip{display:inline-block;padding:1px 7px;border-radius:9px;background:var(--line);font-size:12px}
 .chip.error,.sev.error{color:var(--bad)}.chip.warning,.sev.warning{color:var(--warn)}
 .dup{margin:0 0 18px}.sides{display:grid;grid-template-columns:1fr 1fr;gap:10px}.side{min-width:0}
