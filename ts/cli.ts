@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { analyzeFiles } from './api';
 import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
+import { registerGenerateCommand } from './generate/cli';
 import { createProgress } from './progress';
 import { formatProfile } from './report/profile';
 import { registerSessionCommands } from './session/cli';
@@ -149,6 +150,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   registerMergeCommand(program, io, setExitCode);
   registerTestingCommands(program);
   registerWatchCommand(program, io.cwd, io.stdout);
+  registerGenerateCommand(program, io, setExitCode);
   return program;
 }
 

@@ -11,3 +11,17 @@ export {
 export { SessionStore, type SessionStoreOptions } from './session/store';
 export { SessionStoreError, type SessionStoreErrorCode } from './session/errors';
 export type * from './session/types';
+export {
+  generateTests,
+  generateTestsBatch,
+  planFile,
+  renderFile,
+  isGeneratedFile,
+  GenerateError,
+  type GenerateErrorCode,
+  type FilePlan,
+  type FunctionPlan,
+  type TestCase,
+  type Expectation,
+  type Scenario,
+} from './generate';

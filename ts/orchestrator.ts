@@ -13,16 +13,8 @@ import type {
 } from './session/types';
 import type { AnalysisResult, AnalyzeOptions, FileReport } from './types';
 
-/** Options for test generation, passed through to the generator untouched (defined by ts/generate). */
-export type GenerateOptions = Record<string, unknown>;
-
-/** What the orchestrator needs from a generation result; the generator may return more. */
-export interface GenerateResult {
-  file: string;
-  written: string[];
-  tests: number;
-  errors: string[];
-}
+import type { GenerateOptions, GenerateResult } from './generate';
+export type { GenerateOptions, GenerateResult };
 
 /**
  * The analysis and generation engine the orchestrator coordinates. By default the native core (`./api`) and the

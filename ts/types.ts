@@ -92,6 +92,8 @@ export interface FunctionUsage {
   usesThis: boolean;
   /** The function (or its class) is the default export / `module.exports`. */
   defaultExport: boolean;
+  /** 'instance' or 'static' for class methods, null otherwise. */
+  classMember: 'instance' | 'static' | null;
 }
 
 export interface FileError {

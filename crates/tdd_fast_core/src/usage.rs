@@ -30,6 +30,11 @@ pub struct Usage {
     pub guards: Vec<Guard>,
     /// The function reads `this` (outside nested non-arrow functions).
     pub uses_this: bool,
+    /// The function (or the class of the method) is the module's default export: `export default function f`,
+    /// `export default class C`, `module.exports = function f`.
+    pub default_export: bool,
+    /// `instance` or `static` for class methods; `None` otherwise (object methods, plain functions).
+    pub class_member: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -143,7 +148,30 @@ pub fn on_enter<'a>(collector: &mut Collector<'a, '_>, kind: AstKind<'a>) {
         AstKind::IdentifierReference(id) => note_param_use(collector, id),
         AstKind::ThisExpression(_) => note_this(collector),
         AstKind::IfStatement(statement) => note_guard(collector, statement),
+        AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
+            note_default_export(collector)
+        }
         _ => {}
+    }
+}
+
+/// Runs right after facts.rs opened the function's frame (its `enter_function` comes first in `enter_node`).
+fn note_default_export(collector: &mut Collector<'_, '_>) {
+    let is_default = |kind: Option<AstKind<'_>>| match kind {
+        Some(AstKind::ExportDefaultDeclaration(_)) => true,
+        Some(AstKind::AssignmentExpression(a)) => {
+            collector.source(a.left.span()) == "module.exports"
+        }
+        _ => false,
+    };
+    let default_export = match collector.parent() {
+        Some(AstKind::MethodDefinition(_)) => is_default(collector.ancestor(3)),
+        parent => is_default(parent),
+    };
+    if default_export {
+        if let Some(report) = collector.frames.last_mut().and_then(|f| f.report.as_mut()) {
+            report.usage.default_export = true;
+        }
     }
 }
 
@@ -229,6 +257,10 @@ fn note_param_use<'a>(collector: &mut Collector<'a, '_>, id: &IdentifierReferenc
                 {
                     hints.push("numeric-compare")
                 }
+                BinaryOperator::LessThan
+                | BinaryOperator::LessEqualThan
+                | BinaryOperator::GreaterThan
+                | BinaryOperator::GreaterEqualThan => hints.push("compare"),
                 _ => {}
             }
         }

@@ -1,0 +1,205 @@
+/**
+ * Test generation: Rust facts -> test plan (plan.ts) -> vitest source (render.ts) -> safe write (write.ts), with an
+ * optional record mode that runs the code and captures today's behaviour (record.ts). No LLM, deterministic.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { analyzeFiles } from '../api';
+import type { FileReport } from '../types';
+import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
+import { recordFile, type RecordOptions } from './record';
+import { renderFile } from './render';
+import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
+
+export { ALL_SCENARIOS, planFile, type FilePlan, type FunctionPlan, type TestCase, type Expectation, type Scenario } from './plan';
+export { renderFile, HEADER } from './render';
+export { GenerateError, isGeneratedFile, type GenerateErrorCode } from './write';
+
+export interface GenerateOptions {
+  /** Project root: outputs must stay inside it; vitest runs there. Default: the nearest folder with a package.json. */
+  root?: string;
+  /** Default: all of edge_cases, domain_knowledge, happy_path. */
+  scenarios?: Scenario[];
+  /** Only this function (full dotted name or last segment). */
+  function?: string;
+  /** Write tests under this folder (mirroring the source layout) instead of beside the sources. */
+  outDir?: string;
+  /** Plan and render only: nothing is written; `text` holds the file. */
+  dryRun?: boolean;
+  /** Run the code (child process, time limits) and record today's behaviour as inline snapshots. */
+  record?: boolean;
+  /** Record mode tuning (per-test timeout, child-process time limit, vitest binary). */
+  recordOptions?: Omit<RecordOptions, 'root'>;
+  /** Files recorded at the same time in a batch. Default 2. */
+  concurrency?: number;
+  /** Cases per function. Default 16. */
+  maxCases?: number;
+}
+
+export interface GenerateResult {
+  /** Absolute path of the source file. */
+  file: string;
+  /** Absolute path of the test file (written, or that would be written with dryRun). */
+  output: string | null;
+  /** Files written. */
+  written: string[];
+  /** `it` blocks generated (including TODOs). */
+  tests: number;
+  /** TODO cases among them. */
+  todo: number;
+  /** Record mode: cases asserting recorded or verified behaviour, and cases dropped to TODO. */
+  recorded?: number;
+  dropped?: number;
+  /** Exported functions found / planned. */
+  functions: number;
+  errors: string[];
+  plan: FilePlan | null;
+  /** The generated source text. */
+  text?: string;
+  ms: number;
+}
+
+const { version } = require('../../package.json') as { version: string };
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|\.d\.[cm]?ts$/;
+
+export function findProjectRoot(file: string): string {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.dirname(path.resolve(file));
+    dir = parent;
+  }
+}
+
+function isTypeScript(file: string): boolean {
+  return /\.[cm]?tsx?$/.test(file);
+}
+
+export function outputPathFor(source: string, root: string, outDir?: string): string {
+  const ext = /\.tsx$/.test(source) ? 'tsx' : isTypeScript(source) ? 'ts' : 'js';
+  const base = path.basename(source).replace(/\.[cm]?[jt]sx?$/, '');
+  const dir = outDir ? path.join(path.resolve(root, outDir), path.relative(root, path.dirname(source))) : path.dirname(source);
+  return path.join(dir, `${base}.generated.test.${ext}`);
+}
+
+export function importPathFor(output: string, source: string): string {
+  let relative = path.relative(path.dirname(output), source).split(path.sep).join('/');
+  if (!relative.startsWith('.')) relative = `./${relative}`;
+  return isTypeScript(source) ? relative.replace(/\.[cm]?tsx?$/, '') : relative;
+}
+
+function countCases(plan: FilePlan, record: boolean): { tests: number; todo: number } {
+  let tests = 0;
+  let todo = 0;
+  for (const fn of plan.functions) {
+    for (const c of fn.cases) {
+      tests++;
+      const r = c.recorded;
+      const dropped = r && (r.kind === 'hang' || r.kind === 'crash' || r.kind === 'dropped');
+      if (c.expect.kind === 'todo' || dropped || (c.expect.kind === 'unknown' && !(record && r))) todo++;
+    }
+  }
+  return { tests, todo };
+}
+
+async function generateOne(file: string, report: FileReport | undefined, root: string, options: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const result: GenerateResult = { file, output: null, written: [], tests: 0, todo: 0, functions: 0, errors: [], plan: null, ms: 0 };
+  try {
+    if (!report) throw new GenerateError('NOT_FOUND', `${file}: not found or not a JavaScript/TypeScript file.`);
+    if (report.errors.length && report.functions.length === 0) {
+      throw new GenerateError('ANALYSIS_FAILED', `${file}: ${report.errors.map((e) => `${e.message} (line ${e.line})`).join('; ')}`);
+    }
+    const typescript = isTypeScript(file);
+    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases });
+    result.plan = plan;
+    result.functions = plan.functions.length;
+    const output = outputPathFor(file, root, options.outDir);
+    result.output = output;
+    if (plan.functions.length === 0) {
+      result.ms = performance.now() - started;
+      return result;
+    }
+    const renderOptions = {
+      importPath: importPathFor(output, file),
+      typescript,
+      record: false,
+      sourceLabel: path.relative(root, file).split(path.sep).join('/'),
+      version,
+    };
+    assertInsideRoot(root, output);
+    assertReplaceable(output);
+    if (options.record) {
+      if (options.dryRun) throw new GenerateError('RECORD_FAILED', '--record runs and rewrites the test file; it cannot be combined with --dry-run.');
+      const summary = await recordFile(plan, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
+      result.text = summary.text;
+      result.recorded = summary.recorded;
+      result.dropped = summary.dropped;
+      result.written.push(output);
+    } else {
+      result.text = renderFile(plan, renderOptions);
+      if (!options.dryRun) {
+        writeGenerated(root, output, result.text);
+        result.written.push(output);
+      }
+    }
+    Object.assign(result, countCases(plan, Boolean(options.record)));
+  } catch (error) {
+    result.errors.push(error instanceof Error ? error.message : String(error));
+  }
+  result.ms = performance.now() - started;
+  return result;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * Generates tests for many files: one parallel analysis in the native core, then planning/rendering per file (record
+ * mode: `concurrency` files at a time). A failure in one file is kept in that file's `errors`; the batch goes on.
+ */
+export async function generateTestsBatch(files: string[], options: GenerateOptions = {}): Promise<GenerateResult[]> {
+  const absolute = files.map((f) => path.resolve(options.root ?? process.cwd(), f));
+  const roots = absolute.map((f) => (options.root ? path.resolve(options.root) : findProjectRoot(f)));
+  const reports = new Map<string, FileReport>();
+  const byRoot = new Map<string, string[]>();
+  absolute.forEach((f, i) => byRoot.set(roots[i], [...(byRoot.get(roots[i]) ?? []), f]));
+  for (const [root, list] of byRoot) {
+    const existing = list.filter((f) => fs.existsSync(f));
+    if (existing.length === 0) continue;
+    const analysis = await analyzeFiles(existing, { root, cache: false });
+    for (const report of analysis.files) reports.set(path.resolve(root, report.path), report);
+  }
+  const limit = options.record ? (options.concurrency ?? 2) : absolute.length;
+  return mapLimit(
+    absolute.map((f, i) => i),
+    limit,
+    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], options),
+  );
+}
+
+/** Generates (and writes, unless dryRun) the vitest file for one source file. Errors are in `result.errors`. */
+export async function generateTests(file: string, options: GenerateOptions = {}): Promise<GenerateResult> {
+  const [result] = await generateTestsBatch([file], options);
+  return result;
+}
+
+/** Source files under the given files/folders that tests can be generated for (test and generated files excluded). */
+export async function collectSources(paths: string[], root: string): Promise<string[]> {
+  const analysis = await analyzeFiles(paths, { root, cache: false });
+  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-probe\./.test(f));
+}
+
+export const SCENARIOS = ALL_SCENARIOS;
