@@ -11,7 +11,10 @@ import { makeProject, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
 
 /** Debian's chromium (apt-get install chromium), driven headless from the command line: no browser download. */
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+const CHROMIUM = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
+  (p): p is string => !!p && fs.existsSync(p),
+);
+if (!CHROMIUM) console.warn('html report browser test skipped: no chromium (apt-get install chromium, or set CHROMIUM=<path>)');
 
 function chromium(args: string[], url: string) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-chromium-'));
