@@ -108,3 +108,24 @@ describe('restricting a result to changed files', () => {
     expect(restrictToFiles(syntheticResult(), new Set(['src/clean.ts'])).duplicates).toEqual([]);
   });
 });
+
+describe('the cache directory', () => {
+  it('is portable to another checkout (other path, fresh mtimes), as actions/cache restores it', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`src/f${i}.ts`] = source(i + 1);
+    const first = makeProject(files);
+    const cold = JSON.parse(runCli(['analyze', 'src', '--format', 'json'], first).stdout) as AnalysisResult;
+    expect(cold.summary.cache).toEqual({ hits: 0, misses: 12 });
+    const cacheDir = path.join(first, 'node_modules', '.cache', 'tdd-fast');
+    expect(fs.readdirSync(cacheDir).length).toBeGreaterThan(0);
+
+    // Another runner: a fresh checkout somewhere else, with the cache directory restored into it.
+    const second = makeProject(files);
+    fs.cpSync(cacheDir, path.join(second, 'node_modules', '.cache', 'tdd-fast'), { recursive: true });
+    fs.writeFileSync(path.join(second, 'src/f0.ts'), source(99)); // one file changed on this branch
+    const warm = JSON.parse(runCli(['analyze', 'src', '--format', 'json'], second).stdout) as AnalysisResult;
+    expect(warm.summary.cache).toEqual({ hits: 11, misses: 1 });
+    expect(warm.files[0]!.path).toBe('src/f0.ts');
+    expect(warm.files.slice(1)).toEqual(cold.files.slice(1));
+  });
+});

@@ -4,11 +4,14 @@
 pub mod analyze;
 pub mod batch;
 pub mod cache;
+pub mod config;
 pub mod facts;
 pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod patterns;
 pub mod profile;
+pub mod smells;
 pub mod source;
 pub mod usage;
 

@@ -62,7 +62,7 @@ pub struct Metrics {
 pub struct EdgeCase {
     pub id: String,
     pub line: u32,
-    pub confidence: f32,
+    pub confidence: f64,
     pub subject: String,
     pub values: Vec<String>,
     #[serde(default)]
@@ -143,6 +143,20 @@ pub struct FileReport {
     pub errors: Vec<FileError>,
     pub functions: Vec<FunctionReport>,
     pub smells: Vec<Smell>,
+    /// Size of every class in the file (for `large-class` and per-file class sizes).
+    #[serde(default)]
+    pub classes: Vec<ClassReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassReport {
+    pub name: String,
+    pub line: u32,
+    pub end_line: u32,
+    /// Methods, accessors, properties, the constructor and static blocks.
+    pub members: u32,
+    pub lines: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,219 @@
+//! Edge-case patterns: for each function, what a tester should try, with the line, a confidence in 0..1, the subject
+//! (a parameter or an expression) and concrete values where they follow from the code. Each pattern is one file with
+//! a doc comment (what, why, an example) and fixture tests; docs/rules.md is generated from those docs.
+//!
+//! Patterns run inside the single visitor pass (`on_enter`, called from facts.rs for every node) and append owned
+//! `EdgeCase`s to the innermost function's report. A value is a JavaScript expression a test can paste when it is
+//! concrete (`0`, `""`, `null`), or a short description in angle brackets when it is not (`<a non-matching string>`).
+//! Subjects that are parameters get a higher confidence than local expressions; domain guesses from names get lower.
+
+use oxc_ast::ast::*;
+use oxc_ast::AstKind;
+use oxc_span::{GetSpan, Span};
+
+use crate::facts::Collector;
+use crate::model::{EdgeCase, FunctionReport, Param};
+
+mod async_rejection;
+mod branch_cases;
+mod date_time;
+mod division_by_zero;
+mod domain_values;
+mod error_path;
+mod length_check;
+mod loop_iterations;
+mod null_check;
+mod nullish_branch;
+mod numeric_boundary;
+mod parse_input;
+mod regex_test;
+mod string_operation;
+mod throw_site;
+mod type_guard;
+
+/// Ids of every pattern, in the order their docs appear.
+pub const PATTERN_IDS: &[&str] = &[
+    "null-check",
+    "numeric-boundary",
+    "zero-divisor",
+    "length-boundary",
+    "string-input",
+    "throw",
+    "error-path",
+    "rejection",
+    "branch-cases",
+    "regex",
+    "date-time",
+    "parse-input",
+    "loop-iterations",
+    "nullish",
+    "type-guard",
+    "domain",
+];
+
+/// Confidence for a subject that is a parameter, a local expression, and a guess from a name.
+pub const PARAM: f64 = 0.9;
+pub const LOCAL: f64 = 0.6;
+pub const DOMAIN: f64 = 0.4;
+
+/// Runs every pattern on one node of the pass.
+pub fn on_enter(c: &mut Collector, kind: AstKind) {
+    if current(c).is_none() {
+        return;
+    }
+    match kind {
+        AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
+            null_check::on_function(c);
+            async_rejection::on_function(c, kind);
+            domain_values::on_function(c);
+        }
+        AstKind::BinaryExpression(e) => {
+            null_check::on_binary(c, e);
+            numeric_boundary::on_binary(c, e);
+            division_by_zero::on_binary(c, e);
+            length_check::on_binary(c, e);
+            type_guard::on_binary(c, e);
+        }
+        AstKind::UnaryExpression(e) => null_check::on_unary(c, e),
+        AstKind::AssignmentExpression(e) => {
+            division_by_zero::on_assignment(c, e);
+            nullish_branch::on_assignment(c, e);
+        }
+        AstKind::ComputedMemberExpression(e) => length_check::on_index(c, e),
+        AstKind::CallExpression(e) => {
+            string_operation::on_call(c, e);
+            regex_test::on_call(c, e);
+            parse_input::on_call(c, e);
+            loop_iterations::on_call(c, e);
+            type_guard::on_call(c, e);
+            date_time::on_call(c, e);
+            async_rejection::on_call(c, e);
+        }
+        AstKind::NewExpression(e) => {
+            date_time::on_new(c, e);
+            parse_input::on_new(c, e);
+            async_rejection::on_new(c, e);
+        }
+        AstKind::ThrowStatement(s) => throw_site::on_throw(c, s),
+        AstKind::TryStatement(s) => error_path::on_try(c, s),
+        AstKind::AwaitExpression(e) => async_rejection::on_await(c, e),
+        AstKind::SwitchStatement(s) => branch_cases::on_switch(c, s),
+        AstKind::IfStatement(s) => branch_cases::on_if(c, s),
+        AstKind::ForOfStatement(s) => loop_iterations::on_for_of(c, s),
+        AstKind::ForInStatement(s) => loop_iterations::on_for_in(c, s),
+        AstKind::ChainExpression(e) => nullish_branch::on_chain(c, e),
+        AstKind::LogicalExpression(e) => nullish_branch::on_logical(c, e),
+        _ => {}
+    }
+}
+
+pub fn on_leave(_c: &mut Collector, _kind: AstKind) {}
+
+/// The report of the innermost frame, if that frame is a reported function.
+pub fn current<'c>(c: &'c Collector) -> Option<&'c FunctionReport> {
+    c.frames.last().and_then(|f| f.report.as_ref())
+}
+
+/// The innermost root identifier of an expression (`a.b[0].c` -> `a`), through parentheses and TS wrappers.
+pub fn root_name<'e>(expr: &'e Expression<'e>) -> Option<&'e str> {
+    match expr.without_parentheses() {
+        Expression::Identifier(id) => Some(id.name.as_str()),
+        Expression::StaticMemberExpression(m) => root_name(&m.object),
+        Expression::ComputedMemberExpression(m) => root_name(&m.object),
+        Expression::ChainExpression(chain) => match &chain.expression {
+            ChainElement::StaticMemberExpression(m) => root_name(&m.object),
+            ChainElement::ComputedMemberExpression(m) => root_name(&m.object),
+            ChainElement::CallExpression(call) => root_name(&call.callee),
+            _ => None,
+        },
+        Expression::TSAsExpression(e) => root_name(&e.expression),
+        Expression::TSNonNullExpression(e) => root_name(&e.expression),
+        Expression::TSSatisfiesExpression(e) => root_name(&e.expression),
+        Expression::TSTypeAssertion(e) => root_name(&e.expression),
+        _ => None,
+    }
+}
+
+/// The parameter an expression is rooted in, if any.
+pub fn param_of<'c>(c: &'c Collector, expr: &Expression) -> Option<&'c Param> {
+    let name = root_name(expr)?;
+    current(c)?.params.iter().find(|p| p.name == name)
+}
+
+/// Source text of a span, shortened for display.
+pub fn text_of(c: &Collector, span: Span) -> String {
+    let text = c.source(span);
+    let mut out: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > 60 {
+        out = out.chars().take(57).collect::<String>() + "...";
+    }
+    out
+}
+
+/// The subject of an expression (its text) and the confidence it earns (parameter-rooted or not).
+pub fn subject(c: &Collector, expr: &Expression) -> (String, f64) {
+    let confidence = if param_of(c, expr).is_some() {
+        PARAM
+    } else {
+        LOCAL
+    };
+    (text_of(c, expr.span()), confidence)
+}
+
+/// Appends an edge case to the innermost function, once per (id, line, subject).
+pub fn push(
+    c: &mut Collector,
+    id: &str,
+    at: Span,
+    subject: String,
+    confidence: f64,
+    values: Vec<String>,
+    reason: &str,
+) {
+    let line = c.lines.line(at.start);
+    let Some(report) = c.frames.last_mut().and_then(|f| f.report.as_mut()) else {
+        return;
+    };
+    if report
+        .patterns
+        .iter()
+        .any(|p| p.id == id && p.line == line && p.subject == subject && p.values == values)
+    {
+        return;
+    }
+    report.patterns.push(EdgeCase {
+        id: id.to_string(),
+        line,
+        confidence,
+        subject,
+        values,
+        reason: Some(reason.to_string()),
+    });
+}
+
+pub fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|v| v.to_string()).collect()
+}
+
+/// Whether a parameter's declared type (if any) could hold a number.
+pub fn may_be_number(param: Option<&Param>) -> bool {
+    param
+        .and_then(|p| p.r#type.as_deref())
+        .is_none_or(|t| t.contains("number") || t.contains("any") || t.contains("unknown"))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::analyze::analyze_text;
+    use crate::model::{EdgeCase, Language};
+
+    /// Edge cases of one pattern across every function of a TypeScript fixture.
+    pub fn cases(code: &str, id: &str) -> Vec<EdgeCase> {
+        analyze_text(code, "fixture.ts", Language::Ts, &Default::default())
+            .functions
+            .into_iter()
+            .flat_map(|f| f.patterns)
+            .filter(|p| p.id == id)
+            .collect()
+    }
+}
