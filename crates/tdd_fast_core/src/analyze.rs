@@ -15,6 +15,8 @@ use crate::source::{self, ReadError};
 #[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
     pub max_file_size: u64,
+    /// Rules, thresholds, globs, duplicate settings (validated JSON from the front end; see config.rs).
+    pub config: std::sync::Arc<crate::config::Config>,
 }
 
 impl AnalyzeOptions {
@@ -29,6 +31,7 @@ impl Default for AnalyzeOptions {
     fn default() -> Self {
         Self {
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+            config: Default::default(),
         }
     }
 }
@@ -47,18 +50,34 @@ pub fn analyze_text(
     text: &str,
     path: &str,
     language: Language,
-    _options: &AnalyzeOptions,
+    options: &AnalyzeOptions,
 ) -> FileReport {
     let lines = LineIndex::new(text);
-    let (functions, errors) = ALLOCATOR.with(|cell| {
+    let (facts, errors) = ALLOCATOR.with(|cell| {
         let mut allocator = cell.borrow_mut();
         allocator.reset();
         let parsed = profile::time(Phase::Parse, || parse(&allocator, text, language, &lines));
-        let functions = profile::time(Phase::Visit, || {
-            Collector::new(text, &lines).collect(&parsed.program)
+        let facts = profile::time(Phase::Visit, || {
+            Collector::new(text, &lines).collect_facts(&parsed.program)
         });
-        (functions, parsed.errors)
+        (facts, parsed.errors)
     });
+    // Rules run over the owned facts, after the pass (the AST is gone).
+    let config = &options.config;
+    let mut functions = facts.functions;
+    if !config.patterns {
+        functions.iter_mut().for_each(|f| f.patterns.clear());
+    }
+    let smells = crate::smells::run(
+        &crate::smells::RuleContext {
+            text,
+            file_lines: lines.line_count(),
+            functions: &functions,
+            function_signals: &facts.function_signals,
+            signals: &facts.file_signals,
+        },
+        config,
+    );
     FileReport {
         path: path.to_string(),
         language,
@@ -66,7 +85,8 @@ pub fn analyze_text(
         lines: lines.line_count(),
         errors,
         functions,
-        smells: Vec::new(),
+        smells,
+        classes: facts.file_signals.classes,
     }
 }
 
@@ -80,6 +100,7 @@ pub fn failed_report(path: &str, language: Language, hash: String, message: Stri
         errors: vec![FileError::whole_file(message)],
         functions: Vec::new(),
         smells: Vec::new(),
+        classes: Vec::new(),
     }
 }
 

@@ -14,6 +14,8 @@ use oxc_span::{GetSpan, Span};
 use crate::metrics::{self, FrameMetrics};
 use crate::model::{FunctionKind, FunctionReport, Param};
 use crate::parse::LineIndex;
+use crate::patterns;
+use crate::smells::{self, FileSignals, FunctionSignals};
 
 /// An open function (or a code path ESLint treats like one, such as a class static block) whose metrics accumulate.
 pub struct Frame {
@@ -22,6 +24,16 @@ pub struct Frame {
     pub metrics: FrameMetrics,
     /// Span of the function node; tells its own leave_node apart from nested nodes.
     pub span: Span,
+    /// What smell rules need beyond the report (returns, body span).
+    pub signals: FunctionSignals,
+}
+
+/// Everything the pass yields for a file: functions in source order with their rule signals (same order), and the
+/// file-level signals.
+pub struct Facts {
+    pub functions: Vec<FunctionReport>,
+    pub function_signals: Vec<FunctionSignals>,
+    pub file_signals: FileSignals,
 }
 
 pub struct Collector<'a, 's> {
@@ -30,6 +42,8 @@ pub struct Collector<'a, 's> {
     pub ancestors: Vec<AstKind<'a>>,
     pub frames: Vec<Frame>,
     pub functions: Vec<FunctionReport>,
+    pub function_signals: Vec<FunctionSignals>,
+    pub file_signals: FileSignals,
     /// ESLint `max-nested-callbacks`'s stack, kept with its exact behaviour: a function expression or arrow passed to a
     /// call pushes, EVERY function expression or arrow pops on exit, function declarations are not looked at.
     pub callback_depth: u32,
@@ -45,24 +59,40 @@ impl<'a, 's> Collector<'a, 's> {
             ancestors: Vec::with_capacity(64),
             frames: Vec::with_capacity(16),
             functions: Vec::new(),
+            function_signals: Vec::new(),
+            file_signals: FileSignals::default(),
             callback_depth: 0,
             exported_names: HashSet::new(),
         }
     }
 
     /// Runs the pass over a program and returns the functions in source order.
-    pub fn collect(mut self, program: &Program<'a>) -> Vec<FunctionReport> {
+    pub fn collect(self, program: &Program<'a>) -> Vec<FunctionReport> {
+        self.collect_facts(program).functions
+    }
+
+    /// Runs the pass over a program: functions in source order, with their rule signals and the file's signals.
+    pub fn collect_facts(mut self, program: &Program<'a>) -> Facts {
         self.visit_program(program);
         let exported_names = std::mem::take(&mut self.exported_names);
-        let mut functions = self.functions;
-        for function in &mut functions {
+        let mut pairs: Vec<(FunctionReport, FunctionSignals)> = self
+            .functions
+            .into_iter()
+            .zip(self.function_signals)
+            .collect();
+        for (function, _) in &mut pairs {
             let root = function.name.split('.').next().unwrap_or_default();
             if exported_names.contains(root) {
                 function.exported = true;
             }
         }
-        functions.sort_by_key(|f| (f.start_line, f.line, f.column));
-        functions
+        pairs.sort_by_key(|(f, _)| (f.start_line, f.line, f.column));
+        let (functions, function_signals) = pairs.into_iter().unzip();
+        Facts {
+            functions,
+            function_signals,
+            file_signals: self.file_signals,
+        }
     }
 
     pub fn source(&self, span: Span) -> &'s str {
@@ -107,6 +137,10 @@ impl<'a, 's> Collector<'a, 's> {
             report,
             metrics: FrameMetrics::default(),
             span: kind.span(),
+            signals: FunctionSignals {
+                body: smells::body_span(kind),
+                ..FunctionSignals::default()
+            },
         });
     }
 
@@ -120,6 +154,7 @@ impl<'a, 's> Collector<'a, 's> {
         if let Some(mut report) = frame.report {
             report.metrics = frame.metrics.finish(report.metrics);
             self.functions.push(report);
+            self.function_signals.push(frame.signals);
         }
     }
 
@@ -437,6 +472,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 report: None,
                 metrics: FrameMetrics::code_path_only(),
                 span: block.span,
+                signals: FunctionSignals::default(),
             }),
             AstKind::ExportNamedDeclaration(_)
             | AstKind::ExportDefaultDeclaration(_)
@@ -444,6 +480,8 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             _ => {}
         }
         metrics::on_enter(self, kind);
+        smells::on_enter(self, kind);
+        patterns::on_enter(self, kind);
         crate::usage::on_enter(self, kind);
         self.ancestors.push(kind);
     }
@@ -451,6 +489,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
     fn leave_node(&mut self, kind: AstKind<'a>) {
         self.ancestors.pop();
         metrics::on_leave(self, kind);
+        patterns::on_leave(self, kind);
         match kind {
             AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.leave_function(kind),
             AstKind::StaticBlock(block)
