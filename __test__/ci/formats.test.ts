@@ -5,6 +5,7 @@ import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 
 import { format } from '../../ts/report';
+import { parseRuleMarkdown } from '../../ts/report/rule-docs';
 import { makeProject, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
 
@@ -80,6 +81,26 @@ describe('sarif', () => {
     expect(run.code).toBe(1);
     const log = expectValidSarif(run.stdout);
     expect(log.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('parse-error');
+  });
+});
+
+describe('rule metadata', () => {
+  it('comes from the rule docs (## id, **What:** ...)', () => {
+    const docs = parseRuleMarkdown(
+      '# Rules\n\n## long-function\n\n**What:** a function longer than `threshold` lines\n(default 50).\n\n**Why:** hard to test.\n\n## magic-number\n\n**What:** a bare number.\n',
+      (id) => (id === 'magic-number' ? 'info' : undefined),
+    );
+    expect(docs.map((d) => [d.id, d.summary, d.defaultSeverity])).toEqual([
+      ['long-function', 'A function longer than threshold lines (default 50).', 'warning'],
+      ['magic-number', 'A bare number.', 'info'],
+    ]);
+    expect(docs[0]!.description).toContain('**Why:** hard to test.');
+  });
+
+  it('SARIF rules carry the engine rule docs of the smells that fired', () => {
+    const rules = JSON.parse(format(syntheticResult(), 'sarif')).runs[0].tool.driver.rules as Array<{ id: string; fullDescription: { text: string } }>;
+    const longFunction = rules.find((r) => r.id === 'long-function')!;
+    expect(longFunction.fullDescription.text).toMatch(/\*\*What:\*\*.*\n[\s\S]*\*\*Why:\*\*/);
   });
 });
 
