@@ -40,7 +40,12 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 /** PATH without cargo/rustup folders, and no Rust variables: a machine that has no Rust toolchain. */
 function noRustEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
-  for (const key of Object.keys(env)) if (/^(CARGO|RUSTUP|RUSTC)/i.test(key) || key.startsWith('npm_lifecycle') || key === 'npm_package_json') delete env[key];
+  // No Rust variables, and none of the variables `npm test` sets for its scripts (npm_config_local_prefix would point the
+  // nested npm at this repository): only the user's npm settings (nodedir, cache, registry) carry over.
+  const keep = /^npm_config_(nodedir|cache|registry|userconfig|audit|fund)$/i;
+  for (const key of Object.keys(env)) {
+    if (/^(CARGO|RUSTUP|RUSTC)/i.test(key) || (/^npm_/i.test(key) && !keep.test(key)) || key === 'INIT_CWD') delete env[key];
+  }
   env.PATH = (process.env.PATH ?? '')
     .split(path.delimiter)
     .filter((dir) => !/[\\/](\.cargo|\.rustup)([\\/]|$)/.test(dir) && !['cargo', 'rustc'].some((tool) => fs.existsSync(path.join(dir, tool))))
