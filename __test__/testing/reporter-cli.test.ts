@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PerfReporter, type ReportedTestCase } from '../../ts/testing/perf-reporter';
@@ -97,6 +98,61 @@ async function runCli(args: string[]): Promise<{ stdout: string; stderr: string;
   process.exitCode = previous;
   return { stdout, stderr, exitCode };
 }
+
+describe('PerfHistory compact baselines', () => {
+  const run = (i: number) => ({ startedAt: i, finishedAt: i + 1, durationMs: 1, reason: 'passed', rssBytes: null, gitSha: null });
+  const sample = (testId: string, durationMs: number, state: 'passed' | 'failed' = 'passed') => ({
+    testId, name: testId, file: 'f.test.ts', durationMs, retries: 0, repeats: 0, state,
+    heapDeltaBytes: null, heapUsedBytes: null, rssBytes: null, budgetMs: null,
+  });
+  /** The per-test series as the samples table has them (what `series` answered before `baselines` existed). */
+  const fromSamples = (file: string, runsBack: number) => {
+    const db = new Database(file, { readonly: true });
+    const first = db.prepare('SELECT MIN(id) FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ?)').pluck().get(runsBack) as number;
+    const rows = db.prepare("SELECT test_id, run_id, duration_ms FROM samples WHERE run_id >= ? AND state = 'passed' ORDER BY test_id, run_id").raw().all(first) as [string, number, number][];
+    db.close();
+    const byTest: Record<string, [number, number][]> = {};
+    for (const [t, r, d] of rows) (byTest[t] ??= []).push([r, d]);
+    return byTest;
+  };
+  const fromSeries = (history: PerfHistory, runsBack: number) =>
+    Object.fromEntries(history.series(runsBack).map((s) => [s.testId, s.samples.map((p) => [p.runId, p.durationMs])]));
+
+  it('answers series() exactly as the samples table does, through skips, failures, duplicates and pruning', () => {
+    const file = path.join(tempDir(), 'history.sqlite');
+    const history = PerfHistory.open(file);
+    for (let i = 1; i <= 45; i++) {
+      const samples = [sample('a', 10 + (i % 7) * 0.123456789), sample('b', 5 + i / 3)];
+      if (i % 4) samples.push(sample('c', 3 + i)); // skipped in some runs
+      samples.push(sample('d', 7, i % 5 ? 'passed' : 'failed'));
+      if (i === 40) samples.push(sample('a', 99, 'failed')); // the same id twice: the last one counts
+      history.recordRun(run(i), samples, 38);
+    }
+    for (const back of [1, 5, 22, 30, 32, 38]) expect(fromSeries(history, back)).toEqual(fromSamples(file, back));
+    expect(history.runs(100).map((r) => r.id)).toEqual(Array.from({ length: 38 }, (_, i) => i + 8));
+    expect(history.runs(2).map((r) => [r.tests, r.failed])).toEqual([[3, 0], [4, 1]]);
+    history.close();
+  });
+
+  it('builds the baselines of a schema-1 history once, when opened for writing', () => {
+    const file = path.join(tempDir(), 'history.sqlite');
+    const history = PerfHistory.open(file);
+    for (let i = 1; i <= 40; i++) history.recordRun(run(i), [sample('a', 10 + i), sample('b', 20 - i / 10)]);
+    history.close();
+    // Turn it into what an older version wrote: no aggregates, no baselines, schema version 1.
+    const db = new Database(file);
+    db.exec("DELETE FROM baselines; DELETE FROM run_stats; UPDATE meta SET value = '1' WHERE key = 'schemaVersion'");
+    db.close();
+    const old = PerfHistory.open(file, { readonly: true });
+    expect(old.runs(3).map((r) => r.tests)).toEqual([2, 2, 2]); // read-only: falls back to the samples
+    expect(fromSeries(old, 30)).toEqual(fromSamples(file, 30));
+    old.close();
+    const migrated = PerfHistory.open(file);
+    expect(fromSeries(migrated, 30)).toEqual(fromSamples(file, 30));
+    expect(migrated.runs(3).map((r) => r.tests)).toEqual([2, 2, 2]);
+    migrated.close();
+  });
+});
 
 describe('tdd-fast perf report / doctor', () => {
   it('prints regressions and slowest tests as text and JSON, and writes the HTML dashboard', async () => {

@@ -9,7 +9,13 @@ import type { SqliteDatabase } from './template';
 import type { TestSeries } from './regression';
 
 export const HISTORY_FILE_NAME = 'perf-history.sqlite';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+/**
+ * Passing samples kept per test in the compact `baselines` table (the newest ones). It covers the 30-run trend of the
+ * dashboard and the default regression window + confirmation runs (20 + 2), so the end-of-run analysis reads one small
+ * row per test instead of re-reading every sample of the last runs. Longer look-backs fall back to `samples`.
+ */
+export const BASELINE_CAPACITY = 32;
 
 export interface RunRecord {
   startedAt: number;
@@ -73,48 +79,108 @@ CREATE TABLE IF NOT EXISTS samples (
   budget_ms REAL,
   PRIMARY KEY (run_id, test_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS samples_by_test ON samples (test_id, run_id);
+-- No (test_id, run_id) index: per-test series come from \`baselines\`, and such an index made every run rewrite
+-- one index page per test (its entries are spread over the whole index).
+DROP INDEX IF EXISTS samples_by_test;
+-- Per-run aggregates, written with the run (so listing runs never aggregates samples).
+CREATE TABLE IF NOT EXISTS run_stats (
+  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  tests INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  test_time_ms REAL NOT NULL
+);
+-- Per test, its newest BASELINE_CAPACITY passing samples (run id, duration ms), oldest first; see encodePairs.
+CREATE TABLE IF NOT EXISTS baselines (
+  test_id TEXT PRIMARY KEY,
+  last_run_id INTEGER NOT NULL,
+  samples BLOB NOT NULL
+);
 `;
 
-interface SampleDbRow {
-  run_id: number;
-  test_id: string;
-  name: string;
-  file: string;
-  duration_ms: number;
-  retries: number;
-  repeats: number;
-  state: SampleRecord['state'];
-  heap_delta_bytes: number | null;
-  heap_used_bytes: number | null;
-  rss_bytes: number | null;
-  budget_ms: number | null;
+/**
+ * `baselines.samples` holds n pairs as n float64 durations followed by n uint32 run ids (12 bytes a pair, native
+ * byte order: little-endian on every supported target).
+ * In memory a series is a Float64Array of (run id, duration) pairs.
+ */
+function decodePairs(blob: Buffer): Float64Array {
+  const n = Math.floor(blob.length / 12);
+  const aligned = new Uint8Array(n * 12);
+  aligned.set(blob.subarray(0, n * 12));
+  const durations = new Float64Array(aligned.buffer, 0, n);
+  const runIds = new Uint32Array(aligned.buffer, n * 8, n);
+  const pairs = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    pairs[i * 2] = runIds[i];
+    pairs[i * 2 + 1] = durations[i];
+  }
+  return pairs;
 }
 
-function toSample(row: SampleDbRow): StoredSample {
+function encodePairs(pairs: Float64Array): Buffer {
+  const n = pairs.length >> 1;
+  const bytes = new ArrayBuffer(n * 12);
+  const durations = new Float64Array(bytes, 0, n);
+  const runIds = new Uint32Array(bytes, n * 8, n);
+  for (let i = 0; i < n; i++) {
+    runIds[i] = pairs[i * 2];
+    durations[i] = pairs[i * 2 + 1];
+  }
+  return Buffer.from(bytes);
+}
+
+/** Appends (runId, durationMs) to an encoded series, keeping the newest `capacity` pairs. */
+function appendPair(previous: Float64Array | undefined, runId: number, durationMs: number, capacity: number): Float64Array {
+  const kept = previous ? Math.min(previous.length >> 1, capacity - 1) : 0;
+  const next = new Float64Array((kept + 1) * 2);
+  if (previous && kept) next.set(previous.subarray(previous.length - kept * 2));
+  next[kept * 2] = runId;
+  next[kept * 2 + 1] = durationMs;
+  return next;
+}
+
+
+type SampleDbTuple = [
+  runId: number,
+  testId: string,
+  name: string,
+  file: string,
+  durationMs: number,
+  retries: number,
+  repeats: number,
+  state: SampleRecord['state'],
+  heapDeltaBytes: number | null,
+  heapUsedBytes: number | null,
+  rssBytes: number | null,
+  budgetMs: number | null,
+];
+
+function toSample(row: SampleDbTuple): StoredSample {
   return {
-    runId: row.run_id,
-    testId: row.test_id,
-    name: row.name,
-    file: row.file,
-    durationMs: row.duration_ms,
-    retries: row.retries,
-    repeats: row.repeats,
-    state: row.state,
-    heapDeltaBytes: row.heap_delta_bytes,
-    heapUsedBytes: row.heap_used_bytes,
-    rssBytes: row.rss_bytes,
-    budgetMs: row.budget_ms,
+    runId: row[0],
+    testId: row[1],
+    name: row[2],
+    file: row[3],
+    durationMs: row[4],
+    retries: row[5],
+    repeats: row[6],
+    state: row[7],
+    heapDeltaBytes: row[8],
+    heapUsedBytes: row[9],
+    rssBytes: row[10],
+    budgetMs: row[11],
   };
 }
 
 export class PerfHistory {
   readonly path: string;
   private readonly db: SqliteDatabase;
+  /** Whether `run_stats` and `baselines` are present and complete (false only for an old file opened read-only). */
+  private readonly compact: boolean;
 
-  private constructor(file: string, db: SqliteDatabase) {
+  private constructor(file: string, db: SqliteDatabase, compact: boolean) {
     this.path = file;
     this.db = db;
+    this.compact = compact;
   }
 
   /** Opens (creating if needed) a history database. `readonly` fails if the file does not exist. */
@@ -125,54 +191,132 @@ export class PerfHistory {
     db.pragma('busy_timeout = 10000');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL'); // several vitest processes may finish at once
+      db.pragma('synchronous = NORMAL'); // durable enough for a cache in WAL mode; no fsync per commit
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA);
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schemaVersion', String(SCHEMA_VERSION));
+      PerfHistory.migrate(db);
+      return new PerfHistory(file, db, true);
     }
-    return new PerfHistory(file, db);
+    let version = 0;
+    try {
+      version = Number(db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get() ?? 0);
+    } catch {
+      // not a history file (or an unreadable one): queries will fail with SQLite's own message
+    }
+    return new PerfHistory(file, db, version >= SCHEMA_VERSION);
   }
 
-  /** Stores a run and its samples in one transaction, then drops runs beyond `maxRuns`. Returns the run id. */
+  /** Schema 1 -> 2: fills `run_stats` and `baselines` from the stored samples, once (concurrent openers serialize). */
+  private static migrate(db: SqliteDatabase): void {
+    const version = () => Number(db.prepare("SELECT value FROM meta WHERE key = 'schemaVersion'").pluck().get() ?? 0);
+    if (version() >= SCHEMA_VERSION) return;
+    db.transaction(() => {
+      if (version() >= SCHEMA_VERSION) return;
+      db.exec(`INSERT OR REPLACE INTO run_stats (run_id, tests, failed, test_time_ms)
+               SELECT r.id, COUNT(s.test_id), COALESCE(SUM(s.state = 'failed'), 0), COALESCE(SUM(s.duration_ms), 0)
+               FROM runs r LEFT JOIN samples s ON s.run_id = r.id GROUP BY r.id`);
+      db.exec('DELETE FROM baselines');
+      const rows = db
+        .prepare("SELECT test_id, run_id, duration_ms FROM samples WHERE state = 'passed' ORDER BY test_id, run_id")
+        .raw()
+        .iterate() as IterableIterator<[string, number, number]>;
+      const upsert = db.prepare('INSERT OR REPLACE INTO baselines (test_id, last_run_id, samples) VALUES (?, ?, ?)');
+      // Collect first: better-sqlite3 cannot write while an iterator is open on the same connection.
+      const collected = new Map<string, Float64Array>();
+      for (const [testId, runId, durationMs] of rows) {
+        collected.set(testId, appendPair(collected.get(testId), runId, durationMs, BASELINE_CAPACITY));
+      }
+      for (const [testId, pairs] of collected) upsert.run(testId, pairs[pairs.length - 2], encodePairs(pairs));
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schemaVersion', ?)").run(String(SCHEMA_VERSION));
+    }).immediate();
+  }
+
+  /**
+   * Stores a run and its samples in one transaction, updates the per-run aggregates and the per-test compact
+   * baselines, then drops runs beyond `maxRuns`. A test id reported twice in one run keeps its last sample.
+   * Returns the run id.
+   */
   recordRun(run: RunRecord, samples: readonly SampleRecord[], maxRuns = 200): number {
     const insertRun = this.db.prepare(
-      `INSERT INTO runs (started_at, finished_at, duration_ms, reason, rss_bytes, git_sha)
-       VALUES (@startedAt, @finishedAt, @durationMs, @reason, @rssBytes, @gitSha)`,
+      `INSERT INTO runs (started_at, finished_at, duration_ms, reason, rss_bytes, git_sha) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     const insertSample = this.db.prepare(
       `INSERT OR REPLACE INTO samples (run_id, test_id, name, file, duration_ms, retries, repeats, state,
-         heap_delta_bytes, heap_used_bytes, rss_bytes, budget_ms)
-       VALUES (@runId, @testId, @name, @file, @durationMs, @retries, @repeats, @state,
-         @heapDeltaBytes, @heapUsedBytes, @rssBytes, @budgetMs)`,
+         heap_delta_bytes, heap_used_bytes, rss_bytes, budget_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const insertStats = this.db.prepare(
+      'INSERT OR REPLACE INTO run_stats (run_id, tests, failed, test_time_ms) VALUES (?, ?, ?, ?)',
+    );
+    const selectBaseline = this.db.prepare('SELECT samples FROM baselines WHERE test_id = ?').pluck();
+    const upsertBaseline = this.db.prepare(
+      `INSERT INTO baselines (test_id, last_run_id, samples) VALUES (?, ?, ?)
+       ON CONFLICT (test_id) DO UPDATE SET last_run_id = excluded.last_run_id, samples = excluded.samples`,
+    );
+    // Last sample per test id wins, as INSERT OR REPLACE did for the samples table.
+    const unique = new Map<string, SampleRecord>();
+    for (const sample of samples) {
+      unique.delete(sample.testId);
+      unique.set(sample.testId, sample);
+    }
     const write = this.db.transaction(() => {
-      const runId = Number(insertRun.run(run).lastInsertRowid);
-      for (const sample of samples) insertSample.run({ ...sample, runId });
-      this.db
-        .prepare('DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?)')
-        .run(Math.max(1, maxRuns));
+      const runId = Number(
+        insertRun.run(run.startedAt, run.finishedAt, run.durationMs, run.reason, run.rssBytes, run.gitSha).lastInsertRowid,
+      );
+      let failed = 0;
+      let testTimeMs = 0;
+      for (const s of unique.values()) {
+        insertSample.run(
+          runId, s.testId, s.name, s.file, s.durationMs, s.retries, s.repeats, s.state,
+          s.heapDeltaBytes, s.heapUsedBytes, s.rssBytes, s.budgetMs,
+        );
+        if (s.state === 'failed') failed++;
+        testTimeMs += s.durationMs;
+        if (s.state !== 'passed') continue;
+        const previous = selectBaseline.get(s.testId) as Buffer | undefined;
+        const pairs = appendPair(previous && decodePairs(previous), runId, s.durationMs, BASELINE_CAPACITY);
+        upsertBaseline.run(s.testId, runId, encodePairs(pairs));
+      }
+      insertStats.run(runId, unique.size, failed, testTimeMs);
+      // Keep the newest `maxRuns` runs (samples and stats cascade); forget baselines of tests not seen since.
+      const oldestKept = this.db
+        .prepare('SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?')
+        .pluck()
+        .get(Math.max(1, maxRuns) - 1) as number | undefined;
+      if (oldestKept !== undefined) {
+        this.db.prepare('DELETE FROM runs WHERE id < ?').run(oldestKept);
+        this.db.prepare('DELETE FROM baselines WHERE last_run_id < ?').run(oldestKept);
+      }
       return runId;
     });
     return write.immediate();
   }
 
   runs(limit = 50): RunRow[] {
+    const aggregates = this.compact
+      ? `COALESCE(st.tests, 0) AS tests, COALESCE(st.failed, 0) AS failed, COALESCE(st.test_time_ms, 0) AS testTimeMs
+         FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?) r LEFT JOIN run_stats st ON st.run_id = r.id`
+      : `COUNT(s.test_id) AS tests, COALESCE(SUM(s.state = 'failed'), 0) AS failed,
+         COALESCE(SUM(s.duration_ms), 0) AS testTimeMs
+         FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?) r LEFT JOIN samples s ON s.run_id = r.id GROUP BY r.id`;
     const rows = this.db
       .prepare(
         `SELECT r.id, r.started_at AS startedAt, r.finished_at AS finishedAt, r.duration_ms AS durationMs,
-                r.reason, r.rss_bytes AS rssBytes, r.git_sha AS gitSha,
-                COUNT(s.test_id) AS tests, COALESCE(SUM(s.state = 'failed'), 0) AS failed,
-                COALESCE(SUM(s.duration_ms), 0) AS testTimeMs
-         FROM runs r LEFT JOIN samples s ON s.run_id = r.id
-         GROUP BY r.id ORDER BY r.id DESC LIMIT ?`,
+                r.reason, r.rss_bytes AS rssBytes, r.git_sha AS gitSha, ${aggregates}
+         ORDER BY r.id DESC`,
       )
       .all(limit) as RunRow[];
     return rows.reverse();
   }
 
   samplesForRun(runId: number): StoredSample[] {
-    return (this.db.prepare('SELECT * FROM samples WHERE run_id = ? ORDER BY test_id').all(runId) as SampleDbRow[]).map(
-      toSample,
-    );
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, test_id, name, file, duration_ms, retries, repeats, state, heap_delta_bytes, heap_used_bytes,
+                rss_bytes, budget_ms FROM samples WHERE run_id = ? ORDER BY test_id`,
+      )
+      .raw()
+      .all(runId) as SampleDbTuple[];
+    return rows.map(toSample);
   }
 
   /**
@@ -184,6 +328,25 @@ export class PerfHistory {
       .prepare('SELECT MIN(id) AS id FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ?)')
       .get(Math.max(1, runsBack)) as { id: number | null };
     if (firstRun.id === null) return [];
+    const wanted = testIds ? new Set(testIds) : null;
+    if (this.compact && runsBack <= BASELINE_CAPACITY) {
+      // At most `runsBack` samples per test lie in the window, and `baselines` keeps the newest BASELINE_CAPACITY.
+      const rows = this.db
+        .prepare('SELECT test_id, samples FROM baselines WHERE last_run_id >= ?')
+        .raw()
+        .all(firstRun.id) as [string, Buffer][];
+      const result: TestSeries[] = [];
+      for (const [testId, blob] of rows) {
+        if (wanted && !wanted.has(testId)) continue;
+        const pairs = decodePairs(blob);
+        let start = 0;
+        while (start < pairs.length && pairs[start] < firstRun.id) start += 2;
+        const list: { runId: number; durationMs: number }[] = [];
+        for (let i = start; i < pairs.length; i += 2) list.push({ runId: pairs[i], durationMs: pairs[i + 1] });
+        result.push({ testId, samples: list });
+      }
+      return result;
+    }
     const rows = this.db
       .prepare(
         `SELECT test_id, run_id, duration_ms FROM samples
@@ -191,7 +354,6 @@ export class PerfHistory {
       )
       .raw()
       .all(firstRun.id) as [string, number, number][];
-    const wanted = testIds ? new Set(testIds) : null;
     const byTest = new Map<string, { runId: number; durationMs: number }[]>();
     for (const [testId, runId, durationMs] of rows) {
       if (wanted && !wanted.has(testId)) continue;

@@ -134,8 +134,13 @@ export class PerfReporter {
   private toRecords(): { records: SampleRecord[]; leaks: (LeakVerdict & { testId: string })[]; peakRss: number } {
     const leaks: (LeakVerdict & { testId: string })[] = [];
     let peakRss = process.memoryUsage().rss;
+    const relativeFiles = new Map<string, string>(); // path.relative once per test file, not once per test
     const records = this.pending.map((sample): SampleRecord => {
-      const file = path.relative(this.root, sample.file).split(path.sep).join('/');
+      let file = relativeFiles.get(sample.file);
+      if (file === undefined) {
+        file = path.relative(this.root, sample.file).split(path.sep).join('/');
+        relativeFiles.set(sample.file, file);
+      }
       const testId = `${file} > ${sample.name}`;
       const memorySamples = sample.memory?.samples ?? [];
       const lastMemory = memorySamples[memorySamples.length - 1];
