@@ -7,6 +7,9 @@ import { PerfReporter, type ReportedTestCase } from '../../ts/testing/perf-repor
 import { PerfHistory } from '../../ts/testing/history';
 import { registerTestingCommands, describeDoctor } from '../../ts/testing/cli';
 import { tempDir, withEnv } from './helpers';
+import { describeNativeCore, platformTriple } from '../../ts/doctor';
+import { native } from '../../ts/native';
+import { defaultCacheLocation } from '../../ts/api';
 
 function testCase(file: string, name: string, durationMs: number, extra: { state?: 'passed' | 'failed'; retries?: number } = {}): ReportedTestCase {
   return {
@@ -195,5 +198,33 @@ describe('tdd-fast perf report / doctor', () => {
     const printed = await runCli(['doctor']);
     expect(printed.exitCode).toBe(0);
     expect(printed.stdout).toMatch(/better-sqlite3\s+12\./);
+  });
+
+  it('doctor reports the native core: loaded, its version, the platform triple and the analysis cache file', async () => {
+    const root = tempDir();
+    const lines = describeDoctor(root, {});
+    const version = native().nativeVersion();
+    expect(lines.find((l) => l.name === 'native core')).toMatchObject({ value: 'loaded' });
+    expect(lines.find((l) => l.name === 'native core version')).toMatchObject({ value: version });
+    expect(lines.find((l) => l.name === 'platform')?.value).toBe(platformTriple().napi);
+    expect(lines.find((l) => l.name === 'analysis cache')).toMatchObject({
+      value: defaultCacheLocation(root),
+      reason: expect.stringMatching(/not written yet/),
+    });
+    const printed = await runCli(['doctor']);
+    expect(printed.stdout).toMatch(new RegExp(`native core version\\s+${version.replace(/\./g, '\\.')}`));
+    expect(printed.stdout).toMatch(/analysis cache\s+\S+analysis\.bin/);
+  });
+
+  it('doctor names the platform when the native core does not load, and the triples follow napi-rs and Rust', () => {
+    const lines = describeNativeCore(tempDir(), () => {
+      throw new Error('tdd-fast: no native core for linux-x64. Installed from npm, ...');
+    });
+    expect(lines.find((l) => l.name === 'native core')).toMatchObject({ value: 'unavailable', reason: expect.stringMatching(/no native core/) });
+    expect(lines.find((l) => l.name === 'native core version')).toBeUndefined();
+    expect(platformTriple('linux', 'x64', 'gnu')).toEqual({ napi: 'linux-x64-gnu', rust: 'x86_64-unknown-linux-gnu' });
+    expect(platformTriple('linux', 'x64', 'musl')).toEqual({ napi: 'linux-x64-musl', rust: 'x86_64-unknown-linux-musl' });
+    expect(platformTriple('darwin', 'arm64')).toEqual({ napi: 'darwin-arm64', rust: 'aarch64-apple-darwin' });
+    expect(platformTriple('win32', 'x64')).toEqual({ napi: 'win32-x64-msvc', rust: 'x86_64-pc-windows-msvc' });
   });
 });

@@ -11,6 +11,7 @@ import { resolveSwitches } from './switches';
 import { HISTORY_FILE_NAME, PerfHistory } from './history';
 import { buildReport, formatReportText, renderHtml } from './dashboard';
 import { gcAvailable } from './memory';
+import { describeNativeCore } from '../doctor';
 
 export interface DoctorLine {
   name: string;
@@ -72,6 +73,7 @@ export function describeDoctor(root: string = process.cwd(), env: NodeJS.Process
     value: env.GITHUB_ACTIONS === 'true' ? 'on' : 'off',
     reason: env.GITHUB_ACTIONS === 'true' ? 'GITHUB_ACTIONS=true' : 'not running in GitHub Actions',
   });
+  lines.push(...describeNativeCore(root));
   return lines;
 }
 
@@ -130,7 +132,7 @@ export function registerTestingCommands(program: Command): void {
 
   program
     .command('doctor')
-    .description('print which tdd-fast features are enabled and why')
+    .description('print which tdd-fast features are enabled and why, and whether the native core loads')
     .action(() => {
       try {
         const lines = describeDoctor();
