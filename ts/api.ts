@@ -24,10 +24,21 @@ function nativeOptions(options: AnalyzeOptions, root: string) {
  * Paths are resolved against `options.root` (default: the current directory); report paths are relative to it.
  */
 export async function analyzeFiles(paths: string[], options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  return (await analyzeFilesWithText(paths, options)).result;
+}
+
+/**
+ * `analyzeFiles` plus the JSON text the result was parsed from (compact, as the native core spliced it): the CLI's
+ * `--format json` prints that text as is instead of re-serialising a large result. Internal.
+ */
+export async function analyzeFilesWithText(
+  paths: string[],
+  options: AnalyzeOptions = {},
+): Promise<{ result: AnalysisResult; json: string }> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
   const json = await native().analyzeFilesJson(absolute, nativeOptions(options, root), options.onProgress);
-  return JSON.parse(json) as AnalysisResult;
+  return { result: JSON.parse(json) as AnalysisResult, json };
 }
 
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */

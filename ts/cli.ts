@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { analyzeFiles } from './api';
+import { analyzeFilesWithText } from './api';
 import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
 import { registerGenerateCommand } from './generate/cli';
 import { createProgress } from './progress';
@@ -69,9 +69,11 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   const started = process.hrtime.bigint();
   const progress = options.progress ? createProgress(process.stderr) : undefined;
   let result: AnalysisResult;
+  // The native JSON text: `--format json` prints it as is when nothing below changes the result (saves re-serialising).
+  let nativeJson: string | undefined;
   try {
     const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
-    result = await analyzeFiles(plan.paths, {
+    ({ result, json: nativeJson } = await analyzeFilesWithText(plan.paths, {
       root: io.cwd,
       maxFileSize: options.maxFileSize,
       threads: options.threads,
@@ -79,17 +81,24 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
       cacheLocation: options.cacheLocation,
       profile: options.profile,
       onProgress: progress?.update,
-    });
-    if (plan.shard) result.shard = plan.shard;
+    }));
+    if (plan.shard) {
+      result.shard = plan.shard;
+      nativeJson = undefined;
+    }
   } finally {
     progress?.stop();
   }
   for (const warning of result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
+  const analysed = result;
   result = afterAnalysis(result, options, io);
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
   const formatStarted = process.hrtime.bigint();
-  const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
+  const text =
+    options.format === 'json' && nativeJson !== undefined && result === analysed
+      ? nativeJson + '\n'
+      : format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { format } from '../../ts/report';
 import { parseRuleMarkdown } from '../../ts/report/rule-docs';
-import { makeProject, runCli } from '../helpers';
+import { makeProject, repoRoot, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
 
 const schema = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'sarif-schema-2.1.0.json'), 'utf8'));
@@ -101,6 +101,16 @@ describe('rule metadata', () => {
     const rules = JSON.parse(format(syntheticResult(), 'sarif')).runs[0].tool.driver.rules as Array<{ id: string; fullDescription: { text: string } }>;
     const longFunction = rules.find((r) => r.id === 'long-function')!;
     expect(longFunction.fullDescription.text).toMatch(/\*\*What:\*\*.*\n[\s\S]*\*\*Why:\*\*/);
+  });
+});
+
+describe('sarif of a real code base', () => {
+  it('validates for this repository\'s own TypeScript, with a rule entry for every result', () => {
+    const run = runCli(['analyze', 'ts', '--format', 'sarif', '--no-cache', '--fail-on', 'never'], repoRoot);
+    expect(run.code).toBe(0);
+    const log = expectValidSarif(run.stdout);
+    const ids = new Set(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id));
+    for (const result of log.runs[0].results) expect(ids.has(result.ruleId)).toBe(true);
   });
 });
 

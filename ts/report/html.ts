@@ -142,6 +142,20 @@ function smellsByRule(result: AnalysisResult): string {
     .join('');
 }
 
+/** One chip per rule, with a count when a rule fired more than once. */
+function chips(smells: Smell[]): string {
+  const byRule = new Map<string, { severity: string; count: number }>();
+  for (const s of smells) {
+    const entry = byRule.get(s.id) ?? { severity: s.severity, count: 0 };
+    entry.count++;
+    if (s.severity === 'error') entry.severity = 'error';
+    byRule.set(s.id, entry);
+  }
+  return [...byRule]
+    .map(([id, { severity, count }]) => `<span class="chip ${esc(severity)}">${esc(id)}${count > 1 ? ` ×${count}` : ''}</span>`)
+    .join(' ');
+}
+
 function worstFunctions(fns: Fn[]): string {
   if (!fns.length) return '<p class="empty">No functions found.</p>';
   const rows = [...fns]
@@ -153,7 +167,7 @@ function worstFunctions(fns: Fn[]): string {
         `<tr><td><strong>${esc(f.fn.name)}</strong><br><code>${esc(f.file.path)}:${f.fn.line}</code></td>` +
         `<td class="num">${m.cyclomatic}</td><td class="num">${m.cognitive}</td><td class="num">${m.maxDepth}</td>` +
         `<td class="num">${m.lines}</td><td class="num">${m.params}</td><td class="num">${f.fn.patterns.length}</td>` +
-        `<td>${f.smells.map((s) => `<span class="chip ${esc(s.severity)}">${esc(s.id)}</span>`).join(' ')}</td></tr>`
+        `<td>${chips(f.smells)}</td></tr>`
       );
     })
     .join('');

@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::{
     analyze_bytes, failed_report, read_and_hash, reset_thread_allocator, AnalyzeOptions,
 };
-use crate::cache::{self, Cache, CacheLimits, CacheStats, Entry, FileStamp};
+use crate::cache::{self, Cache, CacheLimits, CacheStats, Entry, FileStamp, ReportCounts};
 use crate::model::{CacheSummary, FileReport, Language, Summary, CONTRACT_VERSION};
 use crate::profile::{self, Phase, ProfileReport};
-use crate::source::{self, Candidate};
+use crate::source::{self, Candidate, ReadError};
 
 #[derive(Debug, Clone, Default)]
 pub struct CacheOptions {
@@ -52,11 +52,55 @@ pub struct BatchResult {
 /// Called with (files done, files total) as files finish; must be cheap and thread-safe.
 pub type Progress<'p> = &'p (dyn Fn(usize, usize) + Sync);
 
+/// One file's result as a batch holds it: the report's compact JSON text (spliced into the JSON output as is, so a
+/// cache hit is neither decoded nor re-encoded) and its counts; the struct only when the caller asked for structs.
+struct FileResult {
+    path: String,
+    json: String,
+    counts: ReportCounts,
+    report: Option<FileReport>,
+    /// Token fingerprint for cross-file duplicates (cached beside the JSON; never in the output).
+    fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+}
+
+impl FileResult {
+    fn fresh(mut report: FileReport, keep_report: bool) -> Self {
+        let fingerprint = report.fingerprint.take();
+        Self {
+            path: report.path.clone(),
+            json: cache::report_json(&report),
+            counts: ReportCounts::of(&report),
+            report: keep_report.then_some(report),
+            fingerprint,
+        }
+    }
+
+    fn cached(path: &str, entry: &Entry, keep_report: bool) -> Self {
+        Self {
+            path: path.to_string(),
+            json: entry.json.clone(),
+            counts: entry.counts,
+            report: keep_report.then(|| entry.report()).flatten(),
+            fingerprint: entry.fingerprint.clone(),
+        }
+    }
+}
+
 enum Outcome {
-    Hit(FileReport),
+    Hit(FileResult),
     /// Content unchanged, file metadata changed: the cached report holds, the stamp is refreshed.
-    HitNewStamp(FileReport, FileStamp),
-    Miss(FileReport, Option<(FileStamp, String)>),
+    HitNewStamp(FileResult, FileStamp),
+    /// Analysed now; cached under (stamp, hash) when both are known.
+    Miss(FileResult, Option<(FileStamp, String)>),
+}
+
+/// A batch before it becomes a `BatchResult` or JSON text.
+struct RawBatch {
+    files: Vec<FileResult>,
+    duplicates: Vec<crate::model::Duplicate>,
+    summary: Summary,
+    warnings: Vec<String>,
+    profile: Option<ProfileReport>,
 }
 
 pub fn analyze_paths(
@@ -64,6 +108,101 @@ pub fn analyze_paths(
     options: &BatchOptions,
     progress: Option<Progress>,
 ) -> BatchResult {
+    let raw = run_batch(paths, options, progress, true);
+    let files = raw
+        .files
+        .into_iter()
+        .map(|file| match file.report {
+            Some(report) => report,
+            None => failed_report(
+                &file.path,
+                Language::Js,
+                String::new(),
+                "internal error: unreadable cached report (please report this to tdd-fast)".into(),
+            ),
+        })
+        .collect();
+    BatchResult {
+        version: CONTRACT_VERSION,
+        files,
+        duplicates: raw.duplicates,
+        summary: raw.summary,
+        warnings: raw.warnings,
+        profile: raw.profile,
+    }
+}
+
+/// Extra facts about a batch for front ends that do not want to parse the whole JSON (the CLI's exit code).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchTotals {
+    pub error_smells: u32,
+    pub warning_smells: u32,
+}
+
+/// A batch as JSON text, plus what a front end needs without parsing it all.
+#[derive(Debug, Clone, Default)]
+pub struct BatchJson {
+    /// The JSON text of the `BatchResult`.
+    pub text: String,
+    /// The same without the files (`"files":[]`): version, duplicates, summary, warnings, profile.
+    pub envelope: String,
+    pub totals: BatchTotals,
+}
+
+/// The same batch as `analyze_paths`, as the JSON text of a `BatchResult`, built by splicing each file's JSON
+/// (fresh or from the cache) into the envelope: cached files are never decoded or re-encoded.
+pub fn analyze_paths_json(
+    paths: &[PathBuf],
+    options: &BatchOptions,
+    progress: Option<Progress>,
+) -> BatchJson {
+    let raw = run_batch(paths, options, progress, false);
+    let totals = BatchTotals {
+        error_smells: raw.files.iter().map(|f| f.counts.error_smells).sum(),
+        warning_smells: raw.files.iter().map(|f| f.counts.warning_smells).sum(),
+    };
+    let envelope = BatchResult {
+        version: CONTRACT_VERSION,
+        files: Vec::new(),
+        duplicates: raw.duplicates,
+        summary: raw.summary,
+        warnings: raw.warnings,
+        profile: raw.profile,
+    };
+    let envelope = serde_json::to_string(&envelope).unwrap_or_default();
+    const EMPTY_FILES: &str = "\"files\":[]";
+    let Some(at) = envelope.find(EMPTY_FILES) else {
+        return BatchJson {
+            text: envelope.clone(),
+            envelope,
+            totals,
+        };
+    };
+    let text = &envelope;
+    let body: usize = raw.files.iter().map(|f| f.json.len() + 1).sum();
+    let mut out = String::with_capacity(text.len() + body);
+    out.push_str(&text[..at + EMPTY_FILES.len() - 1]);
+    for (i, file) in raw.files.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&file.json);
+    }
+    out.push_str(&text[at + EMPTY_FILES.len() - 1..]);
+    BatchJson {
+        text: out,
+        envelope,
+        totals,
+    }
+}
+
+fn run_batch(
+    paths: &[PathBuf],
+    options: &BatchOptions,
+    progress: Option<Progress>,
+    keep_reports: bool,
+) -> RawBatch {
     let started = Instant::now();
     profile::reset();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -77,9 +216,16 @@ pub fn analyze_paths(
 
     let run = |cache: Option<&Cache>| {
         let candidates = profile::time(Phase::Walk, || {
-            source::collect(paths, rayon::current_num_threads())
+            let mut candidates = source::collect(paths, rayon::current_num_threads());
+            // Include/exclude globs from the config, over root-relative paths.
+            let config = &options.analyze.config;
+            if !config.include.is_empty() || !config.exclude.is_empty() {
+                let filter = config.path_filter();
+                candidates.retain(|c| filter.accepts(&source::display_path(&c.path, &options.root)));
+            }
+            candidates
         });
-        let outcomes = analyze_candidates(&candidates, options, cache, progress);
+        let outcomes = analyze_candidates(&candidates, options, cache, progress, keep_reports);
         (outcomes, rayon::current_num_threads())
     };
     let (outcomes, threads) = match &pool {
@@ -88,32 +234,34 @@ pub fn analyze_paths(
     };
 
     let mut stats = CacheSummary::default();
-    let files: Vec<FileReport> = profile::time(Phase::Cache, || {
+    let files: Vec<FileResult> = profile::time(Phase::Cache, || {
         outcomes
             .into_iter()
             .map(|outcome| match outcome {
-                Outcome::Hit(report) => {
+                Outcome::Hit(file) => {
                     stats.hits += 1;
-                    report
+                    file
                 }
-                Outcome::HitNewStamp(report, stamp) => {
+                Outcome::HitNewStamp(file, stamp) => {
                     stats.hits += 1;
                     if let Some(cache) = cache.as_mut() {
-                        cache.touch(&report.path, stamp);
+                        cache.touch(&file.path, stamp);
                     }
-                    report
+                    file
                 }
-                Outcome::Miss(report, stamp_and_hash) => {
+                Outcome::Miss(file, stamp_and_hash) => {
                     stats.misses += 1;
                     if let (Some(cache), Some((stamp, hash))) = (cache.as_mut(), stamp_and_hash) {
                         let entry = Entry {
                             stamp,
                             hash,
-                            report: report.clone(),
+                            json: file.json.clone(),
+                            counts: file.counts,
+                            fingerprint: file.fingerprint.clone(),
                         };
-                        cache.insert(report.path.clone(), entry);
+                        cache.insert(file.path.clone(), entry);
                     }
-                    report
+                    file
                 }
             })
             .collect()
@@ -127,16 +275,23 @@ pub fn analyze_paths(
 
     let summary = Summary {
         files: files.len() as u32,
-        functions: files.iter().map(|f| f.functions.len() as u32).sum(),
-        smells: files.iter().map(|f| f.smells.len() as u32).sum(),
-        errors: files.iter().map(|f| f.errors.len() as u32).sum(),
+        functions: files.iter().map(|f| f.counts.functions).sum(),
+        smells: files.iter().map(|f| f.counts.smells).sum(),
+        errors: files.iter().map(|f| f.counts.errors).sum(),
         cache: stats,
         ms: started.elapsed().as_millis() as u64,
     };
-    BatchResult {
-        version: CONTRACT_VERSION,
+    // Across files, after the per-file pass: duplicate blocks from the per-file fingerprints.
+    let duplicates = profile::time(Phase::Output, || {
+        let fingerprints: Vec<(&str, &crate::dupes::Fingerprint)> = files
+            .iter()
+            .filter_map(|f| f.fingerprint.as_deref().map(|fp| (f.path.as_str(), fp)))
+            .collect();
+        crate::dupes::find(&fingerprints, &options.analyze.config.duplicates)
+    });
+    RawBatch {
         files,
-        duplicates: Vec::new(),
+        duplicates,
         summary,
         warnings,
         profile: options.profile.then(|| profile::snapshot(threads)),
@@ -185,6 +340,7 @@ fn analyze_candidates(
     options: &BatchOptions,
     cache: Option<&Cache>,
     progress: Option<Progress>,
+    keep_reports: bool,
 ) -> Vec<Outcome> {
     let done = AtomicUsize::new(0);
     let total = candidates.len();
@@ -194,15 +350,24 @@ fn analyze_candidates(
             let shown = source::display_path(&candidate.path, &options.root);
             let outcome = match &candidate.walk_error {
                 Some(message) => Outcome::Miss(
-                    failed_report(
-                        &shown,
-                        language_of(&candidate.path),
-                        String::new(),
-                        message.clone(),
+                    FileResult::fresh(
+                        failed_report(
+                            &shown,
+                            language_of(&candidate.path),
+                            String::new(),
+                            message.clone(),
+                        ),
+                        keep_reports,
                     ),
                     None,
                 ),
-                None => analyze_cached(&candidate.path, &shown, &options.analyze, cache),
+                None => analyze_cached(
+                    &candidate.path,
+                    &shown,
+                    &options.analyze,
+                    cache,
+                    keep_reports,
+                ),
             };
             let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = progress {
@@ -214,11 +379,13 @@ fn analyze_candidates(
 }
 
 /// The cache's fast path (same size and mtime: no read), then its content path (same hash: no parse), then analysis.
+/// The report is encoded to JSON here, on the worker thread, so encoding runs in parallel too.
 fn analyze_cached(
     path: &Path,
     shown: &str,
     options: &AnalyzeOptions,
     cache: Option<&Cache>,
+    keep_report: bool,
 ) -> Outcome {
     let language = language_of(path);
     let stamp = std::fs::metadata(path)
@@ -227,27 +394,33 @@ fn analyze_cached(
         .map(|m| FileStamp::of(&m));
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_stamp(shown, stamp)) {
-            return Outcome::Hit(entry.report.clone());
+            return Outcome::Hit(FileResult::cached(shown, entry, keep_report));
         }
     }
     let (bytes, hash) = match read_and_hash(path, options) {
         Ok(read) => read,
         Err(err) => {
-            return Outcome::Miss(
-                failed_report(shown, language, String::new(), err.to_string()),
-                None,
-            )
+            // A file over the size limit fails the same way until its size (part of the stamp) or the limit (part
+            // of the cache key) changes: cache that, so a warm run does not count it as a miss every time.
+            let cacheable = matches!(err, ReadError::TooLarge { .. });
+            let report = failed_report(shown, language, String::new(), err.to_string());
+            let key = stamp
+                .filter(|_| cacheable)
+                .map(|s| (s, format!("unread:{}", s.size)));
+            return Outcome::Miss(FileResult::fresh(report, keep_report), key);
         }
     };
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_hash(shown, &hash)) {
-            return Outcome::HitNewStamp(entry.report.clone(), stamp);
+            return Outcome::HitNewStamp(FileResult::cached(shown, entry, keep_report), stamp);
         }
     }
     let report = analyze_isolated(shown, language, || {
         analyze_bytes(&bytes, hash.clone(), shown, language, options)
     });
-    Outcome::Miss(report, stamp.map(|s| (s, hash)))
+    drop(bytes);
+    let file = profile::time(Phase::Output, || FileResult::fresh(report, keep_report));
+    Outcome::Miss(file, stamp.map(|s| (s, hash)))
 }
 
 /// Runs the per-file pipeline so that a panic becomes the file's error instead of ending the run.
@@ -281,4 +454,91 @@ pub fn panic_message(during: &str, payload: &Box<dyn std::any::Any + Send>) -> S
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string());
     format!("internal error while {during}: {detail} (please report this file to tdd-fast)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tdd-fast-batch-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("src/a.ts"),
+            "export function f(a?: string) { if (a) { return 1; } return 2; }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/b.js"),
+            "const g = (x) => x ?? 0;\nfunction broken( {\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("src/big.ts"), "x".repeat(64)).unwrap();
+        dir
+    }
+
+    fn options(dir: &Path, cache: bool) -> BatchOptions {
+        let mut options = BatchOptions {
+            root: dir.to_path_buf(),
+            threads: 2,
+            ..Default::default()
+        };
+        options.analyze.max_file_size = 63;
+        options.cache = CacheOptions {
+            enabled: cache,
+            location: cache.then(|| dir.join("cache.bin")),
+            limits: None,
+        };
+        options
+    }
+
+    fn without_timing(mut value: serde_json::Value) -> serde_json::Value {
+        value["summary"]["ms"] = 0.into();
+        value
+    }
+
+    #[test]
+    fn spliced_json_is_the_struct_result_serialised_cold_and_warm() {
+        let dir = project("splice");
+        let paths = [dir.join("src")];
+        for cache in [false, true, true] {
+            let opts = options(&dir, cache);
+            let json = analyze_paths_json(&paths, &opts, None);
+            let spliced: serde_json::Value = serde_json::from_str(&json.text).unwrap();
+            let structs = serde_json::to_value(analyze_paths(&paths, &opts, None)).unwrap();
+            let mut expected = without_timing(structs);
+            let mut got = without_timing(spliced);
+            // The struct run follows the JSON run, so with the cache on it only sees hits.
+            expected["summary"]["cache"] = serde_json::Value::Null;
+            got["summary"]["cache"] = serde_json::Value::Null;
+            assert_eq!(got, expected);
+            let envelope: serde_json::Value = serde_json::from_str(&json.envelope).unwrap();
+            assert_eq!(envelope["files"], serde_json::json!([]));
+            assert_eq!(envelope["summary"]["files"], 3);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_file_over_the_size_limit_is_a_cache_hit_on_the_next_run() {
+        let dir = project("too-large");
+        let paths = [dir.join("src")];
+        let opts = options(&dir, true);
+        *cache::MEMORY.lock().unwrap() = None;
+        let first = analyze_paths(&paths, &opts, None);
+        assert_eq!(first.summary.cache.misses, 3);
+        let big = first
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("big.ts"))
+            .unwrap();
+        assert!(big.errors[0].message.contains("too large"));
+        *cache::MEMORY.lock().unwrap() = None; // a new process: the cache comes from disk
+        let second = analyze_paths(&paths, &opts, None);
+        assert_eq!(second.summary.cache.hits, 3);
+        assert_eq!(second.files, first.files);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -15,10 +15,11 @@ use std::time::UNIX_EPOCH;
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
-use crate::model::FileReport;
+use crate::model::{FileReport, Severity};
 
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
-const FORMAT_VERSION: u32 = 1;
+/// 2: entries hold the report's JSON text (spliced into the output as is) instead of the report struct.
+const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,11 +42,77 @@ impl FileStamp {
     }
 }
 
+/// A cached file: its report as compact JSON text (what the output splices in, so a hit costs neither decoding nor
+/// encoding), plus the counts the summary needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub stamp: FileStamp,
     pub hash: String,
-    pub report: FileReport,
+    pub json: String,
+    pub counts: ReportCounts,
+    /// The file's token fingerprint (duplicate detection runs across files on every batch, hits included).
+    pub fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+}
+
+/// What a batch's summary (and a CLI exit code) needs from a report without reading its JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportCounts {
+    pub functions: u32,
+    pub smells: u32,
+    pub errors: u32,
+    /// Smells of severity `error`.
+    pub error_smells: u32,
+    /// Smells of severity `warning`.
+    pub warning_smells: u32,
+}
+
+impl ReportCounts {
+    pub fn of(report: &FileReport) -> Self {
+        let severity = |wanted: Severity| {
+            report
+                .smells
+                .iter()
+                .filter(|s| s.severity == wanted)
+                .count() as u32
+        };
+        Self {
+            functions: report.functions.len() as u32,
+            smells: report.smells.len() as u32,
+            errors: report.errors.len() as u32,
+            error_smells: severity(Severity::Error),
+            warning_smells: severity(Severity::Warning),
+        }
+    }
+}
+
+impl Entry {
+    pub fn new(stamp: FileStamp, hash: String, report: &FileReport) -> Self {
+        Self {
+            stamp,
+            hash,
+            json: report_json(report),
+            counts: ReportCounts::of(report),
+            fingerprint: report.fingerprint.clone(),
+        }
+    }
+
+    /// The cached report as a struct (for the struct API; the JSON path never decodes it).
+    pub fn report(&self) -> Option<FileReport> {
+        serde_json::from_str(&self.json).ok()
+    }
+}
+
+/// A report as the compact JSON text the output and the cache share.
+pub fn report_json(report: &FileReport) -> String {
+    serde_json::to_string(report).unwrap_or_else(|e| {
+        // Not expected (reports are plain data); keep the run going with an explicit marker.
+        format!(
+            "{{\"path\":{:?},\"error\":{:?}}}",
+            report.path,
+            e.to_string()
+        )
+    })
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +122,7 @@ pub struct CacheStats {
     pub misses: u64,
     pub evictions: u64,
     pub entries: u64,
-    /// Approximate bytes held in memory (source bytes of the cached files as a proxy for report size).
+    /// Approximate bytes held in memory (the cached reports' JSON text plus a small per-entry overhead).
     pub bytes: u64,
     pub loaded_from_disk: bool,
 }
@@ -91,8 +158,15 @@ struct DiskImage {
     entries: Vec<(String, Entry)>,
 }
 
+/// The same layout as `DiskImage`, borrowed: saving does not clone the entries.
+#[derive(Serialize)]
+struct DiskImageRef<'a> {
+    key: u64,
+    entries: Vec<(&'a String, &'a Entry)>,
+}
+
 fn entry_weight(entry: &Entry) -> u64 {
-    entry.stamp.size + 256
+    entry.json.len() as u64 + entry.hash.len() as u64 + 128
 }
 
 impl Cache {
@@ -221,14 +295,9 @@ impl Cache {
             return None;
         }
         let path = self.location.clone()?;
-        let image = DiskImage {
+        let image = DiskImageRef {
             key: self.key,
-            entries: self
-                .entries
-                .iter()
-                .rev()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
+            entries: self.entries.iter().rev().collect(),
         };
         let result = (|| -> Result<(), String> {
             let body = bincode::serialize(&image).map_err(|e| e.to_string())?;
@@ -315,11 +384,7 @@ mod tests {
             Language::Ts,
             &Default::default(),
         );
-        Entry {
-            stamp: FileStamp { size, mtime_ns: 7 },
-            hash: hash.into(),
-            report,
-        }
+        Entry::new(FileStamp { size, mtime_ns: 7 }, hash.into(), &report)
     }
 
     fn temp_file(name: &str) -> PathBuf {
@@ -338,7 +403,9 @@ mod tests {
         let (loaded, warning) = Cache::load(1, Some(path), CacheLimits::default());
         assert_eq!(warning, None);
         let hit = loaded.lookup_hash("f.ts", "abc").expect("hit");
-        assert_eq!(hit.report, entry(10, "abc").report);
+        assert_eq!(hit.report(), entry(10, "abc").report());
+        assert!(hit.report().is_some());
+        assert_eq!(hit.counts, entry(10, "abc").counts);
         assert!(loaded.lookup_hash("f.ts", "other").is_none());
         assert!(loaded
             .lookup_stamp(

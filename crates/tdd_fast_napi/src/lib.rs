@@ -70,11 +70,8 @@ pub struct AnalyzeFilesTask {
     progress: Option<ProgressFn>,
 }
 
-impl Task for AnalyzeFilesTask {
-    type Output = String;
-    type JsValue = String;
-
-    fn compute(&mut self) -> Result<String> {
+impl AnalyzeFilesTask {
+    fn run(&mut self) -> Result<batch::BatchJson> {
         let progress = self.progress.as_ref();
         // Report at most ~100 steps so a large batch does not flood the JS thread.
         let report = |done: usize, total: usize| {
@@ -89,9 +86,21 @@ impl Task for AnalyzeFilesTask {
             }
         };
         guarded("analysing files", || {
-            let result = tdd_fast_core::analyze_paths(&self.paths, &self.options, Some(&report));
-            to_json(&result)
+            Ok(batch::analyze_paths_json(
+                &self.paths,
+                &self.options,
+                Some(&report),
+            ))
         })
+    }
+}
+
+impl Task for AnalyzeFilesTask {
+    type Output = String;
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<String> {
+        self.run().map(|batch| batch.text)
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
@@ -111,6 +120,53 @@ pub fn analyze_files_json(
         options: batch_options(options),
         progress,
     })
+}
+
+/// A batch as JSON text plus what a front end needs without parsing all of it.
+#[napi(object)]
+pub struct NativeBatchText {
+    /// The JSON text of the whole result (what `analyzeFilesJson` resolves to).
+    pub json: String,
+    /// The result without its files (`"files":[]`), as JSON text: summary, warnings, profile, duplicates.
+    pub envelope: String,
+    /// Smells of severity error / warning over all files.
+    pub error_smells: u32,
+    pub warning_smells: u32,
+}
+
+pub struct AnalyzeFilesTextTask(AnalyzeFilesTask);
+
+impl Task for AnalyzeFilesTextTask {
+    type Output = NativeBatchText;
+    type JsValue = NativeBatchText;
+
+    fn compute(&mut self) -> Result<NativeBatchText> {
+        self.0.run().map(|batch| NativeBatchText {
+            json: batch.text,
+            envelope: batch.envelope,
+            error_smells: batch.totals.error_smells,
+            warning_smells: batch.totals.warning_smells,
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: NativeBatchText) -> Result<NativeBatchText> {
+        Ok(output)
+    }
+}
+
+/// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): the envelope and
+/// smell totals come separately, so the whole text never needs a JSON.parse.
+#[napi(js_name = "analyzeFilesText")]
+pub fn analyze_files_text(
+    paths: Vec<String>,
+    options: Option<NativeAnalyzeOptions>,
+    #[napi(ts_arg_type = "(done: number, total: number) => void")] progress: Option<ProgressFn>,
+) -> AsyncTask<AnalyzeFilesTextTask> {
+    AsyncTask::new(AnalyzeFilesTextTask(AnalyzeFilesTask {
+        paths: paths.into_iter().map(PathBuf::from).collect(),
+        options: batch_options(options),
+        progress,
+    }))
 }
 
 /// Hits, misses, evictions, entries and bytes of the process-wide analysis cache, as JSON text.
