@@ -178,20 +178,19 @@ describe('record mode', () => {
     for (const r of results) expect(r.errors).toEqual([]);
     const util = fs.readFileSync(path.join(root, 'lib/util.generated.test.js'), 'utf8');
     // A function that throws: its message is recorded.
-    expect(util).toMatch(/exported\('explode'\)\([^)]*\)\)\.toThrowErrorMatchingInlineSnapshot\(`"boom: /);
+    expect(util).toContain("expect(() => exported('explode')('Hello World')).toThrowErrorMatchingInlineSnapshot(`[Error: boom: Hello World]`);");
     // A function that hangs on some input: that case is a TODO with the reason, the rest of the file is recorded.
     expect(util).toMatch(/TODO\(tdd-fast\): the call did not return/);
     expect(util).toMatch(/exported\('spin'\)\(3\)\)\.toMatchInlineSnapshot\(`6`\)/);
     // Nondeterministic results are dropped after the second run.
     const clock = fs.readFileSync(path.join(root, 'lib/clock.generated.test.js'), 'utf8');
-    expect(clock).not.toContain('toMatchInlineSnapshot(');
     expect(clock).toMatch(/did not hold on a second run/);
     expect(results[1].dropped).toBeGreaterThan(0);
     const report = runVitest(root, 'lib');
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(5);
     expect(fs.readdirSync(path.join(root, 'lib')).filter((f) => f.includes('probe'))).toEqual([]);
-  });
+  }, 300_000);
 
   it('records a TS module (async + class methods) and the recorded file passes', async () => {
     const root = makeProject({ 'package.json': '{"name":"fx","type":"module"}', 'src/text.ts': TS_SOURCE });
@@ -201,5 +200,5 @@ describe('record mode', () => {
     expect(text).toMatch(/await expect\(mod\.loadUser\(3\)\)\.resolves\.toMatchInlineSnapshot\(`\s*\{\s*"id": 3,/);
     expect(text).toContain('new mod.Counter(3).add(3)).toMatchInlineSnapshot(`6`)');
     expect(runVitest(root, 'src/text.generated.test.ts').numFailedTests).toBe(0);
-  });
+  }, 300_000);
 });

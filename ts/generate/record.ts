@@ -173,7 +173,7 @@ export async function probeCases(plan: FilePlan, output: string, renderOptions: 
       fs.writeFileSync(probeFile, probeSource(plan, pending, renderOptions, settleMs));
       const run = await runVitest(options.root, probeFile, {
         ...options,
-        runTimeoutMs: Math.min(options.runTimeoutMs ?? 60_000, 15_000 + pending.length * 200),
+        runTimeoutMs: Math.min(options.runTimeoutMs ?? 60_000, 10_000 + pending.length * 100),
         testTimeoutMs: 3_600_000,
         env: { TDD_FAST_PROBE_LOG: logFile },
       });
@@ -190,7 +190,9 @@ export async function probeCases(plan: FilePlan, output: string, renderOptions: 
         if (entry.kind === 'returns' || entry.kind === 'resolves') c.recorded = { kind: entry.kind };
         else if (entry.kind === 'throws' || entry.kind === 'rejects') {
           const message = entry.message ?? '';
-          c.recorded = /is not a (function|constructor)/.test(message) && /exported\(|mod\./.test(message)
+          const fn = plan.functions.find((f) => f.cases.includes(c))!;
+          const callee = fn.access.method?.name ?? fn.access.exportPath.at(-1) ?? '';
+          c.recorded = /is not a (function|constructor)/.test(message) && message.includes(callee)
             ? { kind: 'dropped', reason: `not callable as planned: ${message.split('\n')[0]}` }
             : { kind: entry.kind, message };
         } else if (entry.kind === 'hang') c.recorded = { kind: 'hang', reason: entry.reason ?? 'did not settle' };

@@ -164,14 +164,27 @@ fn note_default_export(collector: &mut Collector<'_, '_>) {
         }
         _ => false,
     };
-    let default_export = match collector.parent() {
-        Some(AstKind::MethodDefinition(_)) => is_default(collector.ancestor(3)),
-        parent => is_default(parent),
+    let (default_export, class_member) = match collector.parent() {
+        Some(AstKind::MethodDefinition(method)) => (
+            is_default(collector.ancestor(3)),
+            Some(
+                if method.r#static {
+                    "static"
+                } else {
+                    "instance"
+                }
+                .to_string(),
+            ),
+        ),
+        Some(AstKind::PropertyDefinition(field)) => (
+            is_default(collector.ancestor(3)),
+            Some(if field.r#static { "static" } else { "instance" }.to_string()),
+        ),
+        parent => (is_default(parent), None),
     };
-    if default_export {
-        if let Some(report) = collector.frames.last_mut().and_then(|f| f.report.as_mut()) {
-            report.usage.default_export = true;
-        }
+    if let Some(report) = collector.frames.last_mut().and_then(|f| f.report.as_mut()) {
+        report.usage.default_export = default_export;
+        report.usage.class_member = class_member;
     }
 }
 
