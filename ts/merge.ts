@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 
 import { native } from './native';
 import { compareLocations } from './report/findings';
+import { comparePaths } from './shard';
 import type { AnalysisResult, Duplicate, FileReport } from './types';
 
 /**
@@ -15,7 +16,7 @@ interface NativeMerge {
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return comparePaths(a.path, b.path);
 }
 
 export function readReport(file: string): AnalysisResult {

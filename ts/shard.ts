@@ -31,17 +31,30 @@ export function parseShard(text: string): ShardSpec {
   return { index, total };
 }
 
-/** Splits files into `total` groups; each group keeps the input's path order. */
+/**
+ * Orders report paths like the native walk orders files (by path component, bytewise), so merged shard reports list
+ * files exactly as one run does ('src/a/b.ts' before 'src/a-b.ts', unlike plain string order).
+ */
+export function comparePaths(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return Buffer.compare(Buffer.from(left[i]!), Buffer.from(right[i]!));
+  }
+  return left.length - right.length;
+}
+
+/** Splits files into `total` groups; each group in path order. */
 export function partition<T extends { path: string; size: number }>(files: T[], total: number): T[][] {
   const shards: { bytes: number; files: T[] }[] = Array.from({ length: total }, () => ({ bytes: 0, files: [] }));
-  const order = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const order = [...files].sort((a, b) => b.size - a.size || comparePaths(a.path, b.path));
   for (const file of order) {
     let best = 0;
     for (let i = 1; i < total; i++) if (shards[i]!.bytes < shards[best]!.bytes) best = i;
     shards[best]!.bytes += Math.max(1, file.size);
     shards[best]!.files.push(file);
   }
-  return shards.map((s) => s.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  return shards.map((s) => s.files.sort((a, b) => comparePaths(a.path, b.path)));
 }
 
 /** The files the walk finds under these paths (like an analysis of them would), with sizes. */

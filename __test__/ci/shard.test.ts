@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { restrictToFiles } from '../../ts/ci';
 import { mergeReports } from '../../ts/merge';
-import { parseShard, partition } from '../../ts/shard';
+import { comparePaths, parseShard, partition } from '../../ts/shard';
 import type { AnalysisResult } from '../../ts/types';
 import { makeProject, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
@@ -25,6 +25,10 @@ function comparable(result: AnalysisResult) {
 }
 
 describe('shard partitioning', () => {
+  it('orders paths by component, like the walk', () => {
+    expect(['src/a-b.ts', 'src/a.ts', 'src/a/b.ts', 'src/B.ts'].sort(comparePaths)).toEqual(['src/B.ts', 'src/a/b.ts', 'src/a-b.ts', 'src/a.ts']);
+  });
+
   it('parses i/n and rejects nonsense', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, total: 4 });
     for (const bad of ['0/2', '3/2', '1/0', 'a/b', '1']) expect(() => parseShard(bad)).toThrow(/--shard expects i\/n/);
@@ -48,12 +52,16 @@ describe('sharded runs merged', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 40; i++) files[`src/${i % 3 === 0 ? 'deep/' : ''}f${i}.ts`] = source(i);
     files['.gitignore'] = 'src/ignored.ts\n';
+    // Names whose string order differs from path-component order.
+    files['src/a/b.ts'] = source(5);
+    files['src/a-b.ts'] = source(6);
+    files['src/a.ts'] = source(7);
     files['src/ignored.ts'] = 'export const ignored = 1;\n';
     const project = makeProject(files);
     const whole = runCli(['analyze', 'src', '--format', 'json', '--no-cache'], project);
     expect(whole.stderr).toBe('tdd-fast: failing: 5 errors (--fail-on error)\n');
     const unsharded = JSON.parse(whole.stdout) as AnalysisResult;
-    expect(unsharded.files).toHaveLength(40);
+    expect(unsharded.files).toHaveLength(43);
 
     for (const total of [1, 3, 4]) {
       const reports: string[] = [];
@@ -63,14 +71,14 @@ describe('sharded runs merged', () => {
         const run = runCli(['analyze', 'src', '--shard', `${i}/${total}`, '--format', 'json', '-o', out, '--no-cache'], project);
         expect([0, 1]).toContain(run.code);
         const report = JSON.parse(fs.readFileSync(path.join(project, out), 'utf8')) as AnalysisResult;
-        expect(report.shard).toEqual({ index: i, total, allFiles: 40 });
+        expect(report.shard).toEqual({ index: i, total, allFiles: 43 });
         for (const f of report.files) {
           expect(seen.has(f.path)).toBe(false);
           seen.add(f.path);
         }
         reports.push(out);
       }
-      expect(seen.size).toBe(40);
+      expect(seen.size).toBe(43);
       const merged = runCli(['merge-reports', ...reports.reverse(), '--format', 'json'], project);
       expect(merged.code).toBe(1); // the broken files fail the gate, as in the unsharded run
       expect(comparable(JSON.parse(merged.stdout))).toEqual(comparable(unsharded));
