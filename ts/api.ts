@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 
 import { native } from './native';
+import { checkConfig } from './config';
 import type { AnalysisResult, AnalyzeOptions, CacheStats, FileReport } from './types';
 
 export function defaultCacheLocation(root: string): string {
@@ -16,7 +17,16 @@ function nativeOptions(options: AnalyzeOptions, root: string) {
     cache,
     cacheLocation: cache ? path.resolve(root, options.cacheLocation ?? defaultCacheLocation(root)) : undefined,
     profile: options.profile,
+    config: configJson(options),
   };
+}
+
+/** The configuration as JSON text for the core, validated (throws an Error naming the offending key). */
+function configJson(options: AnalyzeOptions): string | undefined {
+  if (options.config === undefined) return undefined;
+  const json = typeof options.config === 'string' ? options.config : JSON.stringify(options.config);
+  checkConfig(json);
+  return json;
 }
 
 /**

@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { analyzeFilesWithText } from './api';
 import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
 import { registerGenerateCommand } from './generate/cli';
+import { resolveConfig } from './config';
 import { createProgress } from './progress';
 import { formatProfile } from './report/profile';
 import { registerSessionCommands } from './session/cli';
@@ -24,6 +25,10 @@ function integer(name: string) {
     if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
     return parsed;
   };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Sizes like 2000000, 500kb, 2mb. */
@@ -47,6 +52,9 @@ export interface AnalyzeCommandOptions extends CiOptions {
   cacheLocation?: string;
   profile?: boolean;
   progress: boolean;
+  config?: string;
+  rule?: string[];
+  threshold?: string[];
 }
 
 /** What the exit code is for a result: errors (syntax, unreadable, error-severity smells) or too many warnings => 1. */
@@ -73,6 +81,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   let nativeJson: string | undefined;
   try {
     const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
+    const config = resolveConfig(io.cwd, options);
     ({ result, json: nativeJson } = await analyzeFilesWithText(plan.paths, {
       root: io.cwd,
       maxFileSize: options.maxFileSize,
@@ -80,6 +89,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
       cache: options.cache,
       cacheLocation: options.cacheLocation,
       profile: options.profile,
+      config: config.json,
       onProgress: progress?.update,
     }));
     if (plan.shard) {
@@ -145,6 +155,9 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--max-file-size <size>', 'skip files larger than this, with an error (default 2mb)', byteSize)
     .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
     .option('--no-functions', 'stylish: list smells and errors only, not every function')
+    .option('-c, --config <file>', 'configuration file (default: tdd-fast.config.json or package.json "tdd-fast", searched upward)')
+    .option('--rule <id=severity>', 'set a rule to off, info, warning or error (repeatable)', collect, [])
+    .option('--threshold <id=n>', 'set a rule threshold, or id.option=n (repeatable)', collect, [])
     .option('--no-cache', 'analyse every file again, without reading or writing the cache')
     .option('--cache-location <file>', 'the cache file (default node_modules/.cache/tdd-fast/analysis.bin)')
     .option('--profile', 'print time per phase, files/s, MB/s, peak RSS and cache hit rate to stderr')

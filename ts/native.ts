@@ -10,6 +10,8 @@ export interface NativeAnalyzeOptions {
   cache?: boolean;
   cacheLocation?: string;
   profile?: boolean;
+  /** Analysis configuration as JSON text (validate it with checkConfigJson first). */
+  config?: string;
 }
 
 export interface NativeBinding {
@@ -22,6 +24,8 @@ export interface NativeBinding {
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions): string;
   nativeVersion(): string;
+  /** Throws an Error naming the offending key when the configuration JSON is invalid. */
+  checkConfigJson(config: string): void;
   listFilesJson(paths: string[], options?: NativeAnalyzeOptions): string;
 }
 

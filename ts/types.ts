@@ -121,6 +121,16 @@ export interface FileReport {
   errors: FileError[];
   functions: FunctionReport[];
   smells: Smell[];
+  /** Size of every class in the file (members: methods, accessors, properties, constructor, static blocks). */
+  classes?: ClassReport[];
+}
+
+export interface ClassReport {
+  name: string;
+  line: number;
+  endLine: number;
+  members: number;
+  lines: number;
 }
 
 export interface DuplicateLocation {
@@ -208,4 +218,10 @@ export interface AnalyzeOptions {
   profile?: boolean;
   /** Called as files finish (throttled to about 100 calls per batch). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Analysis configuration (rules, thresholds, include/exclude, duplicates, patterns), as an object or JSON text; see
+   * docs/rules.md. Validated by the core: an unknown key or a bad value throws an Error naming the key. Default: the
+   * built-in defaults (the CLI finds tdd-fast.config.json / package.json "tdd-fast" itself).
+   */
+  config?: Record<string, unknown> | string;
 }

@@ -53,14 +53,15 @@ pub fn analyze_text(
     options: &AnalyzeOptions,
 ) -> FileReport {
     let lines = LineIndex::new(text);
-    let (facts, errors) = ALLOCATOR.with(|cell| {
+    let (facts, errors, fingerprint) = ALLOCATOR.with(|cell| {
         let mut allocator = cell.borrow_mut();
         allocator.reset();
         let parsed = profile::time(Phase::Parse, || parse(&allocator, text, language, &lines));
         let facts = profile::time(Phase::Visit, || {
             Collector::new(text, &lines).collect_facts(&parsed.program)
         });
-        (facts, parsed.errors)
+        let fingerprint = crate::dupes::fingerprint(&parsed.tokens, &lines);
+        (facts, parsed.errors, fingerprint)
     });
     // Rules run over the owned facts, after the pass (the AST is gone).
     let config = &options.config;
@@ -87,7 +88,20 @@ pub fn analyze_text(
         functions,
         smells,
         classes: facts.file_signals.classes,
+        fingerprint: Some(Box::new(fingerprint)),
     }
+}
+
+/// `analyze_text`, with the file's token fingerprint taken out of the report (for duplicate detection).
+pub fn analyze_text_with_fingerprint(
+    text: &str,
+    path: &str,
+    language: Language,
+    options: &AnalyzeOptions,
+) -> (FileReport, crate::dupes::Fingerprint) {
+    let mut report = analyze_text(text, path, language, options);
+    let fingerprint = report.fingerprint.take().map(|f| *f).unwrap_or_default();
+    (report, fingerprint)
 }
 
 /// A report for a file that could not be analysed at all: one error, nothing else.
@@ -101,6 +115,7 @@ pub fn failed_report(path: &str, language: Language, hash: String, message: Stri
         functions: Vec::new(),
         smells: Vec::new(),
         classes: Vec::new(),
+        fingerprint: None,
     }
 }
 

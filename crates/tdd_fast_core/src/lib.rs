@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod batch;
 pub mod cache;
 pub mod config;
+pub mod dupes;
 pub mod facts;
 pub mod metrics;
 pub mod model;

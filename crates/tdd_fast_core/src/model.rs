@@ -146,6 +146,10 @@ pub struct FileReport {
     /// Size of every class in the file (for `large-class` and per-file class sizes).
     #[serde(default)]
     pub classes: Vec<ClassReport>,
+    /// The file's token fingerprint for cross-file duplicates. Not part of the JSON output: the batch moves it out of
+    /// the report (and the cache stores it beside the report's JSON), see dupes.rs.
+    #[serde(skip)]
+    pub fingerprint: Option<Box<crate::dupes::Fingerprint>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,8 @@
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::Program;
-use oxc_parser::{ParseOptions, Parser};
+use oxc_parser::config::TokensParserConfig;
+use oxc_parser::{ParseOptions, Parser, Token};
 use oxc_span::SourceType;
 
 use crate::model::{FileError, Language};
@@ -78,6 +79,8 @@ pub fn source_type(language: Language) -> SourceType {
 pub struct Parsed<'a> {
     pub program: Program<'a>,
     pub errors: Vec<FileError>,
+    /// The lexer's tokens in source order (collected by the one parse, for duplicate detection).
+    pub tokens: oxc_allocator::Vec<'a, Token>,
 }
 
 pub fn parse<'a>(
@@ -104,6 +107,7 @@ pub fn parse<'a>(
         return Parsed {
             program: ret.program,
             errors,
+            tokens: ret.tokens,
         };
     }
     // oxc gave up on this file (no program at all). So that the functions before the error are still inventoried,
@@ -113,19 +117,23 @@ pub fn parse<'a>(
         .iter()
         .filter_map(|d| d.labels.first().map(|l| l.offset()))
         .min();
-    let program =
+    let (program, tokens) =
         match first_error.and_then(|offset| last_top_level_line_start(text, offset as usize)) {
             Some(cut) if cut > 0 => {
                 let prefix = parse_text(allocator, &text[..cut], language);
                 if prefix.panicked {
-                    ret.program
+                    (ret.program, ret.tokens)
                 } else {
-                    prefix.program
+                    (prefix.program, prefix.tokens)
                 }
             }
-            _ => ret.program,
+            _ => (ret.program, ret.tokens),
         };
-    Parsed { program, errors }
+    Parsed {
+        program,
+        errors,
+        tokens,
+    }
 }
 
 fn parse_text<'a>(
@@ -139,6 +147,7 @@ fn parse_text<'a>(
     };
     Parser::new(allocator, text, source_type(language))
         .with_options(options)
+        .with_config(TokensParserConfig)
         .parse()
 }
 

@@ -28,6 +28,9 @@ pub struct NativeAnalyzeOptions {
     pub cache_location: Option<String>,
     /// Add per-phase timings to the result.
     pub profile: Option<bool>,
+    /// The analysis configuration as JSON text (rules, thresholds, globs, duplicates; see core config.rs). Validate it
+    /// first with `checkConfigJson`: an invalid config here falls back to the defaults.
+    pub config: Option<String>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -37,6 +40,11 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
     let mut analyze = AnalyzeOptions::default();
+    if let Some(config) = options.config.as_deref() {
+        analyze.config = std::sync::Arc::new(
+            tdd_fast_core::config::Config::from_json(config).unwrap_or_default(),
+        );
+    }
     if let Some(size) = options.max_file_size.filter(|s| *s >= 0.0) {
         analyze.max_file_size = size as u64;
     }
@@ -220,6 +228,16 @@ pub fn list_files_json(
             options.threads
         };
         to_json(&source::list_files(&paths, &options.root, threads))
+    })
+}
+
+/// Validates configuration JSON; throws an Error whose message names the offending key.
+#[napi(js_name = "checkConfigJson")]
+pub fn check_config_json(config: String) -> Result<()> {
+    guarded("checking the configuration", || {
+        tdd_fast_core::config::Config::from_json(&config)
+            .map(|_| ())
+            .map_err(Error::from_reason)
     })
 }
 

@@ -1,0 +1,247 @@
+//! Duplicate code blocks across (and within) files, token-based like jscpd.
+//!
+//! Per file, in the per-file pass, the lexer tokens the one parse already produced become a compact `Fingerprint`:
+//! one normalised code per token (every identifier is the same code, every literal is the same code, punctuators and
+//! keywords keep their kind) and the line of each token. It is a pure function of the file's bytes, so it is cached
+//! with the report. After all files are analysed, `find` slides a window of `min_tokens` codes over every file with a
+//! rolling hash; a window seen before (verified code by code, so hash collisions cannot report false clones) starts a
+//! clone, which is extended token by token as far as both copies agree. Clones spanning at least `min_lines` lines are
+//! reported; every copy of the same original block is one `Duplicate` with all its locations.
+
+use std::collections::HashMap;
+
+use oxc_parser::{Kind, Token};
+use serde::{Deserialize, Serialize};
+
+use crate::config::DuplicateSettings;
+use crate::model::{Duplicate, DuplicateLocation};
+use crate::parse::LineIndex;
+
+const IDENT: u8 = 250;
+const LITERAL: u8 = 251;
+
+/// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub codes: Vec<u8>,
+    pub lines: Vec<u32>,
+}
+
+impl Fingerprint {
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+fn code(kind: Kind) -> u8 {
+    if kind == Kind::Ident || kind == Kind::PrivateIdentifier {
+        IDENT
+    } else if kind.is_literal()
+        || matches!(
+            kind,
+            Kind::NoSubstitutionTemplate
+                | Kind::TemplateHead
+                | Kind::TemplateMiddle
+                | Kind::TemplateTail
+        )
+    {
+        LITERAL
+    } else {
+        (kind as u8).min(249)
+    }
+}
+
+/// The fingerprint of a file from the tokens of its one parse.
+pub fn fingerprint(tokens: &[Token], lines: &LineIndex) -> Fingerprint {
+    let mut codes = Vec::with_capacity(tokens.len());
+    let mut token_lines = Vec::with_capacity(tokens.len());
+    // Tokens come in source order: walk the lines forward instead of a binary search per token.
+    for token in tokens {
+        if token.kind() == Kind::Eof {
+            continue;
+        }
+        codes.push(code(token.kind()));
+        token_lines.push(lines.line(token.start()));
+    }
+    Fingerprint {
+        codes,
+        lines: token_lines,
+    }
+}
+
+const BASE: u64 = 1_000_003;
+
+/// Finds duplicated blocks among files (path, fingerprint), in the given order.
+pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec<Duplicate> {
+    let n = settings.min_tokens.max(1) as usize;
+    if !settings.enabled {
+        return Vec::new();
+    }
+    let mut power = 1u64; // BASE^(n-1)
+    for _ in 1..n {
+        power = power.wrapping_mul(BASE);
+    }
+    // Window hash -> first (file, start) with it.
+    let mut seen: HashMap<u64, (u32, u32)> = HashMap::new();
+    // Original block (file, start, len) -> index in `out`.
+    let mut groups: HashMap<(u32, u32, u32), usize> = HashMap::new();
+    let mut out: Vec<Duplicate> = Vec::new();
+    for (fi, (path, fp)) in files.iter().enumerate() {
+        let codes = &fp.codes;
+        if codes.len() < n {
+            continue;
+        }
+        let mut hash = 0u64;
+        for &c in &codes[..n] {
+            hash = hash.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1);
+        }
+        let mut pos = 0usize;
+        // Positions before `skip_until` are inside a clone just reported: no new clone starts there.
+        let mut skip_until = 0usize;
+        loop {
+            if pos >= skip_until {
+                match seen.get(&hash) {
+                    Some(&(of, ostart)) => {
+                        let other = &files[of as usize].1.codes;
+                        let os = ostart as usize;
+                        let same_file = of as usize == fi;
+                        if other[os..os + n] == codes[pos..pos + n] && !(same_file && os + n > pos)
+                        {
+                            // Extend as far as both copies agree (and, in one file, without overlapping).
+                            let mut len = n;
+                            while pos + len < codes.len()
+                                && os + len < other.len()
+                                && other[os + len] == codes[pos + len]
+                                && !(same_file && os + len >= pos)
+                            {
+                                len += 1;
+                            }
+                            let ofp = files[of as usize].1;
+                            let lines = fp.lines[pos + len - 1] + 1 - fp.lines[pos];
+                            if lines >= settings.min_lines {
+                                let key = (of, ostart, len as u32);
+                                let location = DuplicateLocation {
+                                    path: path.to_string(),
+                                    line: fp.lines[pos],
+                                    end_line: fp.lines[pos + len - 1],
+                                };
+                                match groups.get(&key) {
+                                    Some(&g) => out[g].locations.push(location),
+                                    None => {
+                                        groups.insert(key, out.len());
+                                        out.push(Duplicate {
+                                            lines,
+                                            tokens: len as u32,
+                                            locations: vec![
+                                                DuplicateLocation {
+                                                    path: files[of as usize].0.to_string(),
+                                                    line: ofp.lines[os],
+                                                    end_line: ofp.lines[os + len - 1],
+                                                },
+                                                location,
+                                            ],
+                                        });
+                                    }
+                                }
+                            }
+                            // A clone just reported, or one too short: no new clone starts inside it.
+                            skip_until = pos + len;
+                        }
+                    }
+                    None => {
+                        seen.insert(hash, (fi as u32, pos as u32));
+                    }
+                }
+            } else {
+                seen.entry(hash).or_insert((fi as u32, pos as u32));
+            }
+            if pos + n >= codes.len() {
+                break;
+            }
+            let outgoing = u64::from(codes[pos]) + 1;
+            let incoming = u64::from(codes[pos + n]) + 1;
+            hash = hash
+                .wrapping_sub(outgoing.wrapping_mul(power))
+                .wrapping_mul(BASE)
+                .wrapping_add(incoming);
+            pos += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::analyze_text_with_fingerprint;
+    use crate::model::Language;
+
+    fn fp(code: &str) -> Fingerprint {
+        analyze_text_with_fingerprint(code, "t.ts", Language::Ts, &Default::default()).1
+    }
+
+    const BLOCK: &str = "function total(items) {\n  let sum = 0;\n  for (const item of items) {\n    if (item.price > 0) {\n      sum += item.price * item.qty;\n    }\n  }\n  return sum;\n}\n";
+
+    #[test]
+    fn identifiers_and_literals_are_normalised() {
+        let a = fp("const a = 1 + b;");
+        let b = fp("const x = 2 + y;");
+        assert_eq!(a.codes, b.codes);
+        assert_ne!(a.codes, fp("let a = 1 + b;").codes);
+    }
+
+    #[test]
+    fn finds_a_block_copied_across_three_files_with_renamed_identifiers() {
+        let renamed = BLOCK.replace("sum", "acc").replace("items", "list");
+        let a = fp(&format!("// a\n{BLOCK}"));
+        let b = fp(&format!("const x = 1;\n\n{renamed}"));
+        let c = fp(BLOCK);
+        let settings = DuplicateSettings {
+            enabled: true,
+            min_tokens: 30,
+            min_lines: 5,
+        };
+        let found = find(&[("a.ts", &a), ("b.ts", &b), ("c.ts", &c)], &settings);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = &found[0];
+        assert_eq!(d.lines, 9);
+        let places: Vec<(&str, u32, u32)> = d
+            .locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line, l.end_line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![("a.ts", 2, 10), ("b.ts", 3, 11), ("c.ts", 1, 9)]
+        );
+    }
+
+    #[test]
+    fn thresholds_and_different_code_give_nothing() {
+        let a = fp(BLOCK);
+        let b = fp("class A { m() { return this.x.map((y) => y * 2).filter(Boolean); } }");
+        assert!(find(&[("a.ts", &a), ("b.ts", &b)], &DuplicateSettings::default()).is_empty());
+        // Default: 50 tokens; the block has fewer.
+        let c = fp(BLOCK);
+        assert!(find(&[("a.ts", &a), ("c.ts", &c)], &DuplicateSettings::default()).is_empty());
+        let off = DuplicateSettings {
+            enabled: false,
+            min_tokens: 10,
+            min_lines: 1,
+        };
+        assert!(find(&[("a.ts", &a), ("c.ts", &c)], &off).is_empty());
+    }
+
+    #[test]
+    fn finds_copies_within_one_file() {
+        let a = fp(&format!("{BLOCK}\n{}", BLOCK.replace("total", "total2")));
+        let settings = DuplicateSettings {
+            enabled: true,
+            min_tokens: 30,
+            min_lines: 5,
+        };
+        let found = find(&[("a.ts", &a)], &settings);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].locations[1].line, 11);
+    }
+}
