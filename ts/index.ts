@@ -1,5 +1,11 @@
 export { analyzeFiles, analyzeSource, clearCaches, defaultCacheLocation, getCacheStats, nativeVersion } from './api';
 export { formatters, format, type FormatterName } from './report';
+export type { FormatContext, Formatter } from './report';
+export { mergeReports } from './merge';
+export { gate, type FailOn, type GateOptions, type GateVerdict } from './gate';
+export { applyBaseline, createBaseline, readBaseline, writeBaseline, type Baseline, type BaselineEntry } from './baseline';
+export { partition, listFiles, type ShardSpec } from './shard';
+export { changedFiles } from './git';
 export type * from './types';
 export {
   TddOrchestrator,
