@@ -334,6 +334,7 @@ function planFunction(
           value = lit(parsed.value);
         } else {
           if (ts && m.shape && !m.shape.kinds.has('any')) continue;
+          if (!isExpression(text)) continue; // a description such as <a string matching /x/>, not an input
           value = { code: text, label: snippet(text, 30), known: false };
         }
         drafts.push({
@@ -429,6 +430,16 @@ function spreadCode(v: Value): string {
   if (v.known && Array.isArray(v.runtime)) return (v.runtime as unknown[]).map(literalCode).join(', ');
   if (v.known && v.runtime === undefined) return '';
   return v.code;
+}
+
+/** Whether a pattern value is a JavaScript expression (compiled, never run). */
+function isExpression(text: string): boolean {
+  try {
+    new Function(`return (${text}\n);`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function edgeWhy(m: ParamModel, v: Value): string {
