@@ -352,7 +352,9 @@ fn decode_image(bytes: &[u8]) -> Result<DiskImage, &'static str> {
 
 /// The header key: tool version, cache format and the effective options (anything that changes a report).
 pub fn cache_key(options_fingerprint: &str) -> u64 {
-    cache_key_for(crate::VERSION, options_fingerprint)
+    // The engine hash (build.rs) changes with any change to the engine's source, even without a version bump.
+    let engine = concat!(env!("CARGO_PKG_VERSION"), "+", env!("TDD_FAST_ENGINE_HASH"));
+    cache_key_for(engine, options_fingerprint)
 }
 
 fn cache_key_for(tool_version: &str, options_fingerprint: &str) -> u64 {
