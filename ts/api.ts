@@ -13,11 +13,14 @@ function nativeOptions(options: AnalyzeOptions, root: string) {
   return {
     root,
     maxFileSize: options.maxFileSize,
+    maxNesting: options.maxNesting,
+    fileTimeLimit: options.fileTimeLimit,
     threads: options.threads,
     cache,
     cacheLocation: cache ? path.resolve(root, options.cacheLocation ?? defaultCacheLocation(root)) : undefined,
     profile: options.profile,
     config: configJson(options),
+    fingerprints: options.fingerprints,
   };
 }
 
@@ -54,7 +57,12 @@ export async function analyzeFilesWithText(
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */
 export function analyzeSource(code: string, filename = 'input.ts', options: AnalyzeOptions = {}): FileReport {
   const root = path.resolve(options.root ?? process.cwd());
-  return JSON.parse(native().analyzeSourceJson(code, filename, { root, maxFileSize: options.maxFileSize })) as FileReport;
+  return JSON.parse(native().analyzeSourceJson(code, filename, {
+    root,
+    maxFileSize: options.maxFileSize,
+    maxNesting: options.maxNesting,
+    fileTimeLimit: options.fileTimeLimit,
+  })) as FileReport;
 }
 
 /** The version of the native engine (part of every cache key). */

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline';
 import { FAIL_ON, gate, type FailOn } from './gate';
+import { resolveConfig } from './config';
 import { changedFiles } from './git';
 import { mergeReports, readReport } from './merge';
 import { format, formatters, type FormatterName } from './report';
@@ -118,7 +119,8 @@ export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, qu
   return verdict.code;
 }
 
-interface MergeOptions extends CiOptions {
+interface MergeCommandOptions extends CiOptions {
+  config?: string;
   format: FormatterName;
   outputFile?: string;
   color?: boolean;
@@ -155,6 +157,7 @@ export function registerMergeCommand(program: Command, io: Out, setExitCode: (co
     .argument('<reports...>', 'JSON reports written by `tdd-fast analyze --shard i/n --format json`')
     .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(formatters)).default('json'))
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
+    .option('-c, --config <file>', 'the configuration the shards used, for its duplicate settings (default: found like analyze does)')
     .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices([...FAIL_ON]).default('error'))
     .option('--baseline <file>', 'only findings not in this baseline file count')
@@ -162,8 +165,12 @@ export function registerMergeCommand(program: Command, io: Out, setExitCode: (co
     .option('--no-functions', 'stylish: list smells and errors only, not every function')
     .option('--color', 'force colours on')
     .option('--no-color', 'turn colours off (NO_COLOR is honoured too)')
-    .action((reports: string[], options: MergeOptions) => {
-      const merged = mergeReports(reports.map((r) => readReport(path.resolve(io.cwd, r))));
+    .action((reports: string[], options: MergeCommandOptions) => {
+      const config = resolveConfig(io.cwd, { config: options.config });
+      const merged = mergeReports(
+        reports.map((r) => readReport(path.resolve(io.cwd, r))),
+        { config: config.json },
+      );
       for (const warning of merged.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
       const result = withBaseline(merged, options, io);
       emitReport(result, options, io);

@@ -45,6 +45,8 @@ export interface AnalyzeCommandOptions extends CiOptions {
   outputFile?: string;
   maxWarnings?: number;
   maxFileSize?: number;
+  maxNesting?: number;
+  fileTimeLimit?: number;
   threads?: number;
   functions: boolean;
   color?: boolean;
@@ -85,11 +87,14 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     ({ result, json: nativeJson } = await analyzeFilesWithText(plan.paths, {
       root: io.cwd,
       maxFileSize: options.maxFileSize,
+      maxNesting: options.maxNesting,
+      fileTimeLimit: options.fileTimeLimit,
       threads: options.threads,
       cache: options.cache,
       cacheLocation: options.cacheLocation,
       profile: options.profile,
       config: config.json,
+      fingerprints: plan.shard !== undefined,
       onProgress: progress?.update,
     }));
     if (plan.shard) {
@@ -153,6 +158,8 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))
     .option('--max-file-size <size>', 'skip files larger than this, with an error (default 2mb)', byteSize)
+    .option('--max-nesting <n>', 'skip files nested deeper than this (brackets plus chained operators), with an error (default 10000)', integer('--max-nesting'))
+    .option('--file-time-limit <ms>', 'a file whose analysis takes longer gets an error instead of results (default 10000, 0 = off)', integer('--file-time-limit'))
     .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
     .option('--no-functions', 'stylish: list smells and errors only, not every function')
     .option('-c, --config <file>', 'configuration file (default: tdd-fast.config.json or package.json "tdd-fast", searched upward)')

@@ -8,12 +8,8 @@ import type { AnalysisResult, Duplicate, FileReport } from './types';
 /**
  * `tdd-fast merge-reports`: combine the JSON reports of `--shard i/n` runs into the report one unsharded run gives.
  * Files are concatenated (in path order, like a run), the summary is recomputed, and cross-file duplicates are matched
- * again over all files from the per-file fingerprints in the shards' reports, when the native core offers that.
+ * again over all files from the per-file fingerprints the shards' reports carry (no file is read or parsed again).
  */
-
-interface NativeMerge {
-  mergeDuplicatesJson?: (filesJson: string) => string;
-}
 
 function byPath(a: { path: string }, b: { path: string }): number {
   return comparePaths(a.path, b.path);
@@ -37,23 +33,27 @@ function duplicateKey(dup: Duplicate): string {
   return JSON.stringify([dup.lines, dup.tokens, [...dup.locations].sort(compareLocations)]);
 }
 
-/** Cross-file duplicates over all files: the native matcher on the fingerprints, else the shards' own, de-duplicated. */
-function mergeDuplicates(reports: AnalysisResult[], files: FileReport[]): Duplicate[] {
-  let binding: NativeMerge | undefined;
-  try {
-    binding = native() as unknown as NativeMerge;
-  } catch {
-    binding = undefined;
+export interface MergeOptions {
+  /** The analysis configuration as JSON text (its duplicate settings apply), as the shards used it. */
+  config?: string;
+}
+
+/**
+ * Cross-file duplicates over all files: the native matcher over every shard's fingerprints, in the unsharded run's
+ * file order. Reports without fingerprints (not from `--shard`) only contribute the duplicates they found themselves.
+ */
+function mergeDuplicates(reports: AnalysisResult[], options: MergeOptions, warnings: string[]): Duplicate[] {
+  if (reports.every((r) => Array.isArray(r.fingerprints))) {
+    const fingerprints = reports.flatMap((r) => r.fingerprints!).sort(byPath);
+    return JSON.parse(native().mergeDuplicatesJson(JSON.stringify(fingerprints), { config: options.config })) as Duplicate[];
   }
-  if (binding?.mergeDuplicatesJson) {
-    return JSON.parse(binding.mergeDuplicatesJson(JSON.stringify(files))) as Duplicate[];
-  }
+  warnings.push('some reports carry no duplicate fingerprints (not written by --shard): duplicates across them are not matched');
   const seen = new Map<string, Duplicate>();
   for (const report of reports) for (const dup of report.duplicates ?? []) seen.set(duplicateKey(dup), dup);
   return [...seen.values()].sort((a, b) => compareLocations(a.locations[0]!, b.locations[0]!));
 }
 
-export function mergeReports(reports: AnalysisResult[]): AnalysisResult {
+export function mergeReports(reports: AnalysisResult[], options: MergeOptions = {}): AnalysisResult {
   if (!reports.length) throw new Error('merge-reports needs at least one report');
   const sharded = reports.filter((r) => r.shard);
   if (sharded.length) {
@@ -88,10 +88,11 @@ export function mergeReports(reports: AnalysisResult[]): AnalysisResult {
   if (expected !== undefined && expected !== files.length) {
     warnings.push(`the shards planned ${expected} files but their reports hold ${files.length} (files changed between runs?)`);
   }
+  const duplicates = mergeDuplicates(reports, options, warnings);
   const merged: AnalysisResult = {
     version: 1,
     files,
-    duplicates: mergeDuplicates(reports, files),
+    duplicates,
     summary: {
       files: files.length,
       functions: files.reduce((n, f) => n + f.functions.length, 0),

@@ -6,12 +6,16 @@
 export interface NativeAnalyzeOptions {
   root?: string;
   maxFileSize?: number;
+  maxNesting?: number;
+  fileTimeLimit?: number;
   threads?: number;
   cache?: boolean;
   cacheLocation?: string;
   profile?: boolean;
   /** Analysis configuration as JSON text (validate it with checkConfigJson first). */
   config?: string;
+  /** Put each file's duplicate fingerprint in the result (shard reports). */
+  fingerprints?: boolean;
 }
 
 export interface NativeBinding {
@@ -27,6 +31,8 @@ export interface NativeBinding {
   /** Throws an Error naming the offending key when the configuration JSON is invalid. */
   checkConfigJson(config: string): void;
   listFilesJson(paths: string[], options?: NativeAnalyzeOptions): string;
+  /** Duplicates across the given fingerprints (`FileFingerprint[]` JSON, in run order), with `options.config`'s settings. */
+  mergeDuplicatesJson(fingerprints: string, options?: NativeAnalyzeOptions): string;
 }
 
 let binding: NativeBinding | undefined;

@@ -183,6 +183,17 @@ export interface AnalysisResult {
   profile?: ProfileReport;
   /** Present in the report of one `--shard i/n` run; `tdd-fast merge-reports` combines the shards' reports. */
   shard?: ShardInfo;
+  /** Shard reports (and `fingerprints: true`): each file's duplicate fingerprint, for matching duplicates across shards. */
+  fingerprints?: FileFingerprint[];
+}
+
+/** A file's token fingerprint for duplicate matching, compactly encoded (see crates/tdd_fast_core/src/shard.rs). */
+export interface FileFingerprint {
+  path: string;
+  /** Base64 of one code per token. */
+  tokens: string;
+  /** Base64 of the token lines as varint deltas. */
+  lines: string;
 }
 
 export interface ShardInfo {
@@ -208,6 +219,10 @@ export interface AnalyzeOptions {
   root?: string;
   /** Files larger than this many bytes get a per-file error instead of being analysed. Default 2 MB. */
   maxFileSize?: number;
+  /** Files whose estimated nesting (brackets plus chained operators) is deeper get a per-file error. Default 10,000. */
+  maxNesting?: number;
+  /** Milliseconds; a file whose analysis takes longer gets a per-file error instead of results. Default 10,000; 0 = off. */
+  fileTimeLimit?: number;
   /** Worker threads in the native core. Default: available cores. */
   threads?: number;
   /** Use the content-hash cache. Default true. */
@@ -216,6 +231,8 @@ export interface AnalyzeOptions {
   cacheLocation?: string;
   /** Add per-phase timings (`result.profile`). */
   profile?: boolean;
+  /** Add each file's duplicate fingerprint (`result.fingerprints`), as `--shard` reports do for `mergeReports`. */
+  fingerprints?: boolean;
   /** Called as files finish (throttled to about 100 calls per batch). */
   onProgress?: (done: number, total: number) => void;
   /**

@@ -13,7 +13,12 @@ import { syntheticResult } from './synthetic';
 function source(i: number): string {
   // Files of very different sizes, some with syntax errors, some sharing a duplicated block.
   const body = Array.from({ length: (i * 7) % 23 + 1 }, (_, k) => `  if (x > ${k}) { total += ${k} * x; }`).join('\n');
-  const shared = i % 4 === 0 ? '\nexport function shared(list: number[]) {\n  let s = 0;\n  for (const v of list) {\n    if (v > 10) { s += v * 2; } else if (v < 0) { s -= v; } else { s += 1; }\n  }\n  return s;\n}\n' : '';
+  const shared =
+    i % 4 === 0
+      ? `\nexport function shared${i}(list: number[], limit: number) {\n  let s = 0;\n  for (const v of list) {\n` +
+        `    if (v > limit) {\n      s += v * 2;\n    } else if (v < 0) {\n      s -= v;\n    } else {\n      s += 1;\n    }\n` +
+        `    if (s > 1000) {\n      console.log('big', s, v, limit);\n      break;\n    }\n  }\n  return s;\n}\n`
+      : '';
   const broken = i % 9 === 0 ? '\nexport const oops = (;\n' : '';
   return `export function f${i}(x: number): number {\n  let total = 0;\n${body}\n  return total;\n}\n${shared}${broken}`;
 }
@@ -62,6 +67,9 @@ describe('sharded runs merged', () => {
     expect(whole.stderr).toBe('tdd-fast: failing: 5 errors (--fail-on error)\n');
     const unsharded = JSON.parse(whole.stdout) as AnalysisResult;
     expect(unsharded.files).toHaveLength(43);
+    // Copies of one block in files that different shards analyse: only a merge over all fingerprints finds them all.
+    expect(unsharded.duplicates.length).toBeGreaterThan(0);
+    expect(new Set(unsharded.duplicates.flatMap((d) => d.locations.map((l) => l.path))).size).toBeGreaterThanOrEqual(10);
 
     for (const total of [1, 3, 4]) {
       const reports: string[] = [];

@@ -15,6 +15,10 @@ use crate::source::{self, ReadError};
 #[derive(Debug, Clone)]
 pub struct AnalyzeOptions {
     pub max_file_size: u64,
+    /// Files whose estimated nesting is deeper get a per-file error instead of a parse (see guard.rs).
+    pub max_nesting: u32,
+    /// A file whose analysis takes longer (milliseconds; 0 = no limit) gets a per-file error instead of its results.
+    pub file_time_limit_ms: u64,
     /// Rules, thresholds, globs, duplicate settings (validated JSON from the front end; see config.rs).
     pub config: std::sync::Arc<crate::config::Config>,
 }
@@ -31,10 +35,15 @@ impl Default for AnalyzeOptions {
     fn default() -> Self {
         Self {
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+            max_nesting: crate::guard::DEFAULT_MAX_NESTING,
+            file_time_limit_ms: DEFAULT_FILE_TIME_LIMIT_MS,
             config: Default::default(),
         }
     }
 }
+
+/// Default per-file time limit (see `AnalyzeOptions::file_time_limit_ms`).
+pub const DEFAULT_FILE_TIME_LIMIT_MS: u64 = 10_000;
 
 thread_local! {
     // One arena per thread, reset between files: parsing allocates nothing on the global heap that outlives a file.
@@ -47,6 +56,69 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// Analyses source text that is already in memory (editor buffers, the `analyzeSource` API, tests).
 pub fn analyze_text(
+    text: &str,
+    path: &str,
+    language: Language,
+    options: &AnalyzeOptions,
+) -> FileReport {
+    crate::guard::test_panic_hook(text);
+    // Refuse what could overflow the stack before parsing it (an overflow aborts; it cannot be caught).
+    let nesting = crate::guard::nesting_estimate(text, options.max_nesting);
+    if nesting > options.max_nesting {
+        let mut report = failed_report(
+            path,
+            language,
+            content_hash(text.as_bytes()),
+            crate::guard::nesting_error(nesting, options.max_nesting),
+        );
+        report.lines = LineIndex::new(text).line_count();
+        return report;
+    }
+    let started = std::time::Instant::now();
+    let mut report = analyze_text_unguarded(text, path, language, options);
+    if report.functions.len() > crate::guard::MAX_FUNCTIONS_PER_FILE {
+        let mut huge = failed_report(
+            path,
+            language,
+            report.hash,
+            format!(
+                "file has {} functions, more than the {} one report can hold; results discarded (split or exclude \
+                 the file)",
+                report.functions.len(),
+                crate::guard::MAX_FUNCTIONS_PER_FILE
+            ),
+        );
+        huge.lines = report.lines;
+        return huge;
+    }
+    if report.errors.len() > crate::guard::MAX_ERRORS_PER_FILE {
+        let more = report.errors.len() - crate::guard::MAX_ERRORS_PER_FILE;
+        report.errors.truncate(crate::guard::MAX_ERRORS_PER_FILE);
+        report.errors.push(FileError::whole_file(format!(
+            "... and {more} more syntax errors"
+        )));
+    }
+    let took = started.elapsed().as_millis() as u64;
+    if options.file_time_limit_ms > 0 && took > options.file_time_limit_ms {
+        // oxc cannot be interrupted, so the limit is checked after the fact: the slow file's results are replaced by
+        // an error naming it (and cached that way), so it is reported instead of silently slowing every run.
+        let mut slow = failed_report(
+            path,
+            language,
+            report.hash,
+            format!(
+                "analysis took {took} ms, over the per-file time limit of {} ms (--file-time-limit); results \
+                 discarded",
+                options.file_time_limit_ms
+            ),
+        );
+        slow.lines = report.lines;
+        return slow;
+    }
+    report
+}
+
+fn analyze_text_unguarded(
     text: &str,
     path: &str,
     language: Language,

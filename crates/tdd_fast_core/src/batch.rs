@@ -216,6 +216,8 @@ fn run_batch(
 
     let run = |cache: Option<&Cache>| {
         let candidates = profile::time(Phase::Walk, || {
+        // Deep (but not refused) code recurses in the parser and visitors: see guard.rs.
+        .stack_size(crate::guard::ANALYSIS_STACK_SIZE)
             let mut candidates = source::collect(paths, rayon::current_num_threads());
             // Include/exclude globs from the config, over root-relative paths.
             let config = &options.analyze.config;

@@ -31,6 +31,10 @@ pub struct NativeAnalyzeOptions {
     /// The analysis configuration as JSON text (rules, thresholds, globs, duplicates; see core config.rs). Validate it
     /// first with `checkConfigJson`: an invalid config here falls back to the defaults.
     pub config: Option<String>,
+    /// Files whose estimated nesting is deeper get a per-file error (default 10,000).
+    pub max_nesting: Option<u32>,
+    /// Milliseconds; a file whose analysis takes longer gets a per-file error (default 10,000; 0 = no limit).
+    pub file_time_limit: Option<f64>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -50,6 +54,12 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
     }
     let cache = CacheOptions {
         enabled: options.cache.unwrap_or(true),
+    if let Some(depth) = options.max_nesting {
+        analyze.max_nesting = depth;
+    }
+    if let Some(ms) = options.file_time_limit.filter(|ms| *ms >= 0.0) {
+        analyze.file_time_limit_ms = ms as u64;
+    }
         location: options.cache_location.map(PathBuf::from),
         limits: None,
     };
@@ -203,12 +213,13 @@ pub fn analyze_source_json(
     guarded("analysing source text", || {
         let language = source::language_of(std::path::Path::new(&filename))
             .unwrap_or(tdd_fast_core::Language::Ts);
-        to_json(&analyze::analyze_text(
-            &code,
-            &filename,
-            language,
-            &options.analyze,
-        ))
+        // Off the JS main thread's stack (deep code recurses), and a panic is this file's error, not an exception.
+        let report = tdd_fast_core::guard::on_analysis_stack(|| {
+            batch::analyze_isolated(&filename, language, || {
+                analyze::analyze_text(&code, &filename, language, &options.analyze)
+            })
+        });
+        to_json(&report)
     })
 }
 
