@@ -207,6 +207,8 @@ fn run_batch(
     profile::reset();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
+        // Deep (but not refused) code recurses in the parser and visitors: see guard.rs.
+        .stack_size(crate::guard::ANALYSIS_STACK_SIZE)
         .build();
     let mut warnings = Vec::new();
     let mut cache = options
@@ -216,8 +218,6 @@ fn run_batch(
 
     let run = |cache: Option<&Cache>| {
         let candidates = profile::time(Phase::Walk, || {
-        // Deep (but not refused) code recurses in the parser and visitors: see guard.rs.
-        .stack_size(crate::guard::ANALYSIS_STACK_SIZE)
             let mut candidates = source::collect(paths, rayon::current_num_threads());
             // Include/exclude globs from the config, over root-relative paths.
             let config = &options.analyze.config;

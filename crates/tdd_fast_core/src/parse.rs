@@ -209,6 +209,9 @@ mod tests {
         let lines = LineIndex::new(text);
         let parsed = parse(&allocator, text, Language::Ts, &lines);
         assert!(!parsed.errors.is_empty());
+        assert_eq!(parsed.errors[0].line, 2);
+    }
+
     #[test]
     fn columns_match_a_utf16_count_of_the_line_for_every_offset() {
         let text = "a\u{e9}\u{4e2d}\u{1F600}b\nx\u{2028}\u{1F600}\u{e9}y\r\nz";
@@ -222,8 +225,5 @@ mod tests {
                 "offset {offset}"
             );
         }
-    }
-
-        assert_eq!(parsed.errors[0].line, 2);
     }
 }

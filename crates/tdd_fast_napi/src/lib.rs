@@ -52,14 +52,14 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
     if let Some(size) = options.max_file_size.filter(|s| *s >= 0.0) {
         analyze.max_file_size = size as u64;
     }
-    let cache = CacheOptions {
-        enabled: options.cache.unwrap_or(true),
     if let Some(depth) = options.max_nesting {
         analyze.max_nesting = depth;
     }
     if let Some(ms) = options.file_time_limit.filter(|ms| *ms >= 0.0) {
         analyze.file_time_limit_ms = ms as u64;
     }
+    let cache = CacheOptions {
+        enabled: options.cache.unwrap_or(true),
         location: options.cache_location.map(PathBuf::from),
         limits: None,
     };
