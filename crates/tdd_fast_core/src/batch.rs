@@ -33,6 +33,8 @@ pub struct BatchOptions {
     pub analyze: AnalyzeOptions,
     pub cache: CacheOptions,
     pub profile: bool,
+    /// Put each file's duplicate fingerprint in the result (`--shard` reports, for `merge-reports`; see shard.rs).
+    pub fingerprints: bool,
 }
 
 /// The whole result of a batch: the JSON contract plus the optional profile and warnings.
@@ -47,6 +49,9 @@ pub struct BatchResult {
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<ProfileReport>,
+    /// With `BatchOptions::fingerprints`: every file's duplicate fingerprint, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<crate::shard::FileFingerprint>,
 }
 
 /// Called with (files done, files total) as files finish; must be cheap and thread-safe.
@@ -101,6 +106,7 @@ struct RawBatch {
     summary: Summary,
     warnings: Vec<String>,
     profile: Option<ProfileReport>,
+    fingerprints: Vec<crate::shard::FileFingerprint>,
 }
 
 pub fn analyze_paths(
@@ -129,6 +135,7 @@ pub fn analyze_paths(
         summary: raw.summary,
         warnings: raw.warnings,
         profile: raw.profile,
+        fingerprints: raw.fingerprints,
     }
 }
 
@@ -169,6 +176,7 @@ pub fn analyze_paths_json(
         summary: raw.summary,
         warnings: raw.warnings,
         profile: raw.profile,
+        fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
     const EMPTY_FILES: &str = "\"files\":[]";
@@ -291,12 +299,26 @@ fn run_batch(
             .collect();
         crate::dupes::find(&fingerprints, &options.analyze.config.duplicates)
     });
+    // For a shard report: the fingerprints travel with it, so merge-reports can match duplicates across shards.
+    let fingerprints = if options.fingerprints {
+        files
+            .iter()
+            .filter_map(|f| {
+                f.fingerprint
+                    .as_deref()
+                    .map(|fp| crate::shard::encode(&f.path, fp))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     RawBatch {
         files,
         duplicates,
         summary,
         warnings,
         profile: options.profile.then(|| profile::snapshot(threads)),
+        fingerprints,
     }
 }
 

@@ -35,6 +35,8 @@ pub struct NativeAnalyzeOptions {
     pub max_nesting: Option<u32>,
     /// Milliseconds; a file whose analysis takes longer gets a per-file error (default 10,000; 0 = no limit).
     pub file_time_limit: Option<f64>,
+    /// Put each file's duplicate fingerprint in the result (shard reports, for `mergeDuplicatesJson`).
+    pub fingerprints: Option<bool>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -69,6 +71,7 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
         analyze,
         cache,
         profile: options.profile.unwrap_or(false),
+        fingerprints: options.fingerprints.unwrap_or(false),
     }
 }
 
@@ -249,6 +252,24 @@ pub fn check_config_json(config: String) -> Result<()> {
         tdd_fast_core::config::Config::from_json(&config)
             .map(|_| ())
             .map_err(Error::from_reason)
+    })
+}
+
+/// Cross-file duplicates over the fingerprints of all shards (`[{ path, tokens, lines }]` JSON text, in the unsharded
+/// run's file order), with the duplicate settings of `options.config`; returns the JSON text of the duplicates.
+#[napi(js_name = "mergeDuplicatesJson")]
+pub fn merge_duplicates_json(
+    fingerprints: String,
+    options: Option<NativeAnalyzeOptions>,
+) -> Result<String> {
+    let options = batch_options(options);
+    guarded("merging duplicates", || {
+        let files: Vec<tdd_fast_core::shard::FileFingerprint> = serde_json::from_str(&fingerprints)
+            .map_err(|e| Error::from_reason(format!("tdd-fast: bad fingerprints: {e}")))?;
+        let found =
+            tdd_fast_core::shard::merge_duplicates(&files, &options.analyze.config.duplicates)
+                .map_err(|e| Error::from_reason(format!("tdd-fast: {e}")))?;
+        to_json(&found)
     })
 }
 
