@@ -5,7 +5,9 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 fn hash_dir(dir: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
@@ -21,6 +23,9 @@ fn hash_dir(dir: &Path, hasher: &mut std::collections::hash_map::DefaultHasher) 
 fn main() {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     hash_dir(Path::new("src"), &mut hasher);
-    println!("cargo:rustc-env=TDD_FAST_ENGINE_HASH={:016x}", hasher.finish());
+    println!(
+        "cargo:rustc-env=TDD_FAST_ENGINE_HASH={:016x}",
+        hasher.finish()
+    );
     println!("cargo:rerun-if-changed=src");
 }
