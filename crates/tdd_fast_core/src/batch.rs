@@ -86,7 +86,8 @@ impl FileResult {
             json: entry.json.clone(),
             counts: entry.counts,
             report: keep_report.then(|| entry.report()).flatten(),
-            fingerprint: entry.fingerprint.clone(),
+            // Not cloned: the duplicates pass reads it from the cache, and only when the file set changed.
+            fingerprint: None,
         }
     }
 }
@@ -231,7 +232,8 @@ fn run_batch(
             let config = &options.analyze.config;
             if !config.include.is_empty() || !config.exclude.is_empty() {
                 let filter = config.path_filter();
-                candidates.retain(|c| filter.accepts(&source::display_path(&c.path, &options.root)));
+                candidates
+                    .retain(|c| filter.accepts(&source::display_path(&c.path, &options.root)));
             }
             candidates
         });
@@ -259,7 +261,7 @@ fn run_batch(
                     }
                     file
                 }
-                Outcome::Miss(file, stamp_and_hash) => {
+                Outcome::Miss(mut file, stamp_and_hash) => {
                     stats.misses += 1;
                     if let (Some(cache), Some((stamp, hash))) = (cache.as_mut(), stamp_and_hash) {
                         let entry = Entry {
@@ -267,7 +269,8 @@ fn run_batch(
                             hash,
                             json: file.json.clone(),
                             counts: file.counts,
-                            fingerprint: file.fingerprint.clone(),
+                            // Moved, not cloned: the duplicates pass finds it in the cache.
+                            fingerprint: file.fingerprint.take(),
                         };
                         cache.insert(file.path.clone(), entry);
                     }
@@ -276,6 +279,23 @@ fn run_batch(
             })
             .collect()
     });
+    let duplicates = profile::time(Phase::Duplicates, || {
+        find_duplicates(&files, cache.as_mut(), options)
+    });
+    // For a shard report: the fingerprints travel with it, so merge-reports can match duplicates across shards.
+    let fingerprints = if options.fingerprints {
+        files
+            .iter()
+            .filter_map(|f| {
+                f.fingerprint
+                    .as_deref()
+                    .or_else(|| cache.as_ref().and_then(|c| c.fingerprint(&f.path)))
+                    .map(|fp| crate::shard::encode(&f.path, fp))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     if let Some(mut cache) = cache {
         cache.stats.hits += stats.hits;
         cache.stats.misses += stats.misses;
@@ -291,27 +311,6 @@ fn run_batch(
         cache: stats,
         ms: started.elapsed().as_millis() as u64,
     };
-    // Across files, after the per-file pass: duplicate blocks from the per-file fingerprints.
-    let duplicates = profile::time(Phase::Output, || {
-        let fingerprints: Vec<(&str, &crate::dupes::Fingerprint)> = files
-            .iter()
-            .filter_map(|f| f.fingerprint.as_deref().map(|fp| (f.path.as_str(), fp)))
-            .collect();
-        crate::dupes::find(&fingerprints, &options.analyze.config.duplicates)
-    });
-    // For a shard report: the fingerprints travel with it, so merge-reports can match duplicates across shards.
-    let fingerprints = if options.fingerprints {
-        files
-            .iter()
-            .filter_map(|f| {
-                f.fingerprint
-                    .as_deref()
-                    .map(|fp| crate::shard::encode(&f.path, fp))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
     RawBatch {
         files,
         duplicates,
@@ -320,6 +319,41 @@ fn run_batch(
         profile: options.profile.then(|| profile::snapshot(threads)),
         fingerprints,
     }
+}
+
+/// Across files, after the per-file pass: duplicate blocks from the per-file fingerprints (fresh ones on the results,
+/// cached ones in the cache). When the cache holds the duplicates of exactly this file set, they are reused.
+fn find_duplicates(
+    files: &[FileResult],
+    cache: Option<&mut Cache>,
+    options: &BatchOptions,
+) -> Vec<crate::model::Duplicate> {
+    // The reports' JSON holds each file's path and content hash: the same texts, the same fingerprints.
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for file in files {
+        hasher.update(&(file.json.len() as u64).to_le_bytes());
+        hasher.update(file.json.as_bytes());
+    }
+    let files_key = hasher.digest();
+    if let Some(found) = cache.as_deref().and_then(|c| c.duplicates_for(files_key)) {
+        return found.clone();
+    }
+    let found = {
+        let fingerprints: Vec<(&str, &crate::dupes::Fingerprint)> = files
+            .iter()
+            .filter_map(|f| {
+                f.fingerprint
+                    .as_deref()
+                    .or_else(|| cache.as_deref().and_then(|c| c.fingerprint(&f.path)))
+                    .map(|fp| (f.path.as_str(), fp))
+            })
+            .collect();
+        crate::dupes::find(&fingerprints, &options.analyze.config.duplicates)
+    };
+    if let Some(cache) = cache {
+        cache.set_duplicates(files_key, found.clone());
+    }
+    found
 }
 
 /// The in-memory cache when it belongs to this location and key, else the one on disk (or a new one).
@@ -563,6 +597,51 @@ mod tests {
         let second = analyze_paths(&paths, &opts, None);
         assert_eq!(second.summary.cache.hits, 3);
         assert_eq!(second.files, first.files);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn duplicates_are_the_same_without_cache_cold_and_warm_and_follow_a_change() {
+        let dir = std::env::temp_dir().join(format!("tdd-fast-batch-{}-dupes", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let body: String = (0..12)
+            .map(|i| format!("  if (items[{i}] > limit) {{ total += items[{i}] * {i}; }}\n"))
+            .collect();
+        let code = |name: &str| {
+            format!("export function {name}(items, limit) {{\n  let total = 0;\n{body}  return total;\n}}\n")
+        };
+        std::fs::write(dir.join("a.js"), code("a")).unwrap();
+        std::fs::write(dir.join("b.js"), code("b")).unwrap();
+        let paths = [dir.clone()];
+        let roomy = |cache| {
+            let mut o = options(&dir, cache);
+            o.analyze.max_file_size = 1 << 20;
+            o
+        };
+        let uncached = analyze_paths(&paths, &roomy(false), None).duplicates;
+        assert!(
+            !uncached.is_empty(),
+            "the fixture should have a duplicate block"
+        );
+        let opts = roomy(true);
+        *cache::MEMORY.lock().unwrap() = None;
+        assert_eq!(analyze_paths(&paths, &opts, None).duplicates, uncached);
+        *cache::MEMORY.lock().unwrap() = None; // a new process: cache (and its duplicates) from disk
+        let warm = analyze_paths(&paths, &opts, None);
+        assert_eq!(warm.summary.cache.hits, 2);
+        assert_eq!(warm.duplicates, uncached);
+        std::fs::write(dir.join("b.js"), "export const b = 1;\n").unwrap();
+        let changed = analyze_paths(&paths, &opts, None);
+        assert_eq!(changed.summary.cache.misses, 1);
+        assert!(changed
+            .duplicates
+            .iter()
+            .all(|d| d.locations.iter().all(|l| l.path != "b.js")));
+        assert_eq!(
+            changed.duplicates,
+            analyze_paths(&paths, &roomy(false), None).duplicates
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }

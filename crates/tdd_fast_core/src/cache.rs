@@ -15,11 +15,12 @@ use std::time::UNIX_EPOCH;
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{FileReport, Severity};
+use crate::model::{Duplicate, FileReport, Severity};
 
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
 /// 2: entries hold the report's JSON text (spliced into the output as is) instead of the report struct.
-const FORMAT_VERSION: u32 = 3;
+/// 3: token fingerprints in entries. 4: the last cross-file duplicates result, keyed by the files it came from.
+const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,12 +151,15 @@ pub struct Cache {
     limits: CacheLimits,
     pub stats: CacheStats,
     dirty: bool,
+    /// The duplicates of the last batch and the key of the files they came from (see `duplicates_for`).
+    duplicates: Option<(u64, Vec<Duplicate>)>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct DiskImage {
     key: u64,
     entries: Vec<(String, Entry)>,
+    duplicates: Option<(u64, Vec<Duplicate>)>,
 }
 
 /// The same layout as `DiskImage`, borrowed: saving does not clone the entries.
@@ -163,10 +167,15 @@ struct DiskImage {
 struct DiskImageRef<'a> {
     key: u64,
     entries: Vec<(&'a String, &'a Entry)>,
+    duplicates: &'a Option<(u64, Vec<Duplicate>)>,
 }
 
 fn entry_weight(entry: &Entry) -> u64 {
-    entry.json.len() as u64 + entry.hash.len() as u64 + 128
+    let fingerprint = entry
+        .fingerprint
+        .as_ref()
+        .map_or(0, |f| f.codes.len() + 4 * f.lines.len());
+    entry.json.len() as u64 + entry.hash.len() as u64 + fingerprint as u64 + 128
 }
 
 impl Cache {
@@ -178,7 +187,30 @@ impl Cache {
             limits,
             stats: CacheStats::default(),
             dirty: false,
+            duplicates: None,
         }
+    }
+
+    /// A cached file's duplicate-detection fingerprint (a hit's result does not carry it: most runs never need it).
+    pub fn fingerprint(&self, path: &str) -> Option<&crate::dupes::Fingerprint> {
+        self.entries.peek(path)?.fingerprint.as_deref()
+    }
+
+    /// The duplicates computed last time for exactly these files (same paths, same reports: `files_key`), if any.
+    /// Duplicates depend only on the files' fingerprints, which depend only on their content and the options (the
+    /// cache key), so an unchanged file set gives the same result without running the cross-file pass.
+    pub fn duplicates_for(&self, files_key: u64) -> Option<&Vec<Duplicate>> {
+        self.duplicates
+            .as_ref()
+            .filter(|(key, _)| *key == files_key)
+            .map(|(_, d)| d)
+    }
+
+    pub fn set_duplicates(&mut self, files_key: u64, duplicates: Vec<Duplicate>) {
+        if self.duplicates.as_ref().map(|(k, _)| *k) != Some(files_key) {
+            self.dirty = true;
+        }
+        self.duplicates = Some((files_key, duplicates));
     }
 
     pub fn key(&self) -> u64 {
@@ -218,6 +250,7 @@ impl Cache {
                 for (path, entry) in image.entries {
                     cache.insert_entry(path, entry);
                 }
+                cache.duplicates = image.duplicates;
                 cache.dirty = false;
                 cache.stats.loaded_from_disk = true;
                 (cache, None)
@@ -285,6 +318,7 @@ impl Cache {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.duplicates = None;
         self.stats = CacheStats::default();
         self.dirty = true;
     }
@@ -298,6 +332,7 @@ impl Cache {
         let image = DiskImageRef {
             key: self.key,
             entries: self.entries.iter().rev().collect(),
+            duplicates: &self.duplicates,
         };
         let result = (|| -> Result<(), String> {
             let body = bincode::serialize(&image).map_err(|e| e.to_string())?;
