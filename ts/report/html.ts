@@ -47,10 +47,11 @@ function badness(f: Fn): number {
   return m.cognitive * 2 + m.cyclomatic + m.maxDepth + f.smells.length * 5 + m.lines / 20;
 }
 
+/** An axis maximum above the value (with headroom) whose quarters are whole numbers. */
 function niceMax(value: number): number {
-  if (value <= 5) return 5;
-  const pow = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * pow >= value) return step * pow;
+  const target = Math.max(4, value * 1.08);
+  const pow = 10 ** Math.floor(Math.log10(target));
+  for (const step of [1, 1.2, 1.6, 2, 2.4, 3.2, 4, 6, 8, 10]) if (step * pow >= target && Number.isInteger((step * pow) / 4)) return step * pow;
   return 10 * pow;
 }
 
@@ -77,7 +78,17 @@ function hotspots(fns: Fn[]): string {
         `<text class="tick" x="${pad.left - 8}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
     ),
   ].join('');
-  const labelled = new Set(shown.slice(0, 5).filter((f) => f.fn.metrics.cyclomatic > 1 || f.smells.length));
+  // Label the worst few, once per spot (functions of the same size and complexity share one label).
+  const spots = new Set<string>();
+  const labelled = new Set(
+    shown
+      .slice(0, 5)
+      .filter((f) => f.fn.metrics.cyclomatic > 1 || f.smells.length)
+      .filter((f) => {
+        const spot = `${f.fn.metrics.lines}:${f.fn.metrics.cyclomatic}`;
+        return !spots.has(spot) && !!spots.add(spot);
+      }),
+  );
   // Draw the worst last so they sit on top.
   const points = [...shown]
     .reverse()
