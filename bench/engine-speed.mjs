@@ -8,7 +8,7 @@
 //
 // Needs the corpus and oxlint from `node bench/agreement.mjs` (bench/.corpora/agreement/, gitignored).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,19 +45,25 @@ const commands = {
   'tdd-fast': [process.execPath, [path.join(repo, 'bin/tdd-fast.js'), 'analyze', corpus, '--format', 'json', '--no-cache']],
   oxlint: [oxlint, ['-c', configFile, '--format', 'json', corpus]],
 };
+// The engine alone as a native process (no Node start-up, no JSON.parse in JS): build it with
+// `cargo build --release -p tdd_fast_core --example engine`.
+const engine = path.join(repo, 'target', 'release', 'examples', 'engine');
+if (existsSync(engine)) commands.engine = [engine, [corpus, '--json']];
 
 function time([cmd, args]) {
   const started = process.hrtime.bigint();
-  const run = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 30 });
+  // Output goes to /dev/null for every contender: the cost of producing it counts, not of piping it to this script.
+  const run = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (run.status !== 0 && run.status !== 1) throw new Error(`${cmd} failed (${run.status}): ${run.stderr}`);
-  return { ms, bytes: run.stdout.length };
+  return { ms };
 }
 
 const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 for (const name of Object.keys(commands)) time(commands[name]); // warm the file cache
 for (let i = 0; i < runs; i++) {
-  for (const name of i % 2 ? Object.keys(commands).reverse() : Object.keys(commands)) {
+  const names = Object.keys(commands);
+  for (const name of i % 2 ? names.reverse() : names) {
     samples[name].push(time(commands[name]).ms);
   }
 }
@@ -66,5 +72,6 @@ console.log(`corpus: ${path.relative(repo, corpus)}, ${runs} alternating runs, $
 for (const [name, xs] of Object.entries(samples)) {
   console.log(`${name.padEnd(10)} median ${median(xs).toFixed(0)} ms  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
 }
-const ratio = median(samples['tdd-fast']) / median(samples.oxlint);
-console.log(`tdd-fast / oxlint = ${ratio.toFixed(2)}x`);
+for (const name of Object.keys(samples).filter((n) => n !== 'oxlint')) {
+  console.log(`${name} / oxlint = ${(median(samples[name]) / median(samples.oxlint)).toFixed(2)}x`);
+}

@@ -132,7 +132,9 @@ fn analyze_text_unguarded(
         let facts = profile::time(Phase::Visit, || {
             Collector::new(text, &lines).collect_facts(&parsed.program)
         });
-        let fingerprint = crate::dupes::fingerprint(&parsed.tokens, &lines);
+        let fingerprint = profile::time(Phase::Duplicates, || {
+            crate::dupes::fingerprint(&parsed.tokens, &lines)
+        });
         (facts, parsed.errors, fingerprint)
     });
     // Rules run over the owned facts, after the pass (the AST is gone).
@@ -141,16 +143,18 @@ fn analyze_text_unguarded(
     if !config.patterns {
         functions.iter_mut().for_each(|f| f.patterns.clear());
     }
-    let smells = crate::smells::run(
-        &crate::smells::RuleContext {
-            text,
-            file_lines: lines.line_count(),
-            functions: &functions,
-            function_signals: &facts.function_signals,
-            signals: &facts.file_signals,
-        },
-        config,
-    );
+    let smells = profile::time(Phase::Rules, || {
+        crate::smells::run(
+            &crate::smells::RuleContext {
+                text,
+                file_lines: lines.line_count(),
+                functions: &functions,
+                function_signals: &facts.function_signals,
+                signals: &facts.file_signals,
+            },
+            config,
+        )
+    });
     FileReport {
         path: path.to_string(),
         language,

@@ -9,6 +9,7 @@
 //! reported; every copy of the same original block is one `Duplicate` with all its locations.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use oxc_parser::{Kind, Token};
 use serde::{Deserialize, Serialize};
@@ -55,13 +56,20 @@ fn code(kind: Kind) -> u8 {
 pub fn fingerprint(tokens: &[Token], lines: &LineIndex) -> Fingerprint {
     let mut codes = Vec::with_capacity(tokens.len());
     let mut token_lines = Vec::with_capacity(tokens.len());
-    // Tokens come in source order: walk the lines forward instead of a binary search per token.
+    // Tokens come in source order: walk the line forward instead of a binary search per token.
+    let mut line = 1u32;
+    let mut next_line_start = lines.line_start(2);
     for token in tokens {
         if token.kind() == Kind::Eof {
             continue;
         }
+        let start = token.start();
+        while next_line_start.is_some_and(|s| s <= start) {
+            line += 1;
+            next_line_start = lines.line_start(line + 1);
+        }
         codes.push(code(token.kind()));
-        token_lines.push(lines.line(token.start()));
+        token_lines.push(line);
     }
     Fingerprint {
         codes,
@@ -70,6 +78,26 @@ pub fn fingerprint(tokens: &[Token], lines: &LineIndex) -> Fingerprint {
 }
 
 const BASE: u64 = 1_000_003;
+
+/// The keys are already hashes: pass them through (mixed once) instead of SipHash-ing them again.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PassThrough>>;
 
 /// Finds duplicated blocks among files (path, fingerprint), in the given order.
 pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec<Duplicate> {
@@ -82,11 +110,13 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
         power = power.wrapping_mul(BASE);
     }
     // Window hash -> first (file, start) with it.
-    let mut seen: HashMap<u64, (u32, u32)> = HashMap::new();
+    let total: usize = files.iter().map(|(_, fp)| fp.codes.len()).sum();
+    let mut seen: FastMap<u64, (u32, u32)> = FastMap::default();
+    seen.reserve(total);
     // Original block (file, start, len) -> index in `out`.
     let mut groups: HashMap<(u32, u32, u32), usize> = HashMap::new();
     let mut out: Vec<Duplicate> = Vec::new();
-    for (fi, (path, fp)) in files.iter().enumerate() {
+    for (fi, (_, fp)) in files.iter().enumerate() {
         let codes = &fp.codes;
         if codes.len() < n {
             continue;
@@ -99,60 +129,55 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
         // Positions before `skip_until` are inside a clone just reported: no new clone starts there.
         let mut skip_until = 0usize;
         loop {
-            if pos >= skip_until {
+            // Windows are anchored at the first token of a line: the map sees one window per line instead of one per
+            // token (several times less work), and a copied block keeps its line breaks. A clone found at an anchor is
+            // then extended backward to the first token the copies share, and forward to the last.
+            let anchored = pos == 0 || fp.lines[pos] != fp.lines[pos - 1];
+            if anchored && pos >= skip_until {
                 match seen.get(&hash) {
                     Some(&(of, ostart)) => {
                         let other = &files[of as usize].1.codes;
-                        let os = ostart as usize;
                         let same_file = of as usize == fi;
-                        if other[os..os + n] == codes[pos..pos + n] && !(same_file && os + n > pos)
+                        let (mut os, mut start) = (ostart as usize, pos);
+                        if other[os..os + n] == codes[start..start + n]
+                            && !(same_file && os + n > start)
                         {
-                            // Extend as far as both copies agree (and, in one file, without overlapping).
-                            let mut len = n;
-                            while pos + len < codes.len()
+                            while start > skip_until && os > 0 && other[os - 1] == codes[start - 1]
+                            {
+                                os -= 1;
+                                start -= 1;
+                            }
+                            let mut len = pos + n - start;
+                            while start + len < codes.len()
                                 && os + len < other.len()
-                                && other[os + len] == codes[pos + len]
-                                && !(same_file && os + len >= pos)
+                                && other[os + len] == codes[start + len]
                             {
                                 len += 1;
                             }
-                            let ofp = files[of as usize].1;
-                            let lines = fp.lines[pos + len - 1] + 1 - fp.lines[pos];
-                            if lines >= settings.min_lines {
-                                let key = (of, ostart, len as u32);
-                                let location = DuplicateLocation {
-                                    path: path.to_string(),
-                                    line: fp.lines[pos],
-                                    end_line: fp.lines[pos + len - 1],
-                                };
-                                match groups.get(&key) {
-                                    Some(&g) => out[g].locations.push(location),
-                                    None => {
-                                        groups.insert(key, out.len());
-                                        out.push(Duplicate {
-                                            lines,
-                                            tokens: len as u32,
-                                            locations: vec![
-                                                DuplicateLocation {
-                                                    path: files[of as usize].0.to_string(),
-                                                    line: ofp.lines[os],
-                                                    end_line: ofp.lines[os + len - 1],
-                                                },
-                                                location,
-                                            ],
-                                        });
-                                    }
-                                }
+                            if same_file {
+                                // In one file the original must end before the copy starts.
+                                len = len.min(start - os);
+                            }
+                            if len >= n {
+                                record(
+                                    &mut out,
+                                    &mut groups,
+                                    files,
+                                    settings,
+                                    (of, os),
+                                    (fi, start),
+                                    len,
+                                );
                             }
                             // A clone just reported, or one too short: no new clone starts inside it.
-                            skip_until = pos + len;
+                            skip_until = start + len.max(n);
                         }
                     }
                     None => {
                         seen.insert(hash, (fi as u32, pos as u32));
                     }
                 }
-            } else {
+            } else if anchored {
                 seen.entry(hash).or_insert((fi as u32, pos as u32));
             }
             if pos + n >= codes.len() {
@@ -168,6 +193,51 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
         }
     }
     out
+}
+
+/// Adds a clone of `len` tokens (original at `from`, copy at `to`, both (file index, token index)) when it spans
+/// enough lines; copies of the same original block share one `Duplicate`.
+fn record(
+    out: &mut Vec<Duplicate>,
+    groups: &mut HashMap<(u32, u32, u32), usize>,
+    files: &[(&str, &Fingerprint)],
+    settings: &DuplicateSettings,
+    from: (u32, usize),
+    to: (usize, usize),
+    len: usize,
+) {
+    let (of, os) = from;
+    let (fi, start) = to;
+    let (opath, ofp) = files[of as usize];
+    let (path, fp) = files[fi];
+    let lines = fp.lines[start + len - 1] + 1 - fp.lines[start];
+    if lines < settings.min_lines {
+        return;
+    }
+    let location = DuplicateLocation {
+        path: path.to_string(),
+        line: fp.lines[start],
+        end_line: fp.lines[start + len - 1],
+    };
+    let key = (of, os as u32, len as u32);
+    match groups.get(&key) {
+        Some(&g) => out[g].locations.push(location),
+        None => {
+            groups.insert(key, out.len());
+            out.push(Duplicate {
+                lines,
+                tokens: len as u32,
+                locations: vec![
+                    DuplicateLocation {
+                        path: opath.to_string(),
+                        line: ofp.lines[os],
+                        end_line: ofp.lines[os + len - 1],
+                    },
+                    location,
+                ],
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +300,21 @@ mod tests {
             min_lines: 1,
         };
         assert!(find(&[("a.ts", &a), ("c.ts", &c)], &off).is_empty());
+    }
+
+    #[test]
+    fn a_copy_starting_mid_line_is_found_from_its_first_token() {
+        let a = fp(BLOCK);
+        let b = fp(&format!("let q = 2; {BLOCK}"));
+        let settings = DuplicateSettings {
+            enabled: true,
+            min_tokens: 30,
+            min_lines: 5,
+        };
+        let found = find(&[("a.ts", &a), ("b.ts", &b)], &settings);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tokens as usize, a.codes.len());
+        assert_eq!(found[0].locations[1].line, 1);
     }
 
     #[test]

@@ -78,6 +78,13 @@ impl<'s> LineIndex<'s> {
         }
     }
 
+    /// Byte offset where a 1-based line starts, if the text has that line.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.line_starts
+            .get((line as usize).checked_sub(1)?)
+            .copied()
+    }
+
     /// 1-based line and 1-based UTF-16 column of a byte offset.
     pub fn position(&self, offset: u32) -> (u32, u32) {
         let line = self.line(offset);

@@ -143,6 +143,10 @@ pub fn param_of<'c>(c: &'c Collector, expr: &Expression) -> Option<&'c Param> {
 /// Source text of a span, shortened for display.
 pub fn text_of(c: &Collector, span: Span) -> String {
     let text = c.source(span);
+    // Fast path: short single-line text with single spaces is shown as is.
+    if text.len() <= 60 && !text.contains(['\n', '\r', '\t']) && !text.contains("  ") {
+        return text.to_string();
+    }
     let mut out: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.chars().count() > 60 {
         out = out.chars().take(57).collect::<String>() + "...";
