@@ -106,13 +106,24 @@ impl AnalyzeFilesTask {
                 }
             }
         };
-        guarded("analysing files", || {
+        let batch = guarded("analysing files", || {
             Ok(batch::analyze_paths_json(
                 &self.paths,
                 &self.options,
                 Some(&report),
             ))
-        })
+        })?;
+        // V8 strings hold at most 2^29 - 24 UTF-16 units: say so instead of napi's "Failed to convert rust `String`".
+        const MAX_JS_STRING: usize = (1 << 29) - 24;
+        if batch.text.len() > MAX_JS_STRING {
+            return Err(Error::from_reason(format!(
+                "the result of this run is too large to return to JavaScript ({} MB of JSON; the limit is {} MB). \
+                 Analyse fewer files per run, e.g. with --shard i/n and merge-reports",
+                batch.text.len() >> 20,
+                MAX_JS_STRING >> 20
+            )));
+        }
+        Ok(batch)
     }
 }
 
