@@ -11,7 +11,7 @@
 //
 // Each reference rule is wrapped so every report is attributed to the function it belongs to (the reported function
 // node itself, or the innermost enclosing function for max-depth), keyed by ESLint's own getFunctionHeadLoc.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -127,12 +127,15 @@ const eslintMs = Date.now() - t;
 const parseFailures = lintResults.filter((r) => r.messages.some((m) => m.fatal)).map((r) => r.filePath);
 
 t = Date.now();
-const ours = JSON.parse(
-  execFileSync('node', [path.join(repo, 'bin/tdd-fast.js'), 'analyze', ...targets, '--format', 'json', '--no-cache'], {
-    cwd: corpora,
-    maxBuffer: 1 << 30,
-  }).toString(),
-);
+// Exit code 1 only means findings (error-severity smells, files with syntax errors): the JSON is complete.
+const run = spawnSync('node', [path.join(repo, 'bin/tdd-fast.js'), 'analyze', ...targets, '--format', 'json', '--no-cache'], {
+  cwd: corpora,
+  maxBuffer: 1 << 30,
+  encoding: 'utf8',
+});
+if (run.status !== 0 && run.status !== 1) throw new Error(`tdd-fast failed (${run.status}): ${run.stderr}`);
+const ours = JSON.parse(run.stdout);
+const ourErrors = ours.files.filter((f) => f.errors.length).map((f) => `${f.path}: ${f.errors[0].message}`);
 const oursMs = Date.now() - t;
 
 const stats = Object.fromEntries(Object.keys(METRICS).map((m) => [m, { agree: 0, total: 0, diffs: [] }]));
@@ -140,7 +143,7 @@ let compared = 0;
 const seen = new Set();
 for (const file of ours.files) {
   const abs = path.resolve(corpora, file.path);
-  if (parseFailures.includes(abs)) continue;
+  if (parseFailures.includes(abs) || file.errors.length) continue;
   for (const fn of file.functions) {
     const id = `${abs}:${fn.line}:${fn.column}`;
     seen.add(id);
@@ -160,7 +163,8 @@ const missing = [...found.keys()].filter((k) => !seen.has(k));
 
 console.log(`corpus: ${targets.map((t) => path.relative(repo, t)).join(', ')}`);
 console.log(`files: ${ours.files.length}, functions compared: ${compared}, reference functions we did not list: ${missing.length}`);
-console.log(`eslint ${eslintMs} ms, tdd-fast ${oursMs} ms (both single runs; see bench/speed.mjs for timing)`);
+for (const e of ourErrors) console.log(`  file with errors (skipped by both): ${e}`);
+console.log(`eslint ${eslintMs} ms, tdd-fast ${oursMs} ms (single runs; bench/engine-speed.mjs times side by side with oxlint)`);
 const verbose = process.env.AGREE_VERBOSE ? Number(process.env.AGREE_VERBOSE) : 5;
 let worst = 100;
 for (const [metric, s] of Object.entries(stats)) {

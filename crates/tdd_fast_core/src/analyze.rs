@@ -133,7 +133,11 @@ fn analyze_text_unguarded(
             Collector::new(text, &lines).collect_facts(&parsed.program)
         });
         let fingerprint = profile::time(Phase::Duplicates, || {
-            crate::dupes::fingerprint(&parsed.tokens, &lines)
+            crate::dupes::fingerprint(
+                &parsed.tokens,
+                &lines,
+                &facts.file_signals.module_declarations,
+            )
         });
         (facts, parsed.errors, fingerprint)
     });

@@ -52,18 +52,26 @@ fn code(kind: Kind) -> u8 {
     }
 }
 
-/// The fingerprint of a file from the tokens of its one parse.
-pub fn fingerprint(tokens: &[Token], lines: &LineIndex) -> Fingerprint {
+/// The fingerprint of a file from the tokens of its one parse, leaving out the tokens inside `skip` (sorted spans:
+/// import/export-from declarations).
+pub fn fingerprint(tokens: &[Token], lines: &LineIndex, skip: &[oxc_span::Span]) -> Fingerprint {
     let mut codes = Vec::with_capacity(tokens.len());
     let mut token_lines = Vec::with_capacity(tokens.len());
     // Tokens come in source order: walk the line forward instead of a binary search per token.
     let mut line = 1u32;
     let mut next_line_start = lines.line_start(2);
+    let mut skip = skip.iter().peekable();
     for token in tokens {
         if token.kind() == Kind::Eof {
             continue;
         }
         let start = token.start();
+        while skip.peek().is_some_and(|s| s.end <= start) {
+            skip.next();
+        }
+        if skip.peek().is_some_and(|s| s.start <= start) {
+            continue;
+        }
         while next_line_start.is_some_and(|s| s <= start) {
             line += 1;
             next_line_start = lines.line_start(line + 1);
@@ -315,6 +323,13 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].tokens as usize, a.codes.len());
         assert_eq!(found[0].locations[1].line, 1);
+    }
+
+    #[test]
+    fn module_declarations_are_left_out() {
+        let a = fp("import { a } from './a';\nexport { b } from './b';\nexport * from './c';\nconst x = 1;");
+        assert_eq!(a.codes, fp("const y = 2;").codes);
+        assert_eq!(a.lines, vec![4, 4, 4, 4, 4]);
     }
 
     #[test]

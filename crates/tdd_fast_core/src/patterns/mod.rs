@@ -178,10 +178,13 @@ pub fn push(
     let Some(report) = c.frames.last_mut().and_then(|f| f.report.as_mut()) else {
         return;
     };
+    // The pass runs in source order, so an equal case can only sit among the last ones on this line.
     if report
         .patterns
         .iter()
-        .any(|p| p.id == id && p.line == line && p.subject == subject && p.values == values)
+        .rev()
+        .take_while(|p| p.line == line)
+        .any(|p| p.id == id && p.subject == subject && p.values == values)
     {
         return;
     }

@@ -38,6 +38,7 @@ pub fn collect(collector: &mut Collector, literal: &StringLiteral) {
         Some(
             AstKind::ImportDeclaration(_)
             | AstKind::ExportNamedDeclaration(_)
+            | AstKind::ExportFromDeclaration(_)
             | AstKind::ExportAllDeclaration(_)
             | AstKind::ImportExpression(_)
             | AstKind::TSLiteralType(_)

@@ -91,6 +91,9 @@ pub struct FileSignals {
     pub empty_catches: Vec<Site>,
     pub useless_catches: Vec<Site>,
     pub nested_ternaries: Vec<Site>,
+    /// `import ...` and `export ... from ...` declarations, in source order: left out of duplicate fingerprints
+    /// (lists of re-exports look alike once identifiers are normalised, and copying them is no smell).
+    pub module_declarations: Vec<Span>,
 }
 
 /// Everything a rule sees.
@@ -183,6 +186,11 @@ impl Collector<'_, '_> {
 /// Collects rule signals for one node, inside the single pass.
 pub fn on_enter(collector: &mut Collector, kind: AstKind) {
     match kind {
+        AstKind::ImportDeclaration(d) => collector.file_signals.module_declarations.push(d.span),
+        AstKind::ExportAllDeclaration(d) => collector.file_signals.module_declarations.push(d.span),
+        AstKind::ExportFromDeclaration(d) => {
+            collector.file_signals.module_declarations.push(d.span)
+        }
         AstKind::ReturnStatement(_) => {
             if let Some(frame) = collector.frames.last_mut() {
                 frame.signals.returns += 1;
