@@ -54,6 +54,21 @@ export async function analyzeFilesWithText(
   return { result: JSON.parse(json) as AnalysisResult, json };
 }
 
+/**
+ * For printing the JSON as is (the CLI's `--format json`): the full JSON text, never parsed, plus `findings`, the
+ * parsed result with every file's `functions` and `classes` left empty (path, errors and smells kept; summary,
+ * duplicates, warnings and profile intact). Parsing a large result costs more than analysing it warm. Internal.
+ */
+export async function analyzeFilesForPrinting(
+  paths: string[],
+  options: AnalyzeOptions = {},
+): Promise<{ findings: AnalysisResult; json: string }> {
+  const root = path.resolve(options.root ?? process.cwd());
+  const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
+  const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);
+  return { findings: JSON.parse(out.findings) as AnalysisResult, json: out.json };
+}
+
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */
 export function analyzeSource(code: string, filename = 'input.ts', options: AnalyzeOptions = {}): FileReport {
   const root = path.resolve(options.root ?? process.cwd());

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { analyzeFilesWithText } from './api';
+import { analyzeFilesForPrinting, analyzeFilesWithText } from './api';
 import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
 import { registerGenerateCommand } from './generate/cli';
 import { resolveConfig } from './config';
@@ -84,7 +84,14 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   try {
     const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
     const config = resolveConfig(io.cwd, options);
-    ({ result, json: nativeJson } = await analyzeFilesWithText(plan.paths, {
+    // --format json with nothing that rewrites the result: print the native text, parse only its slim findings copy.
+    const printAsIs =
+      options.format === 'json' && !plan.shard && !options.changed && options.since === undefined && !options.baseline && !options.updateBaseline;
+    const analyze = printAsIs
+      ? (p: string[], o: Parameters<typeof analyzeFilesWithText>[1]) =>
+          analyzeFilesForPrinting(p, o).then(({ findings, json }) => ({ result: findings, json }))
+      : analyzeFilesWithText;
+    ({ result, json: nativeJson } = await analyze(plan.paths, {
       root: io.cwd,
       maxFileSize: options.maxFileSize,
       maxNesting: options.maxNesting,

@@ -24,6 +24,12 @@ export interface NativeBinding {
     options?: NativeAnalyzeOptions,
     progress?: (done: number, total: number) => void,
   ): Promise<string>;
+  /** Like analyzeFilesJson, plus `findings`: the same result with functions and classes left out, as JSON text. */
+  analyzeFilesText(
+    paths: string[],
+    options?: NativeAnalyzeOptions,
+    progress?: (done: number, total: number) => void,
+  ): Promise<{ json: string; findings: string; errorSmells: number; warningSmells: number }>;
   cacheStatsJson(): string;
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions): string;

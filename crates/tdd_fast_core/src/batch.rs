@@ -153,9 +153,56 @@ pub struct BatchTotals {
 pub struct BatchJson {
     /// The JSON text of the `BatchResult`.
     pub text: String,
-    /// The same without the files (`"files":[]`): version, duplicates, summary, warnings, profile.
-    pub envelope: String,
+    /// The same result with each file reduced to what findings and exit codes need (path, language, hash, lines,
+    /// errors, smells; `functions` and `classes` empty): a front end that prints `text` as is parses only this.
+    pub findings: String,
     pub totals: BatchTotals,
+}
+
+/// A file report without its functions and classes (see `BatchJson::findings`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SlimReport {
+    path: String,
+    language: Language,
+    hash: String,
+    #[serde(default)]
+    lines: u32,
+    #[serde(default)]
+    errors: Vec<crate::model::FileError>,
+    #[serde(skip_deserializing)]
+    functions: Vec<()>,
+    #[serde(default)]
+    smells: Vec<crate::model::Smell>,
+    #[serde(skip_deserializing)]
+    classes: Vec<()>,
+}
+
+fn slim_json(report_json: &str) -> String {
+    serde_json::from_str::<SlimReport>(report_json)
+        .ok()
+        .and_then(|slim| serde_json::to_string(&slim).ok())
+        .unwrap_or_else(|| report_json.to_string())
+}
+
+/// The envelope's `"files":[]` filled with the given file texts.
+fn splice<'a>(envelope: &str, files: impl Iterator<Item = &'a str> + Clone) -> String {
+    const EMPTY_FILES: &str = "\"files\":[]";
+    let Some(at) = envelope.find(EMPTY_FILES) else {
+        return envelope.to_string();
+    };
+    let split = at + EMPTY_FILES.len() - 1;
+    let body: usize = files.clone().map(|f| f.len() + 1).sum();
+    let mut out = String::with_capacity(envelope.len() + body);
+    out.push_str(&envelope[..split]);
+    for (i, file) in files.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(file);
+    }
+    out.push_str(&envelope[split..]);
+    out
 }
 
 /// The same batch as `analyze_paths`, as the JSON text of a `BatchResult`, built by splicing each file's JSON
@@ -180,28 +227,12 @@ pub fn analyze_paths_json(
         fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
-    const EMPTY_FILES: &str = "\"files\":[]";
-    let Some(at) = envelope.find(EMPTY_FILES) else {
-        return BatchJson {
-            text: envelope.clone(),
-            envelope,
-            totals,
-        };
-    };
-    let text = &envelope;
-    let body: usize = raw.files.iter().map(|f| f.json.len() + 1).sum();
-    let mut out = String::with_capacity(text.len() + body);
-    out.push_str(&text[..at + EMPTY_FILES.len() - 1]);
-    for (i, file) in raw.files.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&file.json);
-    }
-    out.push_str(&text[at + EMPTY_FILES.len() - 1..]);
+    let text = splice(&envelope, raw.files.iter().map(|f| f.json.as_str()));
+    let slim: Vec<String> = raw.files.par_iter().map(|f| slim_json(&f.json)).collect();
+    let findings = splice(&envelope, slim.iter().map(String::as_str));
     BatchJson {
-        text: out,
-        envelope,
+        text,
+        findings,
         totals,
     }
 }
@@ -572,9 +603,18 @@ mod tests {
             expected["summary"]["cache"] = serde_json::Value::Null;
             got["summary"]["cache"] = serde_json::Value::Null;
             assert_eq!(got, expected);
-            let envelope: serde_json::Value = serde_json::from_str(&json.envelope).unwrap();
-            assert_eq!(envelope["files"], serde_json::json!([]));
-            assert_eq!(envelope["summary"]["files"], 3);
+            let findings: serde_json::Value = serde_json::from_str(&json.findings).unwrap();
+            let full: serde_json::Value = serde_json::from_str(&json.text).unwrap();
+            assert_eq!(findings["summary"], full["summary"]);
+            assert_eq!(findings["duplicates"], full["duplicates"]);
+            let files = findings["files"].as_array().unwrap();
+            assert_eq!(files.len(), 3);
+            for (slim, whole) in files.iter().zip(full["files"].as_array().unwrap()) {
+                for key in ["path", "language", "hash", "lines", "errors", "smells"] {
+                    assert_eq!(slim[key], whole[key], "{key}");
+                }
+                assert_eq!(slim["functions"], serde_json::json!([]));
+            }
         }
         let _ = std::fs::remove_dir_all(dir);
     }

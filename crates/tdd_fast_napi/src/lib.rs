@@ -159,8 +159,9 @@ pub fn analyze_files_json(
 pub struct NativeBatchText {
     /// The JSON text of the whole result (what `analyzeFilesJson` resolves to).
     pub json: String,
-    /// The result without its files (`"files":[]`), as JSON text: summary, warnings, profile, duplicates.
-    pub envelope: String,
+    /// The same result with each file's functions and classes left out (errors and smells kept), as JSON text: what
+    /// summaries, findings and exit codes need, small enough to parse quickly.
+    pub findings: String,
     /// Smells of severity error / warning over all files.
     pub error_smells: u32,
     pub warning_smells: u32,
@@ -175,7 +176,7 @@ impl Task for AnalyzeFilesTextTask {
     fn compute(&mut self) -> Result<NativeBatchText> {
         self.0.run().map(|batch| NativeBatchText {
             json: batch.text,
-            envelope: batch.envelope,
+            findings: batch.findings,
             error_smells: batch.totals.error_smells,
             warning_smells: batch.totals.warning_smells,
         })
@@ -186,8 +187,8 @@ impl Task for AnalyzeFilesTextTask {
     }
 }
 
-/// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): the envelope and
-/// smell totals come separately, so the whole text never needs a JSON.parse.
+/// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): a slim copy of the
+/// result (no functions) and smell totals come alongside, so the whole text never needs a JSON.parse.
 #[napi(js_name = "analyzeFilesText")]
 pub fn analyze_files_text(
     paths: Vec<String>,
