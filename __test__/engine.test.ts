@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot, runCli } from './helpers';
+
+// The built package, as users load it.
+const { analyzeSource } = createRequire(__filename)(repoRoot) as typeof import('../ts/index');
 
 interface Smell {
   id: string;
@@ -176,6 +180,19 @@ describe('the analysis engine end to end (built CLI)', () => {
     expect(run.stdout).toContain('src/smelly.ts');
     expect(run.stdout).toMatch(/empty catch block/);
     expect(run.stdout).toMatch(/3 files, \d+ functions, \d+ smells, 0 errors, 1 duplicate block/);
+  });
+
+  it('analyzeSource takes the same configuration and rejects a bad one naming the key', () => {
+    const code = 'export function f(a, b, c) { try { return a / b; } catch (e) {} }\n';
+    const plain = analyzeSource(code, 'f.ts');
+    expect(plain.smells.map((s) => s.id)).toContain('empty-catch');
+    expect(plain.functions[0].patterns.some((p) => p.id === 'zero-divisor' && p.subject === 'b')).toBe(true);
+    const quiet = analyzeSource(code, 'f.ts', { config: { rules: { 'empty-catch': 'off' }, patterns: false } });
+    expect(quiet.smells.map((s) => s.id)).not.toContain('empty-catch');
+    expect(quiet.functions[0].patterns).toEqual([]);
+    expect(() => analyzeSource(code, 'f.ts', { config: { rules: { 'empty-catch': { max: 1 } } } })).toThrow(
+      /rules\.empty-catch\.max/,
+    );
   });
 
   it('docs/rules.md is generated from the rules and up to date', () => {

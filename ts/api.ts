@@ -77,6 +77,7 @@ export function analyzeSource(code: string, filename = 'input.ts', options: Anal
     maxFileSize: options.maxFileSize,
     maxNesting: options.maxNesting,
     fileTimeLimit: options.fileTimeLimit,
+    config: configJson(options),
   })) as FileReport;
 }
 
