@@ -65,19 +65,18 @@ pub fn analyze_text(
     // Refuse what could overflow the stack before parsing it (an overflow aborts; it cannot be caught).
     let nesting = crate::guard::nesting_estimate(text, options.max_nesting);
     if nesting > options.max_nesting {
-        let mut report = failed_report(
+        // Like every file that is not analysed (binary, too large): a whole-file error and `lines: 0`.
+        return failed_report(
             path,
             language,
             content_hash(text.as_bytes()),
             crate::guard::nesting_error(nesting, options.max_nesting),
         );
-        report.lines = LineIndex::new(text).line_count();
-        return report;
     }
     let started = std::time::Instant::now();
     let mut report = analyze_text_unguarded(text, path, language, options);
     if report.functions.len() > crate::guard::MAX_FUNCTIONS_PER_FILE {
-        let mut huge = failed_report(
+        let huge = failed_report(
             path,
             language,
             report.hash,
@@ -88,21 +87,23 @@ pub fn analyze_text(
                 crate::guard::MAX_FUNCTIONS_PER_FILE
             ),
         );
-        huge.lines = report.lines;
         return huge;
     }
     if report.errors.len() > crate::guard::MAX_ERRORS_PER_FILE {
+        // The summary line sits where the first omitted error was (a whole-file line 0 is for files with no text).
         let more = report.errors.len() - crate::guard::MAX_ERRORS_PER_FILE;
+        let next = report.errors[crate::guard::MAX_ERRORS_PER_FILE].clone();
         report.errors.truncate(crate::guard::MAX_ERRORS_PER_FILE);
-        report.errors.push(FileError::whole_file(format!(
-            "... and {more} more syntax errors"
-        )));
+        report.errors.push(FileError {
+            message: format!("... and {more} more syntax errors from here on"),
+            ..next
+        });
     }
     let took = started.elapsed().as_millis() as u64;
     if options.file_time_limit_ms > 0 && took > options.file_time_limit_ms {
         // oxc cannot be interrupted, so the limit is checked after the fact: the slow file's results are replaced by
         // an error naming it (and cached that way), so it is reported instead of silently slowing every run.
-        let mut slow = failed_report(
+        let slow = failed_report(
             path,
             language,
             report.hash,
@@ -112,7 +113,6 @@ pub fn analyze_text(
                 options.file_time_limit_ms
             ),
         );
-        slow.lines = report.lines;
         return slow;
     }
     report

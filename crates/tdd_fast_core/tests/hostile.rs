@@ -349,7 +349,16 @@ fn fuzz_regressions_stay_fixed() {
                 )
             })
         });
-        assert!(report.is_ok(), "{} panics", entry.path().display());
+        let name = entry.path().display().to_string();
+        let report = report.unwrap_or_else(|_| panic!("{name} panics"));
+        // The fuzz target's invariants.
+        for error in &report.errors {
+            assert!(error.line >= 1 || report.lines == 0, "{name}: {error:?}");
+        }
+        for function in &report.functions {
+            assert!(function.end_line >= function.line, "{name}: {function:?}");
+        }
+        serde_json::to_string(&report).expect("report serializes");
     }
     assert!(seen > 0, "no fixtures in {}", dir.display());
 }
