@@ -185,6 +185,26 @@ fn slim_json(report_json: &str) -> String {
         .unwrap_or_else(|| report_json.to_string())
 }
 
+/// `splice` that frees each file's text once it is copied.
+fn splice_consuming(envelope: &str, files: Vec<FileResult>) -> String {
+    const EMPTY_FILES: &str = "\"files\":[]";
+    let Some(at) = envelope.find(EMPTY_FILES) else {
+        return envelope.to_string();
+    };
+    let split = at + EMPTY_FILES.len() - 1;
+    let body: usize = files.iter().map(|f| f.json.len() + 1).sum();
+    let mut out = String::with_capacity(envelope.len() + body);
+    out.push_str(&envelope[..split]);
+    for (i, file) in files.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&file.json);
+    }
+    out.push_str(&envelope[split..]);
+    out
+}
+
 /// The envelope's `"files":[]` filled with the given file texts.
 fn splice<'a>(envelope: &str, files: impl Iterator<Item = &'a str> + Clone) -> String {
     const EMPTY_FILES: &str = "\"files\":[]";
@@ -227,9 +247,11 @@ pub fn analyze_paths_json(
         fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
-    let text = splice(&envelope, raw.files.iter().map(|f| f.json.as_str()));
     let slim: Vec<String> = raw.files.par_iter().map(|f| slim_json(&f.json)).collect();
     let findings = splice(&envelope, slim.iter().map(String::as_str));
+    drop(slim);
+    // The files' texts are freed as they are copied: the peak holds the results about once, not twice.
+    let text = splice_consuming(&envelope, raw.files);
     BatchJson {
         text,
         findings,
