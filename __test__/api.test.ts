@@ -29,6 +29,23 @@ describe('the Node API', () => {
     ]);
   });
 
+  it('analyzeSource with a function name keeps only that function, and names the known ones when it is missing', () => {
+    const code = [
+      'export class Cart {',
+      '  total(items: number[], a, b, c, d, e) { return items.length; }',
+      '}',
+      'export function other(x: number) { return x > 10 ? 1 : 0; }',
+      '',
+    ].join('\n');
+    const report = api.analyzeSource(code, 'cart.ts', { function: 'Cart.total' });
+    expect(report.functions.map((f) => f.name)).toEqual(['Cart.total']);
+    expect(report.smells.length).toBeGreaterThan(0);
+    expect(report.smells.every((s) => s.function === 'Cart.total')).toBe(true);
+    expect(() => api.analyzeSource(code, 'cart.ts', { function: 'Cart.nope' })).toThrow(
+      /no function named 'Cart.nope' in cart.ts \(found: Cart.total, other\)/,
+    );
+  });
+
   it('analyzeFiles walks a folder off the main thread and keeps per-file errors', async () => {
     const dir = makeProject({
       'src/ok.ts': 'export function ok(a: string) { return a.trim(); }\n',

@@ -70,15 +70,29 @@ export async function analyzeFilesForPrinting(
 }
 
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */
-export function analyzeSource(code: string, filename = 'input.ts', options: AnalyzeOptions = {}): FileReport {
+export interface AnalyzeSourceOptions extends AnalyzeOptions {
+  /**
+   * Keep only this function (by its reported name, e.g. `Cart.total`): its report, the smells naming it and the
+   * file's syntax errors. Throws, listing the known names, when there is no such function.
+   */
+  function?: string;
+}
+
+export function analyzeSource(code: string, filename = 'input.ts', options: AnalyzeSourceOptions = {}): FileReport {
   const root = path.resolve(options.root ?? process.cwd());
-  return JSON.parse(native().analyzeSourceJson(code, filename, {
-    root,
-    maxFileSize: options.maxFileSize,
-    maxNesting: options.maxNesting,
-    fileTimeLimit: options.fileTimeLimit,
-    config: configJson(options),
-  })) as FileReport;
+  const json = native().analyzeSourceJson(
+    code,
+    filename,
+    {
+      root,
+      maxFileSize: options.maxFileSize,
+      maxNesting: options.maxNesting,
+      fileTimeLimit: options.fileTimeLimit,
+      config: configJson(options),
+    },
+    options.function,
+  );
+  return JSON.parse(json) as FileReport;
 }
 
 /** The version of the native engine (part of every cache key). */

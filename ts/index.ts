@@ -1,4 +1,4 @@
-export { analyzeFiles, analyzeSource, clearCaches, defaultCacheLocation, getCacheStats, nativeVersion } from './api';
+export { analyzeFiles, analyzeSource, clearCaches, defaultCacheLocation, getCacheStats, nativeVersion, type AnalyzeSourceOptions } from './api';
 export { formatters, format, type FormatterName } from './report';
 export type { FormatContext, Formatter } from './report';
 export { mergeReports } from './merge';

@@ -32,7 +32,7 @@ export interface NativeBinding {
   ): Promise<{ json: string; findings: string; errorSmells: number; warningSmells: number }>;
   cacheStatsJson(): string;
   clearCaches(): void;
-  analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions): string;
+  analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions, functionName?: string): string;
   nativeVersion(): string;
   /** Throws an Error naming the offending key when the configuration JSON is invalid. */
   checkConfigJson(config: string): void;

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use tdd_fast_core::{analyze, batch, source, AnalyzeOptions, BatchOptions, CacheOptions};
+use tdd_fast_core::{analyze, batch, single, source, AnalyzeOptions, BatchOptions, CacheOptions};
 
 /// `(filesDone, filesTotal) => void`, called from worker threads.
 type ProgressFn = ThreadsafeFunction<(u32, u32), (), (u32, u32), Status, false>;
@@ -223,18 +223,23 @@ pub fn analyze_source_json(
     code: String,
     filename: String,
     options: Option<NativeAnalyzeOptions>,
+    function_name: Option<String>,
 ) -> Result<String> {
     let options = batch_options(options);
     guarded("analysing source text", || {
         let language = source::language_of(std::path::Path::new(&filename))
             .unwrap_or(tdd_fast_core::Language::Ts);
         // Off the JS main thread's stack (deep code recurses), and a panic is this file's error, not an exception.
-        let report = tdd_fast_core::guard::on_analysis_stack(|| {
-            batch::analyze_isolated(&filename, language, || {
+        let report = tdd_fast_core::guard::on_analysis_stack(|| match &function_name {
+            Some(name) => {
+                let analyze = &options.analyze;
+                single::analyze_function(&code, &filename, language, analyze, name)
+            }
+            None => Ok(batch::analyze_isolated(&filename, language, || {
                 analyze::analyze_text(&code, &filename, language, &options.analyze)
-            })
+            })),
         });
-        to_json(&report)
+        to_json(&report.map_err(Error::from_reason)?)
     })
 }
 

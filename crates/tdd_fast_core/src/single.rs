@@ -1,0 +1,70 @@
+//! Single-function work (an editor asking about the function under the cursor, test generation for one function):
+//! the file is parsed once as usual, but only what that function needs is kept: its own report, the smells that name
+//! it, and the file's syntax errors. Everything else is dropped before it leaves the core.
+
+use crate::analyze::{analyze_text, AnalyzeOptions};
+use crate::model::{FileReport, Language};
+
+/// Analyses `text` and keeps only the function(s) named `name` (a name can repeat, e.g. a getter and its setter).
+/// Errs with the names that do exist when there is no such function.
+pub fn analyze_function(
+    text: &str,
+    path: &str,
+    language: Language,
+    options: &AnalyzeOptions,
+    name: &str,
+) -> Result<FileReport, String> {
+    let mut report = analyze_text(text, path, language, options);
+    if !report.functions.iter().any(|f| f.name == name) {
+        let mut known: Vec<&str> = report.functions.iter().map(|f| f.name.as_str()).collect();
+        known.dedup();
+        return Err(format!(
+            "no function named '{name}' in {path} (found: {})",
+            known.join(", ")
+        ));
+    }
+    report.functions.retain(|f| f.name == name);
+    report
+        .smells
+        .retain(|s| s.function.as_deref() == Some(name));
+    report.classes.clear();
+    report.fingerprint = None;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODE: &str =
+        "export function keep(a: number) {\n  if (a > 1) return 1;\n  return 0;\n}\n\
+                        export function drop(b: string, c, d, e, f, g) { return b; }\n";
+
+    #[test]
+    fn keeps_only_the_named_function_and_its_smells() {
+        let report =
+            analyze_function(CODE, "a.ts", Language::Ts, &Default::default(), "keep").unwrap();
+        assert_eq!(report.functions.len(), 1);
+        assert_eq!(report.functions[0].name, "keep");
+        assert!(report
+            .smells
+            .iter()
+            .all(|s| s.function.as_deref() == Some("keep")));
+        assert!(report.fingerprint.is_none());
+        let whole = analyze_text(CODE, "a.ts", Language::Ts, &Default::default());
+        assert!(whole
+            .smells
+            .iter()
+            .any(|s| s.function.as_deref() == Some("drop")));
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_known_ones() {
+        let err =
+            analyze_function(CODE, "a.ts", Language::Ts, &Default::default(), "nope").unwrap_err();
+        assert!(
+            err.contains("no function named 'nope'") && err.contains("keep, drop"),
+            "{err}"
+        );
+    }
+}
