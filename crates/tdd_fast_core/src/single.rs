@@ -3,6 +3,7 @@
 //! it, and the file's syntax errors. Everything else is dropped before it leaves the core.
 
 use crate::analyze::{analyze_text, AnalyzeOptions};
+use crate::batch::analyze_isolated;
 use crate::model::{FileReport, Language};
 
 /// Analyses `text` and keeps only the function(s) named `name` (a name can repeat, e.g. a getter and its setter).
@@ -14,8 +15,20 @@ pub fn analyze_function(
     options: &AnalyzeOptions,
     name: &str,
 ) -> Result<FileReport, String> {
-    let mut report = analyze_text(text, path, language, options);
-    if !report.functions.iter().any(|f| f.name == name) {
+    // A panic is this function's error like any file's, never an exception across napi.
+    let mut report = analyze_isolated(path, language, || {
+        analyze_text(text, path, language, options)
+    });
+    let found = report.functions.iter().any(|f| f.name == name);
+    if !found && !report.errors.is_empty() {
+        // The file did not parse (or analysis failed) before reaching it: its errors are the answer.
+        report.functions.clear();
+        report.smells.clear();
+        report.classes.clear();
+        report.fingerprint = None;
+        return Ok(report);
+    }
+    if !found {
         let mut known: Vec<&str> = report.functions.iter().map(|f| f.name.as_str()).collect();
         known.dedup();
         return Err(format!(
@@ -56,6 +69,15 @@ mod tests {
             .smells
             .iter()
             .any(|s| s.function.as_deref() == Some("drop")));
+    }
+
+    #[test]
+    fn a_file_that_breaks_before_the_function_answers_with_its_errors() {
+        let code = "export function early( {\nexport function late() {}\n";
+        let report =
+            analyze_function(code, "b.ts", Language::Ts, &Default::default(), "late").unwrap();
+        assert!(report.functions.is_empty());
+        assert!(!report.errors.is_empty());
     }
 
     #[test]
