@@ -66,6 +66,8 @@ struct FileResult {
     report: Option<FileReport>,
     /// Token fingerprint for cross-file duplicates (cached beside the JSON; never in the output).
     fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+    /// The `findings` text of a fresh report, encoded from the struct (a cache hit derives it from `json`).
+    slim: Option<String>,
 }
 
 impl FileResult {
@@ -75,6 +77,7 @@ impl FileResult {
             path: report.path.clone(),
             json: cache::report_json(&report),
             counts: ReportCounts::of(&report),
+            slim: serde_json::to_string(&SlimReportRef::of(&report)).ok(),
             report: keep_report.then_some(report),
             fingerprint,
         }
@@ -88,6 +91,7 @@ impl FileResult {
             report: keep_report.then(|| entry.report()).flatten(),
             // Not cloned: the duplicates pass reads it from the cache, and only when the file set changed.
             fingerprint: None,
+            slim: None,
         }
     }
 }
@@ -178,6 +182,35 @@ struct SlimReport {
     classes: Vec<()>,
 }
 
+/// `SlimReport` borrowed from a report: the same JSON text, without decoding the report's own JSON again.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SlimReportRef<'r> {
+    path: &'r str,
+    language: Language,
+    hash: &'r str,
+    lines: u32,
+    errors: &'r [crate::model::FileError],
+    functions: [(); 0],
+    smells: &'r [crate::model::Smell],
+    classes: [(); 0],
+}
+
+impl<'r> SlimReportRef<'r> {
+    fn of(report: &'r FileReport) -> Self {
+        Self {
+            path: &report.path,
+            language: report.language,
+            hash: &report.hash,
+            lines: report.lines,
+            errors: &report.errors,
+            functions: [],
+            smells: &report.smells,
+            classes: [],
+        }
+    }
+}
+
 fn slim_json(report_json: &str) -> String {
     serde_json::from_str::<SlimReport>(report_json)
         .ok()
@@ -232,7 +265,7 @@ pub fn analyze_paths_json(
     options: &BatchOptions,
     progress: Option<Progress>,
 ) -> BatchJson {
-    let raw = run_batch(paths, options, progress, false);
+    let mut raw = run_batch(paths, options, progress, false);
     let totals = BatchTotals {
         error_smells: raw.files.iter().map(|f| f.counts.error_smells).sum(),
         warning_smells: raw.files.iter().map(|f| f.counts.warning_smells).sum(),
@@ -247,7 +280,11 @@ pub fn analyze_paths_json(
         fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
-    let slim: Vec<String> = raw.files.par_iter().map(|f| slim_json(&f.json)).collect();
+    let slim: Vec<String> = raw
+        .files
+        .par_iter_mut()
+        .map(|f| f.slim.take().unwrap_or_else(|| slim_json(&f.json)))
+        .collect();
     let findings = splice(&envelope, slim.iter().map(String::as_str));
     drop(slim);
     // The files' texts are freed as they are copied: the peak holds the results about once, not twice.

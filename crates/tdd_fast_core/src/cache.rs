@@ -20,7 +20,7 @@ use crate::model::{Duplicate, FileReport, Severity};
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
 /// 2: entries hold the report's JSON text (spliced into the output as is) instead of the report struct.
 /// 3: token fingerprints in entries. 4: the last cross-file duplicates result, keyed by the files it came from.
-const FORMAT_VERSION: u32 = 4;
+const FORMAT_VERSION: u32 = 5; // 5: fingerprints as byte strings with varint line deltas
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,17 +336,25 @@ impl Cache {
         };
         let result = (|| -> Result<(), String> {
             let body = bincode::serialize(&image).map_err(|e| e.to_string())?;
-            let mut bytes = Vec::with_capacity(body.len() + 24);
-            bytes.extend_from_slice(MAGIC);
-            bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-            bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-            bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
-            bytes.extend_from_slice(&body);
+            // The header and the body are written one after the other: no second copy of a body of megabytes.
+            let mut header = Vec::with_capacity(28);
+            header.extend_from_slice(MAGIC);
+            header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+            header.extend_from_slice(&(body.len() as u64).to_le_bytes());
+            header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-            std::fs::write(&temp, &bytes).map_err(|e| e.to_string())?;
+            let written = std::fs::File::create(&temp).and_then(|mut file| {
+                use std::io::Write;
+                file.write_all(&header)?;
+                file.write_all(&body)
+            });
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&temp);
+                return Err(e.to_string());
+            }
             std::fs::rename(&temp, &path).map_err(|e| {
                 let _ = std::fs::remove_file(&temp);
                 e.to_string()

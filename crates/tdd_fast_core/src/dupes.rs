@@ -22,10 +22,110 @@ const IDENT: u8 = 250;
 const LITERAL: u8 = 251;
 
 /// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Serialized compactly (the cache stores one per file): the codes as one byte string, the lines as LEB128 varints
+/// of the difference to the previous token's line (lines never decrease, so nearly every delta is one byte).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fingerprint {
     pub codes: Vec<u8>,
     pub lines: Vec<u32>,
+}
+
+/// Token lines as LEB128 varints of the difference to the previous line.
+pub fn encode_lines(lines: &[u32]) -> Vec<u8> {
+    let mut deltas = Vec::with_capacity(lines.len() + lines.len() / 8);
+    let mut previous = 0u32;
+    for &line in lines {
+        let mut delta = line.wrapping_sub(previous);
+        previous = line;
+        loop {
+            let byte = (delta & 0x7f) as u8;
+            delta >>= 7;
+            if delta == 0 {
+                deltas.push(byte);
+                break;
+            }
+            deltas.push(byte | 0x80);
+        }
+    }
+    deltas
+}
+
+/// The inverse of [`encode_lines`]; `None` unless the bytes hold exactly `count` complete varints.
+pub fn decode_lines(bytes: &[u8], count: usize) -> Option<Vec<u32>> {
+    let mut lines = Vec::with_capacity(count);
+    let (mut line, mut delta, mut shift) = (0u32, 0u32, 0u32);
+    for &byte in bytes {
+        if shift > 28 {
+            return None;
+        }
+        delta |= u32::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            line = line.wrapping_add(delta);
+            lines.push(line);
+            delta = 0;
+            shift = 0;
+        } else {
+            shift += 7;
+        }
+    }
+    (shift == 0 && lines.len() == count).then_some(lines)
+}
+
+/// A byte string for serde (one length and the bytes, not one element per byte).
+struct Bytes<'b>(&'b [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+struct ByteBuf(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteBuf {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ByteBuf;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a byte string")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ByteBuf, E> {
+                Ok(ByteBuf(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ByteBuf, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(b) = seq.next_element()? {
+                    out.push(b);
+                }
+                Ok(ByteBuf(out))
+            }
+        }
+        deserializer.deserialize_byte_buf(Visitor)
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let deltas = encode_lines(&self.lines);
+        (Bytes(&self.codes), Bytes(&deltas)).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (ByteBuf(codes), ByteBuf(deltas)) = <(ByteBuf, ByteBuf)>::deserialize(deserializer)?;
+        let lines = decode_lines(&deltas, codes.len())
+            .ok_or_else(|| serde::de::Error::custom("damaged fingerprint lines"))?;
+        Ok(Self { codes, lines })
+    }
 }
 
 impl Fingerprint {
@@ -118,9 +218,16 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
         power = power.wrapping_mul(BASE);
     }
     // Window hash -> first (file, start) with it.
-    let total: usize = files.iter().map(|(_, fp)| fp.codes.len()).sum();
+    // Only windows anchored at a line's first token enter the map: reserve for those (one per line with tokens), not
+    // for every token (a table several times larger, mostly untouched memory).
+    let anchors: usize = files
+        .iter()
+        .map(|(_, fp)| {
+            usize::from(!fp.lines.is_empty()) + fp.lines.windows(2).filter(|w| w[0] != w[1]).count()
+        })
+        .sum();
     let mut seen: FastMap<u64, (u32, u32)> = FastMap::default();
-    seen.reserve(total);
+    seen.reserve(anchors);
     // Original block (file, start, len) -> index in `out`.
     let mut groups: HashMap<(u32, u32, u32), usize> = HashMap::new();
     let mut out: Vec<Duplicate> = Vec::new();

@@ -104,8 +104,26 @@ fn is_cognitive_nesting_node(collector: &Collector, kind: &AstKind) -> bool {
     if matches!(kind, AstKind::ParenthesizedExpression(_)) {
         return false;
     }
+    // Called on every node: look at the parent's kind before computing anything.
+    let parent = collector.parent();
+    if !matches!(
+        parent,
+        Some(
+            AstKind::IfStatement(_)
+                | AstKind::ForStatement(_)
+                | AstKind::ForInStatement(_)
+                | AstKind::ForOfStatement(_)
+                | AstKind::WhileStatement(_)
+                | AstKind::DoWhileStatement(_)
+                | AstKind::SwitchStatement(_)
+                | AstKind::CatchClause(_)
+                | AstKind::ConditionalExpression(_)
+        )
+    ) {
+        return false;
+    }
     let span = kind.span();
-    match collector.parent() {
+    match parent {
         Some(AstKind::IfStatement(s)) => {
             s.consequent.span() == span
                 || s.alternate.as_ref().is_some_and(|a| {

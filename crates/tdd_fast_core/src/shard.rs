@@ -22,25 +22,10 @@ pub struct FileFingerprint {
 }
 
 pub fn encode(path: &str, fingerprint: &Fingerprint) -> FileFingerprint {
-    let mut deltas = Vec::with_capacity(fingerprint.lines.len());
-    let mut previous = 0u32;
-    for &line in &fingerprint.lines {
-        let mut delta = line.wrapping_sub(previous);
-        previous = line;
-        loop {
-            let byte = (delta & 0x7f) as u8;
-            delta >>= 7;
-            if delta == 0 {
-                deltas.push(byte);
-                break;
-            }
-            deltas.push(byte | 0x80);
-        }
-    }
     FileFingerprint {
         path: path.to_string(),
         tokens: base64_encode(&fingerprint.codes),
-        lines: base64_encode(&deltas),
+        lines: base64_encode(&crate::dupes::encode_lines(&fingerprint.lines)),
     }
 }
 
@@ -53,25 +38,7 @@ pub fn decode(file: &FileFingerprint) -> Result<Fingerprint, String> {
     };
     let codes = base64_decode(&file.tokens).ok_or_else(|| bad("tokens"))?;
     let bytes = base64_decode(&file.lines).ok_or_else(|| bad("lines"))?;
-    let mut lines = Vec::with_capacity(codes.len());
-    let (mut line, mut delta, mut shift) = (0u32, 0u32, 0u32);
-    for byte in bytes {
-        if shift > 28 {
-            return Err(bad("lines"));
-        }
-        delta |= u32::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            line = line.wrapping_add(delta);
-            lines.push(line);
-            delta = 0;
-            shift = 0;
-        } else {
-            shift += 7;
-        }
-    }
-    if shift != 0 || lines.len() != codes.len() {
-        return Err(bad("lines"));
-    }
+    let lines = crate::dupes::decode_lines(&bytes, codes.len()).ok_or_else(|| bad("lines"))?;
     Ok(Fingerprint { codes, lines })
 }
 

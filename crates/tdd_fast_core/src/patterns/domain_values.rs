@@ -174,11 +174,13 @@ pub fn values_for(name: &str, type_text: Option<&str>) -> Option<&'static [&'sta
     if last == "at" && words.len() == 1 {
         return None;
     }
+    // The whole name in lower case, for one-word names only (computed once, not per key).
+    let lower = (words.len() == 1).then(|| name.to_lowercase());
     DOMAINS
         .iter()
         .find(|(keys, _)| {
             keys.contains(&last.as_str())
-                || (words.len() == 1 && keys.iter().any(|k| *k == name.to_lowercase()))
+                || lower.as_deref().is_some_and(|lower| keys.contains(&lower))
         })
         .map(|(_, v)| *v)
 }

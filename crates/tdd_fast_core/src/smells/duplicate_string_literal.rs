@@ -69,7 +69,10 @@ pub fn collect(collector: &mut Collector, literal: &StringLiteral) {
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let threshold = settings.number("threshold");
     let min_length = settings.number("minLength");
-    let mut groups: HashMap<&str, Vec<u32>> = HashMap::new();
+    // Groups in order of first occurrence, so that literals first seen on the same line keep source order (a
+    // HashMap's iteration order would make the output differ from run to run).
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
     for (span, line) in &ctx.signals.strings {
         let content = ctx
             .text
@@ -78,13 +81,17 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
         if (content.chars().count() as f64) < min_length {
             continue;
         }
-        groups.entry(content).or_default().push(*line);
+        let slot = *index.entry(content).or_insert_with(|| {
+            groups.push((content, Vec::new()));
+            groups.len() - 1
+        });
+        groups[slot].1.push(*line);
     }
     let mut found: Vec<(&str, Vec<u32>)> = groups
         .into_iter()
         .filter(|(_, lines)| lines.len() as f64 >= threshold)
         .collect();
-    found.sort_by_key(|(_, lines)| lines[0]);
+    found.sort_by_key(|(_, lines)| lines[0]); // stable: ties keep first-occurrence order
     for (content, lines) in found {
         let shown: String = content.chars().take(40).collect();
         out.push(smell(
