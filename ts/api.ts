@@ -62,7 +62,7 @@ export async function analyzeFilesWithText(
 export async function analyzeFilesForPrinting(
   paths: string[],
   options: AnalyzeOptions = {},
-): Promise<{ findings: AnalysisResult; json: string }> {
+): Promise<{ findings: AnalysisResult; json: Buffer }> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
   const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);

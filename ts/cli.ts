@@ -79,8 +79,9 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   const started = process.hrtime.bigint();
   const progress = options.progress ? createProgress(process.stderr) : undefined;
   let result: AnalysisResult;
-  // The native JSON text: `--format json` prints it as is when nothing below changes the result (saves re-serialising).
-  let nativeJson: string | undefined;
+  // The native JSON text: `--format json` prints it as is when nothing below changes the result (saves re-serialising;
+  // as UTF-8 bytes from the print path, so 18 MB are not converted to a string and back).
+  let nativeJson: string | Buffer | undefined;
   try {
     const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
     const config = resolveConfig(io.cwd, options);
@@ -117,16 +118,21 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
   const formatStarted = process.hrtime.bigint();
+  const asIs = options.format === 'json' && nativeJson !== undefined && result === analysed ? nativeJson : undefined;
   const text =
-    options.format === 'json' && nativeJson !== undefined && result === analysed
-      ? nativeJson + '\n'
+    asIs !== undefined
+      ? typeof asIs === 'string'
+        ? asIs + '\n'
+        : asIs
       : format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
+    if (typeof text !== 'string') fs.appendFileSync(target, '\n');
   } else {
     io.stdout(text);
+    if (typeof text !== 'string') io.stdout('\n');
   }
   const output = result.profile?.phases.find((p) => p.phase === 'output');
   if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
@@ -139,7 +145,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
 
 export interface CliIO {
   cwd: string;
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
 }
 

@@ -29,7 +29,7 @@ export interface NativeBinding {
     paths: string[],
     options?: NativeAnalyzeOptions,
     progress?: (done: number, total: number) => void,
-  ): Promise<{ json: string; findings: string; errorSmells: number; warningSmells: number }>;
+  ): Promise<{ json: Buffer; findings: string; errorSmells: number; warningSmells: number }>;
   cacheStatsJson(): string;
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions, functionName?: string): string;

@@ -157,8 +157,9 @@ pub fn analyze_files_json(
 /// A batch as JSON text plus what a front end needs without parsing all of it.
 #[napi(object)]
 pub struct NativeBatchText {
-    /// The JSON text of the whole result (what `analyzeFilesJson` resolves to).
-    pub json: String,
+    /// The JSON text of the whole result (what `analyzeFilesJson` resolves to), as UTF-8 bytes: a front end that
+    /// prints it as is writes the bytes, with no conversion to a JavaScript string and back.
+    pub json: Buffer,
     /// The same result with each file's functions and classes left out (errors and smells kept), as JSON text: what
     /// summaries, findings and exit codes need, small enough to parse quickly.
     pub findings: String,
@@ -170,20 +171,20 @@ pub struct NativeBatchText {
 pub struct AnalyzeFilesTextTask(AnalyzeFilesTask);
 
 impl Task for AnalyzeFilesTextTask {
-    type Output = NativeBatchText;
+    type Output = batch::BatchJson;
     type JsValue = NativeBatchText;
 
-    fn compute(&mut self) -> Result<NativeBatchText> {
-        self.0.run().map(|batch| NativeBatchText {
-            json: batch.text,
+    fn compute(&mut self) -> Result<batch::BatchJson> {
+        self.0.run()
+    }
+
+    fn resolve(&mut self, _env: Env, batch: batch::BatchJson) -> Result<NativeBatchText> {
+        Ok(NativeBatchText {
+            json: Buffer::from(batch.text.into_bytes()),
             findings: batch.findings,
             error_smells: batch.totals.error_smells,
             warning_smells: batch.totals.warning_smells,
         })
-    }
-
-    fn resolve(&mut self, _env: Env, output: NativeBatchText) -> Result<NativeBatchText> {
-        Ok(output)
     }
 }
 
