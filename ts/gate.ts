@@ -1,4 +1,4 @@
-import { countBySeverity, findingsOf } from './report/findings';
+import { countFindings } from './report/findings';
 import type { AnalysisResult, Severity } from './types';
 
 /**
@@ -26,7 +26,7 @@ export interface GateVerdict {
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 export function gate(result: AnalysisResult, options: GateOptions = {}): GateVerdict {
-  const counts = countBySeverity(findingsOf(result));
+  const counts = countFindings(result);
   const failOn = options.failOn ?? 'error';
   const reasons: string[] = [];
   if (failOn !== 'never') {

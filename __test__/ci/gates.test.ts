@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { applyBaseline, createBaseline } from '../../ts/baseline';
 import { gate } from '../../ts/gate';
+import { countBySeverity, findingsOf } from '../../ts/report/findings';
 import { makeProject, runCli } from '../helpers';
 import { smell, syntheticResult } from './synthetic';
 
@@ -13,6 +14,8 @@ describe('gate', () => {
   it('fails on errors by default, on lower severities with --fail-on, and over --max-warnings', () => {
     const result = syntheticResult();
     expect(gate(result)).toMatchObject({ code: 1, counts: { error: 2, warning: 3, info: 1 } });
+    // The gate counts without building the findings; the counts are the findings' (what sarif/github/junit show).
+    expect(gate(result).counts).toEqual(countBySeverity(findingsOf(result)));
     expect(gate(result, { failOn: 'never' }).code).toBe(0);
     expect(gate(result, { failOn: 'never', maxWarnings: 3 }).code).toBe(0);
     expect(gate(result, { failOn: 'never', maxWarnings: 2 }).reasons).toEqual(['3 warnings, more than --max-warnings 2 allows']);

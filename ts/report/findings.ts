@@ -108,3 +108,17 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
+
+/**
+ * `countBySeverity(findingsOf(result))` without building, messaging and sorting every finding (the gate of every run
+ * needs only the counts): file errors count as errors, duplicate blocks as warnings.
+ */
+export function countFindings(result: AnalysisResult): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const file of result.files) {
+    counts.error += file.errors.length;
+    for (const smell of file.smells) counts[smell.severity]++;
+  }
+  counts.warning += result.duplicates.filter((dup) => dup.locations.length > 0).length;
+  return counts;
+}

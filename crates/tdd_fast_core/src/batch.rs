@@ -12,9 +12,12 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::{
     analyze_bytes, failed_report, read_and_hash, reset_thread_allocator, AnalyzeOptions,
 };
-use crate::cache::{self, Cache, CacheLimits, CacheStats, Entry, FileStamp, ReportCounts};
+use crate::cache::{
+    self, Cache, CacheLimits, CacheStats, Entry, FileStamp, ReportCounts, StoredFingerprint,
+};
 use crate::model::{CacheSummary, FileReport, Language, Summary, CONTRACT_VERSION};
 use crate::profile::{self, Phase, ProfileReport};
+use crate::shared::SharedText;
 use crate::source::{self, Candidate, ReadError};
 
 #[derive(Debug, Clone, Default)]
@@ -61,13 +64,15 @@ pub type Progress<'p> = &'p (dyn Fn(usize, usize) + Sync);
 /// cache hit is neither decoded nor re-encoded) and its counts; the struct only when the caller asked for structs.
 struct FileResult {
     path: String,
-    json: String,
+    /// The content hash (with the path, it identifies the fingerprint: see `find_duplicates`).
+    hash: String,
+    json: SharedText,
+    /// The report's findings-only text (`BatchJson::findings`).
+    slim: SharedText,
     counts: ReportCounts,
     report: Option<FileReport>,
-    /// Token fingerprint for cross-file duplicates (cached beside the JSON; never in the output).
+    /// Token fingerprint for cross-file duplicates of a fresh report (a hit's stays encoded in the cache).
     fingerprint: Option<Box<crate::dupes::Fingerprint>>,
-    /// The `findings` text of a fresh report, encoded from the struct (a cache hit derives it from `json`).
-    slim: Option<String>,
 }
 
 impl FileResult {
@@ -75,23 +80,25 @@ impl FileResult {
         let fingerprint = report.fingerprint.take();
         Self {
             path: report.path.clone(),
-            json: cache::report_json(&report),
+            hash: report.hash.clone(),
+            json: cache::report_json(&report).into(),
+            slim: cache::slim_report_json(&report).into(),
             counts: ReportCounts::of(&report),
-            slim: serde_json::to_string(&SlimReportRef::of(&report)).ok(),
             report: keep_report.then_some(report),
             fingerprint,
         }
     }
 
+    /// Shares the entry's texts (no copy).
     fn cached(path: &str, entry: &Entry, keep_report: bool) -> Self {
         Self {
             path: path.to_string(),
+            hash: entry.hash.clone(),
             json: entry.json.clone(),
+            slim: entry.slim.clone(),
             counts: entry.counts,
             report: keep_report.then(|| entry.report()).flatten(),
-            // Not cloned: the duplicates pass reads it from the cache, and only when the file set changed.
             fingerprint: None,
-            slim: None,
         }
     }
 }
@@ -100,8 +107,12 @@ enum Outcome {
     Hit(FileResult),
     /// Content unchanged, file metadata changed: the cached report holds, the stamp is refreshed.
     HitNewStamp(FileResult, FileStamp),
-    /// Analysed now; cached under (stamp, hash) when both are known.
-    Miss(FileResult, Option<(FileStamp, String)>),
+    /// Analysed now; cached under (stamp, hash) when both are known, with its fingerprint encoded for the cache.
+    Miss(
+        FileResult,
+        Option<(FileStamp, String)>,
+        Option<StoredFingerprint>,
+    ),
 }
 
 /// A batch before it becomes a `BatchResult` or JSON text.
@@ -163,61 +174,6 @@ pub struct BatchJson {
     pub totals: BatchTotals,
 }
 
-/// A file report without its functions and classes (see `BatchJson::findings`).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SlimReport {
-    path: String,
-    language: Language,
-    hash: String,
-    #[serde(default)]
-    lines: u32,
-    #[serde(default)]
-    errors: Vec<crate::model::FileError>,
-    #[serde(skip_deserializing)]
-    functions: Vec<()>,
-    #[serde(default)]
-    smells: Vec<crate::model::Smell>,
-    #[serde(skip_deserializing)]
-    classes: Vec<()>,
-}
-
-/// `SlimReport` borrowed from a report: the same JSON text, without decoding the report's own JSON again.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SlimReportRef<'r> {
-    path: &'r str,
-    language: Language,
-    hash: &'r str,
-    lines: u32,
-    errors: &'r [crate::model::FileError],
-    functions: [(); 0],
-    smells: &'r [crate::model::Smell],
-    classes: [(); 0],
-}
-
-impl<'r> SlimReportRef<'r> {
-    fn of(report: &'r FileReport) -> Self {
-        Self {
-            path: &report.path,
-            language: report.language,
-            hash: &report.hash,
-            lines: report.lines,
-            errors: &report.errors,
-            functions: [],
-            smells: &report.smells,
-            classes: [],
-        }
-    }
-}
-
-fn slim_json(report_json: &str) -> String {
-    serde_json::from_str::<SlimReport>(report_json)
-        .ok()
-        .and_then(|slim| serde_json::to_string(&slim).ok())
-        .unwrap_or_else(|| report_json.to_string())
-}
-
 /// `splice` that frees each file's text once it is copied.
 fn splice_consuming(envelope: &str, files: Vec<FileResult>) -> String {
     const EMPTY_FILES: &str = "\"files\":[]";
@@ -232,7 +188,7 @@ fn splice_consuming(envelope: &str, files: Vec<FileResult>) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&file.json);
+        out.push_str(file.json.as_str());
     }
     out.push_str(&envelope[split..]);
     out
@@ -265,7 +221,7 @@ pub fn analyze_paths_json(
     options: &BatchOptions,
     progress: Option<Progress>,
 ) -> BatchJson {
-    let mut raw = run_batch(paths, options, progress, false);
+    let raw = run_batch(paths, options, progress, false);
     let totals = BatchTotals {
         error_smells: raw.files.iter().map(|f| f.counts.error_smells).sum(),
         warning_smells: raw.files.iter().map(|f| f.counts.warning_smells).sum(),
@@ -280,13 +236,7 @@ pub fn analyze_paths_json(
         fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
-    let slim: Vec<String> = raw
-        .files
-        .par_iter_mut()
-        .map(|f| f.slim.take().unwrap_or_else(|| slim_json(&f.json)))
-        .collect();
-    let findings = splice(&envelope, slim.iter().map(String::as_str));
-    drop(slim);
+    let findings = splice(&envelope, raw.files.iter().map(|f| f.slim.as_str()));
     // The files' texts are freed as they are copied: the peak holds the results about once, not twice.
     let text = splice_consuming(&envelope, raw.files);
     BatchJson {
@@ -351,16 +301,17 @@ fn run_batch(
                     }
                     file
                 }
-                Outcome::Miss(mut file, stamp_and_hash) => {
+                Outcome::Miss(file, stamp_and_hash, fingerprint) => {
                     stats.misses += 1;
                     if let (Some(cache), Some((stamp, hash))) = (cache.as_mut(), stamp_and_hash) {
                         let entry = Entry {
                             stamp,
                             hash,
+                            // Shared with the result, not copied.
                             json: file.json.clone(),
+                            slim: file.slim.clone(),
                             counts: file.counts,
-                            // Moved, not cloned: the duplicates pass finds it in the cache.
-                            fingerprint: file.fingerprint.take(),
+                            fingerprint,
                         };
                         cache.insert(file.path.clone(), entry);
                     }
@@ -374,14 +325,9 @@ fn run_batch(
     });
     // For a shard report: the fingerprints travel with it, so merge-reports can match duplicates across shards.
     let fingerprints = if options.fingerprints {
-        files
-            .iter()
-            .filter_map(|f| {
-                f.fingerprint
-                    .as_deref()
-                    .or_else(|| cache.as_ref().and_then(|c| c.fingerprint(&f.path)))
-                    .map(|fp| crate::shard::encode(&f.path, fp))
-            })
+        fingerprints_of(&files, cache.as_ref())
+            .into_iter()
+            .map(|(path, fp)| crate::shard::encode(path, &fp))
             .collect()
     } else {
         Vec::new()
@@ -418,32 +364,49 @@ fn find_duplicates(
     cache: Option<&mut Cache>,
     options: &BatchOptions,
 ) -> Vec<crate::model::Duplicate> {
-    // The reports' JSON holds each file's path and content hash: the same texts, the same fingerprints.
+    // A fingerprint depends only on the file's content and the options (the cache key covers those): the same paths
+    // with the same content hashes give the same duplicates.
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for file in files {
-        hasher.update(&(file.json.len() as u64).to_le_bytes());
-        hasher.update(file.json.as_bytes());
+        for part in [&file.path, &file.hash] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
     }
     let files_key = hasher.digest();
     if let Some(found) = cache.as_deref().and_then(|c| c.duplicates_for(files_key)) {
         return found.clone();
     }
     let found = {
-        let fingerprints: Vec<(&str, &crate::dupes::Fingerprint)> = files
+        let fingerprints = fingerprints_of(files, cache.as_deref());
+        let refs: Vec<(&str, &crate::dupes::Fingerprint)> = fingerprints
             .iter()
-            .filter_map(|f| {
-                f.fingerprint
-                    .as_deref()
-                    .or_else(|| cache.as_deref().and_then(|c| c.fingerprint(&f.path)))
-                    .map(|fp| (f.path.as_str(), fp))
-            })
+            .map(|(path, fp)| (*path, fp.as_ref()))
             .collect();
-        crate::dupes::find(&fingerprints, &options.analyze.config.duplicates)
+        crate::dupes::find(&refs, &options.analyze.config.duplicates)
     };
     if let Some(cache) = cache {
         cache.set_duplicates(files_key, found.clone());
     }
     found
+}
+
+/// Every file's fingerprint, in file order: a fresh one as is, a cached one decoded (in parallel).
+fn fingerprints_of<'f>(
+    files: &'f [FileResult],
+    cache: Option<&Cache>,
+) -> Vec<(&'f str, std::borrow::Cow<'f, crate::dupes::Fingerprint>)> {
+    use std::borrow::Cow;
+    files
+        .par_iter()
+        .filter_map(|f| match f.fingerprint.as_deref() {
+            Some(fp) => Some((f.path.as_str(), Cow::Borrowed(fp))),
+            None => cache
+                .and_then(|c| c.fingerprint(&f.path))
+                .and_then(StoredFingerprint::decode)
+                .map(|fp| (f.path.as_str(), Cow::Owned(fp))),
+        })
+        .collect()
 }
 
 /// The in-memory cache when it belongs to this location and key, else the one on disk (or a new one).
@@ -508,6 +471,7 @@ fn analyze_candidates(
                         keep_reports,
                     ),
                     None,
+                    None,
                 ),
                 None => analyze_cached(
                     &candidate.path,
@@ -555,7 +519,7 @@ fn analyze_cached(
             let key = stamp
                 .filter(|_| cacheable)
                 .map(|s| (s, format!("unread:{}", s.size)));
-            return Outcome::Miss(FileResult::fresh(report, keep_report), key);
+            return Outcome::Miss(FileResult::fresh(report, keep_report), key, None);
         }
     };
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
@@ -568,7 +532,11 @@ fn analyze_cached(
     });
     drop(bytes);
     let file = profile::time(Phase::Output, || FileResult::fresh(report, keep_report));
-    Outcome::Miss(file, stamp.map(|s| (s, hash)))
+    // Encoded here, on the worker thread, for the cache entry (the result keeps the decoded one for duplicates).
+    let stored = cache
+        .and(file.fingerprint.as_deref())
+        .map(StoredFingerprint::encode);
+    Outcome::Miss(file, stamp.map(|s| (s, hash)), stored)
 }
 
 /// Runs the per-file pipeline so that a panic becomes the file's error instead of ending the run.

@@ -7,20 +7,26 @@
 //! Invariant: a stale result is never returned for changed content. Unchanged metadata may skip hashing; changed
 //! metadata always re-hashes the bytes.
 
+use std::io::{Read, Write};
 use std::num::NonZeroUsize;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Duplicate, FileReport, Severity};
+use crate::model::{Duplicate, FileError, FileReport, Language, Severity, Smell};
+use crate::shared::{SharedBytes, SharedText};
 
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
 /// 2: entries hold the report's JSON text (spliced into the output as is) instead of the report struct.
 /// 3: token fingerprints in entries. 4: the last cross-file duplicates result, keyed by the files it came from.
-const FORMAT_VERSION: u32 = 5; // 5: fingerprints as byte strings with varint line deltas
+/// 5: fingerprints as byte strings with varint line deltas.
+/// 6: an index (bincode) followed by all report texts as one UTF-8 block and all fingerprints as one byte block, so a
+/// load is three reads and the texts are shared, not copied, per entry; entries hold their findings-only text too.
+const FORMAT_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,15 +50,53 @@ impl FileStamp {
 }
 
 /// A cached file: its report as compact JSON text (what the output splices in, so a hit costs neither decoding nor
-/// encoding), plus the counts the summary needs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// encoding), its findings-only text (the same report without functions and classes), and the counts the summary
+/// needs. Texts loaded from disk are ranges of one shared buffer: a hit is a reference count, not a copy.
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub stamp: FileStamp,
     pub hash: String,
-    pub json: String,
+    pub json: SharedText,
+    pub slim: SharedText,
     pub counts: ReportCounts,
-    /// The file's token fingerprint (duplicate detection runs across files on every batch, hits included).
-    pub fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+    /// The file's token fingerprint, still encoded (duplicate detection decodes it only when the file set changed).
+    pub fingerprint: Option<StoredFingerprint>,
+}
+
+/// A duplicate-detection fingerprint as the cache keeps it: the token codes and the varint line deltas
+/// (see `dupes::encode_lines`), decoded on demand.
+#[derive(Debug, Clone)]
+pub struct StoredFingerprint {
+    pub tokens: u32,
+    pub codes: SharedBytes,
+    pub lines: SharedBytes,
+}
+
+impl StoredFingerprint {
+    pub fn encode(fingerprint: &crate::dupes::Fingerprint) -> Self {
+        Self {
+            tokens: fingerprint.codes.len() as u32,
+            codes: SharedBytes::from(fingerprint.codes.clone()),
+            lines: SharedBytes::from(crate::dupes::encode_lines(&fingerprint.lines)),
+        }
+    }
+
+    /// `None` when the stored bytes are damaged (the file is then left out of duplicate detection).
+    pub fn decode(&self) -> Option<crate::dupes::Fingerprint> {
+        let codes = self.codes.as_bytes();
+        if codes.len() != self.tokens as usize {
+            return None;
+        }
+        let lines = crate::dupes::decode_lines(self.lines.as_bytes(), codes.len())?;
+        Some(crate::dupes::Fingerprint {
+            codes: codes.to_vec(),
+            lines,
+        })
+    }
+
+    fn weight(&self) -> usize {
+        self.codes.len() + self.lines.len()
+    }
 }
 
 /// What a batch's summary (and a CLI exit code) needs from a report without reading its JSON.
@@ -92,15 +136,16 @@ impl Entry {
         Self {
             stamp,
             hash,
-            json: report_json(report),
+            json: report_json(report).into(),
+            slim: slim_report_json(report).into(),
             counts: ReportCounts::of(report),
-            fingerprint: report.fingerprint.clone(),
+            fingerprint: report.fingerprint.as_deref().map(StoredFingerprint::encode),
         }
     }
 
     /// The cached report as a struct (for the struct API; the JSON path never decodes it).
     pub fn report(&self) -> Option<FileReport> {
-        serde_json::from_str(&self.json).ok()
+        serde_json::from_str(self.json.as_str()).ok()
     }
 }
 
@@ -114,6 +159,35 @@ pub fn report_json(report: &FileReport) -> String {
             e.to_string()
         )
     })
+}
+
+/// A report without its functions and classes: what findings and exit codes need (see `BatchJson::findings`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SlimReportRef<'r> {
+    path: &'r str,
+    language: Language,
+    hash: &'r str,
+    lines: u32,
+    errors: &'r [FileError],
+    functions: [(); 0],
+    smells: &'r [Smell],
+    classes: [(); 0],
+}
+
+/// A report's findings-only JSON text (its functions and classes left empty).
+pub fn slim_report_json(report: &FileReport) -> String {
+    let slim = SlimReportRef {
+        path: &report.path,
+        language: report.language,
+        hash: &report.hash,
+        lines: report.lines,
+        errors: &report.errors,
+        functions: [],
+        smells: &report.smells,
+        classes: [],
+    };
+    serde_json::to_string(&slim).unwrap_or_else(|_| report_json(report))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,27 +229,44 @@ pub struct Cache {
     duplicates: Option<(u64, Vec<Duplicate>)>,
 }
 
+/// The on-disk index. Body layout after the header: index length (u64), text length (u64), the index (bincode), the
+/// texts (UTF-8), the fingerprint bytes; ranges in the index point into the texts and the bytes.
 #[derive(Serialize, Deserialize)]
-struct DiskImage {
+struct DiskIndex {
     key: u64,
-    entries: Vec<(String, Entry)>,
+    /// Least recently used first.
+    entries: Vec<DiskEntry>,
     duplicates: Option<(u64, Vec<Duplicate>)>,
 }
 
-/// The same layout as `DiskImage`, borrowed: saving does not clone the entries.
-#[derive(Serialize)]
-struct DiskImageRef<'a> {
-    key: u64,
-    entries: Vec<(&'a String, &'a Entry)>,
-    duplicates: &'a Option<(u64, Vec<Duplicate>)>,
+#[derive(Serialize, Deserialize)]
+struct DiskEntry {
+    path: String,
+    stamp: FileStamp,
+    hash: String,
+    counts: ReportCounts,
+    json: Range<u64>,
+    slim: Range<u64>,
+    /// Token count, codes range and line-deltas range in the fingerprint bytes.
+    fingerprint: Option<(u32, Range<u64>, Range<u64>)>,
 }
 
 fn entry_weight(entry: &Entry) -> u64 {
     let fingerprint = entry
         .fingerprint
         .as_ref()
-        .map_or(0, |f| f.codes.len() + 4 * f.lines.len());
-    entry.json.len() as u64 + entry.hash.len() as u64 + fingerprint as u64 + 128
+        .map_or(0, StoredFingerprint::weight);
+    (entry.json.len() + entry.slim.len() + entry.hash.len() + fingerprint + 128) as u64
+}
+
+fn to_usize(range: &Range<u64>) -> Range<usize> {
+    range.start as usize..range.end as usize
+}
+
+fn push_range(block: &mut Vec<u8>, bytes: &[u8]) -> Range<u64> {
+    let start = block.len() as u64;
+    block.extend_from_slice(bytes);
+    start..block.len() as u64
 }
 
 impl Cache {
@@ -192,8 +283,8 @@ impl Cache {
     }
 
     /// A cached file's duplicate-detection fingerprint (a hit's result does not carry it: most runs never need it).
-    pub fn fingerprint(&self, path: &str) -> Option<&crate::dupes::Fingerprint> {
-        self.entries.peek(path)?.fingerprint.as_deref()
+    pub fn fingerprint(&self, path: &str) -> Option<&StoredFingerprint> {
+        self.entries.peek(path)?.fingerprint.as_ref()
     }
 
     /// The duplicates computed last time for exactly these files (same paths, same reports: `files_key`), if any.
@@ -232,8 +323,8 @@ impl Cache {
         let Some(path) = cache.location.clone() else {
             return (cache, None);
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (cache, None),
             Err(e) => {
                 return (
@@ -245,7 +336,7 @@ impl Cache {
                 )
             }
         };
-        match decode_image(&bytes) {
+        match read_image(file) {
             Ok(image) if image.key == key => {
                 for (path, entry) in image.entries {
                     cache.insert_entry(path, entry);
@@ -323,34 +414,65 @@ impl Cache {
         self.dirty = true;
     }
 
+    /// The body's parts: block lengths, index, texts and fingerprint bytes (least recently used entry first).
+    #[allow(clippy::type_complexity)]
+    fn disk_image(&self) -> Result<([u8; 16], Vec<u8>, Vec<u8>, Vec<u8>), String> {
+        let text_len: usize = self
+            .entries
+            .iter()
+            .map(|(_, e)| e.json.len() + e.slim.len())
+            .sum();
+        let mut texts = Vec::with_capacity(text_len);
+        let mut bytes = Vec::new();
+        let entries = self
+            .entries
+            .iter()
+            .rev()
+            .map(|(path, entry)| DiskEntry {
+                path: path.clone(),
+                stamp: entry.stamp,
+                hash: entry.hash.clone(),
+                counts: entry.counts,
+                json: push_range(&mut texts, entry.json.as_str().as_bytes()),
+                slim: push_range(&mut texts, entry.slim.as_str().as_bytes()),
+                fingerprint: entry.fingerprint.as_ref().map(|fp| {
+                    (
+                        fp.tokens,
+                        push_range(&mut bytes, fp.codes.as_bytes()),
+                        push_range(&mut bytes, fp.lines.as_bytes()),
+                    )
+                }),
+            })
+            .collect();
+        let index = DiskIndex {
+            key: self.key,
+            entries,
+            duplicates: self.duplicates.clone(),
+        };
+        let index = bincode::serialize(&index).map_err(|e| e.to_string())?;
+        let mut lengths = [0u8; 16];
+        lengths[..8].copy_from_slice(&(index.len() as u64).to_le_bytes());
+        lengths[8..].copy_from_slice(&(texts.len() as u64).to_le_bytes());
+        Ok((lengths, index, texts, bytes))
+    }
+
     /// Writes the cache atomically (temp file + rename) if anything changed. Errors are returned as warnings.
     pub fn save(&mut self) -> Option<String> {
         if !self.dirty {
             return None;
         }
         let path = self.location.clone()?;
-        let image = DiskImageRef {
-            key: self.key,
-            entries: self.entries.iter().rev().collect(),
-            duplicates: &self.duplicates,
-        };
         let result = (|| -> Result<(), String> {
-            let body = bincode::serialize(&image).map_err(|e| e.to_string())?;
-            // The header and the body are written one after the other: no second copy of a body of megabytes.
-            let mut header = Vec::with_capacity(28);
-            header.extend_from_slice(MAGIC);
-            header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-            header.extend_from_slice(&(body.len() as u64).to_le_bytes());
-            header.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+            let (lengths, index, texts, bytes) = self.disk_image()?;
+            let header = header_for(&[&lengths[..], &index, &texts, &bytes]);
+            let parts = [&header[..], &lengths[..], &index, &texts, &bytes];
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-            let written = std::fs::File::create(&temp).and_then(|mut file| {
-                use std::io::Write;
-                file.write_all(&header)?;
-                file.write_all(&body)
-            });
+            // Written part by part: no second copy of a body of megabytes.
+            let written = std::fs::File::create(&temp)
+                .and_then(|mut file| parts.iter().try_for_each(|part| file.write_all(part)));
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&temp);
                 return Err(e.to_string());
@@ -373,24 +495,114 @@ impl Cache {
     }
 }
 
-fn decode_image(bytes: &[u8]) -> Result<DiskImage, &'static str> {
-    if bytes.len() < 28 || &bytes[..8] != MAGIC {
+const HEADER_LEN: usize = 28;
+
+/// Magic, format version, body length and the body's checksum.
+fn header_for(body: &[&[u8]]) -> Vec<u8> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    body.iter().for_each(|part| hasher.update(part));
+    let body_len: usize = body.iter().map(|p| p.len()).sum();
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header.extend_from_slice(&(body_len as u64).to_le_bytes());
+    header.extend_from_slice(&hasher.digest().to_le_bytes());
+    header
+}
+
+/// What `Cache::load` gets from a file: entries whose texts share the file's text block.
+struct LoadedImage {
+    key: u64,
+    entries: Vec<(String, Entry)>,
+    duplicates: Option<(u64, Vec<Duplicate>)>,
+}
+
+/// Reads and checks a cache file: header, lengths, checksum over the whole body, then the index; the texts block is
+/// validated as UTF-8 once and every entry's texts become ranges of it.
+fn read_image(mut file: std::fs::File) -> Result<LoadedImage, &'static str> {
+    let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut header = [0u8; HEADER_LEN];
+    let got = read_up_to(&mut file, &mut header).map_err(|_| "unreadable")?;
+    if header[..got.min(MAGIC.len())] != MAGIC[..got.min(MAGIC.len())] || got == 0 {
         return Err("not a tdd-fast cache file");
     }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
+    if got < HEADER_LEN {
+        return Err("truncated");
+    }
+    let version = u32::from_le_bytes(header[8..12].try_into().unwrap_or_default());
     if version != FORMAT_VERSION {
         return Err("from another cache format version");
     }
-    let len = u64::from_le_bytes(bytes[12..20].try_into().unwrap_or_default()) as usize;
-    let checksum = u64::from_le_bytes(bytes[20..28].try_into().unwrap_or_default());
-    let body = &bytes[28..];
-    if body.len() != len {
+    let body_len = u64::from_le_bytes(header[12..20].try_into().unwrap_or_default());
+    let checksum = u64::from_le_bytes(header[20..28].try_into().unwrap_or_default());
+    if file_len.checked_sub(HEADER_LEN as u64) != Some(body_len) || body_len < 16 {
         return Err("truncated");
     }
-    if xxhash_rust::xxh3::xxh3_64(body) != checksum {
+    let mut lengths = [0u8; 16];
+    file.read_exact(&mut lengths).map_err(|_| "truncated")?;
+    let index_len = u64::from_le_bytes(lengths[..8].try_into().unwrap_or_default());
+    let text_len = u64::from_le_bytes(lengths[8..].try_into().unwrap_or_default());
+    let bytes_len = index_len
+        .checked_add(text_len)
+        .and_then(|n| (body_len - 16).checked_sub(n))
+        .ok_or("corrupt (bad block lengths)")?;
+    let mut block = |len: u64| -> Result<Vec<u8>, &'static str> {
+        let mut buffer = vec![0u8; len as usize];
+        file.read_exact(&mut buffer).map_err(|_| "truncated")?;
+        Ok(buffer)
+    };
+    let (index, texts, bytes) = (block(index_len)?, block(text_len)?, block(bytes_len)?);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [&lengths[..], &index, &texts, &bytes] {
+        hasher.update(part);
+    }
+    if hasher.digest() != checksum {
         return Err("corrupt (checksum mismatch)");
     }
-    bincode::deserialize(body).map_err(|_| "corrupt (cannot decode)")
+    let index: DiskIndex = bincode::deserialize(&index).map_err(|_| "corrupt (cannot decode)")?;
+    let texts = Arc::new(String::from_utf8(texts).map_err(|_| "corrupt (texts are not UTF-8)")?);
+    let bytes = Arc::new(bytes);
+    let bad_range = "corrupt (a range points outside its block)";
+    let entries = index
+        .entries
+        .into_iter()
+        .map(|e| {
+            let fingerprint = match e.fingerprint {
+                Some((tokens, codes, lines)) => Some(StoredFingerprint {
+                    tokens,
+                    codes: SharedBytes::slice(&bytes, to_usize(&codes)).ok_or(bad_range)?,
+                    lines: SharedBytes::slice(&bytes, to_usize(&lines)).ok_or(bad_range)?,
+                }),
+                None => None,
+            };
+            let entry = Entry {
+                stamp: e.stamp,
+                hash: e.hash,
+                json: SharedText::slice(&texts, to_usize(&e.json)).ok_or(bad_range)?,
+                slim: SharedText::slice(&texts, to_usize(&e.slim)).ok_or(bad_range)?,
+                counts: e.counts,
+                fingerprint,
+            };
+            Ok((e.path, entry))
+        })
+        .collect::<Result<Vec<_>, &'static str>>()?;
+    Ok(LoadedImage {
+        key: index.key,
+        entries,
+        duplicates: index.duplicates,
+    })
+}
+
+/// Reads until `buffer` is full or the file ends; returns how many bytes were read.
+fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 /// The header key: tool version, cache format and the effective options (anything that changes a report).
@@ -522,6 +734,50 @@ mod tests {
                 .stats
                 .entries,
             1
+        );
+    }
+
+    #[test]
+    fn a_checksummed_file_whose_ranges_point_outside_its_blocks_is_ignored_with_a_warning() {
+        let path = temp_file("ranges");
+        let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
+        cache.insert("f.ts".into(), entry(10, "abc"));
+        let (_, index, texts, bytes) = cache.disk_image().unwrap();
+        let mut index: DiskIndex = bincode::deserialize(&index).unwrap();
+        index.entries[0].json = 3..(texts.len() as u64 + 10);
+        let index = bincode::serialize(&index).unwrap();
+        let mut lengths = [0u8; 16];
+        lengths[..8].copy_from_slice(&(index.len() as u64).to_le_bytes());
+        lengths[8..].copy_from_slice(&(texts.len() as u64).to_le_bytes());
+        let body = [&lengths[..], &index, &texts, &bytes];
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, [&header_for(&body)[..], &body.concat()].concat()).unwrap();
+        let (loaded, warning) = Cache::load(1, Some(path), CacheLimits::default());
+        assert!(warning.unwrap().contains("outside its block"));
+        assert_eq!(loaded.stats.entries, 0);
+    }
+
+    #[test]
+    fn loaded_entries_share_the_files_text_block() {
+        let path = temp_file("shared");
+        let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
+        cache.insert("a.ts".into(), entry(10, "a"));
+        cache.insert("b.ts".into(), entry(10, "b"));
+        cache.save();
+        let (loaded, _) = Cache::load(1, Some(path), CacheLimits::default());
+        let (a, b) = (
+            loaded.lookup_hash("a.ts", "a").unwrap(),
+            loaded.lookup_hash("b.ts", "b").unwrap(),
+        );
+        assert_eq!(a.json, entry(10, "a").json);
+        assert!(a.slim.as_str().contains("\"functions\":[]"));
+        // Both texts are ranges of one block: the second starts where the first entry's texts end.
+        let a_end = a.json.as_str().as_ptr() as usize + a.json.len() + a.slim.len();
+        assert_eq!(b.json.as_str().as_ptr() as usize, a_end);
+        let decoded = a.fingerprint.as_ref().unwrap().decode().unwrap();
+        assert_eq!(
+            Some(&decoded),
+            entry(10, "a").fingerprint.unwrap().decode().as_ref()
         );
     }
 

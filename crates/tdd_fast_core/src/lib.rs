@@ -14,6 +14,7 @@ pub mod parse;
 pub mod patterns;
 pub mod profile;
 pub mod shard;
+pub mod shared;
 pub mod single;
 pub mod smells;
 pub mod source;
