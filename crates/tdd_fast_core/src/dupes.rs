@@ -8,6 +8,7 @@
 //! clone, which is extended token by token as far as both copies agree. Clones spanning at least `min_lines` lines are
 //! reported; every copy of the same original block is one `Duplicate` with all its locations.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -231,24 +232,19 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
     // Original block (file, start, len) -> index in `out`.
     let mut groups: HashMap<(u32, u32, u32), usize> = HashMap::new();
     let mut out: Vec<Duplicate> = Vec::new();
+    // The rolling hashes of every file's anchored windows, computed in parallel (the per-token work); the matching
+    // below is sequential, since which block counts as the original depends on file order.
+    let windows: Vec<Vec<(u32, u64)>> = files
+        .par_iter()
+        .map(|(_, fp)| anchored_windows(fp, n, power))
+        .collect();
     for (fi, (_, fp)) in files.iter().enumerate() {
         let codes = &fp.codes;
-        if codes.len() < n {
-            continue;
-        }
-        let mut hash = 0u64;
-        for &c in &codes[..n] {
-            hash = hash.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1);
-        }
-        let mut pos = 0usize;
         // Positions before `skip_until` are inside a clone just reported: no new clone starts there.
         let mut skip_until = 0usize;
-        loop {
-            // Windows are anchored at the first token of a line: the map sees one window per line instead of one per
-            // token (several times less work), and a copied block keeps its line breaks. A clone found at an anchor is
-            // then extended backward to the first token the copies share, and forward to the last.
-            let anchored = pos == 0 || fp.lines[pos] != fp.lines[pos - 1];
-            if anchored && pos >= skip_until {
+        for &(pos, hash) in &windows[fi] {
+            let pos = pos as usize;
+            if pos >= skip_until {
                 match seen.get(&hash) {
                     Some(&(of, ostart)) => {
                         let other = &files[of as usize].1.codes;
@@ -292,20 +288,43 @@ pub fn find(files: &[(&str, &Fingerprint)], settings: &DuplicateSettings) -> Vec
                         seen.insert(hash, (fi as u32, pos as u32));
                     }
                 }
-            } else if anchored {
+            } else {
                 seen.entry(hash).or_insert((fi as u32, pos as u32));
             }
-            if pos + n >= codes.len() {
-                break;
-            }
-            let outgoing = u64::from(codes[pos]) + 1;
-            let incoming = u64::from(codes[pos + n]) + 1;
-            hash = hash
-                .wrapping_sub(outgoing.wrapping_mul(power))
-                .wrapping_mul(BASE)
-                .wrapping_add(incoming);
-            pos += 1;
         }
+    }
+    out
+}
+
+/// (position, hash) of every window of `n` tokens that starts at the first token of a line, in order. Windows are
+/// anchored at line starts: the map sees one window per line instead of one per token (several times less work), and
+/// a copied block keeps its line breaks. A clone found at an anchor is then extended backward to the first token the
+/// copies share, and forward to the last. `power` is BASE^(n-1).
+fn anchored_windows(fp: &Fingerprint, n: usize, power: u64) -> Vec<(u32, u64)> {
+    let codes = &fp.codes;
+    if codes.len() < n {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut hash = 0u64;
+    for &c in &codes[..n] {
+        hash = hash.wrapping_mul(BASE).wrapping_add(u64::from(c) + 1);
+    }
+    let mut pos = 0usize;
+    loop {
+        if pos == 0 || fp.lines[pos] != fp.lines[pos - 1] {
+            out.push((pos as u32, hash));
+        }
+        if pos + n >= codes.len() {
+            break;
+        }
+        let outgoing = u64::from(codes[pos]) + 1;
+        let incoming = u64::from(codes[pos + n]) + 1;
+        hash = hash
+            .wrapping_sub(outgoing.wrapping_mul(power))
+            .wrapping_mul(BASE)
+            .wrapping_add(incoming);
+        pos += 1;
     }
     out
 }
