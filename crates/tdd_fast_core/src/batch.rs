@@ -121,8 +121,21 @@ struct RawBatch {
     duplicates: Vec<crate::model::Duplicate>,
     summary: Summary,
     warnings: Vec<String>,
-    profile: Option<ProfileReport>,
+    /// Threads used, when a profile was asked for (taken once the cache is saved, so the save is in it).
+    profile_threads: Option<usize>,
     fingerprints: Vec<crate::shard::FileFingerprint>,
+    /// The cache, not saved yet: the JSON path saves it while it builds the output.
+    cache: Option<Cache>,
+}
+
+/// Saves the cache if anything changed (a warning when it cannot) and keeps it for the next batch of this process.
+fn finish_cache(cache: Option<Cache>) -> Vec<String> {
+    let Some(mut cache) = cache else {
+        return Vec::new();
+    };
+    let warning = profile::time(Phase::Cache, || cache.save());
+    *cache::MEMORY.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache);
+    warning.into_iter().collect()
 }
 
 pub fn analyze_paths(
@@ -130,7 +143,8 @@ pub fn analyze_paths(
     options: &BatchOptions,
     progress: Option<Progress>,
 ) -> BatchResult {
-    let raw = run_batch(paths, options, progress, true);
+    let mut raw = run_batch(paths, options, progress, true);
+    raw.warnings.extend(finish_cache(raw.cache.take()));
     let files = raw
         .files
         .into_iter()
@@ -150,7 +164,7 @@ pub fn analyze_paths(
         duplicates: raw.duplicates,
         summary: raw.summary,
         warnings: raw.warnings,
-        profile: raw.profile,
+        profile: raw.profile_threads.map(profile::snapshot),
         fingerprints: raw.fingerprints,
     }
 }
@@ -174,71 +188,79 @@ pub struct BatchJson {
     pub totals: BatchTotals,
 }
 
-/// `splice` that frees each file's text once it is copied.
-fn splice_consuming(envelope: &str, files: Vec<FileResult>) -> String {
-    const EMPTY_FILES: &str = "\"files\":[]";
-    let Some(at) = envelope.find(EMPTY_FILES) else {
-        return envelope.to_string();
-    };
-    let split = at + EMPTY_FILES.len() - 1;
-    let body: usize = files.iter().map(|f| f.json.len() + 1).sum();
-    let mut out = String::with_capacity(envelope.len() + body);
-    out.push_str(&envelope[..split]);
-    for (i, file) in files.into_iter().enumerate() {
+/// The start of a batch's JSON text up to its files' array, with the files' texts in it: `{"version":N,"files":[a,b`.
+/// `close_files` appends the rest of the envelope once it is known (`files` is the envelope's second key).
+fn open_files<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let head = format!("{{\"version\":{CONTRACT_VERSION},\"files\":[");
+    let body: usize = texts.clone().map(|t| t.len() + 1).sum();
+    let mut out = String::with_capacity(head.len() + body + 4096);
+    out.push_str(&head);
+    for (i, text) in texts.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(file.json.as_str());
+        out.push_str(text);
     }
-    out.push_str(&envelope[split..]);
     out
 }
 
-/// The envelope's `"files":[]` filled with the given file texts.
-fn splice<'a>(envelope: &str, files: impl Iterator<Item = &'a str> + Clone) -> String {
-    const EMPTY_FILES: &str = "\"files\":[]";
-    let Some(at) = envelope.find(EMPTY_FILES) else {
-        return envelope.to_string();
-    };
-    let split = at + EMPTY_FILES.len() - 1;
-    let body: usize = files.clone().map(|f| f.len() + 1).sum();
-    let mut out = String::with_capacity(envelope.len() + body);
-    out.push_str(&envelope[..split]);
-    for (i, file) in files.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(file);
+/// Appends what follows the files' array in `envelope` (a `BatchResult` with no files, as JSON) to `open_files`'s text.
+fn close_files(out: &mut String, envelope: &str) {
+    const HEAD_END: &str = "\"files\":[";
+    match envelope.find(HEAD_END) {
+        Some(at) => out.push_str(&envelope[at + HEAD_END.len()..]),
+        // Not expected (the envelope is ours): keep the output valid JSON.
+        None => out.push_str("]}"),
     }
-    out.push_str(&envelope[split..]);
-    out
 }
 
 /// The same batch as `analyze_paths`, as the JSON text of a `BatchResult`, built by splicing each file's JSON
-/// (fresh or from the cache) into the envelope: cached files are never decoded or re-encoded.
+/// (fresh or from the cache) into the envelope: cached files are never decoded or re-encoded. The cache is saved on a
+/// second thread while the texts are copied (both are serial work on the batch's critical path).
 pub fn analyze_paths_json(
     paths: &[PathBuf],
     options: &BatchOptions,
     progress: Option<Progress>,
 ) -> BatchJson {
-    let raw = run_batch(paths, options, progress, false);
+    let mut raw = run_batch(paths, options, progress, false);
     let totals = BatchTotals {
         error_smells: raw.files.iter().map(|f| f.counts.error_smells).sum(),
         warning_smells: raw.files.iter().map(|f| f.counts.warning_smells).sum(),
     };
+    let cache = raw.cache.take();
+    let files = std::mem::take(&mut raw.files);
+    let build = move || {
+        let findings = open_files(files.iter().map(|f| f.slim.as_str()));
+        let text = open_files(files.iter().map(|f| f.json.as_str()));
+        // Freed here: with no cache they are the only copy of the reports, which the output text now holds.
+        drop(files);
+        (text, findings)
+    };
+    let (save_warnings, (mut text, mut findings)) = if cache.is_some() && options.threads != 1 {
+        std::thread::scope(|scope| {
+            let saver = scope.spawn(move || finish_cache(cache));
+            let built = build();
+            let warnings = saver
+                .join()
+                .unwrap_or_else(|payload| vec![panic_message("saving the cache", &payload)]);
+            (warnings, built)
+        })
+    } else {
+        (finish_cache(cache), build())
+    };
+    raw.warnings.extend(save_warnings);
     let envelope = BatchResult {
         version: CONTRACT_VERSION,
         files: Vec::new(),
         duplicates: raw.duplicates,
         summary: raw.summary,
         warnings: raw.warnings,
-        profile: raw.profile,
+        profile: raw.profile_threads.map(profile::snapshot),
         fingerprints: raw.fingerprints,
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
-    let findings = splice(&envelope, raw.files.iter().map(|f| f.slim.as_str()));
-    // The files' texts are freed as they are copied: the peak holds the results about once, not twice.
-    let text = splice_consuming(&envelope, raw.files);
+    close_files(&mut text, &envelope);
+    close_files(&mut findings, &envelope);
     BatchJson {
         text,
         findings,
@@ -332,11 +354,9 @@ fn run_batch(
     } else {
         Vec::new()
     };
-    if let Some(mut cache) = cache {
+    if let Some(cache) = cache.as_mut() {
         cache.stats.hits += stats.hits;
         cache.stats.misses += stats.misses;
-        warnings.extend(profile::time(Phase::Cache, || cache.save()));
-        *cache::MEMORY.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache);
     }
 
     let summary = Summary {
@@ -352,8 +372,9 @@ fn run_batch(
         duplicates,
         summary,
         warnings,
-        profile: options.profile.then(|| profile::snapshot(threads)),
+        profile_threads: options.profile.then_some(threads),
         fingerprints,
+        cache,
     }
 }
 

@@ -263,12 +263,6 @@ fn to_usize(range: &Range<u64>) -> Range<usize> {
     range.start as usize..range.end as usize
 }
 
-fn push_range(block: &mut Vec<u8>, bytes: &[u8]) -> Range<u64> {
-    let start = block.len() as u64;
-    block.extend_from_slice(bytes);
-    start..block.len() as u64
-}
-
 impl Cache {
     pub fn new(key: u64, location: Option<PathBuf>, limits: CacheLimits) -> Self {
         Self {
@@ -414,16 +408,14 @@ impl Cache {
         self.dirty = true;
     }
 
-    /// The body's parts: block lengths, index, texts and fingerprint bytes (least recently used entry first).
-    #[allow(clippy::type_complexity)]
-    fn disk_image(&self) -> Result<([u8; 16], Vec<u8>, Vec<u8>, Vec<u8>), String> {
-        let text_len: usize = self
-            .entries
-            .iter()
-            .map(|(_, e)| e.json.len() + e.slim.len())
-            .sum();
-        let mut texts = Vec::with_capacity(text_len);
-        let mut bytes = Vec::new();
+    /// The index (least recently used entry first) and the lengths of the text and fingerprint blocks it points into.
+    fn disk_index(&self) -> (DiskIndex, u64, u64) {
+        let (mut text_len, mut bytes_len) = (0u64, 0u64);
+        let next = |len: usize, total: &mut u64| {
+            let range = *total..*total + len as u64;
+            *total = range.end;
+            range
+        };
         let entries = self
             .entries
             .iter()
@@ -433,14 +425,11 @@ impl Cache {
                 stamp: entry.stamp,
                 hash: entry.hash.clone(),
                 counts: entry.counts,
-                json: push_range(&mut texts, entry.json.as_str().as_bytes()),
-                slim: push_range(&mut texts, entry.slim.as_str().as_bytes()),
+                json: next(entry.json.len(), &mut text_len),
+                slim: next(entry.slim.len(), &mut text_len),
                 fingerprint: entry.fingerprint.as_ref().map(|fp| {
-                    (
-                        fp.tokens,
-                        push_range(&mut bytes, fp.codes.as_bytes()),
-                        push_range(&mut bytes, fp.lines.as_bytes()),
-                    )
+                    let codes = next(fp.codes.len(), &mut bytes_len);
+                    (fp.tokens, codes, next(fp.lines.len(), &mut bytes_len))
                 }),
             })
             .collect();
@@ -449,11 +438,49 @@ impl Cache {
             entries,
             duplicates: self.duplicates.clone(),
         };
-        let index = bincode::serialize(&index).map_err(|e| e.to_string())?;
+        (index, text_len, bytes_len)
+    }
+
+    /// The body's pieces in file order: block lengths, index, every entry's texts, every entry's fingerprint bytes.
+    fn body_pieces<'a>(
+        &'a self,
+        lengths: &'a [u8],
+        index: &'a [u8],
+    ) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let texts = self
+            .entries
+            .iter()
+            .rev()
+            .flat_map(|(_, e)| [e.json.as_str().as_bytes(), e.slim.as_str().as_bytes()]);
+        let bytes = self.entries.iter().rev().flat_map(|(_, e)| {
+            e.fingerprint
+                .iter()
+                .flat_map(|fp| [fp.codes.as_bytes(), fp.lines.as_bytes()])
+        });
+        [lengths, index].into_iter().chain(texts).chain(bytes)
+    }
+
+    /// Writes header and body, streaming each entry's texts from where they are (no copy of the whole body). The
+    /// header's checksum covers the body, so it is written last, over a placeholder.
+    fn write_image(&self, file: std::fs::File) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let (index, text_len, _) = self.disk_index();
+        let index = bincode::serialize(&index).map_err(std::io::Error::other)?;
         let mut lengths = [0u8; 16];
         lengths[..8].copy_from_slice(&(index.len() as u64).to_le_bytes());
-        lengths[8..].copy_from_slice(&(texts.len() as u64).to_le_bytes());
-        Ok((lengths, index, texts, bytes))
+        lengths[8..].copy_from_slice(&text_len.to_le_bytes());
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        out.write_all(&[0u8; HEADER_LEN])?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut body_len = 0u64;
+        for piece in self.body_pieces(&lengths, &index) {
+            hasher.update(piece);
+            body_len += piece.len() as u64;
+            out.write_all(piece)?;
+        }
+        let mut file = out.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(&header(body_len, hasher.digest()))
     }
 
     /// Writes the cache atomically (temp file + rename) if anything changed. Errors are returned as warnings.
@@ -463,16 +490,11 @@ impl Cache {
         }
         let path = self.location.clone()?;
         let result = (|| -> Result<(), String> {
-            let (lengths, index, texts, bytes) = self.disk_image()?;
-            let header = header_for(&[&lengths[..], &index, &texts, &bytes]);
-            let parts = [&header[..], &lengths[..], &index, &texts, &bytes];
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
             }
             let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-            // Written part by part: no second copy of a body of megabytes.
-            let written = std::fs::File::create(&temp)
-                .and_then(|mut file| parts.iter().try_for_each(|part| file.write_all(part)));
+            let written = std::fs::File::create(&temp).and_then(|file| self.write_image(file));
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&temp);
                 return Err(e.to_string());
@@ -498,15 +520,12 @@ impl Cache {
 const HEADER_LEN: usize = 28;
 
 /// Magic, format version, body length and the body's checksum.
-fn header_for(body: &[&[u8]]) -> Vec<u8> {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    body.iter().for_each(|part| hasher.update(part));
-    let body_len: usize = body.iter().map(|p| p.len()).sum();
-    let mut header = Vec::with_capacity(HEADER_LEN);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    header.extend_from_slice(&(body_len as u64).to_le_bytes());
-    header.extend_from_slice(&hasher.digest().to_le_bytes());
+fn header(body_len: u64, checksum: u64) -> [u8; HEADER_LEN] {
+    let mut header = [0u8; HEADER_LEN];
+    header[..8].copy_from_slice(MAGIC);
+    header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header[12..20].copy_from_slice(&body_len.to_le_bytes());
+    header[20..].copy_from_slice(&checksum.to_le_bytes());
     header
 }
 
@@ -742,16 +761,21 @@ mod tests {
         let path = temp_file("ranges");
         let mut cache = Cache::new(1, Some(path.clone()), CacheLimits::default());
         cache.insert("f.ts".into(), entry(10, "abc"));
-        let (_, index, texts, bytes) = cache.disk_image().unwrap();
-        let mut index: DiskIndex = bincode::deserialize(&index).unwrap();
-        index.entries[0].json = 3..(texts.len() as u64 + 10);
+        let (mut index, text_len, _) = cache.disk_index();
+        let pieces: Vec<u8> = cache.body_pieces(&[], &[]).collect::<Vec<_>>().concat();
+        index.entries[0].json = 3..(text_len + 10);
         let index = bincode::serialize(&index).unwrap();
         let mut lengths = [0u8; 16];
         lengths[..8].copy_from_slice(&(index.len() as u64).to_le_bytes());
-        lengths[8..].copy_from_slice(&(texts.len() as u64).to_le_bytes());
-        let body = [&lengths[..], &index, &texts, &bytes];
+        lengths[8..].copy_from_slice(&text_len.to_le_bytes());
+        let body = [&lengths[..], &index, &pieces].concat();
+        let checksum = xxhash_rust::xxh3::xxh3_64(&body);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, [&header_for(&body)[..], &body.concat()].concat()).unwrap();
+        std::fs::write(
+            &path,
+            [&header(body.len() as u64, checksum)[..], &body].concat(),
+        )
+        .unwrap();
         let (loaded, warning) = Cache::load(1, Some(path), CacheLimits::default());
         assert!(warning.unwrap().contains("outside its block"));
         assert_eq!(loaded.stats.entries, 0);
