@@ -8,8 +8,9 @@ import { FAIL_ON, gate, type FailOn } from './gate';
 import { resolveConfig } from './config';
 import { changedFiles } from './git';
 import { mergeReports, readReport } from './merge';
-import { format, formatters, type FormatterName } from './report';
+import type { FormatterName } from './report';
 import { colorEnabled, palette } from './report/colors';
+import { format, FORMAT_NAMES } from './report/load';
 import { parseShard, shardFiles, type ShardSpec } from './shard';
 import type { AnalysisResult } from './types';
 
@@ -155,7 +156,7 @@ export function registerMergeCommand(program: Command, io: Out, setExitCode: (co
     .command('merge-reports')
     .description('combine the JSON reports of --shard runs into one report (duplicates matched again across all files)')
     .argument('<reports...>', 'JSON reports written by `tdd-fast analyze --shard i/n --format json`')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(formatters)).default('json'))
+    .addOption(new Option('-f, --format <name>', 'output format').choices(FORMAT_NAMES).default('json'))
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'the configuration the shards used, for its duplicate settings (default: found like analyze does)')
     .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))

@@ -5,16 +5,26 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { analyzeFilesForPrinting, analyzeFilesWithText } from './api';
 import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
-import { registerGenerateCommand } from './generate/cli';
+import { registerGenerateCommand } from './commands/generate';
+import { registerSessionCommands } from './commands/session';
+import { registerTestingCommands } from './commands/testing';
+import { registerWatchCommand } from './commands/watch';
 import { resolveConfig } from './config';
 import { createProgress } from './progress';
-import { formatProfile } from './report/profile';
-import { registerSessionCommands } from './session/cli';
-import { registerTestingCommands } from './testing/cli';
-import { registerWatchCommand } from './watch';
 import { colorEnabled, palette } from './report/colors';
-import { format, formatters, type FormatterName } from './report';
+import { format, FORMAT_NAMES } from './report/load';
+import type { FormatterName } from './report';
 import type { AnalysisResult } from './types';
+
+// Startup cost matters here (`analyze` is the common command): the other commands are defined (options and help)
+// from ./commands, which loads none of their code; each one's module is required when it runs. The report
+// formatters are loaded by name (./report/load) and `--profile`'s table only with --profile.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sessionActions = () => (require('./session/cli') as typeof import('./session/cli')).sessionActions;
+const testingActions = () => (require('./testing/cli') as typeof import('./testing/cli')).testingActions;
+const runWatchCommand = () => (require('./watch') as typeof import('./watch')).runWatchCommand;
+const runGenerate = () => (require('./generate/cli') as typeof import('./generate/cli')).runGenerate;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
@@ -138,6 +148,8 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
   if (options.profile && result.profile) {
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
   return gateCode(result, options, io);
@@ -167,7 +179,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   addCiOptions(program.command('analyze', { isDefault: true }))
     .description('analyse JavaScript/TypeScript files and folders (default: the current folder)')
     .argument('[paths...]', 'files and folders; folders are walked respecting .gitignore')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .addOption(new Option('-f, --format <name>', 'output format').choices(FORMAT_NAMES).default('stylish'))
     .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
     .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))
     .option('--max-file-size <size>', 'skip files larger than this, with an error (default 2mb)', byteSize)
@@ -188,11 +200,11 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
       setExitCode(await runAnalyze(paths, options, io));
     });
 
-  registerSessionCommands(program);
+  registerSessionCommands(program, sessionActions);
   registerMergeCommand(program, io, setExitCode);
-  registerTestingCommands(program);
-  registerWatchCommand(program, io.cwd, io.stdout);
-  registerGenerateCommand(program, io, setExitCode);
+  registerTestingCommands(program, testingActions);
+  registerWatchCommand(program, io.cwd, io.stdout, runWatchCommand);
+  registerGenerateCommand(program, io, setExitCode, runGenerate);
   return program;
 }
 

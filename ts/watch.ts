@@ -5,6 +5,7 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
+import { registerWatchCommand as defineWatchCommand, type WatchFlags } from './commands/watch';
 import { TddOrchestrator } from './orchestrator';
 import type { AnalysisResult } from './types';
 
@@ -119,28 +120,25 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
   }
 }
 
+/** What `tdd-fast watch` does (../commands/watch defines its options): watches until SIGINT or SIGTERM. */
+export async function runWatchCommand(paths: string[], flags: WatchFlags, cwd: string, log: (text: string) => void): Promise<void> {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await watch(
+    {
+      root: cwd,
+      paths: paths.length ? paths : ['.'],
+      vitest: Boolean(flags.vitest),
+      session: flags.session,
+      debounceMs: 150,
+      log: (line) => log(line + '\n'),
+    },
+    controller.signal,
+  );
+}
+
 export function registerWatchCommand(program: Command, cwd: string, log: (text: string) => void): void {
-  program
-    .command('watch')
-    .description('re-analyse on every change (through the cache) and record red/green test runs in the session')
-    .argument('[paths...]', 'files and folders to analyse (default: .)')
-    .option('--vitest', 'run vitest after each change and record red/green transitions')
-    .option('--session <name>', 'record into a new session with this name (default: the active session)')
-    .action(async (paths: string[], flags: { vitest?: boolean; session?: string }) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      await watch(
-        {
-          root: cwd,
-          paths: paths.length ? paths : ['.'],
-          vitest: Boolean(flags.vitest),
-          session: flags.session,
-          debounceMs: 150,
-          log: (line) => log(line + '\n'),
-        },
-        controller.signal,
-      );
-    });
+  defineWatchCommand(program, cwd, log, () => runWatchCommand);
 }

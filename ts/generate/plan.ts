@@ -2,11 +2,12 @@
  * The test plan: which inputs to try for each exported function and what to expect, assembled from the Rust facts
  * (params + types, usage hints, guards, edge-case patterns). Deterministic: same report in, same plan out.
  */
+import { ALL_SCENARIOS } from '../defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../types';
 import { describeValue, fits, lit, literalCode, modelParam, parseLiteral, type ParamModel, type Value } from './values';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
-export const ALL_SCENARIOS: Scenario[] = ['edge_cases', 'domain_knowledge', 'happy_path'];
+export { ALL_SCENARIOS };
 
 export type Expectation =
   /** Statically known: the guard throws. */

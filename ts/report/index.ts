@@ -2,7 +2,9 @@ import type { AnalysisResult } from '../types';
 import { palette, type Palette } from './colors';
 import { github } from './github';
 import { html } from './html';
+import { json } from './json';
 import { junit } from './junit';
+import type { FormatName } from './load';
 import { sarif } from './sarif';
 import { stylish } from './stylish';
 
@@ -16,14 +18,15 @@ export interface FormatContext {
 /** A formatter is a pure function of the result object (like ESLint formatters and vitest reporters). */
 export type Formatter = (result: AnalysisResult, context: FormatContext) => string;
 
+/** Every formatter, loaded. (The CLI goes through ./load instead, which loads only the one it uses: same names, same order.) */
 export const formatters = {
   stylish,
-  json: (result: AnalysisResult) => JSON.stringify(result, null, 2) + '\n',
+  json,
   sarif,
   github,
   junit,
   html,
-} satisfies Record<string, Formatter>;
+} satisfies Record<FormatName, Formatter>;
 
 export type FormatterName = keyof typeof formatters;
 

@@ -1,116 +1,74 @@
 import * as path from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import {
+  registerSessionCommands as defineSessionCommands,
+  SESSION_EXIT,
+  type SessionActions,
+  type SessionCommonOptions as CommonOptions,
+} from '../commands/session';
 import { SessionStoreError } from './errors';
 import { DEFAULT_RETENTION } from './retention';
 import { SessionStore } from './store';
 import type { SessionEvent, SessionRecord, SessionSummary } from './types';
 
-/** Exit codes follow ESLint's habit: 0 ok, 2 usage or internal error. */
-const EXIT_OK = 0;
-const EXIT_ERROR = 2;
+const EXIT_OK = SESSION_EXIT.ok;
+const EXIT_ERROR = SESSION_EXIT.error;
 const JSON_VERSION = 1;
 
-type Format = 'stylish' | 'json';
+/** What `tdd-fast session start|status|list|show|end|cleanup` do; ../commands/session defines their options. */
+export const sessionActions: SessionActions = {
+  start: (name, options) =>
+    run(options, (store) => {
+      const started = store.createSession(name, options.context ?? {});
+      const removed = store.cleanupSessions(DEFAULT_RETENTION, { keep: [started.id] });
+      return {
+        json: { session: started, removedByRetention: removed },
+        text: `Started session #${started.id} '${started.name}'.` + (removed ? ` (retention removed ${removed})` : ''),
+      };
+    }),
 
-interface CommonOptions {
-  root?: string;
-  db?: string;
-  format: Format;
-}
+  status: (options) =>
+    run(options, (store) => {
+      const active = store.activeSession();
+      if (!active) return { json: { session: null }, text: 'No active session. Start one with `tdd-fast session start <name>`.' };
+      const summary = store.summarize(active.id);
+      return { json: { summary }, text: formatSummary(summary) };
+    }),
+
+  list: (options) =>
+    run(options, (store) => {
+      const sessions = store.listSessions({ limit: options.limit, status: options.status });
+      return { json: { sessions, total: store.countSessions() }, text: formatList(sessions) };
+    }),
+
+  show: (idOrName, options) =>
+    run(options, (store) => {
+      const found = requireSession(store, idOrName);
+      const summary = store.summarize(found.id);
+      const events = store.listEvents(found.id, { limit: options.events });
+      return { json: { summary, events }, text: `${formatSummary(summary)}\n\n${formatEvents(events)}` };
+    }),
+
+  end: (idOrName, options) =>
+    run(options, (store) => {
+      const target = idOrName === undefined ? store.activeSession() : requireSession(store, idOrName);
+      if (!target) throw new SessionStoreError('NO_ACTIVE_SESSION', 'No active session to end.', { dbPath: store.dbPath });
+      store.endSession(target.id);
+      const summary = store.summarize(target.id);
+      return { json: { summary }, text: `Ended session #${target.id} '${target.name}'.\n${formatSummary(summary)}` };
+    }),
+
+  cleanup: (options) =>
+    run(options, (store) => {
+      const removed = store.cleanupSessions({ maxSessions: options.maxSessions, maxAgeDays: options.maxAgeDays });
+      const remaining = store.countSessions();
+      return { json: { removed, remaining }, text: `Removed ${removed} session(s); ${remaining} left.` };
+    }),
+};
 
 /** Adds `tdd-fast session start|status|list|show|end|cleanup` to the program. */
 export function registerSessionCommands(program: Command): void {
-  const session = program
-    .command('session')
-    .description('TDD sessions recorded in .tdd-fast/sessions.db (start, status, list, show, end, cleanup)');
-  useEslintExitCodes(session);
-
-  withCommonOptions(session.command('start').argument('<name>', 'session name'))
-    .description('start a session')
-    .option('--context <json>', 'initial context (JSON)', parseJsonOption)
-    .action((name: string, options: CommonOptions & { context?: unknown }) =>
-      run(options, (store) => {
-        const started = store.createSession(name, options.context ?? {});
-        const removed = store.cleanupSessions(DEFAULT_RETENTION, { keep: [started.id] });
-        return {
-          json: { session: started, removedByRetention: removed },
-          text: `Started session #${started.id} '${started.name}'.` + (removed ? ` (retention removed ${removed})` : ''),
-        };
-      }),
-    );
-
-  withCommonOptions(session.command('status'))
-    .description('summary of the active session')
-    .action((options: CommonOptions) =>
-      run(options, (store) => {
-        const active = store.activeSession();
-        if (!active) return { json: { session: null }, text: 'No active session. Start one with `tdd-fast session start <name>`.' };
-        const summary = store.summarize(active.id);
-        return { json: { summary }, text: formatSummary(summary) };
-      }),
-    );
-
-  withCommonOptions(session.command('list'))
-    .description('sessions, most recently updated first')
-    .option('--limit <n>', 'how many to show', parseCount, 20)
-    .option('--status <status>', 'only active or ended sessions', parseStatus)
-    .action((options: CommonOptions & { limit: number; status?: 'active' | 'ended' }) =>
-      run(options, (store) => {
-        const sessions = store.listSessions({ limit: options.limit, status: options.status });
-        return { json: { sessions, total: store.countSessions() }, text: formatList(sessions) };
-      }),
-    );
-
-  withCommonOptions(session.command('show').argument('<id>', 'session id or name'))
-    .description('one session: summary and events')
-    .option('--events <n>', 'how many events to list', parseCount, 50)
-    .action((idOrName: string, options: CommonOptions & { events: number }) =>
-      run(options, (store) => {
-        const found = requireSession(store, idOrName);
-        const summary = store.summarize(found.id);
-        const events = store.listEvents(found.id, { limit: options.events });
-        return { json: { summary, events }, text: `${formatSummary(summary)}\n\n${formatEvents(events)}` };
-      }),
-    );
-
-  withCommonOptions(session.command('end').argument('[id]', 'session id or name (default: the active session)'))
-    .description('end a session')
-    .action((idOrName: string | undefined, options: CommonOptions) =>
-      run(options, (store) => {
-        const target = idOrName === undefined ? store.activeSession() : requireSession(store, idOrName);
-        if (!target) throw new SessionStoreError('NO_ACTIVE_SESSION', 'No active session to end.', { dbPath: store.dbPath });
-        store.endSession(target.id);
-        const summary = store.summarize(target.id);
-        return { json: { summary }, text: `Ended session #${target.id} '${target.name}'.\n${formatSummary(summary)}` };
-      }),
-    );
-
-  withCommonOptions(session.command('cleanup'))
-    .description('remove old sessions (retention policy)')
-    .option('--max-sessions <n>', 'keep at most this many sessions', parseCount, DEFAULT_RETENTION.maxSessions)
-    .option('--max-age-days <n>', 'remove sessions not updated for this many days', parseCount, DEFAULT_RETENTION.maxAgeDays)
-    .action((options: CommonOptions & { maxSessions: number; maxAgeDays: number }) =>
-      run(options, (store) => {
-        const removed = store.cleanupSessions({ maxSessions: options.maxSessions, maxAgeDays: options.maxAgeDays });
-        const remaining = store.countSessions();
-        return { json: { removed, remaining }, text: `Removed ${removed} session(s); ${remaining} left.` };
-      }),
-    );
-}
-
-function withCommonOptions(command: Command): Command {
-  useEslintExitCodes(command);
-  return command
-    .option('--root <dir>', 'project root (default: current directory)')
-    .option('--db <path>', 'session database (default: <root>/.tdd-fast/sessions.db)')
-    .option('-f, --format <format>', 'stylish or json', parseFormat, 'stylish' as Format);
-}
-
-/** Commander exits 1 on usage errors; ESLint-style tools exit 2. Help and --version still exit 0. */
-function useEslintExitCodes(command: Command): void {
-  command.exitOverride((error: CommanderError) => {
-    process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_ERROR);
-  });
+  defineSessionCommands(program, () => sessionActions);
 }
 
 interface Output {
@@ -151,30 +109,6 @@ function requireSession(store: SessionStore, idOrName: string): SessionRecord {
     });
   }
   return found;
-}
-
-function parseFormat(value: string): Format {
-  if (value === 'json' || value === 'stylish') return value;
-  throw new InvalidArgumentError("expected 'stylish' or 'json'.");
-}
-
-function parseCount(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a non-negative integer.');
-  return parsed;
-}
-
-function parseStatus(value: string): 'active' | 'ended' {
-  if (value === 'active' || value === 'ended') return value;
-  throw new InvalidArgumentError("expected 'active' or 'ended'.");
-}
-
-function parseJsonOption(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new InvalidArgumentError('expected valid JSON.');
-  }
 }
 
 function formatSummary(summary: SessionSummary): string {

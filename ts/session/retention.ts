@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
+import { DEFAULT_RETENTION } from '../defaults';
 import type { RetentionPolicy } from './types';
 
-export const DEFAULT_RETENTION: Required<RetentionPolicy> = { maxSessions: 100, maxAgeDays: 30 };
+export { DEFAULT_RETENTION };
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Statements are prepared once per connection: cleanup runs at every session start and must stay cheap. */

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { registerTestingCommands as defineTestingCommands, type TestingActions } from '../commands/testing';
 import { resolveSwitches } from './switches';
 import { HISTORY_FILE_NAME, PerfHistory } from './history';
 import { buildReport, formatReportText, renderHtml } from './dashboard';
@@ -82,64 +83,57 @@ function fail(message: string): void {
   process.exitCode = 2;
 }
 
-export function registerTestingCommands(program: Command): void {
-  const perf = program.command('perf').description('test performance history recorded by tdd-fast/testing/reporter');
-  perf
-    .command('report')
-    .description('print the slowest tests, regressions and trends; --html writes a static dashboard')
-    .option('--html <file>', 'write an HTML dashboard with SVG trend charts')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--history <path>', 'history database (default <cacheDir>/perf-history.sqlite)')
-    .option('--runs <n>', 'runs to chart', '30')
-    .option('--top <n>', 'slowest tests to list', '10')
-    .action((options: { html?: string; format: string; history?: string; runs: string; top: string }) => {
-      try {
-        if (options.format !== 'text' && options.format !== 'json') {
-          fail(`unknown --format "${options.format}" (use text or json)`);
-          return;
-        }
-        const runs = Number(options.runs);
-        const top = Number(options.top);
-        if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(top) || top < 1) {
-          fail('--runs and --top must be positive integers');
-          return;
-        }
-        const historyPath = options.history
-          ? path.resolve(options.history)
-          : path.join(resolveSwitches().cacheDir.value, HISTORY_FILE_NAME);
-        if (!fs.existsSync(historyPath)) {
-          fail(`no performance history at ${historyPath}; run vitest with the tdd-fast/testing/reporter reporter first`);
-          return;
-        }
-        const history = PerfHistory.open(historyPath, { readonly: true });
-        let report;
-        try {
-          report = buildReport(history, { runs, top });
-        } finally {
-          history.close();
-        }
-        if (options.html) {
-          const target = path.resolve(options.html);
-          fs.mkdirSync(path.dirname(target), { recursive: true });
-          fs.writeFileSync(target, renderHtml(report));
-          process.stderr.write(`tdd-fast: wrote ${target}\n`);
-        }
-        process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report));
-      } catch (error) {
-        fail((error as Error).message);
+/** What `tdd-fast perf report` and `tdd-fast doctor` do; ../commands/testing defines their options. */
+export const testingActions: TestingActions = {
+  perfReport(options) {
+    try {
+      if (options.format !== 'text' && options.format !== 'json') {
+        fail(`unknown --format "${options.format}" (use text or json)`);
+        return;
       }
-    });
+      const runs = Number(options.runs);
+      const top = Number(options.top);
+      if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(top) || top < 1) {
+        fail('--runs and --top must be positive integers');
+        return;
+      }
+      const historyPath = options.history
+        ? path.resolve(options.history)
+        : path.join(resolveSwitches().cacheDir.value, HISTORY_FILE_NAME);
+      if (!fs.existsSync(historyPath)) {
+        fail(`no performance history at ${historyPath}; run vitest with the tdd-fast/testing/reporter reporter first`);
+        return;
+      }
+      const history = PerfHistory.open(historyPath, { readonly: true });
+      let report;
+      try {
+        report = buildReport(history, { runs, top });
+      } finally {
+        history.close();
+      }
+      if (options.html) {
+        const target = path.resolve(options.html);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, renderHtml(report));
+        process.stderr.write(`tdd-fast: wrote ${target}\n`);
+      }
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report));
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
 
-  program
-    .command('doctor')
-    .description('print which tdd-fast features are enabled and why, and whether the native core loads')
-    .action(() => {
-      try {
-        const lines = describeDoctor();
-        const width = Math.max(...lines.map((l) => l.name.length));
-        for (const line of lines) process.stdout.write(`${line.name.padEnd(width)}  ${line.value}  — ${line.reason}\n`);
-      } catch (error) {
-        fail((error as Error).message);
-      }
-    });
+  doctor() {
+    try {
+      const lines = describeDoctor();
+      const width = Math.max(...lines.map((l) => l.name.length));
+      for (const line of lines) process.stdout.write(`${line.name.padEnd(width)}  ${line.value}  — ${line.reason}\n`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+};
+
+export function registerTestingCommands(program: Command): void {
+  defineTestingCommands(program, () => testingActions);
 }
