@@ -2,7 +2,8 @@ import * as path from 'node:path';
 
 import { native } from './native';
 import { checkConfig } from './config';
-import type { AnalysisResult, AnalyzeOptions, CacheStats, FileReport } from './types';
+import { countFindings } from './report/findings';
+import type { AnalysisResult, AnalyzeOptions, CacheStats, FileReport, Severity } from './types';
 
 export function defaultCacheLocation(root: string): string {
   return path.join(root, 'node_modules', '.cache', 'tdd-fast', 'analysis.bin');
@@ -55,18 +56,24 @@ export async function analyzeFilesWithText(
 }
 
 /**
- * For printing the JSON as is (the CLI's `--format json`): the full JSON text, never parsed, plus `findings`, the
- * parsed result with every file's `functions` and `classes` left empty (path, errors and smells kept; summary,
- * duplicates, warnings and profile intact). Parsing a large result costs more than analysing it warm. Internal.
+ * For printing the JSON as is (the CLI's `--format json`): the full JSON text, never parsed, plus `result`, the parsed
+ * result without its files (`files` empty; summary, duplicates, warnings and profile intact), and `counts`, the
+ * findings by severity over the whole result (what the exit code needs). Parsing a large result costs more than
+ * analysing it warm. Internal.
  */
 export async function analyzeFilesForPrinting(
   paths: string[],
   options: AnalyzeOptions = {},
-): Promise<{ findings: AnalysisResult; json: Buffer }> {
+): Promise<{ result: AnalysisResult; counts: Record<Severity, number>; json: Buffer }> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
   const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);
-  return { findings: JSON.parse(out.findings) as AnalysisResult, json: out.json };
+  const result = JSON.parse(out.envelope) as AnalysisResult;
+  const counts = countFindings(result); // its duplicates: the files are counted by the core
+  counts.error += out.fileErrors + out.errorSmells;
+  counts.warning += out.warningSmells;
+  counts.info += out.infoSmells;
+  return { result, counts, json: out.json };
 }
 
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */

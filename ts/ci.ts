@@ -12,7 +12,7 @@ import type { FormatterName } from './report';
 import { colorEnabled, palette } from './report/colors';
 import { format, FORMAT_NAMES } from './report/load';
 import { parseShard, shardFiles, type ShardSpec } from './shard';
-import type { AnalysisResult } from './types';
+import type { AnalysisResult, Severity } from './types';
 
 /** The CI options of `analyze` (and partly `merge-reports`): gates, baseline, changed files, sharding. */
 export interface CiOptions {
@@ -113,9 +113,9 @@ function withBaseline(result: AnalysisResult, options: CiOptions, io: Out): Anal
 }
 
 /** The exit code of a run (0 or 1), with the reason on stderr when it fails. --update-baseline always passes. */
-export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, quiet = false): 0 | 1 {
+export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, quiet = false, counts?: Record<Severity, number>): 0 | 1 {
   if (options.updateBaseline) return 0;
-  const verdict = gate(result, { failOn: options.failOn, maxWarnings: options.maxWarnings });
+  const verdict = gate(result, { failOn: options.failOn, maxWarnings: options.maxWarnings }, counts);
   if (verdict.code && !quiet) io.stderr(`tdd-fast: failing: ${verdict.reasons.join('; ')}\n`);
   return verdict.code;
 }

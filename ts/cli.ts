@@ -14,7 +14,7 @@ import { createProgress } from './progress';
 import { colorEnabled, palette } from './report/colors';
 import { format, FORMAT_NAMES } from './report/load';
 import type { FormatterName } from './report';
-import type { AnalysisResult } from './types';
+import type { AnalysisResult, Severity } from './types';
 
 // Startup cost matters here (`analyze` is the common command): the other commands are defined (options and help)
 // from ./commands, which loads none of their code; each one's module is required when it runs. The report
@@ -92,15 +92,21 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   // The native JSON text: `--format json` prints it as is when nothing below changes the result (saves re-serialising;
   // as UTF-8 bytes from the print path, so 18 MB are not converted to a string and back).
   let nativeJson: string | Buffer | undefined;
+  // With the text printed as is: the findings by severity, counted without parsing the files.
+  let printedCounts: Record<Severity, number> | undefined;
   try {
     const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
     const config = resolveConfig(io.cwd, options);
-    // --format json with nothing that rewrites the result: print the native text, parse only its slim findings copy.
+    // --format json with nothing that rewrites the result: print the native text as is, parse only the result without
+    // its files (the core counts the files' findings for the exit code).
     const printAsIs =
       options.format === 'json' && !plan.shard && !options.changed && options.since === undefined && !options.baseline && !options.updateBaseline;
     const analyze = printAsIs
       ? (p: string[], o: Parameters<typeof analyzeFilesWithText>[1]) =>
-          analyzeFilesForPrinting(p, o).then(({ findings, json }) => ({ result: findings, json }))
+          analyzeFilesForPrinting(p, o).then(({ result, counts, json }) => {
+            printedCounts = counts;
+            return { result, json };
+          })
       : analyzeFilesWithText;
     ({ result, json: nativeJson } = await analyze(plan.paths, {
       root: io.cwd,
@@ -152,7 +158,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
-  return gateCode(result, options, io);
+  return gateCode(result, options, io, false, result === analysed ? printedCounts : undefined);
 }
 
 export interface CliIO {

@@ -24,12 +24,15 @@ export interface NativeBinding {
     options?: NativeAnalyzeOptions,
     progress?: (done: number, total: number) => void,
   ): Promise<string>;
-  /** Like analyzeFilesJson, plus `findings`: the same result with functions and classes left out, as JSON text. */
+  /**
+   * Like analyzeFilesJson, as UTF-8 bytes, plus `envelope` (the same result without its files, as JSON text) and the
+   * totals of the files' errors and smells by severity.
+   */
   analyzeFilesText(
     paths: string[],
     options?: NativeAnalyzeOptions,
     progress?: (done: number, total: number) => void,
-  ): Promise<{ json: Buffer; findings: string; errorSmells: number; warningSmells: number }>;
+  ): Promise<{ json: Buffer; envelope: string; fileErrors: number; errorSmells: number; warningSmells: number; infoSmells: number }>;
   cacheStatsJson(): string;
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions, functionName?: string): string;

@@ -26,6 +26,30 @@ describe('gate', () => {
   });
 });
 
+describe('the gate of --format json (counted by the core, the files never parsed)', () => {
+  it('gives the same verdict as a format that parses every finding', () => {
+    const body = (name: string) =>
+      `export function ${name}(items: number[], limit: number) {\n  let total = 0;\n` +
+      Array.from({ length: 12 }, (_, i) => `  if (items[${i}] > limit) { total += items[${i}] * ${i + 7}; }\n`).join('') +
+      '  return total;\n}\n';
+    const project = makeProject({
+      'src/a.ts': body('a'),
+      'src/b.ts': body('b'), // a duplicate block of a.ts: a warning
+      'src/broken.ts': 'export const broken = (;\n', // a syntax error: an error
+      'src/flags.ts': 'export function f(a: number, b: number, c: number, d: number, e: number, g: boolean) { return g ? a + 42 : b; }\n',
+    });
+    for (const gateArgs of [[], ['--fail-on', 'warning'], ['--fail-on', 'info'], ['--fail-on', 'never', '--max-warnings', '1']]) {
+      const json = runCli(['analyze', 'src', '--no-cache', '--format', 'json', ...gateArgs], project);
+      const sarif = runCli(['analyze', 'src', '--no-cache', '--format', 'sarif', ...gateArgs], project);
+      expect(json.code).toBe(sarif.code);
+      expect(json.stderr).toBe(sarif.stderr);
+    }
+    const warnings = runCli(['analyze', 'src', '--no-cache', '--format', 'json', '--fail-on', 'warning'], project);
+    expect(warnings.code).toBe(1);
+    expect(warnings.stderr).toMatch(/failing: 1 error, \d+ warnings? \(--fail-on warning\)/);
+  });
+});
+
 describe('baseline', () => {
   it('suppresses known findings, keeps new ones, survives line shifts and counts fixed ones', () => {
     const old = syntheticResult();

@@ -67,8 +67,6 @@ struct FileResult {
     /// The content hash (with the path, it identifies the fingerprint: see `find_duplicates`).
     hash: String,
     json: SharedText,
-    /// The report's findings-only text (`BatchJson::findings`).
-    slim: SharedText,
     counts: ReportCounts,
     report: Option<FileReport>,
     /// Token fingerprint for cross-file duplicates of a fresh report (a hit's stays encoded in the cache).
@@ -82,7 +80,6 @@ impl FileResult {
             path: report.path.clone(),
             hash: report.hash.clone(),
             json: cache::report_json(&report).into(),
-            slim: cache::slim_report_json(&report).into(),
             counts: ReportCounts::of(&report),
             report: keep_report.then_some(report),
             fingerprint,
@@ -95,7 +92,6 @@ impl FileResult {
             path: path.to_string(),
             hash: entry.hash.clone(),
             json: entry.json.clone(),
-            slim: entry.slim.clone(),
             counts: entry.counts,
             report: keep_report.then(|| entry.report()).flatten(),
             fingerprint: None,
@@ -173,8 +169,11 @@ pub fn analyze_paths(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchTotals {
+    /// Files' errors (syntax, unreadable, too large...).
+    pub file_errors: u32,
     pub error_smells: u32,
     pub warning_smells: u32,
+    pub info_smells: u32,
 }
 
 /// A batch as JSON text, plus what a front end needs without parsing it all.
@@ -182,9 +181,9 @@ pub struct BatchTotals {
 pub struct BatchJson {
     /// The JSON text of the `BatchResult`.
     pub text: String,
-    /// The same result with each file reduced to what findings and exit codes need (path, language, hash, lines,
-    /// errors, smells; `functions` and `classes` empty): a front end that prints `text` as is parses only this.
-    pub findings: String,
+    /// The same result without its files (`"files":[]`: duplicates, summary, warnings, profile): with `totals`, what a
+    /// front end that prints `text` as is needs for warnings, the profile and the exit code, small enough to parse.
+    pub envelope: String,
     pub totals: BatchTotals,
 }
 
@@ -223,20 +222,22 @@ pub fn analyze_paths_json(
     progress: Option<Progress>,
 ) -> BatchJson {
     let mut raw = run_batch(paths, options, progress, false);
+    let sum = |count: fn(&ReportCounts) -> u32| raw.files.iter().map(|f| count(&f.counts)).sum();
     let totals = BatchTotals {
-        error_smells: raw.files.iter().map(|f| f.counts.error_smells).sum(),
-        warning_smells: raw.files.iter().map(|f| f.counts.warning_smells).sum(),
+        file_errors: sum(|c| c.errors),
+        error_smells: sum(|c| c.error_smells),
+        warning_smells: sum(|c| c.warning_smells),
+        info_smells: sum(|c| c.info_smells),
     };
     let cache = raw.cache.take();
     let files = std::mem::take(&mut raw.files);
     let build = move || {
-        let findings = open_files(files.iter().map(|f| f.slim.as_str()));
         let text = open_files(files.iter().map(|f| f.json.as_str()));
         // Freed here: with no cache they are the only copy of the reports, which the output text now holds.
         drop(files);
-        (text, findings)
+        text
     };
-    let (save_warnings, (mut text, mut findings)) = if cache.is_some() && options.threads != 1 {
+    let (save_warnings, mut text) = if cache.is_some() && options.threads != 1 {
         std::thread::scope(|scope| {
             let saver = scope.spawn(move || finish_cache(cache));
             let built = build();
@@ -260,10 +261,9 @@ pub fn analyze_paths_json(
     };
     let envelope = serde_json::to_string(&envelope).unwrap_or_default();
     close_files(&mut text, &envelope);
-    close_files(&mut findings, &envelope);
     BatchJson {
         text,
-        findings,
+        envelope,
         totals,
     }
 }
@@ -331,7 +331,6 @@ fn run_batch(
                             hash,
                             // Shared with the result, not copied.
                             json: file.json.clone(),
-                            slim: file.slim.clone(),
                             counts: file.counts,
                             fingerprint,
                         };
@@ -651,18 +650,37 @@ mod tests {
             expected["summary"]["cache"] = serde_json::Value::Null;
             got["summary"]["cache"] = serde_json::Value::Null;
             assert_eq!(got, expected);
-            let findings: serde_json::Value = serde_json::from_str(&json.findings).unwrap();
-            let full: serde_json::Value = serde_json::from_str(&json.text).unwrap();
-            assert_eq!(findings["summary"], full["summary"]);
-            assert_eq!(findings["duplicates"], full["duplicates"]);
-            let files = findings["files"].as_array().unwrap();
-            assert_eq!(files.len(), 3);
-            for (slim, whole) in files.iter().zip(full["files"].as_array().unwrap()) {
-                for key in ["path", "language", "hash", "lines", "errors", "smells"] {
-                    assert_eq!(slim[key], whole[key], "{key}");
+            // The envelope is the result without its files; the totals count what the files hold.
+            let mut envelope: serde_json::Value = serde_json::from_str(&json.envelope).unwrap();
+            let mut full: serde_json::Value = serde_json::from_str(&json.text).unwrap();
+            let files = full["files"].take();
+            assert_eq!(files.as_array().unwrap().len(), 3);
+            envelope["files"] = serde_json::Value::Null;
+            full["files"] = serde_json::Value::Null;
+            assert_eq!(envelope, full);
+            let count = |key: &str, severity: Option<&str>| -> u32 {
+                let items = files
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|f| f[key].as_array().unwrap());
+                items
+                    .filter(|i| severity.is_none_or(|s| i["severity"] == s))
+                    .count() as u32
+            };
+            assert_eq!(
+                json.totals,
+                BatchTotals {
+                    file_errors: count("errors", None),
+                    error_smells: count("smells", Some("error")),
+                    warning_smells: count("smells", Some("warning")),
+                    info_smells: count("smells", Some("info")),
                 }
-                assert_eq!(slim["functions"], serde_json::json!([]));
-            }
+            );
+            assert!(
+                json.totals.file_errors >= 2,
+                "the fixture has a syntax error and a file too large"
+            );
         }
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -17,7 +17,7 @@ use std::time::UNIX_EPOCH;
 use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Duplicate, FileError, FileReport, Language, Severity, Smell};
+use crate::model::{Duplicate, FileReport, Severity};
 use crate::shared::{SharedBytes, SharedText};
 
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
@@ -25,8 +25,9 @@ use crate::shared::{SharedBytes, SharedText};
 /// 3: token fingerprints in entries. 4: the last cross-file duplicates result, keyed by the files it came from.
 /// 5: fingerprints as byte strings with varint line deltas.
 /// 6: an index (bincode) followed by all report texts as one UTF-8 block and all fingerprints as one byte block, so a
-/// load is three reads and the texts are shared, not copied, per entry; entries hold their findings-only text too.
-const FORMAT_VERSION: u32 = 6;
+/// load is three reads and the texts are shared, not copied, per entry.
+/// 7: no findings-only text per entry; info smells counted.
+const FORMAT_VERSION: u32 = 7;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,14 +51,13 @@ impl FileStamp {
 }
 
 /// A cached file: its report as compact JSON text (what the output splices in, so a hit costs neither decoding nor
-/// encoding), its findings-only text (the same report without functions and classes), and the counts the summary
-/// needs. Texts loaded from disk are ranges of one shared buffer: a hit is a reference count, not a copy.
+/// encoding) and the counts the summary and the exit code need. Texts loaded from disk are ranges of one shared
+/// buffer: a hit is a reference count, not a copy.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub stamp: FileStamp,
     pub hash: String,
     pub json: SharedText,
-    pub slim: SharedText,
     pub counts: ReportCounts,
     /// The file's token fingerprint, still encoded (duplicate detection decodes it only when the file set changed).
     pub fingerprint: Option<StoredFingerprint>,
@@ -110,6 +110,8 @@ pub struct ReportCounts {
     pub error_smells: u32,
     /// Smells of severity `warning`.
     pub warning_smells: u32,
+    /// Smells of severity `info`.
+    pub info_smells: u32,
 }
 
 impl ReportCounts {
@@ -127,6 +129,7 @@ impl ReportCounts {
             errors: report.errors.len() as u32,
             error_smells: severity(Severity::Error),
             warning_smells: severity(Severity::Warning),
+            info_smells: severity(Severity::Info),
         }
     }
 }
@@ -137,7 +140,6 @@ impl Entry {
             stamp,
             hash,
             json: report_json(report).into(),
-            slim: slim_report_json(report).into(),
             counts: ReportCounts::of(report),
             fingerprint: report.fingerprint.as_deref().map(StoredFingerprint::encode),
         }
@@ -159,35 +161,6 @@ pub fn report_json(report: &FileReport) -> String {
             e.to_string()
         )
     })
-}
-
-/// A report without its functions and classes: what findings and exit codes need (see `BatchJson::findings`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SlimReportRef<'r> {
-    path: &'r str,
-    language: Language,
-    hash: &'r str,
-    lines: u32,
-    errors: &'r [FileError],
-    functions: [(); 0],
-    smells: &'r [Smell],
-    classes: [(); 0],
-}
-
-/// A report's findings-only JSON text (its functions and classes left empty).
-pub fn slim_report_json(report: &FileReport) -> String {
-    let slim = SlimReportRef {
-        path: &report.path,
-        language: report.language,
-        hash: &report.hash,
-        lines: report.lines,
-        errors: &report.errors,
-        functions: [],
-        smells: &report.smells,
-        classes: [],
-    };
-    serde_json::to_string(&slim).unwrap_or_else(|_| report_json(report))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,7 +219,6 @@ struct DiskEntry {
     hash: String,
     counts: ReportCounts,
     json: Range<u64>,
-    slim: Range<u64>,
     /// Token count, codes range and line-deltas range in the fingerprint bytes.
     fingerprint: Option<(u32, Range<u64>, Range<u64>)>,
 }
@@ -256,7 +228,7 @@ fn entry_weight(entry: &Entry) -> u64 {
         .fingerprint
         .as_ref()
         .map_or(0, StoredFingerprint::weight);
-    (entry.json.len() + entry.slim.len() + entry.hash.len() + fingerprint + 128) as u64
+    (entry.json.len() + entry.hash.len() + fingerprint + 128) as u64
 }
 
 fn to_usize(range: &Range<u64>) -> Range<usize> {
@@ -426,7 +398,6 @@ impl Cache {
                 hash: entry.hash.clone(),
                 counts: entry.counts,
                 json: next(entry.json.len(), &mut text_len),
-                slim: next(entry.slim.len(), &mut text_len),
                 fingerprint: entry.fingerprint.as_ref().map(|fp| {
                     let codes = next(fp.codes.len(), &mut bytes_len);
                     (fp.tokens, codes, next(fp.lines.len(), &mut bytes_len))
@@ -451,7 +422,7 @@ impl Cache {
             .entries
             .iter()
             .rev()
-            .flat_map(|(_, e)| [e.json.as_str().as_bytes(), e.slim.as_str().as_bytes()]);
+            .map(|(_, e)| e.json.as_str().as_bytes());
         let bytes = self.entries.iter().rev().flat_map(|(_, e)| {
             e.fingerprint
                 .iter()
@@ -598,7 +569,6 @@ fn read_image(mut file: std::fs::File) -> Result<LoadedImage, &'static str> {
                 stamp: e.stamp,
                 hash: e.hash,
                 json: SharedText::slice(&texts, to_usize(&e.json)).ok_or(bad_range)?,
-                slim: SharedText::slice(&texts, to_usize(&e.slim)).ok_or(bad_range)?,
                 counts: e.counts,
                 fingerprint,
             };
@@ -794,9 +764,8 @@ mod tests {
             loaded.lookup_hash("b.ts", "b").unwrap(),
         );
         assert_eq!(a.json, entry(10, "a").json);
-        assert!(a.slim.as_str().contains("\"functions\":[]"));
-        // Both texts are ranges of one block: the second starts where the first entry's texts end.
-        let a_end = a.json.as_str().as_ptr() as usize + a.json.len() + a.slim.len();
+        // Both texts are ranges of one block: the second starts where the first ends.
+        let a_end = a.json.as_str().as_ptr() as usize + a.json.len();
         assert_eq!(b.json.as_str().as_ptr() as usize, a_end);
         let decoded = a.fingerprint.as_ref().unwrap().decode().unwrap();
         assert_eq!(

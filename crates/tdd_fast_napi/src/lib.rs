@@ -160,12 +160,15 @@ pub struct NativeBatchText {
     /// The JSON text of the whole result (what `analyzeFilesJson` resolves to), as UTF-8 bytes: a front end that
     /// prints it as is writes the bytes, with no conversion to a JavaScript string and back.
     pub json: Buffer,
-    /// The same result with each file's functions and classes left out (errors and smells kept), as JSON text: what
-    /// summaries, findings and exit codes need, small enough to parse quickly.
-    pub findings: String,
-    /// Smells of severity error / warning over all files.
+    /// The same result without its files (`"files":[]`), as JSON text: duplicates, summary, warnings and profile,
+    /// small enough to parse quickly.
+    pub envelope: String,
+    /// Over all files: their errors, and their smells of severity error / warning / info (with the envelope's
+    /// duplicates, what an exit code needs).
+    pub file_errors: u32,
     pub error_smells: u32,
     pub warning_smells: u32,
+    pub info_smells: u32,
 }
 
 pub struct AnalyzeFilesTextTask(AnalyzeFilesTask);
@@ -181,15 +184,17 @@ impl Task for AnalyzeFilesTextTask {
     fn resolve(&mut self, _env: Env, batch: batch::BatchJson) -> Result<NativeBatchText> {
         Ok(NativeBatchText {
             json: Buffer::from(batch.text.into_bytes()),
-            findings: batch.findings,
+            envelope: batch.envelope,
+            file_errors: batch.totals.file_errors,
             error_smells: batch.totals.error_smells,
             warning_smells: batch.totals.warning_smells,
+            info_smells: batch.totals.info_smells,
         })
     }
 }
 
-/// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): a slim copy of the
-/// result (no functions) and smell totals come alongside, so the whole text never needs a JSON.parse.
+/// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): the result without
+/// its files and the totals of errors and smells come alongside, so the whole text never needs a JSON.parse.
 #[napi(js_name = "analyzeFilesText")]
 pub fn analyze_files_text(
     paths: Vec<String>,
