@@ -48,9 +48,6 @@ let binding: NativeBinding | undefined;
 
 export function native(): NativeBinding {
   if (binding) return binding;
-  // The core allocates with mimalloc; by default it keeps freed memory 10 ms before returning it to the system. At 0 a
-  // large run peaks ~35 MB lower for the same speed (bench/compare). Read once, when the addon loads.
-  process.env.MIMALLOC_PURGE_DELAY ??= '0';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding = require('../native/binding.js') as NativeBinding;

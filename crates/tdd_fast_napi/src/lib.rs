@@ -10,11 +10,6 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use tdd_fast_core::{analyze, batch, single, source, AnalyzeOptions, BatchOptions, CacheOptions};
 
-// The allocator of the addon's own allocations: per-thread heaps that reuse freed memory (thousands of small
-// allocations per file, freed file by file) instead of glibc's arenas. Node's own heap is not affected.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// `(filesDone, filesTotal) => void`, called from worker threads.
 type ProgressFn = ThreadsafeFunction<(u32, u32), (), (u32, u32), Status, false>;
 
