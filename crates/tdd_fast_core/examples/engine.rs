@@ -26,7 +26,7 @@ fn main() {
     let out = tdd_fast_core::batch::analyze_paths_json(&paths, &options, None);
     let took = started.elapsed();
     if json {
-        let _ = std::io::stdout().write_all(out.text.as_bytes());
+        let _ = std::io::stdout().write_all(&out.text);
     } else {
         println!(
             "{} bytes of JSON in {:.1} ms",

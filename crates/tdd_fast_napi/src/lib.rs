@@ -132,7 +132,10 @@ impl Task for AnalyzeFilesTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<String> {
-        self.run().map(|batch| batch.text)
+        let text = self.run()?.text;
+        // The core's output is UTF-8 (its reports' texts and commas): checked here, never an invalid string for JS.
+        String::from_utf8(text)
+            .map_err(|e| Error::from_reason(format!("internal error: output not UTF-8: {e}")))
     }
 
     fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
@@ -183,7 +186,7 @@ impl Task for AnalyzeFilesTextTask {
 
     fn resolve(&mut self, _env: Env, batch: batch::BatchJson) -> Result<NativeBatchText> {
         Ok(NativeBatchText {
-            json: Buffer::from(batch.text.into_bytes()),
+            json: Buffer::from(batch.text),
             envelope: batch.envelope,
             file_errors: batch.totals.file_errors,
             error_smells: batch.totals.error_smells,
