@@ -12,6 +12,53 @@ import type { AnalysisResult } from './types';
 const SOURCE = /\.[cm]?[jt]sx?$/;
 const SKIPPED = /(^|[\\/])(node_modules|\.git|dist|build|coverage|\.tdd-fast)([\\/]|$)/;
 
+/**
+ * Calls `onChange` with the root-relative name of every changed file under `root` until `signal` aborts. Every
+ * watcher exists when this returns, so a change made right after it is seen: on Linux, Node 20's recursive `fs.watch`
+ * sets its watchers up asynchronously (and missed such changes), so there each directory gets its own inotify
+ * watcher, new directories included; elsewhere the recursive watch is native.
+ */
+function watchTree(root: string, onChange: (name: string) => void, signal: AbortSignal): void {
+  if (process.platform !== 'linux') {
+    fs.watch(root, { recursive: true, signal }, (_event, name) => {
+      if (name) onChange(String(name));
+    });
+    return;
+  }
+  const watched = new Set<string>();
+  const watchDirectory = (dir: string) => {
+    if (watched.has(dir) || SKIPPED.test(path.relative(root, dir)) || signal.aborted) return;
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(dir, { signal }, (_event, name) => {
+        if (!name) return;
+        const full = path.join(dir, String(name));
+        onChange(path.relative(root, full));
+        if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) watchSubtree(full);
+      });
+    } catch {
+      return; // vanished or unreadable: nothing to watch there
+    }
+    watched.add(dir);
+    // A removed directory's watcher errors or closes: forget it, so a new one of that name is watched again.
+    watcher.on('error', () => watched.delete(dir));
+    watcher.on('close', () => watched.delete(dir));
+  };
+  const watchSubtree = (dir: string) => {
+    watchDirectory(dir);
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !entry.name.startsWith('.')) watchSubtree(path.join(dir, entry.name));
+    }
+  };
+  watchSubtree(root);
+}
+
 export interface WatchOptions {
   root: string;
   paths: string[];
@@ -71,7 +118,6 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
     let previous = smellCounts(await orchestrator.analyze(options.paths));
     let lastTests: TestOutcome | null = options.vitest ? await runVitest(options.root) : null;
     if (lastTests) orchestrator.recordPhase(lastTests.failed ? 'red' : 'green', { ...lastTests, source: 'watch' });
-    options.log(`watching ${options.root} (session ${session.id} '${session.name}'); press Ctrl-C to stop`);
 
     let timer: NodeJS.Timeout | undefined;
     let running = Promise.resolve();
@@ -101,16 +147,22 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
         }
       }
     };
-    const watcher = fs.watch(options.root, { recursive: true, signal }, (_event, name) => {
-      if (!name || !SOURCE.test(name) || SKIPPED.test(name)) return;
-      changed.add(name.split(path.sep).join('/'));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        running = running.then(rerun).catch((error) => options.log(`tdd-fast: ${error?.message ?? error}`));
-      }, options.debounceMs);
-    });
+    watchTree(
+      options.root,
+      (name) => {
+        if (!SOURCE.test(name) || SKIPPED.test(name)) return;
+        changed.add(name.split(path.sep).join('/'));
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          running = running.then(rerun).catch((error) => options.log(`tdd-fast: ${error?.message ?? error}`));
+        }, options.debounceMs);
+      },
+      signal,
+    );
+    // Said once the watcher exists: a change made right after this line is seen.
+    options.log(`watching ${options.root} (session ${session.id} '${session.name}'); press Ctrl-C to stop`);
     await new Promise<void>((resolve) => {
-      watcher.on('close', resolve);
+      if (signal.aborted) resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
     });
     clearTimeout(timer);
