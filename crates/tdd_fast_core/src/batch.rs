@@ -250,15 +250,12 @@ pub fn analyze_paths_json(
     let cache = raw.cache.take();
     let files = std::mem::take(&mut raw.files);
     let parallel = options.threads != 1;
+    // Consumes the files: with no cache they are the only copy of the reports, freed once the output holds them.
     let build = move || {
         let texts: Vec<&str> = files.iter().map(|f| f.json.as_str()).collect();
-        let text = open_files(&texts, parallel);
-        drop(texts);
-        // Freed here: with no cache they are the only copy of the reports, which the output text now holds.
-        drop(files);
-        text
+        open_files(&texts, parallel)
     };
-    let (save_warnings, mut text) = if cache.is_some() && options.threads != 1 {
+    let (save_warnings, mut text) = if cache.is_some() && parallel {
         std::thread::scope(|scope| {
             let saver = scope.spawn(move || finish_cache(cache));
             let built = build();
