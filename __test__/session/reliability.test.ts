@@ -133,6 +133,56 @@ describe('concurrency', () => {
   });
 });
 
+describe('first open', () => {
+  it('8 processes opening the same brand-new store at the same moment all succeed, 50 rounds in a row', async () => {
+    const racers = 8;
+    const rounds = 50;
+    // Node starts in ~50-300 ms here; every racer waits for the same wall-clock instants so the opens collide.
+    const startAt = Date.now() + 2000;
+    const periodMs = 80;
+    const results = await Promise.all(
+      Array.from(
+        { length: racers },
+        (_, racer) =>
+          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn(
+              process.execPath,
+              [
+                path.join(FIXTURES, 'first-open-racer.js'),
+                workDir,
+                String(rounds),
+                String(startAt),
+                String(periodMs),
+                String(racer),
+              ],
+              { stdio: ['ignore', 'pipe', 'pipe'] },
+            );
+            let stdout = '';
+            let stderr = '';
+            child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+            child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+            child.on('exit', (code) => resolve({ code, stdout, stderr }));
+          }),
+      ),
+    );
+    for (const result of results) {
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout.trim()).toBe(`ok ${rounds}`);
+    }
+    for (let round = 0; round < rounds; round++) {
+      const raw = new Database(path.join(workDir, String(round), 'sessions.db'), { readonly: true });
+      try {
+        expect(raw.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: racers });
+        expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+        expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      } finally {
+        raw.close();
+      }
+    }
+  }, 60_000);
+});
+
 describe('files that are not ours', () => {
   it('refuses a database written by a newer tdd-fast and leaves it untouched', () => {
     const dbPath = path.join(workDir, 'sessions.db');

@@ -66,12 +66,18 @@ export interface SchemaState {
   objectCount: number;
 }
 
+/**
+ * The three facts in ONE statement, so one read snapshot. Read separately, another process could commit its
+ * migration between them: application_id 0 from before it, tables from after it, and a brand-new store would look
+ * like someone else's database (the first-open race of several processes opening a new file at once).
+ */
+const SCHEMA_STATE_SQL =
+  'SELECT (SELECT application_id FROM pragma_application_id) AS applicationId, ' +
+  '(SELECT user_version FROM pragma_user_version) AS userVersion, ' +
+  '(SELECT count(*) FROM sqlite_master) AS objectCount';
+
 export function readSchemaState(db: Database.Database): SchemaState {
-  return {
-    applicationId: db.pragma('application_id', { simple: true }) as number,
-    userVersion: db.pragma('user_version', { simple: true }) as number,
-    objectCount: (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n,
-  };
+  return db.prepare(SCHEMA_STATE_SQL).get() as SchemaState;
 }
 
 /**

@@ -123,18 +123,22 @@ export class SessionStore {
     const projectRoot = path.resolve(options.projectRoot ?? process.cwd());
     const dbPath = path.resolve(projectRoot, options.dbPath ?? defaultDbPath(projectRoot));
     const maxContextBytes = options.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
 
     prepareLocation(dbPath);
     let db: Database.Database | undefined;
     try {
-      db = new Database(dbPath, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      db = new Database(dbPath, { timeout: busyTimeoutMs });
       // Checks first, writes after: switching to WAL rewrites header bytes, so a file we refuse must be refused here.
       const state = readSchemaState(db);
       assertSchemaUsable(state, dbPath, db);
       // Only a brand-new file can still choose its page size (WAL fixes it). 16 KiB pages halve the overflow
       // chain work for large contexts (1 MB save p50 1.6 -> 0.7 ms in SQLite alone) and cost nothing for small ones.
       if (state.objectCount === 0 && state.userVersion === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      // The switch to WAL needs an exclusive lock and SQLite answers SQLITE_BUSY at once, without its busy handler,
+      // while another process opening the same new file holds a lock: wait for it like any other writer.
+      const connection = db;
+      const mode = retryWhileBusy(() => connection.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
       if (mode !== 'wal') {
         throw new SessionStoreError('OPEN_FAILED', `Could not put ${dbPath} in WAL mode (got '${String(mode)}').`, {
           dbPath,
@@ -421,6 +425,23 @@ export class SessionStore {
       return operation();
     } catch (error) {
       throw explainStoreError(error, this.dbPath);
+    }
+  }
+}
+
+const busyWait = new Int32Array(new SharedArrayBuffer(4));
+
+/** Runs `operation` again (after 1-4 ms) while SQLite reports the database busy or locked, up to `timeoutMs`. */
+function retryWhileBusy<T>(operation: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return operation();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const busy = code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || String(code).startsWith('SQLITE_BUSY_');
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(busyWait, 0, 0, 1 + (attempt % 4));
     }
   }
 }
