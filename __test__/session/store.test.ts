@@ -252,3 +252,32 @@ describe('context as JSON text', () => {
     expect(s.loadContext(session.id)).toEqual({ fromText: [1, 2, 3] });
   });
 });
+
+describe('WAL checkpoints off the writer path', () => {
+  it('with the automatic checkpoint off, a long run of writes still reaches the database file and close leaves no WAL', async () => {
+    const dbPath = path.join(projectRoot, '.tdd-fast', 'sessions.db');
+    store = SessionStore.open({ projectRoot });
+    const session = store.createSession('many writes');
+    const details = { note: 'x'.repeat(10 * 1024) };
+    for (let i = 0; i < 400; i++) store.recordPhase(session.id, i % 2 ? 'green' : 'red', details);
+    const sizeAfterOpen = 5 * 16 * 1024; // a fresh store is a handful of 16 KiB pages
+    // The automatic checkpoint is off for the store's connection, so only the background checkpointer can have
+    // copied the ~4 MB of events from the WAL into the database file.
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(dbPath).size < 2 * 1024 * 1024 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(fs.statSync(dbPath).size).toBeGreaterThan(Math.max(sizeAfterOpen, 2 * 1024 * 1024));
+    expect(store.listEvents(session.id, { kind: 'phase' })).toHaveLength(400);
+    store.close();
+    store = undefined;
+    expect(fs.existsSync(`${dbPath}-wal`)).toBe(false);
+    const raw = new Database(dbPath, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT count(*) AS n FROM session_events WHERE kind = 'phase'").get()).toEqual({ n: 400 });
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      raw.close();
+    }
+  });
+});

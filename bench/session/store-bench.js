@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Session store latency: open, save/load with 10 KB and 1 MB contexts, cleanup of 10,000 old sessions.
 // Run after `npm run build:ts`:  node bench/session/store-bench.js [--iterations 2000] [--json]
-// Targets (issue 9): save/load p99 < 1 ms (10 KB) and < 10 ms (1 MB); open < 5 ms; cleanup 10k < 100 ms.
+// Targets (issues 9, 15): every write path (start, recordPhase, recordEvent, saveContext, end) and save/load
+// p99 < 1 ms (10 KB) and < 10 ms (1 MB); open < 5 ms; cleanup 10k < 100 ms.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -85,6 +86,35 @@ function benchSaveLoad(label, contextBytes, iterations) {
   ];
 }
 
+/**
+ * Every write path with a payload of about `bytes`: startSession (context), recordPhase (details), recordEvent
+ * (data), saveContext, endSession (+ resume, so the next end has something to do). One store, many sessions, like a
+ * long-lived watcher or vitest worker: WAL checkpoints happen along the way and land in these numbers.
+ */
+function benchWritePaths(label, bytes, iterations) {
+  const store = SessionStore.open({ projectRoot: workDir, dbPath: path.join(workDir, `writes-${label}.db`) });
+  const payload = makeContext(bytes);
+  const samples = { startSession: [], recordPhase: [], recordEvent: [], saveContext: [], endSession: [] };
+  const warmup = Math.min(20, iterations);
+  for (let i = 0; i < iterations + warmup; i++) {
+    payload.iteration = i;
+    const timed = (name, fn) => {
+      const start = now();
+      const value = fn();
+      if (i >= warmup) samples[name].push(ms(start));
+      return value;
+    };
+    const session = timed('startSession', () => store.createSession(`${label}-${i}`, payload));
+    timed('recordPhase', () => store.recordPhase(session.id, i % 2 ? 'green' : 'red', { ctx: payload }));
+    timed('recordEvent', () => store.recordEvent(session.id, 'note', payload));
+    timed('saveContext', () => store.saveContext(session.id, payload));
+    timed('endSession', () => store.endSession(session.id));
+  }
+  store.close();
+  const actualBytes = Buffer.byteLength(JSON.stringify(payload));
+  return Object.entries(samples).map(([name, values]) => ({ operation: `${name} (${label})`, bytes: actualBytes, ...stats(values) }));
+}
+
 function benchOpen(iterations) {
   const dbPath = path.join(workDir, 'open.db');
   const seed = SessionStore.open({ projectRoot: workDir, dbPath });
@@ -142,6 +172,8 @@ try {
     ...benchOpen(200),
     ...benchSaveLoad('10 KB', 10 * 1024, ITERATIONS),
     ...benchSaveLoad('1 MB', 1024 * 1024, Math.max(50, Math.round(ITERATIONS / 10))),
+    ...benchWritePaths('10 KB', 10 * 1024, ITERATIONS / 4),
+    ...benchWritePaths('1 MB', 1024 * 1024, Math.max(50, Math.round(ITERATIONS / 20))),
     ...benchCleanup(5),
   ];
   if (asJson) {

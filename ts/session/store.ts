@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { BackgroundCheckpointer } from './checkpointer';
 import { SessionStoreError, explainStoreError } from './errors';
 import { LATEST_SCHEMA_VERSION, assertSchemaUsable, migrate, readSchemaState } from './migrations';
 import { cleanupSessionsInDb } from './retention';
@@ -41,6 +42,7 @@ export interface SessionStoreOptions {
 }
 
 const PAGE_SIZE = 16384;
+const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 interface SessionRow {
@@ -82,11 +84,20 @@ export class SessionStore {
   readonly maxContextBytes: number;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly checkpointer: BackgroundCheckpointer;
   private readonly createSessionTx: (name: string, contextJson: string, now: number) => number;
+  private readonly recordEventTx: (sessionId: number, kind: string, phase: Phase | null, json: string, now: number) => number;
   private readonly recordAnalysisTx: (sessionId: number, files: AnalysedFile[], data: unknown, now: number) => number;
 
-  private constructor(db: Database.Database, dbPath: string, projectRoot: string, maxContextBytes: number) {
+  private constructor(
+    db: Database.Database,
+    dbPath: string,
+    projectRoot: string,
+    maxContextBytes: number,
+    busyTimeoutMs: number,
+  ) {
     this.db = db;
+    this.checkpointer = new BackgroundCheckpointer(db, dbPath, busyTimeoutMs);
     this.dbPath = dbPath;
     this.projectRoot = projectRoot;
     this.maxContextBytes = maxContextBytes;
@@ -99,6 +110,16 @@ export class SessionStore {
       return id;
     });
     this.createSessionTx = (name, contextJson, now) => createSession.immediate(name, contextJson, now);
+
+    // One commit for the touch and the event: atomic, and half the WAL writes of two autocommits.
+    const recordEvent = db.transaction(
+      (sessionId: number, kind: string, phase: Phase | null, json: string, now: number): number => {
+        const touched = s.touchSession.run(now, sessionId);
+        if (touched.changes === 0) throw notFound(sessionId, this.dbPath);
+        return Number(s.insertEvent.run(sessionId, now, kind, phase, json).lastInsertRowid);
+      },
+    );
+    this.recordEventTx = (sessionId, kind, phase, json, now) => recordEvent.immediate(sessionId, kind, phase, json, now);
 
     const recordAnalysis = db.transaction(
       (sessionId: number, files: AnalysedFile[], data: unknown, now: number): number => {
@@ -146,8 +167,11 @@ export class SessionStore {
       }
       db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('foreign_keys = ON');
+      // Checkpoints run beside the writer, not inside its commits (see checkpointer.ts); a reset WAL is trimmed back.
+      db.pragma('wal_autocheckpoint = 0');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       if (state.userVersion < LATEST_SCHEMA_VERSION) migrate(db, dbPath, packageVersion());
-      return new SessionStore(db, dbPath, projectRoot, maxContextBytes);
+      return new SessionStore(db, dbPath, projectRoot, maxContextBytes, busyTimeoutMs);
     } catch (error) {
       db?.close();
       throw explainStoreError(error, dbPath);
@@ -163,6 +187,7 @@ export class SessionStore {
       if (name.trim() === '') throw new TypeError('A session needs a non-empty name.');
       const contextJson = this.serialiseContext(context ?? {});
       const id = this.createSessionTx(name, contextJson, Date.now());
+      this.checkpointer.afterCommit(contextJson.length);
       return this.requireSession(id);
     });
   }
@@ -227,6 +252,7 @@ export class SessionStore {
       const json = this.serialiseContext(context);
       const result = this.statements.saveContext.run(json, Date.now(), id);
       if (result.changes === 0) throw notFound(id, this.dbPath);
+      this.checkpointer.afterCommit(json.length);
     });
   }
 
@@ -242,6 +268,7 @@ export class SessionStore {
         if (!this.statements.getSession.get(id)) throw notFound(id, this.dbPath);
         throw new TypeError('saveContextJson: the context is not valid JSON.');
       }
+      this.checkpointer.afterCommit(json.length);
     });
   }
 
@@ -259,10 +286,10 @@ export class SessionStore {
 
   recordEvent(sessionId: number, kind: string, data: unknown = {}, phase: Phase | null = null): number {
     return this.guard(() => {
-      const now = Date.now();
-      const touched = this.statements.touchSession.run(now, sessionId);
-      if (touched.changes === 0) throw notFound(sessionId, this.dbPath);
-      return Number(this.statements.insertEvent.run(sessionId, now, kind, phase, JSON.stringify(data)).lastInsertRowid);
+      const json = JSON.stringify(data) ?? '{}';
+      const id = this.recordEventTx(sessionId, kind, phase, json, Date.now());
+      this.checkpointer.afterCommit(json.length);
+      return id;
     });
   }
 
@@ -277,7 +304,9 @@ export class SessionStore {
   recordAnalysis(sessionId: number, files: AnalysedFile[], data: unknown = {}): number {
     return this.guard(() => {
       if (!this.statements.getSession.get(sessionId)) throw notFound(sessionId, this.dbPath);
-      return this.recordAnalysisTx(sessionId, files, data, Date.now());
+      const eventId = this.recordAnalysisTx(sessionId, files, data, Date.now());
+      this.checkpointer.afterCommit(files.length * 256);
+      return eventId;
     });
   }
 
@@ -309,6 +338,7 @@ export class SessionStore {
         if (result.changes > 0) this.statements.insertEvent.run(id, now, 'end', null, '{}');
       });
       end.immediate();
+      this.checkpointer.afterCommit(0);
       return this.requireSession(id);
     });
   }
@@ -323,17 +353,26 @@ export class SessionStore {
         this.statements.insertEvent.run(id, now, 'resume', null, '{}');
       });
       resume.immediate();
+      this.checkpointer.afterCommit(0);
       return this.requireSession(id);
     });
   }
 
   deleteSession(id: number): boolean {
-    return this.guard(() => this.statements.deleteSession.run(id).changes > 0);
+    return this.guard(() => {
+      const deleted = this.statements.deleteSession.run(id).changes > 0;
+      this.checkpointer.afterCommit(0);
+      return deleted;
+    });
   }
 
   /** Applies the retention policy; returns how many sessions it removed. `keep` ids are never removed. */
   cleanupSessions(policy: RetentionPolicy = {}, options: { keep?: number[]; now?: number } = {}): number {
-    return this.guard(() => cleanupSessionsInDb(this.db, policy, options));
+    return this.guard(() => {
+      const removed = cleanupSessionsInDb(this.db, policy, options);
+      this.checkpointer.afterCommit(removed * 1024);
+      return removed;
+    });
   }
 
   /** Everything summary() reports except the engine's cache counters (the store has no engine). */
@@ -377,7 +416,11 @@ export class SessionStore {
 
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing, and no lock upgrade races with other processes). */
   transaction<T>(fn: () => T): T {
-    return this.guard(() => this.db.transaction(fn).immediate());
+    return this.guard(() => {
+      const result = this.db.transaction(fn).immediate();
+      this.checkpointer.afterCommit(0);
+      return result;
+    });
   }
 
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. Slow on big files; for tools and tests, not hot paths. */
@@ -386,6 +429,7 @@ export class SessionStore {
   }
 
   close(): void {
+    this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 
