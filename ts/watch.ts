@@ -54,8 +54,9 @@ function watchTree(root: string, files: Set<string>, onChange: (name: string) =>
       watcher = fs.watch(dir, { signal }, (_event, name) => {
         if (!name) return;
         const full = path.join(dir, String(name));
-        // A folder created while watching: watched too (whether its files count is the core's selection's call).
-        if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) watchFolder(full);
+        // A folder created while watching: watched too, and what it already holds reported (it may have been filled
+        // before its watcher existed). Whether its files count is the core's selection's call.
+        if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) watchNewFolder(full);
         onChange(path.relative(root, full));
       });
     } catch {
@@ -65,6 +66,20 @@ function watchTree(root: string, files: Set<string>, onChange: (name: string) =>
     // A removed folder's watcher errors or closes: forget it, so a new one of that name is watched again.
     watcher.on('error', () => watched.delete(dir));
     watcher.on('close', () => watched.delete(dir));
+  };
+  const watchNewFolder = (dir: string) => {
+    watchFolder(dir);
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) watchNewFolder(full);
+      onChange(path.relative(root, full));
+    }
   };
   for (const dir of foldersOf(files, root)) watchFolder(dir);
 }
