@@ -43,13 +43,13 @@ describe('tdd-fast analyze (CLI)', () => {
     expect(paths).toEqual(['src/cart.ts', 'src/util.js']);
   });
 
-  it('prints readable stylish output grouped by file with a summary', () => {
+  it('prints readable stylish output grouped by file with a summary (--functions: with every function)', () => {
     const dir = makeProject(sample);
-    const run = runCli(['analyze'], dir);
+    const run = runCli(['analyze', '--functions'], dir);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('src/cart.ts');
     expect(run.stdout).toMatch(/3:3\s+method\s+Cart\.total\(discount\?\)/);
-    expect(run.stdout).toMatch(/2 files, 3 functions, \d+ smells, 0 errors/);
+    expect(run.stdout).toMatch(/2 files, 3 functions: no findings/);
     expect(run.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
   });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { it } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,4 +33,33 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Whether this is a CI run (`CI=true`, as .ci/run and every CI system set it). */
+export function isCi(): boolean {
+  const value = (process.env.CI ?? '').toLowerCase();
+  return value !== '' && value !== '0' && value !== 'false';
+}
+
+/**
+ * For tests that need something the build makes (the native addon, dist/): whether to skip them. Outside CI a missing
+ * part skips them with a message saying what to build; under `CI=true` it never skips: a failing test says what is
+ * missing, so a broken build cannot pass CI quietly. Optional tools (chromium, actionlint, shellcheck) do not use this.
+ */
+export function skipWithoutBuild(available: boolean, what: string): boolean {
+  if (available) return false;
+  if (isCi()) {
+    it(`has ${what} (CI=true: required, not skipped)`, () => {
+      throw new Error(`${what} is missing; under CI=true the tests that need it fail instead of being skipped`);
+    });
+    return true;
+  }
+  console.warn(`skipped: ${what} is missing (build it to run these tests; under CI=true they fail instead)`);
+  return true;
+}
+
+/** For tests that need an optional tool: whether to skip them, printing that they were skipped and why. */
+export function skipWithoutTool(available: boolean, why: string): boolean {
+  if (!available) console.warn(`skipped: ${why}`);
+  return !available;
 }

@@ -59,15 +59,23 @@ export async function analyzeFilesWithText(
  * For printing the JSON as is (the CLI's `--format json`): the full JSON text, never parsed, plus `result`, the parsed
  * result without its files (`files` empty; summary, duplicates, warnings and profile intact), and `counts`, the
  * findings by severity over the whole result (what the exit code needs). Parsing a large result costs more than
- * analysing it warm. Internal.
+ * analysing it warm. With `parseFiles`, `result` is the whole result (the counts still the core's). Internal.
  */
 export async function analyzeFilesForPrinting(
   paths: string[],
   options: AnalyzeOptions = {},
+  parseFiles = false,
 ): Promise<{ result: AnalysisResult; counts: Record<Severity, number>; json: Buffer }> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
   const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);
+  if (parseFiles) {
+    // The whole result, with the core's counts: nothing is counted again here.
+    const result = JSON.parse(out.json.toString('utf8')) as AnalysisResult;
+    const counts: Record<Severity, number> = { error: out.fileErrors + out.errorSmells, warning: out.warningSmells, info: out.infoSmells };
+    counts.warning += result.duplicates.filter((dup) => dup.locations.length > 0).length;
+    return { result, counts, json: out.json };
+  }
   const result = JSON.parse(out.envelope) as AnalysisResult;
   const counts = countFindings(result); // its duplicates: the files are counted by the core
   counts.error += out.fileErrors + out.errorSmells;

@@ -18,7 +18,8 @@ import type { AnalysisResult, Severity } from './types';
 export interface CiOptions {
   failOn?: FailOn;
   maxWarnings?: number;
-  baseline?: string;
+  /** The baseline file; false with --no-baseline (then not even the default file applies). */
+  baseline?: string | false;
   updateBaseline?: boolean;
   changed?: boolean;
   since?: string;
@@ -43,7 +44,8 @@ function shardOption(value: string): ShardSpec {
 export function addCiOptions(command: Command): Command {
   return command
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices([...FAIL_ON]).default('error'))
-    .option('--baseline <file>', `only findings not in this baseline file count (create it with --update-baseline)`)
+    .option('--baseline <file>', `only findings not in this baseline file count (default: ${DEFAULT_BASELINE} when it exists; create it with --update-baseline)`)
+    .option('--no-baseline', `report every finding, even with a ${DEFAULT_BASELINE}`)
     .option('--update-baseline', `write every current finding to the baseline file (--baseline, default ${DEFAULT_BASELINE}) and pass`)
     .option('--changed', 'report only files changed in the working tree against HEAD (git); duplicates still span the whole tree')
     .option('--since <ref>', 'report only files changed since the merge base of <ref> and HEAD (git), working tree included')
@@ -81,6 +83,16 @@ export function restrictToFiles(result: AnalysisResult, keep: Set<string>): Anal
   };
 }
 
+/**
+ * The baseline a run applies: --baseline's file, else the default file when the root has one (like ESLint's
+ * suppressions file, it applies without a flag; --no-baseline turns it off). Sets `options.baseline`.
+ */
+export function resolveBaseline(options: CiOptions, root: string): void {
+  if (options.baseline === undefined && !options.updateBaseline && fs.existsSync(path.join(root, DEFAULT_BASELINE))) {
+    options.baseline = DEFAULT_BASELINE;
+  }
+}
+
 /** After the analysis: --changed/--since, then the baseline (apply or update). */
 export function afterAnalysis(result: AnalysisResult, options: CiOptions, io: Out): AnalysisResult {
   let out = result;
@@ -94,7 +106,7 @@ export function afterAnalysis(result: AnalysisResult, options: CiOptions, io: Ou
 
 function withBaseline(result: AnalysisResult, options: CiOptions, io: Out): AnalysisResult {
   if (options.updateBaseline) {
-    const file = path.resolve(io.cwd, options.baseline ?? DEFAULT_BASELINE);
+    const file = path.resolve(io.cwd, options.baseline || DEFAULT_BASELINE);
     const baseline = createBaseline(result);
     writeBaseline(file, baseline);
     const count = baseline.entries.reduce((n, e) => n + e.count, 0);
@@ -125,10 +137,11 @@ interface MergeCommandOptions extends CiOptions {
   format: FormatterName;
   outputFile?: string;
   color?: boolean;
-  functions: boolean;
+  functions?: boolean;
 }
 
-function integer(name: string) {
+/** A commander parser for a whole number >= 0 (`name` is the flag, for the error). */
+export function integer(name: string) {
   return (value: string) => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
@@ -140,7 +153,7 @@ function integer(name: string) {
 export function emitReport(result: AnalysisResult, options: { format: FormatterName; outputFile?: string; color?: boolean; functions?: boolean }, io: Out): void {
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
-  const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions ?? true, cwd: io.cwd });
+  const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions ?? false, cwd: io.cwd });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -163,7 +176,8 @@ export function registerMergeCommand(program: Command, io: Out, setExitCode: (co
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices([...FAIL_ON]).default('error'))
     .option('--baseline <file>', 'only findings not in this baseline file count')
     .option('--update-baseline', `write every finding of the merged report to the baseline file (default ${DEFAULT_BASELINE})`)
-    .option('--no-functions', 'stylish: list smells and errors only, not every function')
+    .option('--functions', 'stylish: list every function with its metrics too')
+    .option('--no-functions', 'stylish: findings only (the default)')
     .option('--color', 'force colours on')
     .option('--no-color', 'turn colours off (NO_COLOR is honoured too)')
     .action((reports: string[], options: MergeCommandOptions) => {

@@ -3,11 +3,12 @@ import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { analyzeFilesForPrinting, analyzeFilesWithText } from './api';
-import { addCiOptions, afterAnalysis, gateCode, planPaths, registerMergeCommand, type CiOptions } from './ci';
+import { analyzeFilesForPrinting } from './api';
+import { addCiOptions, afterAnalysis, gateCode, integer, planPaths, registerMergeCommand, resolveBaseline, type CiOptions } from './ci';
 import { registerGenerateCommand } from './commands/generate';
 import { registerSessionCommands } from './commands/session';
 import { registerTestingCommands } from './commands/testing';
+import { checkPathsExist, UsageError } from './commands/usage';
 import { registerWatchCommand } from './commands/watch';
 import { resolveConfig } from './config';
 import { createProgress } from './progress';
@@ -28,14 +29,6 @@ const runGenerate = () => (require('./generate/cli') as typeof import('./generat
 
 /** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
-
-function integer(name: string) {
-  return (value: string) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0.`);
-    return parsed;
-  };
-}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -58,98 +51,80 @@ export interface AnalyzeCommandOptions extends CiOptions {
   maxNesting?: number;
   fileTimeLimit?: number;
   threads?: number;
-  functions: boolean;
+  functions?: boolean;
   color?: boolean;
   cache: boolean;
   cacheLocation?: string;
   profile?: boolean;
   progress: boolean;
   config?: string;
+  preset?: string;
   rule?: string[];
   threshold?: string[];
 }
 
-/** What the exit code is for a result: errors (syntax, unreadable, error-severity smells) or too many warnings => 1. */
-export function exitCodeFor(result: AnalysisResult, maxWarnings?: number): number {
-  let errors = 0;
-  let warnings = 0;
-  for (const file of result.files) {
-    errors += file.errors.length;
-    for (const smell of file.smells) {
-      if (smell.severity === 'error') errors++;
-      else if (smell.severity === 'warning') warnings++;
-    }
-  }
-  if (errors > 0) return EXIT.findings;
-  if (maxWarnings !== undefined && warnings > maxWarnings) return EXIT.findings;
-  return EXIT.clean;
-}
+type Analysed = { result: AnalysisResult; counts: Record<Severity, number>; json: Buffer };
 
-async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: CliIO): Promise<number> {
-  const started = process.hrtime.bigint();
+/** The analysis itself, with the progress bar while it runs. */
+async function analyzeForCli(paths: string[], options: AnalyzeCommandOptions, io: CliIO, shard: boolean, parseFiles: boolean): Promise<Analysed> {
+  const config = resolveConfig(io.cwd, options);
   const progress = options.progress ? createProgress(process.stderr) : undefined;
-  let result: AnalysisResult;
-  // The native JSON text: `--format json` prints it as is when nothing below changes the result (saves re-serialising;
-  // as UTF-8 bytes from the print path, so 18 MB are not converted to a string and back).
-  let nativeJson: string | Buffer | undefined;
-  // With the text printed as is: the findings by severity, counted without parsing the files.
-  let printedCounts: Record<Severity, number> | undefined;
   try {
-    const plan = planPaths(paths.length ? paths : ['.'], options, io.cwd, options.threads);
-    const config = resolveConfig(io.cwd, options);
-    // --format json with nothing that rewrites the result: print the native text as is, parse only the result without
-    // its files (the core counts the files' findings for the exit code).
-    const printAsIs =
-      options.format === 'json' && !plan.shard && !options.changed && options.since === undefined && !options.baseline && !options.updateBaseline;
-    const analyze = printAsIs
-      ? (p: string[], o: Parameters<typeof analyzeFilesWithText>[1]) =>
-          analyzeFilesForPrinting(p, o).then(({ result, counts, json }) => {
-            printedCounts = counts;
-            return { result, json };
-          })
-      : analyzeFilesWithText;
-    ({ result, json: nativeJson } = await analyze(plan.paths, {
-      root: io.cwd,
-      maxFileSize: options.maxFileSize,
-      maxNesting: options.maxNesting,
-      fileTimeLimit: options.fileTimeLimit,
-      threads: options.threads,
-      cache: options.cache,
-      cacheLocation: options.cacheLocation,
-      profile: options.profile,
-      config: config.json,
-      fingerprints: plan.shard !== undefined,
-      onProgress: progress?.update,
-    }));
-    if (plan.shard) {
-      result.shard = plan.shard;
-      nativeJson = undefined;
-    }
+    return await analyzeFilesForPrinting(
+      paths,
+      {
+        root: io.cwd,
+        maxFileSize: options.maxFileSize,
+        maxNesting: options.maxNesting,
+        fileTimeLimit: options.fileTimeLimit,
+        threads: options.threads,
+        cache: options.cache,
+        cacheLocation: options.cacheLocation,
+        profile: options.profile,
+        config: config.json,
+        fingerprints: shard,
+        onProgress: progress?.update,
+      },
+      parseFiles,
+    );
   } finally {
     progress?.stop();
   }
-  for (const warning of result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
-  const analysed = result;
-  result = afterAnalysis(result, options, io);
+}
+
+/** Prints (or writes) the report: the core's JSON text as is when nothing changed the result, else a formatter's. */
+function emit(result: AnalysisResult, asIs: Buffer | undefined, counts: Record<Severity, number> | undefined, options: AnalyzeCommandOptions, io: CliIO): void {
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
-  const formatStarted = process.hrtime.bigint();
-  const asIs = options.format === 'json' && nativeJson !== undefined && result === analysed ? nativeJson : undefined;
-  const text =
-    asIs !== undefined
-      ? typeof asIs === 'string'
-        ? asIs + '\n'
-        : asIs
-      : format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd });
+  const text: string | Buffer =
+    asIs ?? format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd, counts });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
-    if (typeof text !== 'string') fs.appendFileSync(target, '\n');
+    if (asIs) fs.appendFileSync(target, '\n');
   } else {
     io.stdout(text);
-    if (typeof text !== 'string') io.stdout('\n');
+    if (asIs) io.stdout('\n');
   }
+}
+
+async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: CliIO): Promise<number> {
+  const started = process.hrtime.bigint();
+  const given = paths.length ? paths : ['.'];
+  checkPathsExist(given, io.cwd);
+  resolveBaseline(options, io.cwd);
+  const plan = planPaths(given, options, io.cwd, options.threads);
+  // Anything that rewrites the result after the analysis: then the core's text and counts no longer describe it.
+  const rewrites = Boolean(plan.shard || options.changed || options.since !== undefined || options.baseline || options.updateBaseline);
+  const printAsIs = options.format === 'json' && !rewrites;
+  const analysed = await analyzeForCli(plan.paths, options, io, plan.shard !== undefined, !printAsIs);
+  for (const warning of analysed.result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
+  if (plan.shard) analysed.result.shard = plan.shard;
+  const result = afterAnalysis(analysed.result, options, io);
+  const counts = result === analysed.result && !plan.shard ? analysed.counts : undefined;
+  const formatStarted = process.hrtime.bigint();
+  emit(result, printAsIs ? analysed.json : undefined, counts, options, io);
   const output = result.profile?.phases.find((p) => p.phase === 'output');
   if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
   if (options.profile && result.profile) {
@@ -158,7 +133,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
-  return gateCode(result, options, io, false, result === analysed ? printedCounts : undefined);
+  return gateCode(result, options, io, false, printAsIs ? analysed.counts : counts);
 }
 
 export interface CliIO {
@@ -192,8 +167,10 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .option('--max-nesting <n>', 'skip files nested deeper than this (brackets plus chained operators), with an error (default 10000)', integer('--max-nesting'))
     .option('--file-time-limit <ms>', 'a file whose analysis takes longer gets an error instead of results (default 10000, 0 = off)', integer('--file-time-limit'))
     .option('--threads <n>', 'worker threads (default: all cores)', integer('--threads'))
-    .option('--no-functions', 'stylish: list smells and errors only, not every function')
+    .option('--functions', 'stylish: list every function with its metrics too (json and html always have them)')
+    .option('--no-functions', 'stylish: findings only (the default; kept for scripts written before it was)')
     .option('-c, --config <file>', 'configuration file (default: tdd-fast.config.json or package.json "tdd-fast", searched upward)')
+    .option('--preset <name>', 'rule preset the configuration starts from: recommended (default) or all')
     .option('--rule <id=severity>', 'set a rule to off, info, warning or error (repeatable)', collect, [])
     .option('--threshold <id=n>', 'set a rule threshold, or id.option=n (repeatable)', collect, [])
     .option('--no-cache', 'analyse every file again, without reading or writing the cache')
@@ -228,7 +205,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
       return ok ? EXIT.clean : EXIT.failure;
     }
-    io.stderr(`tdd-fast: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof UsageError) io.stderr(`${error.message}\n`);
+    else io.stderr(`tdd-fast: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failure;
   }
 }

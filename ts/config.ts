@@ -1,7 +1,8 @@
 /**
  * Finds and merges the analysis configuration: `tdd-fast.config.json`, or a `tdd-fast` key in package.json, searched
  * upward from the root (the nearest directory with either wins; the config file before package.json), then CLI flags
- * on top (`--rule id=off|info|warning|error`, `--threshold id=N` / `id.option=N`). The native core validates the
+ * on top (`--preset recommended|all`, `--rule id=off|info|warning|error`, `--threshold id=N` / `id.option=N`). The
+ * preset (`"preset"`, default `recommended`) is the core's: it sets the rules' starting severities and thresholds. The native core validates the
  * result and its errors name the key; they are rethrown here with the file they came from.
  */
 import * as fs from 'node:fs';
@@ -79,10 +80,14 @@ function ruleEntry(rules: ConfigObject, id: string): ConfigObject {
   return entry;
 }
 
-/** Applies `--rule id=severity` and `--threshold id[.option]=N` flags on top of a config object (a copy). */
-export function applyFlags(config: ConfigObject, rules: string[] = [], thresholds: string[] = []): ConfigObject {
-  if (!rules.length && !thresholds.length) return config;
+/**
+ * Applies `--preset name`, `--rule id=severity` and `--threshold id[.option]=N` flags on top of a config object (a
+ * copy). The preset replaces the config's; the core validates its name.
+ */
+export function applyFlags(config: ConfigObject, rules: string[] = [], thresholds: string[] = [], preset?: string): ConfigObject {
+  if (!rules.length && !thresholds.length && preset === undefined) return config;
   const out: ConfigObject = { ...config };
+  if (preset !== undefined) out.preset = preset;
   const ruleMap: ConfigObject = { ...((out.rules as ConfigObject | undefined) ?? {}) };
   for (const flag of rules) {
     const [id, severity] = splitPair('--rule', flag);
@@ -114,15 +119,15 @@ export function checkConfig(json: string, source?: string): void {
 /** Finds, merges and validates: the JSON text the core receives. */
 export function resolveConfig(
   root: string,
-  options: { config?: string; rule?: string[]; threshold?: string[] } = {},
+  options: { config?: string; preset?: string; rule?: string[]; threshold?: string[] } = {},
 ): { json: string; source?: string } {
   const found = findConfig(root, options.config);
   if (found.config === null || typeof found.config !== 'object' || Array.isArray(found.config)) {
     throw new ConfigError(`tdd-fast config: expected an object${found.source ? ` in ${found.source}` : ''}`);
   }
-  const merged = applyFlags(found.config, options.rule, options.threshold);
+  const merged = applyFlags(found.config, options.rule, options.threshold, options.preset);
   const json = JSON.stringify(merged);
-  const flagged = options.rule?.length || options.threshold?.length;
+  const flagged = options.rule?.length || options.threshold?.length || options.preset !== undefined;
   checkConfig(json, [found.source, flagged ? 'command-line flags' : undefined].filter(Boolean).join(' + ') || undefined);
   return { json, source: found.source };
 }

@@ -11,3 +11,12 @@ export const DEFAULT_RETENTION: Required<RetentionPolicy> = { maxSessions: 100, 
 
 /** The test scenarios `generate` plans, in order. */
 export const ALL_SCENARIOS: Scenario[] = ['edge_cases', 'domain_knowledge', 'happy_path'];
+
+/**
+ * A test file, by name: `*.test.*` and `*.spec.*` with a JavaScript or TypeScript extension (vitest's and jest's
+ * default include patterns). The one pattern every command that skips or picks test files uses.
+ */
+export const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
+
+/** A TypeScript declaration file (`.d.ts`, `.d.mts`, `.d.cts`): types only, nothing to test. */
+export const DECLARATION_FILE = /\.d\.[cm]?ts$/;

@@ -12,6 +12,7 @@ import type {
   SessionSummary,
 } from './session/types';
 import type { AnalysisResult, AnalyzeOptions, FileReport } from './types';
+import { DECLARATION_FILE, TEST_FILE } from './defaults';
 
 import type { GenerateOptions, GenerateResult } from './generate';
 export type { GenerateOptions, GenerateResult };
@@ -40,11 +41,12 @@ export interface TddOrchestratorOptions {
   retention?: RetentionPolicy | false;
   /** Engine override (tests, embedders). Default: the native core, loaded on first use. */
   engine?: TddEngine;
+  /** The analysis configuration (rules, preset, include/exclude), as an object or JSON text. Default: the core's defaults. */
+  config?: AnalyzeOptions['config'];
   /** Store tuning passed through (maxContextBytes, busyTimeoutMs, durability). */
   store?: Pick<SessionStoreOptions, 'maxContextBytes' | 'busyTimeoutMs' | 'durability'>;
 }
 
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /**
  * Coordinates a TDD session: analysis and generation run in the engine, and every step is recorded in the session
@@ -100,7 +102,7 @@ export class TddOrchestrator {
     const engine = this.requireEngine();
     if (this.options.cache === false) engine.clearCaches();
     const started = performance.now();
-    const result = await engine.analyzeFiles(list, { root: this.projectRoot, threads: this.options.threads });
+    const result = await engine.analyzeFiles(list, { root: this.projectRoot, threads: this.options.threads, config: this.options.config });
     const wallMs = performance.now() - started;
     if (this.current) {
       const summary = result.summary;
@@ -144,7 +146,7 @@ export class TddOrchestrator {
     const analysis = await this.analyze([dir]);
     const sources = analysis.files
       .map((file) => file.path)
-      .filter((file) => !TEST_FILE.test(file))
+      .filter((file) => !TEST_FILE.test(file) && !DECLARATION_FILE.test(file))
       .map((file) => path.resolve(this.projectRoot, file));
     if (sources.length === 0) return [];
     return this.generateTestsBatch(sources, options);

@@ -5,20 +5,41 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
+import { checkPathsExist } from './commands/usage';
 import { registerWatchCommand as defineWatchCommand, type WatchFlags } from './commands/watch';
+import { resolveConfig } from './config';
+import { native } from './native';
 import { TddOrchestrator } from './orchestrator';
 import type { AnalysisResult } from './types';
 
-const SOURCE = /\.[cm]?[jt]sx?$/;
-const SKIPPED = /(^|[\\/])(node_modules|\.git|dist|build|coverage|\.tdd-fast)([\\/]|$)/;
+/** The files an analysis of `paths` covers, root-relative with forward slashes: the core's walk and config filter. */
+export function selectedFiles(paths: string[], root: string, config?: string): Set<string> {
+  const absolute = paths.map((p) => path.resolve(root, p));
+  const listed = JSON.parse(native().listFilesJson(absolute, { root, config })) as Array<{ path: string }>;
+  return new Set(listed.map((f) => f.path));
+}
+
+/** `dir` and its ancestors up to `root` (root included), for every selected file's folder. */
+function foldersOf(files: Set<string>, root: string): Set<string> {
+  const folders = new Set<string>([root]);
+  for (const file of files) {
+    let dir = path.dirname(path.join(root, file));
+    while (dir.startsWith(root) && !folders.has(dir)) {
+      folders.add(dir);
+      dir = path.dirname(dir);
+    }
+  }
+  return folders;
+}
 
 /**
- * Calls `onChange` with the root-relative name of every changed file under `root` until `signal` aborts. Every
- * watcher exists when this returns, so a change made right after it is seen: on Linux, Node 20's recursive `fs.watch`
- * sets its watchers up asynchronously (and missed such changes), so there each directory gets its own inotify
- * watcher, new directories included; elsewhere the recursive watch is native.
+ * Calls `onChange` with the root-relative name of every changed entry under the folders of `files` until `signal`
+ * aborts; the caller decides which names matter (by the core's file selection). Every watcher exists when this
+ * returns, so a change made right after it is seen: on Linux, Node 20's recursive `fs.watch` sets its watchers up
+ * asynchronously (and missed such changes), so there each folder that holds a selected file gets its own inotify
+ * watcher, and so does every folder created under a watched one; elsewhere the recursive watch is native.
  */
-function watchTree(root: string, onChange: (name: string) => void, signal: AbortSignal): void {
+function watchTree(root: string, files: Set<string>, onChange: (name: string) => void, signal: AbortSignal): void {
   if (process.platform !== 'linux') {
     fs.watch(root, { recursive: true, signal }, (_event, name) => {
       if (name) onChange(String(name));
@@ -26,26 +47,28 @@ function watchTree(root: string, onChange: (name: string) => void, signal: Abort
     return;
   }
   const watched = new Set<string>();
-  const watchDirectory = (dir: string) => {
-    if (watched.has(dir) || SKIPPED.test(path.relative(root, dir)) || signal.aborted) return;
+  const watchFolder = (dir: string) => {
+    if (watched.has(dir) || signal.aborted) return;
     let watcher: fs.FSWatcher;
     try {
       watcher = fs.watch(dir, { signal }, (_event, name) => {
         if (!name) return;
         const full = path.join(dir, String(name));
+        // A folder created while watching: watched too, and what it already holds reported (it may have been filled
+        // before its watcher existed). Whether its files count is the core's selection's call.
+        if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) watchNewFolder(full);
         onChange(path.relative(root, full));
-        if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) watchSubtree(full);
       });
     } catch {
       return; // vanished or unreadable: nothing to watch there
     }
     watched.add(dir);
-    // A removed directory's watcher errors or closes: forget it, so a new one of that name is watched again.
+    // A removed folder's watcher errors or closes: forget it, so a new one of that name is watched again.
     watcher.on('error', () => watched.delete(dir));
     watcher.on('close', () => watched.delete(dir));
   };
-  const watchSubtree = (dir: string) => {
-    watchDirectory(dir);
+  const watchNewFolder = (dir: string) => {
+    watchFolder(dir);
     let entries: fs.Dirent[] = [];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -53,10 +76,12 @@ function watchTree(root: string, onChange: (name: string) => void, signal: Abort
       return;
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.')) watchSubtree(path.join(dir, entry.name));
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) watchNewFolder(full);
+      onChange(path.relative(root, full));
     }
   };
-  watchSubtree(root);
+  for (const dir of foldersOf(files, root)) watchFolder(dir);
 }
 
 export interface WatchOptions {
@@ -66,6 +91,8 @@ export interface WatchOptions {
   vitest: boolean;
   session?: string;
   debounceMs: number;
+  /** The analysis configuration as JSON text (what `tdd-fast analyze` would use). Default: the core's defaults. */
+  config?: string;
   log(line: string): void;
 }
 
@@ -99,58 +126,73 @@ export function runVitest(root: string): Promise<TestOutcome | null> {
   });
 }
 
-function smellCounts(result: AnalysisResult): Map<string, number> {
+/** Findings per file (errors and smells), by report path. */
+function findingCounts(result: AnalysisResult): Map<string, number> {
   return new Map(result.files.map((f) => [f.path, f.smells.length + f.errors.length]));
 }
 
+function phaseOf(tests: TestOutcome): 'red' | 'green' {
+  return tests.failed ? 'red' : 'green';
+}
+
+/** One line per changed file: its findings now and the difference, or that it is gone. */
+function describeChanges(files: string[], before: Map<string, number>, now: Map<string, number>): string[] {
+  return files.map((file) => {
+    const after = now.get(file);
+    if (after === undefined) return `removed ${file}`;
+    const delta = after - (before.get(file) ?? 0);
+    return `re-analysed ${file}: ${after} findings (${delta >= 0 ? '+' : ''}${delta})`;
+  });
+}
+
 /**
- * The watch loop: re-analyses through the cache after every change (only changed files are parsed again), prints
- * what changed, and with `vitest` records red/green transitions of the test run in the TDD session.
+ * The watch loop: re-analyses through the cache after every change of a file the analysis covers (the core's walk
+ * decides which: .gitignore, ignored folders, extensions and the config's include/exclude, exactly as `analyze`),
+ * prints what changed, and with `vitest` records red/green transitions of the test run in the TDD session.
  * Resolves when `signal` aborts.
  */
 export async function watch(options: WatchOptions, signal: AbortSignal): Promise<void> {
-  const orchestrator = new TddOrchestrator({ projectRoot: options.root });
+  const orchestrator = new TddOrchestrator({ projectRoot: options.root, config: options.config });
   try {
+    const active = orchestrator.store.activeSession();
     const session =
-      orchestrator.store.activeSession() && !options.session
-        ? orchestrator.resumeSession(orchestrator.store.activeSession()!.id)
+      active && !options.session
+        ? orchestrator.resumeSession(active.id)
         : orchestrator.startSession(options.session ?? `watch ${new Date().toISOString()}`);
-    let previous = smellCounts(await orchestrator.analyze(options.paths));
+    let selected = selectedFiles(options.paths, options.root, options.config);
+    let previous = findingCounts(await orchestrator.analyze(options.paths));
     let lastTests: TestOutcome | null = options.vitest ? await runVitest(options.root) : null;
-    if (lastTests) orchestrator.recordPhase(lastTests.failed ? 'red' : 'green', { ...lastTests, source: 'watch' });
+    if (lastTests) orchestrator.recordPhase(phaseOf(lastTests), { ...lastTests, source: 'watch' });
 
-    let timer: NodeJS.Timeout | undefined;
-    let running = Promise.resolve();
+    const recordTests = async (files: string[]) => {
+      const tests = await runVitest(options.root);
+      if (!tests) return;
+      if (!lastTests || phaseOf(tests) !== phaseOf(lastTests)) {
+        orchestrator.recordPhase(phaseOf(tests), { ...tests, source: 'watch', files });
+        options.log(`${phaseOf(tests)}: ${tests.passed} passed, ${tests.failed} failed`);
+      }
+      lastTests = tests;
+    };
     const changed = new Set<string>();
     const rerun = async () => {
-      const files = [...changed];
+      // Which changed names are analysed files (or were, before a delete): the core's selection, listed again so a
+      // new file counts as soon as it exists.
+      const before = selected;
+      selected = selectedFiles(options.paths, options.root, options.config);
+      const files = [...changed].filter((file) => before.has(file) || selected.has(file));
       changed.clear();
-      const result = await orchestrator.analyze(options.paths);
-      const now = smellCounts(result);
-      for (const file of files) {
-        const before = previous.get(file) ?? 0;
-        const after = now.get(file);
-        if (after === undefined) options.log(`removed ${file}`);
-        else options.log(`re-analysed ${file}: ${after} findings (${after - before >= 0 ? '+' : ''}${after - before})`);
-      }
+      if (!files.length) return;
+      const now = findingCounts(await orchestrator.analyze(options.paths));
+      for (const line of describeChanges(files, previous, now)) options.log(line);
       previous = now;
-      if (options.vitest) {
-        const tests = await runVitest(options.root);
-        if (tests) {
-          const phase = tests.failed ? 'red' : 'green';
-          const previousPhase = lastTests ? (lastTests.failed ? 'red' : 'green') : undefined;
-          if (phase !== previousPhase) {
-            orchestrator.recordPhase(phase, { ...tests, source: 'watch', files });
-            options.log(`${phase}: ${tests.passed} passed, ${tests.failed} failed`);
-          }
-          lastTests = tests;
-        }
-      }
+      if (options.vitest) await recordTests(files);
     };
+    let timer: NodeJS.Timeout | undefined;
+    let running = Promise.resolve();
     watchTree(
       options.root,
+      selected,
       (name) => {
-        if (!SOURCE.test(name) || SKIPPED.test(name)) return;
         changed.add(name.split(path.sep).join('/'));
         clearTimeout(timer);
         timer = setTimeout(() => {
@@ -174,6 +216,9 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
 
 /** What `tdd-fast watch` does (../commands/watch defines its options): watches until SIGINT or SIGTERM. */
 export async function runWatchCommand(paths: string[], flags: WatchFlags, cwd: string, log: (text: string) => void): Promise<void> {
+  const given = paths.length ? paths : ['.'];
+  checkPathsExist(given, cwd);
+  const config = resolveConfig(cwd, {});
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -181,8 +226,9 @@ export async function runWatchCommand(paths: string[], flags: WatchFlags, cwd: s
   await watch(
     {
       root: cwd,
-      paths: paths.length ? paths : ['.'],
+      paths: given,
       vitest: Boolean(flags.vitest),
+      config: config.json,
       session: flags.session,
       debounceMs: 150,
       log: (line) => log(line + '\n'),

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { repoRoot } from '../helpers';
+import { repoRoot, skipWithoutBuild } from '../helpers';
 
 /**
  * Takes about 2 minutes here, most of it npm building better-sqlite3 (a dependency) from source, since its prebuilt
@@ -31,11 +31,6 @@ const suffix = platformSuffix();
 const addon = suffix && path.join(repoRoot, 'native', `tdd-fast.${suffix}.node`);
 const npmDir = suffix && path.join(repoRoot, 'npm', suffix);
 const ready = !!addon && fs.existsSync(addon) && fs.existsSync(path.join(repoRoot, 'dist', 'cli.js')) && !!npmDir && fs.existsSync(npmDir);
-if (!ready) {
-  console.warn(
-    `install test skipped: needs native/tdd-fast.${suffix ?? '<platform>'}.node, dist/ and npm/${suffix ?? '<platform>'}/ (run npm run build)`,
-  );
-}
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -64,7 +59,7 @@ function run(command: string, args: string[], cwd: string, env = noRustEnv()) {
   return result.stdout;
 }
 
-describe.skipIf(!ready)('install from packed tarballs, without a Rust toolchain', () => {
+describe.skipIf(skipWithoutBuild(ready, `native/tdd-fast.${suffix ?? '<platform>'}.node, dist/ and npm/${suffix ?? '<platform>'}/ (npm run build)`))('install from packed tarballs, without a Rust toolchain', () => {
   it('npx tdd-fast analyze works with the prebuilt per-platform package', { timeout: 600_000 }, () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-install-'));
     try {

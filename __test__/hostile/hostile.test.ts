@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import type { AnalysisResult, FileReport } from '../../ts/index';
-import { cliPath, makeProject, repoRoot } from '../helpers';
+import { cliPath, makeProject, repoRoot, skipWithoutTool } from '../helpers';
 import { runCli } from './run';
 
 const { analyzeFiles, analyzeSource } = createRequire(__filename)(repoRoot) as typeof import('../../ts/index');
@@ -273,7 +273,7 @@ describe('the file system', () => {
     process.getuid?.() === 0 &&
     spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'true']).status === 0;
 
-  it.runIf(canDropPrivileges)('an unreadable file and an unreadable folder are per-file errors (run as user nobody)', () => {
+  it.skipIf(skipWithoutTool(canDropPrivileges, 'the unreadable-file test needs root and setpriv (to run as user nobody)'))('an unreadable file and an unreadable folder are per-file errors (run as user nobody)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-perm-'));
     made.push(dir);
     fs.chmodSync(dir, 0o755);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { skipWithoutBuild } from '../helpers';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const harness = path.join(__dirname, 'fixtures', 'cli-harness.js');
@@ -95,7 +96,7 @@ describe('tdd-fast session', () => {
     fs.existsSync(path.join(repoRoot, 'dist', 'cli.js')) &&
     /registerSessionCommands/.test(fs.readFileSync(path.join(repoRoot, 'dist', 'cli.js'), 'utf8'));
 
-  it.skipIf(!mainCliHasSessions)('works through bin/tdd-fast.js', () => {
+  it.skipIf(skipWithoutBuild(mainCliHasSessions, 'dist/cli.js with the session commands (npm run build:ts)'))('works through bin/tdd-fast.js', () => {
     const result = tddFast(['start', 'via-bin', '--format', 'json'], mainCli);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ session: { name: 'via-bin' } });

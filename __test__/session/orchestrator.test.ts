@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TddOrchestrator, type GenerateResult, type TddEngine } from '../../dist/orchestrator';
 import type { AnalysisResult, FileReport } from '../../dist/types';
+import { skipWithoutBuild } from '../helpers';
 
 const nativeDir = path.join(__dirname, '..', '..', 'native');
 const nativeAvailable =
@@ -177,7 +178,7 @@ describe('TddOrchestrator bookkeeping (with a scripted FAKE engine)', () => {
   });
 });
 
-describe.skipIf(!nativeAvailable)('TddOrchestrator with the native core', () => {
+describe.skipIf(skipWithoutBuild(nativeAvailable, 'the native addon (npm run build:native) and dist/ (npm run build:ts)'))('TddOrchestrator with the native core', () => {
   it('analyses real files, records them, and survives a second orchestrator reading the session', async () => {
     fs.mkdirSync(path.join(projectRoot, 'src'));
     fs.writeFileSync(

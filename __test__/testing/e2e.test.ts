@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PerfReporter, type ReportedTestCase } from '../../ts/testing/perf-reporter';
 import { PerfHistory } from '../../ts/testing/history';
 import { buildReport, renderHtml } from '../../ts/testing/dashboard';
+import { skipWithoutTool } from '../helpers';
 import { repoRoot, tempDir } from './helpers';
 
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -70,7 +71,7 @@ describe('example project', () => {
 const chromium = '/usr/bin/chromium';
 
 describe('HTML dashboard in headless Chromium', () => {
-  it.skipIf(!fs.existsSync(chromium))('renders the suite chart, per-test SVG trends and the regression table', () => {
+  it.skipIf(skipWithoutTool(fs.existsSync(chromium), `the dashboard browser test needs ${chromium} (apt-get install chromium)`))('renders the suite chart, per-test SVG trends and the regression table', () => {
     const dir = tempDir();
     const historyPath = path.join(dir, 'history.sqlite');
     const reporter = new PerfReporter({ historyPath, console: false });

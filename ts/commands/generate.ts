@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { ALL_SCENARIOS } from '../defaults';
+import { checkPathsExist } from './usage';
 import type { Scenario } from '../generate/plan';
 
 export interface GenerateIO {
@@ -60,6 +61,7 @@ export function registerGenerateCommand(
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('--test-timeout <ms>', 'record mode: time limit per call', positive)
     .action(async (paths: string[], options: GenerateCommandOptions) => {
+      checkPathsExist(paths, io.cwd);
       setExitCode(await load()(paths, options, io));
     });
 }

@@ -1,4 +1,4 @@
-import type { AnalysisResult } from '../types';
+import type { AnalysisResult, Severity } from '../types';
 import { palette, type Palette } from './colors';
 import { github } from './github';
 import { html } from './html';
@@ -10,9 +10,11 @@ import { stylish } from './stylish';
 
 export interface FormatContext {
   palette: Palette;
-  /** Stylish output lists every function; off for a smells-only view. */
+  /** Stylish output lists every function with its metrics too (`--functions`); off by default: findings only. */
   showFunctions: boolean;
   cwd: string;
+  /** The result's findings by severity when the core counted them (the totals line uses them instead of counting). */
+  counts?: Record<Severity, number>;
 }
 
 /** A formatter is a pure function of the result object (like ESLint formatters and vitest reporters). */
@@ -33,5 +35,5 @@ export type FormatterName = keyof typeof formatters;
 export function format(result: AnalysisResult, name: FormatterName = 'stylish', context: Partial<FormatContext> = {}): string {
   const formatter: Formatter = formatters[name];
   if (!formatter) throw new Error(`tdd-fast: unknown format '${String(name)}' (known: ${Object.keys(formatters).join(', ')})`);
-  return formatter(result, { palette: palette(false), showFunctions: true, cwd: process.cwd(), ...context });
+  return formatter(result, { palette: palette(false), showFunctions: false, cwd: process.cwd(), ...context });
 }

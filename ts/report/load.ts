@@ -29,5 +29,5 @@ export const FORMAT_NAMES = Object.keys(loaders) as FormatName[];
 export function format(result: AnalysisResult, name: FormatName = 'stylish', context: Partial<FormatContext> = {}): string {
   const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined;
   if (!load) throw new Error(`tdd-fast: unknown format '${String(name)}' (known: ${FORMAT_NAMES.join(', ')})`);
-  return load()(result, { palette: palette(false), showFunctions: true, cwd: process.cwd(), ...context });
+  return load()(result, { palette: palette(false), showFunctions: false, cwd: process.cwd(), ...context });
 }

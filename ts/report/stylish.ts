@@ -1,5 +1,9 @@
-import type { AnalysisResult, FunctionReport } from '../types';
+import type { AnalysisResult, FunctionReport, Severity } from '../types';
+import { countFindings, findingsOf, type Finding } from './findings';
 import type { FormatContext } from './index';
+
+/** How many files and functions the summary lists. */
+const TOP = 5;
 
 function signature(fn: FunctionReport): string {
   const params = fn.params.map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional && !p.rest ? '?' : ''}`).join(', ');
@@ -10,43 +14,125 @@ function flags(fn: FunctionReport): string {
   return [fn.exported && 'exported', fn.async && 'async', fn.generator && 'generator'].filter(Boolean).join(' ');
 }
 
-/** Readable output grouped by file, like ESLint's stylish: functions, errors and smells, then a summary line. */
-export function stylish(result: AnalysisResult, context: FormatContext): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `3 errors, 12 warnings, 1 info`, leaving out the zeros ('' when there is nothing). */
+function bySeverity(counts: Record<Severity, number>): string {
+  const parts: string[] = [];
+  if (counts.error) parts.push(plural(counts.error, 'error'));
+  if (counts.warning) parts.push(plural(counts.warning, 'warning'));
+  if (counts.info) parts.push(`${counts.info} info`);
+  return parts.join(', ');
+}
+
+function severityLabel(severity: Severity, c: FormatContext['palette']): string {
+  const label = severity.padEnd(9);
+  return severity === 'error' ? c.red(label) : severity === 'warning' ? c.yellow(label) : c.dim(label);
+}
+
+/** The position of a finding: `line:column` (the column the core reports, 1 without one). */
+function position(finding: Finding): string {
+  return `${finding.line}:${finding.column}`;
+}
+
+/** The files in report order (the core's walk order), each with its findings (duplicates at their first location). */
+function findingsByFile(result: AnalysisResult): Map<string, Finding[]> {
+  const byFile = new Map<string, Finding[]>(result.files.map((f) => [f.path, []]));
+  for (const finding of findingsOf(result)) {
+    const list = byFile.get(finding.path);
+    if (list) list.push(finding);
+    else byFile.set(finding.path, [finding]);
+  }
+  for (const list of byFile.values()) list.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return byFile;
+}
+
+/** The summary: the files with the most errors and warnings, the functions with the highest cognitive complexity. */
+function hotspots(result: AnalysisResult, byFile: Map<string, Finding[]>, context: FormatContext): string[] {
   const c = context.palette;
   const out: string[] = [];
-  for (const file of result.files) {
-    if (!file.functions.length && !file.errors.length && !file.smells.length) continue;
-    out.push(c.underline(file.path) + c.dim(`  ${file.functions.length} functions, ${file.lines} lines`));
-    for (const error of file.errors) {
-      out.push(`  ${c.dim(`${error.line}:${error.column}`.padEnd(8))}${c.red('error'.padEnd(9))}${error.message}`);
-    }
-    if (context.showFunctions) {
-      for (const fn of file.functions) {
-        const m = fn.metrics;
-        const measures = `cc ${m.cyclomatic}  cog ${m.cognitive}  depth ${m.maxDepth}  ${m.lines} lines`;
-        const edgeCases = fn.patterns.length ? `  ${fn.patterns.length} edge cases` : '';
-        out.push(
-          `  ${c.dim(`${fn.line}:${fn.column}`.padEnd(8))}${fn.kind.padEnd(12)}${c.bold(signature(fn))}` +
-            `${flags(fn) ? ' ' + c.dim(flags(fn)) : ''}  ${c.dim(measures + edgeCases)}`,
-        );
-      }
-    }
-    for (const smell of file.smells) {
-      const label = smell.severity.padEnd(9);
-      const severity = smell.severity === 'error' ? c.red(label) : c.yellow(label);
-      out.push(`  ${c.dim(`${smell.line}:1`.padEnd(8))}${severity}${smell.message}  ${c.dim(smell.id)}`);
+  const weight = (list: Finding[]) => list.filter((f) => f.severity !== 'info').length;
+  const files = [...byFile]
+    .filter(([, list]) => weight(list) > 0)
+    .sort(([, a], [, b]) => weight(b) - weight(a))
+    .slice(0, TOP);
+  if (files.length > 1) {
+    out.push(c.bold('Files with the most findings'));
+    const width = Math.max(...files.map(([p]) => p.length));
+    for (const [file, list] of files) {
+      const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+      for (const f of list) counts[f.severity]++;
+      out.push(`  ${file.padEnd(width)}  ${bySeverity(counts)}`);
     }
     out.push('');
   }
+  const flagged = new Set(
+    result.files.flatMap((f) => f.smells.filter((s) => s.function !== null && s.severity !== 'info').map((s) => `${f.path}\u0000${s.function}`)),
+  );
+  const functions = result.files
+    .flatMap((file) => file.functions.map((fn) => ({ file, fn })))
+    .filter(({ file, fn }) => flagged.has(`${file.path}\u0000${fn.name}`))
+    .sort((a, b) => b.fn.metrics.cognitive - a.fn.metrics.cognitive || b.fn.metrics.cyclomatic - a.fn.metrics.cyclomatic)
+    .slice(0, TOP);
+  if (functions.length > 1) {
+    out.push(c.bold('Most complex functions with findings'));
+    const where = functions.map(({ file, fn }) => `${file.path}:${fn.line}`);
+    const nameWidth = Math.max(...functions.map(({ fn }) => fn.name.length));
+    const whereWidth = Math.max(...where.map((w) => w.length));
+    functions.forEach(({ fn }, i) => {
+      const m = fn.metrics;
+      out.push(`  ${fn.name.padEnd(nameWidth)}  ${c.dim(where[i]!.padEnd(whereWidth))}  cognitive ${m.cognitive}, cyclomatic ${m.cyclomatic}, ${m.lines} lines`);
+    });
+    out.push('');
+  }
+  return out;
+}
+
+function inventory(fn: FunctionReport, context: FormatContext): string {
+  const c = context.palette;
+  const m = fn.metrics;
+  const measures = `cc ${m.cyclomatic}  cog ${m.cognitive}  depth ${m.maxDepth}  ${m.lines} lines`;
+  const edgeCases = fn.patterns.length ? `  ${fn.patterns.length} edge cases` : '';
+  return (
+    `  ${c.dim(`${fn.line}:${fn.column}`.padEnd(8))}${fn.kind.padEnd(12)}${c.bold(signature(fn))}` +
+    `${flags(fn) ? ' ' + c.dim(flags(fn)) : ''}  ${c.dim(measures + edgeCases)}`
+  );
+}
+
+/**
+ * Readable output like ESLint's stylish, findings first: per file its errors, smells and duplicate blocks; then the
+ * files with the most findings and the most complex functions among those with findings; then the totals line.
+ * With `showFunctions` (`--functions`) every file also lists its functions and their metrics.
+ */
+export function stylish(result: AnalysisResult, context: FormatContext): string {
+  const c = context.palette;
+  const out: string[] = [];
+  const byFile = findingsByFile(result);
+  const lines = new Map(result.files.map((f) => [f.path, f]));
+  for (const [file, findings] of byFile) {
+    const report = lines.get(file);
+    const functions = context.showFunctions && report ? report.functions : [];
+    if (!findings.length && !functions.length) continue;
+    const detail = report && context.showFunctions ? c.dim(`  ${plural(report.functions.length, 'function')}, ${report.lines} lines`) : '';
+    out.push(c.underline(file) + detail);
+    for (const fn of functions) out.push(inventory(fn, context));
+    for (const finding of findings) {
+      out.push(`  ${c.dim(position(finding).padEnd(8))}${severityLabel(finding.severity, c)}${finding.message}  ${c.dim(finding.ruleId)}`);
+    }
+    out.push('');
+  }
+  out.push(...hotspots(result, byFile, context));
   const s = result.summary;
-  const errorSmells = result.files.reduce((n, f) => n + f.smells.filter((x) => x.severity === 'error').length, 0);
-  const problems = s.errors + s.smells;
+  const counts = context.counts ?? countFindings(result);
+  const found = bySeverity(counts);
   const line =
-    `${s.files} files, ${s.functions} functions, ${s.smells} smells, ${s.errors} errors` +
-    (result.duplicates.length ? `, ${result.duplicates.length} duplicate blocks` : '') +
+    `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}: ${found || 'no findings'}` +
+    (result.duplicates.length ? ` (${plural(result.duplicates.length, 'duplicate block')} among the warnings)` : '') +
     ` in ${s.ms} ms` +
     (s.cache.hits + s.cache.misses ? ` (cache ${s.cache.hits}/${s.cache.hits + s.cache.misses} hits)` : '');
-  const mark = s.errors + errorSmells > 0 ? c.red('✖') : problems > 0 ? c.yellow('⚠') : c.green('✔');
+  const mark = counts.error > 0 ? c.red('✖') : counts.warning + counts.info > 0 ? c.yellow('⚠') : c.green('✔');
   out.push(`${mark} ${c.bold(line)}`);
   return out.join('\n') + '\n';
 }

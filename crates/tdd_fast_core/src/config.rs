@@ -99,6 +99,7 @@ impl Default for Config {
 
 const TOP_KEYS: &[&str] = &[
     "$schema",
+    "preset",
     "rules",
     "include",
     "exclude",
@@ -162,10 +163,11 @@ fn strings(key: &str, value: &Value) -> Result<Vec<String>, String> {
 }
 
 impl Config {
-    /// Parses and validates configuration JSON; the error text names the offending key.
+    /// Parses and validates configuration JSON; the error text names the offending key. Empty text is `{}`: the
+    /// default preset (`Config::default()` is every rule at its declared defaults, the `all` preset).
     pub fn from_json(text: &str) -> Result<Config, String> {
         if text.trim().is_empty() {
-            return Ok(Config::default());
+            return Config::from_value(&Value::Object(Default::default()));
         }
         let value: Value = serde_json::from_str(text)
             .map_err(|e| format!("tdd-fast config: not valid JSON: {e}"))?;
@@ -180,9 +182,25 @@ impl Config {
                 describe(value)
             )
         })?;
+        // The preset first, whatever the key order: the config's own settings apply on top of it.
+        let preset = match object.get("preset") {
+            None => crate::presets::DEFAULT_PRESET,
+            Some(v) => v
+                .as_str()
+                .filter(|n| crate::presets::find(n).is_some())
+                .ok_or_else(|| {
+                    err(
+                        "preset",
+                        format!("expected {}, got {}", crate::presets::names(), describe(v)),
+                    )
+                })?,
+        };
+        if let Some(preset) = crate::presets::find(preset) {
+            crate::presets::apply(preset, &mut config);
+        }
         for (key, value) in object {
             match key.as_str() {
-                "$schema" => {}
+                "$schema" | "preset" => {}
                 "rules" => config.apply_rules(value)?,
                 "include" => config.include = strings("include", value)?,
                 "exclude" => config.exclude = strings("exclude", value)?,
@@ -359,7 +377,7 @@ mod tests {
 
     #[test]
     fn defaults_cover_every_rule() {
-        let config = Config::from_json("").unwrap();
+        let config = Config::from_json(r#"{"preset": "all"}"#).unwrap();
         assert_eq!(config.rules.len(), RULES.len());
         assert_eq!(config.rule("long-function").number("threshold"), 50.0);
     }

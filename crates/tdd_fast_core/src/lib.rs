@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod patterns;
+pub mod presets;
 pub mod profile;
 pub mod shard;
 pub mod shared;

@@ -225,6 +225,22 @@ pub fn list_files(paths: &[PathBuf], root: &Path, threads: usize) -> Vec<ListedF
         .collect()
 }
 
+/// The files an analysis with this configuration covers: `list_files` minus what its include/exclude globs leave out
+/// (the batch applies the same filter). What `watch` selects changed files with.
+pub fn list_analysed_files(
+    paths: &[PathBuf],
+    root: &Path,
+    threads: usize,
+    config: &crate::config::Config,
+) -> Vec<ListedFile> {
+    let mut files = list_files(paths, root, threads);
+    if !config.include.is_empty() || !config.exclude.is_empty() {
+        let filter = config.path_filter();
+        files.retain(|f| filter.accepts(&f.path));
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -46,11 +46,11 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
     let mut analyze = AnalyzeOptions::default();
-    if let Some(config) = options.config.as_deref() {
-        analyze.config = std::sync::Arc::new(
-            tdd_fast_core::config::Config::from_json(config).unwrap_or_default(),
-        );
-    }
+    // No configuration is `{}`: the default preset, as for a CLI run without a config file.
+    analyze.config = std::sync::Arc::new(
+        tdd_fast_core::config::Config::from_json(options.config.as_deref().unwrap_or(""))
+            .unwrap_or_default(),
+    );
     if let Some(size) = options.max_file_size.filter(|s| *s >= 0.0) {
         analyze.max_file_size = size as u64;
     }
@@ -252,7 +252,8 @@ pub fn analyze_source_json(
     })
 }
 
-/// The files an analysis of these paths would cover (walked like `analyzeFilesJson`), with their sizes, as JSON text:
+/// The files an analysis of these paths would cover (walked like `analyzeFilesJson`, then `options.config`'s include
+/// and exclude globs), with their sizes, as JSON text:
 /// `[{ path, absolute, size }]`. The TypeScript side partitions them for `--shard`.
 #[napi(js_name = "listFilesJson")]
 pub fn list_files_json(
@@ -267,7 +268,21 @@ pub fn list_files_json(
         } else {
             options.threads
         };
-        to_json(&source::list_files(&paths, &options.root, threads))
+        to_json(&source::list_analysed_files(
+            &paths,
+            &options.root,
+            threads,
+            &options.analyze.config,
+        ))
+    })
+}
+
+/// The rule presets (`recommended`, `all`) as JSON text: `[{ name, description, default, rules: [{ id, severity,
+/// options, why }] }]`, each rule a difference from the rules' own defaults.
+#[napi(js_name = "presetsJson")]
+pub fn presets_json() -> Result<String> {
+    guarded("listing the presets", || {
+        to_json(&tdd_fast_core::presets::PRESETS)
     })
 }
 
