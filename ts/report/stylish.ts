@@ -34,7 +34,7 @@ export function stylish(result: AnalysisResult, context: FormatContext): string 
     for (const smell of file.smells) {
       const label = smell.severity.padEnd(9);
       const severity = smell.severity === 'error' ? c.red(label) : c.yellow(label);
-      out.push(`  ${c.dim(`${smell.line}:1`.padEnd(8))}${severity}${smell.message}  ${c.dim(smell.id)}`);
+      out.push(`  ${c.dim(`${smell.line}:${smell.column ?? 1}`.padEnd(8))}${severity}${smell.message}  ${c.dim(smell.id)}`);
     }
     out.push('');
   }
