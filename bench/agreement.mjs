@@ -3,8 +3,8 @@
 //
 //   node bench/agreement.mjs [corpusDir]
 //
-// Installs eslint@9, typescript-eslint, eslint-plugin-sonarjs and a real TypeScript code base (rxjs@7 and zod@4,
-// which ship their src/) into bench/.corpora/ (gitignored), runs ESLint with complexity, max-depth, max-params,
+// Installs ESLint 10, typescript-eslint, eslint-plugin-sonarjs and a real TypeScript code base (rxjs@7 and zod@4,
+// which ship their src/) into bench/.corpora/agreement (gitignored; exact versions below, reinstalled when they change), runs ESLint with complexity, max-depth, max-params,
 // max-statements, max-lines-per-function, max-nested-callbacks and sonarjs/cognitive-complexity at threshold 0,
 // runs `tdd-fast analyze --format json` on the same files, matches functions by file + the line/column ESLint
 // reports for the function head, and prints the agreement per metric (and the first disagreements).
@@ -12,7 +12,7 @@
 // Each reference rule is wrapped so every report is attributed to the function it belongs to (the reported function
 // node itself, or the innermost enclosing function for max-depth), keyed by ESLint's own getFunctionHeadLoc.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +20,30 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const corpora = path.join(here, '.corpora', 'agreement');
-const deps = ['eslint@9', 'typescript-eslint@8', 'eslint-plugin-sonarjs@4', 'typescript@5', 'rxjs@7', 'zod@4'];
-
-if (!existsSync(path.join(corpora, 'node_modules', 'eslint-plugin-sonarjs'))) {
+// tdd-fast follows ESLint 10's metrics (docs/metrics.md): compare against exactly that.
+const deps = [
+  'eslint@10.15.0',
+  'typescript-eslint@8.74.0',
+  'eslint-plugin-sonarjs@4.2.2',
+  'typescript@5.9.3',
+  'rxjs@7.8.2',
+  'zod@4.6.7',
+];
+const installed = (name) => {
+  try {
+    return JSON.parse(readFileSync(path.join(corpora, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return undefined;
+  }
+};
+const stale = deps.some((dep) => {
+  const at = dep.lastIndexOf('@');
+  return installed(dep.slice(0, at)) !== dep.slice(at + 1);
+});
+if (stale) {
   mkdirSync(corpora, { recursive: true });
   writeFileSync(path.join(corpora, 'package.json'), '{"name":"corpora","private":true}\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', ...deps], { cwd: corpora, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...deps], { cwd: corpora, stdio: 'inherit' });
 }
 const req = createRequire(path.join(corpora, 'package.json'));
 const { ESLint } = req('eslint');
@@ -68,6 +86,9 @@ function wrap(metric, rule, key) {
           value(descriptor) {
             // max-params also checks overloads and function types: we list neither.
             if (/^TS(DeclareFunction|FunctionType|EmptyBodyFunctionExpression)$/.test(descriptor.node?.type ?? '')) return;
+            // complexity also reports each class field initializer (node: the initializer's value), on its own
+            // code path: not the enclosing function's.
+            if (metric === 'cyclomatic' && !FUNCTIONS.includes(descriptor.node?.type)) return;
             const fn = FUNCTIONS.includes(descriptor.node?.type) ? descriptor.node : stack.at(-1);
             if (!fn || fn.type === 'StaticBlock') return;
             const id = head(fn);

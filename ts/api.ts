@@ -78,7 +78,8 @@ export async function analyzeFilesForPrinting(
   }
   const result = JSON.parse(out.envelope) as AnalysisResult;
   const counts = countFindings(result); // its duplicates: the files are counted by the core
-  counts.error += out.fileErrors + out.errorSmells;
+  counts[out.fileErrorSeverity ?? 'error'] += out.fileErrors;
+  counts.error += out.errorSmells;
   counts.warning += out.warningSmells;
   counts.info += out.infoSmells;
   return { result, counts, json: out.json };

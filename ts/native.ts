@@ -32,7 +32,16 @@ export interface NativeBinding {
     paths: string[],
     options?: NativeAnalyzeOptions,
     progress?: (done: number, total: number) => void,
-  ): Promise<{ json: Buffer; envelope: string; fileErrors: number; errorSmells: number; warningSmells: number; infoSmells: number }>;
+  ): Promise<{
+    json: Buffer;
+    envelope: string;
+    fileErrors: number;
+    /** The `parse-error` rule's severity (absent from builds before it was configurable). */
+    fileErrorSeverity?: 'error' | 'warning' | 'info';
+    errorSmells: number;
+    warningSmells: number;
+    infoSmells: number;
+  }>;
   cacheStatsJson(): string;
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions, functionName?: string): string;

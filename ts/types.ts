@@ -100,12 +100,21 @@ export interface FileError {
   message: string;
   line: number;
   column: number;
+  /** The `parse-error` rule's severity (`error` unless configured). Absent in reports of older versions. */
+  severity?: Severity;
 }
 
 export interface Smell {
   id: string;
   line: number;
+  /**
+   * 1-based column (UTF-16 code units, like ESLint) of the token the smell is about: the number of a magic-number, the
+   * head of the function for function rules. Absent in reports written before tdd-fast had it.
+   */
+  column?: number;
   endLine: number;
+  /** 1-based column just after the end of what the smell covers (ESLint's `endColumn`). */
+  endColumn?: number;
   severity: Severity;
   message: string;
   function: string | null;
@@ -143,6 +152,8 @@ export interface Duplicate {
   lines: number;
   tokens: number;
   locations: DuplicateLocation[];
+  /** The `duplicate-code` rule's severity (`warning` unless configured). Absent in reports of older versions. */
+  severity?: Severity;
 }
 
 export interface CacheSummary {

@@ -16,8 +16,10 @@ export interface Finding {
   /** 1-based; a whole-file error has line 1. */
   line: number;
   endLine: number;
-  /** 1-based; 1 when the source has no column. */
+  /** 1-based (UTF-16 code units); 1 when the source has no column. */
   column: number;
+  /** 1-based, just after the end (on `endLine`); absent when the source has no end column. */
+  endColumn?: number;
   function: string | null;
   /** Where else the same code appears (duplicates only). */
   related: DuplicateLocation[];
@@ -43,7 +45,7 @@ export function findingsOf(result: AnalysisResult): Finding[] {
       const line = Math.max(1, error.line);
       out.push({
         ruleId: PARSE_ERROR,
-        severity: 'error',
+        severity: error.severity ?? 'error',
         message: error.message,
         path: file.path,
         line,
@@ -63,7 +65,8 @@ export function findingsOf(result: AnalysisResult): Finding[] {
         path: file.path,
         line: Math.max(1, smell.line),
         endLine: Math.max(1, smell.endLine, smell.line),
-        column: 1,
+        column: Math.max(1, smell.column ?? 1),
+        ...(smell.endColumn ? { endColumn: smell.endColumn } : {}),
         function: smell.function,
         related: [],
         key: `${smell.id}|${file.path}|${smell.function ?? smell.message}`,
@@ -76,7 +79,7 @@ export function findingsOf(result: AnalysisResult): Finding[] {
     if (!first) continue;
     out.push({
       ruleId: DUPLICATE_CODE,
-      severity: 'warning',
+      severity: dup.severity ?? 'warning',
       message: duplicateMessage(dup, others),
       path: first.path,
       line: Math.max(1, first.line),
@@ -115,14 +118,15 @@ export function countBySeverity(findings: Finding[]): Record<Severity, number> {
 
 /**
  * `countBySeverity(findingsOf(result))` without building, messaging and sorting every finding (the gate of every run
- * needs only the counts): file errors count as errors, duplicate blocks as warnings.
+ * needs only the counts): file errors and duplicate blocks count at their severity (`parse-error` and `duplicate-code`,
+ * error and warning by default).
  */
 export function countFindings(result: AnalysisResult): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const file of result.files) {
-    counts.error += file.errors.length;
+    for (const error of file.errors) counts[error.severity ?? 'error']++;
     for (const smell of file.smells) counts[smell.severity]++;
   }
-  counts.warning += result.duplicates.filter((dup) => dup.locations.length > 0).length;
+  for (const dup of result.duplicates) if (dup.locations.length > 0) counts[dup.severity ?? 'warning']++;
   return counts;
 }

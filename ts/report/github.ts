@@ -24,6 +24,8 @@ export function github(result: AnalysisResult, _context?: FormatContext): string
       `line=${f.line}`,
       `endLine=${Math.max(f.line, f.endLine)}`,
       ...(f.column > 1 ? [`col=${f.column}`] : []),
+      // GitHub reads endColumn only for one-line annotations; it is exclusive there too.
+      ...(f.endColumn && f.endLine <= f.line && f.endColumn > f.column ? [`endColumn=${f.endColumn}`] : []),
       `title=${escapeProperty(`tdd-fast(${f.ruleId})`)}`,
     ];
     return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(f.message)}`;

@@ -37,7 +37,7 @@ export function junit(result: AnalysisResult, _context?: FormatContext): string 
     let suiteFailures = 0;
     let suiteErrors = 0;
     for (const f of findings) {
-      const name = `${f.ruleId} at ${f.path}:${f.line}${f.function ? ` (${f.function})` : ''}`;
+      const name = `${f.ruleId} at ${f.path}:${f.line}:${f.column}${f.function ? ` (${f.function})` : ''}`;
       const tag = f.ruleId === 'parse-error' ? 'error' : 'failure';
       if (tag === 'error') suiteErrors++;
       else suiteFailures++;

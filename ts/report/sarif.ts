@@ -37,11 +37,19 @@ function uri(path: string): string {
     .join('/');
 }
 
-function location(path: string, line: number, endLine: number, column?: number) {
+function location(path: string, line: number, endLine: number, column?: number, endColumn?: number) {
+  const end = Math.max(line, endLine);
+  // SARIF's endColumn is exclusive, like ESLint's; it must not end before the start on a one-line region.
+  const hasEnd = endColumn !== undefined && endColumn > 0 && (end > line || endColumn > (column ?? 1));
   return {
     physicalLocation: {
       artifactLocation: { uri: uri(path), uriBaseId: '%SRCROOT%' },
-      region: { startLine: line, endLine: Math.max(line, endLine), ...(column ? { startColumn: column } : {}) },
+      region: {
+        startLine: line,
+        endLine: end,
+        ...(column ? { startColumn: column } : {}),
+        ...(hasEnd ? { endColumn } : {}),
+      },
     },
   };
 }
@@ -80,7 +88,7 @@ export function sarif(result: AnalysisResult, _context?: FormatContext): string 
       ruleIndex: ruleIndex.get(f.ruleId)!,
       level: LEVEL[f.severity],
       message: { text: f.message },
-      locations: [location(f.path, f.line, f.endLine, f.column)],
+      locations: [location(f.path, f.line, f.endLine, f.column, f.endColumn)],
       ...(f.related.length
         ? {
             relatedLocations: f.related.map((r, id) => ({

@@ -151,6 +151,7 @@ fn analyze_text_unguarded(
         crate::smells::run(
             &crate::smells::RuleContext {
                 text,
+                lines: &lines,
                 file_lines: lines.line_count(),
                 functions: &functions,
                 function_signals: &facts.function_signals,
@@ -182,6 +183,19 @@ pub fn analyze_text_with_fingerprint(
     let mut report = analyze_text(text, path, language, options);
     let fingerprint = report.fingerprint.take().map(|f| *f).unwrap_or_default();
     (report, fingerprint)
+}
+
+/// Applies the `parse-error` rule to a finished report: its errors get the configured severity, or are left out when
+/// the rule is off.
+pub fn with_error_policy(mut report: FileReport, config: &crate::config::Config) -> FileReport {
+    match config.error_severity() {
+        Some(severity) => report
+            .errors
+            .iter_mut()
+            .for_each(|e| e.severity = severity),
+        None => report.errors.clear(),
+    }
+    report
 }
 
 /// A report for a file that could not be analysed at all: one error, nothing else.

@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::{
-    analyze_bytes, failed_report, read_and_hash, reset_thread_allocator, AnalyzeOptions,
+    analyze_bytes, failed_report, read_and_hash, reset_thread_allocator, with_error_policy,
+    AnalyzeOptions,
 };
 use crate::cache::{
     self, Cache, CacheLimits, CacheStats, Entry, FileStamp, ReportCounts, StoredFingerprint,
@@ -171,6 +172,8 @@ pub fn analyze_paths(
 pub struct BatchTotals {
     /// Files' errors (syntax, unreadable, too large...).
     pub file_errors: u32,
+    /// Their severity (the `parse-error` rule's; with it off, the reports hold no errors).
+    pub file_error_severity: Option<crate::model::Severity>,
     pub error_smells: u32,
     pub warning_smells: u32,
     pub info_smells: u32,
@@ -243,6 +246,7 @@ pub fn analyze_paths_json(
     let sum = |count: fn(&ReportCounts) -> u32| raw.files.iter().map(|f| count(&f.counts)).sum();
     let totals = BatchTotals {
         file_errors: sum(|c| c.errors),
+        file_error_severity: options.analyze.config.error_severity(),
         error_smells: sum(|c| c.error_smells),
         warning_smells: sum(|c| c.warning_smells),
         info_smells: sum(|c| c.info_smells),
@@ -500,11 +504,14 @@ fn analyze_candidates(
             let outcome = match &candidate.walk_error {
                 Some(message) => Outcome::Miss(
                     FileResult::fresh(
-                        failed_report(
-                            &shown,
-                            language_of(&candidate.path),
-                            String::new(),
-                            message.clone(),
+                        with_error_policy(
+                            failed_report(
+                                &shown,
+                                language_of(&candidate.path),
+                                String::new(),
+                                message.clone(),
+                            ),
+                            &options.analyze.config,
                         ),
                         keep_reports,
                     ),
@@ -553,7 +560,10 @@ fn analyze_cached(
             // A file over the size limit fails the same way until its size (part of the stamp) or the limit (part
             // of the cache key) changes: cache that, so a warm run does not count it as a miss every time.
             let cacheable = matches!(err, ReadError::TooLarge { .. });
-            let report = failed_report(shown, language, String::new(), err.to_string());
+            let report = with_error_policy(
+                failed_report(shown, language, String::new(), err.to_string()),
+                &options.config,
+            );
             let key = stamp
                 .filter(|_| cacheable)
                 .map(|s| (s, format!("unread:{}", s.size)));
@@ -565,9 +575,12 @@ fn analyze_cached(
             return Outcome::HitNewStamp(FileResult::cached(shown, entry, keep_report), stamp);
         }
     }
-    let report = analyze_isolated(shown, language, || {
-        analyze_bytes(&bytes, hash.clone(), shown, language, options)
-    });
+    let report = with_error_policy(
+        analyze_isolated(shown, language, || {
+            analyze_bytes(&bytes, hash.clone(), shown, language, options)
+        }),
+        &options.config,
+    );
     drop(bytes);
     let file = profile::time(Phase::Output, || FileResult::fresh(report, keep_report));
     // Encoded here, on the worker thread, for the cache entry (the result keeps the decoded one for duplicates).
@@ -690,6 +703,7 @@ mod tests {
                 json.totals,
                 BatchTotals {
                     file_errors: count("errors", None),
+                    file_error_severity: Some(crate::model::Severity::Error),
                     error_smells: count("smells", Some("error")),
                     warning_smells: count("smells", Some("warning")),
                     info_smells: count("smells", Some("info")),

@@ -27,7 +27,8 @@ use crate::shared::{SharedBytes, SharedText};
 /// 6: an index (bincode) followed by all report texts as one UTF-8 block and all fingerprints as one byte block, so a
 /// load is three reads and the texts are shared, not copied, per entry.
 /// 7: no findings-only text per entry; info smells counted.
-const FORMAT_VERSION: u32 = 7;
+/// 8: smells carry `column` and `endColumn`, file errors and duplicates a `severity`; ESLint 10 metrics.
+const FORMAT_VERSION: u32 = 8;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,37 @@ use serde_json::Value;
 use crate::model::Severity;
 use crate::smells::{RuleMeta, RULES};
 
+/// Findings no smell rule makes, configured like the rules (`"rules": { "parse-error": "warning" }`,
+/// `--rule duplicate-code=off`): a file's errors (syntax, unreadable, too large...) and cross-file duplicate blocks.
+/// `parse-error` off leaves the errors out of the reports; `duplicate-code` off turns duplicate detection off.
+pub static FINDINGS: &[RuleMeta] = &[
+    RuleMeta {
+        id: PARSE_ERROR,
+        severity: Severity::Error,
+        options: &[],
+        list_options: &[],
+        check: no_check,
+    },
+    RuleMeta {
+        id: DUPLICATE_CODE,
+        severity: Severity::Warning,
+        options: &[],
+        list_options: &[],
+        check: no_check,
+    },
+];
+
+pub const PARSE_ERROR: &str = "parse-error";
+pub const DUPLICATE_CODE: &str = "duplicate-code";
+
+/// Their findings are made by the reader, the parser and the duplicate finder, not by a check over facts.
+fn no_check(_: &crate::smells::RuleContext, _: &RuleSettings, _: &mut Vec<crate::model::Smell>) {}
+
+/// Every configurable rule: the smells, then the other findings.
+pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES.iter().chain(FINDINGS)
+}
+
 /// One rule's effective settings: `None` severity = off; every option the rule declares, with its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleSettings {
@@ -58,6 +89,8 @@ pub struct DuplicateSettings {
     pub min_tokens: u32,
     /// ...and spans at least this many lines (jscpd's default: 5).
     pub min_lines: u32,
+    /// The severity of each block (the `duplicate-code` rule's).
+    pub severity: Severity,
 }
 
 impl Default for DuplicateSettings {
@@ -66,6 +99,7 @@ impl Default for DuplicateSettings {
             enabled: true,
             min_tokens: 50,
             min_lines: 5,
+            severity: Severity::Warning,
         }
     }
 }
@@ -85,8 +119,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            rules: RULES
-                .iter()
+            rules: all_rules()
                 .map(|m| (m.id, RuleSettings::defaults(m)))
                 .collect(),
             include: Vec::new(),
@@ -221,7 +254,16 @@ impl Config {
                 }
             }
         }
+        match config.rule(DUPLICATE_CODE).severity {
+            Some(severity) => config.duplicates.severity = severity,
+            None => config.duplicates.enabled = false,
+        }
         Ok(config)
+    }
+
+    /// The severity of a file's errors; `None` when `parse-error` is off (the reports leave them out).
+    pub fn error_severity(&self) -> Option<Severity> {
+        self.rule(PARSE_ERROR).severity
     }
 
     fn apply_duplicates(&mut self, value: &Value) -> Result<(), String> {
@@ -268,8 +310,8 @@ impl Config {
         })?;
         for (id, setting) in object {
             let path = format!("rules.{id}");
-            let Some(meta) = RULES.iter().find(|m| m.id == id) else {
-                let known: Vec<&str> = RULES.iter().map(|m| m.id).collect();
+            let Some(meta) = all_rules().find(|m| m.id == id) else {
+                let known: Vec<&str> = all_rules().map(|m| m.id).collect();
                 return Err(format!(
                     "tdd-fast config: unknown rule \"{id}\" in {path} (known rules: {})",
                     known.join(", ")
@@ -378,7 +420,9 @@ mod tests {
     #[test]
     fn defaults_cover_every_rule() {
         let config = Config::from_json(r#"{"preset": "all"}"#).unwrap();
-        assert_eq!(config.rules.len(), RULES.len());
+        assert_eq!(config.rules.len(), RULES.len() + FINDINGS.len());
+        assert_eq!(config.error_severity(), Some(Severity::Error));
+        assert_eq!(config.duplicates.severity, Severity::Warning);
         assert_eq!(config.rule("long-function").number("threshold"), 50.0);
     }
 
@@ -400,6 +444,24 @@ mod tests {
         let filter = config.path_filter();
         assert!(filter.accepts("src/a.ts"));
         assert!(!filter.accepts("src/a.test.ts"));
+    }
+
+    #[test]
+    fn parse_error_and_duplicate_code_are_configured_like_rules() {
+        let config = Config::from_json(
+            r#"{"rules": {"parse-error": "warning", "duplicate-code": {"severity": "error"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.error_severity(), Some(Severity::Warning));
+        assert_eq!(config.duplicates.severity, Severity::Error);
+        assert!(config.duplicates.enabled);
+        let off =
+            Config::from_json(r#"{"rules": {"parse-error": "off", "duplicate-code": "off"}}"#)
+                .unwrap();
+        assert_eq!(off.error_severity(), None);
+        assert!(!off.duplicates.enabled);
+        let e = Config::from_json(r#"{"rules": {"parse-error": {"threshold": 3}}}"#).unwrap_err();
+        assert!(e.contains("rules.parse-error.threshold"), "{e}");
     }
 
     #[test]

@@ -369,6 +369,7 @@ fn record(
                     },
                     location,
                 ],
+                severity: settings.severity,
             });
         }
     }
@@ -404,6 +405,7 @@ mod tests {
             enabled: true,
             min_tokens: 30,
             min_lines: 5,
+            ..Default::default()
         };
         let found = find(&[("a.ts", &a), ("b.ts", &b), ("c.ts", &c)], &settings);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -432,6 +434,7 @@ mod tests {
             enabled: false,
             min_tokens: 10,
             min_lines: 1,
+            ..Default::default()
         };
         assert!(find(&[("a.ts", &a), ("c.ts", &c)], &off).is_empty());
     }
@@ -444,6 +447,7 @@ mod tests {
             enabled: true,
             min_tokens: 30,
             min_lines: 5,
+            ..Default::default()
         };
         let found = find(&[("a.ts", &a), ("b.ts", &b)], &settings);
         assert_eq!(found.len(), 1);
@@ -465,6 +469,7 @@ mod tests {
             enabled: true,
             min_tokens: 30,
             min_lines: 5,
+            ..Default::default()
         };
         let found = find(&[("a.ts", &a)], &settings);
         assert_eq!(found.len(), 1);

@@ -44,9 +44,10 @@ pub struct Collector<'a, 's> {
     pub functions: Vec<FunctionReport>,
     pub function_signals: Vec<FunctionSignals>,
     pub file_signals: FileSignals,
-    /// ESLint `max-nested-callbacks`'s stack, kept with its exact behaviour: a function expression or arrow passed to a
-    /// call pushes, EVERY function expression or arrow pops on exit, function declarations are not looked at.
-    pub callback_depth: u32,
+    /// ESLint 10 `max-nested-callbacks`'s stack (spans of the open callbacks): a function expression or arrow passed
+    /// as an argument to a call pushes and pops itself on exit; other functions leave the stack alone (ESLint 9 popped
+    /// on leaving every function expression).
+    pub callbacks: Vec<Span>,
     /// Local names exported by `export { a }`, `export default a`, `module.exports = { a }` and the like.
     exported_names: HashSet<String>,
 }
@@ -61,7 +62,7 @@ impl<'a, 's> Collector<'a, 's> {
             functions: Vec::new(),
             function_signals: Vec::new(),
             file_signals: FileSignals::default(),
-            callback_depth: 0,
+            callbacks: Vec::new(),
             exported_names: HashSet::new(),
         }
     }
@@ -126,9 +127,11 @@ impl<'a, 's> Collector<'a, 's> {
 
     fn enter_function(&mut self, kind: AstKind<'a>) {
         let parent = self.parent();
-        if is_eslint_function_expression(kind) && matches!(parent, Some(AstKind::CallExpression(_)))
-        {
-            self.callback_depth += 1;
+        let callback = is_eslint_function_expression(kind)
+            && matches!(parent, Some(AstKind::CallExpression(call))
+                if call.callee.without_parentheses().span() != kind.span());
+        if callback {
+            self.callbacks.push(kind.span());
         }
         // Overload signatures, `declare function` and abstract methods have no body: ESLint sees no function there.
         let has_body = !matches!(kind, AstKind::Function(f) if f.body.is_none());
@@ -139,14 +142,15 @@ impl<'a, 's> Collector<'a, 's> {
             span: kind.span(),
             signals: FunctionSignals {
                 body: smells::body_span(kind),
+                end: kind.span().end,
                 ..FunctionSignals::default()
             },
         });
     }
 
     fn leave_function(&mut self, kind: AstKind<'a>) {
-        if is_eslint_function_expression(kind) {
-            self.callback_depth = self.callback_depth.saturating_sub(1);
+        if self.callbacks.last() == Some(&kind.span()) {
+            self.callbacks.pop();
         }
         let Some(frame) = self.frames.pop() else {
             return;
@@ -199,8 +203,8 @@ impl<'a, 's> Collector<'a, 's> {
         let metrics = crate::model::Metrics {
             params: params.len() as u32 + u32::from(this_param),
             lines: end_line + 1 - start_line,
-            max_nested_callbacks: if is_eslint_function_expression(kind) {
-                self.callback_depth
+            max_nested_callbacks: if self.callbacks.last() == Some(&kind.span()) {
+                self.callbacks.len() as u32
             } else {
                 0
             },

@@ -2,7 +2,10 @@
 //!
 //! - `cyclomatic`: ESLint `complexity` (classic): 1 + if, ?:, &&/||/??, loops, catch, `case x:`, default values,
 //!   logical assignments, optional chaining links. Nested functions count on their own.
-//! - `maxDepth`: ESLint `max-depth`: if (not else-if, not an `if` directly under an `if`), switch, try, loops, with.
+//!   Each class field initializer is a code path of its own (ESLint 9 and 10): its decisions are not the enclosing
+//!   function's.
+//! - `maxDepth`: ESLint 10 `max-depth`: if (not an else-if), switch, try, loops, with. Leaving an else-if gives back
+//!   nothing (ESLint 9 popped a level there, so an `else if` chain lowered the depth of what followed).
 //! - `statements`: ESLint `max-statements`: statements in every block of the function, nested functions excluded.
 //! - `cognitive`: eslint-plugin-sonarjs `cognitive-complexity` (S3776, plugin v4): each function's OWN complexity.
 //!   +1 plus the control-flow nesting inside that function for if (not else-if), ?:, switch, loops and catch; +1 for
@@ -22,9 +25,10 @@ use crate::model::Metrics;
 #[derive(Debug, Default, Clone)]
 pub struct FrameMetrics {
     decisions: u32,
-    /// ESLint's counter can go below zero: it pops on leaving every `if`, even an else-if it did not push for.
-    depth: i32,
-    max_depth: i32,
+    /// Open class field initializers of this frame (ESLint counts their decisions on their own code path).
+    field_initializers: u32,
+    depth: u32,
+    max_depth: u32,
     statements: u32,
     cognitive: u32,
     /// Control-flow nesting inside this function, as sonarjs counts it for `cognitive`.
@@ -46,7 +50,7 @@ impl FrameMetrics {
     pub fn finish(&self, entry: Metrics) -> Metrics {
         Metrics {
             cyclomatic: 1 + self.decisions,
-            max_depth: self.max_depth.max(0) as u32,
+            max_depth: self.max_depth,
             statements: self.statements,
             cognitive: self.cognitive,
             ..entry
@@ -80,12 +84,12 @@ fn is_decision(kind: &AstKind) -> bool {
     }
 }
 
-/// Statements that open a nesting level for ESLint `max-depth`. An `if` whose parent is an `if` does not (else-if).
+/// Statements that open a nesting level for ESLint 10 `max-depth`: an `if` does unless it is an else-if (the
+/// `alternate` of its parent `if`); `if (a) if (b) {}` nests.
 fn opens_depth(collector: &Collector, kind: &AstKind) -> bool {
     match kind {
-        AstKind::IfStatement(_) => {
-            !matches!(collector.ancestors.last(), Some(AstKind::IfStatement(_)))
-        }
+        AstKind::IfStatement(s) => !matches!(collector.ancestors.last(),
+            Some(AstKind::IfStatement(parent)) if parent.alternate.as_ref().is_some_and(|a| a.span() == s.span)),
         AstKind::SwitchStatement(_)
         | AstKind::TryStatement(_)
         | AstKind::DoWhileStatement(_)
@@ -272,8 +276,26 @@ fn cognitive_on_leave(collector: &mut Collector, kind: &AstKind) {
     }
 }
 
+/// Whether `kind` is the value of a class field (`class C { x = a || b }`) that is no function: ESLint evaluates it
+/// as a code path of its own ("class-field-initializer"). A function value opens its own frame anyway.
+fn is_field_initializer(collector: &Collector, kind: &AstKind) -> bool {
+    if matches!(
+        kind,
+        AstKind::Function(_) | AstKind::ArrowFunctionExpression(_)
+    ) {
+        return false;
+    }
+    matches!(collector.ancestors.last(), Some(AstKind::PropertyDefinition(p))
+        if p.value.as_ref().is_some_and(|v| v.span() == kind.span()))
+}
+
 pub fn on_enter(collector: &mut Collector, kind: AstKind) {
     cognitive_on_enter(collector, &kind);
+    if is_field_initializer(collector, &kind) {
+        if let Some(frame) = collector.current_frame() {
+            frame.metrics.field_initializers += 1;
+        }
+    }
     let decision = is_decision(&kind);
     let opens = opens_depth(collector, &kind);
     let statements = match kind {
@@ -287,7 +309,7 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
         return;
     };
     let m = &mut frame.metrics;
-    m.decisions += u32::from(decision);
+    m.decisions += u32::from(decision && m.field_initializers == 0);
     m.statements += statements;
     if opens {
         m.depth += 1;
@@ -297,11 +319,15 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
 
 pub fn on_leave(collector: &mut Collector, kind: AstKind) {
     cognitive_on_leave(collector, &kind);
-    // `ancestors` no longer holds `kind` itself, so its last entry is the parent, as on entry. ESLint pops on leaving
-    // every `if`, including the else-ifs it did not push for; we keep that quirk to report what it reports.
-    if matches!(kind, AstKind::IfStatement(_)) || opens_depth(collector, &kind) {
+    // `ancestors` no longer holds `kind` itself, so its last entry is the parent, as on entry.
+    if opens_depth(collector, &kind) {
         if let Some(frame) = collector.current_frame() {
-            frame.metrics.depth -= 1;
+            frame.metrics.depth = frame.metrics.depth.saturating_sub(1);
+        }
+    }
+    if is_field_initializer(collector, &kind) {
+        if let Some(frame) = collector.current_frame() {
+            frame.metrics.field_initializers = frame.metrics.field_initializers.saturating_sub(1);
         }
     }
 }
@@ -335,6 +361,56 @@ mod tests {
     fn max_depth_ignores_else_if_and_counts_nested_blocks() {
         let code = "function f(a) {\n  if (a) {\n    for (;;) {\n      while (a) { try {} finally {} }\n    }\n  } else if (a) {\n    if (a) {}\n  }\n}";
         assert_eq!(metrics_of(code, "f").max_depth, 4);
+    }
+
+    #[test]
+    fn class_field_initializers_count_on_their_own() {
+        // ESLint 9 and 10: each initializer is its own code path; the enclosing function keeps 1 + `??`.
+        let code = "function f(a, b) {\n  class C {\n    x = a || b;\n    y = a ? 1 : (b && 2);\n    static z = a?.b;\n    m() { return a && b; }\n    h = () => a || b;\n  }\n  return a ?? C;\n}";
+        assert_eq!(metrics_of(code, "f").cyclomatic, 2);
+        assert_eq!(metrics_of(code, "C.m").cyclomatic, 2);
+        assert_eq!(metrics_of(code, "C.h").cyclomatic, 2);
+        // Decisions around the class still count.
+        let around = "function g(a) { const K = a ? class { v = a || 1; } : null; return K; }";
+        assert_eq!(metrics_of(around, "g").cyclomatic, 2);
+    }
+
+    #[test]
+    fn max_depth_an_else_if_chain_does_not_pop_a_level() {
+        // ESLint 10: 2 (ESLint 9 popped on leaving the else-if and reported 1).
+        let code = "function f(a, b, c, d) {\n  if (a) {} else if (b) {}\n  if (c) {\n    if (d) {}\n  }\n}";
+        assert_eq!(metrics_of(code, "f").max_depth, 2);
+        let chain = "function f(a) {\n  if (a === 1) {} else if (a === 2) {} else if (a === 3) {} else {}\n  for (;;) { while (a) {} }\n}";
+        assert_eq!(metrics_of(chain, "f").max_depth, 2);
+        // An `if` that is the consequent of an `if` (no braces) nests; only the alternate is an else-if.
+        assert_eq!(
+            metrics_of("function f(a, b) { if (a) if (b) {} }", "f").max_depth,
+            2
+        );
+    }
+
+    #[test]
+    fn nested_callbacks_a_plain_function_does_not_pop_the_stack() {
+        // ESLint 10: `helper` is no callback (0) and leaving it leaves the stack alone, so the callbacks after it
+        // are still 2 and 3 deep (ESLint 9 popped on leaving `helper` and reported 1 and 2).
+        let code = "run(() => {\n  const helper = function () {};\n  run(() => {\n    run(() => 1);\n  });\n});";
+        let depths: Vec<(String, u32)> = functions(code)
+            .into_iter()
+            .map(|f| (f.name, f.metrics.max_nested_callbacks))
+            .collect();
+        let expected = [("<anonymous>", 1), ("helper", 0), ("<anonymous>", 2), ("<anonymous>", 3)];
+        let expected: Vec<(String, u32)> = expected
+            .iter()
+            .map(|(n, d)| (n.to_string(), *d))
+            .collect();
+        assert_eq!(depths, expected);
+        // An IIFE is called, not passed: no callback, and the callback inside it sits 2 deep.
+        let iife = "run(() => {\n  (function () {\n    run(() => 1);\n  })();\n});";
+        let depths: Vec<u32> = functions(iife)
+            .iter()
+            .map(|f| f.metrics.max_nested_callbacks)
+            .collect();
+        assert_eq!(depths, vec![1, 0, 2]);
     }
 
     #[test]

@@ -97,6 +97,9 @@ pub struct FileError {
     pub message: String,
     pub line: u32,
     pub column: u32,
+    /// The `parse-error` rule's severity (configurable; `error` by default).
+    #[serde(default = "Severity::error")]
+    pub severity: Severity,
 }
 
 impl FileError {
@@ -105,6 +108,7 @@ impl FileError {
             message: message.into(),
             line: 0,
             column: 0,
+            severity: Severity::Error,
         }
     }
 }
@@ -117,12 +121,30 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// For serde defaults.
+    pub fn error() -> Self {
+        Severity::Error
+    }
+
+    pub fn warning() -> Self {
+        Severity::Warning
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Smell {
     pub id: String,
     pub line: u32,
+    /// 1-based column (UTF-16 code units, like ESLint) of the token the smell is about: the number of a
+    /// `magic-number`, the head of a function for function rules, the `catch` of a catch clause.
+    #[serde(default)]
+    pub column: u32,
     pub end_line: u32,
+    /// 1-based column just after the end of what the smell covers (ESLint's `endColumn`).
+    #[serde(default)]
+    pub end_column: u32,
     pub severity: Severity,
     pub message: String,
     pub function: Option<String>,
@@ -177,6 +199,9 @@ pub struct Duplicate {
     pub lines: u32,
     pub tokens: u32,
     pub locations: Vec<DuplicateLocation>,
+    /// The `duplicate-code` rule's severity (configurable; `warning` by default).
+    #[serde(default = "Severity::warning")]
+    pub severity: Severity,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

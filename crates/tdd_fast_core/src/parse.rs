@@ -147,6 +147,7 @@ pub fn parse<'a>(
                 message: diagnostic.message.to_string(),
                 line,
                 column,
+                severity: crate::model::Severity::Error,
             }
         })
         .collect();

@@ -16,9 +16,12 @@ pub fn analyze_function(
     name: &str,
 ) -> Result<FileReport, String> {
     // A panic is this function's error like any file's, never an exception across napi.
-    let mut report = analyze_isolated(path, language, || {
-        analyze_text(text, path, language, options)
-    });
+    let mut report = crate::analyze::with_error_policy(
+        analyze_isolated(path, language, || {
+            analyze_text(text, path, language, options)
+        }),
+        &options.config,
+    );
     let found = report.functions.iter().any(|f| f.name == name);
     if !found && !report.errors.is_empty() {
         // The file did not parse (or analysis failed) before reaching it: its errors are the answer.

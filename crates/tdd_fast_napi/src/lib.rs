@@ -169,6 +169,8 @@ pub struct NativeBatchText {
     /// Over all files: their errors, and their smells of severity error / warning / info (with the envelope's
     /// duplicates, what an exit code needs).
     pub file_errors: u32,
+    /// The severity of those errors (the `parse-error` rule's): `error`, `warning` or `info`.
+    pub file_error_severity: String,
     pub error_smells: u32,
     pub warning_smells: u32,
     pub info_smells: u32,
@@ -189,6 +191,12 @@ impl Task for AnalyzeFilesTextTask {
             json: Buffer::from(batch.text),
             envelope: batch.envelope,
             file_errors: batch.totals.file_errors,
+            file_error_severity: match batch.totals.file_error_severity {
+                Some(tdd_fast_core::Severity::Warning) => "warning",
+                Some(tdd_fast_core::Severity::Info) => "info",
+                _ => "error",
+            }
+            .to_string(),
             error_smells: batch.totals.error_smells,
             warning_smells: batch.totals.warning_smells,
             info_smells: batch.totals.info_smells,
@@ -244,9 +252,12 @@ pub fn analyze_source_json(
                 let analyze = &options.analyze;
                 single::analyze_function(&code, &filename, language, analyze, name)
             }
-            None => Ok(batch::analyze_isolated(&filename, language, || {
-                analyze::analyze_text(&code, &filename, language, &options.analyze)
-            })),
+            None => Ok(analyze::with_error_policy(
+                batch::analyze_isolated(&filename, language, || {
+                    analyze::analyze_text(&code, &filename, language, &options.analyze)
+                }),
+                &options.analyze.config,
+            )),
         });
         to_json(&report.map_err(Error::from_reason)?)
     })

@@ -22,7 +22,7 @@ pub const META: RuleMeta = RuleMeta {
 };
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    for f in ctx.functions {
+    for (f, signals) in ctx.functions.iter().zip(ctx.function_signals) {
         if f.kind == FunctionKind::Setter {
             continue;
         }
@@ -33,8 +33,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
                 out.push(smell(
                     &META,
                     settings,
-                    f.line,
-                    f.end_line,
+                    ctx.function_loc(f, signals),
                     Some(&f.name),
                     0.0,
                     0.0,

@@ -72,7 +72,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     // Groups in order of first occurrence, so that literals first seen on the same line keep source order (a
     // HashMap's iteration order would make the output differ from run to run).
     let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<(&str, Vec<u32>)> = Vec::new();
+    let mut groups: Vec<(&str, Vec<u32>, Span)> = Vec::new();
     for (span, line) in &ctx.signals.strings {
         let content = ctx
             .text
@@ -82,23 +82,23 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
             continue;
         }
         let slot = *index.entry(content).or_insert_with(|| {
-            groups.push((content, Vec::new()));
+            // The smell points at the first literal, quotes included.
+            groups.push((content, Vec::new(), Span::new(span.start - 1, span.end + 1)));
             groups.len() - 1
         });
         groups[slot].1.push(*line);
     }
-    let mut found: Vec<(&str, Vec<u32>)> = groups
+    let mut found: Vec<(&str, Vec<u32>, Span)> = groups
         .into_iter()
-        .filter(|(_, lines)| lines.len() as f64 >= threshold)
+        .filter(|(_, lines, _)| lines.len() as f64 >= threshold)
         .collect();
-    found.sort_by_key(|(_, lines)| lines[0]); // stable: ties keep first-occurrence order
-    for (content, lines) in found {
+    found.sort_by_key(|(_, lines, _)| lines[0]); // stable: ties keep first-occurrence order
+    for (content, lines, first) in found {
         let shown: String = content.chars().take(40).collect();
         out.push(smell(
             &META,
             settings,
-            lines[0],
-            lines[0],
+            ctx.loc(first),
             None,
             lines.len() as f64,
             threshold,

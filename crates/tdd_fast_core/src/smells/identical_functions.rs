@@ -48,8 +48,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
                 out.push(smell(
                     &META,
                     settings,
-                    f.line,
-                    f.end_line,
+                    ctx.function_loc(f, signals),
                     Some(&f.name),
                     f64::from(f.end_line + 1 - f.line),
                     min_lines,

@@ -40,6 +40,7 @@ pub fn collect(collector: &mut Collector, class: &Class) {
     let end_line = collector
         .lines
         .line(class.span.end.saturating_sub(1).max(class.span.start));
+    collector.file_signals.class_spans.push(class.span);
     collector.file_signals.classes.push(ClassReport {
         name,
         line,
@@ -52,7 +53,7 @@ pub fn collect(collector: &mut Collector, class: &Class) {
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let max_members = settings.number("maxMembers");
     let max_lines = settings.number("maxLines");
-    for class in &ctx.signals.classes {
+    for (class, span) in ctx.signals.classes.iter().zip(&ctx.signals.class_spans) {
         let (value, threshold, what) = if f64::from(class.members) > max_members {
             (class.members, max_members, "members")
         } else if f64::from(class.lines) > max_lines {
@@ -63,8 +64,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
         out.push(smell(
             &META,
             settings,
-            class.line,
-            class.end_line,
+            ctx.loc(*span),
             None,
             f64::from(value),
             threshold,

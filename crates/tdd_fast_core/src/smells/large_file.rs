@@ -8,7 +8,7 @@
 //!
 //! **Good:** `dates.ts`, `money.ts`, `strings.ts`, each with its own test file.
 
-use super::{smell, RuleContext, RuleMeta};
+use super::{smell, Loc, RuleContext, RuleMeta};
 use crate::config::RuleSettings;
 use crate::model::{Severity, Smell};
 
@@ -20,14 +20,20 @@ pub const META: RuleMeta = RuleMeta {
     check,
 };
 
+/// From the first character to the last one of the last line (a final line break starts no line).
+fn whole_file(ctx: &RuleContext) -> Loc {
+    let text = ctx.text.strip_suffix('\n').unwrap_or(ctx.text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    ctx.loc(oxc_span::Span::new(0, text.len() as u32))
+}
+
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let threshold = settings.number("threshold");
     if f64::from(ctx.file_lines) > threshold {
         out.push(smell(
             &META,
             settings,
-            1,
-            ctx.file_lines,
+            whole_file(ctx),
             None,
             f64::from(ctx.file_lines),
             threshold,

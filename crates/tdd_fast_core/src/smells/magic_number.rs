@@ -88,8 +88,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
         out.push(smell(
             &META,
             settings,
-            number.site.line,
-            number.site.end_line,
+            ctx.loc(number.site.span),
             number.site.function.as_deref(),
             number.value,
             0.0,

@@ -10,6 +10,7 @@ use oxc_span::Span;
 use crate::config::{Config, RuleSettings};
 use crate::facts::Collector;
 use crate::model::{ClassReport, FunctionReport, Severity, Smell};
+use crate::parse::LineIndex;
 
 mod boolean_parameter;
 mod callback_hell;
@@ -64,6 +65,17 @@ pub struct FunctionSignals {
     pub returns: u32,
     /// The function's block body, if it has one.
     pub body: Option<Span>,
+    /// Where the function node ends (byte offset), for the end column of function smells.
+    pub end: u32,
+}
+
+/// Where a smell is: 1-based lines and UTF-16 columns, the end just after the last character (like ESLint).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 /// A syntax finding located in a function (or at the top level).
@@ -71,6 +83,8 @@ pub struct FunctionSignals {
 pub struct Site {
     pub line: u32,
     pub end_line: u32,
+    /// The node the finding is about (its start is the column reported).
+    pub span: Span,
     pub function: Option<String>,
 }
 
@@ -88,6 +102,8 @@ pub struct FileSignals {
     pub magic_numbers: Vec<MagicNumber>,
     /// String literals that may repeat: (span of the literal's content, line).
     pub strings: Vec<(Span, u32)>,
+    /// The span of each class in `classes` (same order).
+    pub class_spans: Vec<Span>,
     pub empty_catches: Vec<Site>,
     pub useless_catches: Vec<Site>,
     pub nested_ternaries: Vec<Site>,
@@ -99,6 +115,7 @@ pub struct FileSignals {
 /// Everything a rule sees.
 pub struct RuleContext<'r> {
     pub text: &'r str,
+    pub lines: &'r LineIndex<'r>,
     pub file_lines: u32,
     pub functions: &'r [FunctionReport],
     pub function_signals: &'r [FunctionSignals],
@@ -118,13 +135,35 @@ pub fn run(ctx: &RuleContext, config: &Config) -> Vec<Smell> {
     out
 }
 
+impl RuleContext<'_> {
+    /// The location of a node.
+    pub fn loc(&self, span: Span) -> Loc {
+        let (line, column) = self.lines.position(span.start);
+        let (end_line, end_column) = self.lines.position(span.end.max(span.start));
+        Loc {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// A function smell's location: from the function's head (where ESLint reports the function) to its end.
+    pub fn function_loc(&self, f: &FunctionReport, signals: &FunctionSignals) -> Loc {
+        Loc {
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: self.lines.position(signals.end).1,
+        }
+    }
+}
+
 /// Builds a smell with the rule's configured severity.
-#[allow(clippy::too_many_arguments)]
 pub fn smell(
     meta: &RuleMeta,
     settings: &RuleSettings,
-    line: u32,
-    end_line: u32,
+    at: Loc,
     function: Option<&str>,
     value: f64,
     threshold: f64,
@@ -132,8 +171,10 @@ pub fn smell(
 ) -> Smell {
     Smell {
         id: meta.id.to_string(),
-        line,
-        end_line,
+        line: at.line,
+        column: at.column,
+        end_line: at.end_line,
+        end_column: at.end_column,
         severity: settings.severity.unwrap_or(meta.severity),
         message,
         function: function.map(str::to_string),
@@ -152,14 +193,13 @@ pub fn metric_rule(
     describe: impl Fn(&FunctionReport, u32, f64) -> String,
 ) {
     let threshold = settings.number("threshold");
-    for f in ctx.functions {
+    for (f, signals) in ctx.functions.iter().zip(ctx.function_signals) {
         let value = value_of(f);
         if f64::from(value) > threshold {
             out.push(smell(
                 meta,
                 settings,
-                f.line,
-                f.end_line,
+                ctx.function_loc(f, signals),
                 Some(&f.name),
                 f64::from(value),
                 threshold,
@@ -174,6 +214,7 @@ impl Collector<'_, '_> {
         Site {
             line: self.lines.line(span.start),
             end_line: self.lines.line(span.end.saturating_sub(1).max(span.start)),
+            span,
             function: self
                 .frames
                 .iter()

@@ -25,8 +25,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
         out.push(smell(
             &META,
             settings,
-            site.line,
-            site.end_line,
+            ctx.loc(site.span),
             site.function.as_deref(),
             0.0,
             0.0,

@@ -28,8 +28,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
             out.push(smell(
                 &META,
                 settings,
-                f.line,
-                f.end_line,
+                ctx.function_loc(f, signals),
                 Some(&f.name),
                 f64::from(signals.returns),
                 threshold,
