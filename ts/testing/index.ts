@@ -50,3 +50,9 @@ export {
   PgTemplateInUseError,
   PgUnreachableError,
 } from './pg/errors';
+export { PgliteTemplate } from './pg/pglite';
+export type { FreshPgliteDatabase, PgliteClient, PgliteTemplateOptions, PgliteTemplateStats } from './pg/pglite';
+export { pgFixtures, withTransaction, DB_META_KEY } from './pg/fixtures';
+export type { DbTimingMeta, IsolationLevel, PgDatabaseHandle, PgFixtureOptions, PgFixtures, PgTemplateLike, Queryable } from './pg/fixtures';
+export { choosePgBackend, describePgBackend, localClusterDir, pgTemplate } from './pg/select';
+export type { PgBackendDecision, PgTemplateChoice } from './pg/select';
