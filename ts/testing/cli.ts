@@ -13,6 +13,8 @@ import { HISTORY_FILE_NAME, PerfHistory } from './history';
 import { buildReport, formatReportText, renderHtml } from './dashboard';
 import { gcAvailable } from './memory';
 import { describeNativeCore } from '../doctor';
+import { describePgBackend, localClusterDir } from './pg/select';
+import { runningPostgres, startPostgres, stopPostgresAt } from './pg/server';
 
 export interface DoctorLine {
   name: string;
@@ -74,6 +76,7 @@ export function describeDoctor(root: string = process.cwd(), env: NodeJS.Process
     value: env.GITHUB_ACTIONS === 'true' ? 'on' : 'off',
     reason: env.GITHUB_ACTIONS === 'true' ? 'GITHUB_ACTIONS=true' : 'not running in GitHub Actions',
   });
+  lines.push(...describePgBackend(root, env));
   lines.push(...describeNativeCore(root));
   return lines;
 }
@@ -130,6 +133,54 @@ export const testingActions: TestingActions = {
       for (const line of lines) process.stdout.write(`${line.name.padEnd(width)}  ${line.value}  — ${line.reason}\n`);
     } catch (error) {
       fail((error as Error).message);
+    }
+  },
+
+  async pgStart(options) {
+    try {
+      if (options.format !== 'text' && options.format !== 'json') {
+        fail(`unknown --format "${options.format}" (use text or json)`);
+        return;
+      }
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        fail('--port must be an integer in 1..65535');
+        return;
+      }
+      const dataDir = options.dataDir ? path.resolve(options.dataDir) : localClusterDir();
+      const server = await startPostgres({ dataDir, port, detached: true });
+      if (options.format === 'json') {
+        const { stop: _stop, ...info } = server;
+        process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${server.url}\n`);
+        process.stderr.write(
+          `tdd-fast: PostgreSQL ${server.version} ${server.reused ? 'already running' : 'started'} (pid ${server.pid}, data ${server.dataDir}); ` +
+            `export TDD_FAST_PG_URL=${server.url}; stop it with \`npx tdd-fast testing pg stop\`\n`,
+        );
+      }
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  async pgStop(options) {
+    try {
+      const dataDir = options.dataDir ? path.resolve(options.dataDir) : localClusterDir();
+      const stopped = await stopPostgresAt(dataDir);
+      process.stderr.write(stopped ? `tdd-fast: stopped the server in ${dataDir}\n` : `tdd-fast: no server running in ${dataDir}\n`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  pgStatus(options) {
+    const dataDir = options.dataDir ? path.resolve(options.dataDir) : localClusterDir();
+    const running = runningPostgres(dataDir);
+    if (running) process.stdout.write(`${running.url}\n`);
+    else {
+      process.stderr.write(`tdd-fast: no server running in ${dataDir}\n`);
+      process.exitCode = 1;
     }
   },
 };

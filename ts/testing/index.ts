@@ -35,3 +35,24 @@ export type { ResolvedSwitch, ResolvedSwitches, TestingConfig } from './switches
 export { describeDoctor, registerTestingCommands } from './cli';
 export { percentile, median, medianAbsoluteDeviation, SampleRing } from './stats';
 export type { LatencySummary } from './stats';
+export { PostgresTemplate, resolvePgUrl, withDatabase } from './pg/template';
+export type { FreshPgDatabase, PostgresTemplateOptions, PostgresTemplateStats } from './pg/template';
+export { startPostgres, stopPostgresAt, runningPostgres, findPostgresBinDir } from './pg/server';
+export type { PostgresServer, StartPostgresOptions } from './pg/server';
+export { readMigrationsDir, splitStatements } from './pg/migrations';
+export type { MigrationScript, SqlStatement } from './pg/migrations';
+export {
+  PgAuthError,
+  PgMigrationError,
+  PgNoServerError,
+  PgPoolExhaustedError,
+  PgServerError,
+  PgTemplateInUseError,
+  PgUnreachableError,
+} from './pg/errors';
+export { PgliteTemplate } from './pg/pglite';
+export type { FreshPgliteDatabase, PgliteClient, PgliteTemplateOptions, PgliteTemplateStats } from './pg/pglite';
+export { pgFixtures, withTransaction, DB_META_KEY } from './pg/fixtures';
+export type { DbTimingMeta, IsolationLevel, PgDatabaseHandle, PgFixtureOptions, PgFixtures, PgTemplateLike, Queryable } from './pg/fixtures';
+export { choosePgBackend, describePgBackend, localClusterDir, pgTemplate } from './pg/select';
+export type { PgBackendDecision, PgTemplateChoice } from './pg/select';

@@ -1,0 +1,251 @@
+/**
+ * PostgresTemplate against a real PostgreSQL server: the one in TDD_FAST_PG_TEST_URL, or a throwaway cluster this
+ * file starts with startPostgres() (the server binaries must be installed; .ci/run installs them).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PgAuthError,
+  PgMigrationError,
+  PgNoServerError,
+  PgPoolExhaustedError,
+  PgTemplateInUseError,
+  PgUnreachableError,
+  PostgresTemplate,
+  startPostgres,
+  withDatabase,
+  type PostgresServer,
+} from '../../ts/testing/index';
+import { distTesting, requireBuiltPackage, tempDir } from './helpers';
+
+let server: PostgresServer | null = null;
+let url = '';
+let admin: Client;
+
+beforeAll(async () => {
+  if (process.env.TDD_FAST_PG_TEST_URL) url = process.env.TDD_FAST_PG_TEST_URL;
+  else {
+    server = await startPostgres();
+    url = server.socketUrl;
+  }
+  admin = new Client({ connectionString: url });
+  await admin.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await admin?.end();
+  await server?.stop();
+}, 60_000);
+
+function migrations(files: Record<string, string>): string {
+  const dir = tempDir('tdd-fast-pg-mig-');
+  for (const [name, sql] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), sql);
+  }
+  return dir;
+}
+
+const SCHEMA = {
+  '001_users.sql': 'CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE NOT NULL);',
+  '002_seed.sql': "INSERT INTO users (email) VALUES ('a@x.io'), ('b@x.io');",
+};
+
+async function databases(prefix: string): Promise<string[]> {
+  const rows = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate ORDER BY datname', [prefix]);
+  return rows.rows.map((r) => r.datname as string);
+}
+
+let nameCounter = 0;
+const uniqueName = (base: string) => `${base}${process.pid % 1000}${++nameCounter}`;
+
+describe('PostgresTemplate', () => {
+  it('builds the template once, reuses it while migrations are unchanged, and rebuilds after a change', async () => {
+    const cacheDir = tempDir();
+    const name = uniqueName('build');
+    const dir = migrations(SCHEMA);
+    // Three instances at once, as parallel vitest workers would start: the advisory lock lets exactly one build.
+    const trio = await Promise.all([1, 2, 3].map(() => PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1 })));
+    expect(trio.map((t) => t.stats().builds).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(new Set(trio.map((t) => t.template)).size).toBe(1);
+    const row = await admin.query('SELECT datistemplate, datallowconn FROM pg_database WHERE datname = $1', [trio[0].template]);
+    expect(row.rows[0]).toEqual({ datistemplate: true, datallowconn: false });
+    await Promise.all(trio.map((t) => t.close()));
+
+    const again = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+    expect(again.stats()).toMatchObject({ builds: 0, reuses: 1, origin: 'reused' });
+    await again.close();
+
+    fs.writeFileSync(path.join(dir, '003_posts.sql'), 'CREATE TABLE posts (id serial PRIMARY KEY, user_id int REFERENCES users(id));');
+    const changed = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+    expect(changed.stats().builds).toBe(1);
+    expect(changed.template).not.toBe(trio[0].template);
+    const db = await changed.fresh();
+    const tables = await db.client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['posts', 'users']);
+    db.release();
+    await changed.close();
+    const log = fs.readFileSync(path.join(cacheDir, 'templates', 'pg-builds.log'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(2);
+  });
+
+  it('hands out isolated clones with a connected client and a working connection string; close() drops them all', async () => {
+    const name = uniqueName('iso');
+    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 3 });
+    await template.warm(3);
+    const a = await template.fresh();
+    const b = await template.fresh();
+    expect(a.database).not.toBe(b.database);
+    await a.client.query("INSERT INTO users (email) VALUES ('only-in-a@x.io')");
+    await a.client.query('DELETE FROM users WHERE id = 1');
+    expect((await b.client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(2);
+    // Another driver / ORM connects with the URL and sees a's data.
+    const other = new Client({ connectionString: a.connectionString });
+    await other.connect();
+    expect((await other.query('SELECT email FROM users ORDER BY id')).rows.map((r) => r.email)).toEqual(['b@x.io', 'only-in-a@x.io']);
+    await other.end();
+    expect(template.stats()).toMatchObject({ handouts: 2, poolMisses: 0, inUse: 2 });
+    a.release();
+    a.release(); // harmless
+    await template.close();
+    expect(await databases(`tdf_${name}_w`)).toEqual([]);
+    const stats = template.stats();
+    expect(stats.clones).toBeGreaterThanOrEqual(3);
+    expect(stats.drops).toBe(stats.clones);
+  });
+
+  it('reaps the clones of a SIGKILLed run at the next start, and never databases of anyone else', async () => {
+    requireBuiltPackage();
+    const name = uniqueName('kill');
+    const dir = migrations(SCHEMA);
+    const cacheDir = tempDir();
+    const script = `
+      const { PostgresTemplate } = require(${JSON.stringify(distTesting)});
+      PostgresTemplate.create({ connectionString: process.env.URL, migrationsDir: ${JSON.stringify(dir)}, name: ${JSON.stringify(name)}, cacheDir: ${JSON.stringify(cacheDir)}, poolSize: 3 })
+        .then(async (t) => { await t.warm(3); await t.fresh(); await t.fresh(); process.stdout.write('ready\\n'); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: url, VITEST_POOL_ID: '7' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('child did not get ready in 60 s')), 60_000);
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && (clearTimeout(timer), resolve()));
+      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const left = await databases(`tdf_${name}_w`);
+    expect(left.length).toBeGreaterThanOrEqual(2); // at least the two handed out
+    expect(left.every((d) => d.startsWith(`tdf_${name}_w7_`))).toBe(true);
+
+    // Not ours: a database with the prefix but another shape, and one with our shape but someone else's comment.
+    const foreignShape = `tdf_${name}_mine`;
+    const foreignMarker = `tdf_${name}_w1_0badf00d_1`;
+    await admin.query(`CREATE DATABASE ${foreignShape}`);
+    await admin.query(`CREATE DATABASE ${foreignMarker}`);
+    await admin.query(`COMMENT ON DATABASE ${foreignMarker} IS 'owned by another tool'`);
+
+    // The killed session's advisory lock is released when the server notices the closed socket.
+    let next: PostgresTemplate | null = null;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      next = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+      if (next.stats().reaped >= left.length) break;
+      await next.close();
+      next = null;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(next?.stats().reaped).toBeGreaterThanOrEqual(left.length);
+    await next?.close();
+    expect(await databases(`tdf_${name}_`)).toEqual([foreignMarker, foreignShape].sort());
+    await admin.query(`DROP DATABASE ${foreignShape}`);
+    await admin.query(`DROP DATABASE ${foreignMarker}`);
+  }, 120_000);
+
+  it('names the failing migration file, its statement and line', async () => {
+    const dir = migrations({
+      ...SCHEMA,
+      '003_broken.sql': "-- adds orders\nCREATE TABLE orders (id serial PRIMARY KEY);\n\nCREATE INDEX orders_by_missing ON orders (missing_column);\nSELECT 'never';",
+    });
+    const error = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name: uniqueName('broken'), cacheDir: tempDir() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PgMigrationError);
+    const migration = error as PgMigrationError;
+    expect(migration.file).toBe('003_broken.sql');
+    expect(migration.line).toBe(4);
+    expect(migration.statement).toBe('CREATE INDEX orders_by_missing ON orders (missing_column)');
+    expect(migration.message).toMatch(/003_broken\.sql failed at line 4: column "missing_column" does not exist/);
+  });
+
+  it('fails fast and clearly on an unreachable server, an unknown role, and a missing URL', async () => {
+    const started = Date.now();
+    const unreachable = await PostgresTemplate.create({ connectionString: 'postgresql://postgres@127.0.0.1:1/postgres', ddl: 'SELECT 1' }).catch((e: unknown) => e);
+    expect(unreachable).toBeInstanceOf(PgUnreachableError);
+    expect((unreachable as Error).message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const wrongUser = withDatabase(url, 'postgres').replace('postgres@', 'nobody_here:secret@');
+    const auth = await PostgresTemplate.create({ connectionString: wrongUser, ddl: 'SELECT 1' }).catch((e: unknown) => e);
+    expect(auth).toBeInstanceOf(PgAuthError);
+    expect((auth as Error).message).toMatch(/refused the credentials: .*nobody_here/);
+    expect((auth as Error).message).not.toMatch(/secret/);
+
+    const saved = { a: process.env.TDD_FAST_PG_URL, b: process.env.DATABASE_URL };
+    delete process.env.TDD_FAST_PG_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      await expect(PostgresTemplate.create({ ddl: 'SELECT 1' })).rejects.toBeInstanceOf(PgNoServerError);
+    } finally {
+      if (saved.a !== undefined) process.env.TDD_FAST_PG_URL = saved.a;
+      if (saved.b !== undefined) process.env.DATABASE_URL = saved.b;
+    }
+  });
+
+  it('says which sessions hold the template when it is in use', async () => {
+    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('busy'), cacheDir: tempDir(), poolSize: 0 });
+    await admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS true`);
+    const squatter = new Client({ connectionString: withDatabase(url, template.template), application_name: 'squatter-gui' });
+    await squatter.connect();
+    try {
+      const error = await template.fresh().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PgTemplateInUseError);
+      expect((error as Error).message).toMatch(/is in use.*squatter-gui/);
+    } finally {
+      await squatter.end();
+      await admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS false`);
+      await template.close();
+    }
+  });
+
+  it('rejects with PgPoolExhaustedError when every database is handed out past the timeout', async () => {
+    const name = uniqueName('full');
+    const template = await PostgresTemplate.create({
+      connectionString: url,
+      migrationsDir: migrations(SCHEMA),
+      name,
+      cacheDir: tempDir(),
+      poolSize: 1,
+      maxDatabases: 2,
+      acquireTimeoutMs: 3000,
+    });
+    const held = [await template.fresh(), await template.fresh()];
+    const started = Date.now();
+    const error = await template.fresh().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PgPoolExhaustedError);
+    expect((error as Error).message).toMatch(/no database within 3000 ms.*2 handed out and not released.*maxDatabases 2/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    held[0].release();
+    const after = await template.fresh(); // a released slot is refilled
+    expect(after.database).not.toBe(held[0].database);
+    await template.close();
+    expect(await databases(`tdf_${name}_w`)).toEqual([]);
+  });
+
+  it('with the fast path off (TDD_FAST_TESTING=0) replays the migrations for every database', async () => {
+    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
+    expect(template.stats()).toMatchObject({ origin: 'replay', fastPath: false, builds: 0 });
+    const db = await template.fresh();
+    expect((await db.client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(2);
+    db.release();
+    await template.close();
+    expect((await admin.query('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [template.template])).rows[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,736 @@
+/**
+ * PostgresTemplate: a template database built once from migrations (+ seed), kept between runs under a name that
+ * carries the hash of its inputs, and a pool of clones made ahead of demand (IntegreSQL's idea), each with a
+ * connected `pg` client, so `fresh()` only hands one out. `release()` drops the clone in the background.
+ *
+ * Names: template `tdf_<name>_t<hash12>`; clones `tdf_<name>_w<VITEST_POOL_ID>_<owner>_<n>`, where `<owner>` is a
+ * random id per PostgresTemplate instance that also holds a session advisory lock while it lives. A clone whose
+ * owner's lock is free belongs to a dead run and is dropped by the next `create()`; databases without that name shape
+ * (or with a foreign owner marker in their comment) are never touched.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { resolveSwitches, type TestingConfig } from '../switches';
+import { SampleRing, msSince, type LatencySummary } from '../stats';
+import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
+import {
+  PgMigrationError,
+  PgNoServerError,
+  PgPoolExhaustedError,
+  PgTemplateInUseError,
+  classifyConnectError,
+  describeTarget,
+} from './errors';
+import { PoolClosedError } from '../pool';
+
+/** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
+const PG_TEMPLATE_FORMAT = 1;
+
+export interface PostgresTemplateOptions extends TestingConfig {
+  /** Admin connection string (a URL). Default: env TDD_FAST_PG_URL, then DATABASE_URL. */
+  connectionString?: string;
+  /** Folder of migrations: plain `*.sql`, Prisma's `migrations/` or Drizzle's `drizzle/`. */
+  migrationsDir?: string;
+  /** Schema as one SQL text (instead of, or before, `migrationsDir`). */
+  ddl?: string;
+  /** For code-based migration tools (Knex, TypeORM, ...): migrate the database at this URL. Runs after ddl/migrationsDir. */
+  migrate?: (connectionString: string) => Promise<void> | void;
+  /** Fills the template once after the schema is built. Its source text is part of the cache key. */
+  seed?: (client: Client) => Promise<void> | void;
+  /** Database name part; default the migrations folder name or `schema`. Lower-cased, [a-z0-9_], 20 chars at most. */
+  name?: string;
+  /** Extra text mixed into the cache key (e.g. the source of the seed's helpers). */
+  cacheKey?: string;
+  /** Clones kept ready ahead of demand. Default 4. 0 = clone on demand in `fresh()` (pgtestdb's way). */
+  poolSize?: number;
+  /** How many clones are made at the same time. Default 2. */
+  refillConcurrency?: number;
+  /** Upper bound on this instance's databases (ready + handed out + being made). Default 64. */
+  maxDatabases?: number;
+  /** How long `fresh()` waits for a database before PgPoolExhaustedError. Default 15 s. */
+  acquireTimeoutMs?: number;
+  /** Connection timeout for every client. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** `CREATE DATABASE ... STRATEGY` on PostgreSQL 15+: `wal_log` (server default) or `file_copy`. */
+  strategy?: 'wal_log' | 'file_copy';
+  /** Old templates of the same name kept on the server. Default 2. */
+  keepTemplates?: number;
+  /** Project root used to resolve the cache directory (build log). Default `process.cwd()`. */
+  root?: string;
+}
+
+export interface FreshPgDatabase {
+  /** URL of this database (for Prisma, Drizzle, Kysely, Knex, or your own pool). */
+  connectionString: string;
+  database: string;
+  /** A connected `pg` client on this database. Do not end it; `release()` does. */
+  client: Client;
+  /** Ends the client and drops the database in the background. Calling it twice is harmless. */
+  release(): void;
+}
+
+export interface PostgresTemplateStats {
+  backend: 'postgres';
+  /** Template builds done by this process (0 when the template was already on the server). */
+  builds: number;
+  reuses: number;
+  /** Databases cloned (or, with the fast path off, built by replay). */
+  clones: number;
+  handouts: number;
+  drops: number;
+  /** `fresh()` calls that found no ready clone and had to wait. */
+  poolMisses: number;
+  /** Time `fresh()` took, every call. */
+  handoutMs: LatencySummary;
+  /** Time of the misses only (what a test waits when the refill does not keep up). */
+  missWaitMs: LatencySummary;
+  /** CREATE DATABASE ... TEMPLATE + connect of one clone. */
+  cloneMs: LatencySummary;
+  dropMs: LatencySummary;
+  ready: number;
+  inUse: number;
+  template: string;
+  hash: string;
+  origin: 'built' | 'reused' | 'replay';
+  serverVersion: string;
+  /** Databases of dead runs this instance dropped at start. */
+  reaped: number;
+  fastPath: boolean;
+}
+
+interface Ready {
+  database: string;
+  client: Client;
+}
+interface Waiter {
+  resolve: (value: Ready) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/** A signed 64-bit advisory lock key (as text) from a string. */
+function lockKey(text: string): string {
+  return crypto.createHash('sha256').update(text).digest().readBigInt64BE(0).toString();
+}
+
+/** The admin connection string with another database. */
+export function withDatabase(connectionString: string, database: string): string {
+  const url = new URL(connectionString);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+function sanitizeName(name: string): string {
+  const clean = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^_+|_+$/g, '').slice(0, 20);
+  return clean || 'schema';
+}
+
+function functionSource(fn: unknown): string {
+  return typeof fn === 'function' ? fn.toString() : '';
+}
+
+interface Marker {
+  tddFast?: number;
+  kind?: string;
+  owner?: string;
+  state?: string;
+  hash?: string;
+}
+function parseMarker(text: string | null): Marker | null {
+  if (!text) return null;
+  try {
+    const marker = JSON.parse(text) as Marker;
+    return marker && marker.tddFast === 1 ? marker : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves the admin URL from the option or the environment. */
+export function resolvePgUrl(explicit?: string, env: NodeJS.ProcessEnv = process.env): { url: string; reason: string } | null {
+  if (explicit) return { url: explicit, reason: 'connectionString option' };
+  if (env.TDD_FAST_PG_URL) return { url: env.TDD_FAST_PG_URL, reason: 'env TDD_FAST_PG_URL' };
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, reason: 'env DATABASE_URL' };
+  return null;
+}
+
+async function connect(connectionString: string, timeoutMs: number, applicationName: string): Promise<Client> {
+  const client = new Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: applicationName });
+  // An idle client whose server goes away emits 'error'; without a listener that would crash the worker.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw classifyConnectError(error, connectionString);
+  }
+  return client;
+}
+
+/** Applies migration scripts statement by statement, so a failure names the file, statement and line. */
+export async function applyScripts(client: { query(sql: string): Promise<unknown> }, scripts: MigrationScript[], origin: string): Promise<void> {
+  for (const script of scripts) {
+    for (const statement of splitStatements(script.sql)) {
+      try {
+        await client.query(statement.sql);
+      } catch (error) {
+        const short = statement.sql.length > 300 ? `${statement.sql.slice(0, 300)}...` : statement.sql;
+        throw new PgMigrationError(
+          `tdd-fast: migration ${path.join(origin, script.name)} failed at line ${statement.line}: ${(error as Error).message}\n  statement: ${short}`,
+          script.name,
+          statement.sql,
+          statement.line,
+          error,
+        );
+      }
+    }
+  }
+}
+
+export function resolveScripts(options: { migrationsDir?: string; ddl?: string; root?: string }): { scripts: MigrationScript[]; origin: string; defaultName: string } {
+  const root = options.root ?? process.cwd();
+  const scripts: MigrationScript[] = [];
+  if (options.ddl) scripts.push({ name: 'ddl', sql: options.ddl });
+  let origin = '';
+  let defaultName = 'schema';
+  if (options.migrationsDir) {
+    const dir = path.resolve(root, options.migrationsDir);
+    scripts.push(...readMigrationsDir(dir));
+    origin = dir;
+    defaultName = path.basename(dir);
+    if (defaultName === 'migrations' || defaultName === 'drizzle') defaultName = path.basename(path.dirname(dir)) || defaultName;
+  }
+  return { scripts, origin, defaultName };
+}
+
+export function computePgHash(parts: { scripts: MigrationScript[]; seed?: unknown; migrate?: unknown; cacheKey?: string; serverVersion: string; backend: string }): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(`tdd-fast-pg-template:${PG_TEMPLATE_FORMAT}\0${parts.backend}\0${parts.serverVersion}\0`);
+  for (const script of parts.scripts) hash.update(`${script.name}\0${script.sql}\0`);
+  hash.update(`seed\0${functionSource(parts.seed)}\0migrate\0${functionSource(parts.migrate)}\0key\0${parts.cacheKey ?? ''}`);
+  return hash.digest('hex');
+}
+
+export class PostgresTemplate {
+  readonly name: string;
+  readonly hash: string;
+  /** The template database's name. */
+  readonly template: string;
+  readonly adminUrl: string;
+  readonly serverVersion: string;
+  /** This instance's owner id (in its clones' names and advisory lock). */
+  readonly owner: string;
+
+  private readonly options: PostgresTemplateOptions;
+  private readonly scripts: MigrationScript[];
+  private readonly origin: string;
+  private readonly fastPath: boolean;
+  private readonly poolSize: number;
+  private readonly concurrency: number;
+  private readonly maxDatabases: number;
+  private readonly acquireTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly ownerClient: Client;
+  private readonly creators: Client[] = [];
+  private readonly idleCreators: Client[] = [];
+  private readonly ready: Ready[] = [];
+  private readonly inUse = new Map<string, Client>();
+  private readonly waiters: Waiter[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly dropQueue: string[] = [];
+  private dropping: Promise<void> | null = null;
+  private creating = 0;
+  private counter = 0;
+  private consecutiveFailures = 0;
+  private lastError: Error | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private closing: Promise<void> | null = null;
+  private readonly handoutTimes = new SampleRing(10_000);
+  private readonly missTimes = new SampleRing(10_000);
+  private readonly cloneTimes = new SampleRing(10_000);
+  private readonly dropTimes = new SampleRing(10_000);
+  private counters = { builds: 0, reuses: 0, clones: 0, handouts: 0, drops: 0, misses: 0, reaped: 0 };
+  private builtHere: 'built' | 'reused' | 'replay' = 'reused';
+
+  private constructor(init: {
+    options: PostgresTemplateOptions;
+    name: string;
+    hash: string;
+    adminUrl: string;
+    serverVersion: string;
+    scripts: MigrationScript[];
+    origin: string;
+    fastPath: boolean;
+    ownerClient: Client;
+    owner: string;
+  }) {
+    this.options = init.options;
+    this.name = init.name;
+    this.hash = init.hash;
+    this.template = `tdf_${init.name}_t${init.hash.slice(0, 12)}`;
+    this.adminUrl = init.adminUrl;
+    this.serverVersion = init.serverVersion;
+    this.scripts = init.scripts;
+    this.origin = init.origin;
+    this.fastPath = init.fastPath;
+    this.ownerClient = init.ownerClient;
+    this.owner = init.owner;
+    this.poolSize = init.fastPath ? Math.max(0, init.options.poolSize ?? 4) : 0;
+    this.concurrency = Math.max(1, init.options.refillConcurrency ?? 2);
+    this.maxDatabases = Math.max(1, init.options.maxDatabases ?? 64);
+    this.acquireTimeoutMs = init.options.acquireTimeoutMs ?? 15_000;
+    this.connectTimeoutMs = init.options.connectTimeoutMs ?? 5_000;
+  }
+
+  /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
+  static async create(options: PostgresTemplateOptions): Promise<PostgresTemplate> {
+    const root = options.root ?? process.cwd();
+    const resolved = resolvePgUrl(options.connectionString);
+    if (!resolved) {
+      throw new PgNoServerError(
+        'tdd-fast: PostgresTemplate needs a server: pass connectionString, or set TDD_FAST_PG_URL or DATABASE_URL ' +
+          '(`npx tdd-fast testing pg start` prints one), or use PgliteTemplate, which needs no server',
+      );
+    }
+    if (!options.migrationsDir && !options.ddl && !options.migrate) {
+      throw new Error('tdd-fast: PostgresTemplate needs migrationsDir, ddl or migrate');
+    }
+    const { scripts, origin, defaultName } = resolveScripts({ ...options, root });
+    const switches = resolveSwitches(options, root);
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    const owner = crypto.randomBytes(4).toString('hex');
+    const ownerClient = await connect(resolved.url, connectTimeoutMs, `tdd-fast owner ${owner}`);
+    let template: PostgresTemplate;
+    try {
+      const versionNum = (await ownerClient.query('SHOW server_version_num')).rows[0].server_version_num as string;
+      const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend: 'postgres' });
+      // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
+      await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
+      template = new PostgresTemplate({
+        options,
+        name: sanitizeName(options.name ?? defaultName),
+        hash,
+        adminUrl: resolved.url,
+        serverVersion: versionNum,
+        scripts,
+        origin,
+        fastPath: switches.testing.value,
+        ownerClient,
+        owner,
+      });
+    } catch (error) {
+      await ownerClient.end().catch(() => undefined);
+      throw error;
+    }
+    try {
+      await template.reap();
+      if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
+      else template.builtHere = 'replay';
+      for (let i = 0; i < template.concurrency; i++) {
+        const creator = await connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`);
+        template.creators.push(creator);
+        template.idleCreators.push(creator);
+      }
+    } catch (error) {
+      await template.close().catch(() => undefined);
+      throw error;
+    }
+    template.pump();
+    return template;
+  }
+
+  private get serverMajor(): number {
+    return Math.floor(Number(this.serverVersion) / 10000);
+  }
+
+  private get prefix(): string {
+    return `tdf_${this.name}_`;
+  }
+
+  private marker(kind: 'template' | 'clone', extra: Record<string, unknown> = {}): string {
+    return JSON.stringify({ tddFast: 1, kind, owner: this.owner, pid: process.pid, host: os.hostname(), ...extra });
+  }
+
+  /** Builds the template under an advisory lock, so concurrent workers build it exactly once. */
+  private async ensureTemplate(cacheDir: string): Promise<void> {
+    const admin = this.ownerClient;
+    const key = lockKey(`tdd-fast-build:${this.template}`);
+    await admin.query("SET lock_timeout = '120s'");
+    try {
+      await admin.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    } catch (error) {
+      throw new Error(`tdd-fast: timed out after 120 s waiting for another process to build template ${this.template}: ${(error as Error).message}`);
+    } finally {
+      await admin.query('RESET lock_timeout');
+    }
+    try {
+      const existing = await admin.query('SELECT shobj_description(oid, \'pg_database\') AS marker FROM pg_database WHERE datname = $1', [this.template]);
+      const marker = existing.rows.length ? parseMarker(existing.rows[0].marker as string | null) : null;
+      if (marker?.state === 'ready') {
+        this.counters.reuses++;
+        this.builtHere = 'reused';
+        return;
+      }
+      if (existing.rows.length) await this.dropDatabase(admin, this.template, true); // a build that died half-way
+      await admin.query(`CREATE DATABASE ${quoteIdent(this.template)}`);
+      await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'building' }))}`);
+      const url = withDatabase(this.adminUrl, this.template);
+      const client = await connect(url, this.connectTimeoutMs, 'tdd-fast template build');
+      try {
+        await this.fillDatabase(client, url);
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        await this.dropDatabase(admin, this.template, true).catch(() => undefined);
+        throw error;
+      }
+      await client.end();
+      // No connections to the template from now on: a session on it would make every clone fail.
+      await admin.query(`ALTER DATABASE ${quoteIdent(this.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+      await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'ready', hash: this.hash }))}`);
+      this.counters.builds++;
+      this.builtHere = 'built';
+      try {
+        const logDir = path.join(cacheDir, 'templates');
+        fs.mkdirSync(logDir, { recursive: true });
+        fs.appendFileSync(path.join(logDir, 'pg-builds.log'), `${new Date().toISOString()} ${this.template} ${this.hash} pid=${process.pid}\n`);
+      } catch {
+        // the log is informational
+      }
+      await this.pruneTemplates(admin);
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  }
+
+  /** Schema + migrate callback + seed into an empty database. */
+  private async fillDatabase(client: Client, url: string): Promise<void> {
+    await applyScripts(client, this.scripts, this.origin);
+    if (this.options.migrate) {
+      try {
+        await this.options.migrate(url);
+      } catch (error) {
+        throw new PgMigrationError(`tdd-fast: the migrate callback failed: ${(error as Error).message}`, 'migrate()', null, null, error);
+      }
+    }
+    if (this.options.seed) {
+      try {
+        await this.options.seed(client);
+      } catch (error) {
+        throw new PgMigrationError(`tdd-fast: the seed failed: ${(error as Error).message}`, 'seed()', null, null, error);
+      }
+    }
+  }
+
+  /** Drops older templates of the same name beyond `keepTemplates` (those not in use). */
+  private async pruneTemplates(admin: Client): Promise<void> {
+    const keep = Math.max(1, this.options.keepTemplates ?? 2);
+    const rows = await admin.query(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
+       WHERE starts_with(datname, $1) AND datistemplate ORDER BY oid DESC`,
+      [`${this.prefix}t`],
+    );
+    const templates = rows.rows.filter((r) => parseMarker(r.marker as string | null)?.kind === 'template' && /_t[0-9a-f]{12}$/.test(r.datname as string));
+    for (const old of templates.slice(keep)) {
+      await this.dropDatabase(admin, old.datname as string, false).catch(() => undefined);
+    }
+  }
+
+  /** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. */
+  private async reap(): Promise<void> {
+    const admin = this.ownerClient;
+    const rows = await admin.query(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
+      [this.prefix],
+    );
+    const shape = new RegExp(`^${this.prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
+    const byOwner = new Map<string, string[]>();
+    for (const row of rows.rows) {
+      const match = shape.exec(row.datname as string);
+      if (!match) continue;
+      const marker = parseMarker(row.marker as string | null);
+      // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
+      if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
+      if (match[1] === this.owner) continue;
+      byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
+    }
+    for (const [owner, databases] of byOwner) {
+      const key = lockKey(`tdd-fast-owner:${owner}`);
+      const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
+      if (!free) continue; // that run is alive
+      try {
+        for (const database of databases) {
+          await this.dropDatabase(admin, database, true);
+          this.counters.reaped++;
+        }
+      } finally {
+        await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      }
+    }
+  }
+
+  private async dropDatabase(admin: Client, database: string, force: boolean): Promise<void> {
+    const started = process.hrtime.bigint();
+    const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
+    if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
+    const forced = force && this.serverMajor >= 13 ? ' WITH (FORCE)' : '';
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
+    this.dropTimes.record(msSince(started));
+  }
+
+  private nextName(): string {
+    const worker = (process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0').toLowerCase().replace(/[^0-9a-z]/g, '');
+    this.counter++;
+    return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counter}`;
+  }
+
+  /** Starts clones while fewer than wanted are ready or being made, within maxDatabases. */
+  private pump(): void {
+    if (this.closed) return;
+    const wanted = Math.max(this.poolSize, this.waiters.length);
+    while (
+      this.idleCreators.length > 0 &&
+      this.ready.length + this.creating < wanted &&
+      this.ready.length + this.creating + this.inUse.size < this.maxDatabases &&
+      this.retryTimer === null
+    ) {
+      const creator = this.idleCreators.pop() as Client;
+      this.creating++;
+      const job = this.makeOne(creator).finally(() => {
+        this.inFlight.delete(job);
+      });
+      this.inFlight.add(job);
+    }
+  }
+
+  private async makeOne(creator: Client): Promise<void> {
+    const database = this.nextName();
+    const started = process.hrtime.bigint();
+    let client: Client | null = null;
+    try {
+      if (this.fastPath) {
+        const strategy = this.options.strategy && this.serverMajor >= 15 ? ` STRATEGY ${this.options.strategy}` : '';
+        try {
+          await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(this.template)}${strategy}`);
+        } catch (error) {
+          throw await this.explainCloneError(creator, error);
+        }
+        await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
+        client = await connect(withDatabase(this.adminUrl, database), this.connectTimeoutMs, 'tdd-fast test');
+      } else {
+        await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
+        await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
+        const url = withDatabase(this.adminUrl, database);
+        client = await connect(url, this.connectTimeoutMs, 'tdd-fast test');
+        await this.fillDatabase(client, url);
+      }
+      this.cloneTimes.record(msSince(started));
+      this.counters.clones++;
+      this.consecutiveFailures = 0;
+      this.lastError = null;
+      const item = { database, client };
+      this.creating--;
+      this.idleCreators.push(creator);
+      if (this.closed) {
+        this.ready.push(item); // close() drops it
+      } else {
+        const waiter = this.waiters.shift();
+        if (waiter) {
+          clearTimeout(waiter.timer);
+          this.inUse.set(database, client);
+          waiter.resolve(item);
+        } else {
+          this.ready.push(item);
+        }
+      }
+    } catch (error) {
+      this.creating--;
+      this.idleCreators.push(creator);
+      if (client) await client.end().catch(() => undefined);
+      this.queueDrop(database);
+      this.lastError = error as Error;
+      this.consecutiveFailures++;
+      // A cause that will not go away by itself fails the waiters now instead of at their timeout.
+      const permanent = error instanceof PgTemplateInUseError || error instanceof PgMigrationError || this.consecutiveFailures >= 3;
+      if (permanent) for (const waiter of this.waiters.splice(0)) (clearTimeout(waiter.timer), waiter.reject(error as Error));
+      if (!this.closed && this.retryTimer === null) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (this.waiters.length > 0 || this.consecutiveFailures < 3) this.pump();
+        }, Math.min(1000, 50 * 2 ** this.consecutiveFailures));
+        this.retryTimer.unref();
+      }
+    }
+    this.pump();
+  }
+
+  /** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
+  private async explainCloneError(creator: Client, error: unknown): Promise<Error> {
+    const err = error as { code?: string; message?: string };
+    if (err.code === '55006') {
+      let who = '';
+      try {
+        const sessions = await creator.query(
+          'SELECT pid, usename, application_name, client_addr FROM pg_stat_activity WHERE datname = $1',
+          [this.template],
+        );
+        who = sessions.rows.map((s) => `pid ${s.pid} (${s.usename}${s.application_name ? `, ${s.application_name}` : ''}${s.client_addr ? `, ${s.client_addr}` : ''})`).join('; ');
+      } catch {
+        // best effort
+      }
+      return new PgTemplateInUseError(
+        `tdd-fast: template database ${this.template} is in use, so PostgreSQL cannot copy it: ${who || err.message}. ` +
+          'Close the sessions connected to it (a psql or GUI client?); tests must use fresh() databases, not the template.',
+      );
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
+  fresh(): Promise<FreshPgDatabase> {
+    const started = process.hrtime.bigint();
+    if (this.closed) return Promise.reject(new PoolClosedError('tdd-fast: PostgresTemplate is closed'));
+    const item = this.waiters.length === 0 ? this.ready.shift() : undefined;
+    if (item) {
+      this.inUse.set(item.database, item.client);
+      this.counters.handouts++;
+      this.handoutTimes.record(msSince(started));
+      this.pump();
+      return Promise.resolve(this.wrap(item));
+    }
+    this.counters.misses++;
+    return new Promise<Ready>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(
+            new PgPoolExhaustedError(
+              `tdd-fast: no database within ${this.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
+                `${this.inUse.size} handed out and not released, ${this.ready.length} ready, ${this.creating} being cloned, ` +
+                `maxDatabases ${this.maxDatabases}` +
+                (this.lastError ? `; last clone error: ${this.lastError.message}` : '') +
+                '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
+            ),
+          );
+        }, this.acquireTimeoutMs),
+      };
+      this.waiters.push(waiter);
+      this.pump();
+    }).then((ready) => {
+      const ms = msSince(started);
+      this.counters.handouts++;
+      this.handoutTimes.record(ms);
+      this.missTimes.record(ms);
+      return this.wrap(ready);
+    });
+  }
+
+  private wrap(item: Ready): FreshPgDatabase {
+    let released = false;
+    return {
+      database: item.database,
+      client: item.client,
+      connectionString: withDatabase(this.adminUrl, item.database),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.inUse.delete(item.database);
+        item.client.end().catch(() => undefined);
+        this.queueDrop(item.database);
+        this.pump();
+      },
+    };
+  }
+
+  private queueDrop(database: string): void {
+    this.dropQueue.push(database);
+    this.dropping ??= this.drainDrops().finally(() => {
+      this.dropping = null;
+    });
+  }
+
+  private async drainDrops(): Promise<void> {
+    while (this.dropQueue.length > 0) {
+      const database = this.dropQueue.shift() as string;
+      try {
+        await this.dropDatabase(this.ownerClient, database, true);
+        this.counters.drops++;
+      } catch {
+        // The server went away or the database is gone; the next start reaps leftovers.
+      }
+    }
+  }
+
+  stats(): PostgresTemplateStats {
+    return {
+      backend: 'postgres',
+      builds: this.counters.builds,
+      reuses: this.counters.reuses,
+      clones: this.counters.clones,
+      handouts: this.counters.handouts,
+      drops: this.counters.drops,
+      poolMisses: this.counters.misses,
+      handoutMs: this.handoutTimes.summary(),
+      missWaitMs: this.missTimes.summary(),
+      cloneMs: this.cloneTimes.summary(),
+      dropMs: this.dropTimes.summary(),
+      ready: this.ready.length,
+      inUse: this.inUse.size,
+      template: this.template,
+      hash: this.hash,
+      origin: this.builtHere,
+      serverVersion: this.serverVersion,
+      reaped: this.counters.reaped,
+      fastPath: this.fastPath,
+    };
+  }
+
+  /** Waits until `n` clones are ready (for benchmarks and warm-up). */
+  async warm(n = this.poolSize, timeoutMs = this.acquireTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.ready.length < Math.min(n, this.maxDatabases)) {
+      if (Date.now() > deadline) throw new PgPoolExhaustedError(`tdd-fast: warm(${n}) timed out with ${this.ready.length} ready`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new PoolClosedError('tdd-fast: PostgresTemplate closed while waiting for a database'));
+    }
+    await Promise.allSettled([...this.inFlight]);
+    for (const item of this.ready.splice(0)) {
+      await item.client.end().catch(() => undefined);
+      this.dropQueue.push(item.database);
+    }
+    for (const [database, client] of this.inUse) {
+      await client.end().catch(() => undefined);
+      this.dropQueue.push(database);
+    }
+    this.inUse.clear();
+    if (this.dropping) await this.dropping;
+    await this.drainDrops();
+    for (const creator of this.creators.splice(0)) await creator.end().catch(() => undefined);
+    this.idleCreators.length = 0;
+    await this.ownerClient.end().catch(() => undefined);
+  }
+}
