@@ -27,7 +27,7 @@ import {
 import { PoolClosedError } from '../pool';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
-const PG_TEMPLATE_FORMAT = 1;
+const PG_TEMPLATE_FORMAT = 2;
 
 export interface PostgresTemplateOptions extends TestingConfig {
   /** Admin connection string (a URL). Default: env TDD_FAST_PG_URL, then DATABASE_URL. */
@@ -385,6 +385,9 @@ export class PostgresTemplate {
       const client = await connect(url, this.connectTimeoutMs, 'tdd-fast template build');
       try {
         await this.fillDatabase(client, url);
+        // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
+        // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
+        await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
       } catch (error) {
         await client.end().catch(() => undefined);
         await this.dropDatabase(admin, this.template, true).catch(() => undefined);
