@@ -4,6 +4,7 @@
  * and no database left behind. Also `tdd-fast testing pg start|status|stop` as a user runs it.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +69,9 @@ describe('the shop suite on a real PostgreSQL server', () => {
 describe('npx tdd-fast testing pg start | status | stop', () => {
   it('starts a server that accepts connections, reports it, and stops it', async () => {
     requireBuiltPackage();
-    const dataDir = path.join(tempDir('tdd-fast-pg-cli-'), 'data');
+    const parent = tempDir('tdd-fast-pg-cli-');
+    fs.chmodSync(parent, 0o755); // as root the cluster belongs to the postgres user, who must be able to enter it
+    const dataDir = path.join(parent, 'data');
     const bin = path.join(repoRoot, 'bin', 'tdd-fast.js');
     const cli = (...args: string[]) =>
       new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
