@@ -12,7 +12,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
 import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
@@ -161,7 +161,10 @@ export function resolvePgUrl(explicit?: string, env: NodeJS.ProcessEnv = process
 }
 
 async function connect(connectionString: string, timeoutMs: number, applicationName: string): Promise<Client> {
-  const client = new Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: applicationName });
+  // Loaded on first use, so `tdd-fast/testing` costs SQLite-only suites nothing for the PostgreSQL driver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client: PgClient } = require('pg') as typeof import('pg');
+  const client = new PgClient({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: applicationName });
   // An idle client whose server goes away emits 'error'; without a listener that would crash the worker.
   client.on('error', () => undefined);
   try {
