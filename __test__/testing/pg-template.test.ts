@@ -161,6 +161,30 @@ describe('PostgresTemplate', () => {
     await admin.query(`DROP DATABASE ${foreignMarker}`);
   }, 120_000);
 
+  it('runs a migrate(connectionString) callback for code-based migration tools, and keys the cache on its source', async () => {
+    const calls: string[] = [];
+    const migrate = async (connectionString: string) => {
+      calls.push(connectionString);
+      const client = new Client({ connectionString });
+      await client.connect();
+      await client.query('CREATE TABLE knex_style (id serial PRIMARY KEY, label text)');
+      await client.query("INSERT INTO knex_style (label) VALUES ('from migrate')");
+      await client.end();
+    };
+    const name = uniqueName('code');
+    const template = await PostgresTemplate.create({ connectionString: url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
+    expect(calls).toHaveLength(1);
+    expect(new URL(calls[0]).pathname).toBe(`/${template.template}`);
+    const db = await template.fresh();
+    expect((await db.client.query('SELECT label FROM knex_style')).rows).toEqual([{ label: 'from migrate' }]);
+    db.release();
+    await template.close();
+    const reused = await PostgresTemplate.create({ connectionString: url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
+    expect(calls).toHaveLength(1);
+    expect(reused.template).toBe(template.template);
+    await reused.close();
+  });
+
   it('names the failing migration file, its statement and line', async () => {
     const dir = migrations({
       ...SCHEMA,

@@ -82,7 +82,7 @@ export function describeDoctor(root: string = process.cwd(), env: NodeJS.Process
 }
 
 function fail(message: string): void {
-  process.stderr.write(`tdd-fast: ${message}\n`);
+  process.stderr.write(`tdd-fast: ${message.replace(/^tdd-fast: /, "")}\n`);
   process.exitCode = 2;
 }
 

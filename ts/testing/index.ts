@@ -29,7 +29,7 @@ export type { RunRecord, RunRow, SampleRecord, StoredSample } from './history';
 export { buildReport, formatReportText, renderHtml, trendSvg } from './dashboard';
 export type { FlaggedTest, OverBudgetTest, PerfReport, ReportOptions, TestTrend } from './dashboard';
 export { PerfReporter } from './perf-reporter';
-export type { PerfReporterOptions, ReportedTestCase } from './perf-reporter';
+export type { PerfReporterOptions, ReportedTestCase, TestTimeSplit, TimeSplit } from './perf-reporter';
 export { CONFIG_FILE_NAME, ensureCacheDir, resolveSwitches } from './switches';
 export type { ResolvedSwitch, ResolvedSwitches, TestingConfig } from './switches';
 export { describeDoctor, registerTestingCommands } from './cli';

@@ -13,6 +13,8 @@ import { HISTORY_FILE_NAME, PerfHistory, type SampleRecord } from './history';
 import { buildReport, type FlaggedTest, type OverBudgetTest, type PerfReport, type ReportOptions } from './dashboard';
 import { detectLeak, MEMORY_META_KEY, type LeakVerdict, type MemoryMeta } from './memory';
 import type { RegressionOptions } from './regression';
+import { DB_META_KEY, type DbTimingMeta } from './pg/fixtures';
+import { percentile } from './stats';
 
 /** The parts of vitest's TestCase the reporter reads (structural, so this module never loads vitest). */
 export interface ReportedTestCase {
@@ -46,6 +48,34 @@ export interface PerfReporterOptions extends TestingConfig {
   onLeakSuspected?: (leaks: (LeakVerdict & { testId: string })[]) => void;
   /** Called with the full report after every recorded run. */
   onReport?: (report: PerfReport) => void;
+  /** Called with the split of test time into getting the database vs. the test body (tests with db fixtures only). */
+  onTimeSplit?: (split: TimeSplit) => void;
+}
+
+/** Per test: time spent getting (and giving back) its database vs. the test body, from the pg fixtures' meta. */
+export interface TestTimeSplit {
+  testId: string;
+  backend: string;
+  mode: string;
+  durationMs: number;
+  /** acquire + release of the database. */
+  databaseMs: number;
+  bodyMs: number;
+}
+
+export interface TimeSplit {
+  /** Tests whose database came from a tdd-fast fixture. */
+  tests: number;
+  totalMs: number;
+  databaseMs: number;
+  bodyMs: number;
+  /** Share of the test time spent on the database, 0..1. */
+  databaseShare: number;
+  acquireP50Ms: number;
+  acquireP99Ms: number;
+  /** The tests that waited longest for their database. */
+  slowest: TestTimeSplit[];
+  perTest: TestTimeSplit[];
 }
 
 interface PendingSample {
@@ -57,6 +87,7 @@ interface PendingSample {
   state: SampleRecord['state'];
   heapUsed: number | undefined;
   memory: MemoryMeta | undefined;
+  db: DbTimingMeta | undefined;
 }
 
 function escapeAnnotationData(text: string): string {
@@ -86,6 +117,8 @@ export class PerfReporter {
   private gitShaCache: string | null | undefined;
   /** The last report, for programmatic use after a run. */
   lastReport: PerfReport | null = null;
+  /** The last run's database-vs-body split (null when no test used a database fixture). */
+  lastTimeSplit: TimeSplit | null = null;
 
   constructor(options: PerfReporterOptions = {}) {
     this.options = options;
@@ -122,6 +155,7 @@ export class PerfReporter {
       state: testCase.result().state,
       heapUsed: diagnostic.heap,
       memory: (testCase.meta() as Record<string, MemoryMeta | undefined>)[MEMORY_META_KEY],
+      db: (testCase.meta() as Record<string, DbTimingMeta | undefined>)[DB_META_KEY],
     });
   }
 
@@ -174,6 +208,7 @@ export class PerfReporter {
     const historyPath = this.options.historyPath
       ? path.resolve(this.options.historyPath)
       : path.join(switches.cacheDir.value, HISTORY_FILE_NAME);
+    const split = this.timeSplit();
     const { records, leaks, peakRss } = this.toRecords();
     this.pending = [];
     const history = PerfHistory.open(historyPath);
@@ -198,10 +233,48 @@ export class PerfReporter {
       history.close();
     }
     this.lastReport = report;
-    this.announce(report, leaks);
+    this.lastTimeSplit = split;
+    this.announce(report, leaks, split);
   }
 
-  private announce(report: PerfReport, leaks: (LeakVerdict & { testId: string })[]): void {
+  /** Splits every test that used a database fixture into database time and body time. */
+  private timeSplit(): TimeSplit | null {
+    const perTest: TestTimeSplit[] = [];
+    for (const sample of this.pending) {
+      if (!sample.db) continue;
+      const databaseMs = sample.db.acquireMs + sample.db.releaseMs;
+      const file = path.relative(this.root, sample.file).split(path.sep).join('/');
+      perTest.push({
+        testId: `${file} > ${sample.name}`,
+        backend: sample.db.backend,
+        mode: sample.db.mode,
+        durationMs: sample.durationMs,
+        databaseMs,
+        bodyMs: Math.max(0, sample.durationMs - databaseMs),
+      });
+    }
+    if (perTest.length === 0) return null;
+    let totalMs = 0;
+    let databaseMs = 0;
+    for (const t of perTest) {
+      totalMs += t.durationMs;
+      databaseMs += t.databaseMs;
+    }
+    const acquire = perTest.map((t) => t.databaseMs);
+    return {
+      tests: perTest.length,
+      totalMs,
+      databaseMs,
+      bodyMs: Math.max(0, totalMs - databaseMs),
+      databaseShare: totalMs > 0 ? Math.min(1, databaseMs / totalMs) : 0,
+      acquireP50Ms: percentile(acquire, 50),
+      acquireP99Ms: percentile(acquire, 99),
+      slowest: [...perTest].sort((a, b) => b.databaseMs - a.databaseMs).slice(0, 5),
+      perTest,
+    };
+  }
+
+  private announce(report: PerfReport, leaks: (LeakVerdict & { testId: string })[], split: TimeSplit | null): void {
     const { regressions, overBudget } = report;
     if (this.options.console !== false) {
       const parts = [`tdd-fast perf: ${report.latestRun?.tests ?? 0} tests recorded`];
@@ -213,6 +286,16 @@ export class PerfReporter {
       for (const r of regressions) lines.push(`  ✗ regression: ${r.testId}: ${r.reason}`);
       for (const o of overBudget.slice(0, 10)) lines.push(`  ⏱ over budget: ${o.testId}: ${o.durationMs.toFixed(1)} ms > ${o.budgetMs} ms`);
       for (const l of leaks) lines.push(`  ⚠ memory: ${l.testId}: ${l.reason}`);
+      if (split) {
+        const backends = [...new Set(split.perTest.map((t) => `${t.backend} ${t.mode}`))].join(', ');
+        lines.push(
+          `  database vs body (${split.tests} tests, ${backends}): database ${split.databaseMs.toFixed(0)} ms ` +
+            `(${(split.databaseShare * 100).toFixed(0)}%), body ${split.bodyMs.toFixed(0)} ms; ` +
+            `per test p50 ${split.acquireP50Ms.toFixed(2)} ms, p99 ${split.acquireP99Ms.toFixed(2)} ms`,
+        );
+        const worst = split.slowest[0];
+        if (worst && worst.databaseMs > 1) lines.push(`    longest wait for a database: ${worst.testId}: ${worst.databaseMs.toFixed(1)} ms of ${worst.durationMs.toFixed(1)} ms`);
+      }
       lines.push(`  history: ${report.historyPath} (npx tdd-fast perf report --html perf.html)`);
       this.log(lines.join('\n'));
     }
@@ -234,6 +317,7 @@ export class PerfReporter {
     if (regressions.length) this.options.onRegression?.(regressions, report);
     if (overBudget.length) this.options.onBudgetExceeded?.(overBudget, report);
     if (leaks.length) this.options.onLeakSuspected?.(leaks);
+    if (split) this.options.onTimeSplit?.(split);
     this.options.onReport?.(report);
   }
 }

@@ -69,8 +69,19 @@ export function splitStatements(text: string): SqlStatement[] {
     const raw = text.slice(start, end);
     const trimmed = raw.trim();
     if (trimmed && !isOnlyComments(trimmed)) {
-      const lead = raw.length - raw.trimStart().length;
-      out.push({ sql: trimmed, line: lineAt(text, start + lead) });
+      // The line of the statement's first token, after any leading comments.
+      let offset = start;
+      for (;;) {
+        while (offset < end && /\s/.test(text[offset])) offset++;
+        if (text.startsWith('--', offset)) {
+          const eol = text.indexOf('\n', offset);
+          offset = eol < 0 || eol > end ? end : eol + 1;
+        } else if (text.startsWith('/*', offset)) {
+          const close = text.indexOf('*/', offset + 2);
+          offset = close < 0 || close > end ? end : close + 2;
+        } else break;
+      }
+      out.push({ sql: text.slice(offset, end).trim(), line: lineAt(text, offset) });
     }
   };
   while (i < n) {

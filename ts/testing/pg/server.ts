@@ -117,6 +117,14 @@ function chownToServerUser(dir: string): void {
   }
   fs.chownSync(dir, uid, gid);
   fs.chmodSync(dir, 0o700);
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir], { stdio: 'ignore', timeout: 5000 });
+  } catch {
+    throw new PgServerError(
+      `tdd-fast: the postgres system user cannot reach ${dir}: a parent directory is not searchable by it ` +
+        '(e.g. a 0700 temp dir). Use a data directory under a directory others can enter, such as the default.',
+    );
+  }
 }
 
 function readPostmasterPid(dataDir: string): { pid: number; port: number } | null {

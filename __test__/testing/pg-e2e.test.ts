@@ -1,0 +1,97 @@
+/**
+ * End to end: a real PostgreSQL server started here with startPostgres(), the example shop's Postgres suite run by
+ * a real vitest with PostgresTemplate fixtures and with SERIALIZABLE transaction mode, the perf reporter's split,
+ * and no database left behind. Also `tdd-fast testing pg start|status|stop` as a user runs it.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresServer } from '../../ts/testing/index';
+import { repoRoot, requireBuiltPackage, tempDir } from './helpers';
+
+let server: PostgresServer;
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+function runShop(mode: string, files: string[], extra: Record<string, string> = {}) {
+  const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+  return spawnSync(process.execPath, [vitest, 'run', '--config', 'examples/shop/vitest.pg.config.ts', ...files], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: { ...process.env, TDD_FAST_PG_URL: server.url, SHOP_PG_MODE: mode, TDD_FAST_CACHE_DIR: cacheDir, NO_COLOR: '1', ...extra },
+  });
+}
+
+let cacheDir = '';
+
+async function shopDatabases(): Promise<string[]> {
+  const client = new Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    const rows = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, 'tdf_shop_') AND NOT datistemplate");
+    return rows.rows.map((r) => r.datname as string);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the shop suite on a real PostgreSQL server', () => {
+  beforeAll(() => {
+    cacheDir = tempDir('tdd-fast-pg-e2e-');
+  });
+
+  it('passes with a fresh cloned database per test, reports database vs body time, and leaves no database', async () => {
+    const result = runShop('template', ['isolation', 'customers']);
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+    expect(output).toMatch(/database vs body \(\d+ tests, postgres fresh\): database \d+ ms \(\d+%\), body \d+ ms/);
+    expect(await shopDatabases()).toEqual([]);
+  }, 600_000);
+
+  it('passes in SERIALIZABLE transaction mode, one database per file, and leaves no database', async () => {
+    const result = runShop('transaction', ['isolation', 'orders'], { SHOP_PG_ISOLATION: 'serializable' });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status, output.slice(-3000)).toBe(0);
+    expect(output).toMatch(/postgres transaction/);
+    expect(await shopDatabases()).toEqual([]);
+  }, 600_000);
+});
+
+describe('npx tdd-fast testing pg start | status | stop', () => {
+  it('starts a server that accepts connections, reports it, and stops it', async () => {
+    requireBuiltPackage();
+    const parent = tempDir('tdd-fast-pg-cli-');
+    fs.chmodSync(parent, 0o755); // as root the cluster belongs to the postgres user, who must be able to enter it
+    const dataDir = path.join(parent, 'data');
+    const bin = path.join(repoRoot, 'bin', 'tdd-fast.js');
+    const cli = (...args: string[]) =>
+      new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+        execFile(process.execPath, [bin, 'testing', 'pg', ...args, '--data-dir', dataDir], { timeout: 120_000 }, (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ stdout, stderr }),
+        ),
+      );
+    const started = await cli('start');
+    const url = started.stdout.trim();
+    expect(url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(started.stderr).toMatch(/PostgreSQL \d+(\.\d+)? started/);
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    expect((await client.query('SHOW fsync')).rows[0].fsync).toBe('off');
+    await client.end();
+    expect((await cli('status')).stdout.trim()).toBe(url);
+    expect((await cli('start')).stderr).toMatch(/already running/);
+    expect((await cli('stop')).stderr).toMatch(/stopped the server/);
+    const after = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    await expect(after.connect()).rejects.toThrow();
+    expect((await cli('stop')).stderr).toMatch(/no server running/);
+  }, 180_000);
+});

@@ -1,0 +1,59 @@
+/**
+ * The Postgres suite's `test`. SHOP_PG_MODE picks how each test gets its database:
+ *   template     (default with a server) PostgresTemplate: a clone made ahead of demand per test
+ *   transaction  PostgresTemplate, one database per file, every test in a rolled-back transaction
+ *   clone        PostgresTemplate with poolSize 0: CREATE DATABASE ... TEMPLATE inside every test (pgtestdb's way)
+ *   replay       the fast path off: every test gets an empty database and replays migrations + seed
+ *   pglite       (default without a server) PgliteTemplate, one embedded instance per file, rolled-back transactions
+ *   pglite-fresh PgliteTemplate, a new embedded instance per test
+ * The server comes from TDD_FAST_PG_URL (or DATABASE_URL); `npx tdd-fast testing pg start` prints one.
+ */
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, test as base } from 'vitest';
+import { PgliteTemplate, PostgresTemplate, pgFixtures, resolvePgUrl, type PgDatabaseHandle } from '../../../../ts/testing/index';
+import { seedShopPg } from '../src/seed';
+import type { Db } from '../src/shop';
+
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+// The seed calls helpers and shares SEED_COUNTS with the SQLite seed: hash both files.
+const cacheKey = ['../src/seed.ts', '../../src/seed.ts'].map((f) => fs.readFileSync(fileURLToPath(new URL(f, import.meta.url)), 'utf8')).join('\0');
+
+export const mode = process.env.SHOP_PG_MODE ?? (resolvePgUrl() ? 'template' : 'pglite');
+const common = { migrationsDir, name: 'shop', seed: seedShopPg, cacheKey };
+
+async function makeTemplate() {
+  switch (mode) {
+    case 'template':
+    case 'transaction':
+      return PostgresTemplate.create({ ...common, poolSize: Number(process.env.SHOP_PG_POOL ?? 4) });
+    case 'clone':
+      return PostgresTemplate.create({ ...common, poolSize: 0 });
+    case 'replay':
+      return PostgresTemplate.create({ ...common, enabled: false });
+    case 'pglite':
+      return PgliteTemplate.create({ ...common, poolSize: 1 });
+    case 'pglite-fresh':
+      return PgliteTemplate.create({ ...common, poolSize: 2 });
+    default:
+      throw new Error(`unknown SHOP_PG_MODE ${mode}`);
+  }
+}
+
+export const template = await makeTemplate();
+afterAll(() => template.close());
+
+const fixtures = pgFixtures(template as unknown as PostgresTemplate, {
+  mode: mode === 'transaction' || mode === 'pglite' ? 'transaction' : 'fresh',
+  isolationLevel: process.env.SHOP_PG_ISOLATION as 'serializable' | undefined,
+});
+
+/** `db` is the test's database client (a pg Client or a PGlite instance). */
+export const test = base.extend<{ pg: PgDatabaseHandle<Db>; db: Db }>({
+  ...(fixtures as unknown as Record<string, never>),
+  db: async ({ pg }, use) => {
+    await use(pg.client as unknown as Db);
+  },
+});
+
+export { expect, describe } from 'vitest';
