@@ -123,11 +123,21 @@ export function applyBaseline(result: AnalysisResult, baseline: Baseline, scope?
     ...result,
     files,
     duplicates,
-    summary: {
-      ...result.summary,
-      smells: files.reduce((n, f) => n + f.smells.length, 0),
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-    },
+    summary: summaryOf(result, files),
   };
   return { result: filtered, suppressed: known.size, fixed };
+}
+
+/**
+ * The summary of a result cut down to `files` (by a baseline, --changed or --since): its counts over those files, its
+ * other fields (cache, ms) as the run reported them.
+ */
+export function summaryOf(result: AnalysisResult, files: AnalysisResult['files']): AnalysisResult['summary'] {
+  return {
+    ...result.summary,
+    files: files.length,
+    functions: files.reduce((n, f) => n + f.functions.length, 0),
+    smells: files.reduce((n, f) => n + f.smells.length, 0),
+    errors: files.reduce((n, f) => n + f.errors.length, 0),
+  };
 }
