@@ -71,6 +71,10 @@ function presetsSection() {
       const setting = rule.severity === 'off' ? 'off' : `${rule.severity}, ${option(rule.options)}`;
       out.push(`| [${rule.id}](#${rule.id}) | ${setting} | ${rule.why} |`);
     }
+    if (preset.duplicateMinTokens) {
+      const [tokens, why] = preset.duplicateMinTokens;
+      out.push(`| [duplicates](#duplicates) | \`minTokens\` = ${tokens} | ${why} |`);
+    }
     out.push('');
   }
   out.push(
