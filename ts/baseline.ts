@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { findingsOf, type Finding } from './report/findings';
+import { comparePaths } from './shard';
 import type { AnalysisResult } from './types';
 
 /**
@@ -48,7 +49,7 @@ export function createBaseline(result: AnalysisResult): Baseline {
     counts.get(key)!.count++;
   }
   const entries = [...counts.values()].sort(
-    (a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.subject, b.subject),
+    (a, b) => comparePaths(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.subject, b.subject),
   );
   return { version: BASELINE_VERSION, tool: 'tdd-fast', entries };
 }
