@@ -22,6 +22,36 @@ function waitFor(output: () => string, pattern: RegExp, timeoutMs = 45_000): Pro
 }
 
 describe('tdd-fast watch', () => {
+  it("selects files like analyze: .gitignore'd and excluded files are left alone, a file in a new folder is seen", async () => {
+    const dir = makeProject({
+      '.gitignore': 'generated/\n',
+      'tdd-fast.config.json': JSON.stringify({ exclude: ['src/legacy/**'] }),
+      'src/a.ts': 'export const a = 1;\n',
+      'src/legacy/old.ts': 'export const old = 1;\n',
+    });
+    const child = spawn(process.execPath, [cliPath, 'watch', '--session', 'select'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stdout += chunk));
+    try {
+      await waitFor(() => stdout, /watching .*'select'/);
+      fs.mkdirSync(path.join(dir, 'generated'));
+      fs.writeFileSync(path.join(dir, 'generated/out.ts'), 'export const generated = 1;\n');
+      fs.writeFileSync(path.join(dir, 'src/legacy/old.ts'), 'export const old = 2;\n');
+      fs.writeFileSync(path.join(dir, 'notes.md'), '# not source\n');
+      fs.mkdirSync(path.join(dir, 'src/fresh'));
+      fs.writeFileSync(path.join(dir, 'src/fresh/b.ts'), 'export function b(x: number) { return x; }\n');
+      await waitFor(() => stdout, /re-analysed src\/fresh\/b\.ts: 0 findings/);
+      // One more change after them, so everything before it has been handled when it shows.
+      fs.writeFileSync(path.join(dir, 'src/a.ts'), 'export const a = 2;\n');
+      await waitFor(() => stdout, /re-analysed src\/a\.ts/);
+      expect(stdout).not.toMatch(/generated|legacy|notes\.md/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+    }
+  });
+
   it('re-analyses a changed file and records the red -> green transition of the vitest run', async () => {
     const dir = makeProject({
       'src/sum.ts': 'export const sum = (a: number, b: number) => a - b;\n',

@@ -47,6 +47,45 @@ function ordered(dir, listPattern) {
   return ids.map((id) => declared.find((name) => idOf(name) === id)).filter(Boolean);
 }
 
+/**
+ * The presets section, from the core's own table (the binding's `presetsJson()`: the data the engine applies), so the
+ * docs cannot drift from it. Needs the native build (`npm run build:native`).
+ */
+function presetsSection() {
+  const presets = JSON.parse(require(path.join(root, 'native', 'binding.js')).presetsJson());
+  const option = (options) => Object.entries(options).map(([k, v]) => `\`${k}\` = ${v}`).join(', ');
+  const out = [
+    '# Presets',
+    '',
+    'A configuration starts from a preset, then its own `rules` apply on top: `"preset": "all"` in the config, or',
+    '`--preset all` on the command line (which wins over the file\'s). Without one, the preset is',
+    `\`${presets.find((p) => p.default).name}\`, for the CLI and the Node API alike.`,
+    '',
+  ];
+  for (const preset of presets) {
+    out.push(`## ${preset.name}${preset.default ? ' (default)' : ''}`, '', preset.description, '');
+    if (!preset.rules.length) continue;
+    out.push('Differences from the rules\' own defaults (the tables below), and why:', '');
+    out.push('| Rule | In this preset | Why |', '| --- | --- | --- |');
+    for (const rule of preset.rules) {
+      const setting = rule.severity === 'off' ? 'off' : `${rule.severity}, ${option(rule.options)}`;
+      out.push(`| [${rule.id}](#${rule.id}) | ${setting} | ${rule.why} |`);
+    }
+    if (preset.duplicateMinTokens) {
+      const [tokens, why] = preset.duplicateMinTokens;
+      out.push(`| [duplicates](#duplicates) | \`minTokens\` = ${tokens} | ${why} |`);
+    }
+    out.push('');
+  }
+  out.push(
+    'Rules not in that table are on in both presets, at their default severity and thresholds. To adopt tdd-fast on a code base',
+    'with findings already in it, record them in a baseline (`--update-baseline`, see docs/ci.md): a',
+    '`.tdd-fast-baseline.json` at the root applies to every run without a flag, so only new findings are reported.',
+    '',
+  );
+  return out;
+}
+
 function generate() {
   const smellsDir = path.join(core, 'smells');
   const patternsDir = path.join(core, 'patterns');
@@ -66,6 +105,7 @@ function generate() {
     '',
     '```json',
     '{',
+    '  "preset": "recommended",',
     '  "rules": {',
     '    "long-function": { "severity": "error", "threshold": 80 },',
     '    "magic-number": "off",',
@@ -83,7 +123,10 @@ function generate() {
     '`--threshold large-class.maxLines=400`, `--config <file>`. Unknown keys and invalid values are errors that name the',
     'key (exit code 2). `--max-warnings N` exits with 1 when there are more warning-severity smells than N.',
     '',
+    ...presetsSection(),
     '# Smells',
+    '',
+    'The severities and options each rule declares: what the `all` preset uses.',
     '',
     '| Rule | Default severity | Options (defaults) |',
     '| --- | --- | --- |',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { findingsOf, type Finding } from './report/findings';
+import { comparePaths } from './shard';
 import type { AnalysisResult } from './types';
 
 /**
@@ -48,7 +49,7 @@ export function createBaseline(result: AnalysisResult): Baseline {
     counts.get(key)!.count++;
   }
   const entries = [...counts.values()].sort(
-    (a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.subject, b.subject),
+    (a, b) => comparePaths(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.subject, b.subject),
   );
   return { version: BASELINE_VERSION, tool: 'tdd-fast', entries };
 }
@@ -123,11 +124,21 @@ export function applyBaseline(result: AnalysisResult, baseline: Baseline, scope?
     ...result,
     files,
     duplicates,
-    summary: {
-      ...result.summary,
-      smells: files.reduce((n, f) => n + f.smells.length, 0),
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-    },
+    summary: summaryOf(result, files),
   };
   return { result: filtered, suppressed: known.size, fixed };
+}
+
+/**
+ * The summary of a result cut down to `files` (by a baseline, --changed or --since): its counts over those files, its
+ * other fields (cache, ms) as the run reported them.
+ */
+export function summaryOf(result: AnalysisResult, files: AnalysisResult['files']): AnalysisResult['summary'] {
+  return {
+    ...result.summary,
+    files: files.length,
+    functions: files.reduce((n, f) => n + f.functions.length, 0),
+    smells: files.reduce((n, f) => n + f.smells.length, 0),
+    errors: files.reduce((n, f) => n + f.errors.length, 0),
+  };
 }

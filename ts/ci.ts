@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from './baseline';
+import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, summaryOf, writeBaseline } from './baseline';
 import { FAIL_ON, gate, type FailOn } from './gate';
 import { resolveConfig } from './config';
 import { changedFiles } from './git';
@@ -73,13 +73,7 @@ export function restrictToFiles(result: AnalysisResult, keep: Set<string>): Anal
     ...result,
     files,
     duplicates: result.duplicates.filter((d) => d.locations.some((l) => keep.has(l.path))),
-    summary: {
-      ...result.summary,
-      files: files.length,
-      functions: files.reduce((n, f) => n + f.functions.length, 0),
-      smells: files.reduce((n, f) => n + f.smells.length, 0),
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-    },
+    summary: summaryOf(result, files),
   };
 }
 
@@ -124,11 +118,14 @@ function withBaseline(result: AnalysisResult, options: CiOptions, io: Out): Anal
   return outcome.result;
 }
 
-/** The exit code of a run (0 or 1), with the reason on stderr when it fails. --update-baseline always passes. */
-export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, quiet = false, counts?: Record<Severity, number>): 0 | 1 {
+/**
+ * The exit code of a run (0 or 1), with the reason on stderr when it fails (unless `quiet`). --update-baseline always
+ * passes. `counts`: the result's findings by severity when the core counted them.
+ */
+export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, how: { quiet?: boolean; counts?: Record<Severity, number> } = {}): 0 | 1 {
   if (options.updateBaseline) return 0;
-  const verdict = gate(result, { failOn: options.failOn, maxWarnings: options.maxWarnings }, counts);
-  if (verdict.code && !quiet) io.stderr(`tdd-fast: failing: ${verdict.reasons.join('; ')}\n`);
+  const verdict = gate(result, { failOn: options.failOn, maxWarnings: options.maxWarnings }, how.counts);
+  if (verdict.code && !how.quiet) io.stderr(`tdd-fast: failing: ${verdict.reasons.join('; ')}\n`);
   return verdict.code;
 }
 

@@ -66,7 +66,12 @@ export interface AnalyzeCommandOptions extends CiOptions {
 type Analysed = { result: AnalysisResult; counts: Record<Severity, number>; json: Buffer };
 
 /** The analysis itself, with the progress bar while it runs. */
-async function analyzeForCli(paths: string[], options: AnalyzeCommandOptions, io: CliIO, shard: boolean, parseFiles: boolean): Promise<Analysed> {
+async function analyzeForCli(
+  paths: string[],
+  options: AnalyzeCommandOptions,
+  io: CliIO,
+  how: { shard: boolean; parseFiles: boolean },
+): Promise<Analysed> {
   const config = resolveConfig(io.cwd, options);
   const progress = options.progress ? createProgress(process.stderr) : undefined;
   try {
@@ -82,10 +87,10 @@ async function analyzeForCli(paths: string[], options: AnalyzeCommandOptions, io
         cacheLocation: options.cacheLocation,
         profile: options.profile,
         config: config.json,
-        fingerprints: shard,
+        fingerprints: how.shard,
         onProgress: progress?.update,
       },
-      parseFiles,
+      how.parseFiles,
     );
   } finally {
     progress?.stop();
@@ -93,7 +98,12 @@ async function analyzeForCli(paths: string[], options: AnalyzeCommandOptions, io
 }
 
 /** Prints (or writes) the report: the core's JSON text as is when nothing changed the result, else a formatter's. */
-function emit(result: AnalysisResult, asIs: Buffer | undefined, counts: Record<Severity, number> | undefined, options: AnalyzeCommandOptions, io: CliIO): void {
+function emit(
+  report: { result: AnalysisResult; asIs?: Buffer; counts?: Record<Severity, number> },
+  options: AnalyzeCommandOptions,
+  io: CliIO,
+): void {
+  const { result, asIs, counts } = report;
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
   const text: string | Buffer =
@@ -118,13 +128,13 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   // Anything that rewrites the result after the analysis: then the core's text and counts no longer describe it.
   const rewrites = Boolean(plan.shard || options.changed || options.since !== undefined || options.baseline || options.updateBaseline);
   const printAsIs = options.format === 'json' && !rewrites;
-  const analysed = await analyzeForCli(plan.paths, options, io, plan.shard !== undefined, !printAsIs);
+  const analysed = await analyzeForCli(plan.paths, options, io, { shard: plan.shard !== undefined, parseFiles: !printAsIs });
   for (const warning of analysed.result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
   if (plan.shard) analysed.result.shard = plan.shard;
   const result = afterAnalysis(analysed.result, options, io);
   const counts = result === analysed.result && !plan.shard ? analysed.counts : undefined;
   const formatStarted = process.hrtime.bigint();
-  emit(result, printAsIs ? analysed.json : undefined, counts, options, io);
+  emit({ result, asIs: printAsIs ? analysed.json : undefined, counts }, options, io);
   const output = result.profile?.phases.find((p) => p.phase === 'output');
   if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
   if (options.profile && result.profile) {
@@ -133,7 +143,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
     const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
-  return gateCode(result, options, io, false, printAsIs ? analysed.counts : counts);
+  return gateCode(result, options, io, { counts: printAsIs ? analysed.counts : counts });
 }
 
 export interface CliIO {

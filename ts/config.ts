@@ -36,17 +36,20 @@ function readJson(file: string): unknown {
   }
 }
 
+/** `--config <file>`: a config file, or a package.json's `tdd-fast` key. */
+function explicitConfig(root: string, explicitFile: string): LoadedConfig {
+  const file = path.resolve(root, explicitFile);
+  if (!fs.existsSync(file)) throw new ConfigError(`tdd-fast config: ${file} does not exist (--config)`);
+  const value = readJson(file);
+  if (path.basename(file) === 'package.json') {
+    return { config: ((value as ConfigObject)['tdd-fast'] ?? {}) as ConfigObject, source: `${file}#tdd-fast` };
+  }
+  return { config: value as ConfigObject, source: file };
+}
+
 /** The configuration for `root`: an explicit file, else the nearest config file or package.json key upward. */
 export function findConfig(root: string, explicitFile?: string): LoadedConfig {
-  if (explicitFile) {
-    const file = path.resolve(root, explicitFile);
-    if (!fs.existsSync(file)) throw new ConfigError(`tdd-fast config: ${file} does not exist (--config)`);
-    const value = readJson(file);
-    if (path.basename(file) === 'package.json') {
-      return { config: ((value as ConfigObject)['tdd-fast'] ?? {}) as ConfigObject, source: `${file}#tdd-fast` };
-    }
-    return { config: value as ConfigObject, source: file };
-  }
+  if (explicitFile) return explicitConfig(root, explicitFile);
   let dir = path.resolve(root);
   for (;;) {
     const file = path.join(dir, CONFIG_FILE);

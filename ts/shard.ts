@@ -39,9 +39,17 @@ export function comparePaths(a: string, b: string): number {
   const left = a.split('/');
   const right = b.split('/');
   for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    if (left[i] !== right[i]) return Buffer.compare(Buffer.from(left[i]!), Buffer.from(right[i]!));
+    if (left[i] !== right[i]) return compareComponent(left[i]!, right[i]!);
   }
   return left.length - right.length;
+}
+
+/** UTF-16 code units order like UTF-8 bytes except from U+D800 up (surrogates sort below U+E000..U+FFFF). */
+const OUTSIDE_BYTE_ORDER = /[\uD800-\uFFFF]/;
+
+function compareComponent(a: string, b: string): number {
+  if (OUTSIDE_BYTE_ORDER.test(a) || OUTSIDE_BYTE_ORDER.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : 1;
 }
 
 /** Splits files into `total` groups; each group in path order. */

@@ -238,12 +238,15 @@ describe('the file system', () => {
     expect(result.files.map((f) => f.path)).toEqual(['src/a.ts']);
   });
 
-  it('a file deleted before it is read (explicit path) is that file\'s error; the others are analysed', () => {
+  it('a file gone before it is read (explicit path) is that file\'s error in the API; on the CLI a usage error', async () => {
     const dir = project({ 'a.ts': ok });
-    const { code, result } = json(['a.ts', 'deleted.ts'], dir);
-    expect(code).toBe(1);
+    const result = await analyzeFiles(['a.ts', 'deleted.ts'], { root: dir, cache: false });
     expect(byPath(result, 'deleted.ts').errors[0].message).toMatch(/file not found \(it may have been deleted during the run\)/);
     expect(byPath(result, 'a.ts').functions).toHaveLength(1);
+    // Given on the command line and not there when the run starts: a typo, reported like ESLint does (exit 2).
+    const run = runCli(['analyze', 'a.ts', 'deleted.ts', '--format', 'json'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('No files matching the pattern "deleted.ts" were found.\n');
   });
 
   it('files deleted while a run is in progress: each is a per-file error or a result, never a crash', async () => {

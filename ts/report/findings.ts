@@ -1,3 +1,4 @@
+import { comparePaths } from '../shard';
 import type { AnalysisResult, Duplicate, DuplicateLocation, FileError, Severity, Smell } from '../types';
 
 /** Rule ids of the findings that are not smells. */
@@ -91,11 +92,11 @@ export function findingsOf(result: AnalysisResult): Finding[] {
       origin: dup,
     });
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
+  return out.sort((a, b) => comparePaths(a.path, b.path) || a.line - b.line || a.ruleId.localeCompare(b.ruleId));
 }
 
 export function compareLocations(a: DuplicateLocation, b: DuplicateLocation): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+  return comparePaths(a.path, b.path) || a.line - b.line;
 }
 
 let nodeCrypto: typeof import('node:crypto') | undefined;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 
 import type { AnalysisResult, Duplicate, DuplicateLocation, FileReport, FunctionReport, Smell } from '../types';
 import { compareLocations } from './findings';
+import { comparePaths } from '../shard';
 import type { FormatContext } from './index';
 import { ruleDoc } from './rule-docs';
 
@@ -170,7 +171,7 @@ function chips(smells: Smell[]): string {
 function worstFunctions(fns: Fn[]): string {
   if (!fns.length) return '<p class="empty">No functions found.</p>';
   const rows = [...fns]
-    .sort((a, b) => badness(b) - badness(a) || a.file.path.localeCompare(b.file.path) || a.fn.line - b.fn.line)
+    .sort((a, b) => badness(b) - badness(a) || comparePaths(a.file.path, b.file.path) || a.fn.line - b.fn.line)
     .slice(0, MAX_ROWS)
     .map((f) => {
       const m = f.fn.metrics;
@@ -232,7 +233,7 @@ function edgeCases(fns: Fn[]): string {
   const withCases = fns.filter((f) => f.fn.patterns.length);
   if (!withCases.length) return '<p class="empty">No edge cases found.</p>';
   const shown = [...withCases]
-    .sort((a, b) => b.fn.patterns.length - a.fn.patterns.length || a.file.path.localeCompare(b.file.path) || a.fn.line - b.fn.line)
+    .sort((a, b) => b.fn.patterns.length - a.fn.patterns.length || comparePaths(a.file.path, b.file.path) || a.fn.line - b.fn.line)
     .slice(0, MAX_EDGE_CASE_FUNCTIONS);
   const items = shown
     .map((f, index) => {

@@ -1,4 +1,5 @@
 import type { AnalysisResult } from '../types';
+import { comparePaths } from '../shard';
 import { findingsOf, type Finding } from './findings';
 import type { FormatContext } from './index';
 
@@ -32,7 +33,7 @@ export function junit(result: AnalysisResult, _context?: FormatContext): string 
   let tests = 0;
   let failures = 0;
   let errors = 0;
-  for (const [path, findings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [path, findings] of [...byFile].sort(([a], [b]) => comparePaths(a, b))) {
     const cases: string[] = [];
     let suiteFailures = 0;
     let suiteErrors = 0;

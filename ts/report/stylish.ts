@@ -1,4 +1,4 @@
-import type { AnalysisResult, FunctionReport, Severity } from '../types';
+import type { AnalysisResult, FileReport, FunctionReport, Severity } from '../types';
 import { countFindings, findingsOf, type Finding } from './findings';
 import type { FormatContext } from './index';
 
@@ -101,38 +101,45 @@ function inventory(fn: FunctionReport, context: FormatContext): string {
   );
 }
 
+/** One file's block: its name, with `--functions` its functions, then its findings ([] when there is nothing to show). */
+function fileBlock(file: string, report: FileReport | undefined, findings: Finding[], context: FormatContext): string[] {
+  const c = context.palette;
+  const functions = context.showFunctions && report ? report.functions : [];
+  if (!findings.length && !functions.length) return [];
+  const detail = report && context.showFunctions ? c.dim(`  ${plural(report.functions.length, 'function')}, ${report.lines} lines`) : '';
+  return [
+    c.underline(file) + detail,
+    ...functions.map((fn) => inventory(fn, context)),
+    ...findings.map(
+      (finding) => `  ${c.dim(position(finding).padEnd(8))}${severityLabel(finding.severity, c)}${finding.message}  ${c.dim(finding.ruleId)}`,
+    ),
+    '',
+  ];
+}
+
+/** The last line: files, functions, findings by severity, time and cache hits. */
+function totals(result: AnalysisResult, counts: Record<Severity, number>, context: FormatContext): string {
+  const c = context.palette;
+  const s = result.summary;
+  const line =
+    `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}: ${bySeverity(counts) || 'no findings'}` +
+    (result.duplicates.length ? ` (${plural(result.duplicates.length, 'duplicate block')} among the warnings)` : '') +
+    ` in ${s.ms} ms` +
+    (s.cache.hits + s.cache.misses ? ` (cache ${s.cache.hits}/${s.cache.hits + s.cache.misses} hits)` : '');
+  const mark = counts.error > 0 ? c.red('✖') : counts.warning + counts.info > 0 ? c.yellow('⚠') : c.green('✔');
+  return `${mark} ${c.bold(line)}`;
+}
+
 /**
  * Readable output like ESLint's stylish, findings first: per file its errors, smells and duplicate blocks; then the
  * files with the most findings and the most complex functions among those with findings; then the totals line.
  * With `showFunctions` (`--functions`) every file also lists its functions and their metrics.
  */
 export function stylish(result: AnalysisResult, context: FormatContext): string {
-  const c = context.palette;
-  const out: string[] = [];
   const byFile = findingsByFile(result);
-  const lines = new Map(result.files.map((f) => [f.path, f]));
-  for (const [file, findings] of byFile) {
-    const report = lines.get(file);
-    const functions = context.showFunctions && report ? report.functions : [];
-    if (!findings.length && !functions.length) continue;
-    const detail = report && context.showFunctions ? c.dim(`  ${plural(report.functions.length, 'function')}, ${report.lines} lines`) : '';
-    out.push(c.underline(file) + detail);
-    for (const fn of functions) out.push(inventory(fn, context));
-    for (const finding of findings) {
-      out.push(`  ${c.dim(position(finding).padEnd(8))}${severityLabel(finding.severity, c)}${finding.message}  ${c.dim(finding.ruleId)}`);
-    }
-    out.push('');
-  }
+  const reports = new Map(result.files.map((f) => [f.path, f]));
+  const out = [...byFile].flatMap(([file, findings]) => fileBlock(file, reports.get(file), findings, context));
   out.push(...hotspots(result, byFile, context));
-  const s = result.summary;
-  const counts = context.counts ?? countFindings(result);
-  const found = bySeverity(counts);
-  const line =
-    `${plural(s.files, 'file')}, ${plural(s.functions, 'function')}: ${found || 'no findings'}` +
-    (result.duplicates.length ? ` (${plural(result.duplicates.length, 'duplicate block')} among the warnings)` : '') +
-    ` in ${s.ms} ms` +
-    (s.cache.hits + s.cache.misses ? ` (cache ${s.cache.hits}/${s.cache.hits + s.cache.misses} hits)` : '');
-  const mark = counts.error > 0 ? c.red('✖') : counts.warning + counts.info > 0 ? c.yellow('⚠') : c.green('✔');
-  out.push(`${mark} ${c.bold(line)}`);
+  out.push(totals(result, context.counts ?? countFindings(result), context));
   return out.join('\n') + '\n';
 }

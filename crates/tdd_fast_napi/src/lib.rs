@@ -45,12 +45,14 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
         .root
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
-    let mut analyze = AnalyzeOptions::default();
-    // No configuration is `{}`: the default preset, as for a CLI run without a config file.
-    analyze.config = std::sync::Arc::new(
-        tdd_fast_core::config::Config::from_json(options.config.as_deref().unwrap_or(""))
-            .unwrap_or_default(),
-    );
+    let mut analyze = AnalyzeOptions {
+        // No configuration is `{}`: the default preset, as for a CLI run without a config file.
+        config: std::sync::Arc::new(
+            tdd_fast_core::config::Config::from_json(options.config.as_deref().unwrap_or(""))
+                .unwrap_or_default(),
+        ),
+        ..AnalyzeOptions::default()
+    };
     if let Some(size) = options.max_file_size.filter(|s| *s >= 0.0) {
         analyze.max_file_size = size as u64;
     }

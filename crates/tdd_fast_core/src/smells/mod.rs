@@ -287,9 +287,20 @@ pub(crate) mod test_support {
     use crate::model::{Language, Smell};
 
     /// Smells of one rule on a TypeScript fixture, with an optional config JSON.
+    /// A rule's smells on a fixture, every rule on (`"preset": "all"`) unless `config` names a preset.
     pub fn smells(code: &str, id: &str, config: &str) -> Vec<Smell> {
+        let mut value: serde_json::Value = if config.trim().is_empty() {
+            serde_json::json!({})
+        } else {
+            serde_json::from_str(config).expect("config")
+        };
+        value
+            .as_object_mut()
+            .expect("a config object")
+            .entry("preset")
+            .or_insert_with(|| "all".into());
         let options = AnalyzeOptions {
-            config: std::sync::Arc::new(Config::from_json(config).expect("config")),
+            config: std::sync::Arc::new(Config::from_value(&value).expect("config")),
             ..Default::default()
         };
         analyze_text(code, "fixture.ts", Language::Ts, &options)
