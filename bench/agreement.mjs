@@ -57,7 +57,15 @@ for (const pkg of ['rxjs', 'zod']) {
   const to = path.join(corpora, 'src', pkg);
   if (!existsSync(to)) cpSync(path.join(corpora, 'node_modules', pkg, 'src'), to, { recursive: true });
 }
-const targets = process.argv[2] ? [path.resolve(process.argv[2])] : [path.join(corpora, 'src')];
+// ESLint lints nothing outside its cwd: a directory given from elsewhere (bench/agreement-cases) is copied in first.
+const inCorpora = (dir) => {
+  const abs = path.resolve(dir);
+  if (!path.relative(corpora, abs).startsWith('..')) return abs;
+  const to = path.join(corpora, 'external', path.basename(abs));
+  cpSync(abs, to, { recursive: true });
+  return to;
+};
+const targets = process.argv[2] ? [inCorpora(process.argv[2])] : [path.join(corpora, 'src')];
 
 // metric name in our output -> [rule, data key]
 const METRICS = {

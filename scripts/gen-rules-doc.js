@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Generates docs/rules.md from the rules' own docs: the `//!` header of every smell rule
-// (crates/tdd_fast_core/src/smells/*.rs) and edge-case pattern (crates/tdd_fast_core/src/patterns/*.rs), in the
-// order the core registers them, with each smell's default severity and options read from its `META`.
+// Generates docs/rules.md from the rule catalogue the native core serves (`ruleDocsJson()`: every rule's id, kind,
+// default severity, options and the doc comment of its .rs file, embedded at build time), in the order the core
+// registers them. Needs the native build (`npm run build:native`).
 //
 //   node scripts/gen-rules-doc.js          write docs/rules.md
 //   node scripts/gen-rules-doc.js --check  exit 1 when docs/rules.md is stale (used by the test suite)
@@ -10,41 +10,24 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const core = path.join(root, 'crates', 'tdd_fast_core', 'src');
 const target = path.join(root, 'docs', 'rules.md');
 
-function header(file) {
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const out = [];
-  for (const line of lines) {
-    if (!line.startsWith('//!')) break;
-    out.push(line.replace(/^\/\/! ?/, ''));
-  }
-  return out.join('\n').trim();
+function catalogue() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const binding = require(path.join(root, 'native', 'binding.js'));
+  return JSON.parse(binding.ruleDocsJson());
 }
 
-function meta(file) {
-  const text = fs.readFileSync(file, 'utf8');
-  const severity = /severity:\s*Severity::(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'warning';
-  const options = [...(/options:\s*&\[(.*?)\],\n/s.exec(text)?.[1] ?? '').matchAll(/\("(\w+)",\s*([\d.]+)\)/g)].map(
-    (m) => `\`${m[1]}\` = ${Number(m[2])}`,
-  );
-  const lists = [...(/list_options:\s*&\[(.*?)\],\n/s.exec(text)?.[1] ?? '').matchAll(/\("(\w+)",\s*&\[(.*?)\]\)/g)].map(
-    (m) => `\`${m[1]}\` = [${m[2].split(',').map((n) => Number(n.trim())).join(', ')}]`,
-  );
-  return { severity, options: [...options, ...lists] };
+function optionText(option) {
+  const value = Array.isArray(option.default) ? `[${option.default.join(', ')}]` : String(option.default);
+  return `\`${option.name}\` = ${value}`;
 }
 
-/** Module names in the order `mod.rs` lists them in `list` (RULES / PATTERN_IDS) or declares them. */
-function ordered(dir, listPattern) {
-  const mod = fs.readFileSync(path.join(dir, 'mod.rs'), 'utf8');
-  const declared = [...mod.matchAll(/^mod (\w+);/gm)].map((m) => m[1]);
-  const list = listPattern.exec(mod)?.[1] ?? '';
-  const byList = [...list.matchAll(/(\w+)::META/g)].map((m) => m[1]);
-  if (byList.length) return byList;
-  const ids = [...list.matchAll(/"([a-z0-9-]+)"/g)].map((m) => m[1]);
-  const idOf = (name) => /^## ([a-z0-9-]+)/m.exec(header(path.join(dir, `${name}.rs`)))?.[1];
-  return ids.map((id) => declared.find((name) => idOf(name) === id)).filter(Boolean);
+/** The doc with its default severity (and options) under the heading. */
+function withDefaults(rule) {
+  const options = rule.options.map(optionText);
+  const line = `*Default severity: ${rule.defaultSeverity}${options.length ? `; options: ${options.join(', ')}` : ''}.*`;
+  return rule.doc.replace(/^(## [a-z0-9-]+)\n/, `$1\n\n${line}\n`);
 }
 
 /**
@@ -87,10 +70,8 @@ function presetsSection() {
 }
 
 function generate() {
-  const smellsDir = path.join(core, 'smells');
-  const patternsDir = path.join(core, 'patterns');
-  const smells = ordered(smellsDir, /pub static RULES: &\[RuleMeta\] = &\[(.*?)\];/s);
-  const patterns = ordered(patternsDir, /pub const PATTERN_IDS: &\[&str\] = &\[(.*?)\];/s);
+  const rules = catalogue();
+  const of = (kind) => rules.filter((r) => r.kind === kind);
   const out = [
     '# Rules',
     '',
@@ -132,13 +113,10 @@ function generate() {
     '| --- | --- | --- |',
   ];
   const sections = [];
-  for (const name of smells) {
-    const file = path.join(smellsDir, `${name}.rs`);
-    const doc = header(file);
-    const id = /^## ([a-z0-9-]+)/m.exec(doc)?.[1] ?? name;
-    const m = meta(file);
-    out.push(`| [${id}](#${id}) | ${m.severity} | ${m.options.join(', ') || '—'} |`);
-    sections.push(doc.replace(/^(## [a-z0-9-]+)\n/m, `$1\n\n*Default severity: ${m.severity}${m.options.length ? `; options: ${m.options.join(', ')}` : ''}.*\n`));
+  for (const rule of of('smell')) {
+    const options = rule.options.map(optionText);
+    out.push(`| [${rule.id}](#${rule.id}) | ${rule.defaultSeverity} | ${options.join(', ') || '—'} |`);
+    sections.push(withDefaults(rule));
   }
   out.push('', ...sections.flatMap((s) => [s, '']));
   out.push('# Edge-case patterns', '');
@@ -148,15 +126,22 @@ function generate() {
     'can paste when they are concrete, or a description in `<angle brackets>`. Turn patterns off with `"patterns": false`.',
     '',
   );
-  for (const name of patterns) {
-    out.push(header(path.join(patternsDir, `${name}.rs`)), '');
+  for (const rule of of('pattern')) {
+    out.push(rule.doc, '');
   }
   out.push(
-    '# Duplicates',
+    '# Other findings',
     '',
-    header(path.join(core, 'dupes.rs')),
+    'Findings that no smell rule makes, configured like the rules (`"rules": { "parse-error": "warning" }`,',
+    '`--rule duplicate-code=off`). With `parse-error` off the reports leave file errors out; with `duplicate-code` off',
+    'duplicate detection does not run.',
     '',
-    'Settings: `"duplicates": { "enabled": true, "minTokens": 50, "minLines": 5 }` (jscpd\'s defaults).',
+  );
+  for (const rule of of('finding')) {
+    out.push(withDefaults(rule), '');
+  }
+  out.push(
+    'Duplicate settings: `"duplicates": { "enabled": true, "minTokens": 50, "minLines": 5 }` (jscpd\'s defaults).',
     '',
   );
   return out.join('\n');

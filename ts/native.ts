@@ -46,6 +46,8 @@ export interface NativeBinding {
   clearCaches(): void;
   analyzeSourceJson(code: string, filename: string, options?: NativeAnalyzeOptions, functionName?: string): string;
   nativeVersion(): string;
+  /** The rule catalogue (smells, patterns, other findings) with each rule's docs, as JSON text. */
+  ruleDocsJson(): string;
   /** Throws an Error naming the offending key when the configuration JSON is invalid. */
   checkConfigJson(config: string): void;
   listFilesJson(paths: string[], options?: NativeAnalyzeOptions): string;

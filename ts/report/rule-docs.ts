@@ -3,7 +3,6 @@ import * as path from 'node:path';
 
 import { native } from '../native';
 import type { Severity } from '../types';
-import { DUPLICATE_CODE, PARSE_ERROR } from './findings';
 
 /** What a rule is, for formats that carry rule metadata (SARIF `tool.driver.rules`, the HTML report). */
 export interface RuleDoc {
@@ -17,26 +16,15 @@ export interface RuleDoc {
   helpUri?: string;
 }
 
-/** Rules that are not smells: they are produced by the reader and the duplicate finder. */
-const BUILT_IN: RuleDoc[] = [
-  {
-    id: PARSE_ERROR,
-    summary: 'The file could not be read or parsed.',
-    description:
-      'The file has a syntax error, is not valid UTF-8, looks binary, is larger than `--max-file-size`, or could not be ' +
-      'read. Its functions are not analysed until it parses. Fix the syntax error (the message names the position) or ' +
-      'exclude the file through `.gitignore` / explicit paths.',
-    defaultSeverity: 'error',
-  },
-  {
-    id: DUPLICATE_CODE,
-    summary: 'The same block of code appears in more than one place.',
-    description:
-      'A run of tokens is repeated (identifiers and literals included, like jscpd). Duplicated logic drifts apart when ' +
-      'one copy is fixed and the other is not. Extract the shared block into one function and call it from every place.',
-    defaultSeverity: 'warning',
-  },
-];
+/** An entry of the core's rule catalogue (`ruleDocsJson()`, see crates/tdd_fast_core/src/catalog.rs). */
+interface NativeRuleDoc {
+  id: string;
+  kind: 'smell' | 'pattern' | 'finding';
+  defaultSeverity: Severity | null;
+  summary: string;
+  /** Markdown, starting with the rule's `## id` heading. */
+  doc: string;
+}
 
 interface NativeRuleDocs {
   ruleDocsJson?: () => string;
@@ -54,9 +42,17 @@ function summaryOf(body: string): string {
     .replace(/^./, (c) => c.toUpperCase());
 }
 
+/** The doc without its `## id` heading and the generated `*Default severity: ...*` line. */
+function bodyOf(doc: string): string {
+  return doc
+    .replace(/^##[^\n]*\n/, '')
+    .replace(/^\s*\*Default severity:[^\n]*\n/, '')
+    .trim();
+}
+
 /**
  * Rule docs from markdown in the rules' own format (`## rule-id`, then **What:** / **Why:** / **Bad:** / **Good:**
- * paragraphs), as in docs/rules.md and in the `//!` header of each rule's source file.
+ * paragraphs), as in docs/rules.md, whose `*Default severity: x*` lines give the severities.
  */
 export function parseRuleMarkdown(markdown: string, severityOf: (id: string) => Severity | undefined = () => undefined): RuleDoc[] {
   const docs: RuleDoc[] = [];
@@ -65,75 +61,49 @@ export function parseRuleMarkdown(markdown: string, severityOf: (id: string) => 
     const newline = section.indexOf('\n');
     const id = (newline < 0 ? section : section.slice(0, newline)).trim().replace(/`/g, '').split(/\s+/)[0] ?? '';
     if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) continue;
-    const body = (newline < 0 ? '' : section.slice(newline + 1)).split(/^#[ \t]/m)[0]!.trim();
+    const raw = (newline < 0 ? '' : section.slice(newline + 1)).split(/^#[ \t]/m)[0]!.trim();
+    const stated = /^\*Default severity: (error|warning|info)\b/.exec(raw)?.[1] as Severity | undefined;
+    const body = bodyOf(`## ${id}\n${raw}`);
     if (!body) continue;
-    docs.push({ id, summary: summaryOf(body) || id, description: body, defaultSeverity: severityOf(id) ?? 'warning' });
+    docs.push({ id, summary: summaryOf(body) || id, description: body, defaultSeverity: severityOf(id) ?? stated ?? 'warning' });
   }
   return docs;
-}
-
-/** In a clone: the `//!` headers of the rule sources (smells and patterns), with each smell's default severity. */
-function docsFromSources(root: string): RuleDoc[] {
-  const out: RuleDoc[] = [];
-  for (const kind of ['smells', 'patterns']) {
-    const dir = path.join(root, 'crates', 'tdd_fast_core', 'src', kind);
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith('.rs') && n !== 'mod.rs');
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      const text = fs.readFileSync(path.join(dir, name), 'utf8');
-      const header = text
-        .split('\n')
-        .filter((line) => line.startsWith('//!'))
-        .map((line) => line.replace(/^\/\/! ?/, ''))
-        .join('\n');
-      const severity = /severity:\s*Severity::(Error|Warning|Info)/.exec(text)?.[1]?.toLowerCase() as Severity | undefined;
-      out.push(...parseRuleMarkdown(header, () => severity));
-    }
-  }
-  return out;
 }
 
 let cached: Map<string, RuleDoc> | undefined;
 
 /**
- * The rule catalogue, from the rule docs: the native core's `ruleDocsJson()` when it has one, else docs/rules.md (shipped
- * in the package, generated from each rule's doc comment), else (in a clone) the rule sources' doc comments; plus the
- * built-in entries above for findings that are not smells.
+ * The rule catalogue: the native core's (`ruleDocsJson()`: every smell, pattern and other finding, documented by its
+ * own source file); without a native core (formatting a saved report on a machine without one), docs/rules.md, which
+ * is generated from the same catalogue and shipped in the package.
  */
 export function ruleDocs(): Map<string, RuleDoc> {
   if (cached) return cached;
   const docs = new Map<string, RuleDoc>();
-  for (const doc of BUILT_IN) docs.set(doc.id, doc);
-  const add = (list: RuleDoc[]) => {
-    for (const doc of list) if (!docs.has(doc.id) || BUILT_IN.every((b) => b.id !== doc.id)) docs.set(doc.id, doc);
-  };
-  const packageRoot = path.resolve(__dirname, '..', '..');
-  add(docsFromSources(packageRoot));
-  try {
-    add(parseRuleMarkdown(fs.readFileSync(path.join(packageRoot, 'docs', 'rules.md'), 'utf8'), (id) => docs.get(id)?.defaultSeverity));
-  } catch {
-    // Not generated yet.
-  }
   try {
     const binding = native() as unknown as NativeRuleDocs;
     if (typeof binding.ruleDocsJson === 'function') {
-      const list = JSON.parse(binding.ruleDocsJson()) as Array<Partial<RuleDoc> & { id: string }>;
-      add(
-        list.map((entry) => ({
+      for (const entry of JSON.parse(binding.ruleDocsJson()) as NativeRuleDoc[]) {
+        docs.set(entry.id, {
           id: entry.id,
-          summary: entry.summary ?? entry.id,
-          description: entry.description ?? entry.summary ?? entry.id,
-          defaultSeverity: entry.defaultSeverity ?? 'warning',
-          helpUri: entry.helpUri,
-        })),
-      );
+          summary: entry.summary || entry.id,
+          description: bodyOf(entry.doc) || entry.summary || entry.id,
+          defaultSeverity: entry.defaultSeverity ?? 'info',
+        });
+      }
     }
   } catch {
-    // No native core (e.g. formatting a saved report on another machine): the other sources do.
+    // No native core: docs/rules.md below.
+  }
+  if (!docs.size) {
+    try {
+      const packageRoot = path.resolve(__dirname, '..', '..');
+      for (const doc of parseRuleMarkdown(fs.readFileSync(path.join(packageRoot, 'docs', 'rules.md'), 'utf8'))) {
+        docs.set(doc.id, doc);
+      }
+    } catch {
+      // Not shipped: ruleDoc() falls back to a generic entry.
+    }
   }
   cached = docs;
   return docs;

@@ -1,6 +1,7 @@
 //! The per-file pipeline: bytes -> text checks -> parse (thread-local allocator) -> one visitor pass -> FileReport.
 
 use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use oxc_allocator::Allocator;
@@ -189,10 +190,7 @@ pub fn analyze_text_with_fingerprint(
 /// the rule is off.
 pub fn with_error_policy(mut report: FileReport, config: &crate::config::Config) -> FileReport {
     match config.error_severity() {
-        Some(severity) => report
-            .errors
-            .iter_mut()
-            .for_each(|e| e.severity = severity),
+        Some(severity) => report.errors.iter_mut().for_each(|e| e.severity = severity),
         None => report.errors.clear(),
     }
     report
@@ -251,6 +249,35 @@ pub fn analyze_path(path: &Path, shown: &str, options: &AnalyzeOptions) -> FileR
         Ok((bytes, hash)) => analyze_bytes(&bytes, hash, shown, language, options),
         Err(err) => failed_report(shown, language, String::new(), err.to_string()),
     }
+}
+
+/// Runs the per-file pipeline so that a panic becomes the file's error instead of ending the run.
+pub fn analyze_isolated(
+    shown: &str,
+    language: Language,
+    work: impl FnOnce() -> FileReport,
+) -> FileReport {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(report) => report,
+        Err(payload) => {
+            reset_thread_allocator();
+            failed_report(
+                shown,
+                language,
+                String::new(),
+                panic_message("analysing this file", &payload),
+            )
+        }
+    }
+}
+
+pub fn panic_message(during: &str, payload: &Box<dyn std::any::Any + Send>) -> String {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    format!("internal error while {during}: {detail} (please report this file to tdd-fast)")
 }
 
 /// Clears the thread's arena after a panic so the next file starts from a clean allocator.

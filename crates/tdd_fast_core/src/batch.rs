@@ -1,7 +1,6 @@
 //! Analysing many files: rayon over files, the content-hash cache in front of the per-file pipeline, and each file's
 //! failure (including a panic) isolated as that file's error.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -10,8 +9,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::{
-    analyze_bytes, failed_report, read_and_hash, reset_thread_allocator, with_error_policy,
-    AnalyzeOptions,
+    analyze_bytes, analyze_isolated, failed_report, panic_message, read_and_hash,
+    with_error_policy, AnalyzeOptions,
 };
 use crate::cache::{
     self, Cache, CacheLimits, CacheStats, Entry, FileStamp, ReportCounts, StoredFingerprint,
@@ -590,37 +589,8 @@ fn analyze_cached(
     Outcome::Miss(file, stamp.map(|s| (s, hash)), stored)
 }
 
-/// Runs the per-file pipeline so that a panic becomes the file's error instead of ending the run.
-pub fn analyze_isolated(
-    shown: &str,
-    language: Language,
-    work: impl FnOnce() -> FileReport,
-) -> FileReport {
-    match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(report) => report,
-        Err(payload) => {
-            reset_thread_allocator();
-            failed_report(
-                shown,
-                language,
-                String::new(),
-                panic_message("analysing this file", &payload),
-            )
-        }
-    }
-}
-
 fn language_of(path: &Path) -> Language {
     source::language_of(path).unwrap_or(Language::Js)
-}
-
-pub fn panic_message(during: &str, payload: &Box<dyn std::any::Any + Send>) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    format!("internal error while {during}: {detail} (please report this file to tdd-fast)")
 }
 
 #[cfg(test)]

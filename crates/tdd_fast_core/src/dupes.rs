@@ -22,15 +22,7 @@ use crate::parse::LineIndex;
 const IDENT: u8 = 250;
 const LITERAL: u8 = 251;
 
-/// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.
-///
-/// Serialized compactly (the cache stores one per file): the codes as one byte string, the lines as LEB128 varints
-/// of the difference to the previous token's line (lines never decrease, so nearly every delta is one byte).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub codes: Vec<u8>,
-    pub lines: Vec<u32>,
-}
+pub use crate::model::Fingerprint;
 
 /// Token lines as LEB128 varints of the difference to the previous line.
 pub fn encode_lines(lines: &[u32]) -> Vec<u8> {

@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod batch;
 pub mod cache;
+pub mod catalog;
 pub mod config;
 pub mod dupes;
 pub mod facts;

@@ -398,11 +398,14 @@ mod tests {
             .into_iter()
             .map(|f| (f.name, f.metrics.max_nested_callbacks))
             .collect();
-        let expected = [("<anonymous>", 1), ("helper", 0), ("<anonymous>", 2), ("<anonymous>", 3)];
-        let expected: Vec<(String, u32)> = expected
-            .iter()
-            .map(|(n, d)| (n.to_string(), *d))
-            .collect();
+        let expected = [
+            ("<anonymous>", 1),
+            ("helper", 0),
+            ("<anonymous>", 2),
+            ("<anonymous>", 3),
+        ];
+        let expected: Vec<(String, u32)> =
+            expected.iter().map(|(n, d)| (n.to_string(), *d)).collect();
         assert_eq!(depths, expected);
         // An IIFE is called, not passed: no callback, and the callback inside it sits 2 deep.
         let iife = "run(() => {\n  (function () {\n    run(() => 1);\n  })();\n});";

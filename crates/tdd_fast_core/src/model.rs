@@ -88,7 +88,7 @@ pub struct FunctionReport {
     pub metrics: Metrics,
     pub patterns: Vec<EdgeCase>,
     /// Parameter usage and guard facts for test generation (see usage.rs).
-    pub usage: crate::usage::Usage,
+    pub usage: Usage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +171,7 @@ pub struct FileReport {
     /// The file's token fingerprint for cross-file duplicates. Not part of the JSON output: the batch moves it out of
     /// the report (and the cache stores it beside the report's JSON), see dupes.rs.
     #[serde(skip)]
-    pub fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+    pub fingerprint: Option<Box<Fingerprint>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,4 +229,86 @@ pub struct AnalysisResult {
     pub files: Vec<FileReport>,
     pub duplicates: Vec<Duplicate>,
     pub summary: Summary,
+}
+
+// Shared with the modules that fill them (usage.rs, dupes.rs), kept here so that model depends on nothing.
+
+/// Facts about one function that test generation needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    /// One entry per simple (identifier) parameter, in order, when it is used at all.
+    pub params: Vec<ParamUsage>,
+    /// `if (...) throw/return` statements directly in the function body, in source order.
+    pub guards: Vec<Guard>,
+    /// The function reads `this` (outside nested non-arrow functions).
+    pub uses_this: bool,
+    /// The function (or the class of the method) is the module's default export: `export default function f`,
+    /// `export default class C`, `module.exports = function f`.
+    pub default_export: bool,
+    /// `instance` or `static` for class methods; `None` otherwise (object methods, plain functions).
+    pub class_member: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamUsage {
+    pub name: String,
+    /// Sorted, unique: `length`, `index`, `arithmetic`, `numeric-compare`, `string-method`, `array-method`,
+    /// `iterated`, `called`, `property`, `spread`.
+    pub hints: Vec<String>,
+    /// Property names read from the parameter (`opts.limit` => `limit`), excluding `length` and method calls.
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Guard {
+    pub line: u32,
+    /// `throw` or `return`.
+    pub action: String,
+    /// Source text of the whole condition.
+    pub condition: String,
+    /// The simple tests the condition was decomposed into.
+    pub conditions: Vec<GuardCondition>,
+    /// true: the tests are joined by `||` (any one takes the guard); false: a single test.
+    pub any: bool,
+    /// Every part of the condition was understood (false: only some `||` parts were).
+    pub complete: bool,
+    /// Only guards precede this statement in the function body (so the earlier statements cannot change the params).
+    pub leading: bool,
+    /// `throw new TypeError(...)` => `TypeError`.
+    pub error: Option<String>,
+    /// The message when it is a plain string literal (or a template without substitutions).
+    pub message: Option<String>,
+    /// Source text of the returned expression (`None` for a bare `return;`, which returns undefined).
+    pub returns: Option<String>,
+    /// The returned expression is a literal (string, number, boolean, null, undefined, `[]`, `{}`, regex-free).
+    pub returns_literal: bool,
+    /// The returned expression is one of the parameters, unchanged.
+    pub returns_param: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardCondition {
+    /// The parameter tested.
+    pub subject: String,
+    /// `length` when the test is on `subject.length`.
+    pub path: Option<String>,
+    /// falsy, truthy, nullish, not-nullish, null, undefined, typeof-eq, typeof-ne, eq, ne, lt, le, gt, ge,
+    /// is-array, not-array, nan, not-finite, not-integer.
+    pub op: String,
+    /// Source text of the compared value (`'string'`, `0`, `'admin'`), when the op has one.
+    pub value: Option<String>,
+}
+
+/// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.
+///
+/// Its (de)serialization lives in dupes.rs beside the encoding. Serialized compactly (the cache stores one per file): the codes as one byte string, the lines as LEB128 varints
+/// of the difference to the previous token's line (lines never decrease, so nearly every delta is one byte).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub codes: Vec<u8>,
+    pub lines: Vec<u32>,
 }

@@ -1,10 +1,31 @@
-//! Single-function work (an editor asking about the function under the cursor, test generation for one function):
-//! the file is parsed once as usual, but only what that function needs is kept: its own report, the smells that name
-//! it, and the file's syntax errors. Everything else is dropped before it leaves the core.
+//! Source text in memory (an editor buffer, the API's `analyzeSource`): `analyze_source` is the one entry point front
+//! ends call, for the whole file or for one function. Single-function work (an editor asking about the function under
+//! the cursor, test generation for one function) parses the file once as usual but keeps only what that function
+//! needs: its own report, the smells that name it, and the file's syntax errors.
 
-use crate::analyze::{analyze_text, AnalyzeOptions};
-use crate::batch::analyze_isolated;
+use crate::analyze::{analyze_isolated, analyze_text, with_error_policy, AnalyzeOptions};
 use crate::model::{FileReport, Language};
+
+/// Analyses text in memory: the file's report, or with `function` only that function's (see `analyze_function`).
+/// The path's extension picks the language (TypeScript when it names none). Runs on a big analysis stack (deep code
+/// recurses), and a panic becomes the file's error: nothing unwinds into the caller.
+pub fn analyze_source(
+    text: &str,
+    path: &str,
+    options: &AnalyzeOptions,
+    function: Option<&str>,
+) -> Result<FileReport, String> {
+    let language = crate::source::language_of(std::path::Path::new(path)).unwrap_or(Language::Ts);
+    crate::guard::on_analysis_stack(|| match function {
+        Some(name) => analyze_function(text, path, language, options, name),
+        None => Ok(with_error_policy(
+            analyze_isolated(path, language, || {
+                analyze_text(text, path, language, options)
+            }),
+            &options.config,
+        )),
+    })
+}
 
 /// Analyses `text` and keeps only the function(s) named `name` (a name can repeat, e.g. a getter and its setter).
 /// Errs with the names that do exist when there is no such function.
@@ -16,7 +37,7 @@ pub fn analyze_function(
     name: &str,
 ) -> Result<FileReport, String> {
     // A panic is this function's error like any file's, never an exception across napi.
-    let mut report = crate::analyze::with_error_policy(
+    let mut report = with_error_policy(
         analyze_isolated(path, language, || {
             analyze_text(text, path, language, options)
         }),
@@ -81,6 +102,24 @@ mod tests {
             analyze_function(code, "b.ts", Language::Ts, &Default::default(), "late").unwrap();
         assert!(report.functions.is_empty());
         assert!(!report.errors.is_empty());
+    }
+
+    #[test]
+    fn analyze_source_picks_the_language_and_isolates_panics() {
+        let tsx = "export const A = () => <div>{1}</div>;\n";
+        let report = analyze_source(tsx, "a.tsx", &Default::default(), None).unwrap();
+        assert_eq!(report.language, Language::Tsx);
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let one = analyze_source(CODE, "a.ts", &Default::default(), Some("keep")).unwrap();
+        assert_eq!(one.functions.len(), 1);
+        let options = AnalyzeOptions {
+            config: std::sync::Arc::new(
+                crate::config::Config::from_json(r#"{"rules":{"parse-error":"warning"}}"#).unwrap(),
+            ),
+            ..Default::default()
+        };
+        let broken = analyze_source("function (", "b.ts", &options, None).unwrap();
+        assert_eq!(broken.errors[0].severity, crate::model::Severity::Warning);
     }
 
     #[test]

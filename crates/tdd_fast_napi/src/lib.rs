@@ -84,7 +84,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 
 fn guarded<T>(during: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
     catch_unwind(AssertUnwindSafe(work))
-        .unwrap_or_else(|payload| Err(Error::from_reason(batch::panic_message(during, &payload))))
+        .unwrap_or_else(|payload| Err(Error::from_reason(analyze::panic_message(during, &payload))))
 }
 
 pub struct AnalyzeFilesTask {
@@ -246,21 +246,8 @@ pub fn analyze_source_json(
 ) -> Result<String> {
     let options = batch_options(options);
     guarded("analysing source text", || {
-        let language = source::language_of(std::path::Path::new(&filename))
-            .unwrap_or(tdd_fast_core::Language::Ts);
-        // Off the JS main thread's stack (deep code recurses), and a panic is this file's error, not an exception.
-        let report = tdd_fast_core::guard::on_analysis_stack(|| match &function_name {
-            Some(name) => {
-                let analyze = &options.analyze;
-                single::analyze_function(&code, &filename, language, analyze, name)
-            }
-            None => Ok(analyze::with_error_policy(
-                batch::analyze_isolated(&filename, language, || {
-                    analyze::analyze_text(&code, &filename, language, &options.analyze)
-                }),
-                &options.analyze.config,
-            )),
-        });
+        let report =
+            single::analyze_source(&code, &filename, &options.analyze, function_name.as_deref());
         to_json(&report.map_err(Error::from_reason)?)
     })
 }
@@ -324,6 +311,15 @@ pub fn merge_duplicates_json(
             tdd_fast_core::shard::merge_duplicates(&files, &options.analyze.config.duplicates)
                 .map_err(|e| Error::from_reason(format!("tdd-fast: {e}")))?;
         to_json(&found)
+    })
+}
+
+/// The rule catalogue as JSON text: `[{ id, kind, defaultSeverity, options, summary, doc }]` for every smell, edge-case
+/// pattern and other finding (parse-error, duplicate-code), documented by its own source file (see core catalog.rs).
+#[napi(js_name = "ruleDocsJson")]
+pub fn rule_docs_json() -> Result<String> {
+    guarded("listing the rules", || {
+        to_json(&tdd_fast_core::catalog::rule_docs())
     })
 }
 

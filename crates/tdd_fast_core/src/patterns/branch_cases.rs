@@ -15,6 +15,8 @@ use oxc_span::GetSpan;
 use super::{push, subject, text_of};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "branch-cases" };
+
 pub fn on_switch(c: &mut Collector, s: &SwitchStatement) {
     let mut values: Vec<String> = s
         .cases
@@ -29,7 +31,7 @@ pub fn on_switch(c: &mut Collector, s: &SwitchStatement) {
     let (subject, confidence) = subject(c, &s.discriminant);
     push(
         c,
-        "branch-cases",
+        META.id,
         s.span,
         subject,
         confidence,
@@ -102,7 +104,7 @@ pub fn on_if(c: &mut Collector, s: &IfStatement) {
     let (subject, confidence) = subject(c, subject_expr);
     push(
         c,
-        "branch-cases",
+        META.id,
         s.span,
         subject,
         confidence,

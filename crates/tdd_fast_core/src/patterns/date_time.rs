@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{param_of, push, strings, subject, LOCAL, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "date-time" };
+
 const INPUT_VALUES: &[&str] = &[
     "\"not a date\"",
     "\"2024-02-29\"",
@@ -31,7 +33,7 @@ pub fn on_new(c: &mut Collector, e: &NewExpression) {
             let (subject, confidence) = subject(c, arg);
             push(
                 c,
-                "date-time",
+                META.id,
                 e.span,
                 subject,
                 confidence,
@@ -41,7 +43,7 @@ pub fn on_new(c: &mut Collector, e: &NewExpression) {
         }
         None => push(
             c,
-            "date-time",
+            META.id,
             e.span,
             "new Date()".into(),
             LOCAL,
@@ -60,7 +62,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
         match method {
             "now" => push(
                 c,
-                "date-time",
+                META.id,
                 e.span,
                 "Date.now()".into(),
                 LOCAL,
@@ -72,7 +74,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
                     let (subject, confidence) = subject(c, arg);
                     push(
                         c,
-                        "date-time",
+                        META.id,
                         e.span,
                         subject,
                         confidence,
@@ -104,7 +106,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
         let text = super::text_of(c, member.object.span());
         push(
             c,
-            "date-time",
+            META.id,
             e.span,
             text,
             PARAM,

@@ -13,6 +13,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, text_of, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "error-path" };
+
 fn first_call<'a>(statements: &'a [Statement<'a>]) -> Option<oxc_span::Span> {
     statements.iter().find_map(|s| {
         let expr = match s {
@@ -37,7 +39,7 @@ pub fn on_try(c: &mut Collector, s: &TryStatement) {
         .map_or_else(|| "<the try block>".to_string(), |span| text_of(c, span));
     push(
         c,
-        "error-path",
+        META.id,
         s.span,
         subject,
         PARAM,

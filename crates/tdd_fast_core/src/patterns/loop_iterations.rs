@@ -14,13 +14,17 @@ use oxc_ast::ast::*;
 use super::{push, strings, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta {
+    id: "loop-iterations",
+};
+
 const ITERATIONS: &[&str] = &["<zero items>", "<one item>", "<many items>"];
 
 pub fn on_for_of(c: &mut Collector, s: &ForOfStatement) {
     let (subject, confidence) = subject(c, &s.right);
     push(
         c,
-        "loop-iterations",
+        META.id,
         s.span,
         subject,
         confidence,
@@ -33,7 +37,7 @@ pub fn on_for_in(c: &mut Collector, s: &ForInStatement) {
     let (subject, confidence) = subject(c, &s.right);
     push(
         c,
-        "loop-iterations",
+        META.id,
         s.span,
         subject,
         confidence,
@@ -70,15 +74,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
         "iteration over a value"
     };
     let (subject, confidence) = subject(c, &member.object);
-    push(
-        c,
-        "loop-iterations",
-        e.span,
-        subject,
-        confidence,
-        values,
-        reason,
-    );
+    push(c, META.id, e.span, subject, confidence, values, reason);
 }
 
 #[cfg(test)]

@@ -14,41 +14,47 @@ use oxc_span::{GetSpan, Span};
 use crate::facts::Collector;
 use crate::model::{EdgeCase, FunctionReport, Param};
 
-mod async_rejection;
 mod branch_cases;
 mod date_time;
-mod division_by_zero;
-mod domain_values;
+mod domain;
 mod error_path;
-mod length_check;
+mod length_boundary;
 mod loop_iterations;
 mod null_check;
-mod nullish_branch;
+mod nullish;
 mod numeric_boundary;
 mod parse_input;
-mod regex_test;
-mod string_operation;
-mod throw_site;
+mod regex;
+mod rejection;
+mod string_input;
+mod throw;
 mod type_guard;
+mod zero_divisor;
 
-/// Ids of every pattern, in the order their docs appear.
-pub const PATTERN_IDS: &[&str] = &[
-    "null-check",
-    "numeric-boundary",
-    "zero-divisor",
-    "length-boundary",
-    "string-input",
-    "throw",
-    "error-path",
-    "rejection",
-    "branch-cases",
-    "regex",
-    "date-time",
-    "parse-input",
-    "loop-iterations",
-    "nullish",
-    "type-guard",
-    "domain",
+/// What a pattern declares: its id (the file's name with `-` for `_`, checked by a test in catalog.rs).
+#[derive(Debug, Clone, Copy)]
+pub struct PatternMeta {
+    pub id: &'static str,
+}
+
+/// Every pattern, in the order their docs appear.
+pub static PATTERNS: &[PatternMeta] = &[
+    null_check::META,
+    numeric_boundary::META,
+    zero_divisor::META,
+    length_boundary::META,
+    string_input::META,
+    throw::META,
+    error_path::META,
+    rejection::META,
+    branch_cases::META,
+    regex::META,
+    date_time::META,
+    parse_input::META,
+    loop_iterations::META,
+    nullish::META,
+    type_guard::META,
+    domain::META,
 ];
 
 /// Confidence for a subject that is a parameter, a local expression, and a guess from a name.
@@ -64,45 +70,45 @@ pub fn on_enter(c: &mut Collector, kind: AstKind) {
     match kind {
         AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => {
             null_check::on_function(c);
-            async_rejection::on_function(c, kind);
-            domain_values::on_function(c);
+            rejection::on_function(c, kind);
+            domain::on_function(c);
         }
         AstKind::BinaryExpression(e) => {
             null_check::on_binary(c, e);
             numeric_boundary::on_binary(c, e);
-            division_by_zero::on_binary(c, e);
-            length_check::on_binary(c, e);
+            zero_divisor::on_binary(c, e);
+            length_boundary::on_binary(c, e);
             type_guard::on_binary(c, e);
         }
         AstKind::UnaryExpression(e) => null_check::on_unary(c, e),
         AstKind::AssignmentExpression(e) => {
-            division_by_zero::on_assignment(c, e);
-            nullish_branch::on_assignment(c, e);
+            zero_divisor::on_assignment(c, e);
+            nullish::on_assignment(c, e);
         }
-        AstKind::ComputedMemberExpression(e) => length_check::on_index(c, e),
+        AstKind::ComputedMemberExpression(e) => length_boundary::on_index(c, e),
         AstKind::CallExpression(e) => {
-            string_operation::on_call(c, e);
-            regex_test::on_call(c, e);
+            string_input::on_call(c, e);
+            regex::on_call(c, e);
             parse_input::on_call(c, e);
             loop_iterations::on_call(c, e);
             type_guard::on_call(c, e);
             date_time::on_call(c, e);
-            async_rejection::on_call(c, e);
+            rejection::on_call(c, e);
         }
         AstKind::NewExpression(e) => {
             date_time::on_new(c, e);
             parse_input::on_new(c, e);
-            async_rejection::on_new(c, e);
+            rejection::on_new(c, e);
         }
-        AstKind::ThrowStatement(s) => throw_site::on_throw(c, s),
+        AstKind::ThrowStatement(s) => throw::on_throw(c, s),
         AstKind::TryStatement(s) => error_path::on_try(c, s),
-        AstKind::AwaitExpression(e) => async_rejection::on_await(c, e),
+        AstKind::AwaitExpression(e) => rejection::on_await(c, e),
         AstKind::SwitchStatement(s) => branch_cases::on_switch(c, s),
         AstKind::IfStatement(s) => branch_cases::on_if(c, s),
         AstKind::ForOfStatement(s) => loop_iterations::on_for_of(c, s),
         AstKind::ForInStatement(s) => loop_iterations::on_for_in(c, s),
-        AstKind::ChainExpression(e) => nullish_branch::on_chain(c, e),
-        AstKind::LogicalExpression(e) => nullish_branch::on_logical(c, e),
+        AstKind::ChainExpression(e) => nullish::on_chain(c, e),
+        AstKind::LogicalExpression(e) => nullish::on_logical(c, e),
         _ => {}
     }
 }

@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{current, param_of, push, strings, subject, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "null-check" };
+
 /// Optional parameters of the function just entered.
 pub fn on_function(c: &mut Collector) {
     let Some(report) = current(c) else { return };
@@ -32,7 +34,7 @@ pub fn on_function(c: &mut Collector) {
         };
         push(
             c,
-            "null-check",
+            META.id,
             span,
             name,
             PARAM,
@@ -76,7 +78,7 @@ pub fn on_binary(c: &mut Collector, e: &BinaryExpression) {
     let (subject, confidence) = subject(c, other);
     push(
         c,
-        "null-check",
+        META.id,
         e.span,
         subject,
         confidence,
@@ -114,7 +116,7 @@ pub fn on_unary(c: &mut Collector, e: &UnaryExpression) {
     let text = super::text_of(c, arg.span());
     push(
         c,
-        "null-check",
+        META.id,
         e.span,
         text,
         PARAM,

@@ -12,6 +12,10 @@ use oxc_ast::ast::*;
 use super::{may_be_number, param_of, push, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta {
+    id: "numeric-boundary",
+};
+
 fn number(expr: &Expression) -> Option<f64> {
     match expr.without_parentheses() {
         Expression::NumericLiteral(n) => Some(n.value),
@@ -59,7 +63,7 @@ pub fn on_binary(c: &mut Collector, e: &BinaryExpression) {
     let (subject, confidence) = subject(c, other);
     push(
         c,
-        "numeric-boundary",
+        META.id,
         e.span,
         subject,
         confidence,

@@ -13,6 +13,8 @@ use oxc_ast::ast::*;
 use super::{push, strings, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "parse-input" };
+
 const NUMBER_VALUES: &[&str] = &[
     "\"\"",
     "\"abc\"",
@@ -68,7 +70,7 @@ fn report(
     let (subject, confidence) = subject(c, arg);
     push(
         c,
-        "parse-input",
+        META.id,
         at,
         subject,
         confidence,

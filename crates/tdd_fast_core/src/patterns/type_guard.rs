@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "type-guard" };
+
 fn sample(type_name: &str) -> &'static str {
     match type_name {
         "string" => "\"text\"",
@@ -43,7 +45,7 @@ pub fn on_binary(c: &mut Collector, e: &BinaryExpression) {
         let (subject, confidence) = subject(c, &e.left);
         push(
             c,
-            "type-guard",
+            META.id,
             e.span,
             subject,
             confidence,
@@ -79,7 +81,7 @@ pub fn on_binary(c: &mut Collector, e: &BinaryExpression) {
     let (subject, confidence) = subject(c, typeof_arg);
     push(
         c,
-        "type-guard",
+        META.id,
         e.span,
         subject,
         confidence,
@@ -108,7 +110,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
     let (subject, confidence) = subject(c, arg);
     push(
         c,
-        "type-guard",
+        META.id,
         e.span,
         subject,
         confidence,

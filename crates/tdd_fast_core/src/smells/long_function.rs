@@ -46,6 +46,16 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].function.as_deref(), Some("big"));
         assert_eq!(found[0].value, 62.0);
+        // At the function's head (where ESLint reports it), to just after its closing brace.
+        assert_eq!(
+            (
+                found[0].line,
+                found[0].column,
+                found[0].end_line,
+                found[0].end_column
+            ),
+            (1, 1, 62, 2)
+        );
         assert!(smells(
             &long,
             "long-function",

@@ -112,6 +112,17 @@ mod tests {
     }
 
     #[test]
+    fn points_at_the_number_in_utf16_columns() {
+        // "é" is one UTF-16 unit (two UTF-8 bytes), "😀" two (four bytes): columns count UTF-16 units like ESLint.
+        let code = "function f(a) {\n  const s = 'é😀'; return a > 100 ? s : -7;\n}";
+        let found: Vec<(f64, u32, u32, u32, u32)> = smells(code, "magic-number", "")
+            .iter()
+            .map(|s| (s.value, s.line, s.column, s.end_line, s.end_column))
+            .collect();
+        assert_eq!(found, vec![(100.0, 2, 31, 2, 34), (-7.0, 2, 41, 2, 43)]);
+    }
+
+    #[test]
     fn skips_named_and_obvious_numbers() {
         let code = "const LIMIT = 42;\nenum E { A = 5 }\nfunction f(a = 3, list: number[]) { const o = { n: 9 }; o.n = 8; \
                     let t: 4 | 5; return list[3] + list.length - 1 + 0 + 2; }\nclass C { readonly max = 10; }";

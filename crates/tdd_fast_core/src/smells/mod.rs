@@ -81,8 +81,6 @@ pub struct Loc {
 /// A syntax finding located in a function (or at the top level).
 #[derive(Debug, Clone)]
 pub struct Site {
-    pub line: u32,
-    pub end_line: u32,
     /// The node the finding is about (its start is the column reported).
     pub span: Span,
     pub function: Option<String>,
@@ -210,10 +208,8 @@ pub fn metric_rule(
 }
 
 impl Collector<'_, '_> {
-    fn site(&self, span: Span) -> Site {
+    pub fn site(&self, span: Span) -> Site {
         Site {
-            line: self.lines.line(span.start),
-            end_line: self.lines.line(span.end.saturating_sub(1).max(span.start)),
             span,
             function: self
                 .frames
@@ -232,11 +228,7 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
         AstKind::ExportFromDeclaration(d) => {
             collector.file_signals.module_declarations.push(d.span)
         }
-        AstKind::ReturnStatement(_) => {
-            if let Some(frame) = collector.frames.last_mut() {
-                frame.signals.returns += 1;
-            }
-        }
+        AstKind::ReturnStatement(_) => too_many_returns::collect(collector),
         AstKind::Class(class) => large_class::collect(collector, class),
         AstKind::NumericLiteral(literal) => magic_number::collect(collector, literal),
         AstKind::StringLiteral(literal) => duplicate_string_literal::collect(collector, literal),
@@ -250,19 +242,7 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
             }
         }
         AstKind::ConditionalExpression(conditional) => {
-            let nested = |e: &Expression| {
-                matches!(
-                    e.without_parentheses(),
-                    Expression::ConditionalExpression(_)
-                )
-            };
-            if nested(&conditional.test)
-                || nested(&conditional.consequent)
-                || nested(&conditional.alternate)
-            {
-                let site = collector.site(conditional.span);
-                collector.file_signals.nested_ternaries.push(site);
-            }
+            nested_ternary::collect(collector, conditional)
         }
         _ => {}
     }

@@ -11,6 +11,7 @@
 
 use super::{smell, RuleContext, RuleMeta};
 use crate::config::RuleSettings;
+use crate::facts::Collector;
 use crate::model::{Severity, Smell};
 
 pub const META: RuleMeta = RuleMeta {
@@ -20,6 +21,13 @@ pub const META: RuleMeta = RuleMeta {
     list_options: &[],
     check,
 };
+
+/// Counts a `return` for the innermost function (or code path) it belongs to.
+pub fn collect(collector: &mut Collector) {
+    if let Some(frame) = collector.frames.last_mut() {
+        frame.signals.returns += 1;
+    }
+}
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let threshold = settings.number("threshold");

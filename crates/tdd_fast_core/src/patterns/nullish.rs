@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject, text_of, LOCAL, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "nullish" };
+
 pub fn on_chain(c: &mut Collector, e: &ChainExpression) {
     let object = match &e.expression {
         ChainElement::StaticMemberExpression(m) => &m.object,
@@ -28,7 +30,7 @@ pub fn on_chain(c: &mut Collector, e: &ChainExpression) {
     let subject = root.map_or_else(|| text_of(c, object.span()), str::to_string);
     push(
         c,
-        "nullish",
+        META.id,
         e.span,
         subject,
         if is_param { PARAM } else { LOCAL },
@@ -44,7 +46,7 @@ pub fn on_logical(c: &mut Collector, e: &LogicalExpression) {
     let (subject, confidence) = subject(c, &e.left);
     push(
         c,
-        "nullish",
+        META.id,
         e.span,
         subject,
         confidence,
@@ -65,7 +67,7 @@ pub fn on_assignment(c: &mut Collector, e: &AssignmentExpression) {
     };
     push(
         c,
-        "nullish",
+        META.id,
         e.span,
         text,
         LOCAL,

@@ -13,6 +13,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "zero-divisor" };
+
 fn constant_non_zero(expr: &Expression) -> bool {
     matches!(expr.without_parentheses(), Expression::NumericLiteral(n) if n.value != 0.0)
 }
@@ -30,7 +32,7 @@ fn report(c: &mut Collector, divisor: &Expression, at: oxc_span::Span) {
     };
     push(
         c,
-        "zero-divisor",
+        META.id,
         at,
         subject,
         confidence,

@@ -1,23 +1,16 @@
-//! The content-hash cache: a hit skips reading (when size and mtime are unchanged) or parsing (when the bytes hash to
-//! what was analysed before). Keyed by path + content hash, under a header key of tool version + effective options, so
-//! a config change or a new tool version starts a fresh cache. Held in memory as a bounded LRU for long-lived
-//! processes, and persisted to one file (loaded and saved whole, written atomically with temp file + rename).
-//! A corrupt, truncated or foreign file is ignored with a warning and rebuilt; it is never a crash.
-//!
-//! Invariant: a stale result is never returned for changed content. Unchanged metadata may skip hashing; changed
-//! metadata always re-hashes the bytes.
+//! The cache file: magic, format version, body length and checksum, then an index (bincode), one UTF-8 block of all
+//! report texts and one block of all fingerprint bytes, so a load is three reads and the texts are shared, not copied.
+//! Written atomically (temp file + rename); a corrupt, truncated or foreign file is ignored with a warning.
 
 use std::io::{Read, Write};
-use std::num::NonZeroUsize;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::UNIX_EPOCH;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use lru::LruCache;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Duplicate, FileReport, Severity};
+use super::{Cache, CacheLimits, Entry, FileStamp, ReportCounts, StoredFingerprint};
+use crate::model::Duplicate;
 use crate::shared::{SharedBytes, SharedText};
 
 /// Bumped whenever the on-disk layout or the meaning of a cached report changes.
@@ -28,180 +21,8 @@ use crate::shared::{SharedBytes, SharedText};
 /// load is three reads and the texts are shared, not copied, per entry.
 /// 7: no findings-only text per entry; info smells counted.
 /// 8: smells carry `column` and `endColumn`, file errors and duplicates a `severity`; ESLint 10 metrics.
-const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 8;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStamp {
-    pub size: u64,
-    pub mtime_ns: u64,
-}
-
-impl FileStamp {
-    pub fn of(meta: &std::fs::Metadata) -> Self {
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as u64);
-        Self {
-            size: meta.len(),
-            mtime_ns,
-        }
-    }
-}
-
-/// A cached file: its report as compact JSON text (what the output splices in, so a hit costs neither decoding nor
-/// encoding) and the counts the summary and the exit code need. Texts loaded from disk are ranges of one shared
-/// buffer: a hit is a reference count, not a copy.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub stamp: FileStamp,
-    pub hash: String,
-    pub json: SharedText,
-    pub counts: ReportCounts,
-    /// The file's token fingerprint, still encoded (duplicate detection decodes it only when the file set changed).
-    pub fingerprint: Option<StoredFingerprint>,
-}
-
-/// A duplicate-detection fingerprint as the cache keeps it: the token codes and the varint line deltas
-/// (see `dupes::encode_lines`), decoded on demand.
-#[derive(Debug, Clone)]
-pub struct StoredFingerprint {
-    pub tokens: u32,
-    pub codes: SharedBytes,
-    pub lines: SharedBytes,
-}
-
-impl StoredFingerprint {
-    pub fn encode(fingerprint: &crate::dupes::Fingerprint) -> Self {
-        Self {
-            tokens: fingerprint.codes.len() as u32,
-            codes: SharedBytes::from(fingerprint.codes.clone()),
-            lines: SharedBytes::from(crate::dupes::encode_lines(&fingerprint.lines)),
-        }
-    }
-
-    /// `None` when the stored bytes are damaged (the file is then left out of duplicate detection).
-    pub fn decode(&self) -> Option<crate::dupes::Fingerprint> {
-        let codes = self.codes.as_bytes();
-        if codes.len() != self.tokens as usize {
-            return None;
-        }
-        let lines = crate::dupes::decode_lines(self.lines.as_bytes(), codes.len())?;
-        Some(crate::dupes::Fingerprint {
-            codes: codes.to_vec(),
-            lines,
-        })
-    }
-
-    fn weight(&self) -> usize {
-        self.codes.len() + self.lines.len()
-    }
-}
-
-/// What a batch's summary (and a CLI exit code) needs from a report without reading its JSON.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportCounts {
-    pub functions: u32,
-    pub smells: u32,
-    pub errors: u32,
-    /// Smells of severity `error`.
-    pub error_smells: u32,
-    /// Smells of severity `warning`.
-    pub warning_smells: u32,
-    /// Smells of severity `info`.
-    pub info_smells: u32,
-}
-
-impl ReportCounts {
-    pub fn of(report: &FileReport) -> Self {
-        let severity = |wanted: Severity| {
-            report
-                .smells
-                .iter()
-                .filter(|s| s.severity == wanted)
-                .count() as u32
-        };
-        Self {
-            functions: report.functions.len() as u32,
-            smells: report.smells.len() as u32,
-            errors: report.errors.len() as u32,
-            error_smells: severity(Severity::Error),
-            warning_smells: severity(Severity::Warning),
-            info_smells: severity(Severity::Info),
-        }
-    }
-}
-
-impl Entry {
-    pub fn new(stamp: FileStamp, hash: String, report: &FileReport) -> Self {
-        Self {
-            stamp,
-            hash,
-            json: report_json(report).into(),
-            counts: ReportCounts::of(report),
-            fingerprint: report.fingerprint.as_deref().map(StoredFingerprint::encode),
-        }
-    }
-
-    /// The cached report as a struct (for the struct API; the JSON path never decodes it).
-    pub fn report(&self) -> Option<FileReport> {
-        serde_json::from_str(self.json.as_str()).ok()
-    }
-}
-
-/// A report as the compact JSON text the output and the cache share.
-pub fn report_json(report: &FileReport) -> String {
-    serde_json::to_string(report).unwrap_or_else(|e| {
-        // Not expected (reports are plain data); keep the run going with an explicit marker.
-        format!(
-            "{{\"path\":{:?},\"error\":{:?}}}",
-            report.path,
-            e.to_string()
-        )
-    })
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CacheStats {
-    pub hits: u64,
-    pub misses: u64,
-    pub evictions: u64,
-    pub entries: u64,
-    /// Approximate bytes held in memory (the cached reports' JSON text plus a small per-entry overhead).
-    pub bytes: u64,
-    pub loaded_from_disk: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct CacheLimits {
-    pub max_entries: usize,
-    pub max_bytes: u64,
-}
-
-impl Default for CacheLimits {
-    fn default() -> Self {
-        Self {
-            max_entries: 200_000,
-            max_bytes: 512 * 1024 * 1024,
-        }
-    }
-}
-
-pub struct Cache {
-    /// Tool version + effective options; entries under another key are never used.
-    key: u64,
-    location: Option<PathBuf>,
-    entries: LruCache<String, Entry>,
-    limits: CacheLimits,
-    pub stats: CacheStats,
-    dirty: bool,
-    /// The duplicates of the last batch and the key of the files they came from (see `duplicates_for`).
-    duplicates: Option<(u64, Vec<Duplicate>)>,
-}
 
 /// The on-disk index. Body layout after the header: index length (u64), text length (u64), the index (bincode), the
 /// texts (UTF-8), the fingerprint bytes; ranges in the index point into the texts and the bytes.
@@ -224,61 +45,11 @@ struct DiskEntry {
     fingerprint: Option<(u32, Range<u64>, Range<u64>)>,
 }
 
-fn entry_weight(entry: &Entry) -> u64 {
-    let fingerprint = entry
-        .fingerprint
-        .as_ref()
-        .map_or(0, StoredFingerprint::weight);
-    (entry.json.len() + entry.hash.len() + fingerprint + 128) as u64
-}
-
 fn to_usize(range: &Range<u64>) -> Range<usize> {
     range.start as usize..range.end as usize
 }
 
 impl Cache {
-    pub fn new(key: u64, location: Option<PathBuf>, limits: CacheLimits) -> Self {
-        Self {
-            key,
-            location,
-            entries: LruCache::unbounded(),
-            limits,
-            stats: CacheStats::default(),
-            dirty: false,
-            duplicates: None,
-        }
-    }
-
-    /// A cached file's duplicate-detection fingerprint (a hit's result does not carry it: most runs never need it).
-    pub fn fingerprint(&self, path: &str) -> Option<&StoredFingerprint> {
-        self.entries.peek(path)?.fingerprint.as_ref()
-    }
-
-    /// The duplicates computed last time for exactly these files (same paths, same reports: `files_key`), if any.
-    /// Duplicates depend only on the files' fingerprints, which depend only on their content and the options (the
-    /// cache key), so an unchanged file set gives the same result without running the cross-file pass.
-    pub fn duplicates_for(&self, files_key: u64) -> Option<&Vec<Duplicate>> {
-        self.duplicates
-            .as_ref()
-            .filter(|(key, _)| *key == files_key)
-            .map(|(_, d)| d)
-    }
-
-    pub fn set_duplicates(&mut self, files_key: u64, duplicates: Vec<Duplicate>) {
-        if self.duplicates.as_ref().map(|(k, _)| *k) != Some(files_key) {
-            self.dirty = true;
-        }
-        self.duplicates = Some((files_key, duplicates));
-    }
-
-    pub fn key(&self) -> u64 {
-        self.key
-    }
-
-    pub fn location(&self) -> Option<&Path> {
-        self.location.as_deref()
-    }
-
     /// Loads the persisted cache if it exists and belongs to this key. Returns a warning when a file was present but
     /// unusable (it will be replaced on the next save).
     pub fn load(
@@ -329,56 +100,6 @@ impl Cache {
                 )
             }
         }
-    }
-
-    /// A hit when the stamp is unchanged (no read needed). Otherwise the caller hashes and calls `lookup_hash`.
-    pub fn lookup_stamp(&self, path: &str, stamp: FileStamp) -> Option<&Entry> {
-        self.entries.peek(path).filter(|e| e.stamp == stamp)
-    }
-
-    pub fn lookup_hash(&self, path: &str, hash: &str) -> Option<&Entry> {
-        self.entries.peek(path).filter(|e| e.hash == hash)
-    }
-
-    pub fn insert(&mut self, path: String, entry: Entry) {
-        self.insert_entry(path, entry);
-        self.dirty = true;
-    }
-
-    /// Marks an entry as recently used (LRU order) and refreshes its stamp after a content-hash hit.
-    pub fn touch(&mut self, path: &str, stamp: FileStamp) {
-        if let Some(entry) = self.entries.get_mut(path) {
-            if entry.stamp != stamp {
-                entry.stamp = stamp;
-                self.dirty = true;
-            }
-        }
-    }
-
-    fn insert_entry(&mut self, path: String, entry: Entry) {
-        self.stats.bytes += entry_weight(&entry);
-        if let Some(old) = self.entries.put(path, entry) {
-            self.stats.bytes -= entry_weight(&old);
-        }
-        while self.entries.len() > self.limits.max_entries.max(1)
-            || (self.stats.bytes > self.limits.max_bytes && self.entries.len() > 1)
-        {
-            match self.entries.pop_lru() {
-                Some((_, old)) => {
-                    self.stats.bytes -= entry_weight(&old);
-                    self.stats.evictions += 1;
-                }
-                None => break,
-            }
-        }
-        self.stats.entries = self.entries.len() as u64;
-    }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.duplicates = None;
-        self.stats = CacheStats::default();
-        self.dirty = true;
     }
 
     /// The index (least recently used entry first) and the lengths of the text and fingerprint blocks it points into.
@@ -619,44 +340,10 @@ fn read_up_to(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<us
     Ok(filled)
 }
 
-/// The header key: tool version, cache format and the effective options (anything that changes a report).
-pub fn cache_key(options_fingerprint: &str) -> u64 {
-    // The engine hash (build.rs) changes with any change to the engine's source, even without a version bump.
-    let engine = concat!(env!("CARGO_PKG_VERSION"), "+", env!("TDD_FAST_ENGINE_HASH"));
-    cache_key_for(engine, options_fingerprint)
-}
-
-fn cache_key_for(tool_version: &str, options_fingerprint: &str) -> u64 {
-    let text = format!("{tool_version}|{FORMAT_VERSION}|{options_fingerprint}");
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
-}
-
-/// The process-wide in-memory cache (API users, watch mode): reused while the location and key stay the same.
-pub static MEMORY: Mutex<Option<Cache>> = Mutex::new(None);
-
-pub fn default_limits() -> CacheLimits {
-    CacheLimits::default()
-}
-
-pub fn non_zero(n: usize) -> NonZeroUsize {
-    NonZeroUsize::new(n.max(1)).unwrap_or(NonZeroUsize::MIN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analyze::analyze_text;
-    use crate::model::Language;
-
-    fn entry(size: u64, hash: &str) -> Entry {
-        let report = analyze_text(
-            "export function f(a?: string) { return a ?? ''; }",
-            "f.ts",
-            Language::Ts,
-            &Default::default(),
-        );
-        Entry::new(FileStamp { size, mtime_ns: 7 }, hash.into(), &report)
-    }
+    use crate::cache::test_support::entry;
 
     fn temp_file(name: &str) -> PathBuf {
         let dir =
@@ -687,22 +374,6 @@ mod tests {
                 }
             )
             .is_none());
-    }
-
-    #[test]
-    fn a_new_tool_version_or_other_options_give_another_key() {
-        let options = crate::AnalyzeOptions::default().fingerprint();
-        assert_ne!(
-            cache_key_for("0.1.0", &options),
-            cache_key_for("0.1.1", &options)
-        );
-        let mut bigger = crate::AnalyzeOptions::default();
-        bigger.max_file_size += 1;
-        assert_ne!(cache_key(&options), cache_key(&bigger.fingerprint()));
-        assert_eq!(
-            cache_key(&options),
-            cache_key(&crate::AnalyzeOptions::default().fingerprint())
-        );
     }
 
     #[test]
@@ -827,37 +498,5 @@ mod tests {
             .1
             .unwrap()
             .contains("truncated"));
-    }
-
-    #[test]
-    fn the_lru_evicts_the_least_recently_used_beyond_its_limits() {
-        let limits = CacheLimits {
-            max_entries: 2,
-            max_bytes: u64::MAX,
-        };
-        let mut cache = Cache::new(1, None, limits);
-        cache.insert("a".into(), entry(1, "a"));
-        cache.insert("b".into(), entry(1, "b"));
-        cache.touch(
-            "a",
-            FileStamp {
-                size: 1,
-                mtime_ns: 7,
-            },
-        );
-        cache.insert("c".into(), entry(1, "c"));
-        assert!(cache.lookup_hash("a", "a").is_some());
-        assert!(cache.lookup_hash("b", "b").is_none());
-        assert_eq!(cache.stats.evictions, 1);
-
-        let by_bytes = CacheLimits {
-            max_entries: 100,
-            max_bytes: 600,
-        };
-        let mut cache = Cache::new(1, None, by_bytes);
-        cache.insert("a".into(), entry(100, "a"));
-        cache.insert("b".into(), entry(100, "b"));
-        cache.insert("c".into(), entry(100, "c"));
-        assert_eq!(cache.stats.entries, 1);
     }
 }

@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject, text_of, LOCAL, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "rejection" };
+
 pub fn on_function(c: &mut Collector, kind: AstKind) {
     let is_async = match kind {
         AstKind::Function(f) => f.r#async,
@@ -24,7 +26,7 @@ pub fn on_function(c: &mut Collector, kind: AstKind) {
         let span = kind.span();
         push(
             c,
-            "rejection",
+            META.id,
             span,
             "<the returned promise>".into(),
             PARAM,
@@ -38,7 +40,7 @@ pub fn on_await(c: &mut Collector, e: &AwaitExpression) {
     let (subject, confidence) = subject(c, &e.argument);
     push(
         c,
-        "rejection",
+        META.id,
         e.span,
         subject,
         confidence,
@@ -63,7 +65,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
     let text = text_of(c, member.object.span());
     push(
         c,
-        "rejection",
+        META.id,
         e.span,
         text,
         LOCAL,
@@ -76,7 +78,7 @@ pub fn on_new(c: &mut Collector, e: &NewExpression) {
     if matches!(&e.callee, Expression::Identifier(id) if id.name == "Promise") {
         push(
             c,
-            "rejection",
+            META.id,
             e.span,
             "new Promise".into(),
             LOCAL,

@@ -13,6 +13,8 @@
 use super::{current, push, strings, DOMAIN};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "domain" };
+
 /// (words that name the domain, values to try), checked in order; the first match wins.
 const DOMAINS: &[(&[&str], &[&str])] = &[
     (
@@ -197,7 +199,7 @@ pub fn on_function(c: &mut Collector) {
     for (name, values) in found {
         push(
             c,
-            "domain",
+            META.id,
             span,
             name,
             DOMAIN,

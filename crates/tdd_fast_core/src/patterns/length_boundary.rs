@@ -14,6 +14,10 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject, text_of};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta {
+    id: "length-boundary",
+};
+
 fn length_of<'a>(expr: &'a Expression<'a>) -> Option<&'a Expression<'a>> {
     match expr.without_parentheses() {
         Expression::StaticMemberExpression(m) if m.property.name == "length" => Some(&m.object),
@@ -44,7 +48,7 @@ pub fn on_binary(c: &mut Collector, e: &BinaryExpression) {
     let (subject, confidence) = subject(c, object);
     push(
         c,
-        "length-boundary",
+        META.id,
         e.span,
         subject,
         confidence,
@@ -72,15 +76,7 @@ pub fn on_index(c: &mut Collector, e: &ComputedMemberExpression) {
     };
     let (subject, confidence) = subject(c, &e.object);
     let _ = text_of;
-    push(
-        c,
-        "length-boundary",
-        e.span,
-        subject,
-        confidence,
-        values,
-        "indexing",
-    );
+    push(c, META.id, e.span, subject, confidence, values, "indexing");
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use oxc_ast::ast::*;
 use super::{param_of, push, strings, subject};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "string-input" };
+
 const METHODS: &[&str] = &[
     "trim",
     "trimStart",
@@ -61,7 +63,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
     let (subject, confidence) = subject(c, &member.object);
     push(
         c,
-        "string-input",
+        META.id,
         e.span,
         subject,
         confidence,

@@ -14,6 +14,8 @@ use oxc_span::GetSpan;
 use super::{push, strings, subject, text_of};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "regex" };
+
 fn is_regex(e: &Expression) -> bool {
     match e.without_parentheses() {
         Expression::RegExpLiteral(_) => true,
@@ -59,7 +61,7 @@ pub fn on_call(c: &mut Collector, e: &CallExpression) {
     values[1] = format!("<a string not matching {regex}>");
     push(
         c,
-        "regex",
+        META.id,
         e.span,
         subject,
         confidence,

@@ -15,6 +15,8 @@ use oxc_span::GetSpan;
 use super::{push, text_of, PARAM};
 use crate::facts::Collector;
 
+pub const META: super::PatternMeta = super::PatternMeta { id: "throw" };
+
 pub fn on_throw(c: &mut Collector, s: &ThrowStatement) {
     // The nearest enclosing `if` (within this function) whose consequent holds the throw.
     let condition = c
@@ -54,7 +56,7 @@ pub fn on_throw(c: &mut Collector, s: &ThrowStatement) {
     };
     push(
         c,
-        "throw",
+        META.id,
         s.span,
         subject,
         PARAM,
