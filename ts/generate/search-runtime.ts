@@ -38,6 +38,8 @@ export interface SpecSeed {
 export interface SpecAccess {
   code: string;
   get: () => unknown;
+  /** Only when the function found there has this name (`module.exports = Stack` reached as `mod.default`). */
+  name?: string;
 }
 
 export interface SpecCallable {
@@ -926,7 +928,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   for (const a of target.access) {
     try {
       const v = a.get();
-      if (typeof v === 'function') {
+      if (typeof v === 'function' && (a.name === undefined || (v as { name?: string }).name === a.name)) {
         callee = v;
         result.access = a.code;
         break;
@@ -1396,8 +1398,7 @@ function short(code: string | null, max = 30): string {
 
 function titleFor(target: SpecTarget, ran: Ran, reaches: string | null): string {
   const last = ran.steps[ran.steps.length - 1];
-  const call = ran.cand.steps[ran.cand.steps.length - 1];
-  const args = call ? call.codes.map((c) => short(c, 24)).join(', ') : '';
+  const args = last.args.map((c) => short(c, 24)).join(', ');
   const o = last.outcome;
   const what =
     o.kind === 'returns' || o.kind === 'resolves'
@@ -1405,6 +1406,7 @@ function titleFor(target: SpecTarget, ran: Ran, reaches: string | null): string 
       : o.kind === 'throws' || o.kind === 'rejects'
         ? `${o.kind === 'rejects' ? 'rejects' : 'throws'} ${o.error.name}`
         : 'runs';
-  const head = target.kind === 'class' ? `${ran.cand.steps.map((s) => s.method).join(' then ')}: ` : '';
+  const methods = ran.steps.filter((s) => s.method !== null).map((s) => s.method);
+  const head = target.kind === 'class' ? (methods.length ? `${methods.join(' then ')}: ` : 'constructor: ') : '';
   return `${head}${what} for (${args})${reaches ? ` (reaches \`${reaches}\`)` : ''}`;
 }

@@ -10,10 +10,10 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { FileReport, FunctionReport } from '../types';
-import type { FilePlan, FunctionPlan } from './plan';
+import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { resolveVitest, runNode, type RecordOptions } from './record';
 import type { TargetResult } from './search-runtime';
-import { guardConstants, searchParam, type FunctionWithShape, type SearchParam } from './shapes';
+import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam } from './shapes';
 import { modelParam, quote } from './values';
 
 export interface SearchOptions {
@@ -173,8 +173,10 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
       const key = classPath.join('.');
       let target = classes.get(key);
       if (!target) {
-        const className = classPath[classPath.length - 1] ?? planned.name.split('.')[0];
-        const ctor = byName.get(`${planned.name.split('.').slice(0, -1).join('.')}.constructor`);
+        const owner = classPrefix(planned.name);
+        const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
+        const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
+        const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamWithShape[] } | undefined;
         target = {
           id: `c${index}`,
           kind: 'class',
@@ -182,7 +184,7 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
           functions: [],
           accessCodes: accessCodes(classPath, planned.access.defaultExport),
           async: false,
-          params: paramsOf(ctor),
+          params: ctor ? paramsOf(ctor) : (classReport?.constructorParams ?? []).map((p) => searchParam(p, undefined)),
           report: ctor ?? null,
           methods: [],
         };
@@ -251,9 +253,12 @@ export function searchSource(targets: Target[], importPath: string, file: string
     'const targets = [',
   ];
   for (const t of targets) {
-    const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`).join(', ');
+    const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`);
+    // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
+    const last = t.accessCodes[0]?.match(/^mod\.([A-Za-z_$][\w$]*)$/);
+    if (last) access.push(`{ code: 'mod.default', get: () => mod.default, name: ${JSON.stringify(last[1])} }`);
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access}]`;
+    const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
     if (t.kind === 'function') {
       lines.push(`  { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
     } else {
