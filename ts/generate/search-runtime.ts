@@ -865,6 +865,8 @@ interface Ran {
   state: string | null;
   throws: boolean;
   exit: string | null;
+  /** Primitive values the calls returned (for dynamic seeding). */
+  values?: unknown[];
 }
 
 /* ------------------------------------------------------------------ the search */
@@ -1111,14 +1113,25 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (outcome.kind === 'exit') exit = outcome.code;
     }
     const state = isClass && instance !== undefined ? stateCode(instance) : null;
-    return { cand, blocks, steps, state, throws, exit };
+    const values = raws.flatMap((raw) => ('ok' in raw && raw.ok && (typeof raw.value === 'string' || typeof raw.value === 'number') ? [raw.value] : []));
+    return { cand, blocks, steps, state, throws, exit, values };
   };
 
   // Candidates run in batches with one coverage take per batch (a take costs milliseconds in a vitest worker); a
   // batch that reached something new is run again one candidate at a time to know which one did.
   const BATCH = 8;
   const queue: Array<{ cand: Candidate; index: number }> = [];
+  // Values the code returned feed the pools (a formatter's output is a parser's input): dynamic seeding.
+  const harvest = (ran: Ran): void => {
+    if (target.kind === 'class') return;
+    const c = ctx(target);
+    for (const v of ran.values ?? []) {
+      if (typeof v === 'string' && v.length < 40 && !c.strings.includes(v) && c.strings.length < 64) c.strings.push(v);
+      else if (typeof v === 'number' && Number.isFinite(v) && !c.numbers.includes(v) && c.numbers.length < 64) c.numbers.push(v);
+    }
+  };
   const consider = (cand: Candidate, ran: Ran): void => {
+    harvest(ran);
     if (ran.exit !== null) {
       result.exits.push(`${describeCall(target, cand)} calls process.exit(${ran.exit})`);
       return;

@@ -139,7 +139,18 @@ export function guardConstants(fn: FunctionReport): unknown[] {
   }
   for (const p of fn.patterns ?? []) {
     const cases = (p as { cases?: Array<{ literal: unknown }> }).cases;
-    if (cases) for (const c of cases) if (typeof c.literal === 'number' || typeof c.literal === 'string') out.push(c.literal);
+    if (cases) {
+      for (const c of cases) if (typeof c.literal === 'number' || typeof c.literal === 'string') out.push(c.literal);
+      continue;
+    }
+    for (const text of p.values) {
+      const parsed = parseLiteral(text);
+      if (parsed.ok && (typeof parsed.value === 'number' || typeof parsed.value === 'string')) out.push(parsed.value);
+    }
   }
-  return out;
+  // Literals of the function body (comparison operands, switch cases, strings, regex-derived samples), when the
+  // core sends them.
+  const constants = (fn as { constants?: unknown[] }).constants;
+  if (Array.isArray(constants)) for (const c of constants) if (typeof c === 'number' || typeof c === 'string') out.push(c);
+  return [...new Set(out)].slice(0, 64);
 }
