@@ -13,9 +13,9 @@ function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
 }
 
-function helpers(typescript: boolean): string[] {
+function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolean }): string[] {
   const any = typescript ? ': any' : '';
-  return [
+  const all = [
     '',
     '/** The error a call throws (the test fails when it does not throw). */',
     `function thrown(run${typescript ? ': () => unknown' : ''})${any} {`,
@@ -37,6 +37,8 @@ function helpers(typescript: boolean): string[] {
     "  throw new Error('expected the promise to reject');",
     '}',
   ];
+  const split = all.indexOf('/** The reason a promise rejects with (the test fails when it resolves). */');
+  return [...(which.thrown ? all.slice(0, split - 1) : []), ...(which.rejected ? all.slice(split - 1) : [])];
 }
 
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
@@ -188,7 +190,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     body.push('', `describe(${quote(fn.name)}, () => {`, ...block, '});');
   }
   if (!options.typescript && body.some((l) => l.includes('exported('))) lines.push(JS_RESOLVER.trimEnd());
-  if (needsHelpers) lines.push(...helpers(options.typescript));
+  if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
   lines.push(...body);
   return { text: `${lines.join('\n')}\n`, cases, tests, todo, throws };
 }

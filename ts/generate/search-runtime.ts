@@ -308,7 +308,7 @@ function unionMembers(shape: TypeShape): TypeShape[] {
 }
 
 const BASE_NUMBERS = [0, 1, -1, 2, 3, 10, 100, 0.5, 1.5, -2.5, 1000, 1e6, NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER, 255, 60, 24, 7];
-const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A'];
+const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's"];
 
 function typicalOf(shape: TypeShape, depth = 0): unknown {
   if (depth > 5) return undefined;
@@ -339,7 +339,8 @@ function typicalOf(shape: TypeShape, depth = 0): unknown {
       return shape.value;
     case 'union': {
       const members = unionMembers(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null' && m.kind !== 'void');
-      return typicalOf(members[0] ?? shape.types[0], depth + 1);
+      const concrete = members.filter((m) => !vague(m));
+      return typicalOf(concrete[0] ?? members[0] ?? shape.types[0], depth + 1);
     }
     case 'intersection': {
       const out: Record<string, unknown> = {};
@@ -437,6 +438,8 @@ function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       return [undefined];
     case 'any':
     case 'unknown':
+    case 'unresolved':
+    case 'ref':
       return ['Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, ...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4)];
     case 'literal':
       return [shape.value];
@@ -539,7 +542,7 @@ function randomKey(ctx: Ctx): string {
 }
 
 function randomString(ctx: Ctx): string {
-  const alphabet = 'abcXYZ019 -_.,/:@#';
+  const alphabet = 'abcXYZ019 -_.,/:@#\n\t';
   const n = Math.floor(ctx.rng() * 8);
   let s = '';
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(ctx.rng() * alphabet.length)];
@@ -1157,10 +1160,12 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (ran.exit !== null) exits = true;
     }
     const blocks = coverage.take();
-    let fresh = exits || batch.some((b) => b.cand.boundary);
-    for (const b of blocks) if (!covered.has(b)) fresh = true;
-    if (!fresh) return;
+    const wanted = new Set([...blocks].filter((b) => !covered.has(b)));
+    if (!exits && wanted.size === 0 && !batch.some((b) => b.cand.boundary)) return;
+    // Replay one at a time until the batch's new blocks are attributed (boundary cases and exits always).
     for (const { cand, index } of batch) {
+      const done = !exits && [...wanted].every((b) => covered.has(b));
+      if (done && !cand.boundary) continue;
       log({ t: 'c', f: target.id, n: index });
       consider(cand, await runOnce(cand, false, true));
     }
@@ -1229,18 +1234,21 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       const c = makeCandidate(null, [{ method: null, c: target, values: restGroup(target, values) }], { title: s.title, boundary: s.boundary });
       if (c) await tryCandidate(c);
     }
-    for (let i = 0; i < target.params.length && budgetLeft(); i++) {
-      const p = target.params[i];
-      const pool = poolOf(p.shape, ctx(target));
-      for (const v of pool) {
-        if (!budgetLeft()) break;
+    // One parameter at a time, round robin over the parameters' pools (each pool: constants first).
+    const pools = target.params.map((p) => poolOf(p.shape, ctx(target)));
+    const longest = Math.max(0, ...pools.map((p) => p.length));
+    for (let k = 0; k <= longest && budgetLeft(); k++) {
+      for (let i = 0; i < target.params.length && budgetLeft(); i++) {
+        const p = target.params[i];
+        if (k === longest) {
+          if (!p.optional) continue;
+          const c = makeCandidate(null, [{ method: null, c: target, values: base.slice(0, i) }]);
+          if (c) await tryCandidate(c);
+          continue;
+        }
+        if (k >= pools[i].length) continue;
         const values = base.map((x) => clone(x));
-        values[i] = p.rest ? [v] : v;
-        const c = makeCandidate(null, [{ method: null, c: target, values }]);
-        if (c) await tryCandidate(c);
-      }
-      if (p.optional) {
-        const values = base.slice(0, i);
+        values[i] = p.rest ? [pools[i][k]] : pools[i][k];
         const c = makeCandidate(null, [{ method: null, c: target, values }]);
         if (c) await tryCandidate(c);
       }
