@@ -44,6 +44,7 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
   if (o.code === null) {
     if (o.state && o.state !== '{}') return `toMatchObject(${o.state})`;
+    if (o.builtin) return `toBeInstanceOf(${o.builtin})`;
     return `toSatisfy((value${typescript ? ': unknown' : ''}) => typeof value === ${quote(o.type === 'array' || o.type === 'null' ? 'object' : o.type)})`;
   }
   if (o.code === 'undefined') return 'toBeUndefined()';
