@@ -206,7 +206,7 @@ export async function generateTests(file: string, options: GenerateOptions = {})
 /** Source files under the given files/folders that tests can be generated for (test and generated files excluded). */
 export async function collectSources(paths: string[], root: string): Promise<string[]> {
   const analysis = await analyzeFiles(paths, { root, cache: false });
-  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-probe\./.test(f));
+  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
 }
 
 export const SCENARIOS = ALL_SCENARIOS;
