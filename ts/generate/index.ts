@@ -115,7 +115,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       throw new GenerateError('ANALYSIS_FAILED', `${file}: ${report.errors.map((e) => `${e.message} (line ${e.line})`).join('; ')}`);
     }
     const typescript = isTypeScript(file);
-    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases });
+    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases, unexported: Boolean(options.record) });
     result.plan = plan;
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
