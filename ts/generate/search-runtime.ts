@@ -24,6 +24,7 @@ export interface SpecParam {
   rest: boolean;
   shape: TypeShape;
   inferred: boolean;
+  hasDefault?: boolean;
   /** Typical value from the planner (domain knowledge from the name), as a thunk and its code. */
   typical?: { code: string; get: () => unknown };
 }
@@ -1050,6 +1051,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
 
   const typicalArgs = (c: SpecCallable): unknown[] =>
     c.params.map((p) => {
+      if (p.hasDefault) return undefined;
       if (p.typical) {
         try {
           const v = p.typical.get();

@@ -227,7 +227,7 @@ function callableSource(fn: FunctionReport | null | undefined, planned: Function
   const paramText = params
     .map((p, i) => {
       const typical = models[i] && !models[i].unsupported ? `, typical: { code: ${JSON.stringify(models[i].typical.code)}, get: ${thunk(models[i].typical.code)} }` : '';
-      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, shape: ${JSON.stringify(p.shape)}${typical} }`;
+      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${typical} }`;
     })
     .join(', ');
   const seeds: string[] = [];
