@@ -119,6 +119,36 @@ describe('module shapes', () => {
   }, 300_000);
 });
 
+describe('UMD wrappers', () => {
+  it('finds the functions a UMD factory returns in the loaded module and records them', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/slug.js': [
+        '(function (root, factory) {',
+        "  if (typeof module === 'object' && module.exports) module.exports = factory();",
+        '  else root.slug = factory();',
+        '})(this, function () {',
+        '  function slug(s) {',
+        "    if (s.length > 10) return s.slice(0, 10).toLowerCase();",
+        "    return s.toLowerCase().replace(/ /g, '-');",
+        '  }',
+        '  slug.reverse = function (s) {',
+        "    return s.split('').reverse().join('');",
+        '  };',
+        '  return slug;',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/slug.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/slug.generated.test.js'), 'utf8');
+    expect(text).toMatch(/expect\(mod\.default\('[^']{11,}'\)\)\.toBe\('/);
+    expect(text).toMatch(/expect\(mod\.default\('[^']{0,10}'\)\)\.toBe\('/);
+    expect(text).toMatch(/expect\(mod\.default\.reverse\('/);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+});
+
 describe('classes', () => {
   it('constructs with new, exercises method sequences and asserts the state after them', async () => {
     const root = makeProject({
