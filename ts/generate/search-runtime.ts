@@ -460,7 +460,7 @@ function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'unknown':
     case 'unresolved':
     case 'ref':
-      return ['Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, ...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4)];
+      return [...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false];
     case 'literal':
       return [shape.value];
     case 'enum':
