@@ -51,6 +51,8 @@ export interface GenerateResult {
   /** Record mode: cases asserting recorded or verified behaviour, and cases dropped to TODO. */
   recorded?: number;
   dropped?: number;
+  /** Record mode: kept tests whose expectation is a thrown error (or a rejection). */
+  throws?: number;
   /** Exported functions found / planned. */
   functions: number;
   errors: string[];
@@ -113,7 +115,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       throw new GenerateError('ANALYSIS_FAILED', `${file}: ${report.errors.map((e) => `${e.message} (line ${e.line})`).join('; ')}`);
     }
     const typescript = isTypeScript(file);
-    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases });
+    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases, unexported: Boolean(options.record) });
     result.plan = plan;
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
@@ -133,11 +135,16 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     assertReplaceable(output);
     if (options.record) {
       if (options.dryRun) throw new GenerateError('RECORD_FAILED', '--record runs and rewrites the test file; it cannot be combined with --dry-run.');
-      const summary = await recordFile(plan, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
+      const summary = await recordFile(plan, report, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
       result.text = summary.text;
       result.recorded = summary.recorded;
       result.dropped = summary.dropped;
       result.written.push(output);
+      result.tests = summary.tests;
+      result.todo = summary.todo;
+      result.throws = summary.throws;
+      result.ms = performance.now() - started;
+      return result;
     } else {
       result.text = renderFile(plan, renderOptions);
       if (!options.dryRun) {
@@ -199,7 +206,7 @@ export async function generateTests(file: string, options: GenerateOptions = {})
 /** Source files under the given files/folders that tests can be generated for (test and generated files excluded). */
 export async function collectSources(paths: string[], root: string): Promise<string[]> {
   const analysis = await analyzeFiles(paths, { root, cache: false });
-  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-probe\./.test(f));
+  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
 }
 
 export const SCENARIOS = ALL_SCENARIOS;

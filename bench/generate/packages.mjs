@@ -1,0 +1,37 @@
+/**
+ * The packages `npm run bench:generate` measures `tdd-fast generate` on.
+ *
+ * Each is a real npm package that ships its sources, has no runtime dependencies and is small (1–2 files), fetched at
+ * an exact version with `npm pack`. None of them was used while the generator was written: a regression on one of them
+ * is a real regression, and a number on them is what a new user would see.
+ *
+ * - `files`: the package's own source files, relative to the package root. Generation, coverage and mutation all use
+ *   exactly these.
+ * - `remove`: files deleted from the fresh copy before anything runs. Used where a package ships its compiled output
+ *   beside a TypeScript source with the same name (`index.js` next to `index.ts`): the generated test imports
+ *   `./index`, and module resolution would pick the compiled `.js` instead of the source being measured. The package's
+ *   own tests are removed too, so only the generated tests run.
+ * - `shape`: what kind of module it is, for the table.
+ */
+export const PACKAGES = [
+  // TypeScript sources (vitest transforms them; nothing is compiled first)
+  { name: 'tiny-invariant', version: '1.3.3', files: ['src/tiny-invariant.ts'], shape: 'TS, default-exported function' },
+  { name: 'ts-dedent', version: '2.2.0', files: ['src/index.ts'], remove: ['src/__tests__'], shape: 'TS, string (template tag)' },
+  { name: 'fecha', version: '4.2.3', files: ['src/fecha.ts'], shape: 'TS, date format/parse' },
+  { name: 'number-precision', version: '1.6.0', files: ['src/index.ts'], shape: 'TS, math, default-exported object' },
+  {
+    name: 'await-semaphore',
+    version: '0.1.3',
+    files: ['index.ts'],
+    remove: ['index.js', 'index.js.map', 'test.ts', 'test.js', 'test.js.map'],
+    shape: 'TS, classes (Semaphore, Mutex), promises',
+  },
+  // CommonJS and UMD
+  { name: 'pluralize', version: '8.0.0', files: ['pluralize.js'], shape: 'UMD wrapper, string' },
+  { name: 'escape-html', version: '1.0.3', files: ['index.js'], shape: 'CJS `module.exports = function`' },
+  { name: 'content-type', version: '1.0.5', files: ['index.js'], shape: 'CJS `exports.x =`, parsing' },
+  { name: 'yallist', version: '4.0.0', files: ['yallist.js', 'iterator.js'], shape: 'CJS function-constructor class, linked list' },
+  { name: '@datastructures-js/queue', version: '4.2.3', files: ['src/queue.js'], shape: 'CJS class with a sibling .d.ts' },
+  // ESM
+  { name: 'tinyqueue', version: '3.0.0', files: ['index.js'], shape: 'ESM default-exported class, priority queue' },
+];
