@@ -51,6 +51,8 @@ export interface GenerateResult {
   /** Record mode: cases asserting recorded or verified behaviour, and cases dropped to TODO. */
   recorded?: number;
   dropped?: number;
+  /** Record mode: kept tests whose expectation is a thrown error (or a rejection). */
+  throws?: number;
   /** Exported functions found / planned. */
   functions: number;
   errors: string[];
@@ -133,11 +135,16 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     assertReplaceable(output);
     if (options.record) {
       if (options.dryRun) throw new GenerateError('RECORD_FAILED', '--record runs and rewrites the test file; it cannot be combined with --dry-run.');
-      const summary = await recordFile(plan, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
+      const summary = await recordFile(plan, report, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
       result.text = summary.text;
       result.recorded = summary.recorded;
       result.dropped = summary.dropped;
       result.written.push(output);
+      result.tests = summary.tests;
+      result.todo = summary.todo;
+      result.throws = summary.throws;
+      result.ms = performance.now() - started;
+      return result;
     } else {
       result.text = renderFile(plan, renderOptions);
       if (!options.dryRun) {

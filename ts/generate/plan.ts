@@ -4,6 +4,7 @@
  */
 import { ALL_SCENARIOS } from '../defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../types';
+import type { FunctionWithShape } from './shapes';
 import { describeValue, fits, lit, literalCode, modelParam, parseLiteral, type ParamModel, type Value } from './values';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
@@ -238,6 +239,11 @@ function exportPathOf(fn: FunctionReport): string[] {
   return name.split('.');
 }
 
+/** `Cart` for `Cart.total` and for `Rational.prototype.value`. */
+export function classPrefix(name: string): string {
+  return name.split('.').slice(0, -1).join('.').replace(/\.prototype$/, '');
+}
+
 /** Why a function cannot be planned, or undefined when it can. */
 function unplannable(fn: FunctionReport, report: FileReport): string | undefined {
   if (fn.kind === 'constructor' || fn.kind === 'getter' || fn.kind === 'setter') return `${fn.kind}s are exercised through their class`;
@@ -254,8 +260,14 @@ export function planFile(report: FileReport, options: PlanOptions): FilePlan {
   const scenarios = new Set(options.scenarios ?? ALL_SCENARIOS);
   const plan: FilePlan = { version: 1, path: report.path, language: report.language, functions: [], skipped: [] };
   const byName = new Map(report.functions.map((f) => [f.name, f]));
+  // Function-constructor classes (`function Rational(a, b) { this.a = a }` + prototype methods): the function is
+  // the class's constructor, exercised through its methods.
+  const ctorFunctions = new Set((report.classes ?? []).filter((c) => (c as { functionConstructor?: boolean }).functionConstructor).map((c) => c.name));
   report.functions.forEach((fn, index) => {
-    if (!fn.exported) return;
+    const corePath = (fn as FunctionWithShape).exportPath;
+    // The core's exportPath (when it sends one) decides reachability: UMD factories and namespaces included.
+    if (corePath === null || (corePath === undefined && !fn.exported)) return;
+    if (ctorFunctions.has(fn.name) && !fn.usage?.classMember) return;
     if (options.function && fn.name !== options.function && fn.name.split('.').pop() !== options.function) return;
     const why = unplannable(fn, report);
     if (why) {
@@ -277,14 +289,16 @@ function planFunction(
   const ts = options.typescript;
   const usage = fn.usage ?? { params: [], guards: [], usesThis: false, defaultExport: false, classMember: null };
   const models = fn.params.map((p) => modelParam(p, usage.params.find((u) => u.name === p.name), ts));
-  const exportPath = exportPathOf(fn);
+  const corePath = (fn as FunctionWithShape).exportPath;
+  const exportPath = Array.isArray(corePath) ? [...corePath] : exportPathOf(fn);
   const access: FunctionPlan['access'] = { exportPath, defaultExport: usage.defaultExport };
   let todo: string | undefined;
-  if (usage.classMember && exportPath.length >= 2) {
-    const method = exportPath.pop()!;
+  if (usage.classMember && (Array.isArray(corePath) || exportPath.length >= 2)) {
+    const method = Array.isArray(corePath) ? fn.name.split('.').pop()! : exportPath.pop()!;
     access.method = { name: method, static: usage.classMember === 'static' };
     if (usage.classMember === 'instance') {
-      const ctor = byName.get(`${exportPath.join('.')}.constructor`);
+      const owner = classPrefix(fn.name);
+      const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
       if (ctor) {
         const ctorModels = ctor.params.map((p) => modelParam(p, ctor.usage?.params.find((u) => u.name === p.name), ts));
         const blocked = ctorModels.find((m) => m.unsupported && !m.param.optional);

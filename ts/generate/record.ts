@@ -1,13 +1,12 @@
 /**
  * Record mode: run the code under test and turn today's behaviour into assertions.
  *
- * 1. Probe: a throwaway vitest file beside the output calls every case once, in a child process with a time limit,
- *    logging "started"/"finished: returns|throws|resolves|rejects" per case to a file. A case that started but never
- *    finished hung or crashed the worker: it becomes a TODO and the probe runs again without it.
- * 2. Record: the test file is rendered with `toMatchInlineSnapshot()` / `toThrowErrorMatchingInlineSnapshot()` (with
- *    `.resolves` / `.rejects` for promises) and `vitest run -u` fills the snapshots in.
- * 3. Verify: vitest runs the file again without -u; every test that fails (nondeterminism: time, randomness, object
- *    identity) is rewritten into a TODO with the reason.
+ * 1. Search (search.ts + search-runtime.ts): a temporary vitest file beside the output loads the module once and runs
+ *    a coverage-guided search per function / class in the vitest worker; the parent kills a call that hangs and
+ *    resumes after it.
+ * 2. Emit (emit.ts): the chosen calls with their recorded results as literal expectations.
+ * 3. Verify: vitest runs the file again; every test that fails (nondeterminism: time, randomness, object identity) is
+ *    rewritten into a TODO with the reason.
  *
  * THIS RUNS THE CODE UNDER TEST, with the permissions of the current user. See docs/generate.md.
  */
@@ -16,8 +15,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { FilePlan, RecordedOutcome, TestCase } from './plan';
-import { callExpression, renderCase, renderFile, replaceCases, type RenderOptions } from './render';
+import type { FileReport } from '../types';
+import { emitFile } from './emit';
+import type { FilePlan } from './plan';
+import { CASE_MARKER, type RenderOptions } from './render';
+import { buildTargets, runSearchRounds, type SearchOptions } from './search';
 import { GenerateError } from './write';
 
 export interface RecordOptions {
@@ -29,6 +31,8 @@ export interface RecordOptions {
   testTimeoutMs?: number;
   /** Path of vitest's `vitest.mjs`; default: resolved from the root, then from tdd-fast's own dependencies. */
   vitestBin?: string;
+  /** The coverage-guided search's budgets and seed. */
+  search?: SearchOptions;
 }
 
 export interface RecordSummary {
@@ -37,9 +41,14 @@ export interface RecordSummary {
   /** Cases turned into TODOs: hangs, crashes, assertions that did not hold on the second run. */
   dropped: number;
   text: string;
+  /** `it` blocks written (TODOs included), TODOs among them, kept tests that expect a throw, targets searched. */
+  tests: number;
+  todo: number;
+  throws: number;
+  searched: number;
 }
 
-interface RunResult {
+export interface RunResult {
   code: number | null;
   timedOut: boolean;
   stdout: string;
@@ -64,7 +73,7 @@ export function resolveVitest(root: string, explicit?: string): string {
 export function runVitest(
   root: string,
   file: string,
-  options: RecordOptions & { update?: boolean; jsonFile?: string; env?: Record<string, string> },
+  options: RecordOptions & { update?: boolean; jsonFile?: string; env?: Record<string, string>; stall?: { file: string; ms: number } },
 ): Promise<RunResult> {
   const bin = resolveVitest(root, options.vitestBin);
   const relative = path.relative(root, file).split(path.sep).join('/');
@@ -77,11 +86,21 @@ export function runVitest(
   const args = [bin, 'run', '--config', config, '--root', root, '--reporter=default'];
   if (options.jsonFile) args.push('--reporter=json', `--outputFile.json=${options.jsonFile}`);
   if (options.update) args.push('-u');
+  return runNode(args, root, options.env ?? {}, options.runTimeoutMs ?? 60_000, options.stall).finally(() =>
+    fs.rmSync(path.dirname(config), { recursive: true, force: true }),
+  );
+}
+
+/**
+ * Runs `node <args>` in its own process group, killed after `timeoutMs`, or (with `stall`) once the log file it writes
+ * has stopped growing for `stall.ms` (a call that does not return).
+ */
+export function runNode(args: string[], cwd: string, env: Record<string, string>, timeoutMs: number, stall?: { file: string; ms: number }): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
-      cwd: root,
+      cwd,
       detached: process.platform !== 'win32',
-      env: { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      env: { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -89,144 +108,47 @@ export function runVitest(
     child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-200_000)));
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-200_000)));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const kill = () => {
       try {
         if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
-    }, options.runTimeoutMs ?? 60_000);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    // Watchdog: once the child has started logging, a log that stops growing means a call that does not return.
+    let watch: NodeJS.Timeout | undefined;
+    if (stall) {
+      let size = -1;
+      let since = Date.now();
+      watch = setInterval(() => {
+        let now = -1;
+        try {
+          now = fs.statSync(stall.file).size;
+        } catch {
+          return; // not started yet (the overall limit applies)
+        }
+        if (now !== size) {
+          size = now;
+          since = Date.now();
+        } else if (Date.now() - since > stall.ms) {
+          timedOut = true;
+          clearInterval(watch);
+          kill();
+        }
+      }, 100);
+    }
     const done = (code: number | null) => {
       clearTimeout(timer);
-      fs.rmSync(path.dirname(config), { recursive: true, force: true });
+      if (watch) clearInterval(watch);
       resolve({ code, timedOut, stdout, stderr });
     };
     child.on('error', () => done(null));
     child.on('close', (code) => done(code));
   });
-}
-
-function probeSource(plan: FilePlan, cases: TestCase[], options: RenderOptions, settleMs: number): string {
-  const header = renderFile({ ...plan, functions: [] }, options).split('\n').slice(2).join('\n');
-  const lines = [
-    '// @ts-nocheck',
-    '// tdd-fast record-mode probe: a temporary file, deleted after the run.',
-    "import { appendFileSync } from 'node:fs';",
-    header,
-    'const LOG = process.env.TDD_FAST_PROBE_LOG;',
-    "const log = (entry) => appendFileSync(LOG, JSON.stringify(entry) + '\\n');",
-    'const message = (e) => (e && typeof e === "object" && "message" in e ? String(e.message) : String(e));',
-    'async function probe(id, run) {',
-    '  log({ id, start: true });',
-    '  let result;',
-    '  try {',
-    '    const value = run();',
-    "    if (value && typeof value.then === 'function') {",
-    '      let timer;',
-    '      result = await Promise.race([',
-    "        Promise.resolve(value).then(() => ({ kind: 'resolves' }), (e) => ({ kind: 'rejects', message: message(e) })),",
-    `        new Promise((r) => { timer = setTimeout(() => r({ kind: 'hang', reason: 'the returned promise did not settle within ${settleMs} ms' }), ${settleMs}); }),`,
-    '      ]);',
-    '      clearTimeout(timer);',
-    "    } else result = { kind: 'returns' };",
-    '  } catch (e) {',
-    "    result = { kind: 'throws', message: message(e) };",
-    '  }',
-    '  log({ id, ...result });',
-    '}',
-    "it('tdd-fast probe', async () => {",
-  ];
-  const byId = new Map(plan.functions.flatMap((fn) => fn.cases.map((c) => [c.id, fn] as const)));
-  for (const c of cases) {
-    const fn = byId.get(c.id)!;
-    lines.push(`  await probe(${JSON.stringify(c.id)}, () => ${callExpression(fn, c.args, options.typescript)});`);
-  }
-  lines.push('}, 3_600_000);', '');
-  return lines.join('\n');
-}
-
-function readLog(file: string): Array<{ id: string; start?: boolean } & Partial<RecordedOutcome> & { message?: string; reason?: string }> {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line)];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** Runs every runnable case once and stores what happened in `case.recorded`. */
-export async function probeCases(plan: FilePlan, output: string, renderOptions: RenderOptions, options: RecordOptions): Promise<void> {
-  const settleMs = options.testTimeoutMs ?? 2000;
-  let pending = plan.functions.flatMap((fn) => fn.cases).filter((c) => c.expect.kind !== 'todo');
-  const probeFile = output.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, '.tdd-fast-probe.test.$1');
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-probe-'));
-  try {
-    for (let round = 0; pending.length > 0 && round < 6; round++) {
-      const logFile = path.join(logDir, `round-${round}.jsonl`);
-      fs.writeFileSync(probeFile, probeSource(plan, pending, renderOptions, settleMs));
-      const run = await runVitest(options.root, probeFile, {
-        ...options,
-        runTimeoutMs: Math.min(options.runTimeoutMs ?? 60_000, 10_000 + pending.length * 100),
-        testTimeoutMs: 3_600_000,
-        env: { TDD_FAST_PROBE_LOG: logFile },
-      });
-      const entries = readLog(logFile);
-      const started = new Set<string>();
-      for (const entry of entries) {
-        const c = pending.find((p) => p.id === entry.id);
-        if (!c) continue;
-        if (entry.start) {
-          started.add(entry.id);
-          continue;
-        }
-        started.delete(entry.id);
-        if (entry.kind === 'returns' || entry.kind === 'resolves') c.recorded = { kind: entry.kind };
-        else if (entry.kind === 'throws' || entry.kind === 'rejects') {
-          const message = entry.message ?? '';
-          const fn = plan.functions.find((f) => f.cases.includes(c))!;
-          const callee = fn.access.method?.name ?? fn.access.exportPath.at(-1) ?? '';
-          c.recorded = /is not a (function|constructor)/.test(message) && message.includes(callee)
-            ? { kind: 'dropped', reason: `not callable as planned: ${message.split('\n')[0]}` }
-            : { kind: entry.kind, message };
-        } else if (entry.kind === 'hang') c.recorded = { kind: 'hang', reason: entry.reason ?? 'did not settle' };
-      }
-      const stuck = [...started];
-      for (const id of stuck) {
-        const c = pending.find((p) => p.id === id)!;
-        c.recorded = run.timedOut
-          ? { kind: 'hang', reason: 'the call did not return (the probe process was killed after its time limit); it may loop forever on this input' }
-          : { kind: 'crash', reason: `the call crashed the test process (exit code ${run.code}); ${lastLine(run.stderr)}` };
-      }
-      const next = pending.filter((c) => !c.recorded);
-      if (next.length === pending.length) {
-        // Nothing ran at all: the module failed to load (syntax error, missing dependency, top-level side effect).
-        const why = `the module could not be loaded in vitest: ${lastLine(run.stderr || run.stdout)}`;
-        for (const c of next) c.recorded = { kind: 'crash', reason: why };
-        break;
-      }
-      pending = next;
-    }
-    for (const c of pending) c.recorded ??= { kind: 'hang', reason: 'not run: earlier cases of this file kept hanging' };
-  } finally {
-    fs.rmSync(probeFile, { force: true });
-    fs.rmSync(logDir, { recursive: true, force: true });
-  }
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^(⎯|─|Test Files|Tests|Start at|Duration|RUN)/.test(l));
-  const errorLine = lines.find((l) => /Error|error/.test(l));
-  return (errorLine ?? lines.at(-1) ?? 'no output').slice(0, 200);
 }
 
 interface JsonAssertion {
@@ -253,51 +175,69 @@ function failures(jsonFile: string): Map<string, string> | undefined {
 }
 
 /**
- * Records a file: probe, render with snapshots, `vitest -u`, verify, drop what failed. `write` puts text at `output`
- * (the caller's safe writer). Returns the final text.
+ * Records a file: coverage-guided search in a child vitest process, emit the suite with literal expectations, verify
+ * it with a second vitest run, and turn what did not hold into TODOs. `write` puts text at `output` (the caller's safe
+ * writer). Returns the final text.
  */
 export async function recordFile(
   plan: FilePlan,
+  report: FileReport,
   output: string,
   renderOptions: RenderOptions,
   options: RecordOptions,
   write: (text: string) => void,
 ): Promise<RecordSummary> {
-  await probeCases(plan, output, renderOptions, options);
-  const opts = { ...renderOptions, record: true };
-  write(renderFile(plan, opts));
+  const source = path.resolve(options.root, report.path);
+  const targets = buildTargets(plan, report, renderOptions.typescript);
+  const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
+  const emitted = emitFile(plan, search, renderOptions);
+  write(emitted.text);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
   try {
-    await runVitest(options.root, output, { ...options, update: true, jsonFile: path.join(work, 'update.json') });
     const jsonFile = path.join(work, 'verify.json');
     const verify = await runVitest(options.root, output, { ...options, jsonFile });
     const failed = failures(jsonFile);
-    const cases = plan.functions.flatMap((fn) => fn.cases.map((c) => ({ fn, c })));
     const replacements = new Map<string, string[]>();
-    let recorded = 0;
-    for (const { fn, c } of cases) {
-      const runnable = c.expect.kind !== 'todo' && c.recorded && ['returns', 'resolves', 'throws', 'rejects'].includes(c.recorded.kind);
-      const staticCase = c.expect.kind === 'throws' || c.expect.kind === 'returns';
-      if (!runnable && !staticCase) continue;
-      const failure = failed === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : failed.get(`${fn.name} > ${c.title}`);
-      if (failure === undefined) {
-        recorded++;
-        continue;
-      }
-      const reason = staticCase
-        ? `the static expectation did not hold: ${failure}`
-        : `the recorded result did not hold on a second run (nondeterministic?): ${failure}`;
-      c.recorded = { kind: 'dropped', reason };
-      replacements.set(c.id, renderCase(fn, c, opts));
+    let dropped = 0;
+    for (const [id, c] of emitted.cases) {
+      const failure = failed === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : failed.get(`${c.describe} > ${c.title}`);
+      if (failure === undefined) continue;
+      dropped++;
+      replacements.set(id, [
+        `  ${CASE_MARKER}${id}`,
+        `  it.todo(${JSON.stringify(c.title)});`,
+        `  // TODO(tdd-fast): the recorded result did not hold on a second run (nondeterministic?): ${failure.replace(/\n/g, ' ').slice(0, 300)}`,
+      ]);
     }
-    let text = fs.readFileSync(output, 'utf8');
+    let text = emitted.text;
     if (replacements.size) {
-      text = replaceCases(text, replacements);
+      text = replaceBlocks(text, replacements);
       write(text);
     }
-    const dropped = cases.filter(({ c }) => c.recorded && ['hang', 'crash', 'dropped'].includes(c.recorded.kind)).length;
-    return { recorded, dropped, text };
+    const recorded = emitted.tests - dropped;
+    return { recorded, dropped: dropped + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped, throws: emitted.throws, searched: search.results.size };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Replaces the case blocks (marker line up to the next marker or the describe's end) of the given ids. */
+function replaceBlocks(text: string, replacements: Map<string, string[]>): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i].trim();
+    if (trimmed.startsWith(CASE_MARKER)) {
+      const replacement = replacements.get(trimmed.slice(CASE_MARKER.length).trim());
+      if (replacement) {
+        let j = i + 1;
+        while (j < lines.length && !lines[j].trim().startsWith(CASE_MARKER) && lines[j] !== '});') j++;
+        out.push(...replacement);
+        i = j - 1;
+        continue;
+      }
+    }
+    out.push(lines[i]);
+  }
+  return out.join('\n');
 }

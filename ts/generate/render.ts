@@ -21,7 +21,7 @@ export interface RenderOptions {
 
 const BUILTIN_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError']);
 
-const JS_RESOLVER = `
+export const JS_RESOLVER = `
 /** Finds an export by name whether the module is ESM or CommonJS (\`module.exports = fn\`, \`exports.fn = ...\`). */
 function exported(name, isDefault) {
   const def = mod.default;

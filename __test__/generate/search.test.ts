@@ -1,0 +1,258 @@
+/**
+ * Record mode's coverage-guided search, end to end: the built package generates test files for fixture projects with
+ * `--record`, and real vitest runs of the generated files check them. Nothing of ours is mocked.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { makeProject, repoRoot } from '../helpers';
+
+const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
+const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+/** A count budget that binds long before the time cap, so runs are reproducible on a busy machine. */
+const search = { budgetCount: 120, budgetMs: 20_000, seed: 7 };
+
+interface Report {
+  numFailedTests: number;
+  numPassedTests: number;
+  numTodoTests: number;
+  testResults: Array<{ name: string; assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }>;
+}
+
+function runVitest(root: string, pattern = '**/*.generated.test.*'): Report {
+  const config = path.join(root, 'vitest.config.mjs');
+  fs.writeFileSync(config, `export default { test: { include: [${JSON.stringify(pattern)}], testTimeout: 5000 } };\n`);
+  const out = path.join(root, 'report.json');
+  const result = spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--root', root, '--reporter=json', `--outputFile=${out}`], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as Report;
+}
+
+function failures(report: Report): string[] {
+  return report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${a.title}: ${a.failureMessages[0]?.split('\n')[0]}`));
+}
+
+/** The `it(...)` blocks (not TODOs) of a generated file. */
+function tests(text: string): string[] {
+  return text.split(/\n  \/\/ tdd-fast:case /).slice(1).filter((b) => /\n {2}it\(/.test(b));
+}
+
+async function record(root: string, files: string[]) {
+  const results = await api.generateTestsBatch(
+    files.map((f) => path.join(root, f)),
+    { root, record: true, recordOptions: { vitestBin, search } },
+  );
+  for (const r of results) expect(r.errors, r.file).toEqual([]);
+  return results;
+}
+
+describe('module shapes', () => {
+  it('ESM named and default exports, a default-exported TS class and CJS fn / class / object / exports.x all get passing, asserting tests', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'src/esm.ts': [
+        'export function grade(score: number): string {',
+        "  if (score >= 90) return 'A';",
+        "  if (score >= 75) return 'B';",
+        "  return 'C';",
+        '}',
+        'export default function double(n: number): number {',
+        '  return n * 2;',
+        '}',
+        '',
+      ].join('\n'),
+      'src/account.ts': [
+        'export default class Account {',
+        '  private balance = 0;',
+        '  deposit(amount: number): number {',
+        "    if (amount <= 0) throw new RangeError('amount must be positive');",
+        '    this.balance += amount;',
+        '    return this.balance;',
+        '  }',
+        '  withdraw(amount: number): number {',
+        "    if (amount > this.balance) throw new Error('insufficient funds');",
+        '    this.balance -= amount;',
+        '    return this.balance;',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+      'lib/fn.js': "module.exports = function shout(s) {\n  if (s.length > 5) return s.toUpperCase() + '!';\n  return s.toUpperCase();\n};\n",
+      'lib/klass.js': [
+        'class Stack {',
+        '  constructor() { this.items = []; }',
+        '  push(x) { this.items.push(x); return this.items.length; }',
+        "  pop() { if (this.items.length === 0) return null; return this.items.pop(); }",
+        '}',
+        'module.exports = Stack;',
+        '',
+      ].join('\n'),
+      'lib/object.js': 'function add(a, b) { return a + b; }\nfunction neg(a) { return a < 0 ? a : -a; }\nmodule.exports = { add, neg };\n',
+      'lib/exportsx.js': "exports.wrap = function wrap(s, w) { return w ? w + s + w : '[' + s + ']'; };\n",
+    });
+    const files = ['src/esm.ts', 'src/account.ts', 'lib/fn.js', 'lib/klass.js', 'lib/object.js', 'lib/exportsx.js'];
+    await record(root, files);
+    const texts = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(root, f.replace(/\.(ts|js)$/, '.generated.test.$1')), 'utf8')]));
+    for (const [file, text] of Object.entries(texts)) {
+      expect(tests(text).length, file).toBeGreaterThan(0);
+      // The generated file never assigns to the module namespace.
+      expect(text, file).not.toMatch(/\bmod(\.\w+)*\s*=[^=>]/);
+    }
+    expect(texts['src/esm.ts']).toMatch(/expect\(mod\.grade\(\d+\)\)\.toBe\('A'\)/);
+    expect(texts['src/esm.ts']).toMatch(/expect\(mod\.grade\(-?\d+(\.\d+)?\)\)\.toBe\('C'\)/);
+    expect(texts['src/esm.ts']).toMatch(/expect\(mod\.default\(3\)\)\.toBe\(6\)/);
+    expect(texts['src/account.ts']).toContain('const instance = new mod.default(');
+    expect(texts['lib/fn.js']).toMatch(/expect\(mod\.default\('.{6,}'\)\)\.toBe\('.*!'\)/);
+    expect(texts['lib/klass.js']).toContain('new mod.default()');
+    expect(texts['lib/object.js']).toMatch(/expect\(mod\.(default\.)?add\(/);
+    expect(texts['lib/exportsx.js']).toMatch(/expect\(mod\.(default\.)?wrap\(/);
+    const report = runVitest(root);
+    expect(failures(report)).toEqual([]);
+    expect(report.numPassedTests).toBeGreaterThan(12);
+  }, 300_000);
+});
+
+describe('classes', () => {
+  it('constructs with new, exercises method sequences and asserts the state after them', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx","type":"module"}',
+      'src/counter.ts': [
+        'export class Counter {',
+        '  count: number;',
+        '  constructor(start: number) {',
+        '    this.count = start;',
+        '  }',
+        '  add(n: number): number {',
+        '    this.count += n;',
+        '    return this.count;',
+        '  }',
+        '  reset(): void {',
+        '    if (this.count > 10) this.count = 10;',
+        '    else this.count = 0;',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['src/counter.ts']);
+    const text = fs.readFileSync(path.join(root, 'src/counter.generated.test.ts'), 'utf8');
+    expect(text).toMatch(/const instance = new mod\.Counter\(-?[\d.]+\);/);
+    // Method sequences: two calls on the same instance, each asserted.
+    expect(text).toMatch(/expect\(instance\.\w+\([^\n]*\n\s+expect\(instance\.\w+\(/);
+    expect(text).toMatch(/expect\(instance\)\.toMatchObject\(\{ count: 10 \}\)/);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+});
+
+describe('crash filter and throws', () => {
+  it('keeps throws a type-valid input reaches, never TypeErrors of ill-typed arguments', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/text.js': [
+        '// s is used as a string (trim, length): null or a number would crash it, and that is not a behaviour to lock in',
+        'function initials(s) {',
+        "  return s.trim().split(' ').map((w) => w[0]).join('');",
+        '}',
+        'function percent(n) {',
+        "  if (n > 100) throw new RangeError('over 100');",
+        '  return n / 100;',
+        '}',
+        'module.exports = { initials, percent };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/text.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/text.generated.test.js'), 'utf8');
+    expect(text).not.toMatch(/toBeInstanceOf\(TypeError\)/);
+    expect(text).not.toMatch(/Cannot read properties/);
+    expect(text).toMatch(/thrown\(\(\) => mod\.(default\.)?percent\(\d+\)\);\n\s+expect\(error\)\.toBeInstanceOf\(RangeError\);\n\s+expect\(error\.message\)\.toBe\('over 100'\);/);
+    const kept = tests(text);
+    const throwing = kept.filter((t) => t.includes('thrown('));
+    expect(throwing.length).toBeLessThanOrEqual(Math.max(1, Math.floor(kept.length / 4)));
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+
+  it('records values deep, and the state of an argument the call mutates', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx","type":"module"}',
+      'src/data.ts': [
+        'export function tally(words: string[]): Map<string, number> {',
+        '  const m = new Map<string, number>();',
+        '  for (const w of words) m.set(w, (m.get(w) ?? 0) + 1);',
+        '  return m;',
+        '}',
+        'export function sortInPlace(xs: number[]): number {',
+        '  xs.sort((a, b) => a - b);',
+        '  return xs.length;',
+        '}',
+        'export function ratio(a: number, b: number): number {',
+        '  return a / b;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['src/data.ts']);
+    const text = fs.readFileSync(path.join(root, 'src/data.generated.test.ts'), 'utf8');
+    expect(text).toMatch(/expect\(mod\.tally\(\[.+\]\)\)\.toStrictEqual\(new Map\(\[\[/);
+    expect(text).toMatch(/const arg0 = \[.+\];\n\s+expect\(mod\.sortInPlace\(arg0\)\)\.toBe\(\d+\);\n\s+expect\(arg0\)\.toStrictEqual\(\[/);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+});
+
+describe('safety of the search', () => {
+  it('survives a call that hangs and one that calls process.exit: both become TODOs, later functions are still searched', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/risky.js': [
+        'function spin(n) {',
+        '  if (n > 1000) { for (;;) {} }',
+        '  return n * 2;',
+        '}',
+        'function quit(code) {',
+        '  if (code === 3) process.exit(3);',
+        '  return code + 1;',
+        '}',
+        'function after(s) {',
+        "  return s.length > 2 ? 'long' : 'short';",
+        '}',
+        'module.exports = { spin, quit, after };',
+        '',
+      ].join('\n'),
+    });
+    const [result] = await record(root, ['lib/risky.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/risky.generated.test.js'), 'utf8');
+    expect(text).toMatch(/it\.todo\('found by the search: spin\(\d+\) did not return/);
+    expect(text).toMatch(/it\.todo\('found by the search: quit\(3\) calls process\.exit\(3\)'\)/);
+    expect(text).toMatch(/expect\(mod\.(default\.)?spin\(3\)\)\.toBe\(6\)/);
+    expect(text).toMatch(/expect\(mod\.(default\.)?after\('.*'\)\)\.toBe\('long'\)/);
+    expect(text).toMatch(/expect\(mod\.(default\.)?after\('.*'\)\)\.toBe\('short'\)/);
+    expect(result.todo).toBeGreaterThanOrEqual(2);
+    expect(failures(runVitest(root))).toEqual([]);
+    expect(fs.readdirSync(path.join(root, 'lib')).filter((f) => f.includes('tdd-fast-search'))).toEqual([]);
+  }, 300_000);
+
+  it('is deterministic (same source, same file bytes) and never overwrites a hand-written file', async () => {
+    const source = 'export function kind(x: number | string): string {\n  if (typeof x === "string") return x.length ? "text" : "empty";\n  return x > 0 ? "positive" : "other";\n}\n';
+    const a = makeProject({ 'package.json': '{"name":"fx","type":"module"}', 'src/kind.ts': source });
+    const b = makeProject({ 'package.json': '{"name":"fx","type":"module"}', 'src/kind.ts': source });
+    await record(a, ['src/kind.ts']);
+    await record(b, ['src/kind.ts']);
+    const first = fs.readFileSync(path.join(a, 'src/kind.generated.test.ts'), 'utf8');
+    expect(fs.readFileSync(path.join(b, 'src/kind.generated.test.ts'), 'utf8')).toBe(first);
+    await record(a, ['src/kind.ts']);
+    expect(fs.readFileSync(path.join(a, 'src/kind.generated.test.ts'), 'utf8')).toBe(first);
+    for (const value of ['"text"', '"empty"', '"positive"', '"other"']) expect(first).toContain(`toBe('${value.slice(1, -1)}')`);
+
+    fs.writeFileSync(path.join(a, 'src/kind.generated.test.ts'), "import { it } from 'vitest';\nit('mine', () => {});\n");
+    const [result] = await api.generateTestsBatch([path.join(a, 'src/kind.ts')], { root: a, record: true, recordOptions: { vitestBin, search } });
+    expect(result.errors[0]).toMatch(/Refusing to overwrite .*written by hand/);
+    expect(fs.readFileSync(path.join(a, 'src/kind.generated.test.ts'), 'utf8')).toContain("it('mine'");
+  }, 300_000);
+});

@@ -1,0 +1,196 @@
+/**
+ * Search results -> vitest source: each found test asserts the exact recorded values as literals (return values deep,
+ * arguments the call mutated, resolved values, errors by class and message, an instance's state after a method
+ * sequence). Targets the search could not run keep the static plan's cases. Never writes to the module namespace.
+ */
+import type { FilePlan } from './plan';
+import { CASE_MARKER, HEADER, JS_RESOLVER, renderCase, type RenderOptions } from './render';
+import type { SearchOutcome, Target } from './search';
+import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
+import { quote } from './values';
+
+function titleLiteral(text: string): string {
+  return text.includes("'") ? JSON.stringify(text) : quote(text);
+}
+
+function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolean }): string[] {
+  const any = typescript ? ': any' : '';
+  const all = [
+    '',
+    '/** The error a call throws (the test fails when it does not throw). */',
+    `function thrown(run${typescript ? ': () => unknown' : ''})${any} {`,
+    '  try {',
+    '    run();',
+    '  } catch (error) {',
+    '    return error;',
+    '  }',
+    "  throw new Error('expected the call to throw');",
+    '}',
+    '',
+    '/** The reason a promise rejects with (the test fails when it resolves). */',
+    `async function rejected(promise${typescript ? ': unknown' : ''})${typescript ? ': Promise<any>' : ''} {`,
+    '  try {',
+    '    await promise;',
+    '  } catch (error) {',
+    '    return error;',
+    '  }',
+    "  throw new Error('expected the promise to reject');",
+    '}',
+  ];
+  const split = all.indexOf('/** The reason a promise rejects with (the test fails when it resolves). */');
+  return [...(which.thrown ? all.slice(0, split - 1) : []), ...(which.rejected ? all.slice(split - 1) : [])];
+}
+
+function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
+  if (o.code === null) {
+    if (o.state && o.state !== '{}') return `toMatchObject(${o.state})`;
+    return `toSatisfy((value${typescript ? ': unknown' : ''}) => typeof value === ${quote(o.type === 'array' || o.type === 'null' ? 'object' : o.type)})`;
+  }
+  if (o.code === 'undefined') return 'toBeUndefined()';
+  if (['object', 'array'].includes(o.type)) return `toStrictEqual(${o.code})`;
+  return `toBe(${o.code})`;
+}
+
+function errorLines(subject: string, error: ErrorInfo, indent: string): string[] {
+  const out: string[] = [];
+  if (error.code !== null) return [`${indent}expect(${subject}).toStrictEqual(${error.code});`];
+  if (error.ctor) out.push(`${indent}expect(${subject}).toBeInstanceOf(${error.ctor});`);
+  else out.push(`${indent}expect(${subject}.constructor.name).toBe(${quote(error.name)});`);
+  if (error.message !== '' || error.ctor === null) out.push(`${indent}expect(${subject}.message).toBe(${quote(error.message)});`);
+  return out;
+}
+
+/** Lines asserting one call. `call` is the expression, `asyncCtx` whether we may await. */
+function assertCall(call: string, step: Step, indent: string, name: string, typescript: boolean): string[] {
+  const o = step.outcome;
+  switch (o.kind) {
+    case 'returns': {
+      const m = valueMatcher(o, typescript);
+      return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
+    }
+    case 'resolves': {
+      const m = valueMatcher(o, typescript);
+      return m ? [`${indent}await expect(${call}).resolves.${m};`] : [`${indent}await ${call};`];
+    }
+    case 'throws':
+      return [`${indent}const ${name} = thrown(() => ${call});`, ...errorLines(name, o.error, indent)];
+    case 'rejects':
+      return [`${indent}const ${name} = await rejected(${call});`, ...errorLines(name, o.error, indent)];
+    default:
+      return [`${indent}${call};`];
+  }
+}
+
+function isAsync(test: FoundTest): boolean {
+  return test.steps.some((s) => s.outcome.kind === 'resolves' || s.outcome.kind === 'rejects');
+}
+
+function renderFound(target: Target, access: string, test: FoundTest, id: string, typescript: boolean): string[] {
+  const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(test.title)}, ${isAsync(test) ? 'async ' : ''}() => {`];
+  const ind = '    ';
+  if (target.kind === 'function') {
+    const step = test.steps[0];
+    const args = step.args.slice();
+    for (const m of step.mutated) {
+      out.push(`${ind}const arg${m.index} = ${args[m.index]};`);
+      args[m.index] = `arg${m.index}`;
+    }
+    out.push(...assertCall(`${access}(${args.join(', ')})`, step, ind, 'error', typescript));
+    for (const m of step.mutated) out.push(`${ind}expect(arg${m.index}).toStrictEqual(${m.code});`);
+  } else {
+    const [ctor, ...calls] = test.steps;
+    const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
+    if (ctor.outcome.kind !== 'returns') {
+      out.push(...assertCall(ctorCall, ctor, ind, 'error', typescript));
+    } else {
+      out.push(`${ind}const instance = ${ctorCall};`);
+      calls.forEach((step, i) => {
+        const args = step.args.slice();
+        for (const m of step.mutated) {
+          out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
+          args[m.index] = `arg${i}_${m.index}`;
+        }
+        out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+        for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+      });
+      if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
+    }
+  }
+  out.push('  });');
+  return out;
+}
+
+function todoBlock(id: string, title: string, reason: string): string[] {
+  return [`  ${CASE_MARKER}${id}`, `  it.todo(${titleLiteral(title)});`, `  // TODO(tdd-fast): ${reason.replace(/\n/g, ' ')}`];
+}
+
+export interface Emitted {
+  text: string;
+  /** Case id -> [describe title, test title], to map the verify run's failures back. */
+  cases: Map<string, { describe: string; title: string; target: Target | null }>;
+  tests: number;
+  todo: number;
+  throws: number;
+}
+
+export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderOptions): Emitted {
+  const cases = new Map<string, { describe: string; title: string; target: Target | null }>();
+  let tests = 0;
+  let todo = 0;
+  let throws = 0;
+  const lines: string[] = [
+    `${HEADER} ${options.version} from ${options.sourceLabel}. Do not edit: regenerate with \`npx tdd-fast generate ${options.sourceLabel} --record\`.`,
+    '// Recorded by a coverage-guided search: inputs from the types, the code\'s constants and patterns, kept when they',
+    '// reached new code; values are what the code returned when it was generated (see docs/generate.md).',
+    "import { describe, expect, it } from 'vitest';",
+    `import * as mod from ${quote(options.importPath)};`,
+  ];
+  let needsHelpers = false;
+  const body: string[] = [];
+  const covered = new Set<string>();
+  for (const target of search.targets) {
+    const result = search.results.get(target.id);
+    const describe = target.kind === 'class' ? target.name : target.functions[0].name;
+    const block: string[] = [];
+    if (result && result.access && result.tests.length) {
+      target.functions.forEach((f) => covered.add(f.name));
+      result.tests.forEach((test, k) => {
+        const id = `${target.id}.${k}`;
+        if (test.steps.some((s) => s.outcome.kind === 'throws' || s.outcome.kind === 'rejects')) {
+          needsHelpers = true;
+          throws++;
+        }
+        block.push(...renderFound(target, result.access!, test, id, options.typescript));
+        cases.set(id, { describe, title: test.title, target });
+        tests++;
+      });
+      const notes = result.exits.length ? result.exits : (search.hangs.get(target.id) ?? []);
+      notes.slice(0, 5).forEach((note, k) => {
+        const id = `${target.id}.t${k}`;
+        block.push(...todoBlock(id, `found by the search: ${note}`.slice(0, 200), 'assert the intended behaviour by hand; record mode does not keep calls that hang or exit the process.'));
+        todo++;
+      });
+    }
+    if (block.length) body.push('', `describe(${quote(describe)}, () => {`, ...block, '});');
+  }
+  // Functions the search could not run: the static plan's cases (static expectations and TODOs).
+  for (const fn of plan.functions) {
+    if (covered.has(fn.name) || fn.cases.length === 0) continue;
+    const target = search.targets.find((t) => t.functions.includes(fn)) ?? null;
+    const why = target ? (search.failed.get(target.id) ?? search.results.get(target.id)?.error) : undefined;
+    const block: string[] = [];
+    for (const c of fn.cases) {
+      if (why && c.expect.kind === 'unknown') c.recorded = { kind: 'dropped', reason: why };
+      block.push(...renderCase(fn, c, { ...options, record: false }));
+      cases.set(c.id, { describe: fn.name, title: c.title, target: null });
+      if (c.expect.kind === 'throws' || c.expect.kind === 'returns') tests++;
+      else todo++;
+      if (c.expect.kind === 'throws') throws++;
+    }
+    body.push('', `describe(${quote(fn.name)}, () => {`, ...block, '});');
+  }
+  if (!options.typescript && body.some((l) => l.includes('exported('))) lines.push(JS_RESOLVER.trimEnd());
+  if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
+  lines.push(...body);
+  return { text: `${lines.join('\n')}\n`, cases, tests, todo, throws };
+}

@@ -1,0 +1,391 @@
+/**
+ * Record mode's coverage-guided search, parent side: builds the search file (a temporary vitest test that loads the
+ * module under test once and hands the targets to search-runtime.ts), runs it in a child vitest process with a
+ * watchdog, and resumes after a call that hung or killed the process (the culprit is the last candidate the child
+ * logged before it stopped). Returns what the search found per target; emit.ts turns that into the test file.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import type { FileReport, FunctionReport } from '../types';
+import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
+import { resolveVitest, runNode, type RecordOptions } from './record';
+import type { TargetResult } from './search-runtime';
+import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam } from './shapes';
+import { modelParam, quote } from './values';
+
+export interface SearchOptions {
+  /** Candidate calls per function (the count budget). Default 300. */
+  budgetCount?: number;
+  /** Time cap per function, ms. Default 300. */
+  budgetMs?: number;
+  /** PRNG seed. Default 1. */
+  seed?: number;
+  /** A call that logs nothing for this long is taken as hung and the child is killed, ms. Default 3000. */
+  stallMs?: number;
+  /** Tests kept per function at most. Default 12. */
+  maxTests?: number;
+}
+
+/** One thing the search exercises: a function (or static method), or a class through its instance methods. */
+export interface Target {
+  id: string;
+  kind: 'function' | 'class';
+  name: string;
+  /** Plan functions this target stands for (one; a class: its instance methods). */
+  functions: FunctionPlan[];
+  accessCodes: string[];
+  async: boolean;
+  params: SearchParam[];
+  report: FunctionReport | null;
+  methods: Array<{ name: string; fn: FunctionPlan; report: FunctionReport | undefined; params: SearchParam[] }>;
+}
+
+export interface SearchOutcome {
+  targets: Target[];
+  results: Map<string, TargetResult>;
+  /** Targets the search could not finish (module failed to load, a call kept killing the process). */
+  failed: Map<string, string>;
+  /** Calls that did not return (hung or killed the process), per target. */
+  hangs: Map<string, string[]>;
+}
+
+const RUNTIME = path.join(__dirname, 'search-runtime.js');
+
+/**
+ * The search runs in a plain Node process (V8's coverage take costs ~1 ms there, ~10 ms inside a vitest worker whose
+ * heap holds vitest itself). TypeScript is compiled there by the transform vitest uses (vite's oxc transform from
+ * rolldown, found through the project's vitest; TypeScript's transpileModule as a fallback) from module hooks, which
+ * also resolve the extensionless and `.js` -> `.ts` specifiers vitest accepts. What the final test runs is vitest's
+ * own load, checked by the verify pass.
+ */
+function transformModule(root: string, vitestBin?: string): { kind: 'oxc' | 'typescript'; file: string } | null {
+  try {
+    const vitestDir = path.dirname(resolveVitest(root, vitestBin));
+    const vite = path.dirname(require.resolve('vite/package.json', { paths: [vitestDir] }));
+    const rolldownPkg = require.resolve('rolldown/package.json', { paths: [vite] });
+    const exp = (JSON.parse(fs.readFileSync(rolldownPkg, 'utf8')) as { exports: Record<string, unknown> }).exports['./experimental'];
+    const rel = typeof exp === 'string' ? exp : ((exp as Record<string, unknown>)?.import as string | undefined) ?? ((exp as Record<string, unknown>)?.default as string | undefined);
+    if (rel) return { kind: 'oxc', file: path.join(path.dirname(rolldownPkg), rel) };
+  } catch {
+    // fall back
+  }
+  for (const paths of [[root], [__dirname]]) {
+    try {
+      return { kind: 'typescript', file: require.resolve('typescript', { paths }) };
+    } catch {
+      // next
+    }
+  }
+  return null;
+}
+
+const HOOKS = `
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+const TRANSFORM = process.env.TDD_FAST_TRANSFORM ? JSON.parse(process.env.TDD_FAST_TRANSFORM) : null;
+let compile;
+async function compiler() {
+  if (compile) return compile;
+  if (!TRANSFORM) throw new Error('tdd-fast: no TypeScript transform found (vitest/vite or typescript)');
+  if (TRANSFORM.kind === 'oxc') {
+    const { transformSync } = await import(pathToFileURL(TRANSFORM.file).href);
+    compile = (file, source) => {
+      const r = transformSync(file, source, { sourcemap: false });
+      if (r.errors && r.errors.length) throw new Error(file + ': ' + r.errors.map((e) => e.message).join('; '));
+      return r.code;
+    };
+  } else {
+    const ts = createRequire(import.meta.url)(TRANSFORM.file);
+    compile = (file, source) => ts.transpileModule(source, { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.ReactJSX } }).outputText;
+  }
+  return compile;
+}
+const TS = /\\.(ts|tsx|mts|cts)$/;
+const isFile = (p) => { try { return statSync(p).isFile(); } catch { return false; } };
+export async function resolve(specifier, context, next) {
+  if ((specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('file:')) && context.parentURL && context.parentURL.startsWith('file:')) {
+    const base = new URL(specifier, context.parentURL);
+    const p = fileURLToPath(base);
+    if (!isFile(p)) {
+      const stem = p.replace(/\\.(js|mjs|cjs|jsx)$/, '');
+      const tries = [stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts', p + '.ts', p + '.tsx', p + '.js', p + '.mjs', p + '.cjs', p + '/index.ts', p + '/index.tsx', p + '/index.js', p + '/index.mjs'];
+      for (const t of tries) if (isFile(t)) return { url: pathToFileURL(t).href, shortCircuit: true };
+    }
+  }
+  return next(specifier, context);
+}
+export async function load(url, context, next) {
+  if (url.startsWith('file:') && TS.test(new URL(url).pathname)) {
+    const file = fileURLToPath(url);
+    const c = await compiler();
+    return { format: 'module', source: c(file, readFileSync(file, 'utf8')), shortCircuit: true };
+  }
+  return next(url, context);
+}
+`;
+
+const REGISTER = `import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url).href);\n`;
+
+function writeHooks(dir: string, root: string, vitestBin?: string): string {
+  fs.writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS);
+  fs.writeFileSync(path.join(dir, 'register.mjs'), REGISTER);
+  transformFor.set(dir, transformModule(root, vitestBin));
+  return path.join(dir, 'register.mjs');
+}
+
+const transformFor = new Map<string, { kind: string; file: string } | null>();
+
+/** Ways to reach an export path from `mod` (the ESM namespace; CommonJS exports sit under `default`). */
+export function accessCodes(exportPath: string[], defaultExport: boolean): string[] {
+  const member = (p: string) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${quote(p)}]`);
+  const chain = (parts: string[]) => parts.map(member).join('');
+  const out: string[] = [];
+  if (exportPath.length === 0 || (exportPath.length === 1 && exportPath[0] === 'default')) out.push('mod.default', 'mod.default.default');
+  else {
+    out.push(`mod${chain(exportPath)}`, `mod.default${chain(exportPath)}`);
+    if (exportPath[0] === 'default') out.push(`mod.default.default${chain(exportPath.slice(1))}`);
+    if (defaultExport) out.push('mod.default', `mod.default${chain(exportPath.slice(1))}`);
+  }
+  return [...new Set(out)];
+}
+
+function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
+  const fromCore = (fn as FunctionWithShape).exportPath;
+  if (Array.isArray(fromCore)) return fromCore;
+  return planned.access.exportPath;
+}
+
+export function buildTargets(plan: FilePlan, report: FileReport, typescript: boolean): Target[] {
+  const byName = new Map(report.functions.map((f) => [f.name, f]));
+  const targets: Target[] = [];
+  const classes = new Map<string, Target>();
+  const paramsOf = (fn: FunctionReport | undefined) => (fn ? fn.params.map((p) => searchParam(p, fn.usage?.params.find((u) => u.name === p.name))) : []);
+  plan.functions.forEach((planned, index) => {
+    const fn = byName.get(planned.name);
+    if (!fn) return;
+    const method = planned.access.method;
+    if (method && !method.static) {
+      const classPath = planned.access.exportPath;
+      const key = classPath.join('.');
+      let target = classes.get(key);
+      if (!target) {
+        const owner = classPrefix(planned.name);
+        const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
+        const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
+        const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamWithShape[] } | undefined;
+        target = {
+          id: `c${index}`,
+          kind: 'class',
+          name: className,
+          functions: [],
+          accessCodes: accessCodes(classPath, planned.access.defaultExport),
+          async: false,
+          params: ctor ? paramsOf(ctor) : (classReport?.constructorParams ?? []).map((p) => searchParam(p, undefined)),
+          report: ctor ?? null,
+          methods: [],
+        };
+        classes.set(key, target);
+        targets.push(target);
+      }
+      target.functions.push(planned);
+      target.methods.push({ name: method.name, fn: planned, report: fn, params: paramsOf(fn) });
+      return;
+    }
+    const base = exportPathOf(fn, planned);
+    const codes = accessCodes(base, planned.access.defaultExport).map((c) => (method ? `${c}.${method.name}` : c));
+    targets.push({
+      id: `f${index}`,
+      kind: 'function',
+      name: planned.name,
+      functions: [planned],
+      accessCodes: codes,
+      async: planned.async,
+      params: paramsOf(fn),
+      report: fn,
+      methods: [],
+    });
+  });
+  void typescript;
+  return targets;
+}
+
+function thunk(code: string): string {
+  return `() => (${code})`;
+}
+
+function callableSource(fn: FunctionReport | null | undefined, planned: FunctionPlan | null, params: SearchParam[], typescript: boolean, ctorArgs?: string[]): string {
+  const models = fn ? fn.params.map((p) => modelParam(p, fn.usage?.params.find((u) => u.name === p.name), typescript)) : [];
+  const paramText = params
+    .map((p, i) => {
+      const typical = models[i] && !models[i].unsupported ? `, typical: { code: ${JSON.stringify(models[i].typical.code)}, get: ${thunk(models[i].typical.code)} }` : '';
+      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, shape: ${JSON.stringify(p.shape)}${typical} }`;
+    })
+    .join(', ');
+  const seeds: string[] = [];
+  if (ctorArgs) {
+    if (ctorArgs.length) seeds.push(`{ title: 'constructor', boundary: false, args: [${ctorArgs.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`);
+  } else if (planned) {
+    for (const c of planned.cases) {
+      if (c.expect.kind === 'todo') continue;
+      if (c.args.some((a) => a === '')) continue;
+      const boundary = c.scenario === 'edge_cases' && c.line !== null;
+      seeds.push(
+        `{ title: ${JSON.stringify(c.title)}, boundary: ${boundary}, args: [${c.args.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`,
+      );
+    }
+  }
+  const constants = fn ? guardConstants(fn) : [];
+  return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
+}
+
+export function searchSource(targets: Target[], importPath: string, file: string, root: string, options: SearchOptions & { settleMs: number }, typescript: boolean): string {
+  void typescript;
+  const lines = [
+    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
+    "import { createRequire } from 'node:module';",
+    `import * as mod from ${quote(importPath)};`,
+    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
+    'const env = process.env;',
+    'const targets = [',
+  ];
+  for (const t of targets) {
+    const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`);
+    // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
+    const last = t.accessCodes[0]?.match(/^mod\.([A-Za-z_$][\w$]*)$/);
+    if (last) access.push(`{ code: 'mod.default', get: () => mod.default, name: ${JSON.stringify(last[1])} }`);
+    const planned = t.kind === 'function' ? t.functions[0] : null;
+    const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
+    if (t.kind === 'function') {
+      lines.push(`  { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
+    } else {
+      const ctorArgs = t.functions[0]?.access.constructorArgs ?? [];
+      const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.fn, m.params, typescript)} }`);
+      lines.push(`  { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
+    }
+  }
+  lines.push(
+    '];',
+    'await runSearch({',
+    '    log: env.TDD_FAST_SEARCH_LOG,',
+    `    file: ${JSON.stringify(file)},`,
+    `    root: ${JSON.stringify(root)},`,
+    `    seed: ${options.seed ?? 1},`,
+    `    budgetMs: ${options.budgetMs ?? 300},`,
+    `    budgetCount: ${options.budgetCount ?? 300},`,
+    `    settleMs: ${options.settleMs},`,
+    `    maxTests: ${options.maxTests ?? 12},`,
+    "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
+    "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
+    '    targets,',
+    '});',
+    '',
+  );
+  return lines.join('\n');
+}
+
+type LogEntry = { t: 'ready' | 'end' } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
+
+function readLog(file: string): LogEntry[] {
+  if (!fs.existsSync(file)) return [];
+  const out: LogEntry[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line) as LogEntry);
+    } catch {
+      // a line cut by the kill
+    }
+  }
+  return out;
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(⎯|─|Test Files|Tests|Start at|Duration|RUN)/.test(l));
+  return (lines.find((l) => /Error|error/.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 200);
+}
+
+/** Runs the search for a file's targets: rounds of the child process, resuming after hangs and crashes. */
+export async function runSearchRounds(
+  targets: Target[],
+  output: string,
+  importPath: string,
+  file: string,
+  typescript: boolean,
+  options: RecordOptions,
+): Promise<SearchOutcome> {
+  const outcome: SearchOutcome = { targets, results: new Map(), failed: new Map(), hangs: new Map() };
+  if (targets.length === 0) return outcome;
+  const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
+  const searchFile = output.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
+  const register = writeHooks(logDir, options.root, options.vitestBin);
+  const skip: string[] = [];
+  let startAt = 0;
+  const stallMs = options.search?.stallMs ?? 3000;
+  try {
+    fs.writeFileSync(searchFile, searchSource(targets, importPath, file, options.root, { ...options.search, settleMs }, typescript));
+    for (let round = 0; startAt < targets.length && round < 12; round++) {
+      const logFile = path.join(logDir, `round-${round}.jsonl`);
+      const budget = (options.search?.budgetMs ?? 300) * (targets.length - startAt) * 3;
+      const run = await runNode(
+        ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(register).href, searchFile],
+        options.root,
+        {
+          TDD_FAST_SEARCH_LOG: logFile,
+          TDD_FAST_SEARCH_SKIP: JSON.stringify(skip),
+          TDD_FAST_SEARCH_START: String(startAt),
+          TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(logDir) ?? null),
+        },
+        Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
+        { file: logFile, ms: stallMs },
+      );
+      const entries = readLog(logFile);
+      if (!entries.some((e) => e.t === 'ready')) {
+        const why = `the search could not load the module in vitest: ${lastLine(run.stderr || run.stdout)}`;
+        for (const t of targets.slice(startAt)) outcome.failed.set(t.id, why);
+        break;
+      }
+      let current: string | null = null;
+      let lastCall: { f: string; n: number } | null = null;
+      for (const e of entries) {
+        if (e.t === 'target') {
+          current = e.f;
+          lastCall = null;
+        } else if (e.t === 'c') lastCall = { f: e.f, n: e.n };
+        else if (e.t === 'done') {
+          outcome.results.set(e.f, e.result);
+          current = null;
+          lastCall = null;
+        }
+      }
+      if (entries.some((e) => e.t === 'end')) break;
+      if (current === null) break; // nothing in progress and no end: give up on the rest
+      const index = targets.findIndex((t) => t.id === current);
+      const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
+      if (lastCall) {
+        skip.push(`${lastCall.f}:${lastCall.n}`);
+        outcome.hangs.set(current, [...(outcome.hangs.get(current) ?? []), why]);
+        startAt = index;
+      } else {
+        outcome.failed.set(current, `the search ${why}`);
+        startAt = index + 1;
+      }
+    }
+    for (const t of targets) if (!outcome.results.has(t.id) && !outcome.failed.has(t.id)) outcome.failed.set(t.id, 'the search did not reach it (earlier calls kept stopping the process)');
+  } finally {
+    if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
+    else {
+      fs.rmSync(searchFile, { force: true });
+      fs.rmSync(logDir, { recursive: true, force: true });
+    }
+    transformFor.delete(logDir);
+  }
+  return outcome;
+}
