@@ -469,6 +469,9 @@ for (const pkg of selected) {
     row = { package: `${pkg.name}@${pkg.version}`, shape: pkg.shape, errors: [String(error?.message ?? error).split('\n')[0]] };
   }
   rows.push(row);
+  // what is measured so far survives an interrupted run
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(`${outFile.replace(/\.md$/, '')}.partial.json`, `${JSON.stringify({ reruns, stryker: withStryker, rows }, null, 2)}\n`);
   log(pkg.name, row.errors.length ? `done with errors: ${row.errors.join('; ')}` : 'done');
 }
 const commit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo }).stdout?.trim();
