@@ -219,7 +219,7 @@ function parseTestFile(file) {
   return calls;
 }
 
-const THROWS = /\.toThrow\w*\s*\(|\.rejects\b/;
+const THROWS = /\.toThrow\w*\s*\(|\.rejects\b|\bthrown\s*\(|\brejected\s*\(/; // vitest matchers, and the generator's own helpers
 
 /** Share of kept tests whose expectation is a thrown error or a rejected promise. */
 function throwShare(tests) {
