@@ -44,6 +44,7 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
   if (o.code === null) {
     if (o.state && o.state !== '{}') return `toMatchObject(${o.state})`;
+    if (o.builtin) return `toBeInstanceOf(${o.builtin})`;
     return `toSatisfy((value${typescript ? ': unknown' : ''}) => typeof value === ${quote(o.type === 'array' || o.type === 'null' ? 'object' : o.type)})`;
   }
   if (o.code === 'undefined') return 'toBeUndefined()';
@@ -175,7 +176,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   }
   // Functions the search could not run: the static plan's cases (static expectations and TODOs).
   for (const fn of plan.functions) {
-    if (covered.has(fn.name) || fn.cases.length === 0) continue;
+    if (covered.has(fn.name) || fn.cases.length === 0 || fn.access.probe) continue;
     const target = search.targets.find((t) => t.functions.includes(fn)) ?? null;
     const why = target ? (search.failed.get(target.id) ?? search.results.get(target.id)?.error) : undefined;
     const block: string[] = [];

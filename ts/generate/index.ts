@@ -115,7 +115,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       throw new GenerateError('ANALYSIS_FAILED', `${file}: ${report.errors.map((e) => `${e.message} (line ${e.line})`).join('; ')}`);
     }
     const typescript = isTypeScript(file);
-    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases });
+    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases, unexported: Boolean(options.record) });
     result.plan = plan;
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
@@ -206,7 +206,7 @@ export async function generateTests(file: string, options: GenerateOptions = {})
 /** Source files under the given files/folders that tests can be generated for (test and generated files excluded). */
 export async function collectSources(paths: string[], root: string): Promise<string[]> {
   const analysis = await analyzeFiles(paths, { root, cache: false });
-  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-probe\./.test(f));
+  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
 }
 
 export const SCENARIOS = ALL_SCENARIOS;

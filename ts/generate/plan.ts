@@ -48,6 +48,8 @@ export interface FunctionPlan {
     /** Export path: ['slugify'], ['api', 'get'], ['Cart'] (+ method). */
     exportPath: string[];
     defaultExport: boolean;
+    /** Not seen exported by the core: found (or not) in the loaded module by the search. */
+    probe?: boolean;
     method?: { name: string; static: boolean };
     /** Constructor argument source texts for instance methods. */
     constructorArgs?: string[];
@@ -73,6 +75,11 @@ export interface PlanOptions {
   typescript: boolean;
   /** Upper bound of cases per function. Default 16. */
   maxCases?: number;
+  /**
+   * Record mode with a core that sends no exportPath: also plan named functions the core did not see exported (UMD
+   * factories, IIFEs); the search looks for them in the loaded module and drops those it cannot find.
+   */
+  unexported?: boolean;
 }
 
 const MAX_CASES = 16;
@@ -266,7 +273,8 @@ export function planFile(report: FileReport, options: PlanOptions): FilePlan {
   report.functions.forEach((fn, index) => {
     const corePath = (fn as FunctionWithShape).exportPath;
     // The core's exportPath (when it sends one) decides reachability: UMD factories and namespaces included.
-    if (corePath === null || (corePath === undefined && !fn.exported)) return;
+    const probe = corePath === undefined && !fn.exported && Boolean(options.unexported) && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(fn.name) && fn.kind !== 'method';
+    if (corePath === null || (corePath === undefined && !fn.exported && !probe)) return;
     if (ctorFunctions.has(fn.name) && !fn.usage?.classMember) return;
     if (options.function && fn.name !== options.function && fn.name.split('.').pop() !== options.function) return;
     const why = unplannable(fn, report);
@@ -274,7 +282,9 @@ export function planFile(report: FileReport, options: PlanOptions): FilePlan {
       if (fn.kind !== 'constructor') plan.skipped.push({ name: fn.name, line: fn.line, reason: why });
       return;
     }
-    plan.functions.push(planFunction(fn, index, byName, scenarios, options));
+    const planned = planFunction(fn, index, byName, scenarios, options);
+    if (probe) planned.access.probe = true;
+    plan.functions.push(planned);
   });
   return plan;
 }

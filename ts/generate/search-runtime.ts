@@ -24,6 +24,7 @@ export interface SpecParam {
   rest: boolean;
   shape: TypeShape;
   inferred: boolean;
+  hasDefault?: boolean;
   /** Typical value from the planner (domain knowledge from the name), as a thunk and its code. */
   typical?: { code: string; get: () => unknown };
 }
@@ -85,7 +86,7 @@ export interface ErrorInfo {
 }
 
 export type Outcome =
-  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null }
+  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null }
   | { kind: 'throws' | 'rejects'; error: ErrorInfo }
   | { kind: 'exit'; code: string }
   | { kind: 'timeout' };
@@ -140,6 +141,25 @@ function hashString(s: string): number {
 }
 
 /* ------------------------------------------------------------------ values as code */
+
+const RealDate = Date;
+/** Shifted clock for the second recording run: a result that depends on the current time differs there. */
+const SHIFT_MS = 400 * 86_400_000 + 3 * 3_600_000 + 17 * 60_000;
+function withShiftedClock<T>(run: () => Promise<T>): Promise<T> {
+  class ShiftedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + SHIFT_MS);
+      else super(...(args as [string]));
+    }
+    static now(): number {
+      return RealDate.now() + SHIFT_MS;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
+  return run().finally(() => {
+    globalThis.Date = RealDate;
+  });
+}
 
 /** Values the serializer cannot see through (callbacks, promises) carry their source text here. */
 const CODE = new WeakMap<object, string>();
@@ -206,7 +226,7 @@ export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set())
       }
       if (Object.keys(obj).length !== obj.length) return null;
       out = `[${parts.join(', ')}]`;
-    } else if (obj instanceof Date) {
+    } else if (obj instanceof RealDate) {
       out = Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
     } else if (obj instanceof RegExp) {
       out = `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
@@ -264,7 +284,7 @@ function clone(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 10) return value;
   if (CODE.has(value)) return value;
   if (Array.isArray(value)) return value.map((v) => clone(v, depth + 1));
-  if (value instanceof Date) return new Date(value.getTime());
+  if (value instanceof RealDate) return new RealDate(value.getTime());
   if (value instanceof RegExp) return new RegExp(value.source, value.flags);
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [clone(k, depth + 1), clone(v, depth + 1)]));
   if (value instanceof Set) return new Set([...value].map((v) => clone(v, depth + 1)));
@@ -308,7 +328,7 @@ function unionMembers(shape: TypeShape): TypeShape[] {
 }
 
 const BASE_NUMBERS = [0, 1, -1, 2, 3, 10, 100, 0.5, 1.5, -2.5, 1000, 1e6, NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER, 255, 60, 24, 7];
-const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's"];
+const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's", 'apple', 'boxes', 'person', 'children', 'city', 'mouse', 'status', 'leaf', 'analysis', 'Quiz'];
 
 function typicalOf(shape: TypeShape, depth = 0): unknown {
   if (depth > 5) return undefined;
@@ -653,7 +673,7 @@ export function fits(value: unknown, shape: TypeShape, depth = 0): boolean {
     case 'function':
       return typeof value === 'function';
     case 'date':
-      return value instanceof Date;
+      return value instanceof RealDate;
     case 'regexp':
       return value instanceof RegExp;
     case 'error':
@@ -843,7 +863,9 @@ function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Outcome {
   const code = toCode(value);
   const plain = code !== null;
   const state = code === null && value !== null && typeof value === 'object' ? stateCode(value) : null;
-  return { kind, code, type: value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value, plain, state };
+  const builtin =
+    value instanceof RealDate ? 'Date' : value instanceof Map ? 'Map' : value instanceof Set ? 'Set' : value instanceof RegExp ? 'RegExp' : Array.isArray(value) ? 'Array' : value instanceof Error ? 'Error' : null;
+  return { kind, code, type: value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value, plain, state, builtin };
 }
 
 function sameOutcome(a: Outcome, b: Outcome): boolean {
@@ -873,6 +895,20 @@ interface Ran {
 }
 
 /* ------------------------------------------------------------------ the search */
+
+/** Strings and numbers the code returned, shared by the file's targets (dynamic seeding). */
+const SHARED: { strings: string[]; numbers: number[]; pairs: Array<[string, string]> } = { strings: [], numbers: [], pairs: [] };
+
+/** Short strings and numbers inside a returned value (arrays, plain objects, Maps, a few levels deep). */
+function primitives(value: unknown, out: unknown[], depth: number): void {
+  if (out.length > 32 || depth > 2) return;
+  if (typeof value === 'string' || typeof value === 'number') out.push(value);
+  else if (Array.isArray(value)) for (const v of value.slice(0, 16)) primitives(v, out, depth + 1);
+  else if (value instanceof Map) for (const [k, v] of [...value].slice(0, 16)) (primitives(k, out, depth + 1), primitives(v, out, depth + 1));
+  else if (value && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    for (const v of Object.values(value).slice(0, 16)) primitives(v, out, depth + 1);
+  }
+}
 
 const TYPE_ERROR_OF_OURS = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|undefined or null|Cannot destructure|Cannot use 'in' operator|Invalid array length|is not defined/;
 
@@ -956,10 +992,11 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       // ignore
     }
   }
+  // Own constants first, then what earlier functions of the file returned (a formatter's output, a mask table).
   const mkCtx = (c: SpecCallable): Ctx => ({
     rng,
-    numbers: [...new Set(c.constants.filter((x): x is number => typeof x === 'number'))],
-    strings: [...new Set(c.constants.filter((x): x is string => typeof x === 'string'))],
+    numbers: [...new Set([...c.constants.filter((x): x is number => typeof x === 'number'), ...SHARED.numbers.slice(0, 24)])],
+    strings: [...new Set([...c.constants.filter((x): x is string => typeof x === 'string'), ...SHARED.strings.slice(0, 48)])],
   });
   const isClass = target.kind === 'class';
   const ctorSpec: SpecCallable = target;
@@ -1014,6 +1051,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
 
   const typicalArgs = (c: SpecCallable): unknown[] =>
     c.params.map((p) => {
+      if (p.hasDefault) return undefined;
       if (p.typical) {
         try {
           const v = p.typical.get();
@@ -1116,7 +1154,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (outcome.kind === 'exit') exit = outcome.code;
     }
     const state = isClass && instance !== undefined ? stateCode(instance) : null;
-    const values = raws.flatMap((raw) => ('ok' in raw && raw.ok && (typeof raw.value === 'string' || typeof raw.value === 'number') ? [raw.value] : []));
+    const values: unknown[] = [];
+    for (const raw of raws) if ('ok' in raw && raw.ok) primitives(raw.value, values, 0);
     return { cand, blocks, steps, state, throws, exit, values };
   };
 
@@ -1126,11 +1165,23 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   const queue: Array<{ cand: Candidate; index: number }> = [];
   // Values the code returned feed the pools (a formatter's output is a parser's input): dynamic seeding.
   const harvest = (ran: Ran): void => {
-    if (target.kind === 'class') return;
-    const c = ctx(target);
+    // Round trips: a returned string with a string argument of the same call (format(date, mask) -> parse(text, mask)).
+    for (let i = 0; i < ran.steps.length && SHARED.pairs.length < 48; i++) {
+      const st = ran.steps[i];
+      const o = st.outcome;
+      if (o.kind !== 'returns' || o.type !== 'string' || o.code === null) continue;
+      const out = (ran.values ?? []).find((v) => typeof v === 'string' && toCode(v) === o.code) as string | undefined;
+      if (out === undefined || out.length > 60) continue;
+      for (const a of ran.cand.steps[isClass ? i - 1 : i]?.values ?? []) {
+        if (typeof a === 'string' && a !== out && !SHARED.pairs.some(([x, y]) => x === out && y === a)) SHARED.pairs.push([out, a]);
+      }
+    }
+    const pools = [SHARED, ...(target.kind === 'class' ? methods.map((m) => ctx(m)) : [ctx(target)])];
     for (const v of ran.values ?? []) {
-      if (typeof v === 'string' && v.length < 40 && !c.strings.includes(v) && c.strings.length < 64) c.strings.push(v);
-      else if (typeof v === 'number' && Number.isFinite(v) && !c.numbers.includes(v) && c.numbers.length < 64) c.numbers.push(v);
+      for (const c of pools) {
+        if (typeof v === 'string' && v.length < 40 && !c.strings.includes(v) && c.strings.length < 96) c.strings.push(v);
+        else if (typeof v === 'number' && Number.isFinite(v) && !c.numbers.includes(v) && c.numbers.length < 96) c.numbers.push(v);
+      }
     }
   };
   const consider = (cand: Candidate, ran: Ran): void => {
@@ -1233,6 +1284,21 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (!values) continue;
       const c = makeCandidate(null, [{ method: null, c: target, values: restGroup(target, values) }], { title: s.title, boundary: s.boundary });
       if (c) await tryCandidate(c);
+    }
+    // Round-trip pairs from earlier functions on two string parameters, both ways.
+    const stringParams = target.params.map((p, i) => (fits('', p.shape) && !p.rest ? i : -1)).filter((i) => i >= 0);
+    if (stringParams.length >= 2) {
+      const [i, j] = stringParams;
+      for (const [out, arg] of SHARED.pairs.slice(0, 24)) {
+        if (!budgetLeft()) break;
+        for (const [x, y] of [[out, arg], [arg, out]]) {
+          const values = base.map((v) => clone(v));
+          values[i] = x;
+          values[j] = y;
+          const c = makeCandidate(null, [{ method: null, c: target, values }]);
+          if (c) await tryCandidate(c);
+        }
+      }
     }
     // One parameter at a time, round robin over the parameters' pools (each pool: constants first).
     const pools = target.params.map((p) => poolOf(p.shape, ctx(target)));
@@ -1364,7 +1430,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   const titles = new Set<string>();
   for (const r of chosen) {
     const a = await runOnce(r.cand, true);
-    const b = await runOnce(r.cand, true);
+    const b = await withShiftedClock(() => runOnce(r.cand, true));
     const deterministic = a.steps.length === b.steps.length && a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated)) && a.state === b.state;
     if (!deterministic) {
       result.nondeterministic++;

@@ -196,7 +196,12 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
       return;
     }
     const base = exportPathOf(fn, planned);
-    const codes = accessCodes(base, planned.access.defaultExport).map((c) => (method ? `${c}.${method.name}` : c));
+    let codes = accessCodes(base, planned.access.defaultExport).map((c) => (method ? `${c}.${method.name}` : c));
+    if (planned.access.probe) {
+      // UMD / IIFE: `module.exports = factory()` gives `pluralize` with `pluralize.plural = ...` on it.
+      const [head, member] = planned.name.split('.');
+      codes = member ? [`mod.default.${member}`, `mod.${head}.${member}`, `mod.default.${head}.${member}`] : [`mod.${head}`, `mod.default.${head}`];
+    }
     targets.push({
       id: `f${index}`,
       kind: 'function',
@@ -222,7 +227,7 @@ function callableSource(fn: FunctionReport | null | undefined, planned: Function
   const paramText = params
     .map((p, i) => {
       const typical = models[i] && !models[i].unsupported ? `, typical: { code: ${JSON.stringify(models[i].typical.code)}, get: ${thunk(models[i].typical.code)} }` : '';
-      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, shape: ${JSON.stringify(p.shape)}${typical} }`;
+      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${typical} }`;
     })
     .join(', ');
   const seeds: string[] = [];
@@ -257,6 +262,11 @@ export function searchSource(targets: Target[], importPath: string, file: string
     // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
     const last = t.accessCodes[0]?.match(/^mod\.([A-Za-z_$][\w$]*)$/);
     if (last) access.push(`{ code: 'mod.default', get: () => mod.default, name: ${JSON.stringify(last[1])} }`);
+    const probe = t.functions[0]?.access.probe ? t.functions[0].name.split('.') : null;
+    if (probe && probe.length === 2) {
+      // `pluralize.plural` lives on the function exported as the module itself: only when that one is `pluralize`.
+      access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
+    }
     const planned = t.kind === 'function' ? t.functions[0] : null;
     const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
     if (t.kind === 'function') {

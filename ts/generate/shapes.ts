@@ -41,6 +41,8 @@ export interface SearchParam {
   shape: TypeShape;
   /** The shape came from usage facts, not a declaration. */
   inferred: boolean;
+  /** The parameter has a default value: its typical argument is none (the default applies). */
+  hasDefault?: boolean;
 }
 
 const ANY: TypeShape = { kind: 'any' };
@@ -116,7 +118,7 @@ function inferred(param: ParamInfo, usage: ParamUsage | undefined): TypeShape {
 
 /** The search's view of a parameter: the core's shape, else the annotation text (older cores), else usage. */
 export function searchParam(param: ParamWithShape, usage: ParamUsage | undefined): SearchParam {
-  const base = { name: param.name, optional: param.optional || param.defaultValue !== null, rest: param.rest };
+  const base = { name: param.name, optional: param.optional || param.defaultValue !== null, rest: param.rest, hasDefault: param.defaultValue !== null };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };
   if (param.type) {
     const legacy = parseType(param.type);
