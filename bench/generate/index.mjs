@@ -39,14 +39,15 @@ const runsRoot = path.join(corpora, 'runs');
 // ---------------------------------------------------------------------------------------------------------------- args
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const reruns = Number(option('--reruns')) || 5;
+let reruns = Number(option('--reruns')) || 5;
 const only = option('--only') ? option('--only').split(',').map((s) => s.trim()) : null;
-const withStryker = !args.includes('--no-stryker');
+let withStryker = !args.includes('--no-stryker');
 const merge = args.includes('--merge');
 const outFile = path.resolve(option('--out') ?? path.join(repo, 'bench', 'results', 'generate.md'));
 const recordTimeoutMs = Number(option('--record-timeout')) || 600_000;
 if (args.includes('--help') || args.includes('-h')) {
   console.log('usage: npm run bench:generate -- [--only a,b] [--reruns N] [--no-stryker] [--out FILE] [--record-timeout MS] [--merge]');
+  console.log('  --render FILE.json: print (and with --out write) the table of rows an earlier run saved');
   console.log('  --merge: keep the rows of the previous run (FILE with .json) for the packages not measured now');
   process.exit(0);
 }
@@ -450,6 +451,19 @@ function table(rows) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------- main
+// --render FILE.json: the table of rows saved by an earlier run (e.g. the .partial.json of an interrupted one)
+if (option('--render')) {
+  const saved = JSON.parse(fs.readFileSync(option('--render'), 'utf8'));
+  const savedRows = saved.rows;
+  const from = [...new Set(savedRows.map((r) => `commit ${r.commit ?? '?'}${r.date ? `, ${r.date} UTC` : ''}`))];
+  // the table's columns follow the saved run's settings
+  reruns = saved.reruns;
+  withStryker = saved.stryker;
+  const text = `Rows saved in ${path.basename(option('--render'))} (${savedRows.length} packages; ${from.join('; ') || 'no date'}).\n\n${table(savedRows)}\n`;
+  console.log(text);
+  if (option('--out')) fs.writeFileSync(outFile, text);
+  process.exit(0);
+}
 const selected = PACKAGES.filter((p) => !only || only.includes(p.name));
 if (selected.length === 0) {
   console.error(`no package matches --only ${only.join(',')}; known: ${PACKAGES.map((p) => p.name).join(', ')}`);
@@ -460,6 +474,7 @@ if (!fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
   process.exit(1);
 }
 const started = performance.now();
+const headCommit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo }).stdout?.trim();
 const rows = [];
 for (const pkg of selected) {
   let row;
@@ -468,15 +483,16 @@ for (const pkg of selected) {
   } catch (error) {
     row = { package: `${pkg.name}@${pkg.version}`, shape: pkg.shape, errors: [String(error?.message ?? error).split('\n')[0]] };
   }
+  row.commit = headCommit;
+  row.date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   rows.push(row);
   // what is measured so far survives an interrupted run
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(`${outFile.replace(/\.md$/, '')}.partial.json`, `${JSON.stringify({ reruns, stryker: withStryker, rows }, null, 2)}\n`);
   log(pkg.name, row.errors.length ? `done with errors: ${row.errors.join('; ')}` : 'done');
 }
-const commit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo }).stdout?.trim();
+const commit = headCommit;
 const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
-for (const r of rows) Object.assign(r, { commit, date: now });
 const jsonFile = outFile.replace(/\.md$/, '') + '.json';
 let allRows = rows;
 const merged = [];
