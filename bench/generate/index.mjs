@@ -39,13 +39,16 @@ const runsRoot = path.join(corpora, 'runs');
 // ---------------------------------------------------------------------------------------------------------------- args
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const reruns = Number(option('--reruns')) || 5;
+let reruns = Number(option('--reruns')) || 5;
 const only = option('--only') ? option('--only').split(',').map((s) => s.trim()) : null;
-const withStryker = !args.includes('--no-stryker');
+let withStryker = !args.includes('--no-stryker');
+const merge = args.includes('--merge');
 const outFile = path.resolve(option('--out') ?? path.join(repo, 'bench', 'results', 'generate.md'));
 const recordTimeoutMs = Number(option('--record-timeout')) || 600_000;
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: npm run bench:generate -- [--only a,b] [--reruns N] [--no-stryker] [--out FILE] [--record-timeout MS]');
+  console.log('usage: npm run bench:generate -- [--only a,b] [--reruns N] [--no-stryker] [--out FILE] [--record-timeout MS] [--merge]');
+  console.log('  --render FILE.json: print (and with --out write) the table of rows an earlier run saved');
+  console.log('  --merge: keep the rows of the previous run (FILE with .json) for the packages not measured now');
   process.exit(0);
 }
 
@@ -217,7 +220,7 @@ function parseTestFile(file) {
   return calls;
 }
 
-const THROWS = /\.toThrow\w*\s*\(|\.rejects\b/;
+const THROWS = /\.toThrow\w*\s*\(|\.rejects\b|\bthrown\s*\(|\brejected\s*\(/; // vitest matchers, and the generator's own helpers
 
 /** Share of kept tests whose expectation is a thrown error or a rejected promise. */
 function throwShare(tests) {
@@ -255,10 +258,10 @@ function runStryker(pkg, dir) {
     mutate: pkg.files,
     coverageAnalysis: 'perTest',
     concurrency: 2,
-    timeoutMS: 10_000,
+    timeoutMS: 5000,
     timeoutFactor: 2,
     dryRunTimeoutMinutes: 5,
-    reporters: ['json'],
+    reporters: ['json', 'progress-append-only'],
     jsonReporter: { fileName: reportFile },
     tempDirName: '.stryker-tmp',
     cleanTempDir: 'always',
@@ -269,10 +272,15 @@ function runStryker(pkg, dir) {
   };
   fs.writeFileSync(path.join(dir, 'stryker.bench.config.json'), `${JSON.stringify(config, null, 2)}\n`);
   fs.rmSync(path.join(dir, reportFile), { force: true });
+  // progress goes to a log in the package's run folder (`tail -f` it during a long run)
+  const logFd = fs.openSync(path.join(dir, 'stryker.bench.log'), 'w');
   const result = run('nice', ['-n', '10', process.execPath, strykerBin, 'run', 'stryker.bench.config.json'], {
     cwd: dir,
     timeout: 3_600_000,
+    stdio: ['ignore', logFd, logFd],
   });
+  fs.closeSync(logFd);
+  if (!result.stderr) result.stderr = fs.readFileSync(path.join(dir, 'stryker.bench.log'), 'utf8');
   const file = path.join(dir, reportFile);
   if (!fs.existsSync(file)) {
     return { error: `stryker: ${lastLines(result.stderr || result.stdout || result.error?.message, 2).slice(0, 200)}`, ms: result.ms };
@@ -325,7 +333,12 @@ async function measure(pkg) {
   if (recorded.status !== 0 || testFiles.length === 0) {
     const why = recorded.error?.code === 'ETIMEDOUT' ? `timed out after ${recordTimeoutMs / 1000} s` : `exit ${recorded.status}`;
     row.errors.push(`generate --record: ${why}: ${lastLines(recorded.stderr || recorded.stdout, 2).slice(0, 240)}`);
-    if (testFiles.length === 0) return row;
+    if (testFiles.length === 0) {
+      // nothing generated: no test covers or kills anything (counted as 0, not left out of the medians)
+      Object.assign(row, { kept: 0, todo: 0, statements: 0, branches: 0 });
+      if (withStryker) row.mutation = 0;
+      return row;
+    }
   }
 
   writeVitestConfig(dir);
@@ -438,6 +451,19 @@ function table(rows) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------- main
+// --render FILE.json: the table of rows saved by an earlier run (e.g. the .partial.json of an interrupted one)
+if (option('--render')) {
+  const saved = JSON.parse(fs.readFileSync(option('--render'), 'utf8'));
+  const savedRows = saved.rows;
+  const from = [...new Set(savedRows.map((r) => `commit ${r.commit ?? '?'}${r.date ? `, ${r.date} UTC` : ''}`))];
+  // the table's columns follow the saved run's settings
+  reruns = saved.reruns;
+  withStryker = saved.stryker;
+  const text = `Rows saved in ${path.basename(option('--render'))} (${savedRows.length} packages; ${from.join('; ') || 'no date'}).\n\n${table(savedRows)}\n`;
+  console.log(text);
+  if (option('--out')) fs.writeFileSync(outFile, text);
+  process.exit(0);
+}
 const selected = PACKAGES.filter((p) => !only || only.includes(p.name));
 if (selected.length === 0) {
   console.error(`no package matches --only ${only.join(',')}; known: ${PACKAGES.map((p) => p.name).join(', ')}`);
@@ -448,6 +474,7 @@ if (!fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
   process.exit(1);
 }
 const started = performance.now();
+const headCommit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo }).stdout?.trim();
 const rows = [];
 for (const pkg of selected) {
   let row;
@@ -456,19 +483,45 @@ for (const pkg of selected) {
   } catch (error) {
     row = { package: `${pkg.name}@${pkg.version}`, shape: pkg.shape, errors: [String(error?.message ?? error).split('\n')[0]] };
   }
+  row.commit = headCommit;
+  row.date = new Date().toISOString().slice(0, 16).replace('T', ' ');
   rows.push(row);
+  // what is measured so far survives an interrupted run
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(`${outFile.replace(/\.md$/, '')}.partial.json`, `${JSON.stringify({ reruns, stryker: withStryker, rows }, null, 2)}\n`);
   log(pkg.name, row.errors.length ? `done with errors: ${row.errors.join('; ')}` : 'done');
 }
-const commit = run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo }).stdout?.trim();
+const commit = headCommit;
+const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
+const jsonFile = outFile.replace(/\.md$/, '') + '.json';
+let allRows = rows;
+const merged = [];
+if (merge && fs.existsSync(jsonFile)) {
+  const previous = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  if (previous.reruns !== reruns || previous.stryker !== withStryker) {
+    log(`--merge: the previous run used --reruns ${previous.reruns}${previous.stryker ? '' : ' --no-stryker'}; not merging`);
+  } else {
+    allRows = PACKAGES.map((p) => {
+      const id = `${p.name}@${p.version}`;
+      const fresh = rows.find((r) => r.package === id);
+      if (fresh) return fresh;
+      const old = previous.rows.find((r) => r.package === id);
+      if (old) merged.push(`${id} (commit ${old.commit}, ${old.date} UTC)`);
+      return old;
+    }).filter(Boolean);
+  }
+}
 const header = [
   `Generator: tdd-fast ${require(path.join(repo, 'package.json')).version} at commit ${commit || 'unknown'}; ` +
-    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; Node ${process.version}; ${os.cpus().length} cores; ` +
+    `${now} UTC; Node ${process.version}; ${os.cpus().length} cores; ` +
     `bench took ${((performance.now() - started) / 60000).toFixed(1)} min.`,
   `Command: npm run bench:generate${args.length ? ` -- ${args.join(' ')}` : ''}`,
+  ...(merged.length ? [`Rows kept from the previous run (--merge): ${merged.join(', ')}.`] : []),
   '',
 ].join('\n');
-const text = `${header}\n${table(rows)}\n`;
+const text = `${header}\n${table(allRows)}\n`;
 console.log(text);
 fs.mkdirSync(path.dirname(outFile), { recursive: true });
 fs.writeFileSync(outFile, text);
-log(`written to ${path.relative(process.cwd(), outFile)}`);
+fs.writeFileSync(jsonFile, `${JSON.stringify({ reruns, stryker: withStryker, rows: allRows }, null, 2)}\n`);
+log(`written to ${path.relative(process.cwd(), outFile)} and ${path.basename(jsonFile)}`);

@@ -2,8 +2,8 @@
  * The packages `npm run bench:generate` measures `tdd-fast generate` on.
  *
  * Each is a real npm package that ships its sources, has no runtime dependencies and is small (1–2 files), fetched at
- * an exact version with `npm pack`. None of them was used while the generator was written: a regression on one of them
- * is a real regression, and a number on them is what a new user would see.
+ * an exact version with `npm pack`. None of them was in the generator's earlier bench or in issue 13: a regression on one
+ * of them is a real regression, and a number on them is what a new user would see.
  *
  * - `files`: the package's own source files, relative to the package root. Generation, coverage and mutation all use
  *   exactly these.
