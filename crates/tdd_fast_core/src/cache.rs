@@ -27,7 +27,8 @@ use crate::shared::{SharedBytes, SharedText};
 /// 6: an index (bincode) followed by all report texts as one UTF-8 block and all fingerprints as one byte block, so a
 /// load is three reads and the texts are shared, not copied, per entry.
 /// 7: no findings-only text per entry; info smells counted.
-const FORMAT_VERSION: u32 = 7;
+/// 8: reports carry type shapes and module shapes; entries list the other files their types were read from.
+const FORMAT_VERSION: u32 = 8;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +62,9 @@ pub struct Entry {
     pub counts: ReportCounts,
     /// The file's token fingerprint, still encoded (duplicate detection decodes it only when the file set changed).
     pub fingerprint: Option<StoredFingerprint>,
+    /// (absolute path, content hash) of the other files the report's types were resolved from (imports, a sibling
+    /// `.d.ts`): the entry holds only while each still hashes the same (see types/project.rs).
+    pub deps: Vec<(String, String)>,
 }
 
 /// A duplicate-detection fingerprint as the cache keeps it: the token codes and the varint line deltas
@@ -142,6 +146,7 @@ impl Entry {
             json: report_json(report).into(),
             counts: ReportCounts::of(report),
             fingerprint: report.fingerprint.as_deref().map(StoredFingerprint::encode),
+            deps: Vec::new(),
         }
     }
 
@@ -221,6 +226,7 @@ struct DiskEntry {
     json: Range<u64>,
     /// Token count, codes range and line-deltas range in the fingerprint bytes.
     fingerprint: Option<(u32, Range<u64>, Range<u64>)>,
+    deps: Vec<(String, String)>,
 }
 
 fn entry_weight(entry: &Entry) -> u64 {
@@ -228,7 +234,8 @@ fn entry_weight(entry: &Entry) -> u64 {
         .fingerprint
         .as_ref()
         .map_or(0, StoredFingerprint::weight);
-    (entry.json.len() + entry.hash.len() + fingerprint + 128) as u64
+    let deps: usize = entry.deps.iter().map(|(p, h)| p.len() + h.len()).sum();
+    (entry.json.len() + entry.hash.len() + fingerprint + deps + 128) as u64
 }
 
 fn to_usize(range: &Range<u64>) -> Range<usize> {
@@ -402,6 +409,7 @@ impl Cache {
                     let codes = next(fp.codes.len(), &mut bytes_len);
                     (fp.tokens, codes, next(fp.lines.len(), &mut bytes_len))
                 }),
+                deps: entry.deps.clone(),
             })
             .collect();
         let index = DiskIndex {
@@ -571,6 +579,7 @@ fn read_image(mut file: std::fs::File) -> Result<LoadedImage, &'static str> {
                 json: SharedText::slice(&texts, to_usize(&e.json)).ok_or(bad_range)?,
                 counts: e.counts,
                 fingerprint,
+                deps: e.deps,
             };
             Ok((e.path, entry))
         })

@@ -5,7 +5,9 @@ pub mod analyze;
 pub mod batch;
 pub mod cache;
 pub mod config;
+pub mod contract;
 pub mod dupes;
+pub mod exports;
 pub mod facts;
 pub mod guard;
 pub mod metrics;
@@ -18,6 +20,7 @@ pub mod shared;
 pub mod single;
 pub mod smells;
 pub mod source;
+pub mod types;
 pub mod usage;
 
 pub use analyze::{analyze_text, AnalyzeOptions};

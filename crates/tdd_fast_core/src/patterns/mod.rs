@@ -30,6 +30,7 @@ mod regex_test;
 mod string_operation;
 mod throw_site;
 mod type_guard;
+pub mod values;
 
 /// Ids of every pattern, in the order their docs appear.
 pub const PATTERN_IDS: &[&str] = &[
@@ -195,6 +196,8 @@ pub fn push(
         subject,
         values,
         reason: Some(reason.to_string()),
+        param: None,
+        cases: Vec::new(),
     });
 }
 
