@@ -13,8 +13,11 @@ export interface ParamInfo {
   /** Source text of the default value, or null. */
   defaultValue: string | null;
   rest: boolean;
-  /** The resolved type (annotation, JSDoc, or the `.d.ts` beside a `.js`); null when nothing is known. */
-  shape: TypeShape | null;
+  /**
+   * The resolved type (annotation, JSDoc, or the `.d.ts` beside a `.js`); null when nothing is known. Always present in
+   * the core's output (optional here only so hand-built ParamInfo literals in the generator still compile).
+   */
+  shape?: TypeShape | null;
 }
 
 /** A resolved type from the core (crates/tdd_fast_core/src/types/). TypeScript never parses type text. */

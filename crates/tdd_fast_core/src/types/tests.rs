@@ -326,3 +326,97 @@ module.exports = f;";
         json!({"kind": "record", "key": {"kind": "string"}, "value": {"kind": "number"}})
     );
 }
+
+/// A project on disk with an importing file, an imported declaration, and a `.js` with its `.d.ts`.
+fn project_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tdd-fast-types-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src/model")).unwrap();
+    std::fs::write(
+        dir.join("src/model/index.ts"),
+        "export interface User { name: string }\nexport type Id = string;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/app.ts"),
+        "import type { User } from './model/index.js';\nexport function greet(user: User) { return user.name; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.js"),
+        "function pad(text, width) { return text; }\nmodule.exports = { pad };\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.d.ts"),
+        "export declare function pad(text: string, width?: number): string;\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn batch(dir: &std::path::Path) -> Vec<crate::model::FileReport> {
+    let options = crate::batch::BatchOptions {
+        root: dir.to_path_buf(),
+        threads: 1,
+        cache: crate::batch::CacheOptions {
+            enabled: true,
+            location: Some(dir.join("cache.bin")),
+            limits: None,
+        },
+        ..Default::default()
+    };
+    crate::batch::analyze_paths(&[dir.join("src")], &options, None).files
+}
+
+fn shape_in(files: &[crate::model::FileReport], path: &str, function: &str, param: usize) -> Value {
+    let file = files.iter().find(|f| f.path == path).unwrap();
+    let f = file.functions.iter().find(|f| f.name == function).unwrap();
+    serde_json::to_value(&f.params[param].shape).unwrap()
+}
+
+#[test]
+fn imported_types_and_a_sibling_dts_resolve_and_a_warm_run_follows_a_changed_import() {
+    let dir = project_dir("warm");
+    let cold = batch(&dir);
+    assert_eq!(
+        shape_in(&cold, "src/app.ts", "greet", 0)["properties"][0]["name"],
+        json!("name")
+    );
+    assert_eq!(
+        shape_in(&cold, "src/lib.js", "pad", 0),
+        json!({"kind": "string"})
+    );
+    assert_eq!(
+        shape_in(&cold, "src/lib.js", "pad", 1),
+        json!({"kind": "number"})
+    );
+
+    // Only the imported declaration file changes: the importing file's cached report must not be reused.
+    std::fs::write(
+        dir.join("src/model/index.ts"),
+        "export interface User { name: string; email: string }\nexport type Id = string;\n",
+    )
+    .unwrap();
+    let warm = batch(&dir);
+    let names: Vec<Value> = shape_in(&warm, "src/app.ts", "greet", 0)["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("name"), json!("email")]);
+
+    // The same for the `.d.ts` beside a `.js`.
+    std::fs::write(
+        dir.join("src/lib.d.ts"),
+        "export declare function pad(text: string, width?: string): string;\n",
+    )
+    .unwrap();
+    let again = batch(&dir);
+    assert_eq!(
+        shape_in(&again, "src/lib.js", "pad", 1),
+        json!({"kind": "string"})
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
