@@ -53,6 +53,8 @@ export interface NativeBinding {
   listFilesJson(paths: string[], options?: NativeAnalyzeOptions): string;
   /** Duplicates across the given fingerprints (`FileFingerprint[]` JSON, in run order), with `options.config`'s settings. */
   mergeDuplicatesJson(fingerprints: string, options?: NativeAnalyzeOptions): string;
+  /** A sample of the JSON contract with every field present: `{ report, failed, shapes }` (for contract tests). */
+  contractSampleJson(): string;
 }
 
 let binding: NativeBinding | undefined;

@@ -13,6 +13,77 @@ export interface ParamInfo {
   /** Source text of the default value, or null. */
   defaultValue: string | null;
   rest: boolean;
+  /**
+   * The resolved type (annotation, JSDoc, or the `.d.ts` beside a `.js`); null when nothing is known. Always present in
+   * the core's output (optional here only so hand-built ParamInfo literals in the generator still compile).
+   */
+  shape?: TypeShape | null;
+}
+
+/** A resolved type from the core (crates/tdd_fast_core/src/types/). TypeScript never parses type text. */
+export type TypeShape =
+  | { kind: 'string' | 'number' | 'boolean' | 'bigint' | 'symbol' | 'null' | 'undefined' | 'void' | 'any' | 'unknown' | 'never' }
+  | { kind: 'literal'; value: string | number | boolean; code: string }
+  | { kind: 'union'; types: TypeShape[] }
+  | { kind: 'intersection'; types: TypeShape[] }
+  | { kind: 'array'; element: TypeShape; readonly: boolean }
+  | { kind: 'tuple'; elements: TupleElementShape[] }
+  | { kind: 'object'; name: string | null; properties: PropertyShape[]; index: IndexShape | null }
+  | { kind: 'record'; key: TypeShape; value: TypeShape }
+  | { kind: 'function'; params: FunctionParamShape[]; returns: TypeShape }
+  | { kind: 'date' }
+  | { kind: 'regexp' }
+  | { kind: 'error' }
+  | { kind: 'map'; key: TypeShape; value: TypeShape }
+  | { kind: 'set'; element: TypeShape }
+  | { kind: 'promise'; value: TypeShape }
+  | { kind: 'enum'; name: string; members: EnumMemberShape[] }
+  /** `path`: project-relative declaring file. */
+  | { kind: 'class'; name: string; path: string | null; exportPath: string[] | null }
+  /** A recursion (or size/depth limit) cut: the named type is already being expanded. */
+  | { kind: 'ref'; name: string }
+  /** A named type the core could not resolve (from node_modules, an unbound generic). */
+  | { kind: 'unresolved'; text: string };
+
+export interface PropertyShape {
+  name: string;
+  shape: TypeShape;
+  optional: boolean;
+  readonly: boolean;
+}
+
+export interface IndexShape {
+  key: TypeShape;
+  value: TypeShape;
+}
+
+export interface TupleElementShape {
+  shape: TypeShape;
+  optional: boolean;
+  rest: boolean;
+}
+
+export interface FunctionParamShape {
+  name: string;
+  shape: TypeShape;
+  optional: boolean;
+  rest: boolean;
+}
+
+export interface EnumMemberShape {
+  name: string;
+  value: string | number;
+  /** JavaScript source of the value (`'red'`, `0`). */
+  code: string;
+}
+
+/** One structured value of an edge case. */
+export interface CaseValue {
+  /** JavaScript expression text. */
+  code: string;
+  /** The value as JSON when it is JSON-representable and not null; else null (NaN, undefined, `new Date(0)`, null). */
+  literal: unknown;
+  description: string;
 }
 
 export interface Metrics {
@@ -32,6 +103,10 @@ export interface EdgeCasePattern {
   subject: string;
   values: string[];
   reason?: string | null;
+  /** The parameter the case applies to (null when the subject is not a parameter). */
+  param: string | null;
+  /** `values` as structured data; placeholders become values of the parameter's type, non-inputs have none. */
+  cases: CaseValue[];
 }
 
 export interface FunctionReport {
@@ -40,6 +115,8 @@ export interface FunctionReport {
   line: number;
   endLine: number;
   column: number;
+  /** First line of the whole function node (for methods: of the method definition). */
+  startLine: number;
   exported: boolean;
   async: boolean;
   generator: boolean;
@@ -48,6 +125,13 @@ export interface FunctionReport {
   patterns: EdgeCasePattern[];
   /** Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/usage.rs). */
   usage: FunctionUsage;
+  /** The resolved return type, or null. */
+  returns: TypeShape | null;
+  /**
+   * Property path from the module's export object (ESM namespace, or CommonJS `module.exports` = []) to the
+   * function; for class methods, the path of their class. null when the module does not export it.
+   */
+  exportPath: string[] | null;
 }
 
 export interface ParamUsage {
@@ -132,6 +216,35 @@ export interface FileReport {
   smells: Smell[];
   /** Size of every class in the file (members: methods, accessors, properties, constructor, static blocks). */
   classes?: ClassReport[];
+  moduleFormat: ModuleFormat;
+  /** `export ... from` declarations; `from` is the project-relative path of the resolved file. */
+  reexports: ReExport[];
+}
+
+export type ModuleFormat = 'esm' | 'commonjs' | 'umd' | 'script';
+
+export interface ReExport {
+  /** The exported name (`*` for `export * from`). */
+  name: string;
+  from: string;
+  imported: string;
+}
+
+export interface ClassField {
+  name: string;
+  shape: TypeShape | null;
+  static: boolean;
+  readonly: boolean;
+  optional: boolean;
+  private: boolean;
+}
+
+export interface ClassMethod {
+  name: string;
+  kind: 'method' | 'getter' | 'setter';
+  static: boolean;
+  async: boolean;
+  private: boolean;
 }
 
 export interface ClassReport {
@@ -140,6 +253,13 @@ export interface ClassReport {
   endLine: number;
   members: number;
   lines: number;
+  /** Property path from the module's export object to the class; null when not exported. */
+  exportPath: string[] | null;
+  constructorParams: ParamInfo[];
+  fields: ClassField[];
+  methods: ClassMethod[];
+  /** A `function X(a) { this.a = a }` with `X.prototype.m = ...` methods. */
+  functionConstructor: boolean;
 }
 
 export interface DuplicateLocation {

@@ -126,7 +126,7 @@ fn analyze_text_unguarded(
     options: &AnalyzeOptions,
 ) -> FileReport {
     let lines = LineIndex::new(text);
-    let (facts, errors, fingerprint) = ALLOCATOR.with(|cell| {
+    let (facts, errors, fingerprint, type_inputs) = ALLOCATOR.with(|cell| {
         let mut allocator = cell.borrow_mut();
         allocator.reset();
         let parsed = profile::time(Phase::Parse, || parse(&allocator, text, language, &lines));
@@ -140,7 +140,27 @@ fn analyze_text_unguarded(
                 &facts.file_signals.module_declarations,
             )
         });
-        (facts, parsed.errors, fingerprint)
+        // Module shapes and type declarations: two walks over the top-level statements, not a second parse.
+        let type_inputs = profile::time(Phase::Visit, || {
+            let is_js = matches!(language, Language::Js | Language::Jsx);
+            crate::types::FileInputs {
+                types: crate::types::syntax::collect(&parsed.program, text),
+                shape: crate::exports::analyze(&parsed.program, text, &lines),
+                class_facts: Vec::new(),
+                jsdoc: if is_js {
+                    parsed
+                        .program
+                        .comments
+                        .iter()
+                        .filter(|c| c.is_jsdoc())
+                        .map(|c| (c.span.start, c.span.end))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        });
+        (facts, parsed.errors, fingerprint, type_inputs)
     });
     // Rules run over the owned facts, after the pass (the AST is gone).
     let config = &options.config;
@@ -161,6 +181,21 @@ fn analyze_text_unguarded(
             config,
         )
     });
+    let mut classes = facts.file_signals.classes;
+    let (module_format, reexports) = profile::time(Phase::Rules, || {
+        crate::types::finish(
+            text,
+            path,
+            language,
+            &mut functions,
+            &mut classes,
+            crate::types::FileInputs {
+                class_facts: facts.class_facts,
+                ..type_inputs
+            },
+        )
+    });
+    crate::patterns::values::structure(&mut functions);
     FileReport {
         path: path.to_string(),
         language,
@@ -169,7 +204,9 @@ fn analyze_text_unguarded(
         errors,
         functions,
         smells,
-        classes: facts.file_signals.classes,
+        classes,
+        module_format,
+        reexports,
         fingerprint: Some(Box::new(fingerprint)),
     }
 }
@@ -207,6 +244,8 @@ pub fn failed_report(path: &str, language: Language, hash: String, message: Stri
         functions: Vec::new(),
         smells: Vec::new(),
         classes: Vec::new(),
+        module_format: Default::default(),
+        reexports: Vec::new(),
         fingerprint: None,
     }
 }

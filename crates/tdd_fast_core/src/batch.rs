@@ -108,6 +108,7 @@ enum Outcome {
         FileResult,
         Option<(FileStamp, String)>,
         Option<StoredFingerprint>,
+        Vec<(String, String)>,
     ),
 }
 
@@ -344,7 +345,7 @@ fn run_batch(
                     }
                     file
                 }
-                Outcome::Miss(file, stamp_and_hash, fingerprint) => {
+                Outcome::Miss(file, stamp_and_hash, fingerprint, deps) => {
                     stats.misses += 1;
                     if let (Some(cache), Some((stamp, hash))) = (cache.as_mut(), stamp_and_hash) {
                         let entry = Entry {
@@ -354,6 +355,7 @@ fn run_batch(
                             json: file.json.clone(),
                             counts: file.counts,
                             fingerprint,
+                            deps,
                         };
                         cache.insert(file.path.clone(), entry);
                     }
@@ -516,10 +518,12 @@ fn analyze_candidates(
                     ),
                     None,
                     None,
+                    Vec::new(),
                 ),
                 None => analyze_cached(
                     &candidate.path,
                     &shown,
+                    &options.root,
                     &options.analyze,
                     cache,
                     keep_reports,
@@ -539,6 +543,7 @@ fn analyze_candidates(
 fn analyze_cached(
     path: &Path,
     shown: &str,
+    root: &Path,
     options: &AnalyzeOptions,
     cache: Option<&Cache>,
     keep_report: bool,
@@ -550,7 +555,9 @@ fn analyze_cached(
         .map(|m| FileStamp::of(&m));
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_stamp(shown, stamp)) {
-            return Outcome::Hit(FileResult::cached(shown, entry, keep_report));
+            if deps_unchanged(entry) {
+                return Outcome::Hit(FileResult::cached(shown, entry, keep_report));
+            }
         }
     }
     let (bytes, hash) = match read_and_hash(path, options) {
@@ -566,27 +573,42 @@ fn analyze_cached(
             let key = stamp
                 .filter(|_| cacheable)
                 .map(|s| (s, format!("unread:{}", s.size)));
-            return Outcome::Miss(FileResult::fresh(report, keep_report), key, None);
+            return Outcome::Miss(
+                FileResult::fresh(report, keep_report),
+                key,
+                None,
+                Vec::new(),
+            );
         }
     };
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_hash(shown, &hash)) {
-            return Outcome::HitNewStamp(FileResult::cached(shown, entry, keep_report), stamp);
+            if deps_unchanged(entry) {
+                return Outcome::HitNewStamp(FileResult::cached(shown, entry, keep_report), stamp);
+            }
         }
     }
-    let report = with_error_policy(
+    // Types may be resolved from other files (imports, a sibling .d.ts): their hashes go into the cache entry.
+    let (report, deps) = crate::types::project::with_file(path, root, || {
         analyze_isolated(shown, language, || {
             analyze_bytes(&bytes, hash.clone(), shown, language, options)
-        }),
-        &options.config,
-    );
+        })
+    });
+    let report = with_error_policy(report, &options.config);
     drop(bytes);
     let file = profile::time(Phase::Output, || FileResult::fresh(report, keep_report));
     // Encoded here, on the worker thread, for the cache entry (the result keeps the decoded one for duplicates).
     let stored = cache
         .and(file.fingerprint.as_deref())
         .map(StoredFingerprint::encode);
-    Outcome::Miss(file, stamp.map(|s| (s, hash)), stored)
+    Outcome::Miss(file, stamp.map(|s| (s, hash)), stored, deps)
+}
+
+/// Whether every file a cached report's types came from still has the content it had (see types/project.rs).
+fn deps_unchanged(entry: &Entry) -> bool {
+    entry.deps.iter().all(|(path, hash)| {
+        crate::types::project::hash_file(Path::new(path)).as_deref() == Some(hash.as_str())
+    })
 }
 
 fn language_of(path: &Path) -> Language {

@@ -34,6 +34,8 @@ pub struct Facts {
     pub functions: Vec<FunctionReport>,
     pub function_signals: Vec<FunctionSignals>,
     pub file_signals: FileSignals,
+    /// One per `file_signals.classes` entry, same order (see exports.rs).
+    pub class_facts: Vec<crate::exports::ClassFacts>,
 }
 
 pub struct Collector<'a, 's> {
@@ -50,6 +52,8 @@ pub struct Collector<'a, 's> {
     pub callbacks: Vec<Span>,
     /// Local names exported by `export { a }`, `export default a`, `module.exports = { a }` and the like.
     exported_names: HashSet<String>,
+    /// Type and member facts of every class, in the order `file_signals.classes` gets them.
+    pub class_facts: Vec<crate::exports::ClassFacts>,
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -64,6 +68,7 @@ impl<'a, 's> Collector<'a, 's> {
             file_signals: FileSignals::default(),
             callbacks: Vec::new(),
             exported_names: HashSet::new(),
+            class_facts: Vec::new(),
         }
     }
 
@@ -93,6 +98,7 @@ impl<'a, 's> Collector<'a, 's> {
             functions,
             function_signals,
             file_signals: self.file_signals,
+            class_facts: self.class_facts,
         }
     }
 
@@ -199,6 +205,20 @@ impl<'a, 's> Collector<'a, 's> {
             }),
             _ => false,
         };
+        let pending = crate::types::PendingFn {
+            params: crate::types::syntax::lower_params(params, self.text)
+                .into_iter()
+                .map(|p| p.ty)
+                .collect(),
+            returns: match kind {
+                AstKind::Function(f) => f.return_type.as_ref(),
+                AstKind::ArrowFunctionExpression(f) => f.return_type.as_ref(),
+                _ => None,
+            }
+            .map(|t| crate::types::syntax::lower(&t.type_annotation, self.text)),
+            anchor: self.doc_anchor(kind, parent),
+            node_start: span.start,
+        };
         let params = self.describe_params(params);
         let metrics = crate::model::Metrics {
             params: params.len() as u32 + u32::from(this_param),
@@ -224,7 +244,33 @@ impl<'a, 's> Collector<'a, 's> {
             metrics,
             patterns: Vec::new(),
             usage: Default::default(),
+            returns: None,
+            export_path: None,
+            pending: Some(Box::new(pending)),
         }
+    }
+
+    /// Where a JSDoc block for the function would end: the start of the statement, property or method holding it.
+    fn doc_anchor(&self, kind: AstKind<'a>, parent: Option<AstKind<'a>>) -> u32 {
+        let mut anchor = kind.span().start;
+        let mut node = parent;
+        for depth in 0..4 {
+            match node {
+                Some(
+                    AstKind::MethodDefinition(_)
+                    | AstKind::PropertyDefinition(_)
+                    | AstKind::ObjectProperty(_)
+                    | AstKind::VariableDeclaration(_)
+                    | AstKind::ExpressionStatement(_)
+                    | AstKind::ExportDeclaration(_)
+                    | AstKind::ExportDefaultDeclaration(_),
+                ) => anchor = node.map_or(anchor, |n| n.span().start),
+                Some(AstKind::VariableDeclarator(_) | AstKind::AssignmentExpression(_)) => {}
+                _ => break,
+            }
+            node = self.ancestor(depth + 1);
+        }
+        anchor
     }
 
     /// Where ESLint reports a function (`getFunctionHeadLoc`): the property/method start, the `=>` of an arrow, or the
@@ -398,6 +444,7 @@ impl<'a, 's> Collector<'a, 's> {
                     .as_ref()
                     .map(|e| self.source(e.span()).to_string()),
                 rest: false,
+                shape: None,
             })
             .collect();
         if let Some(rest) = &params.rest {
@@ -410,6 +457,7 @@ impl<'a, 's> Collector<'a, 's> {
                 optional: true,
                 default_value: None,
                 rest: true,
+                shape: None,
             });
         }
         out
@@ -481,6 +529,9 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             AstKind::ExportNamedDeclaration(_)
             | AstKind::ExportDefaultDeclaration(_)
             | AstKind::AssignmentExpression(_) => self.note_exports(kind),
+            AstKind::Class(class) => self
+                .class_facts
+                .push(crate::exports::class_facts(class, self.text)),
             _ => {}
         }
         metrics::on_enter(self, kind);

@@ -6,7 +6,9 @@ pub mod batch;
 pub mod cache;
 pub mod catalog;
 pub mod config;
+pub mod contract;
 pub mod dupes;
+pub mod exports;
 pub mod facts;
 pub mod guard;
 pub mod metrics;
@@ -20,6 +22,7 @@ pub mod shared;
 pub mod single;
 pub mod smells;
 pub mod source;
+pub mod types;
 pub mod usage;
 
 pub use analyze::{analyze_text, AnalyzeOptions};

@@ -25,7 +25,7 @@ pub enum FunctionKind {
     Constructor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Param {
     /// The identifier, or the source text of a destructuring pattern.
@@ -35,6 +35,9 @@ pub struct Param {
     pub optional: bool,
     pub default_value: Option<String>,
     pub rest: bool,
+    /// The resolved type (annotation, JSDoc, or the sibling `.d.ts`); `None` when nothing is known. See types/.
+    #[serde(default)]
+    pub shape: Option<crate::types::TypeShape>,
 }
 
 /// Per-function metrics. Each one means what the named ESLint / sonarjs rule reports (see docs/metrics.md).
@@ -67,6 +70,12 @@ pub struct EdgeCase {
     pub values: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// The parameter the case applies to (`None` when the subject is not a parameter).
+    #[serde(default)]
+    pub param: Option<String>,
+    /// `values` as structured data: the JavaScript expression, its JSON value when it has one, and what it is.
+    #[serde(default)]
+    pub cases: Vec<crate::patterns::values::CaseValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +98,16 @@ pub struct FunctionReport {
     pub patterns: Vec<EdgeCase>,
     /// Parameter usage and guard facts for test generation (see usage.rs).
     pub usage: Usage,
+    /// The resolved return type (annotation, JSDoc `@returns`, or the sibling `.d.ts`).
+    #[serde(default)]
+    pub returns: Option<crate::types::TypeShape>,
+    /// Property path from the module's export object to the function (for methods: to their class); `None` when
+    /// the module does not export it. See exports.rs.
+    #[serde(default)]
+    pub export_path: Option<Vec<String>>,
+    /// Type syntax held between the visitor pass and resolution (never serialized).
+    #[serde(skip)]
+    pub pending: Option<Box<crate::types::PendingFn>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,13 +187,19 @@ pub struct FileReport {
     /// Size of every class in the file (for `large-class` and per-file class sizes).
     #[serde(default)]
     pub classes: Vec<ClassReport>,
+    /// `esm`, `commonjs`, `umd` or `script` (see exports.rs).
+    #[serde(default)]
+    pub module_format: crate::exports::ModuleFormat,
+    /// `export ... from` declarations, with the project-relative path of the file they name.
+    #[serde(default)]
+    pub reexports: Vec<crate::exports::ReExport>,
     /// The file's token fingerprint for cross-file duplicates. Not part of the JSON output: the batch moves it out of
     /// the report (and the cache stores it beside the report's JSON), see dupes.rs.
     #[serde(skip)]
     pub fingerprint: Option<Box<Fingerprint>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassReport {
     pub name: String,
@@ -183,6 +208,18 @@ pub struct ClassReport {
     /// Methods, accessors, properties, the constructor and static blocks.
     pub members: u32,
     pub lines: u32,
+    /// Property path from the module's export object to the class; `None` when not exported.
+    #[serde(default)]
+    pub export_path: Option<Vec<String>>,
+    #[serde(default)]
+    pub constructor_params: Vec<Param>,
+    #[serde(default)]
+    pub fields: Vec<crate::exports::ClassField>,
+    #[serde(default)]
+    pub methods: Vec<crate::exports::ClassMethod>,
+    /// A `function X(a) { this.a = a }` with `X.prototype.m = ...` methods.
+    #[serde(default)]
+    pub function_constructor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

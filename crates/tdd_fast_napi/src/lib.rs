@@ -328,3 +328,12 @@ pub fn rule_docs_json() -> Result<String> {
 pub fn native_version() -> String {
     tdd_fast_core::VERSION.to_string()
 }
+
+/// A sample of the JSON contract with every field present (a real analysis of a fixture, plus one value of every
+/// TypeShape kind), as JSON text: `{ report, failed, shapes }`. Tests hold ts/types.ts to it.
+#[napi(js_name = "contractSampleJson")]
+pub fn contract_sample_json() -> Result<String> {
+    guarded("building the contract sample", || {
+        to_json(&tdd_fast_core::contract::sample())
+    })
+}

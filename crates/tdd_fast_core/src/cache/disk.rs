@@ -21,7 +21,8 @@ use crate::shared::{SharedBytes, SharedText};
 /// load is three reads and the texts are shared, not copied, per entry.
 /// 7: no findings-only text per entry; info smells counted.
 /// 8: smells carry `column` and `endColumn`, file errors and duplicates a `severity`; ESLint 10 metrics.
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: reports carry type shapes and module shapes; entries list the other files their types were read from.
+pub const FORMAT_VERSION: u32 = 9;
 const MAGIC: &[u8; 8] = b"TDDFAST\0";
 
 /// The on-disk index. Body layout after the header: index length (u64), text length (u64), the index (bincode), the
@@ -43,6 +44,7 @@ struct DiskEntry {
     json: Range<u64>,
     /// Token count, codes range and line-deltas range in the fingerprint bytes.
     fingerprint: Option<(u32, Range<u64>, Range<u64>)>,
+    deps: Vec<(String, String)>,
 }
 
 fn to_usize(range: &Range<u64>) -> Range<usize> {
@@ -124,6 +126,7 @@ impl Cache {
                     let codes = next(fp.codes.len(), &mut bytes_len);
                     (fp.tokens, codes, next(fp.lines.len(), &mut bytes_len))
                 }),
+                deps: entry.deps.clone(),
             })
             .collect();
         let index = DiskIndex {
@@ -293,6 +296,7 @@ fn read_image(mut file: std::fs::File) -> Result<LoadedImage, &'static str> {
                 json: SharedText::slice(&texts, to_usize(&e.json)).ok_or(bad_range)?,
                 counts: e.counts,
                 fingerprint,
+                deps: e.deps,
             };
             Ok((e.path, entry))
         })

@@ -27,7 +27,8 @@ fn entry_weight(entry: &Entry) -> u64 {
         .fingerprint
         .as_ref()
         .map_or(0, StoredFingerprint::weight);
-    (entry.json.len() + entry.hash.len() + fingerprint + 128) as u64
+    let deps: usize = entry.deps.iter().map(|(p, h)| p.len() + h.len()).sum();
+    (entry.json.len() + entry.hash.len() + fingerprint + deps + 128) as u64
 }
 
 impl Cache {

@@ -57,6 +57,9 @@ pub struct Entry {
     pub counts: ReportCounts,
     /// The file's token fingerprint, still encoded (duplicate detection decodes it only when the file set changed).
     pub fingerprint: Option<StoredFingerprint>,
+    /// (absolute path, content hash) of the other files the report's types were resolved from (imports, a sibling
+    /// `.d.ts`): the entry holds only while each still hashes the same (see types/project.rs).
+    pub deps: Vec<(String, String)>,
 }
 
 /// A duplicate-detection fingerprint as the cache keeps it: the token codes and the varint line deltas
@@ -103,6 +106,7 @@ impl Entry {
             json: report_json(report).into(),
             counts: ReportCounts::of(report),
             fingerprint: report.fingerprint.as_deref().map(StoredFingerprint::encode),
+            deps: Vec::new(),
         }
     }
 

@@ -29,6 +29,7 @@ mod rejection;
 mod string_input;
 mod throw;
 mod type_guard;
+pub mod values;
 mod zero_divisor;
 
 /// What a pattern declares: its id (the file's name with `-` for `_`, checked by a test in catalog.rs).
@@ -201,6 +202,8 @@ pub fn push(
         subject,
         values,
         reason: Some(reason.to_string()),
+        param: None,
+        cases: Vec::new(),
     });
 }
 

@@ -47,6 +47,7 @@ pub fn collect(collector: &mut Collector, class: &Class) {
         end_line,
         members: class.body.body.len() as u32,
         lines: end_line + 1 - line,
+        ..Default::default()
     });
 }
 

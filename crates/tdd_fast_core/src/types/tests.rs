@@ -1,0 +1,422 @@
+//! Fixture tests: TypeScript in, the resolved shapes out as JSON (reviewed as a diff, like insta snapshots).
+
+use serde_json::{json, Value};
+
+use crate::analyze::analyze_text;
+use crate::model::Language;
+
+fn analyze(code: &str) -> crate::model::FileReport {
+    analyze_text(code, "src/fixture.ts", Language::Ts, &Default::default())
+}
+
+/// The shape of parameter `param` of function `name`, as JSON.
+fn param_shape(code: &str, name: &str, param: usize) -> Value {
+    let report = analyze(code);
+    let function = report
+        .functions
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no function {name}"));
+    serde_json::to_value(&function.params[param].shape).unwrap()
+}
+
+#[test]
+fn primitives_and_keywords() {
+    let code = "export function f(a: string, b: number, c: boolean, d: bigint, e: symbol, f: null, g: undefined, h: any, i: unknown, j: never, k: object, l: void) {}";
+    let kinds: Vec<Value> = (0..12)
+        .map(|i| param_shape(code, "f", i)["kind"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            json!("string"),
+            json!("number"),
+            json!("boolean"),
+            json!("bigint"),
+            json!("symbol"),
+            json!("null"),
+            json!("undefined"),
+            json!("any"),
+            json!("unknown"),
+            json!("never"),
+            json!("object"),
+            json!("void")
+        ]
+    );
+    assert_eq!(
+        param_shape(code, "f", 10),
+        json!({"kind": "object", "name": null, "properties": [], "index": null})
+    );
+}
+
+#[test]
+fn literals_and_unions() {
+    let code = "export function f(mode: 'a' | \"b\" | -1 | true | 10n | null) {}";
+    assert_eq!(
+        param_shape(code, "f", 0),
+        json!({"kind": "union", "types": [
+            {"kind": "literal", "value": "a", "code": "'a'"},
+            {"kind": "literal", "value": "b", "code": "'b'"},
+            {"kind": "literal", "value": -1.0, "code": "-1"},
+            {"kind": "literal", "value": true, "code": "true"},
+            {"kind": "literal", "value": "10", "code": "10n"},
+            {"kind": "null"}
+        ]})
+    );
+}
+
+#[test]
+fn arrays_and_tuples() {
+    let code = "export function f(a: string[], b: readonly number[], c: Array<boolean>, d: ReadonlyArray<string>, e: [string, number?, ...boolean[]]) {}";
+    assert_eq!(
+        param_shape(code, "f", 0),
+        json!({"kind": "array", "element": {"kind": "string"}, "readonly": false})
+    );
+    assert_eq!(
+        param_shape(code, "f", 1),
+        json!({"kind": "array", "element": {"kind": "number"}, "readonly": true})
+    );
+    assert_eq!(
+        param_shape(code, "f", 2),
+        json!({"kind": "array", "element": {"kind": "boolean"}, "readonly": false})
+    );
+    assert_eq!(
+        param_shape(code, "f", 3),
+        json!({"kind": "array", "element": {"kind": "string"}, "readonly": true})
+    );
+    assert_eq!(
+        param_shape(code, "f", 4),
+        json!({"kind": "tuple", "elements": [
+            {"shape": {"kind": "string"}, "optional": false, "rest": false},
+            {"shape": {"kind": "number"}, "optional": true, "rest": false},
+            {"shape": {"kind": "boolean"}, "optional": false, "rest": true}
+        ]})
+    );
+}
+
+#[test]
+fn object_literal_types_interfaces_and_aliases() {
+    let code = "
+interface Base { readonly id: string }
+interface User extends Base { name: string; age?: number; greet(x: string): void }
+type Opts = { pascalCase?: boolean; [key: string]: unknown };
+export function f(u: User, o: Opts, inline: { a: number }) {}";
+    assert_eq!(
+        param_shape(code, "f", 0),
+        json!({"kind": "object", "name": "User", "index": null, "properties": [
+            {"name": "id", "shape": {"kind": "string"}, "optional": false, "readonly": true},
+            {"name": "name", "shape": {"kind": "string"}, "optional": false, "readonly": false},
+            {"name": "age", "shape": {"kind": "number"}, "optional": true, "readonly": false},
+            {"name": "greet", "shape": {"kind": "function", "params": [
+                {"name": "x", "shape": {"kind": "string"}, "optional": false, "rest": false}
+            ], "returns": {"kind": "void"}}, "optional": false, "readonly": false}
+        ]})
+    );
+    assert_eq!(
+        param_shape(code, "f", 1),
+        json!({"kind": "object", "name": "Opts", "properties": [
+            {"name": "pascalCase", "shape": {"kind": "boolean"}, "optional": true, "readonly": false}
+        ], "index": {"key": {"kind": "string"}, "value": {"kind": "unknown"}}})
+    );
+    assert_eq!(
+        param_shape(code, "f", 2),
+        json!({"kind": "object", "name": null, "index": null, "properties": [
+            {"name": "a", "shape": {"kind": "number"}, "optional": false, "readonly": false}
+        ]})
+    );
+}
+
+#[test]
+fn enums_and_classes() {
+    let code = "
+enum Color { Red, Green = 5, Blue }
+enum Mode { On = 'on', Off = 'off' }
+export class Point { constructor(public x: number) {} }
+export function f(c: Color, m: Mode, p: Point, r: Color.Green) {}";
+    assert_eq!(
+        param_shape(code, "f", 0),
+        json!({"kind": "enum", "name": "Color", "members": [
+            {"name": "Red", "value": 0.0, "code": "0"},
+            {"name": "Green", "value": 5.0, "code": "5"},
+            {"name": "Blue", "value": 6.0, "code": "6"}
+        ]})
+    );
+    assert_eq!(
+        param_shape(code, "f", 1)["members"][1],
+        json!({"name": "Off", "value": "off", "code": "'off'"})
+    );
+    assert_eq!(
+        param_shape(code, "f", 2),
+        json!({"kind": "class", "name": "Point", "path": "src/fixture.ts", "exportPath": ["Point"]})
+    );
+    assert_eq!(
+        param_shape(code, "f", 3),
+        json!({"kind": "literal", "value": 5.0, "code": "5"})
+    );
+}
+
+#[test]
+fn utility_types() {
+    let code = "
+interface User { id: string; name: string; age?: number }
+export function f(a: Partial<User>, b: Required<User>, c: Readonly<User>, d: Pick<User, 'id' | 'age'>, e: Omit<User, 'id'>, g: Record<string, number>, h: NonNullable<string | null | undefined>) {}";
+    let optional = |v: &Value| -> Vec<bool> {
+        v["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["optional"].as_bool().unwrap())
+            .collect()
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(optional(&param_shape(code, "f", 0)), vec![true, true, true]);
+    assert_eq!(
+        optional(&param_shape(code, "f", 1)),
+        vec![false, false, false]
+    );
+    assert!(param_shape(code, "f", 2)["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["readonly"] == json!(true)));
+    assert_eq!(names(&param_shape(code, "f", 3)), vec!["id", "age"]);
+    assert_eq!(names(&param_shape(code, "f", 4)), vec!["name", "age"]);
+    assert_eq!(
+        param_shape(code, "f", 5),
+        json!({"kind": "record", "key": {"kind": "string"}, "value": {"kind": "number"}})
+    );
+    assert_eq!(param_shape(code, "f", 6), json!({"kind": "string"}));
+}
+
+#[test]
+fn built_in_objects() {
+    let code = "export async function f(a: Date, b: RegExp, c: Map<string, number>, d: Set<number>, e: Promise<string>, g: Error, h: (x: number) => string): Promise<void> {}";
+    assert_eq!(param_shape(code, "f", 0), json!({"kind": "date"}));
+    assert_eq!(param_shape(code, "f", 1), json!({"kind": "regexp"}));
+    assert_eq!(
+        param_shape(code, "f", 2),
+        json!({"kind": "map", "key": {"kind": "string"}, "value": {"kind": "number"}})
+    );
+    assert_eq!(
+        param_shape(code, "f", 3),
+        json!({"kind": "set", "element": {"kind": "number"}})
+    );
+    assert_eq!(
+        param_shape(code, "f", 4),
+        json!({"kind": "promise", "value": {"kind": "string"}})
+    );
+    assert_eq!(param_shape(code, "f", 5), json!({"kind": "error"}));
+    assert_eq!(
+        param_shape(code, "f", 6)["returns"],
+        json!({"kind": "string"})
+    );
+    let report = analyze(code);
+    assert_eq!(
+        serde_json::to_value(&report.functions[0].returns).unwrap(),
+        json!({"kind": "promise", "value": {"kind": "void"}})
+    );
+}
+
+#[test]
+fn recursion_is_cut_with_a_ref() {
+    let code = "interface Tree { value: number; children: Tree[] }\nexport function f(t: Tree) {}";
+    let shape = param_shape(code, "f", 0);
+    assert_eq!(
+        shape["properties"][1]["shape"],
+        json!({"kind": "array", "element": {"kind": "ref", "name": "Tree"}, "readonly": false})
+    );
+}
+
+#[test]
+fn generics_are_bound_and_unknown_names_unresolved() {
+    let code = "
+type Box<T> = { value: T };
+import { Thing } from 'some-package';
+export function f<T>(a: Box<string>, b: Thing, c: T, d: keyof Box<number>) {}";
+    assert_eq!(
+        param_shape(code, "f", 0)["properties"][0]["shape"],
+        json!({"kind": "string"})
+    );
+    assert_eq!(
+        param_shape(code, "f", 1),
+        json!({"kind": "unresolved", "text": "Thing"})
+    );
+    assert_eq!(
+        param_shape(code, "f", 2),
+        json!({"kind": "unresolved", "text": "T"})
+    );
+    assert_eq!(param_shape(code, "f", 3)["kind"], json!("unresolved"));
+}
+
+#[test]
+fn a_huge_type_is_cut_by_the_limits() {
+    // Each level doubles: without limits the shape would have 2^20 nodes.
+    let mut code = String::from("type L0 = { a: string; b: string };\n");
+    for i in 1..20 {
+        code.push_str(&format!(
+            "type L{i} = {{ a: L{}; b: L{} }};\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    code.push_str("export function f(x: L19) {}");
+    let report = analyze(&code);
+    let shape = report.functions[0].params[0].shape.as_ref().unwrap();
+    assert!(
+        shape.size() <= super::resolve::MAX_NODES * 2,
+        "size {}",
+        shape.size()
+    );
+    assert!(serde_json::to_string(shape).unwrap().contains("\"ref\""));
+}
+
+#[test]
+fn no_annotation_is_null() {
+    let report = analyze_text(
+        "export function f(a) {}",
+        "a.js",
+        Language::Js,
+        &Default::default(),
+    );
+    assert_eq!(report.functions[0].params[0].shape, None);
+}
+
+#[test]
+fn jsdoc_types_for_plain_javascript() {
+    let code = "
+/**
+ * @param {string|number} input the value
+ * @param {Array.<string>} [list] optional list
+ * @param {Object} opts
+ * @param {boolean} opts.loose
+ * @param {?number} n
+ * @returns {Object.<string, number>}
+ */
+function f(input, list, opts, n) {}
+module.exports = f;";
+    let report = analyze_text(code, "a.js", Language::Js, &Default::default());
+    let f = &report.functions[0];
+    let shapes: Vec<Value> = f
+        .params
+        .iter()
+        .map(|p| serde_json::to_value(&p.shape).unwrap())
+        .collect();
+    assert_eq!(
+        shapes[0],
+        json!({"kind": "union", "types": [{"kind": "string"}, {"kind": "number"}]})
+    );
+    assert_eq!(
+        shapes[1],
+        json!({"kind": "array", "element": {"kind": "string"}, "readonly": false})
+    );
+    assert_eq!(shapes[2]["properties"][0]["name"], json!("loose"));
+    assert_eq!(
+        shapes[3],
+        json!({"kind": "union", "types": [{"kind": "number"}, {"kind": "null"}]})
+    );
+    assert_eq!(
+        serde_json::to_value(&f.returns).unwrap(),
+        json!({"kind": "record", "key": {"kind": "string"}, "value": {"kind": "number"}})
+    );
+}
+
+/// A project on disk with an importing file, an imported declaration, and a `.js` with its `.d.ts`.
+fn project_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tdd-fast-types-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src/model")).unwrap();
+    std::fs::write(
+        dir.join("src/model/index.ts"),
+        "export interface User { name: string }\nexport type Id = string;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/app.ts"),
+        "import type { User } from './model/index.js';\nexport function greet(user: User) { return user.name; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.js"),
+        "function pad(text, width) { return text; }\nmodule.exports = { pad };\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib.d.ts"),
+        "export declare function pad(text: string, width?: number): string;\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn batch(dir: &std::path::Path) -> Vec<crate::model::FileReport> {
+    let options = crate::batch::BatchOptions {
+        root: dir.to_path_buf(),
+        threads: 1,
+        cache: crate::batch::CacheOptions {
+            enabled: true,
+            location: Some(dir.join("cache.bin")),
+            limits: None,
+        },
+        ..Default::default()
+    };
+    crate::batch::analyze_paths(&[dir.join("src")], &options, None).files
+}
+
+fn shape_in(files: &[crate::model::FileReport], path: &str, function: &str, param: usize) -> Value {
+    let file = files.iter().find(|f| f.path == path).unwrap();
+    let f = file.functions.iter().find(|f| f.name == function).unwrap();
+    serde_json::to_value(&f.params[param].shape).unwrap()
+}
+
+#[test]
+fn imported_types_and_a_sibling_dts_resolve_and_a_warm_run_follows_a_changed_import() {
+    let dir = project_dir("warm");
+    let cold = batch(&dir);
+    assert_eq!(
+        shape_in(&cold, "src/app.ts", "greet", 0)["properties"][0]["name"],
+        json!("name")
+    );
+    assert_eq!(
+        shape_in(&cold, "src/lib.js", "pad", 0),
+        json!({"kind": "string"})
+    );
+    assert_eq!(
+        shape_in(&cold, "src/lib.js", "pad", 1),
+        json!({"kind": "number"})
+    );
+
+    // Only the imported declaration file changes: the importing file's cached report must not be reused.
+    std::fs::write(
+        dir.join("src/model/index.ts"),
+        "export interface User { name: string; email: string }\nexport type Id = string;\n",
+    )
+    .unwrap();
+    let warm = batch(&dir);
+    let names: Vec<Value> = shape_in(&warm, "src/app.ts", "greet", 0)["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("name"), json!("email")]);
+
+    // The same for the `.d.ts` beside a `.js`.
+    std::fs::write(
+        dir.join("src/lib.d.ts"),
+        "export declare function pad(text: string, width?: string): string;\n",
+    )
+    .unwrap();
+    let again = batch(&dir);
+    assert_eq!(
+        shape_in(&again, "src/lib.js", "pad", 1),
+        json!({"kind": "string"})
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
