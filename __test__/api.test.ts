@@ -24,8 +24,8 @@ describe('the Node API', () => {
     const [fn] = report.functions;
     expect(fn).toMatchObject({ name: 'add', kind: 'arrow', exported: true, line: 1 });
     expect(fn.params).toEqual([
-      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false },
-      { name: 'b', type: null, optional: true, defaultValue: '2', rest: false },
+      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false, shape: { kind: 'number' } },
+      { name: 'b', type: null, optional: true, defaultValue: '2', rest: false, shape: null },
     ]);
   });
 
