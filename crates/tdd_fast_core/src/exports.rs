@@ -753,6 +753,21 @@ impl Pass<'_> {
                     .entry(m.value.span.start)
                     .or_insert((path.clone(), Some(member)));
             }
+            // A function-valued field (`handler = () => {}`) is reached through the class like a method.
+            if let ClassElement::PropertyDefinition(p) = element {
+                let start = match p.value.as_ref().map(|v| v.get_inner_expression()) {
+                    Some(Expression::ArrowFunctionExpression(a)) => Some(a.span.start),
+                    Some(Expression::FunctionExpression(f)) => Some(f.span.start),
+                    _ => None,
+                };
+                if let Some(start) = start {
+                    let member = if p.r#static { "static" } else { "instance" };
+                    self.out
+                        .functions
+                        .entry(start)
+                        .or_insert((path.clone(), Some(member)));
+                }
+            }
         }
         if let Some(id) = &c.id {
             let statics: Vec<_> = scope
