@@ -14,6 +14,7 @@ pub mod guard;
 pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod pattern_values;
 pub mod patterns;
 pub mod presets;
 pub mod profile;
