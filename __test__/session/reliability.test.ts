@@ -33,6 +33,18 @@ function snapshot(file: string): { bytes: Buffer; mtimeMs: number } {
   return { bytes: fs.readFileSync(file), mtimeMs: fs.statSync(file).mtimeMs };
 }
 
+/** Runs a fixture script in its own Node process and collects its exit code and output. */
+function runFixture(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(FIXTURES, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Starts the crash writer, SIGKILLs it after `killAfter` commits, and returns the ids it reported as committed. */
 function runAndKill(dbPath: string, killAfter: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
@@ -93,21 +105,8 @@ describe('concurrency', () => {
     const writers = 8;
     const perWriter = 150;
     const results = await Promise.all(
-      Array.from(
-        { length: writers },
-        (_, writer) =>
-          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-            const child = spawn(
-              process.execPath,
-              [path.join(FIXTURES, 'concurrent-writer.js'), dbPath, String(perWriter), String(writer)],
-              { stdio: ['ignore', 'pipe', 'pipe'] },
-            );
-            let stdout = '';
-            let stderr = '';
-            child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-            child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-            child.on('exit', (code) => resolve({ code, stdout, stderr }));
-          }),
+      Array.from({ length: writers }, (_, writer) =>
+        runFixture('concurrent-writer.js', [dbPath, String(perWriter), String(writer)]),
       ),
     );
     for (const result of results) {
@@ -141,28 +140,8 @@ describe('first open', () => {
     const startAt = Date.now() + 2000;
     const periodMs = 80;
     const results = await Promise.all(
-      Array.from(
-        { length: racers },
-        (_, racer) =>
-          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-            const child = spawn(
-              process.execPath,
-              [
-                path.join(FIXTURES, 'first-open-racer.js'),
-                workDir,
-                String(rounds),
-                String(startAt),
-                String(periodMs),
-                String(racer),
-              ],
-              { stdio: ['ignore', 'pipe', 'pipe'] },
-            );
-            let stdout = '';
-            let stderr = '';
-            child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-            child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-            child.on('exit', (code) => resolve({ code, stdout, stderr }));
-          }),
+      Array.from({ length: racers }, (_, racer) =>
+        runFixture('first-open-racer.js', [workDir, String(rounds), String(startAt), String(periodMs), String(racer)]),
       ),
     );
     for (const result of results) {
