@@ -246,6 +246,7 @@ impl<'a, 's> Collector<'a, 's> {
             usage: Default::default(),
             returns: None,
             export_path: None,
+            constants: Vec::new(),
             pending: Some(Box::new(pending)),
         }
     }
@@ -445,6 +446,9 @@ impl<'a, 's> Collector<'a, 's> {
                     .map(|e| self.source(e.span()).to_string()),
                 rest: false,
                 shape: None,
+                inferred: None,
+                default_case: None,
+                domain: None,
             })
             .collect();
         if let Some(rest) = &params.rest {
@@ -458,6 +462,9 @@ impl<'a, 's> Collector<'a, 's> {
                 default_value: None,
                 rest: true,
                 shape: None,
+                inferred: None,
+                default_case: None,
+                domain: None,
             });
         }
         out
@@ -538,6 +545,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
         smells::on_enter(self, kind);
         patterns::on_enter(self, kind);
         crate::usage::on_enter(self, kind);
+        crate::constants::on_enter(self, kind);
         self.ancestors.push(kind);
     }
 

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod cache;
 pub mod catalog;
 pub mod config;
+pub mod constants;
 pub mod contract;
 pub mod dupes;
 pub mod exports;

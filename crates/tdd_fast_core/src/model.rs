@@ -38,6 +38,15 @@ pub struct Param {
     /// The resolved type (annotation, JSDoc, or the sibling `.d.ts`); `None` when nothing is known. See types/.
     #[serde(default)]
     pub shape: Option<crate::types::TypeShape>,
+    /// When `shape` is `None`: the shape the parameter's usage, default value or name implies (see types/infer.rs).
+    #[serde(default)]
+    pub inferred: Option<crate::types::TypeShape>,
+    /// The default value as a structured value (`None` without a default).
+    #[serde(default)]
+    pub default_case: Option<crate::pattern_values::CaseValue>,
+    /// What the parameter's name says it holds (patterns/domain.rs), with a typical value of that domain.
+    #[serde(default)]
+    pub domain: Option<crate::patterns::domain::ParamDomain>,
 }
 
 /// Per-function metrics. Each one means what the named ESLint / sonarjs rule reports (see docs/metrics.md).
@@ -105,6 +114,9 @@ pub struct FunctionReport {
     /// the module does not export it. See exports.rs.
     #[serde(default)]
     pub export_path: Option<Vec<String>>,
+    /// Literals the function's code compares against or uses, and strings its regex tests match (see constants.rs).
+    #[serde(default)]
+    pub constants: Vec<crate::constants::Constant>,
     /// Type syntax held between the visitor pass and resolution (never serialized).
     #[serde(skip)]
     pub pending: Option<Box<crate::types::PendingFn>>,
@@ -338,6 +350,9 @@ pub struct GuardCondition {
     pub op: String,
     /// Source text of the compared value (`'string'`, `0`, `'admin'`), when the op has one.
     pub value: Option<String>,
+    /// `value` as a structured value (filled after the pass, see pattern_values.rs).
+    #[serde(default)]
+    pub value_case: Option<crate::pattern_values::CaseValue>,
 }
 
 /// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.

@@ -152,10 +152,26 @@ fn sequence_case(sequence: Sequence, length: usize, what: &str) -> CaseValue {
     case
 }
 
+/// Whether text is one JavaScript expression a test can paste (literals are; other text is parsed to check).
+pub fn is_expression(code: &str) -> bool {
+    if literal_of(code).is_some()
+        || matches!(
+            code,
+            "null" | "undefined" | "NaN" | "Infinity" | "-Infinity" | "-0"
+        )
+    {
+        return true;
+    }
+    let allocator = oxc_allocator::Allocator::default();
+    oxc_parser::Parser::new(&allocator, code, oxc_span::SourceType::mjs())
+        .parse_expression()
+        .is_ok()
+}
+
 /// The case for one value text, or `None` when the value is no input a test can pass.
 fn case_for(value: &str, sequence: Option<Sequence>) -> Option<CaseValue> {
     let Some(placeholder) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) else {
-        return Some(CaseValue::from_code(value, None));
+        return is_expression(value).then(|| CaseValue::from_code(value, None));
     };
     let sequence = sequence?;
     let (noun, unit) = match sequence {
@@ -178,9 +194,19 @@ fn case_for(value: &str, sequence: Option<Sequence>) -> Option<CaseValue> {
     Some(sequence_case(sequence, length, &description))
 }
 
-/// Fills `param` and `cases` of every edge case of the functions (cases a pattern built itself are kept).
+/// Fills `param` and `cases` of every edge case of the functions (cases a pattern built itself are kept), the
+/// parameters' structured defaults, domains and inferred shapes (types/infer.rs), and the guards' compared values.
 pub fn structure(functions: &mut [FunctionReport]) {
     for function in functions.iter_mut() {
+        crate::types::infer::fill_params(&mut function.params, &function.usage.params);
+        for guard in &mut function.usage.guards {
+            for condition in &mut guard.conditions {
+                condition.value_case = condition
+                    .value
+                    .as_deref()
+                    .map(|v| CaseValue::from_code(v, None));
+            }
+        }
         let mut patterns = std::mem::take(&mut function.patterns);
         for pattern in &mut patterns {
             fill(pattern, function);
@@ -244,5 +270,13 @@ mod tests {
         assert_eq!(text.description, "an empty string");
         assert!(case_for("<rejects>", Some(Sequence::Array)).is_none());
         assert!(case_for("<empty>", None).is_none());
+    }
+
+    #[test]
+    fn only_expressions_become_cases() {
+        assert!(case_for("new Date(0)", None).is_some());
+        assert!(case_for("\"x\".repeat(3)", None).is_some());
+        assert!(case_for("a string matching /x/", None).is_none());
+        assert!(case_for("}{", None).is_none());
     }
 }

@@ -466,6 +466,7 @@ fn condition(subject: (String, Option<String>), op: &str, value: Option<String>)
         path: subject.1,
         op: op.to_string(),
         value,
+        value_case: None,
     }
 }
 

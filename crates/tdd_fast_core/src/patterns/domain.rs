@@ -15,10 +15,37 @@ use crate::facts::Collector;
 
 pub const META: super::PatternMeta = super::PatternMeta { id: "domain" };
 
-/// (words that name the domain, values to try), checked in order; the first match wins.
-const DOMAINS: &[(&[&str], &[&str])] = &[
-    (
+/// One domain: the words that name it, a typical value (what a test passes when the case is not about this
+/// parameter) and the tricky values this pattern reports (none for the domains that only give a typical value).
+pub struct Domain {
+    pub name: &'static str,
+    /// Lower-case words; the parameter's last word (or a one-word name) must be one of them.
+    pub words: &'static [&'static str],
+    /// JavaScript source of a typical value, and the kind of that value (`string`, `number`, `boolean`, `date`).
+    pub typical: Option<(&'static str, &'static str)>,
+    pub tricky: &'static [&'static str],
+}
+
+const fn domain(
+    name: &'static str,
+    words: &'static [&'static str],
+    typical: Option<(&'static str, &'static str)>,
+    tricky: &'static [&'static str],
+) -> Domain {
+    Domain {
+        name,
+        words,
+        typical,
+        tricky,
+    }
+}
+
+/// The one domain-value table of tdd-fast, checked in order; the first match wins.
+pub const DOMAINS: &[Domain] = &[
+    domain(
+        "email",
         &["email", "mail"],
+        Some(("'user@example.com'", "string")),
         &[
             "\"\"",
             "\"user+tag@example.co.uk\"",
@@ -27,8 +54,10 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\" USER@Example.com \"",
         ],
     ),
-    (
+    domain(
+        "url",
         &["url", "uri", "href", "link", "endpoint"],
+        Some(("'https://example.com/path?q=1'", "string")),
         &[
             "\"\"",
             "\"not a url\"",
@@ -37,8 +66,10 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\"/relative\"",
         ],
     ),
-    (
+    domain(
+        "password",
         &["password", "passwd", "pwd", "passphrase", "secret"],
+        Some(("'s3cret-Pa55'", "string")),
         &[
             "\"\"",
             "\" \"",
@@ -47,11 +78,18 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\"pässwörd🔑\"",
         ],
     ),
-    (&["age"], &["-1", "0", "17", "18", "150", "1.5", "NaN"]),
-    (
+    domain(
+        "age",
+        &["age"],
+        Some(("30", "number")),
+        &["-1", "0", "17", "18", "150", "1.5", "NaN"],
+    ),
+    domain(
+        "money",
         &[
             "price", "amount", "cost", "total", "balance", "fee", "salary", "money",
         ],
+        Some(("19.99", "number")),
         &[
             "0",
             "-0.01",
@@ -61,12 +99,16 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "Number.MAX_SAFE_INTEGER",
         ],
     ),
-    (
+    domain(
+        "quantity",
         &["quantity", "qty", "count", "size", "limit"],
+        Some(("3", "number")),
         &["0", "1", "-1", "1.5", "Number.MAX_SAFE_INTEGER"],
     ),
-    (
+    domain(
+        "phone",
         &["phone", "tel", "mobile"],
+        Some(("'+1-555-0100'", "string")),
         &[
             "\"\"",
             "\"+1 (555) 010-0100\"",
@@ -75,8 +117,10 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\"phone\"",
         ],
     ),
-    (
+    domain(
+        "postal-code",
         &["zip", "postal", "postcode", "zipcode"],
+        Some(("'90210'", "string")),
         &[
             "\"\"",
             "\"01234\"",
@@ -85,8 +129,10 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\"1234\"",
         ],
     ),
-    (
+    domain(
+        "id",
         &["id", "uuid", "guid", "key"],
+        None,
         &[
             "\"\"",
             "0",
@@ -95,7 +141,8 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "<an id that does not exist>",
         ],
     ),
-    (
+    domain(
+        "date",
         &[
             "date",
             "time",
@@ -105,6 +152,7 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "deadline",
             "at",
         ],
+        Some(("new Date('2024-01-15T12:00:00.000Z')", "date")),
         &[
             "new Date(NaN)",
             "new Date(0)",
@@ -113,11 +161,14 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "<a DST change date>",
         ],
     ),
-    (
+    domain(
+        "percent",
         &["percent", "percentage", "pct", "ratio", "rate"],
+        Some(("50", "number")),
         &["0", "100", "-1", "101", "0.5", "NaN"],
     ),
-    (
+    domain(
+        "name",
         &[
             "name",
             "username",
@@ -126,6 +177,7 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "surname",
             "title",
         ],
+        Some(("'Alice'", "string")),
         &[
             "\"\"",
             "\"  \"",
@@ -135,7 +187,139 @@ const DOMAINS: &[(&[&str], &[&str])] = &[
             "\"<script>\"",
         ],
     ),
+    // Domains that only give a typical value (no tricky values worth an edge case of their own).
+    domain(
+        "color",
+        &["color", "colour"],
+        Some(("'#ff8800'", "string")),
+        &[],
+    ),
+    domain(
+        "locale",
+        &["locale", "lang", "language"],
+        Some(("'en-US'", "string")),
+        &[],
+    ),
+    domain("currency", &["currency"], Some(("'USD'", "string")), &[]),
+    domain("json", &["json"], Some(("'{\"a\":1}'", "string")), &[]),
+    domain(
+        "path",
+        &[
+            "path", "file", "filename", "filepath", "dir", "dirname", "folder",
+        ],
+        Some(("'src/index.ts'", "string")),
+        &[],
+    ),
+    domain("slug", &["slug"], Some(("'hello-world'", "string")), &[]),
+    domain("token", &["token"], Some(("'s3cret-Pa55'", "string")), &[]),
+    domain("port", &["port"], Some(("8080", "number")), &[]),
+    domain(
+        "duration",
+        &[
+            "ms", "timeout", "delay", "interval", "duration", "seconds", "minutes", "hours",
+        ],
+        Some(("1000", "number")),
+        &[],
+    ),
+    domain(
+        "index",
+        &[
+            "length",
+            "max",
+            "min",
+            "num",
+            "index",
+            "idx",
+            "n",
+            "i",
+            "k",
+            "width",
+            "height",
+            "depth",
+            "level",
+            "times",
+            "precision",
+            "decimals",
+            "digits",
+            "step",
+            "offset",
+        ],
+        Some(("3", "number")),
+        &[],
+    ),
+    domain(
+        "text",
+        &[
+            "str",
+            "string",
+            "text",
+            "input",
+            "value",
+            "word",
+            "s",
+            "label",
+            "message",
+            "msg",
+            "prefix",
+            "suffix",
+            "separator",
+            "sep",
+            "char",
+            "pattern",
+        ],
+        Some(("'Hello World'", "string")),
+        &[],
+    ),
 ];
+
+/// What a parameter's name says it holds, as it reaches the generator (`Param.domain`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamDomain {
+    /// The domain's name (`email`, `date`, `flag`, ...).
+    pub name: String,
+    /// The kind of `typical`: `string`, `number`, `boolean` or `date`.
+    pub kind: String,
+    /// A typical value of the domain.
+    pub typical: crate::pattern_values::CaseValue,
+}
+
+/// Prefixes that make a name a boolean flag (`isOpen`, `hasItems`, `allowEmpty`).
+const FLAG_PREFIXES: &[&str] = &["is", "has", "should", "can", "enable", "allow", "use"];
+
+/// The domain a parameter (or property) name falls in, if any: the last word decides (`emailCount` is a count).
+pub fn domain_of(name: &str) -> Option<&'static Domain> {
+    let words = words(name);
+    let last = words.last()?;
+    // `at` only as a suffix of a longer name (`createdAt`), never alone.
+    if last == "at" && words.len() == 1 {
+        return None;
+    }
+    // The whole name in lower case, for one-word names only (computed once, not per key).
+    let lower = (words.len() == 1).then(|| name.to_lowercase());
+    DOMAINS.iter().find(|d| {
+        d.words.contains(&last.as_str()) || lower.as_deref().is_some_and(|l| d.words.contains(&l))
+    })
+}
+
+/// The typical-value domain of a name, for the generator (flags by prefix included).
+pub fn param_domain(name: &str) -> Option<ParamDomain> {
+    let words = words(name);
+    if words.len() > 1 && FLAG_PREFIXES.contains(&words[0].as_str()) {
+        return Some(ParamDomain {
+            name: "flag".into(),
+            kind: "boolean".into(),
+            typical: crate::pattern_values::CaseValue::from_code("true", None),
+        });
+    }
+    let found = domain_of(name)?;
+    let (code, kind) = found.typical?;
+    Some(ParamDomain {
+        name: found.name.into(),
+        kind: kind.into(),
+        typical: crate::pattern_values::CaseValue::from_code(code, None),
+    })
+}
 
 /// Lower-case words of an identifier: `userEmail` -> [user, email], `zip_code` -> [zip, code].
 fn words(name: &str) -> Vec<String> {
@@ -162,29 +346,14 @@ fn words(name: &str) -> Vec<String> {
     out
 }
 
-/// The values for a parameter name, if it names a known domain (the last word decides: `emailCount` is a count).
+/// The tricky values for a parameter name, if it names a domain that has some (a `Date` type is a date).
 pub fn values_for(name: &str, type_text: Option<&str>) -> Option<&'static [&'static str]> {
-    let words = words(name);
-    let last = words.last()?;
     if type_text.is_some_and(|t| t.trim() == "Date") {
-        return DOMAINS
-            .iter()
-            .find(|(keys, _)| keys.contains(&"date"))
-            .map(|(_, v)| *v);
+        return DOMAINS.iter().find(|d| d.name == "date").map(|d| d.tricky);
     }
-    // `at` only as a suffix of a longer name (`createdAt`), never alone.
-    if last == "at" && words.len() == 1 {
-        return None;
-    }
-    // The whole name in lower case, for one-word names only (computed once, not per key).
-    let lower = (words.len() == 1).then(|| name.to_lowercase());
-    DOMAINS
-        .iter()
-        .find(|(keys, _)| {
-            keys.contains(&last.as_str())
-                || lower.as_deref().is_some_and(|lower| keys.contains(&lower))
-        })
-        .map(|(_, v)| *v)
+    domain_of(name)
+        .map(|d| d.tricky)
+        .filter(|tricky| !tricky.is_empty())
 }
 
 pub fn on_function(c: &mut Collector) {
@@ -211,7 +380,7 @@ pub fn on_function(c: &mut Collector) {
 
 #[cfg(test)]
 mod tests {
-    use super::values_for;
+    use super::{param_domain, values_for};
     use crate::patterns::test_support::cases;
 
     #[test]
@@ -227,6 +396,26 @@ mod tests {
             .contains(&"new Date(NaN)"));
         assert!(values_for("when", Some("Date")).is_some());
         assert!(values_for("items", None).is_none());
+    }
+
+    #[test]
+    fn names_give_typical_values_of_their_domain() {
+        let email = param_domain("userEmail").unwrap();
+        assert_eq!(
+            (email.name.as_str(), email.kind.as_str()),
+            ("email", "string")
+        );
+        assert_eq!(
+            email.typical.literal,
+            Some(serde_json::json!("user@example.com"))
+        );
+        assert_eq!(param_domain("isOpen").unwrap().kind, "boolean");
+        assert_eq!(param_domain("timeoutMs").unwrap().typical.code, "1000");
+        assert_eq!(param_domain("createdAt").unwrap().kind, "date");
+        assert!(param_domain("items").is_none());
+        // A domain without tricky values gives a typical value but no edge case.
+        assert!(param_domain("color").is_some());
+        assert!(values_for("color", None).is_none());
     }
 
     #[test]

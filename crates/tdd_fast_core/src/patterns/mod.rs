@@ -16,7 +16,7 @@ use crate::model::{EdgeCase, FunctionReport, Param};
 
 mod branch_cases;
 mod date_time;
-mod domain;
+pub mod domain;
 mod error_path;
 mod length_boundary;
 mod loop_iterations;

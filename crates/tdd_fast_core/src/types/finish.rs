@@ -222,6 +222,9 @@ fn param_of(p: &ParamExpr) -> Param {
         default_value: None,
         rest: p.rest,
         shape: None,
+        inferred: None,
+        default_case: None,
+        domain: None,
     }
 }
 

@@ -19,6 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod infer;
 pub mod jsdoc;
 pub mod project;
 pub mod resolve;
