@@ -87,6 +87,8 @@ describe('ts/types.ts and the native contract', () => {
     ParamUsage: usages.flatMap((u) => all(u.params)),
     Guard: guards,
     GuardCondition: guards.flatMap((g) => all(g.conditions)),
+    FunctionConstant: functions.flatMap((f) => all(f.constants)),
+    ParamDomain: functions.flatMap((f) => all(f.params)).flatMap((p) => (p.domain ? [p.domain as Json] : [])),
     FileError: all(sample.failed.errors),
     // The fixture has no smell: a function with a long parameter list and deep nesting has some.
     Smell: [

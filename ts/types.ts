@@ -18,6 +18,32 @@ export interface ParamInfo {
    * the core's output (optional here only so hand-built ParamInfo literals in the generator still compile).
    */
   shape?: TypeShape | null;
+  /**
+   * When `shape` is null, unresolved or a cut `ref`: the shape the parameter's usage, default value or name implies
+   * (crates/tdd_fast_core/src/types/infer.rs); null when nothing is known or the declaration says enough.
+   */
+  inferred?: TypeShape | null;
+  /** The default value as a structured value; null without a default. */
+  defaultCase?: CaseValue | null;
+  /** What the parameter's name says it holds (the core's domain table, patterns/domain.rs), with a typical value. */
+  domain?: ParamDomain | null;
+}
+
+export interface ParamDomain {
+  /** `email`, `url`, `date`, `flag`, `duration`, ... */
+  name: string;
+  /** The kind of `typical`. */
+  kind: 'string' | 'number' | 'boolean' | 'date';
+  typical: CaseValue;
+}
+
+/**
+ * A literal the function's code compares against or uses (crates/tdd_fast_core/src/constants.rs). A bigint's
+ * `literal` is its decimal text and its `code` ends in `n`.
+ */
+export interface FunctionConstant {
+  code: string;
+  literal: string | number | boolean;
 }
 
 /** A resolved type from the core (crates/tdd_fast_core/src/types/). TypeScript never parses type text. */
@@ -132,6 +158,8 @@ export interface FunctionReport {
    * function; for class methods, the path of their class. null when the module does not export it.
    */
   exportPath: string[] | null;
+  /** Comparison operands, switch cases, searched arguments, string literals and regex samples of the body (<= 64). */
+  constants: FunctionConstant[];
 }
 
 export interface ParamUsage {
@@ -150,6 +178,8 @@ export interface GuardCondition {
    * not-array, nan, not-finite, not-integer. */
   op: string;
   value: string | null;
+  /** `value` as a structured value. */
+  valueCase: CaseValue | null;
 }
 
 /** `if (<condition on params>) throw/return` directly in the function body. */

@@ -5,7 +5,7 @@
 import { ALL_SCENARIOS } from '../defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../types';
 import type { FunctionWithShape } from './shapes';
-import { describeValue, fits, lit, literalCode, modelParam, parseLiteral, type ParamModel, type Value } from './values';
+import { describeValue, fits, fromCase, hasKind, lit, literalCode, modelParam, type ParamModel, type Value } from './values';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
 export { ALL_SCENARIOS };
@@ -103,7 +103,7 @@ function evaluate(cond: GuardCondition, args: Map<string, { known: boolean; valu
     if (typeof v !== 'string' && !Array.isArray(v)) return undefined;
     v = v.length;
   }
-  const cmp = cond.value === null ? { ok: false as const } : parseLiteral(cond.value);
+  const cmp = compared(cond);
   switch (cond.op) {
     case 'falsy':
       return !v;
@@ -163,12 +163,17 @@ function guardFires(guard: Guard, args: Map<string, { known: boolean; value?: un
   return allKnownFalse && guard.complete ? false : undefined;
 }
 
+/** The value a condition compares against, from the core's structured `valueCase`. */
+function compared(cond: GuardCondition): { ok: boolean; value?: unknown } {
+  const c = cond.valueCase ? fromCase(cond.valueCase) : undefined;
+  return c?.known ? { ok: true, value: c.runtime } : { ok: false };
+}
+
 /** Values of the subject's parameter that make a condition true (or sit on its boundary). */
-function triggerValues(cond: GuardCondition, model: ParamModel, typescript: boolean): Value[] {
+function triggerValues(cond: GuardCondition, model: ParamModel): Value[] {
   const out: Value[] = [];
-  const kind = model.shape && !model.shape.opaque ? model.shape.kinds : undefined;
-  const isString = kind ? kind.has('string') : typeof model.typical.runtime === 'string';
-  const num = cond.value !== null ? parseLiteral(cond.value) : { ok: false as const };
+  const isString = model.shape ? hasKind(model.shape, 'string') : typeof model.typical.runtime === 'string';
+  const num = compared(cond);
   const n = num.ok && typeof num.value === 'number' ? num.value : undefined;
   if (cond.path === 'length') {
     if (n === undefined) return out;
@@ -225,8 +230,13 @@ function triggerValues(cond: GuardCondition, model: ParamModel, typescript: bool
       out.push(lit(1.5));
       break;
   }
-  const shape = typescript ? model.shape : undefined;
-  return out.filter((v) => !(shape && (shape.opaque || !fits(shape, v.runtime, model.param.optional))));
+  return out.filter((v) => fitsDeclared(model, v));
+}
+
+/** Values the case sets must fit the parameter's declared type (an inferred shape is a guess, not a contract). */
+function fitsDeclared(model: ParamModel, v: Value): boolean {
+  if (!model.declared || !model.shape) return true;
+  return v.known ? fits(model.shape, v.runtime, model.param.optional) : false;
 }
 
 interface Draft {
@@ -334,7 +344,7 @@ function planFunction(
       for (const cond of guard.conditions) {
         const i = indexOf(cond.subject);
         if (i < 0) continue;
-        for (const value of triggerValues(cond, models[i], ts)) {
+        for (const value of triggerValues(cond, models[i])) {
           drafts.push({
             scenario: 'edge_cases',
             line: guard.line,
@@ -350,18 +360,12 @@ function planFunction(
       const i = indexOf(root);
       if (i < 0) continue;
       const m = models[i];
-      for (const text of pattern.values) {
-        const parsed = parseLiteral(text);
-        let value: Value;
-        if (root !== pattern.subject) continue; // values about a member: would need a whole object, skip
-        if (parsed.ok) {
-          if (ts && m.shape && (m.shape.opaque || !fits(m.shape, parsed.value, m.param.optional))) continue;
-          value = lit(parsed.value);
-        } else {
-          if (ts && m.shape && !m.shape.kinds.has('any')) continue;
-          if (!isExpression(text)) continue; // a description such as <a string matching /x/>, not an input
-          value = { code: text, label: snippet(text, 30), known: false };
-        }
+      if (root !== pattern.subject) continue; // values about a member: would need a whole object, skip
+      for (const c of pattern.cases ?? []) {
+        const value = fromCase(c, snippet(c.description, 30));
+        // A built value (`"x".repeat(1000)`, `new Date(0)`) of the name's domain fits when the type has that kind.
+        const ofDomain = pattern.id === 'domain' && !value.known && m.param.domain && hasKind(m.shape, m.param.domain.kind);
+        if (!ofDomain && !fitsDeclared(m, value)) continue;
         drafts.push({
           scenario: 'edge_cases',
           line: pattern.line,
@@ -410,8 +414,8 @@ function planFunction(
       models.forEach((m, i) => {
         const v = values[i];
         if (v.known && v.runtime === undefined && m.param.defaultValue !== null) {
-          const d = parseLiteral(m.param.defaultValue);
-          known.set(m.param.name, d.ok ? { known: true, value: d.value } : { known: false });
+          const d = m.param.defaultCase ? fromCase(m.param.defaultCase) : undefined;
+          known.set(m.param.name, d?.known ? { known: true, value: d.runtime } : { known: false });
         } else known.set(m.param.name, { known: v.known, value: v.runtime });
       });
       for (const guard of leading) {
@@ -457,16 +461,6 @@ function spreadCode(v: Value): string {
   return v.code;
 }
 
-/** Whether a pattern value is a JavaScript expression (compiled, never run). */
-function isExpression(text: string): boolean {
-  try {
-    new Function(`return (${text}\n);`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function edgeWhy(m: ParamModel, v: Value): string {
   if (v.known && v.runtime === undefined) return m.param.optional ? `${m.param.name} is optional` : 'a missing argument';
   if (v.known && v.runtime === null) return 'a null argument';
@@ -479,7 +473,7 @@ function edgeWhy(m: ParamModel, v: Value): string {
 function domainEdges(m: ParamModel): Array<Value & { why: string }> {
   const out: Array<Value & { why: string }> = [];
   const t = m.typical.runtime;
-  const ok = (v: unknown) => !m.shape || fits(m.shape, v, m.param.optional);
+  const ok = (v: unknown) => fitsDeclared(m, lit(v));
   const candidates: Array<[unknown, string, string]> =
     typeof t === 'string'
       ? [
