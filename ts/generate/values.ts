@@ -197,76 +197,70 @@ function domainValue(ctx: Context, kind: string): Value | undefined {
   return d && d.kind === kind ? fromCase(d.typical) : undefined;
 }
 
+type ShapeOf<K extends TypeShape['kind']> = Extract<TypeShape, { kind: K }>;
+type Builder<K extends TypeShape['kind']> = (shape: ShapeOf<K>, ctx: Context) => Value | undefined;
+
+const identityCallback = (ctx: Context): Value =>
+  ctx.ts
+    ? { code: '((value: unknown) => value) as never', label: 'an identity callback', known: false, cast: true }
+    : { code: '(value) => value', label: 'an identity callback', known: false };
+
+function enumValue(shape: ShapeOf<'enum'>, member: ShapeOf<'enum'>['members'][number], ctx: Context): Value {
+  // A string enum's members are not assignable from their literals in TypeScript: cast them.
+  return { code: ctx.ts ? `${member.code} as never` : member.code, label: `${shape.name}.${member.name}`, runtime: member.value, known: true, cast: ctx.ts };
+}
+
+/** Typical values by kind. Kinds not here (never, class instances, opaque names) cannot be built. */
+const TYPICAL: { [K in TypeShape['kind']]?: Builder<K> } = {
+  literal: (shape) => ({ ...lit(shape.value), code: shape.code }),
+  string: (_, ctx) => domainValue(ctx, 'string') ?? lit('Hello World'),
+  number: (_, ctx) => domainValue(ctx, 'number') ?? lit(3),
+  boolean: () => lit(true),
+  bigint: () => ({ code: '10n', label: '10n', runtime: 10n, known: true }),
+  null: () => lit(null),
+  undefined: () => lit(undefined),
+  void: () => lit(undefined),
+  any: (_, ctx) => anyValue(ctx),
+  unknown: (_, ctx) => anyValue(ctx),
+  symbol: () => ({ code: "Symbol('tdd-fast')", label: 'a symbol', known: false }),
+  union: (shape, ctx) => unionTypical(shape.types, ctx),
+  intersection: (shape, ctx) => intersectionTypical(shape.types, ctx),
+  enum: (shape, ctx) => (shape.members[0] ? enumValue(shape, shape.members[0], ctx) : undefined),
+  array: (shape, ctx) => arrayTypical(shape.element, ctx),
+  tuple: (shape, ctx) =>
+    composite(
+      shape.elements.filter((e) => !e.optional && !e.rest).map((e) => typicalFor(e.shape, { ts: ctx.ts })),
+      (codes) => `[${codes.join(', ')}]`,
+      (values) => values,
+      'a tuple',
+    ),
+  object: (shape, ctx) => objectTypical(shape.properties.filter((p) => !p.optional), shape.index?.value ?? null, ctx),
+  record: (shape, ctx) => recordTypical(shape.key, shape.value, ctx),
+  function: (_, ctx) => identityCallback(ctx),
+  date: (_, ctx) => domainValue(ctx, 'date') ?? { code: FIXED_DATE, label: 'a fixed date', known: false },
+  regexp: () => ({ code: '/a+/', label: 'a regex', known: false }),
+  error: () => ({ code: "new Error('boom')", label: 'an error', known: false }),
+  map: (shape, ctx) => built([shape.key, shape.value], ctx, ([k, v]) => `new Map([[${k}, ${v}]])`, 'a one-entry map'),
+  set: (shape, ctx) => built([shape.element], ctx, ([e]) => `new Set([${e}])`, 'a one-element set'),
+  promise: (shape, ctx) => built([shape.value], ctx, ([v]) => `Promise.resolve(${v})`, 'a resolved promise'),
+};
+
+/** Without a type: the name's domain value, else a string. */
+function anyValue(ctx: Context): Value {
+  return (ctx.domain && ctx.domain.kind !== 'date' ? fromCase(ctx.domain.typical) : undefined) ?? lit('Hello World');
+}
+
+/** A value built by code from typical values of its parts (`new Map(...)`), unknown at plan time. */
+function built(parts: TypeShape[], ctx: Context, code: (codes: string[]) => string, label: string): Value | undefined {
+  const values = parts.map((p) => typicalFor(p, { ts: ctx.ts }));
+  if (values.some((v) => !v)) return undefined;
+  return { code: code(values.map((v) => v!.code)), label, known: false };
+}
+
 /** A typical value of a shape, or undefined when none can be built. */
 export function typicalFor(shape: TypeShape, ctx: Context): Value | undefined {
-  switch (shape.kind) {
-    case 'literal':
-      return { ...lit(shape.value), code: shape.code };
-    case 'string':
-      return domainValue(ctx, 'string') ?? lit('Hello World');
-    case 'number':
-      return domainValue(ctx, 'number') ?? lit(3);
-    case 'boolean':
-      return lit(true);
-    case 'bigint':
-      return { code: '10n', label: '10n', runtime: 10n, known: true };
-    case 'null':
-      return lit(null);
-    case 'undefined':
-    case 'void':
-      return lit(undefined);
-    case 'any':
-    case 'unknown':
-      return (ctx.domain && ctx.domain.kind !== 'date' ? fromCase(ctx.domain.typical) : undefined) ?? lit('Hello World');
-    case 'symbol':
-      return { code: "Symbol('tdd-fast')", label: 'a symbol', known: false };
-    case 'union':
-      return unionTypical(shape.types, ctx);
-    case 'intersection':
-      return intersectionTypical(shape.types, ctx);
-    case 'enum': {
-      const first = shape.members[0];
-      if (!first) return undefined;
-      return { code: ctx.ts ? `${first.code} as never` : first.code, label: `${shape.name}.${first.name}`, runtime: first.value, known: true, cast: ctx.ts };
-    }
-    case 'array':
-      return arrayTypical(shape.element, ctx);
-    case 'tuple':
-      return composite(
-        shape.elements.filter((e) => !e.optional && !e.rest).map((e) => typicalFor(e.shape, { ts: ctx.ts })),
-        (codes) => `[${codes.join(', ')}]`,
-        (values) => values,
-        'a tuple',
-      );
-    case 'object':
-      return objectTypical(shape.properties.filter((p) => !p.optional), shape.index?.value ?? null, ctx);
-    case 'record':
-      return recordTypical(shape.key, shape.value, ctx);
-    case 'function':
-      return ctx.ts ? { code: '((value: unknown) => value) as never', label: 'an identity callback', known: false, cast: true } : { code: '(value) => value', label: 'an identity callback', known: false };
-    case 'date':
-      return domainValue(ctx, 'date') ?? { code: FIXED_DATE, label: 'a fixed date', known: false };
-    case 'regexp':
-      return { code: '/a+/', label: 'a regex', known: false };
-    case 'error':
-      return { code: "new Error('boom')", label: 'an error', known: false };
-    case 'map': {
-      const k = typicalFor(shape.key, { ts: ctx.ts });
-      const v = typicalFor(shape.value, { ts: ctx.ts });
-      return k && v ? { code: `new Map([[${k.code}, ${v.code}]])`, label: 'a one-entry map', known: false } : undefined;
-    }
-    case 'set': {
-      const e = typicalFor(shape.element, { ts: ctx.ts });
-      return e ? { code: `new Set([${e.code}])`, label: 'a one-element set', known: false } : undefined;
-    }
-    case 'promise': {
-      const v = typicalFor(shape.value, ctx);
-      return v ? { code: `Promise.resolve(${v.code})`, label: 'a resolved promise', known: false } : undefined;
-    }
-    default:
-      // never, class instances, opaque names: nothing the generator can build on its own.
-      return undefined;
-  }
+  const build = TYPICAL[shape.kind] as Builder<typeof shape.kind> | undefined;
+  return build ? build(shape as never, ctx) : undefined;
 }
 
 /** The first member that gives a value, preferring anything over null/undefined. */
@@ -362,7 +356,7 @@ function edgesFor(shape: TypeShape, ctx: Context, typical: Value): Value[] {
         out.push({ ...lit(m.value), code: m.code });
         break;
       case 'enum':
-        for (const e of m.members) out.push({ code: ctx.ts ? `${e.code} as never` : e.code, label: `${m.name}.${e.name}`, runtime: e.value, known: true, cast: ctx.ts });
+        for (const e of m.members) out.push(enumValue(m, e, ctx));
         break;
       case 'array': {
         out.push(lit([]));
@@ -393,20 +387,20 @@ function edgesFor(shape: TypeShape, ctx: Context, typical: Value): Value[] {
 /** `{ pascalCase?: boolean }`: the object without optional properties, then each optional one set on its own. */
 function optionalPropertyEdges(properties: PropertyShape[], ctx: Context): Value[] {
   const required = properties.filter((p) => !p.optional);
-  const optional = properties.filter((p) => p.optional);
+  const optional = properties.filter((p) => p.optional).slice(0, 8);
   if (optional.length === 0) return [];
-  const out: Value[] = [];
   const base = objectTypical(required, null, ctx);
-  if (base) out.push(base);
-  for (const p of optional.slice(0, 8)) {
-    for (const v of [typicalFor(p.shape, { ts: ctx.ts }), ...(hasKind(p.shape, 'boolean') ? [lit(false)] : [])]) {
-      if (!v) continue;
-      const withOne = objectTypical([...required, { ...p, optional: false }], null, ctx);
-      if (!withOne) continue;
-      out.push(v.known && withOne.known ? lit({ ...(withOne.runtime as object), [p.name]: v.runtime }) : withOne);
-    }
-  }
+  const out: Value[] = base ? [base] : [];
+  for (const p of optional) out.push(...withProperty(required, p, ctx));
   return out;
+}
+
+/** The object with one optional property set: to its typical value, and to `false` as well for a boolean. */
+function withProperty(required: PropertyShape[], p: PropertyShape, ctx: Context): Value[] {
+  const withOne = objectTypical([...required, { ...p, optional: false }], null, ctx);
+  if (!withOne) return [];
+  if (!withOne.known || !hasKind(p.shape, 'boolean')) return [withOne];
+  return [withOne, lit({ ...(withOne.runtime as object), [p.name]: false })];
 }
 
 /** Builds the value model of one parameter. `ts`: the generated file is TypeScript. */
