@@ -257,10 +257,17 @@ function built(parts: TypeShape[], ctx: Context, code: (codes: string[]) => stri
   return { code: code(values.map((v) => v!.code)), label, known: false };
 }
 
+/** Typical values of nested shapes (no domain), per output language: a big interface is built once per parameter. */
+const MEMO = { ts: new WeakMap<TypeShape, Value | undefined>(), js: new WeakMap<TypeShape, Value | undefined>() };
+
 /** A typical value of a shape, or undefined when none can be built. */
 export function typicalFor(shape: TypeShape, ctx: Context): Value | undefined {
   const build = TYPICAL[shape.kind] as Builder<typeof shape.kind> | undefined;
-  return build ? build(shape as never, ctx) : undefined;
+  if (!build) return undefined;
+  if (ctx.domain) return build(shape as never, ctx);
+  const memo = ctx.ts ? MEMO.ts : MEMO.js;
+  if (!memo.has(shape)) memo.set(shape, build(shape as never, ctx));
+  return memo.get(shape);
 }
 
 /** The first member that gives a value, preferring anything over null/undefined. */
@@ -284,8 +291,10 @@ function composite(parts: Array<Value | undefined>, code: (codes: string[]) => s
   if (parts.some((p) => !p)) return undefined;
   const values = parts as Value[];
   if (values.every((v) => v.known && !v.cast)) {
+    // The code is the parts' code joined; the label is short (describing a big object would print it whole).
     const r = runtime(values.map((v) => v.runtime));
-    return { ...lit(r), code: code(values.map((v) => v.code)) };
+    const text = code(values.map((v) => v.code));
+    return { code: text, label: text.length <= 40 ? describeValue(r) : label, runtime: r, known: true };
   }
   return { code: code(values.map((v) => v.code)), label, known: false, cast: values.some((v) => v.cast) };
 }
@@ -390,17 +399,23 @@ function optionalPropertyEdges(properties: PropertyShape[], ctx: Context): Value
   const optional = properties.filter((p) => p.optional).slice(0, 8);
   if (optional.length === 0) return [];
   const base = objectTypical(required, null, ctx);
-  const out: Value[] = base ? [base] : [];
-  for (const p of optional) out.push(...withProperty(required, p, ctx));
+  if (!base) return [];
+  const out: Value[] = [base];
+  for (const p of optional) out.push(...withProperty(base, p, ctx));
   return out;
 }
 
 /** The object with one optional property set: to its typical value, and to `false` as well for a boolean. */
-function withProperty(required: PropertyShape[], p: PropertyShape, ctx: Context): Value[] {
-  const withOne = objectTypical([...required, { ...p, optional: false }], null, ctx);
-  if (!withOne) return [];
-  if (!withOne.known || !hasKind(p.shape, 'boolean')) return [withOne];
-  return [withOne, lit({ ...(withOne.runtime as object), [p.name]: false })];
+function withProperty(base: Value, p: PropertyShape, ctx: Context): Value[] {
+  const v = typicalFor(p.shape, { ts: ctx.ts });
+  if (!v) return [];
+  const values = hasKind(p.shape, 'boolean') ? [v, lit(false)] : [v];
+  const key = propertyKey(p.name);
+  return values.map((one) => {
+    const code = base.code === '{}' ? `{ ${key}: ${one.code} }` : `${base.code.slice(0, -2)}, ${key}: ${one.code} }`;
+    if (!base.known || !one.known || one.cast) return { code, label: `an object with ${p.name}`, known: false, cast: one.cast };
+    return { code, label: code.length <= 40 ? code : `an object with ${p.name}`, runtime: { ...(base.runtime as object), [p.name]: one.runtime }, known: true };
+  });
 }
 
 /** Builds the value model of one parameter. `ts`: the generated file is TypeScript. */
