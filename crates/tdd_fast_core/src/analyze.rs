@@ -141,10 +141,18 @@ fn analyze_text_unguarded(
             )
         });
         // Module shapes and type declarations: two walks over the top-level statements, not a second parse.
+        // Declarations are only lowered when the file has functions or classes whose types may need them: a
+        // declaration-only file (`lib.dom.d.ts`) has nothing to resolve here, and files that import from it read
+        // it on their own (types/project.rs).
+        let needs_types = !facts.functions.is_empty() || !facts.file_signals.classes.is_empty();
         let type_inputs = profile::time(Phase::Visit, || {
             let is_js = matches!(language, Language::Js | Language::Jsx);
             crate::types::FileInputs {
-                types: crate::types::syntax::collect(&parsed.program, text),
+                types: if needs_types {
+                    crate::types::syntax::collect(&parsed.program, text)
+                } else {
+                    Default::default()
+                },
                 shape: crate::exports::analyze(&parsed.program, text, &lines),
                 class_facts: Vec::new(),
                 jsdoc: if is_js {
