@@ -209,7 +209,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   });
   try {
     await program.parseAsync(argv);
-    return exitCode;
+    // The session and testing commands report through process.exitCode: bin/tdd-fast.js sets process.exitCode from
+    // what this returns, so a clean code here would erase theirs.
+    return exitCode !== EXIT.clean ? exitCode : Number(process.exitCode ?? EXIT.clean);
   } catch (error) {
     if (error instanceof CommanderError) {
       const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
