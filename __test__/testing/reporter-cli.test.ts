@@ -7,9 +7,9 @@ import { PerfReporter, type ReportedTestCase } from '../../ts/testing/perf-repor
 import { PerfHistory } from '../../ts/testing/history';
 import { registerTestingCommands, describeDoctor } from '../../ts/testing/cli';
 import { tempDir, withEnv } from './helpers';
-import { describeNativeCore, platformTriple } from '../../ts/doctor';
-import { native } from '../../ts/native';
-import { defaultCacheLocation } from '../../ts/api';
+import { describeNativeCore, platformTriple } from '../../ts/engine/doctor';
+import { native } from '../../ts/engine/native';
+import { defaultCacheLocation } from '../../ts/engine/api';
 
 function testCase(file: string, name: string, durationMs: number, extra: { state?: 'passed' | 'failed'; retries?: number } = {}): ReportedTestCase {
   return {

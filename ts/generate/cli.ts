@@ -7,7 +7,7 @@ import {
   registerGenerateCommand as defineGenerateCommand,
   type GenerateCommandOptions,
   type GenerateIO as IO,
-} from '../commands/generate';
+} from '../cli/generate';
 import { collectSources, findProjectRoot, generateTestsBatch, type GenerateResult } from './index';
 
 export function registerGenerateCommand(program: Command, io: IO, setExitCode: (code: number) => void): void {

@@ -5,7 +5,7 @@ import {
   SESSION_EXIT,
   type SessionActions,
   type SessionCommonOptions as CommonOptions,
-} from '../commands/session';
+} from '../cli/session';
 import { SessionStoreError } from './errors';
 import { DEFAULT_RETENTION } from './retention';
 import { SessionStore } from './store';

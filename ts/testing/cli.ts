@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { registerTestingCommands as defineTestingCommands, type TestingActions } from '../commands/testing';
+import { registerTestingCommands as defineTestingCommands, type TestingActions } from '../cli/testing';
 import { resolveSwitches } from './switches';
 import { HISTORY_FILE_NAME, PerfHistory } from './history';
 import { buildReport, formatReportText, renderHtml } from './dashboard';
 import { gcAvailable } from './memory';
-import { describeNativeCore } from '../doctor';
+import { describeNativeCore } from '../engine/doctor';
 import { describePgBackend, localClusterDir } from './pg/select';
 import { runningPostgres, startPostgres, stopPostgresAt } from './pg/server';
 

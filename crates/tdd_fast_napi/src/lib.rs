@@ -323,7 +323,7 @@ pub fn native_version() -> String {
 }
 
 /// A sample of the JSON contract with every field present (a real analysis of a fixture, plus one value of every
-/// TypeShape kind), as JSON text: `{ report, failed, shapes }`. Tests hold ts/types.ts to it.
+/// TypeShape kind), as JSON text: `{ report, failed, shapes }`. Tests hold ts/engine/types.ts to it.
 #[napi(js_name = "contractSampleJson")]
 pub fn contract_sample_json() -> Result<String> {
     guarded("building the contract sample", || {

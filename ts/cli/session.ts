@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
-import { DEFAULT_RETENTION } from '../defaults';
+import { DEFAULT_RETENTION } from '../engine/defaults';
 
 /** Exit codes follow ESLint's habit: 0 ok, 2 usage or internal error. */
 export const SESSION_EXIT = { ok: 0, error: 2 } as const;

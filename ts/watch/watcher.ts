@@ -5,12 +5,12 @@ import * as path from 'node:path';
 
 import type { Command } from 'commander';
 
-import { checkPathsExist } from './commands/usage';
-import { registerWatchCommand as defineWatchCommand, type WatchFlags } from './commands/watch';
-import { resolveConfig } from './config';
-import { native } from './native';
-import { TddOrchestrator } from './orchestrator';
-import type { AnalysisResult } from './types';
+import { checkPathsExist } from '../cli/usage';
+import { registerWatchCommand as defineWatchCommand, type WatchFlags } from '../cli/watch';
+import { resolveConfig } from '../engine/config';
+import { native } from '../engine/native';
+import { TddOrchestrator } from '../session/orchestrator';
+import type { AnalysisResult } from '../engine/types';
 
 /** The files an analysis of `paths` covers, root-relative with forward slashes: the core's walk and config filter. */
 export function selectedFiles(paths: string[], root: string, config?: string): Set<string> {

@@ -61,7 +61,7 @@ export function native(): NativeBinding {
   if (binding) return binding;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    binding = require('../native/binding.js') as NativeBinding;
+    binding = require('../../native/binding.js') as NativeBinding;
     return binding;
   } catch (cause) {
     const platform = `${process.platform}-${process.arch}`;

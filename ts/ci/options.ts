@@ -5,14 +5,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, summaryOf, writeBaseline } from './baseline';
 import { FAIL_ON, gate, type FailOn } from './gate';
-import { resolveConfig } from './config';
+import { resolveConfig } from '../engine/config';
 import { changedFiles } from './git';
 import { mergeReports, readReport } from './merge';
-import type { FormatterName } from './report';
-import { colorEnabled, palette } from './report/colors';
-import { format, FORMAT_NAMES } from './report/load';
+import type { FormatterName } from '../report';
+import { colorEnabled, palette } from '../report/colors';
+import { format, FORMAT_NAMES } from '../report/load';
 import { parseShard, shardFiles, type ShardSpec } from './shard';
-import type { AnalysisResult, Severity } from './types';
+import type { AnalysisResult, Severity } from '../engine/types';
 
 /** The CI options of `analyze` (and partly `merge-reports`): gates, baseline, changed files, sharding. */
 export interface CiOptions {

@@ -3,28 +3,28 @@ import * as path from 'node:path';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
-import { analyzeFilesForPrinting } from './api';
-import { addCiOptions, afterAnalysis, gateCode, integer, planPaths, registerMergeCommand, resolveBaseline, type CiOptions } from './ci';
-import { registerGenerateCommand } from './commands/generate';
-import { registerSessionCommands } from './commands/session';
-import { registerTestingCommands } from './commands/testing';
-import { checkPathsExist, UsageError } from './commands/usage';
-import { registerWatchCommand } from './commands/watch';
-import { resolveConfig } from './config';
+import { analyzeFilesForPrinting } from '../engine/api';
+import { addCiOptions, afterAnalysis, gateCode, integer, planPaths, registerMergeCommand, resolveBaseline, type CiOptions } from '../ci/options';
+import { registerGenerateCommand } from './generate';
+import { registerSessionCommands } from './session';
+import { registerTestingCommands } from './testing';
+import { checkPathsExist, UsageError } from './usage';
+import { registerWatchCommand } from './watch';
+import { resolveConfig } from '../engine/config';
 import { createProgress } from './progress';
-import { colorEnabled, palette } from './report/colors';
-import { format, FORMAT_NAMES } from './report/load';
-import type { FormatterName } from './report';
-import type { AnalysisResult, Severity } from './types';
+import { colorEnabled, palette } from '../report/colors';
+import { format, FORMAT_NAMES } from '../report/load';
+import type { FormatterName } from '../report';
+import type { AnalysisResult, Severity } from '../engine/types';
 
 // Startup cost matters here (`analyze` is the common command): the other commands are defined (options and help)
 // from ./commands, which loads none of their code; each one's module is required when it runs. The report
 // formatters are loaded by name (./report/load) and `--profile`'s table only with --profile.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const sessionActions = () => (require('./session/cli') as typeof import('./session/cli')).sessionActions;
-const testingActions = () => (require('./testing/cli') as typeof import('./testing/cli')).testingActions;
-const runWatchCommand = () => (require('./watch') as typeof import('./watch')).runWatchCommand;
-const runGenerate = () => (require('./generate/cli') as typeof import('./generate/cli')).runGenerate;
+const sessionActions = () => (require('../session/cli') as typeof import('../session/cli')).sessionActions;
+const testingActions = () => (require('../testing/cli') as typeof import('../testing/cli')).testingActions;
+const runWatchCommand = () => (require('../watch/watcher') as typeof import('../watch/watcher')).runWatchCommand;
+const runGenerate = () => (require('../generate/cli') as typeof import('../generate/cli')).runGenerate;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
@@ -140,7 +140,7 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   if (options.profile && result.profile) {
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
+    const { formatProfile } = require('../report/profile') as typeof import('../report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
   return gateCode(result, options, io, { counts: printAsIs ? analysed.counts : counts });
@@ -159,7 +159,7 @@ const defaultIO: CliIO = {
 };
 
 export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
-  const { version } = require('../package.json') as { version: string };
+  const { version } = require('../../package.json') as { version: string };
   const program = new Command('tdd-fast')
     .description('Fast test-driven development: edge cases, code smells and vitest tests from a Rust core.')
     .version(version, '-v, --version')

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
-import { ALL_SCENARIOS } from '../defaults';
+import { ALL_SCENARIOS } from '../engine/defaults';
 import { checkPathsExist } from './usage';
 import type { Scenario } from '../generate/plan';
 
