@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { restrictToFiles } from '../../ts/ci/options';
+import { restrictToFiles } from '../../ts/ci/git';
 import { mergeReports } from '../../ts/ci/merge';
 import { comparePaths, parseShard, partition } from '../../ts/ci/shard';
 import type { AnalysisResult } from '../../ts/engine/types';

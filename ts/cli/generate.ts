@@ -1,12 +1,14 @@
 /**
- * The definition of `tdd-fast generate`: arguments, options and help text only. What it does lives in
- * ../generate/cli, whose `runGenerate` `load` returns; the main CLI passes a loader that requires it only when
- * `generate` runs.
+ * `tdd-fast generate <file|dir...>`: arguments, options, help text and what it does. The generator (../generate) is
+ * required only when `generate` runs.
  */
+import * as path from 'node:path';
+
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { ALL_SCENARIOS } from '../engine/defaults';
 import { checkPathsExist } from './usage';
+import type { GenerateResult } from '../generate';
 import type { Scenario } from '../generate/plan';
 
 export interface GenerateIO {
@@ -26,9 +28,6 @@ export interface GenerateCommandOptions {
   testTimeout?: number;
 }
 
-/** ../generate/cli's `runGenerate`: resolves to the exit code. */
-export type GenerateCommand = (paths: string[], options: GenerateCommandOptions, io: GenerateIO) => Promise<number>;
-
 function scenarioList(value: string): Scenario[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean) as Scenario[];
   const bad = list.filter((s) => !ALL_SCENARIOS.includes(s));
@@ -46,7 +45,6 @@ export function registerGenerateCommand(
   program: Command,
   io: GenerateIO,
   setExitCode: (code: number) => void,
-  load: () => GenerateCommand,
 ): void {
   program
     .command('generate')
@@ -62,6 +60,70 @@ export function registerGenerateCommand(
     .option('--test-timeout <ms>', 'record mode: time limit per call', positive)
     .action(async (paths: string[], options: GenerateCommandOptions) => {
       checkPathsExist(paths, io.cwd);
-      setExitCode(await load()(paths, options, io));
+      setExitCode(await runGenerate(paths, options, io));
     });
+}
+
+/** What `tdd-fast generate` does; resolves to the exit code. */
+export async function runGenerate(paths: string[], options: GenerateCommandOptions, io: GenerateIO): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { collectSources, findProjectRoot, generateTestsBatch } = require('../generate') as typeof import('../generate');
+  const absolute = paths.map((p) => path.resolve(io.cwd, p));
+  const root = options.root ? path.resolve(io.cwd, options.root) : findProjectRoot(absolute[0]);
+  const sources = await collectSources(absolute, root);
+  if (sources.length === 0) {
+    io.stderr('tdd-fast generate: no JavaScript/TypeScript source files in the given paths.\n');
+    return 2;
+  }
+  const json = options.format === 'json';
+  const results = await generateTestsBatch(sources, {
+    root,
+    function: options.function,
+    scenarios: options.scenarios,
+    outDir: options.outDir,
+    dryRun: options.dryRun || (json && !options.record),
+    record: options.record,
+    recordOptions: options.testTimeout ? { testTimeoutMs: options.testTimeout } : undefined,
+  });
+  if (json) {
+    io.stdout(`${JSON.stringify({ version: 1, files: results.map((r) => toJson(r, root)) }, null, 2)}\n`);
+  } else {
+    for (const r of results) report(r, root, options, io);
+  }
+  return results.some((r) => r.errors.length) ? 1 : 0;
+}
+
+function rel(root: string, file: string | null): string | null {
+  return file === null ? null : path.relative(root, file).split(path.sep).join('/');
+}
+
+function toJson(r: GenerateResult, root: string) {
+  return {
+    path: rel(root, r.file),
+    output: rel(root, r.output),
+    written: r.written.map((w) => rel(root, w)),
+    functions: r.functions,
+    tests: r.tests,
+    todo: r.todo,
+    recorded: r.recorded,
+    dropped: r.dropped,
+    errors: r.errors,
+    ms: Math.round(r.ms * 100) / 100,
+    plan: r.plan,
+  };
+}
+
+function report(r: GenerateResult, root: string, options: GenerateCommandOptions, io: GenerateIO): void {
+  for (const error of r.errors) io.stderr(`tdd-fast generate: ${error}\n`);
+  if (r.errors.length) return;
+  if (options.dryRun && r.text) {
+    io.stdout(`// ---- ${rel(root, r.output)}\n${r.text}`);
+    return;
+  }
+  if (r.functions === 0) {
+    io.stderr(`${rel(root, r.file)}: no exported functions\n`);
+    return;
+  }
+  const recorded = r.recorded !== undefined ? `, ${r.recorded} recorded, ${r.dropped} dropped to TODO` : '';
+  io.stdout(`${rel(root, r.output)}: ${r.tests} tests for ${r.functions} functions (${r.todo} TODO${recorded})\n`);
 }

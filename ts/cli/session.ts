@@ -1,11 +1,16 @@
 /**
- * The definition of `tdd-fast session start|status|list|show|end|cleanup`: arguments, options, help text and exit
- * codes only. What each command does lives in ../session/cli, which `load` returns; the main CLI passes a loader
- * that requires it (and with it better-sqlite3) only when a session command runs.
+ * `tdd-fast session start|status|list|show|end|cleanup`: arguments, options, help text, exit codes and what each
+ * command does. The store (and with it better-sqlite3) is required only when a session command runs, so `analyze`
+ * never pays for loading it.
  */
+import * as path from 'node:path';
+
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 
 import { DEFAULT_RETENTION } from '../engine/defaults';
+import { SessionStoreError } from '../session/errors';
+import type { SessionStore } from '../session/store';
+import type { SessionEvent, SessionRecord, SessionSummary } from '../session/types';
 
 /** Exit codes follow ESLint's habit: 0 ok, 2 usage or internal error. */
 export const SESSION_EXIT = { ok: 0, error: 2 } as const;
@@ -18,7 +23,7 @@ export interface SessionCommonOptions {
   format: SessionFormat;
 }
 
-/** The bodies of the session commands (../session/cli's `sessionActions`). */
+/** The bodies of the session commands. */
 export interface SessionActions {
   start(name: string, options: SessionCommonOptions & { context?: unknown }): void;
   status(options: SessionCommonOptions): void;
@@ -28,8 +33,9 @@ export interface SessionActions {
   cleanup(options: SessionCommonOptions & { maxSessions: number; maxAgeDays: number }): void;
 }
 
-/** Adds `tdd-fast session start|status|list|show|end|cleanup` to the program; `load` is called when one runs. */
-export function registerSessionCommands(program: Command, load: () => SessionActions): void {
+/** Adds `tdd-fast session start|status|list|show|end|cleanup` to the program. */
+export function registerSessionCommands(program: Command): void {
+  const load = () => sessionActions;
   const session = program
     .command('session')
     .description('TDD sessions recorded in .tdd-fast/sessions.db (start, status, list, show, end, cleanup)');
@@ -103,4 +109,151 @@ function parseJsonOption(value: string): unknown {
   } catch {
     throw new InvalidArgumentError('expected valid JSON.');
   }
+}
+
+const EXIT_OK = SESSION_EXIT.ok;
+const EXIT_ERROR = SESSION_EXIT.error;
+const JSON_VERSION = 1;
+
+/** What `tdd-fast session start|status|list|show|end|cleanup` do. */
+export const sessionActions: SessionActions = {
+  start: (name, options) =>
+    run(options, (store) => {
+      const started = store.createSession(name, options.context ?? {});
+      const removed = store.cleanupSessions(DEFAULT_RETENTION, { keep: [started.id] });
+      return {
+        json: { session: started, removedByRetention: removed },
+        text: `Started session #${started.id} '${started.name}'.` + (removed ? ` (retention removed ${removed})` : ''),
+      };
+    }),
+
+  status: (options) =>
+    run(options, (store) => {
+      const active = store.activeSession();
+      if (!active) return { json: { session: null }, text: 'No active session. Start one with `tdd-fast session start <name>`.' };
+      const summary = store.summarize(active.id);
+      return { json: { summary }, text: formatSummary(summary) };
+    }),
+
+  list: (options) =>
+    run(options, (store) => {
+      const sessions = store.listSessions({ limit: options.limit, status: options.status });
+      return { json: { sessions, total: store.countSessions() }, text: formatList(sessions) };
+    }),
+
+  show: (idOrName, options) =>
+    run(options, (store) => {
+      const found = requireSession(store, idOrName);
+      const summary = store.summarize(found.id);
+      const events = store.listEvents(found.id, { limit: options.events });
+      return { json: { summary, events }, text: `${formatSummary(summary)}\n\n${formatEvents(events)}` };
+    }),
+
+  end: (idOrName, options) =>
+    run(options, (store) => {
+      const target = idOrName === undefined ? store.activeSession() : requireSession(store, idOrName);
+      if (!target) throw new SessionStoreError('NO_ACTIVE_SESSION', 'No active session to end.', { dbPath: store.dbPath });
+      store.endSession(target.id);
+      const summary = store.summarize(target.id);
+      return { json: { summary }, text: `Ended session #${target.id} '${target.name}'.\n${formatSummary(summary)}` };
+    }),
+
+  cleanup: (options) =>
+    run(options, (store) => {
+      const removed = store.cleanupSessions({ maxSessions: options.maxSessions, maxAgeDays: options.maxAgeDays });
+      const remaining = store.countSessions();
+      return { json: { removed, remaining }, text: `Removed ${removed} session(s); ${remaining} left.` };
+    }),
+};
+
+interface Output {
+  json: Record<string, unknown>;
+  text: string;
+}
+
+function run(options: SessionCommonOptions, action: (store: SessionStore) => Output): void {
+  let store: SessionStore | undefined;
+  try {
+    const projectRoot = path.resolve(options.root ?? process.cwd());
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SessionStore: Store } = require('../session/store') as typeof import('../session/store');
+    store = Store.open({ projectRoot, dbPath: options.db });
+    const output = action(store);
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ version: JSON_VERSION, ...output.json }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${output.text}\n`);
+    }
+    process.exitCode = EXIT_OK;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof SessionStoreError ? error.code : 'INTERNAL_ERROR';
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ version: JSON_VERSION, error: { code, message } }, null, 2)}\n`);
+    }
+    process.stderr.write(`tdd-fast: ${message}\n`);
+    process.exitCode = EXIT_ERROR;
+  } finally {
+    store?.close();
+  }
+}
+
+function requireSession(store: SessionStore, idOrName: string): SessionRecord {
+  const found = store.findSession(idOrName);
+  if (!found) {
+    throw new SessionStoreError('SESSION_NOT_FOUND', `No session '${idOrName}' in ${store.dbPath}.`, {
+      dbPath: store.dbPath,
+    });
+  }
+  return found;
+}
+
+function formatSummary(summary: SessionSummary): string {
+  const { session, phases, timings } = summary;
+  const lines = [
+    `Session #${session.id} '${session.name}' (${session.status}), started ${formatTime(session.createdAt)}`,
+    `  files analysed   ${summary.filesAnalysed} in ${summary.analyses} analyses (${formatMs(timings.analysisMs)})`,
+    `  smells           ${summary.smellsFound} found, ${summary.smellsFixed} fixed`,
+    `  tests generated  ${summary.testsGenerated} in ${summary.testFilesWritten} files` +
+      (summary.generationErrors ? `, ${summary.generationErrors} errors` : '') +
+      ` (${formatMs(timings.generationMs)})`,
+    `  phases           red ${phases.red}, green ${phases.green}, refactor ${phases.refactor}; ` +
+      `${summary.cycles} cycle(s)` + (summary.currentPhase ? `; now ${summary.currentPhase}` : ''),
+    `  time             ${formatMs(timings.sessionMs)} (red ${formatMs(timings.phaseMs.red)}, green ${formatMs(timings.phaseMs.green)}, refactor ${formatMs(timings.phaseMs.refactor)})`,
+  ];
+  if (summary.cache) {
+    lines.push(`  cache            ${summary.cache.hits} hits, ${summary.cache.misses} misses (${Math.round(summary.cache.hitRate * 100)}%)`);
+  }
+  return lines.join('\n');
+}
+
+function formatList(sessions: SessionRecord[]): string {
+  if (sessions.length === 0) return 'No sessions yet.';
+  const rows = sessions.map((s) => [`#${s.id}`, s.name, s.status, formatTime(s.updatedAt)]);
+  const header = ['id', 'name', 'status', 'updated'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const format = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [format(header), ...rows.map(format)].join('\n');
+}
+
+function formatEvents(events: SessionEvent[]): string {
+  if (events.length === 0) return 'No events.';
+  return events
+    .map((event) => {
+      const label = event.phase ? `${event.kind}:${event.phase}` : event.kind;
+      const data = JSON.stringify(event.data);
+      return `  ${formatTime(event.at)}  ${label.padEnd(14)}${data === '{}' ? '' : ` ${data}`}`;
+    })
+    .join('\n');
+}
+
+function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

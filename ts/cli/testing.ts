@@ -1,9 +1,21 @@
 /**
- * The definition of `tdd-fast perf report`, `tdd-fast doctor` and `tdd-fast testing pg start|stop|status`: options and help text only. What they do lives in
- * ../testing/cli, which `load` returns; the main CLI passes a loader that requires it (and with it better-sqlite3)
- * only when one of them runs.
+ * `tdd-fast perf report`, `tdd-fast doctor` and `tdd-fast testing pg start|stop|status`: options, help text and what
+ * each does. The toolkit's modules (better-sqlite3, pg) are required only when one of these commands runs.
+ * Exit codes: 0 ok, 1 `pg status` with no server, 2 usage or internal error.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
 import type { Command } from 'commander';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const history = () => require('../testing/history') as typeof import('../testing/history');
+const dashboard = () => require('../testing/dashboard') as typeof import('../testing/dashboard');
+const switches = () => require('../testing/switches') as typeof import('../testing/switches');
+const doctorLines = () => require('../testing/doctor') as typeof import('../testing/doctor');
+const pgSelect = () => require('../testing/pg/select') as typeof import('../testing/pg/select');
+const pgServer = () => require('../testing/pg/server') as typeof import('../testing/pg/server');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface PerfReportOptions {
   html?: string;
@@ -13,7 +25,7 @@ export interface PerfReportOptions {
   top: string;
 }
 
-/** The bodies of the testing commands (../testing/cli's `testingActions`). */
+/** The bodies of the testing commands. */
 export interface TestingActions {
   perfReport(options: PerfReportOptions): void;
   doctor(): void;
@@ -28,7 +40,8 @@ export interface PgStartOptions {
   format: string;
 }
 
-export function registerTestingCommands(program: Command, load: () => TestingActions): void {
+export function registerTestingCommands(program: Command): void {
+  const load = () => testingActions;
   const perf = program.command('perf').description('test performance history recorded by tdd-fast/testing/reporter');
   perf
     .command('report')
@@ -62,3 +75,107 @@ export function registerTestingCommands(program: Command, load: () => TestingAct
     .option('--data-dir <dir>', 'cluster directory (default <cacheDir>/pg/data)')
     .action((options: { dataDir?: string }) => load().pgStatus(options));
 }
+
+function fail(message: string): void {
+  process.stderr.write(`tdd-fast: ${message.replace(/^tdd-fast: /, "")}\n`);
+  process.exitCode = 2;
+}
+
+/** What `tdd-fast perf report`, `doctor` and `testing pg start|stop|status` do. */
+export const testingActions: TestingActions = {
+  perfReport(options) {
+    try {
+      if (options.format !== 'text' && options.format !== 'json') {
+        fail(`unknown --format "${options.format}" (use text or json)`);
+        return;
+      }
+      const runs = Number(options.runs);
+      const top = Number(options.top);
+      if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(top) || top < 1) {
+        fail('--runs and --top must be positive integers');
+        return;
+      }
+      const historyPath = options.history
+        ? path.resolve(options.history)
+        : path.join(switches().resolveSwitches().cacheDir.value, history().HISTORY_FILE_NAME);
+      if (!fs.existsSync(historyPath)) {
+        fail(`no performance history at ${historyPath}; run vitest with the tdd-fast/testing/reporter reporter first`);
+        return;
+      }
+      const perfHistory = history().PerfHistory.open(historyPath, { readonly: true });
+      let report;
+      try {
+        report = dashboard().buildReport(perfHistory, { runs, top });
+      } finally {
+        perfHistory.close();
+      }
+      if (options.html) {
+        const target = path.resolve(options.html);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, dashboard().renderHtml(report));
+        process.stderr.write(`tdd-fast: wrote ${target}\n`);
+      }
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : dashboard().formatReportText(report));
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  doctor() {
+    try {
+      const lines = doctorLines().describeDoctor();
+      const width = Math.max(...lines.map((l) => l.name.length));
+      for (const line of lines) process.stdout.write(`${line.name.padEnd(width)}  ${line.value}  — ${line.reason}\n`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  async pgStart(options) {
+    try {
+      if (options.format !== 'text' && options.format !== 'json') {
+        fail(`unknown --format "${options.format}" (use text or json)`);
+        return;
+      }
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+        fail('--port must be an integer in 1..65535');
+        return;
+      }
+      const dataDir = options.dataDir ? path.resolve(options.dataDir) : pgSelect().localClusterDir();
+      const server = await pgServer().startPostgres({ dataDir, port, detached: true });
+      if (options.format === 'json') {
+        const { stop: _stop, ...info } = server;
+        process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${server.url}\n`);
+        process.stderr.write(
+          `tdd-fast: PostgreSQL ${server.version} ${server.reused ? 'already running' : 'started'} (pid ${server.pid}, data ${server.dataDir}); ` +
+            `export TDD_FAST_PG_URL=${server.url}; stop it with \`npx tdd-fast testing pg stop\`\n`,
+        );
+      }
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  async pgStop(options) {
+    try {
+      const dataDir = options.dataDir ? path.resolve(options.dataDir) : pgSelect().localClusterDir();
+      const stopped = await pgServer().stopPostgresAt(dataDir);
+      process.stderr.write(stopped ? `tdd-fast: stopped the server in ${dataDir}\n` : `tdd-fast: no server running in ${dataDir}\n`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  pgStatus(options) {
+    const dataDir = options.dataDir ? path.resolve(options.dataDir) : pgSelect().localClusterDir();
+    const running = pgServer().runningPostgres(dataDir);
+    if (running) process.stdout.write(`${running.url}\n`);
+    else {
+      process.stderr.write(`tdd-fast: no server running in ${dataDir}\n`);
+      process.exitCode = 1;
+    }
+  },
+};

@@ -3,11 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Command } from 'commander';
-
-import { checkPathsExist } from '../cli/usage';
-import { registerWatchCommand as defineWatchCommand, type WatchFlags } from '../cli/watch';
-import { resolveConfig } from '../engine/config';
 import { native } from '../engine/native';
 import { TddOrchestrator } from '../session/orchestrator';
 import type { AnalysisResult } from '../engine/types';
@@ -212,31 +207,4 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
   } finally {
     orchestrator.close();
   }
-}
-
-/** What `tdd-fast watch` does (../commands/watch defines its options): watches until SIGINT or SIGTERM. */
-export async function runWatchCommand(paths: string[], flags: WatchFlags, cwd: string, log: (text: string) => void): Promise<void> {
-  const given = paths.length ? paths : ['.'];
-  checkPathsExist(given, cwd);
-  const config = resolveConfig(cwd, {});
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await watch(
-    {
-      root: cwd,
-      paths: given,
-      vitest: Boolean(flags.vitest),
-      config: config.json,
-      session: flags.session,
-      debounceMs: 150,
-      log: (line) => log(line + '\n'),
-    },
-    controller.signal,
-  );
-}
-
-export function registerWatchCommand(program: Command, cwd: string, log: (text: string) => void): void {
-  defineWatchCommand(program, cwd, log, () => runWatchCommand);
 }
