@@ -3,7 +3,7 @@
  * the shape the core inferred from usage, default value or name (`ParamInfo.inferred`), marked `inferred`. Both come
  * from the core (docs/architecture.md, "TypeShape"); nothing here parses type text or literals.
  */
-import type { FunctionReport, ParamInfo, ParamUsage, TypeShape } from '../types';
+import type { FunctionReport, ParamInfo, ParamUsage, TypeShape } from '../engine/types';
 import { fromCase, isOpaque } from './values';
 
 export type { TypeShape };

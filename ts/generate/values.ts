@@ -7,7 +7,7 @@
  * A value is source text (`code`) plus, when the core knows it, its runtime value (`runtime`), which the planner uses
  * to evaluate guard conditions and to check a value against the declared type.
  */
-import type { CaseValue, ParamInfo, ParamUsage, PropertyShape, TypeShape } from '../types';
+import type { CaseValue, ParamInfo, ParamUsage, PropertyShape, TypeShape } from '../engine/types';
 
 export interface Value {
   /** JavaScript source text of the argument. */
