@@ -160,6 +160,16 @@ module.exports = { combine };
     expect(ctorArgs).toEqual([expect.any(String), expect.any(Number)]);
   });
 
+  it('sends the constants a function compares against and strings its regex literals match', () => {
+    const report = api.analyzeSource(
+      "export function parse(text) {\n  const m = /^(\\d+)(ms|s)$/.exec(text);\n  if (!m) throw new Error('bad');\n  return m[2] === 's' ? m[1] * 1000 : Number(m[1]);\n}\n",
+      'parse.js',
+    );
+    const fn = report.functions.find((f) => f.name === 'parse')!;
+    const literals = fn.constants.map((c) => c.literal);
+    expect(literals).toEqual(expect.arrayContaining(['1ms', '11ms', '1s', 's', 'bad']));
+  });
+
   it('takes typical values from the core domain table by parameter name', async () => {
     const p = await plan({ 'src/mail.ts': 'export function send(email: string, timeoutMs: number): string {\n  return email + timeoutMs;\n}\n' }, 'src/mail.ts');
     expect(argsOf(p, 'send')[0]).toEqual(["'user@example.com'", '1000']);
