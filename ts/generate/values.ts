@@ -356,7 +356,8 @@ function edgesFor(shape: TypeShape, ctx: Context, typical: Value): Value[] {
         out.push(lit(''), lit(' '), lit('a'));
         break;
       case 'number':
-        out.push(lit(0), lit(-1), lit(1.5), lit(NaN));
+        // Zero, a negative, a fraction, NaN, and one (the smallest count).
+        out.push(lit(0), lit(-1), lit(1.5), lit(NaN), lit(1));
         break;
       case 'boolean':
         out.push(lit(false), lit(true));

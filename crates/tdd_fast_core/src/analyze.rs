@@ -203,10 +203,12 @@ fn analyze_text_unguarded(
             },
         )
     });
-    crate::patterns::values::structure(&mut functions);
-    for class in &mut classes {
-        crate::types::infer::fill_params(&mut class.constructor_params, &[]);
-    }
+    profile::time(Phase::Rules, || {
+        crate::patterns::values::structure(&mut functions);
+        for class in &mut classes {
+            crate::types::infer::fill_params(&mut class.constructor_params, &[]);
+        }
+    });
     FileReport {
         path: path.to_string(),
         language,

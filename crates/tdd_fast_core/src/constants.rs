@@ -33,6 +33,15 @@ const MAX_REPEAT: u32 = 8;
 
 /// Called from `Collector::enter_node` for every node.
 pub fn on_enter<'a>(collector: &mut Collector<'a, '_>, kind: AstKind<'a>) {
+    // Outside functions (declaration files are mostly that) there is nothing to collect: check before building.
+    let in_function = collector.frames.last().is_some_and(|f| {
+        f.report
+            .as_ref()
+            .is_some_and(|r| r.constants.len() < MAX_CONSTANTS)
+    });
+    if !in_function {
+        return;
+    }
     let found: Vec<Constant> = match kind {
         AstKind::BinaryExpression(e) if is_comparison(e.operator) => [&e.left, &e.right]
             .into_iter()

@@ -162,10 +162,27 @@ pub fn is_expression(code: &str) -> bool {
     {
         return true;
     }
-    let allocator = oxc_allocator::Allocator::default();
-    oxc_parser::Parser::new(&allocator, code, oxc_span::SourceType::mjs())
-        .parse_expression()
-        .is_ok()
+    // The same texts come back for every function (the patterns' tables): parse each once per thread, into one
+    // reused arena.
+    thread_local! {
+        static CHECKED: std::cell::RefCell<(oxc_allocator::Allocator, std::collections::HashMap<String, bool>)> =
+            std::cell::RefCell::new(Default::default());
+    }
+    CHECKED.with(|cell| {
+        let (allocator, seen) = &mut *cell.borrow_mut();
+        if let Some(known) = seen.get(code) {
+            return *known;
+        }
+        allocator.reset();
+        let ok = oxc_parser::Parser::new(allocator, code, oxc_span::SourceType::mjs())
+            .parse_expression()
+            .is_ok();
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(code.to_string(), ok);
+        ok
+    })
 }
 
 /// The case for one value text, or `None` when the value is no input a test can pass.
