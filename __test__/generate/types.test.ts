@@ -105,6 +105,21 @@ module.exports = { combine };
     expect(valuesAt(p, 'combine', 0).every(isNumber)).toBe(true);
   });
 
+  it('refines a vague JSDoc {Object} by how the function uses it', async () => {
+    const p = await plan(
+      {
+        'lib/page.js': `/**
+ * @param {Object} opts
+ */
+function page(opts) { return opts.limit * 2; }
+module.exports = { page };
+`,
+      },
+      'lib/page.js',
+    );
+    expect(valuesAt(p, 'page', 0)[0]).toEqual({ limit: 3 });
+  });
+
   it('passes only the members of a string-literal union', async () => {
     const p = await plan({ 'src/align.ts': "export function align(side: 'left' | 'right'): string {\n  return side === 'left' ? '<' : '>';\n}\n" }, 'src/align.ts');
     const sides = valuesAt(p, 'align', 0);

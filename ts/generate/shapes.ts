@@ -4,7 +4,7 @@
  * from the core (docs/architecture.md, "TypeShape"); nothing here parses type text or literals.
  */
 import type { FunctionReport, ParamInfo, ParamUsage, TypeShape } from '../engine/types';
-import { fromCase, isOpaque } from './values';
+import { fromCase, isOpaque, isVague } from './values';
 
 export type { TypeShape };
 
@@ -30,7 +30,7 @@ const ANY: TypeShape = { kind: 'any' };
 export function searchParam(param: ParamInfo, usage: ParamUsage | undefined): SearchParam {
   void usage;
   const base = { name: param.name, optional: param.optional || param.defaultValue !== null, rest: param.rest, hasDefault: param.defaultValue !== null };
-  if (param.shape && !isOpaque(param.shape)) return { ...base, shape: param.shape, inferred: false };
+  if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { ...base, shape: param.shape, inferred: false };
   if (param.inferred) return { ...base, shape: param.inferred, inferred: true };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };
   return { ...base, shape: param.rest ? { kind: 'array', element: ANY, readonly: false } : ANY, inferred: true };

@@ -176,9 +176,16 @@ export interface ParamModel {
   unsupported?: string;
 }
 
+/** A declaration that says little (`any`, `unknown`, bare `object` / JSDoc `{Object}`): the core refines it by usage. */
+export function isVague(shape: TypeShape | null | undefined): boolean {
+  if (!shape) return false;
+  if (shape.kind === 'any' || shape.kind === 'unknown') return true;
+  return shape.kind === 'object' && shape.properties.length === 0 && shape.index === null;
+}
+
 /** The shape a parameter's values are built from, and whether it is the declaration. */
 export function effectiveShape(param: ParamInfo): { shape: TypeShape | null; declared: boolean } {
-  if (param.shape && !isOpaque(param.shape)) return { shape: param.shape, declared: true };
+  if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { shape: param.shape, declared: true };
   if (param.inferred) return { shape: param.inferred, declared: false };
   return { shape: param.shape ?? null, declared: Boolean(param.shape) };
 }
@@ -428,7 +435,7 @@ export function modelParam(param: ParamInfo, usage: ParamUsage | undefined, ts: 
   if (shape && !isOpaque(shape)) {
     typical = typicalFor(shape, ctx);
     // Declared as an opaque name but used in a way the core could infer: the inferred value, cast to the type.
-    if (typical && !declared && param.shape && ts) typical = { ...typical, code: `${typical.code} as never`, cast: true, known: false };
+    if (typical && !declared && isOpaque(param.shape) && ts) typical = { ...typical, code: `${typical.code} as never`, cast: true, known: false };
   }
   if (!typical) {
     if (shape && (ts || !isOpaque(shape))) {

@@ -36,12 +36,18 @@ pub fn fill_params(params: &mut [Param], usage: &[ParamUsage]) {
     }
 }
 
-/// No declaration, or one the core could not see into (a type from node_modules, a cut recursion).
-fn needs_inference(shape: Option<&TypeShape>) -> bool {
-    matches!(
-        shape,
-        None | Some(TypeShape::Unresolved { .. } | TypeShape::Ref { .. })
-    )
+/// No declaration, one the core could not see into (a type from node_modules, a cut recursion), or one that says
+/// little (`any`, `unknown`, the bare `object` / JSDoc `{Object}`): usage then tells more.
+pub fn needs_inference(shape: Option<&TypeShape>) -> bool {
+    match shape {
+        None => true,
+        Some(TypeShape::Unresolved { .. } | TypeShape::Ref { .. }) => true,
+        Some(TypeShape::Any | TypeShape::Unknown) => true,
+        Some(TypeShape::Object {
+            properties, index, ..
+        }) => properties.is_empty() && index.is_none(),
+        Some(_) => false,
+    }
 }
 
 fn array_of(element: TypeShape) -> TypeShape {
@@ -169,6 +175,21 @@ mod tests {
         );
         assert_eq!(kinds[6], Some(TypeShape::String));
         assert_eq!(p[6].domain.as_ref().unwrap().name, "email");
+    }
+
+    #[test]
+    fn vague_declarations_are_refined_by_usage() {
+        let report = crate::analyze::analyze_text(
+            "/**\n * @param {Object} opts\n * @param {*} s\n */\nexport function f(opts, s) { return opts.limit + s.trim(); }",
+            "a.js",
+            Language::Js,
+            &Default::default(),
+        );
+        let p = &report.functions[0].params;
+        assert!(
+            matches!(p[0].inferred, Some(TypeShape::Object { ref properties, .. }) if properties[0].name == "limit")
+        );
+        assert_eq!(p[1].inferred, Some(TypeShape::String));
     }
 
     #[test]
