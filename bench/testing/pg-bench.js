@@ -15,6 +15,9 @@ const arg = (name, fallback) => {
 };
 const handouts = Number(arg('handouts', '300'));
 const strategy = arg('strategy', undefined);
+const concurrency = Number(arg('concurrency', '2'));
+// Extra server settings for the throwaway server, e.g. --settings wal_level=minimal,max_wal_senders=0
+const settings = Object.fromEntries((arg('settings', '') || '').split(',').filter(Boolean).map((kv) => kv.split('=')));
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,7 +38,7 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
   let server = null;
   let url = process.env.TDD_FAST_PG_URL;
   if (!url) {
-    server = await startPostgres();
+    server = await startPostgres({ settings });
     url = server.socketUrl;
   }
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-pg-bench-'));
@@ -46,7 +49,7 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
 
   // 1. Refill rate: how many clones per second the background refill makes (2 at a time), from empty to full.
   {
-    const template = await make({ poolSize: 40, refillConcurrency: 2, maxDatabases: 64 });
+    const template = await make({ poolSize: 40, refillConcurrency: concurrency, maxDatabases: 64 });
     const started = Date.now();
     await template.warm(40, 600_000);
     const seconds = (Date.now() - started) / 1000;
@@ -62,7 +65,7 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
 
   // 2. Handouts while the refill keeps up: tests arrive at 80% of the measured refill rate.
   {
-    const template = await make({ poolSize: 8, refillConcurrency: 2 });
+    const template = await make({ poolSize: 8, refillConcurrency: concurrency });
     await template.warm(8, 600_000);
     const gap = 1000 / (results.refillPerSecond * 0.8);
     for (let i = 0; i < handouts; i++) {
@@ -82,7 +85,7 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
 
   // 3. Tests faster than the refill: back to back, the pool drains and each test waits for the next clone.
   {
-    const template = await make({ poolSize: 8, refillConcurrency: 2 });
+    const template = await make({ poolSize: 8, refillConcurrency: concurrency });
     await template.warm(8, 600_000);
     const n = Math.min(handouts, 60);
     for (let i = 0; i < n; i++) {

@@ -54,8 +54,13 @@ export interface PostgresTemplateOptions extends TestingConfig {
   acquireTimeoutMs?: number;
   /** Connection timeout for every client. Default 5 s. */
   connectTimeoutMs?: number;
-  /** `CREATE DATABASE ... STRATEGY` on PostgreSQL 15+: `wal_log` (server default) or `file_copy`. */
-  strategy?: 'wal_log' | 'file_copy';
+  /**
+   * `CREATE DATABASE ... STRATEGY` on PostgreSQL 15+. `auto` (default): `file_copy` when the server runs with fsync
+   * off (a test server, such as startPostgres()'s), where copying the template's files beats writing every page
+   * through the WAL (`wal_log`, the server's own default); with fsync on, the server's default. `server` never adds
+   * the clause.
+   */
+  strategy?: 'auto' | 'server' | 'wal_log' | 'file_copy';
   /** Old templates of the same name kept on the server. Default 2. */
   keepTemplates?: number;
   /** Project root used to resolve the cache directory (build log). Default `process.cwd()`. */
@@ -99,6 +104,8 @@ export interface PostgresTemplateStats {
   /** Databases of dead runs this instance dropped at start. */
   reaped: number;
   fastPath: boolean;
+  /** The CREATE DATABASE strategy the clones use: `file_copy`, `wal_log` or `server default`. */
+  strategy: string;
 }
 
 interface Ready {
@@ -150,6 +157,16 @@ function parseMarker(text: string | null): Marker | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The CREATE DATABASE strategy for clones. FILE_COPY checkpoints twice per clone, cheap only when the server does not
+ * fsync; WAL_LOG (the server's default since 15) writes every page of the template to the WAL instead.
+ */
+export function chooseStrategy(wanted: 'auto' | 'server' | 'wal_log' | 'file_copy', serverMajor: number, fsyncOff: boolean): 'file_copy' | 'wal_log' | null {
+  if (serverMajor < 15 || wanted === 'server') return null;
+  if (wanted === 'auto') return fsyncOff ? 'file_copy' : null;
+  return wanted;
 }
 
 /** Resolves the admin URL from the option or the environment. */
@@ -239,6 +256,8 @@ export class PostgresTemplate {
   private readonly maxDatabases: number;
   private readonly acquireTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  /** `file_copy`, `wal_log`, or null for the server's default. */
+  private readonly strategy: 'file_copy' | 'wal_log' | null;
   private readonly ownerClient: Client;
   private readonly creators: Client[] = [];
   private readonly idleCreators: Client[] = [];
@@ -273,6 +292,7 @@ export class PostgresTemplate {
     fastPath: boolean;
     ownerClient: Client;
     owner: string;
+    fsyncOff: boolean;
   }) {
     this.options = init.options;
     this.name = init.name;
@@ -290,6 +310,7 @@ export class PostgresTemplate {
     this.maxDatabases = Math.max(1, init.options.maxDatabases ?? 64);
     this.acquireTimeoutMs = init.options.acquireTimeoutMs ?? 15_000;
     this.connectTimeoutMs = init.options.connectTimeoutMs ?? 5_000;
+    this.strategy = chooseStrategy(init.options.strategy ?? 'auto', Math.floor(Number(init.serverVersion) / 10000), init.fsyncOff);
   }
 
   /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
@@ -312,7 +333,8 @@ export class PostgresTemplate {
     const ownerClient = await connect(resolved.url, connectTimeoutMs, `tdd-fast owner ${owner}`);
     let template: PostgresTemplate;
     try {
-      const versionNum = (await ownerClient.query('SHOW server_version_num')).rows[0].server_version_num as string;
+      const settings = (await ownerClient.query("SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync")).rows[0];
+      const versionNum = settings.version as string;
       const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend: 'postgres' });
       // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
       await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
@@ -327,6 +349,7 @@ export class PostgresTemplate {
         fastPath: switches.testing.value,
         ownerClient,
         owner,
+        fsyncOff: settings.fsync === 'off',
       });
     } catch (error) {
       await ownerClient.end().catch(() => undefined);
@@ -521,7 +544,7 @@ export class PostgresTemplate {
     let client: Client | null = null;
     try {
       if (this.fastPath) {
-        const strategy = this.options.strategy && this.serverMajor >= 15 ? ` STRATEGY ${this.options.strategy}` : '';
+        const strategy = this.strategy ? ` STRATEGY ${this.strategy}` : '';
         try {
           await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(this.template)}${strategy}`);
         } catch (error) {
@@ -697,6 +720,7 @@ export class PostgresTemplate {
       serverVersion: this.serverVersion,
       reaped: this.counters.reaped,
       fastPath: this.fastPath,
+      strategy: this.strategy ?? 'server default',
     };
   }
 
