@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import { SampleRing, msSince, type LatencySummary } from '../stats';
+import type { LatencySummary } from '../stats';
 import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
 import {
   PgMigrationError,
@@ -24,7 +24,7 @@ import {
   classifyConnectError,
   describeTarget,
 } from './errors';
-import { PoolClosedError } from '../pool';
+import { PreparedPool } from './prepared-pool';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
 const PG_TEMPLATE_FORMAT = 2;
@@ -46,8 +46,10 @@ export interface PostgresTemplateOptions extends TestingConfig {
   cacheKey?: string;
   /** Clones kept ready ahead of demand. Default 4. 0 = clone on demand in `fresh()` (pgtestdb's way). */
   poolSize?: number;
-  /** How many clones are made at the same time. Default 2. */
+  /** How many clones are made at the same time. Default 3. */
   refillConcurrency?: number;
+  /** Released databases whose DROP may wait until the refill is idle (dropping competes with cloning). Default 16. */
+  deferredDrops?: number;
   /** Upper bound on this instance's databases (ready + handed out + being made). Default 64. */
   maxDatabases?: number;
   /** How long `fresh()` waits for a database before PgPoolExhaustedError. Default 15 s. */
@@ -112,11 +114,10 @@ interface Ready {
   database: string;
   client: Client;
 }
-interface Waiter {
-  resolve: (value: Ready) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
-}
+
+/** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
+const DEFAULT_POOL_SIZE = 4;
+const DEFAULT_REFILL_CONCURRENCY = 3;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -237,7 +238,7 @@ export function computePgHash(parts: { scripts: MigrationScript[]; seed?: unknow
   return hash.digest('hex');
 }
 
-export class PostgresTemplate {
+export class PostgresTemplate extends PreparedPool<Ready> {
   readonly name: string;
   readonly hash: string;
   /** The template database's name. */
@@ -251,34 +252,18 @@ export class PostgresTemplate {
   private readonly scripts: MigrationScript[];
   private readonly origin: string;
   private readonly fastPath: boolean;
-  private readonly poolSize: number;
-  private readonly concurrency: number;
   private readonly maxDatabases: number;
   private readonly acquireTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   /** `file_copy`, `wal_log`, or null for the server's default. */
   private readonly strategy: 'file_copy' | 'wal_log' | null;
   private readonly ownerClient: Client;
+  /** One admin connection per clone made at the same time (CREATE DATABASE cannot share a session). */
   private readonly creators: Client[] = [];
   private readonly idleCreators: Client[] = [];
-  private readonly ready: Ready[] = [];
-  private readonly inUse = new Map<string, Client>();
-  private readonly waiters: Waiter[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly dropQueue: string[] = [];
-  private dropping: Promise<void> | null = null;
-  private creating = 0;
   private counter = 0;
-  private consecutiveFailures = 0;
-  private lastError: Error | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private closed = false;
   private closing: Promise<void> | null = null;
-  private readonly handoutTimes = new SampleRing(10_000);
-  private readonly missTimes = new SampleRing(10_000);
-  private readonly cloneTimes = new SampleRing(10_000);
-  private readonly dropTimes = new SampleRing(10_000);
-  private counters = { builds: 0, reuses: 0, clones: 0, handouts: 0, drops: 0, misses: 0, reaped: 0 };
+  private counters = { builds: 0, reuses: 0, reaped: 0 };
   private builtHere: 'built' | 'reused' | 'replay' = 'reused';
 
   private constructor(init: {
@@ -294,7 +279,15 @@ export class PostgresTemplate {
     owner: string;
     fsyncOff: boolean;
   }) {
-    this.options = init.options;
+    const options = init.options;
+    super({
+      poolSize: init.fastPath ? (options.poolSize ?? DEFAULT_POOL_SIZE) : 0,
+      concurrency: options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY,
+      maxItems: options.maxDatabases ?? 64,
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000,
+      deferLimit: options.deferredDrops ?? 16,
+    });
+    this.options = options;
     this.name = init.name;
     this.hash = init.hash;
     this.template = `tdf_${init.name}_t${init.hash.slice(0, 12)}`;
@@ -305,12 +298,10 @@ export class PostgresTemplate {
     this.fastPath = init.fastPath;
     this.ownerClient = init.ownerClient;
     this.owner = init.owner;
-    this.poolSize = init.fastPath ? Math.max(0, init.options.poolSize ?? 4) : 0;
-    this.concurrency = Math.max(1, init.options.refillConcurrency ?? 2);
-    this.maxDatabases = Math.max(1, init.options.maxDatabases ?? 64);
-    this.acquireTimeoutMs = init.options.acquireTimeoutMs ?? 15_000;
-    this.connectTimeoutMs = init.options.connectTimeoutMs ?? 5_000;
-    this.strategy = chooseStrategy(init.options.strategy ?? 'auto', Math.floor(Number(init.serverVersion) / 10000), init.fsyncOff);
+    this.maxDatabases = Math.max(1, options.maxDatabases ?? 64);
+    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 15_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    this.strategy = chooseStrategy(options.strategy ?? 'auto', Math.floor(Number(init.serverVersion) / 10000), init.fsyncOff);
   }
 
   /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
@@ -359,11 +350,13 @@ export class PostgresTemplate {
       await template.reap();
       if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
       else template.builtHere = 'replay';
-      for (let i = 0; i < template.concurrency; i++) {
-        const creator = await connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`);
-        template.creators.push(creator);
-        template.idleCreators.push(creator);
-      }
+      const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
+      const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
+      const settled = await Promise.allSettled(connecting);
+      for (const result of settled) if (result.status === 'fulfilled') template.creators.push(result.value);
+      template.idleCreators.push(...template.creators);
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await template.close().catch(() => undefined);
       throw error;
@@ -505,12 +498,10 @@ export class PostgresTemplate {
   }
 
   private async dropDatabase(admin: Client, database: string, force: boolean): Promise<void> {
-    const started = process.hrtime.bigint();
     const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
     if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
     const forced = force && this.serverMajor >= 13 ? ' WITH (FORCE)' : '';
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
-    this.dropTimes.record(msSince(started));
   }
 
   private nextName(): string {
@@ -519,28 +510,10 @@ export class PostgresTemplate {
     return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counter}`;
   }
 
-  /** Starts clones while fewer than wanted are ready or being made, within maxDatabases. */
-  private pump(): void {
-    if (this.closed) return;
-    const wanted = Math.max(this.poolSize, this.waiters.length);
-    while (
-      this.idleCreators.length > 0 &&
-      this.ready.length + this.creating < wanted &&
-      this.ready.length + this.creating + this.inUse.size < this.maxDatabases &&
-      this.retryTimer === null
-    ) {
-      const creator = this.idleCreators.pop() as Client;
-      this.creating++;
-      const job = this.makeOne(creator).finally(() => {
-        this.inFlight.delete(job);
-      });
-      this.inFlight.add(job);
-    }
-  }
-
-  private async makeOne(creator: Client): Promise<void> {
+  /** One clone (or, with the fast path off, one database built by replay) with a connected client. */
+  protected async produce(): Promise<Ready> {
+    const creator = this.idleCreators.pop() as Client; // the pool never runs more produce() than creators
     const database = this.nextName();
-    const started = process.hrtime.bigint();
     let client: Client | null = null;
     try {
       if (this.fastPath) {
@@ -559,44 +532,33 @@ export class PostgresTemplate {
         client = await connect(url, this.connectTimeoutMs, 'tdd-fast test');
         await this.fillDatabase(client, url);
       }
-      this.cloneTimes.record(msSince(started));
-      this.counters.clones++;
-      this.consecutiveFailures = 0;
-      this.lastError = null;
-      const item = { database, client };
-      this.creating--;
-      this.idleCreators.push(creator);
-      if (this.closed) {
-        this.ready.push(item); // close() drops it
-      } else {
-        const waiter = this.waiters.shift();
-        if (waiter) {
-          clearTimeout(waiter.timer);
-          this.inUse.set(database, client);
-          waiter.resolve(item);
-        } else {
-          this.ready.push(item);
-        }
-      }
+      return { database, client };
     } catch (error) {
-      this.creating--;
-      this.idleCreators.push(creator);
       if (client) await client.end().catch(() => undefined);
-      this.queueDrop(database);
-      this.lastError = error as Error;
-      this.consecutiveFailures++;
-      // A cause that will not go away by itself fails the waiters now instead of at their timeout.
-      const permanent = error instanceof PgTemplateInUseError || error instanceof PgMigrationError || this.consecutiveFailures >= 3;
-      if (permanent) for (const waiter of this.waiters.splice(0)) (clearTimeout(waiter.timer), waiter.reject(error as Error));
-      if (!this.closed && this.retryTimer === null) {
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = null;
-          if (this.waiters.length > 0 || this.consecutiveFailures < 3) this.pump();
-        }, Math.min(1000, 50 * 2 ** this.consecutiveFailures));
-        this.retryTimer.unref();
-      }
+      await this.dropDatabase(creator, database, true).catch(() => undefined);
+      throw error;
+    } finally {
+      this.idleCreators.push(creator);
     }
-    this.pump();
+  }
+
+  protected async discard(item: Ready): Promise<void> {
+    await item.client.end().catch(() => undefined);
+    await this.dropDatabase(this.ownerClient, item.database, true);
+  }
+
+  protected isPermanent(error: unknown): boolean {
+    return error instanceof PgTemplateInUseError || error instanceof PgMigrationError;
+  }
+
+  protected exhaustedError(state: { inUse: number; ready: number; creating: number; lastError: Error | null }): Error {
+    return new PgPoolExhaustedError(
+      `tdd-fast: no database within ${this.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
+        `${state.inUse} handed out and not released, ${state.ready} ready, ${state.creating} being cloned, ` +
+        `maxDatabases ${this.maxDatabases}` +
+        (state.lastError ? `; last clone error: ${state.lastError.message}` : '') +
+        '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
+    );
   }
 
   /** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
@@ -622,48 +584,8 @@ export class PostgresTemplate {
   }
 
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
-  fresh(): Promise<FreshPgDatabase> {
-    const started = process.hrtime.bigint();
-    if (this.closed) return Promise.reject(new PoolClosedError('tdd-fast: PostgresTemplate is closed'));
-    const item = this.waiters.length === 0 ? this.ready.shift() : undefined;
-    if (item) {
-      this.inUse.set(item.database, item.client);
-      this.counters.handouts++;
-      this.handoutTimes.record(msSince(started));
-      this.pump();
-      return Promise.resolve(this.wrap(item));
-    }
-    this.counters.misses++;
-    return new Promise<Ready>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          reject(
-            new PgPoolExhaustedError(
-              `tdd-fast: no database within ${this.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
-                `${this.inUse.size} handed out and not released, ${this.ready.length} ready, ${this.creating} being cloned, ` +
-                `maxDatabases ${this.maxDatabases}` +
-                (this.lastError ? `; last clone error: ${this.lastError.message}` : '') +
-                '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
-            ),
-          );
-        }, this.acquireTimeoutMs),
-      };
-      this.waiters.push(waiter);
-      this.pump();
-    }).then((ready) => {
-      const ms = msSince(started);
-      this.counters.handouts++;
-      this.handoutTimes.record(ms);
-      this.missTimes.record(ms);
-      return this.wrap(ready);
-    });
-  }
-
-  private wrap(item: Ready): FreshPgDatabase {
+  async fresh(): Promise<FreshPgDatabase> {
+    const item = await this.take();
     let released = false;
     return {
       database: item.database,
@@ -672,31 +594,11 @@ export class PostgresTemplate {
       release: () => {
         if (released) return;
         released = true;
-        this.inUse.delete(item.database);
+        // The session ends now (it would keep a server process); the DROP may wait for an idle refill.
         item.client.end().catch(() => undefined);
-        this.queueDrop(item.database);
-        this.pump();
+        this.giveBack(item);
       },
     };
-  }
-
-  private queueDrop(database: string): void {
-    this.dropQueue.push(database);
-    this.dropping ??= this.drainDrops().finally(() => {
-      this.dropping = null;
-    });
-  }
-
-  private async drainDrops(): Promise<void> {
-    while (this.dropQueue.length > 0) {
-      const database = this.dropQueue.shift() as string;
-      try {
-        await this.dropDatabase(this.ownerClient, database, true);
-        this.counters.drops++;
-      } catch {
-        // The server went away or the database is gone; the next start reaps leftovers.
-      }
-    }
   }
 
   stats(): PostgresTemplateStats {
@@ -704,16 +606,7 @@ export class PostgresTemplate {
       backend: 'postgres',
       builds: this.counters.builds,
       reuses: this.counters.reuses,
-      clones: this.counters.clones,
-      handouts: this.counters.handouts,
-      drops: this.counters.drops,
-      poolMisses: this.counters.misses,
-      handoutMs: this.handoutTimes.summary(),
-      missWaitMs: this.missTimes.summary(),
-      cloneMs: this.cloneTimes.summary(),
-      dropMs: this.dropTimes.summary(),
-      ready: this.ready.length,
-      inUse: this.inUse.size,
+      ...this.poolCounters(),
       template: this.template,
       hash: this.hash,
       origin: this.builtHere,
@@ -724,41 +617,14 @@ export class PostgresTemplate {
     };
   }
 
-  /** Waits until `n` clones are ready (for benchmarks and warm-up). */
-  async warm(n = this.poolSize, timeoutMs = this.acquireTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.ready.length < Math.min(n, this.maxDatabases)) {
-      if (Date.now() > deadline) throw new PgPoolExhaustedError(`tdd-fast: warm(${n}) timed out with ${this.ready.length} ready`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  }
-
   /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
+    this.closing ??= this.closeAll();
     return this.closing;
   }
 
-  private async shutdown(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new PoolClosedError('tdd-fast: PostgresTemplate closed while waiting for a database'));
-    }
-    await Promise.allSettled([...this.inFlight]);
-    for (const item of this.ready.splice(0)) {
-      await item.client.end().catch(() => undefined);
-      this.dropQueue.push(item.database);
-    }
-    for (const [database, client] of this.inUse) {
-      await client.end().catch(() => undefined);
-      this.dropQueue.push(database);
-    }
-    this.inUse.clear();
-    if (this.dropping) await this.dropping;
-    await this.drainDrops();
+  private async closeAll(): Promise<void> {
+    await this.shutdown();
     for (const creator of this.creators.splice(0)) await creator.end().catch(() => undefined);
     this.idleCreators.length = 0;
     await this.ownerClient.end().catch(() => undefined);
