@@ -27,7 +27,11 @@ async function makeTemplate() {
   switch (mode) {
     case 'template':
     case 'transaction':
-      return PostgresTemplate.create({ ...common, poolSize: Number(process.env.SHOP_PG_POOL ?? 4), refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 2) });
+      return PostgresTemplate.create({
+        ...common,
+        poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
+        refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
+      });
     case 'clone':
       return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server' });
     case 'replay':
@@ -42,7 +46,11 @@ async function makeTemplate() {
 }
 
 export const template = await makeTemplate();
-afterAll(() => template.close());
+afterAll(async () => {
+  await template.close();
+  // SHOP_PG_STATS=1: what the pool did for this file (handouts, misses and their waits, clone and drop times).
+  if (process.env.SHOP_PG_STATS === '1') process.stderr.write(`pool stats ${JSON.stringify(template.stats())}\n`);
+});
 
 const fixtures = pgFixtures(template as unknown as PostgresTemplate, {
   mode: mode === 'transaction' || mode === 'pglite' ? 'transaction' : 'fresh',
