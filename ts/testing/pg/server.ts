@@ -176,6 +176,52 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** In a temporary cluster's data directory: which process started it, so a later start can tell it was orphaned. */
+const OWNER_FILE = 'tdd-fast-owner.json';
+const TEMP_PREFIX = 'tdd-fast-pg-';
+
+interface ClusterOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/**
+ * Stops and removes the temporary clusters (in /dev/shm and the OS temp dir) whose starting process is gone: a test
+ * run that was SIGKILLed, or ended without `stop()`, leaves its postmaster running, and on /dev/shm its memory in
+ * use. Only directories this module made (`tdd-fast-pg-*` with an owner file of this host) whose owner process no
+ * longer exists are touched; `pg start` clusters (detached, no owner file) never are. Returns the removed directories.
+ */
+export async function reapOrphanedClusters(parents: string[] = [ramDirectory(), os.tmpdir()].filter((d): d is string => d !== null)): Promise<string[]> {
+  const removed: string[] = [];
+  for (const parent of new Set(parents)) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(parent).filter((name) => name.startsWith(TEMP_PREFIX));
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      const dir = path.join(parent, name);
+      let owner: ClusterOwner;
+      try {
+        owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as ClusterOwner;
+      } catch {
+        continue; // not ours, not finished starting, or already being removed
+      }
+      if (owner.host !== os.hostname() || !Number.isInteger(owner.pid) || alive(owner.pid)) continue;
+      try {
+        await stopPostgresAt(dir, 10_000);
+        fs.rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+      } catch {
+        // another process reaps it at the same moment, or it is not ours to remove
+      }
+    }
+  }
+  return removed;
+}
+
 /** Waits until the server accepts connections: its socket exists and postmaster.pid says "ready". */
 async function waitReady(dataDir: string, port: number, deadline: number, child: { exited: boolean; code: number | null }, log: string): Promise<number> {
   for (;;) {
@@ -251,6 +297,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   const temporary = !options.dataDir;
+  await reapOrphanedClusters();
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(ramDirectory(options.storage) ?? os.tmpdir(), 'tdd-fast-pg-'));
   const version = serverVersion(binDir);
   const make = (pid: number, port: number, reused: boolean): PostgresServer => ({
@@ -313,5 +360,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     throw error;
   }
   if (!options.detached) child.unref(); // the server must not keep this process alive; stop() ends it
+  if (temporary && !options.detached) {
+    // Written once the server runs: a cluster without it is still starting and is never reaped.
+    const owner: ClusterOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+    fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
+  }
   return make(pid, port, false);
 }
