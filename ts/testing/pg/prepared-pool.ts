@@ -88,12 +88,6 @@ export abstract class PreparedPool<T> {
   protected get poolSize(): number {
     return this.limits.poolSize;
   }
-  protected get isStopped(): boolean {
-    return this.stopped;
-  }
-  protected get readyCount(): number {
-    return this.readyItems.length;
-  }
 
   /** Starts items while fewer than wanted are ready or being made, within the limits. */
   protected pump(): void {

@@ -186,6 +186,11 @@ interface ClusterOwner {
   startedAt: string;
 }
 
+function writeOwnerFile(dataDir: string): void {
+  const owner: ClusterOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
+}
+
 /**
  * Stops and removes the temporary clusters (in /dev/shm and the OS temp dir) whose starting process is gone: a test
  * run that was SIGKILLed, or ended without `stop()`, leaves its postmaster running, and on /dev/shm its memory in
@@ -360,10 +365,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     throw error;
   }
   if (!options.detached) child.unref(); // the server must not keep this process alive; stop() ends it
-  if (temporary && !options.detached) {
-    // Written once the server runs: a cluster without it is still starting and is never reaped.
-    const owner: ClusterOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
-    fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
-  }
+  // Written once the server runs: a cluster without it is still starting and is never reaped.
+  if (temporary && !options.detached) writeOwnerFile(dataDir);
   return make(pid, port, false);
 }

@@ -115,6 +115,102 @@ interface Ready {
   client: Client;
 }
 
+async function dropDatabase(admin: Client, database: string, force: boolean, serverVersion: string): Promise<void> {
+  const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
+  if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
+  const forced = force && serverMajor(serverVersion) >= 13 ? ' WITH (FORCE)' : '';
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
+}
+
+/** Schema + migrate callback + seed into an empty database. */
+async function fillDatabase(client: Client, url: string, source: { scripts: MigrationScript[]; origin: string }, options: PostgresTemplateOptions): Promise<void> {
+  await applyScripts(client, source.scripts, source.origin);
+  if (options.migrate) {
+    try {
+      await options.migrate(url);
+    } catch (error) {
+      throw new PgMigrationError(`tdd-fast: the migrate callback failed: ${(error as Error).message}`, 'migrate()', null, null, error);
+    }
+  }
+  if (options.seed) {
+    try {
+      await options.seed(client);
+    } catch (error) {
+      throw new PgMigrationError(`tdd-fast: the seed failed: ${(error as Error).message}`, 'seed()', null, null, error);
+    }
+  }
+}
+
+/** Drops older templates of the same name beyond `keepTemplates` (those not in use). */
+async function pruneTemplates(admin: Client, prefix: string, keepTemplates: number | undefined, serverVersion: string): Promise<void> {
+  const keep = Math.max(1, keepTemplates ?? 2);
+  const rows = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
+     WHERE starts_with(datname, $1) AND datistemplate ORDER BY oid DESC`,
+    [`${prefix}t`],
+  );
+  const templates = rows.rows.filter((r) => parseMarker(r.marker as string | null)?.kind === 'template' && /_t[0-9a-f]{12}$/.test(r.datname as string));
+  for (const old of templates.slice(keep)) {
+    await dropDatabase(admin, old.datname as string, false, serverVersion).catch(() => undefined);
+  }
+}
+
+/** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. Returns how many. */
+async function reapDeadClones(admin: Client, prefix: string, self: string, serverVersion: string): Promise<number> {
+  let reaped = 0;
+  const rows = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
+    [prefix],
+  );
+  const shape = new RegExp(`^${prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
+  const byOwner = new Map<string, string[]>();
+  for (const row of rows.rows) {
+    const match = shape.exec(row.datname as string);
+    if (!match) continue;
+    const marker = parseMarker(row.marker as string | null);
+    // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
+    if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
+    if (match[1] === self) continue;
+    byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
+  }
+  for (const [owner, databases] of byOwner) {
+    const key = lockKey(`tdd-fast-owner:${owner}`);
+    const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
+    if (!free) continue; // that run is alive
+    try {
+      for (const database of databases) {
+        await dropDatabase(admin, database, true, serverVersion);
+        reaped++;
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  }
+  return reaped;
+}
+
+/** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
+async function explainCloneError(creator: Client, template: string, error: unknown): Promise<Error> {
+  const err = error as { code?: string; message?: string };
+  if (err.code === '55006') {
+    let who = '';
+    try {
+      const sessions = await creator.query(
+        'SELECT pid, usename, application_name, client_addr FROM pg_stat_activity WHERE datname = $1',
+        [template],
+      );
+      who = sessions.rows.map((s) => `pid ${s.pid} (${s.usename}${s.application_name ? `, ${s.application_name}` : ''}${s.client_addr ? `, ${s.client_addr}` : ''})`).join('; ');
+    } catch {
+      // best effort
+    }
+    return new PgTemplateInUseError(
+      `tdd-fast: template database ${template} is in use, so PostgreSQL cannot copy it: ${who || err.message}. ` +
+        'Close the sessions connected to it (a psql or GUI client?); tests must use fresh() databases, not the template.',
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_REFILL_CONCURRENCY = 3;
@@ -168,6 +264,11 @@ export function chooseStrategy(wanted: 'auto' | 'server' | 'wal_log' | 'file_cop
   if (serverMajor < 15 || wanted === 'server') return null;
   if (wanted === 'auto') return fsyncOff ? 'file_copy' : null;
   return wanted;
+}
+
+/** 150004 -> 15. */
+function serverMajor(versionNum: string): number {
+  return Math.floor(Number(versionNum) / 10000);
 }
 
 /** Resolves the admin URL from the option or the environment. */
@@ -249,21 +350,18 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   readonly owner: string;
 
   private readonly options: PostgresTemplateOptions;
-  private readonly scripts: MigrationScript[];
-  private readonly origin: string;
+  /** The migration scripts and the folder they came from (for error messages). */
+  private readonly source: { scripts: MigrationScript[]; origin: string };
   private readonly fastPath: boolean;
-  private readonly maxDatabases: number;
-  private readonly acquireTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
+  private readonly bounds: { maxDatabases: number; acquireTimeoutMs: number; connectTimeoutMs: number };
   /** `file_copy`, `wal_log`, or null for the server's default. */
   private readonly strategy: 'file_copy' | 'wal_log' | null;
   private readonly ownerClient: Client;
-  /** One admin connection per clone made at the same time (CREATE DATABASE cannot share a session). */
-  private readonly creators: Client[] = [];
+  /** One admin connection per clone made at the same time (CREATE DATABASE cannot share a session); idle ones here. */
   private readonly idleCreators: Client[] = [];
-  private counter = 0;
   private closing: Promise<void> | null = null;
-  private counters = { builds: 0, reuses: 0, reaped: 0 };
+  /** `named`: databases named so far (the `<n>` of clone names). */
+  private counters = { builds: 0, reuses: 0, reaped: 0, named: 0 };
   private builtHere: 'built' | 'reused' | 'replay' = 'reused';
 
   private constructor(init: {
@@ -293,15 +391,16 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     this.template = `tdf_${init.name}_t${init.hash.slice(0, 12)}`;
     this.adminUrl = init.adminUrl;
     this.serverVersion = init.serverVersion;
-    this.scripts = init.scripts;
-    this.origin = init.origin;
+    this.source = { scripts: init.scripts, origin: init.origin };
     this.fastPath = init.fastPath;
     this.ownerClient = init.ownerClient;
     this.owner = init.owner;
-    this.maxDatabases = Math.max(1, options.maxDatabases ?? 64);
-    this.acquireTimeoutMs = options.acquireTimeoutMs ?? 15_000;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-    this.strategy = chooseStrategy(options.strategy ?? 'auto', Math.floor(Number(init.serverVersion) / 10000), init.fsyncOff);
+    this.bounds = {
+      maxDatabases: Math.max(1, options.maxDatabases ?? 64),
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    };
+    this.strategy = chooseStrategy(options.strategy ?? 'auto', serverMajor(init.serverVersion), init.fsyncOff);
   }
 
   /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
@@ -347,14 +446,13 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       throw error;
     }
     try {
-      await template.reap();
+      template.counters.reaped += await reapDeadClones(template.ownerClient, template.prefix, template.owner, template.serverVersion);
       if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
       else template.builtHere = 'replay';
       const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
       const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
       const settled = await Promise.allSettled(connecting);
-      for (const result of settled) if (result.status === 'fulfilled') template.creators.push(result.value);
-      template.idleCreators.push(...template.creators);
+      for (const result of settled) if (result.status === 'fulfilled') template.idleCreators.push(result.value);
       const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
     } catch (error) {
@@ -363,10 +461,6 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     }
     template.pump();
     return template;
-  }
-
-  private get serverMajor(): number {
-    return Math.floor(Number(this.serverVersion) / 10000);
   }
 
   private get prefix(): string {
@@ -397,19 +491,19 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         this.builtHere = 'reused';
         return;
       }
-      if (existing.rows.length) await this.dropDatabase(admin, this.template, true); // a build that died half-way
+      if (existing.rows.length) await dropDatabase(admin, this.template, true, this.serverVersion); // a build that died half-way
       await admin.query(`CREATE DATABASE ${quoteIdent(this.template)}`);
       await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'building' }))}`);
       const url = withDatabase(this.adminUrl, this.template);
-      const client = await connect(url, this.connectTimeoutMs, 'tdd-fast template build');
+      const client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast template build');
       try {
-        await this.fillDatabase(client, url);
+        await fillDatabase(client, url, this.source, this.options);
         // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
         // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
         await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
       } catch (error) {
         await client.end().catch(() => undefined);
-        await this.dropDatabase(admin, this.template, true).catch(() => undefined);
+        await dropDatabase(admin, this.template, true, this.serverVersion).catch(() => undefined);
         throw error;
       }
       await client.end();
@@ -425,89 +519,16 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       } catch {
         // the log is informational
       }
-      await this.pruneTemplates(admin);
+      await pruneTemplates(admin, this.prefix, this.options.keepTemplates, this.serverVersion);
     } finally {
       await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }
   }
 
-  /** Schema + migrate callback + seed into an empty database. */
-  private async fillDatabase(client: Client, url: string): Promise<void> {
-    await applyScripts(client, this.scripts, this.origin);
-    if (this.options.migrate) {
-      try {
-        await this.options.migrate(url);
-      } catch (error) {
-        throw new PgMigrationError(`tdd-fast: the migrate callback failed: ${(error as Error).message}`, 'migrate()', null, null, error);
-      }
-    }
-    if (this.options.seed) {
-      try {
-        await this.options.seed(client);
-      } catch (error) {
-        throw new PgMigrationError(`tdd-fast: the seed failed: ${(error as Error).message}`, 'seed()', null, null, error);
-      }
-    }
-  }
-
-  /** Drops older templates of the same name beyond `keepTemplates` (those not in use). */
-  private async pruneTemplates(admin: Client): Promise<void> {
-    const keep = Math.max(1, this.options.keepTemplates ?? 2);
-    const rows = await admin.query(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
-       WHERE starts_with(datname, $1) AND datistemplate ORDER BY oid DESC`,
-      [`${this.prefix}t`],
-    );
-    const templates = rows.rows.filter((r) => parseMarker(r.marker as string | null)?.kind === 'template' && /_t[0-9a-f]{12}$/.test(r.datname as string));
-    for (const old of templates.slice(keep)) {
-      await this.dropDatabase(admin, old.datname as string, false).catch(() => undefined);
-    }
-  }
-
-  /** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. */
-  private async reap(): Promise<void> {
-    const admin = this.ownerClient;
-    const rows = await admin.query(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
-      [this.prefix],
-    );
-    const shape = new RegExp(`^${this.prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
-    const byOwner = new Map<string, string[]>();
-    for (const row of rows.rows) {
-      const match = shape.exec(row.datname as string);
-      if (!match) continue;
-      const marker = parseMarker(row.marker as string | null);
-      // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
-      if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
-      if (match[1] === this.owner) continue;
-      byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
-    }
-    for (const [owner, databases] of byOwner) {
-      const key = lockKey(`tdd-fast-owner:${owner}`);
-      const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
-      if (!free) continue; // that run is alive
-      try {
-        for (const database of databases) {
-          await this.dropDatabase(admin, database, true);
-          this.counters.reaped++;
-        }
-      } finally {
-        await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-      }
-    }
-  }
-
-  private async dropDatabase(admin: Client, database: string, force: boolean): Promise<void> {
-    const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
-    if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
-    const forced = force && this.serverMajor >= 13 ? ' WITH (FORCE)' : '';
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
-  }
-
   private nextName(): string {
     const worker = (process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0').toLowerCase().replace(/[^0-9a-z]/g, '');
-    this.counter++;
-    return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counter}`;
+    this.counters.named++;
+    return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counters.named}`;
   }
 
   /** One clone (or, with the fast path off, one database built by replay) with a connected client. */
@@ -521,21 +542,21 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         try {
           await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(this.template)}${strategy}`);
         } catch (error) {
-          throw await this.explainCloneError(creator, error);
+          throw await explainCloneError(creator, this.template, error);
         }
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
-        client = await connect(withDatabase(this.adminUrl, database), this.connectTimeoutMs, 'tdd-fast test');
+        client = await connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, 'tdd-fast test');
       } else {
         await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
         const url = withDatabase(this.adminUrl, database);
-        client = await connect(url, this.connectTimeoutMs, 'tdd-fast test');
-        await this.fillDatabase(client, url);
+        client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast test');
+        await fillDatabase(client, url, this.source, this.options);
       }
       return { database, client };
     } catch (error) {
       if (client) await client.end().catch(() => undefined);
-      await this.dropDatabase(creator, database, true).catch(() => undefined);
+      await dropDatabase(creator, database, true, this.serverVersion).catch(() => undefined);
       throw error;
     } finally {
       this.idleCreators.push(creator);
@@ -544,7 +565,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
 
   protected async discard(item: Ready): Promise<void> {
     await item.client.end().catch(() => undefined);
-    await this.dropDatabase(this.ownerClient, item.database, true);
+    await dropDatabase(this.ownerClient, item.database, true, this.serverVersion);
   }
 
   protected isPermanent(error: unknown): boolean {
@@ -553,34 +574,12 @@ export class PostgresTemplate extends PreparedPool<Ready> {
 
   protected exhaustedError(state: { inUse: number; ready: number; creating: number; lastError: Error | null }): Error {
     return new PgPoolExhaustedError(
-      `tdd-fast: no database within ${this.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
+      `tdd-fast: no database within ${this.bounds.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
         `${state.inUse} handed out and not released, ${state.ready} ready, ${state.creating} being cloned, ` +
-        `maxDatabases ${this.maxDatabases}` +
+        `maxDatabases ${this.bounds.maxDatabases}` +
         (state.lastError ? `; last clone error: ${state.lastError.message}` : '') +
         '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
     );
-  }
-
-  /** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
-  private async explainCloneError(creator: Client, error: unknown): Promise<Error> {
-    const err = error as { code?: string; message?: string };
-    if (err.code === '55006') {
-      let who = '';
-      try {
-        const sessions = await creator.query(
-          'SELECT pid, usename, application_name, client_addr FROM pg_stat_activity WHERE datname = $1',
-          [this.template],
-        );
-        who = sessions.rows.map((s) => `pid ${s.pid} (${s.usename}${s.application_name ? `, ${s.application_name}` : ''}${s.client_addr ? `, ${s.client_addr}` : ''})`).join('; ');
-      } catch {
-        // best effort
-      }
-      return new PgTemplateInUseError(
-        `tdd-fast: template database ${this.template} is in use, so PostgreSQL cannot copy it: ${who || err.message}. ` +
-          'Close the sessions connected to it (a psql or GUI client?); tests must use fresh() databases, not the template.',
-      );
-    }
-    return error instanceof Error ? error : new Error(String(error));
   }
 
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
@@ -619,14 +618,11 @@ export class PostgresTemplate extends PreparedPool<Ready> {
 
   /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
   close(): Promise<void> {
-    this.closing ??= this.closeAll();
+    this.closing ??= this.shutdown().then(async () => {
+      // Every clone under way has finished: all creators are idle.
+      for (const creator of this.idleCreators.splice(0)) await creator.end().catch(() => undefined);
+      await this.ownerClient.end().catch(() => undefined);
+    });
     return this.closing;
-  }
-
-  private async closeAll(): Promise<void> {
-    await this.shutdown();
-    for (const creator of this.creators.splice(0)) await creator.end().catch(() => undefined);
-    this.idleCreators.length = 0;
-    await this.ownerClient.end().catch(() => undefined);
   }
 }

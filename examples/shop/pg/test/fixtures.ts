@@ -31,6 +31,7 @@ async function makeTemplate() {
         ...common,
         poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
         refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
+        deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
       });
     case 'clone':
       return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server' });
