@@ -108,6 +108,9 @@ describe('PostgresTemplate', () => {
     expect((await other.query('SELECT email FROM users ORDER BY id')).rows.map((r) => r.email)).toEqual(['b@x.io', 'only-in-a@x.io']);
     await other.end();
     expect(template.stats()).toMatchObject({ handouts: 2, poolMisses: 0, inUse: 2 });
+    // A test server (fsync off, as startPostgres runs it) gets FILE_COPY clones; any other keeps its default.
+    const fsync = (await admin.query('SHOW fsync')).rows[0].fsync as string;
+    expect(template.stats().strategy).toBe(fsync === 'off' ? 'file_copy' : 'server default');
     a.release();
     a.release(); // harmless
     await template.close();

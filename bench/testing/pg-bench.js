@@ -1,7 +1,8 @@
 // PostgresTemplate micro-benchmarks: fresh() handout latency while the refill keeps up, the refill rate the machine
 // sustains, what a test waits when it does not, and clone / drop times. The schema is the example shop's
 // (19 tables, a trigger, a view) with a set-based seed of ~5,000 rows.
-//   npm run build:ts && node bench/testing/pg-bench.js [--handouts 300] [--strategy wal_log|file_copy]
+//   npm run build:ts && node bench/testing/pg-bench.js [--handouts 300] [--strategy auto|server|wal_log|file_copy]
+//     [--concurrency n] [--settings name=value,...]   (TDD_FAST_PG_STORAGE=disk puts the throwaway server on disk)
 // Uses TDD_FAST_PG_URL when set, else starts a throwaway server.
 'use strict';
 const fs = require('node:fs');
@@ -15,6 +16,9 @@ const arg = (name, fallback) => {
 };
 const handouts = Number(arg('handouts', '300'));
 const strategy = arg('strategy', undefined);
+const concurrency = arg('concurrency', undefined) === undefined ? undefined : Number(arg('concurrency'));
+// Extra server settings for the throwaway server, e.g. --settings wal_level=minimal,max_wal_senders=0
+const settings = Object.fromEntries((arg('settings', '') || '').split(',').filter(Boolean).map((kv) => kv.split('=')));
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,8 +39,9 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
   let server = null;
   let url = process.env.TDD_FAST_PG_URL;
   if (!url) {
-    server = await startPostgres();
+    server = await startPostgres({ settings });
     url = server.socketUrl;
+    console.log(`server: PostgreSQL ${server.version}, data ${server.dataDir}`);
   }
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-pg-bench-'));
   const migrationsDir = path.join(__dirname, '..', '..', 'examples', 'shop', 'pg', 'migrations');
@@ -44,9 +49,9 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
   const make = (extra) =>
     PostgresTemplate.create({ connectionString: url, migrationsDir, ddl: undefined, name: 'bench', cacheDir, cacheKey: SEED, seed: (c) => c.query(SEED), strategy, ...extra });
 
-  // 1. Refill rate: how many clones per second the background refill makes (2 at a time), from empty to full.
+  // 1. Refill rate: how many clones per second the background refill makes, from empty to full.
   {
-    const template = await make({ poolSize: 40, refillConcurrency: 2, maxDatabases: 64 });
+    const template = await make({ poolSize: 40, refillConcurrency: concurrency, maxDatabases: 64 });
     const started = Date.now();
     await template.warm(40, 600_000);
     const seconds = (Date.now() - started) / 1000;
@@ -55,14 +60,14 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
     results.cloneMs = s.cloneMs;
     await template.close();
     results.dropMs = template.stats().dropMs;
-    console.log(`refill: ${results.refillPerSecond.toFixed(1)} clones/s sustained (40 clones, 2 at a time)`);
+    console.log(`refill: ${results.refillPerSecond.toFixed(1)} clones/s sustained (40 clones, ${concurrency ?? 'default'} at a time, strategy ${s.strategy})`);
     console.log(`clone (CREATE DATABASE ... TEMPLATE + COMMENT + connect): p50 ${fmt(s.cloneMs.p50)}  p99 ${fmt(s.cloneMs.p99)}`);
     console.log(`drop (DROP DATABASE ... WITH (FORCE)):                    p50 ${fmt(results.dropMs.p50)}  p99 ${fmt(results.dropMs.p99)}`);
   }
 
   // 2. Handouts while the refill keeps up: tests arrive at 80% of the measured refill rate.
   {
-    const template = await make({ poolSize: 8, refillConcurrency: 2 });
+    const template = await make({ poolSize: 8, refillConcurrency: concurrency });
     await template.warm(8, 600_000);
     const gap = 1000 / (results.refillPerSecond * 0.8);
     for (let i = 0; i < handouts; i++) {
@@ -82,7 +87,7 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
 
   // 3. Tests faster than the refill: back to back, the pool drains and each test waits for the next clone.
   {
-    const template = await make({ poolSize: 8, refillConcurrency: 2 });
+    const template = await make({ poolSize: 8, refillConcurrency: concurrency });
     await template.warm(8, 600_000);
     const n = Math.min(handouts, 60);
     for (let i = 0; i < n; i++) {

@@ -4,6 +4,7 @@
 // Uses TDD_FAST_PG_URL when set, else starts a throwaway server (needs `npm run build:ts` first).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +25,14 @@ if (!url) {
   server = await startPostgres();
   url = server.url;
 }
-console.log(`server ${url}${server ? ` (started, PostgreSQL ${server.version})` : ''}`);
+console.log(`server ${url}${server ? ` (started, PostgreSQL ${server.version}, data ${server.dataDir})` : ''}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
 // Build the template once before timing, so every mode starts from a warm cache like a second run would.
 const vitest = path.join(repo, 'node_modules', 'vitest', 'vitest.mjs');
 const config = path.join(repo, 'examples', 'shop', 'vitest.pg.config.ts');
 function run(mode) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [vitest, 'run', '--config', config, '--reporter=json', `--outputFile=${path.join(repo, 'node_modules', '.cache', `pg-suite-${mode}.json`)}`], {
+  const result = spawnSync(process.execPath, [vitest, 'run', '--config', config, '--reporter=json', `--outputFile=${path.join(os.tmpdir(), `tdd-fast-pg-suite-${mode}.json`)}`], {
     cwd: repo,
     env: { ...process.env, TDD_FAST_PG_URL: url, SHOP_PG_MODE: mode, SHOP_QUIET: '1', TDD_FAST_PERF_MONITOR: '0' },
     encoding: 'utf8',
@@ -42,7 +43,7 @@ function run(mode) {
   let failed = 0;
   let testMs = 0;
   try {
-    const report = JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', '.cache', `pg-suite-${mode}.json`), 'utf8'));
+    const report = JSON.parse(fs.readFileSync(path.join(os.tmpdir(), `tdd-fast-pg-suite-${mode}.json`), 'utf8'));
     tests = report.numTotalTests;
     failed = report.numFailedTests;
     for (const file of report.testResults) for (const t of file.assertionResults) testMs += t.duration ?? 0;
@@ -70,5 +71,6 @@ for (const [mode, rs] of byMode) {
 const ratio = (a, b) => (summary[a] && summary[b] ? (summary[b].wallMs / summary[a].wallMs).toFixed(1) : 'n/a');
 console.log(`\nPostgresTemplate vs DDL replay per test: ${ratio('template', 'replay')}x faster (wall); vs clone per test: ${ratio('template', 'clone')}x`);
 console.log(`transaction mode vs DDL replay per test: ${ratio('transaction', 'replay')}x faster (wall); vs clone per test: ${ratio('transaction', 'clone')}x`);
+console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(summary, null, 2));
 await server?.stop();

@@ -39,7 +39,7 @@ export { percentile, median, medianAbsoluteDeviation, SampleRing } from './stats
 export type { LatencySummary } from './stats';
 export { PostgresTemplate, resolvePgUrl, withDatabase } from './pg/template';
 export type { FreshPgDatabase, PostgresTemplateOptions, PostgresTemplateStats } from './pg/template';
-export { startPostgres, stopPostgresAt, runningPostgres, findPostgresBinDir } from './pg/server';
+export { startPostgres, stopPostgresAt, runningPostgres, findPostgresBinDir, ramDirectory, reapOrphanedClusters } from './pg/server';
 export type { PostgresServer, StartPostgresOptions } from './pg/server';
 export { readMigrationsDir, splitStatements } from './pg/migrations';
 export type { MigrationScript, SqlStatement } from './pg/migrations';

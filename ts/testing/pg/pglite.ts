@@ -9,9 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import { SampleRing, msSince, type LatencySummary } from '../stats';
+import type { LatencySummary } from '../stats';
 import { ownerToken, removeLockFile, tryCreateLockFile, writeFileAtomic } from '../fsutil';
-import { PoolClosedError } from '../pool';
+import { PreparedPool } from './prepared-pool';
 import { PgMigrationError, PgPoolExhaustedError } from './errors';
 import { applyScripts, computePgHash, resolveScripts } from './template';
 import type { MigrationScript } from './migrations';
@@ -129,7 +129,7 @@ async function buildImage(rt: Runtime, scripts: MigrationScript[], origin: strin
   }
 }
 
-export class PgliteTemplate {
+export class PgliteTemplate extends PreparedPool<PgliteClient> {
   readonly name: string;
   readonly hash: string;
   readonly imagePath: string;
@@ -137,23 +137,20 @@ export class PgliteTemplate {
   private readonly image: Blob;
   private readonly imageBytes: number;
   private readonly origin: 'built' | 'disk';
-  private readonly poolSize: number;
   private readonly acquireTimeoutMs: number;
-  private readonly ready: FreshPgliteDatabase[] = [];
-  private readonly waiters: { resolve: (db: PgliteClient) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
-  private readonly inUse = new Set<PgliteClient>();
-  private readonly closing = new Set<Promise<void>>();
-  private loading = 0;
   private counter = 0;
-  private closed = false;
-  private lastError: Error | null = null;
-  private readonly handoutTimes = new SampleRing(10_000);
-  private readonly missTimes = new SampleRing(10_000);
-  private readonly cloneTimes = new SampleRing(10_000);
-  private readonly dropTimes = new SampleRing(10_000);
-  private counters = { clones: 0, handouts: 0, drops: 0, misses: 0 };
+  private closing: Promise<void> | null = null;
 
   private constructor(init: { name: string; hash: string; imagePath: string; rt: Runtime; image: Buffer; origin: 'built' | 'disk'; options: PgliteTemplateOptions }) {
+    super({
+      poolSize: init.options.poolSize ?? 1,
+      // One at a time: instances load on this thread, so parallel loads only interleave.
+      concurrency: 1,
+      maxItems: Number.MAX_SAFE_INTEGER,
+      acquireTimeoutMs: init.options.acquireTimeoutMs ?? 120_000,
+      // Each instance holds its own WebAssembly memory: close released ones right away.
+      deferLimit: 0,
+    });
     this.name = init.name;
     this.hash = init.hash;
     this.imagePath = init.imagePath;
@@ -161,7 +158,6 @@ export class PgliteTemplate {
     this.image = new Blob([new Uint8Array(init.image)]);
     this.imageBytes = init.image.length;
     this.origin = init.origin;
-    this.poolSize = Math.max(0, init.options.poolSize ?? 1);
     this.acquireTimeoutMs = init.options.acquireTimeoutMs ?? 120_000;
   }
 
@@ -182,41 +178,25 @@ export class PgliteTemplate {
     return template;
   }
 
-  private pump(): void {
-    if (this.closed) return;
-    const wanted = Math.max(this.poolSize, this.waiters.length);
-    // One at a time: instances load on this thread, so parallel loads only interleave.
-    if (this.loading === 0 && this.ready.length < wanted) {
-      this.loading++;
-      void this.loadOne();
-    }
+  /** A new PGlite instance loaded from the template image. */
+  protected produce(): Promise<PgliteClient> {
+    return this.rt.module.PGlite.create({ ...this.rt.options, loadDataDir: this.image });
   }
 
-  private async loadOne(): Promise<void> {
-    const started = process.hrtime.bigint();
-    try {
-      const client = await this.rt.module.PGlite.create({ ...this.rt.options, loadDataDir: this.image });
-      this.cloneTimes.record(msSince(started));
-      this.counters.clones++;
-      this.loading--;
-      const waiter = this.waiters.shift();
-      if (waiter) {
-        clearTimeout(waiter.timer);
-        this.inUse.add(client);
-        waiter.resolve(client);
-      } else {
-        this.ready.push(this.wrap(client));
-      }
-    } catch (error) {
-      this.loading--;
-      this.lastError = error as Error;
-      for (const waiter of this.waiters.splice(0)) (clearTimeout(waiter.timer), waiter.reject(error as Error));
-      return;
-    }
-    this.pump();
+  protected async discard(client: PgliteClient): Promise<void> {
+    await client.close().catch(() => undefined);
   }
 
-  private wrap(client: PgliteClient): FreshPgliteDatabase {
+  protected exhaustedError(state: { inUse: number; creating: number; lastError: Error | null }): Error {
+    return new PgPoolExhaustedError(
+      `tdd-fast: no PGlite instance within ${this.acquireTimeoutMs} ms (${state.inUse} in use, ${state.creating} loading)` +
+        (state.lastError ? `; last error: ${state.lastError.message}` : ''),
+    );
+  }
+
+  /** A new PGlite instance loaded from the template image. */
+  async fresh(): Promise<FreshPgliteDatabase> {
+    const client = await this.take();
     this.counter++;
     let released = false;
     return {
@@ -226,57 +206,9 @@ export class PgliteTemplate {
       release: () => {
         if (released) return;
         released = true;
-        this.inUse.delete(client);
-        const started = process.hrtime.bigint();
-        const job: Promise<void> = client
-          .close()
-          .catch(() => undefined)
-          .then(() => {
-            this.dropTimes.record(msSince(started));
-            this.counters.drops++;
-            this.closing.delete(job);
-          });
-        this.closing.add(job);
+        this.giveBack(client);
       },
     };
-  }
-
-  /** A new PGlite instance loaded from the template image. */
-  async fresh(): Promise<FreshPgliteDatabase> {
-    const started = process.hrtime.bigint();
-    if (this.closed) throw new PoolClosedError('tdd-fast: PgliteTemplate is closed');
-    const ready = this.waiters.length === 0 ? this.ready.shift() : undefined;
-    if (ready) {
-      this.inUse.add(ready.client);
-      this.counters.handouts++;
-      this.handoutTimes.record(msSince(started));
-      this.pump();
-      return ready;
-    }
-    this.counters.misses++;
-    const client = await new Promise<PgliteClient>((resolve, reject) => {
-      const waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          reject(
-            new PgPoolExhaustedError(
-              `tdd-fast: no PGlite instance within ${this.acquireTimeoutMs} ms (${this.inUse.size} in use, ${this.loading} loading)` +
-                (this.lastError ? `; last error: ${this.lastError.message}` : ''),
-            ),
-          );
-        }, this.acquireTimeoutMs),
-      };
-      this.waiters.push(waiter);
-      this.pump();
-    });
-    const ms = msSince(started);
-    this.counters.handouts++;
-    this.handoutTimes.record(ms);
-    this.missTimes.record(ms);
-    return this.wrap(client);
   }
 
   stats(): PgliteTemplateStats {
@@ -284,16 +216,7 @@ export class PgliteTemplate {
       backend: 'pglite',
       builds: this.origin === 'built' ? 1 : 0,
       reuses: this.origin === 'disk' ? 1 : 0,
-      clones: this.counters.clones,
-      handouts: this.counters.handouts,
-      drops: this.counters.drops,
-      poolMisses: this.counters.misses,
-      handoutMs: this.handoutTimes.summary(),
-      missWaitMs: this.missTimes.summary(),
-      cloneMs: this.cloneTimes.summary(),
-      dropMs: this.dropTimes.summary(),
-      ready: this.ready.length,
-      inUse: this.inUse.size,
+      ...this.poolCounters(),
       hash: this.hash,
       imagePath: this.imagePath,
       imageBytes: this.imageBytes,
@@ -303,14 +226,9 @@ export class PgliteTemplate {
   }
 
   /** Closes every instance (ready and handed out). */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const waiter of this.waiters.splice(0)) (clearTimeout(waiter.timer), waiter.reject(new PoolClosedError('tdd-fast: PgliteTemplate closed')));
-    while (this.loading > 0) await sleep(10);
-    for (const item of this.ready.splice(0)) await item.client.close().catch(() => undefined);
-    for (const client of this.inUse) await client.close().catch(() => undefined);
-    this.inUse.clear();
-    await Promise.allSettled([...this.closing]);
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
   }
 }
 

@@ -3,12 +3,13 @@
  * embedded PGlite otherwise; TDD_FAST_PG_BACKEND=postgres|pglite forces one. `describePgBackend` is what
  * `tdd-fast doctor` prints.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSwitches } from '../switches';
 import { describeTarget } from './errors';
 import { PgliteTemplate, type PgliteTemplateOptions } from './pglite';
-import { findPostgresBinDir, runningPostgres } from './server';
+import { findPostgresBinDir, ramDirectory, runningPostgres } from './server';
 import { PostgresTemplate, resolvePgUrl, type PostgresTemplateOptions } from './template';
 
 export type PgTemplateChoice = PostgresTemplate | PgliteTemplate;
@@ -39,9 +40,16 @@ export async function pgTemplate(options: PostgresTemplateOptions & PgliteTempla
   return PgliteTemplate.create(options);
 }
 
-/** The directory `tdd-fast testing pg start` keeps its cluster in. */
+/**
+ * The directory `tdd-fast testing pg start` keeps its cluster in: on the memory filesystem when there is one (see
+ * ramDirectory; one cluster per project cache dir, gone after a reboot), else `<cacheDir>/pg/data`.
+ */
 export function localClusterDir(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(resolveSwitches({}, root, env).cacheDir.value, 'pg', 'data');
+  const cacheDir = path.resolve(resolveSwitches({}, root, env).cacheDir.value);
+  const ram = ramDirectory(undefined, env);
+  if (!ram) return path.join(cacheDir, 'pg', 'data');
+  const project = crypto.createHash('sha256').update(cacheDir).digest('hex').slice(0, 12);
+  return path.join(ram, `tdd-fast-pg-${project}`, 'data');
 }
 
 export function describePgBackend(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): { name: string; value: string; reason: string }[] {

@@ -1,7 +1,9 @@
 /**
  * A throwaway PostgreSQL cluster for tests: `initdb` into a temporary (or cache) directory, a server on a free
  * loopback port and a unix socket in that directory, durability off (fsync, synchronous_commit, full_page_writes),
- * trust authentication for the local superuser `postgres`. PostgreSQL refuses to run as root, so when this process is
+ * trust authentication for the local superuser `postgres`. A temporary directory goes on a memory filesystem
+ * (Linux /dev/shm) when there is one: a clone of a template is mostly the creation of ~330 small files (one per
+ * catalog table, index, free-space and visibility map), which costs several times more on a disk filesystem. PostgreSQL refuses to run as root, so when this process is
  * root the cluster belongs to the `postgres` system user and the binaries run through `runuser`.
  *
  *   const server = await startPostgres();   // { url, socketUrl, dataDir, port, pid, stop() }
@@ -28,6 +30,12 @@ export interface StartPostgresOptions {
   timeoutMs?: number;
   /** Leave the server running when this process exits (the CLI's `pg start`). Default false. */
   detached?: boolean;
+  /**
+   * Where a temporary data directory goes (ignored when `dataDir` is given): `ram` on a memory filesystem (Linux
+   * /dev/shm; lost at reboot, which a throwaway cluster does not mind), `disk` in the OS temp dir. Default: env
+   * TDD_FAST_PG_STORAGE, else `ram` when a memory filesystem with room is available, else `disk`.
+   */
+  storage?: 'ram' | 'disk';
 }
 
 export interface PostgresServer {
@@ -48,6 +56,27 @@ export interface PostgresServer {
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Room a memory filesystem needs before clusters go there: the cluster, its WAL and a pool of clones. */
+const RAM_MIN_FREE_BYTES = 1024 ** 3;
+
+/**
+ * The memory filesystem to keep throwaway clusters on, or null: /dev/shm when it is a writable directory with at
+ * least 1 GiB free, unless `storage` (or env TDD_FAST_PG_STORAGE) says `disk`.
+ */
+export function ramDirectory(storage?: 'ram' | 'disk', env: NodeJS.ProcessEnv = process.env): string | null {
+  const wanted = storage ?? (env.TDD_FAST_PG_STORAGE === 'disk' || env.TDD_FAST_PG_STORAGE === 'ram' ? env.TDD_FAST_PG_STORAGE : undefined);
+  if (wanted === 'disk' || process.platform !== 'linux') return null;
+  const dir = '/dev/shm';
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    const stats = fs.statfsSync(dir);
+    if (stats.bavail * stats.bsize < RAM_MIN_FREE_BYTES) return null;
+    return dir;
+  } catch {
+    return null;
+  }
+}
 
 /** Finds the directory holding `initdb` and `postgres`. */
 export function findPostgresBinDir(explicit?: string): string | null {
@@ -147,6 +176,57 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** In a temporary cluster's data directory: which process started it, so a later start can tell it was orphaned. */
+const OWNER_FILE = 'tdd-fast-owner.json';
+const TEMP_PREFIX = 'tdd-fast-pg-';
+
+interface ClusterOwner {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+function writeOwnerFile(dataDir: string): void {
+  const owner: ClusterOwner = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
+  fs.writeFileSync(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
+}
+
+/**
+ * Stops and removes the temporary clusters (in /dev/shm and the OS temp dir) whose starting process is gone: a test
+ * run that was SIGKILLed, or ended without `stop()`, leaves its postmaster running, and on /dev/shm its memory in
+ * use. Only directories this module made (`tdd-fast-pg-*` with an owner file of this host) whose owner process no
+ * longer exists are touched; `pg start` clusters (detached, no owner file) never are. Returns the removed directories.
+ */
+export async function reapOrphanedClusters(parents: string[] = [ramDirectory(), os.tmpdir()].filter((d): d is string => d !== null)): Promise<string[]> {
+  const removed: string[] = [];
+  for (const parent of new Set(parents)) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(parent).filter((name) => name.startsWith(TEMP_PREFIX));
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      const dir = path.join(parent, name);
+      let owner: ClusterOwner;
+      try {
+        owner = JSON.parse(fs.readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as ClusterOwner;
+      } catch {
+        continue; // not ours, not finished starting, or already being removed
+      }
+      if (owner.host !== os.hostname() || !Number.isInteger(owner.pid) || alive(owner.pid)) continue;
+      try {
+        await stopPostgresAt(dir, 10_000);
+        fs.rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+      } catch {
+        // another process reaps it at the same moment, or it is not ours to remove
+      }
+    }
+  }
+  return removed;
+}
+
 /** Waits until the server accepts connections: its socket exists and postmaster.pid says "ready". */
 async function waitReady(dataDir: string, port: number, deadline: number, child: { exited: boolean; code: number | null }, log: string): Promise<number> {
   for (;;) {
@@ -222,7 +302,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   const temporary = !options.dataDir;
-  const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-pg-'));
+  await reapOrphanedClusters();
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : fs.mkdtempSync(path.join(ramDirectory(options.storage) ?? os.tmpdir(), 'tdd-fast-pg-'));
   const version = serverVersion(binDir);
   const make = (pid: number, port: number, reused: boolean): PostgresServer => ({
     ...urls(dataDir, port),
@@ -284,5 +365,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     throw error;
   }
   if (!options.detached) child.unref(); // the server must not keep this process alive; stop() ends it
+  // Written once the server runs: a cluster without it is still starting and is never reaped.
+  if (temporary && !options.detached) writeOwnerFile(dataDir);
   return make(pid, port, false);
 }

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import { SampleRing, msSince, type LatencySummary } from '../stats';
+import type { LatencySummary } from '../stats';
 import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
 import {
   PgMigrationError,
@@ -24,7 +24,7 @@ import {
   classifyConnectError,
   describeTarget,
 } from './errors';
-import { PoolClosedError } from '../pool';
+import { PreparedPool } from './prepared-pool';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
 const PG_TEMPLATE_FORMAT = 2;
@@ -46,16 +46,23 @@ export interface PostgresTemplateOptions extends TestingConfig {
   cacheKey?: string;
   /** Clones kept ready ahead of demand. Default 4. 0 = clone on demand in `fresh()` (pgtestdb's way). */
   poolSize?: number;
-  /** How many clones are made at the same time. Default 2. */
+  /** How many clones are made at the same time. Default 3. */
   refillConcurrency?: number;
+  /** Released databases whose DROP may wait until the refill is idle (dropping competes with cloning). Default 16. */
+  deferredDrops?: number;
   /** Upper bound on this instance's databases (ready + handed out + being made). Default 64. */
   maxDatabases?: number;
   /** How long `fresh()` waits for a database before PgPoolExhaustedError. Default 15 s. */
   acquireTimeoutMs?: number;
   /** Connection timeout for every client. Default 5 s. */
   connectTimeoutMs?: number;
-  /** `CREATE DATABASE ... STRATEGY` on PostgreSQL 15+: `wal_log` (server default) or `file_copy`. */
-  strategy?: 'wal_log' | 'file_copy';
+  /**
+   * `CREATE DATABASE ... STRATEGY` on PostgreSQL 15+. `auto` (default): `file_copy` when the server runs with fsync
+   * off (a test server, such as startPostgres()'s), where copying the template's files beats writing every page
+   * through the WAL (`wal_log`, the server's own default); with fsync on, the server's default. `server` never adds
+   * the clause.
+   */
+  strategy?: 'auto' | 'server' | 'wal_log' | 'file_copy';
   /** Old templates of the same name kept on the server. Default 2. */
   keepTemplates?: number;
   /** Project root used to resolve the cache directory (build log). Default `process.cwd()`. */
@@ -99,17 +106,114 @@ export interface PostgresTemplateStats {
   /** Databases of dead runs this instance dropped at start. */
   reaped: number;
   fastPath: boolean;
+  /** The CREATE DATABASE strategy the clones use: `file_copy`, `wal_log` or `server default`. */
+  strategy: string;
 }
 
 interface Ready {
   database: string;
   client: Client;
 }
-interface Waiter {
-  resolve: (value: Ready) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+
+async function dropDatabase(admin: Client, database: string, force: boolean, serverVersion: string): Promise<void> {
+  const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
+  if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
+  const forced = force && serverMajor(serverVersion) >= 13 ? ' WITH (FORCE)' : '';
+  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
 }
+
+/** Schema + migrate callback + seed into an empty database. */
+async function fillDatabase(client: Client, url: string, source: { scripts: MigrationScript[]; origin: string }, options: PostgresTemplateOptions): Promise<void> {
+  await applyScripts(client, source.scripts, source.origin);
+  if (options.migrate) {
+    try {
+      await options.migrate(url);
+    } catch (error) {
+      throw new PgMigrationError(`tdd-fast: the migrate callback failed: ${(error as Error).message}`, 'migrate()', null, null, error);
+    }
+  }
+  if (options.seed) {
+    try {
+      await options.seed(client);
+    } catch (error) {
+      throw new PgMigrationError(`tdd-fast: the seed failed: ${(error as Error).message}`, 'seed()', null, null, error);
+    }
+  }
+}
+
+/** Drops older templates of the same name beyond `keepTemplates` (those not in use). */
+async function pruneTemplates(admin: Client, prefix: string, keepTemplates: number | undefined, serverVersion: string): Promise<void> {
+  const keep = Math.max(1, keepTemplates ?? 2);
+  const rows = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
+     WHERE starts_with(datname, $1) AND datistemplate ORDER BY oid DESC`,
+    [`${prefix}t`],
+  );
+  const templates = rows.rows.filter((r) => parseMarker(r.marker as string | null)?.kind === 'template' && /_t[0-9a-f]{12}$/.test(r.datname as string));
+  for (const old of templates.slice(keep)) {
+    await dropDatabase(admin, old.datname as string, false, serverVersion).catch(() => undefined);
+  }
+}
+
+/** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. Returns how many. */
+async function reapDeadClones(admin: Client, prefix: string, self: string, serverVersion: string): Promise<number> {
+  let reaped = 0;
+  const rows = await admin.query(
+    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
+    [prefix],
+  );
+  const shape = new RegExp(`^${prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
+  const byOwner = new Map<string, string[]>();
+  for (const row of rows.rows) {
+    const match = shape.exec(row.datname as string);
+    if (!match) continue;
+    const marker = parseMarker(row.marker as string | null);
+    // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
+    if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
+    if (match[1] === self) continue;
+    byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
+  }
+  for (const [owner, databases] of byOwner) {
+    const key = lockKey(`tdd-fast-owner:${owner}`);
+    const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
+    if (!free) continue; // that run is alive
+    try {
+      for (const database of databases) {
+        await dropDatabase(admin, database, true, serverVersion);
+        reaped++;
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  }
+  return reaped;
+}
+
+/** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
+async function explainCloneError(creator: Client, template: string, error: unknown): Promise<Error> {
+  const err = error as { code?: string; message?: string };
+  if (err.code === '55006') {
+    let who = '';
+    try {
+      const sessions = await creator.query(
+        'SELECT pid, usename, application_name, client_addr FROM pg_stat_activity WHERE datname = $1',
+        [template],
+      );
+      who = sessions.rows.map((s) => `pid ${s.pid} (${s.usename}${s.application_name ? `, ${s.application_name}` : ''}${s.client_addr ? `, ${s.client_addr}` : ''})`).join('; ');
+    } catch {
+      // best effort
+    }
+    return new PgTemplateInUseError(
+      `tdd-fast: template database ${template} is in use, so PostgreSQL cannot copy it: ${who || err.message}. ` +
+        'Close the sessions connected to it (a psql or GUI client?); tests must use fresh() databases, not the template.',
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
+const DEFAULT_POOL_SIZE = 4;
+const DEFAULT_REFILL_CONCURRENCY = 3;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -150,6 +254,21 @@ function parseMarker(text: string | null): Marker | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The CREATE DATABASE strategy for clones. FILE_COPY checkpoints twice per clone, cheap only when the server does not
+ * fsync; WAL_LOG (the server's default since 15) writes every page of the template to the WAL instead.
+ */
+export function chooseStrategy(wanted: 'auto' | 'server' | 'wal_log' | 'file_copy', serverMajor: number, fsyncOff: boolean): 'file_copy' | 'wal_log' | null {
+  if (serverMajor < 15 || wanted === 'server') return null;
+  if (wanted === 'auto') return fsyncOff ? 'file_copy' : null;
+  return wanted;
+}
+
+/** 150004 -> 15. */
+function serverMajor(versionNum: string): number {
+  return Math.floor(Number(versionNum) / 10000);
 }
 
 /** Resolves the admin URL from the option or the environment. */
@@ -220,7 +339,7 @@ export function computePgHash(parts: { scripts: MigrationScript[]; seed?: unknow
   return hash.digest('hex');
 }
 
-export class PostgresTemplate {
+export class PostgresTemplate extends PreparedPool<Ready> {
   readonly name: string;
   readonly hash: string;
   /** The template database's name. */
@@ -231,35 +350,18 @@ export class PostgresTemplate {
   readonly owner: string;
 
   private readonly options: PostgresTemplateOptions;
-  private readonly scripts: MigrationScript[];
-  private readonly origin: string;
+  /** The migration scripts and the folder they came from (for error messages). */
+  private readonly source: { scripts: MigrationScript[]; origin: string };
   private readonly fastPath: boolean;
-  private readonly poolSize: number;
-  private readonly concurrency: number;
-  private readonly maxDatabases: number;
-  private readonly acquireTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
+  private readonly bounds: { maxDatabases: number; acquireTimeoutMs: number; connectTimeoutMs: number };
+  /** `file_copy`, `wal_log`, or null for the server's default. */
+  private readonly strategy: 'file_copy' | 'wal_log' | null;
   private readonly ownerClient: Client;
-  private readonly creators: Client[] = [];
+  /** One admin connection per clone made at the same time (CREATE DATABASE cannot share a session); idle ones here. */
   private readonly idleCreators: Client[] = [];
-  private readonly ready: Ready[] = [];
-  private readonly inUse = new Map<string, Client>();
-  private readonly waiters: Waiter[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly dropQueue: string[] = [];
-  private dropping: Promise<void> | null = null;
-  private creating = 0;
-  private counter = 0;
-  private consecutiveFailures = 0;
-  private lastError: Error | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private closed = false;
   private closing: Promise<void> | null = null;
-  private readonly handoutTimes = new SampleRing(10_000);
-  private readonly missTimes = new SampleRing(10_000);
-  private readonly cloneTimes = new SampleRing(10_000);
-  private readonly dropTimes = new SampleRing(10_000);
-  private counters = { builds: 0, reuses: 0, clones: 0, handouts: 0, drops: 0, misses: 0, reaped: 0 };
+  /** `named`: databases named so far (the `<n>` of clone names). */
+  private counters = { builds: 0, reuses: 0, reaped: 0, named: 0 };
   private builtHere: 'built' | 'reused' | 'replay' = 'reused';
 
   private constructor(init: {
@@ -273,23 +375,32 @@ export class PostgresTemplate {
     fastPath: boolean;
     ownerClient: Client;
     owner: string;
+    fsyncOff: boolean;
   }) {
-    this.options = init.options;
+    const options = init.options;
+    super({
+      poolSize: init.fastPath ? (options.poolSize ?? DEFAULT_POOL_SIZE) : 0,
+      concurrency: options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY,
+      maxItems: options.maxDatabases ?? 64,
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000,
+      deferLimit: options.deferredDrops ?? 16,
+    });
+    this.options = options;
     this.name = init.name;
     this.hash = init.hash;
     this.template = `tdf_${init.name}_t${init.hash.slice(0, 12)}`;
     this.adminUrl = init.adminUrl;
     this.serverVersion = init.serverVersion;
-    this.scripts = init.scripts;
-    this.origin = init.origin;
+    this.source = { scripts: init.scripts, origin: init.origin };
     this.fastPath = init.fastPath;
     this.ownerClient = init.ownerClient;
     this.owner = init.owner;
-    this.poolSize = init.fastPath ? Math.max(0, init.options.poolSize ?? 4) : 0;
-    this.concurrency = Math.max(1, init.options.refillConcurrency ?? 2);
-    this.maxDatabases = Math.max(1, init.options.maxDatabases ?? 64);
-    this.acquireTimeoutMs = init.options.acquireTimeoutMs ?? 15_000;
-    this.connectTimeoutMs = init.options.connectTimeoutMs ?? 5_000;
+    this.bounds = {
+      maxDatabases: Math.max(1, options.maxDatabases ?? 64),
+      acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+    };
+    this.strategy = chooseStrategy(options.strategy ?? 'auto', serverMajor(init.serverVersion), init.fsyncOff);
   }
 
   /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
@@ -312,7 +423,8 @@ export class PostgresTemplate {
     const ownerClient = await connect(resolved.url, connectTimeoutMs, `tdd-fast owner ${owner}`);
     let template: PostgresTemplate;
     try {
-      const versionNum = (await ownerClient.query('SHOW server_version_num')).rows[0].server_version_num as string;
+      const settings = (await ownerClient.query("SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync")).rows[0];
+      const versionNum = settings.version as string;
       const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend: 'postgres' });
       // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
       await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
@@ -327,30 +439,28 @@ export class PostgresTemplate {
         fastPath: switches.testing.value,
         ownerClient,
         owner,
+        fsyncOff: settings.fsync === 'off',
       });
     } catch (error) {
       await ownerClient.end().catch(() => undefined);
       throw error;
     }
     try {
-      await template.reap();
+      template.counters.reaped += await reapDeadClones(template.ownerClient, template.prefix, template.owner, template.serverVersion);
       if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
       else template.builtHere = 'replay';
-      for (let i = 0; i < template.concurrency; i++) {
-        const creator = await connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`);
-        template.creators.push(creator);
-        template.idleCreators.push(creator);
-      }
+      const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
+      const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
+      const settled = await Promise.allSettled(connecting);
+      for (const result of settled) if (result.status === 'fulfilled') template.idleCreators.push(result.value);
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       await template.close().catch(() => undefined);
       throw error;
     }
     template.pump();
     return template;
-  }
-
-  private get serverMajor(): number {
-    return Math.floor(Number(this.serverVersion) / 10000);
   }
 
   private get prefix(): string {
@@ -381,19 +491,19 @@ export class PostgresTemplate {
         this.builtHere = 'reused';
         return;
       }
-      if (existing.rows.length) await this.dropDatabase(admin, this.template, true); // a build that died half-way
+      if (existing.rows.length) await dropDatabase(admin, this.template, true, this.serverVersion); // a build that died half-way
       await admin.query(`CREATE DATABASE ${quoteIdent(this.template)}`);
       await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'building' }))}`);
       const url = withDatabase(this.adminUrl, this.template);
-      const client = await connect(url, this.connectTimeoutMs, 'tdd-fast template build');
+      const client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast template build');
       try {
-        await this.fillDatabase(client, url);
+        await fillDatabase(client, url, this.source, this.options);
         // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
         // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
         await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
       } catch (error) {
         await client.end().catch(() => undefined);
-        await this.dropDatabase(admin, this.template, true).catch(() => undefined);
+        await dropDatabase(admin, this.template, true, this.serverVersion).catch(() => undefined);
         throw error;
       }
       await client.end();
@@ -409,238 +519,72 @@ export class PostgresTemplate {
       } catch {
         // the log is informational
       }
-      await this.pruneTemplates(admin);
+      await pruneTemplates(admin, this.prefix, this.options.keepTemplates, this.serverVersion);
     } finally {
       await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }
   }
 
-  /** Schema + migrate callback + seed into an empty database. */
-  private async fillDatabase(client: Client, url: string): Promise<void> {
-    await applyScripts(client, this.scripts, this.origin);
-    if (this.options.migrate) {
-      try {
-        await this.options.migrate(url);
-      } catch (error) {
-        throw new PgMigrationError(`tdd-fast: the migrate callback failed: ${(error as Error).message}`, 'migrate()', null, null, error);
-      }
-    }
-    if (this.options.seed) {
-      try {
-        await this.options.seed(client);
-      } catch (error) {
-        throw new PgMigrationError(`tdd-fast: the seed failed: ${(error as Error).message}`, 'seed()', null, null, error);
-      }
-    }
-  }
-
-  /** Drops older templates of the same name beyond `keepTemplates` (those not in use). */
-  private async pruneTemplates(admin: Client): Promise<void> {
-    const keep = Math.max(1, this.options.keepTemplates ?? 2);
-    const rows = await admin.query(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database
-       WHERE starts_with(datname, $1) AND datistemplate ORDER BY oid DESC`,
-      [`${this.prefix}t`],
-    );
-    const templates = rows.rows.filter((r) => parseMarker(r.marker as string | null)?.kind === 'template' && /_t[0-9a-f]{12}$/.test(r.datname as string));
-    for (const old of templates.slice(keep)) {
-      await this.dropDatabase(admin, old.datname as string, false).catch(() => undefined);
-    }
-  }
-
-  /** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. */
-  private async reap(): Promise<void> {
-    const admin = this.ownerClient;
-    const rows = await admin.query(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
-      [this.prefix],
-    );
-    const shape = new RegExp(`^${this.prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
-    const byOwner = new Map<string, string[]>();
-    for (const row of rows.rows) {
-      const match = shape.exec(row.datname as string);
-      if (!match) continue;
-      const marker = parseMarker(row.marker as string | null);
-      // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
-      if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
-      if (match[1] === this.owner) continue;
-      byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
-    }
-    for (const [owner, databases] of byOwner) {
-      const key = lockKey(`tdd-fast-owner:${owner}`);
-      const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
-      if (!free) continue; // that run is alive
-      try {
-        for (const database of databases) {
-          await this.dropDatabase(admin, database, true);
-          this.counters.reaped++;
-        }
-      } finally {
-        await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-      }
-    }
-  }
-
-  private async dropDatabase(admin: Client, database: string, force: boolean): Promise<void> {
-    const started = process.hrtime.bigint();
-    const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
-    if (isTemplate.rows[0]?.datistemplate) await admin.query(`ALTER DATABASE ${quoteIdent(database)} WITH IS_TEMPLATE false`);
-    const forced = force && this.serverMajor >= 13 ? ' WITH (FORCE)' : '';
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${forced}`);
-    this.dropTimes.record(msSince(started));
-  }
-
   private nextName(): string {
     const worker = (process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0').toLowerCase().replace(/[^0-9a-z]/g, '');
-    this.counter++;
-    return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counter}`;
+    this.counters.named++;
+    return `${this.prefix}w${worker || '0'}_${this.owner}_${this.counters.named}`;
   }
 
-  /** Starts clones while fewer than wanted are ready or being made, within maxDatabases. */
-  private pump(): void {
-    if (this.closed) return;
-    const wanted = Math.max(this.poolSize, this.waiters.length);
-    while (
-      this.idleCreators.length > 0 &&
-      this.ready.length + this.creating < wanted &&
-      this.ready.length + this.creating + this.inUse.size < this.maxDatabases &&
-      this.retryTimer === null
-    ) {
-      const creator = this.idleCreators.pop() as Client;
-      this.creating++;
-      const job = this.makeOne(creator).finally(() => {
-        this.inFlight.delete(job);
-      });
-      this.inFlight.add(job);
-    }
-  }
-
-  private async makeOne(creator: Client): Promise<void> {
+  /** One clone (or, with the fast path off, one database built by replay) with a connected client. */
+  protected async produce(): Promise<Ready> {
+    const creator = this.idleCreators.pop() as Client; // the pool never runs more produce() than creators
     const database = this.nextName();
-    const started = process.hrtime.bigint();
     let client: Client | null = null;
     try {
       if (this.fastPath) {
-        const strategy = this.options.strategy && this.serverMajor >= 15 ? ` STRATEGY ${this.options.strategy}` : '';
+        const strategy = this.strategy ? ` STRATEGY ${this.strategy}` : '';
         try {
           await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(this.template)}${strategy}`);
         } catch (error) {
-          throw await this.explainCloneError(creator, error);
+          throw await explainCloneError(creator, this.template, error);
         }
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
-        client = await connect(withDatabase(this.adminUrl, database), this.connectTimeoutMs, 'tdd-fast test');
+        client = await connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, 'tdd-fast test');
       } else {
         await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
         const url = withDatabase(this.adminUrl, database);
-        client = await connect(url, this.connectTimeoutMs, 'tdd-fast test');
-        await this.fillDatabase(client, url);
+        client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast test');
+        await fillDatabase(client, url, this.source, this.options);
       }
-      this.cloneTimes.record(msSince(started));
-      this.counters.clones++;
-      this.consecutiveFailures = 0;
-      this.lastError = null;
-      const item = { database, client };
-      this.creating--;
-      this.idleCreators.push(creator);
-      if (this.closed) {
-        this.ready.push(item); // close() drops it
-      } else {
-        const waiter = this.waiters.shift();
-        if (waiter) {
-          clearTimeout(waiter.timer);
-          this.inUse.set(database, client);
-          waiter.resolve(item);
-        } else {
-          this.ready.push(item);
-        }
-      }
+      return { database, client };
     } catch (error) {
-      this.creating--;
-      this.idleCreators.push(creator);
       if (client) await client.end().catch(() => undefined);
-      this.queueDrop(database);
-      this.lastError = error as Error;
-      this.consecutiveFailures++;
-      // A cause that will not go away by itself fails the waiters now instead of at their timeout.
-      const permanent = error instanceof PgTemplateInUseError || error instanceof PgMigrationError || this.consecutiveFailures >= 3;
-      if (permanent) for (const waiter of this.waiters.splice(0)) (clearTimeout(waiter.timer), waiter.reject(error as Error));
-      if (!this.closed && this.retryTimer === null) {
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = null;
-          if (this.waiters.length > 0 || this.consecutiveFailures < 3) this.pump();
-        }, Math.min(1000, 50 * 2 ** this.consecutiveFailures));
-        this.retryTimer.unref();
-      }
+      await dropDatabase(creator, database, true, this.serverVersion).catch(() => undefined);
+      throw error;
+    } finally {
+      this.idleCreators.push(creator);
     }
-    this.pump();
   }
 
-  /** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
-  private async explainCloneError(creator: Client, error: unknown): Promise<Error> {
-    const err = error as { code?: string; message?: string };
-    if (err.code === '55006') {
-      let who = '';
-      try {
-        const sessions = await creator.query(
-          'SELECT pid, usename, application_name, client_addr FROM pg_stat_activity WHERE datname = $1',
-          [this.template],
-        );
-        who = sessions.rows.map((s) => `pid ${s.pid} (${s.usename}${s.application_name ? `, ${s.application_name}` : ''}${s.client_addr ? `, ${s.client_addr}` : ''})`).join('; ');
-      } catch {
-        // best effort
-      }
-      return new PgTemplateInUseError(
-        `tdd-fast: template database ${this.template} is in use, so PostgreSQL cannot copy it: ${who || err.message}. ` +
-          'Close the sessions connected to it (a psql or GUI client?); tests must use fresh() databases, not the template.',
-      );
-    }
-    return error instanceof Error ? error : new Error(String(error));
+  protected async discard(item: Ready): Promise<void> {
+    await item.client.end().catch(() => undefined);
+    await dropDatabase(this.ownerClient, item.database, true, this.serverVersion);
+  }
+
+  protected isPermanent(error: unknown): boolean {
+    return error instanceof PgTemplateInUseError || error instanceof PgMigrationError;
+  }
+
+  protected exhaustedError(state: { inUse: number; ready: number; creating: number; lastError: Error | null }): Error {
+    return new PgPoolExhaustedError(
+      `tdd-fast: no database within ${this.bounds.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
+        `${state.inUse} handed out and not released, ${state.ready} ready, ${state.creating} being cloned, ` +
+        `maxDatabases ${this.bounds.maxDatabases}` +
+        (state.lastError ? `; last clone error: ${state.lastError.message}` : '') +
+        '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
+    );
   }
 
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
-  fresh(): Promise<FreshPgDatabase> {
-    const started = process.hrtime.bigint();
-    if (this.closed) return Promise.reject(new PoolClosedError('tdd-fast: PostgresTemplate is closed'));
-    const item = this.waiters.length === 0 ? this.ready.shift() : undefined;
-    if (item) {
-      this.inUse.set(item.database, item.client);
-      this.counters.handouts++;
-      this.handoutTimes.record(msSince(started));
-      this.pump();
-      return Promise.resolve(this.wrap(item));
-    }
-    this.counters.misses++;
-    return new Promise<Ready>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          reject(
-            new PgPoolExhaustedError(
-              `tdd-fast: no database within ${this.acquireTimeoutMs} ms from ${describeTarget(this.adminUrl)}: ` +
-                `${this.inUse.size} handed out and not released, ${this.ready.length} ready, ${this.creating} being cloned, ` +
-                `maxDatabases ${this.maxDatabases}` +
-                (this.lastError ? `; last clone error: ${this.lastError.message}` : '') +
-                '. Release databases you are done with (the fixtures do), or raise maxDatabases / acquireTimeoutMs.',
-            ),
-          );
-        }, this.acquireTimeoutMs),
-      };
-      this.waiters.push(waiter);
-      this.pump();
-    }).then((ready) => {
-      const ms = msSince(started);
-      this.counters.handouts++;
-      this.handoutTimes.record(ms);
-      this.missTimes.record(ms);
-      return this.wrap(ready);
-    });
-  }
-
-  private wrap(item: Ready): FreshPgDatabase {
+  async fresh(): Promise<FreshPgDatabase> {
+    const item = await this.take();
     let released = false;
     return {
       database: item.database,
@@ -649,31 +593,11 @@ export class PostgresTemplate {
       release: () => {
         if (released) return;
         released = true;
-        this.inUse.delete(item.database);
+        // The session ends now (it would keep a server process); the DROP may wait for an idle refill.
         item.client.end().catch(() => undefined);
-        this.queueDrop(item.database);
-        this.pump();
+        this.giveBack(item);
       },
     };
-  }
-
-  private queueDrop(database: string): void {
-    this.dropQueue.push(database);
-    this.dropping ??= this.drainDrops().finally(() => {
-      this.dropping = null;
-    });
-  }
-
-  private async drainDrops(): Promise<void> {
-    while (this.dropQueue.length > 0) {
-      const database = this.dropQueue.shift() as string;
-      try {
-        await this.dropDatabase(this.ownerClient, database, true);
-        this.counters.drops++;
-      } catch {
-        // The server went away or the database is gone; the next start reaps leftovers.
-      }
-    }
   }
 
   stats(): PostgresTemplateStats {
@@ -681,62 +605,24 @@ export class PostgresTemplate {
       backend: 'postgres',
       builds: this.counters.builds,
       reuses: this.counters.reuses,
-      clones: this.counters.clones,
-      handouts: this.counters.handouts,
-      drops: this.counters.drops,
-      poolMisses: this.counters.misses,
-      handoutMs: this.handoutTimes.summary(),
-      missWaitMs: this.missTimes.summary(),
-      cloneMs: this.cloneTimes.summary(),
-      dropMs: this.dropTimes.summary(),
-      ready: this.ready.length,
-      inUse: this.inUse.size,
+      ...this.poolCounters(),
       template: this.template,
       hash: this.hash,
       origin: this.builtHere,
       serverVersion: this.serverVersion,
       reaped: this.counters.reaped,
       fastPath: this.fastPath,
+      strategy: this.strategy ?? 'server default',
     };
-  }
-
-  /** Waits until `n` clones are ready (for benchmarks and warm-up). */
-  async warm(n = this.poolSize, timeoutMs = this.acquireTimeoutMs): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.ready.length < Math.min(n, this.maxDatabases)) {
-      if (Date.now() > deadline) throw new PgPoolExhaustedError(`tdd-fast: warm(${n}) timed out with ${this.ready.length} ready`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
   }
 
   /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
+    this.closing ??= this.shutdown().then(async () => {
+      // Every clone under way has finished: all creators are idle.
+      for (const creator of this.idleCreators.splice(0)) await creator.end().catch(() => undefined);
+      await this.ownerClient.end().catch(() => undefined);
+    });
     return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new PoolClosedError('tdd-fast: PostgresTemplate closed while waiting for a database'));
-    }
-    await Promise.allSettled([...this.inFlight]);
-    for (const item of this.ready.splice(0)) {
-      await item.client.end().catch(() => undefined);
-      this.dropQueue.push(item.database);
-    }
-    for (const [database, client] of this.inUse) {
-      await client.end().catch(() => undefined);
-      this.dropQueue.push(database);
-    }
-    this.inUse.clear();
-    if (this.dropping) await this.dropping;
-    await this.drainDrops();
-    for (const creator of this.creators.splice(0)) await creator.end().catch(() => undefined);
-    this.idleCreators.length = 0;
-    await this.ownerClient.end().catch(() => undefined);
   }
 }

@@ -2,7 +2,8 @@
  * The Postgres suite's `test`. SHOP_PG_MODE picks how each test gets its database:
  *   template     (default with a server) PostgresTemplate: a clone made ahead of demand per test
  *   transaction  PostgresTemplate, one database per file, every test in a rolled-back transaction
- *   clone        PostgresTemplate with poolSize 0: CREATE DATABASE ... TEMPLATE inside every test (pgtestdb's way)
+ *   clone        PostgresTemplate with poolSize 0 and the server's default strategy: CREATE DATABASE ... TEMPLATE
+ *                inside every test (pgtestdb's way)
  *   replay       the fast path off: every test gets an empty database and replays migrations + seed
  *   pglite       (default without a server) PgliteTemplate, one embedded instance per file, rolled-back transactions
  *   pglite-fresh PgliteTemplate, a new embedded instance per test
@@ -26,9 +27,14 @@ async function makeTemplate() {
   switch (mode) {
     case 'template':
     case 'transaction':
-      return PostgresTemplate.create({ ...common, poolSize: Number(process.env.SHOP_PG_POOL ?? 4) });
+      return PostgresTemplate.create({
+        ...common,
+        poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
+        refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
+        deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
+      });
     case 'clone':
-      return PostgresTemplate.create({ ...common, poolSize: 0 });
+      return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server' });
     case 'replay':
       return PostgresTemplate.create({ ...common, enabled: false });
     case 'pglite':
@@ -41,7 +47,11 @@ async function makeTemplate() {
 }
 
 export const template = await makeTemplate();
-afterAll(() => template.close());
+afterAll(async () => {
+  await template.close();
+  // SHOP_PG_STATS=1: what the pool did for this file (handouts, misses and their waits, clone and drop times).
+  if (process.env.SHOP_PG_STATS === '1') process.stderr.write(`pool stats ${JSON.stringify(template.stats())}\n`);
+});
 
 const fixtures = pgFixtures(template as unknown as PostgresTemplate, {
   mode: mode === 'transaction' || mode === 'pglite' ? 'transaction' : 'fresh',

@@ -1,0 +1,270 @@
+/**
+ * The part PostgresTemplate and PgliteTemplate share: databases made ahead of demand by a background refill of
+ * bounded concurrency (IntegreSQL's pool idea), handed out by `take()` without waiting while one is ready, and
+ * disposed of after release. The subclass says how to make one (`produce`), how to get rid of one (`discard`) and
+ * what to say when none comes in time; the base keeps the queue, the waiters, the retries and the statistics.
+ *
+ * Disposals are deferred while the refill is busy or a test waits (dropping competes with cloning for the same
+ * server), up to `deferLimit` of them; they run when the refill is idle, and all of them at `shutdown()`.
+ */
+import { PoolClosedError } from '../pool';
+import { SampleRing, msSince, type LatencySummary } from '../stats';
+
+export interface PreparedPoolLimits {
+  /** Items kept ready ahead of demand (0: made on demand inside `take()`). */
+  poolSize: number;
+  /** Items made at the same time. */
+  concurrency: number;
+  /** Upper bound on ready + handed out + being made. */
+  maxItems: number;
+  acquireTimeoutMs: number;
+  /** Released items whose disposal may wait for an idle refill. */
+  deferLimit: number;
+}
+
+export interface PreparedPoolCounters {
+  clones: number;
+  handouts: number;
+  drops: number;
+  poolMisses: number;
+  handoutMs: LatencySummary;
+  missWaitMs: LatencySummary;
+  cloneMs: LatencySummary;
+  dropMs: LatencySummary;
+  ready: number;
+  inUse: number;
+}
+
+interface Waiter<T> {
+  resolve: (item: T) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** After this many failures in a row, waiting tests are failed instead of left to their timeout. */
+const FAILURES_BEFORE_GIVING_UP = 3;
+
+export abstract class PreparedPool<T> {
+  private readonly limits: PreparedPoolLimits;
+  private readonly readyItems: T[] = [];
+  private readonly handedOut = new Set<T>();
+  private readonly waiters: Waiter<T>[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly disposals: T[] = [];
+  private disposing: Promise<void> | null = null;
+  private creating = 0;
+  private consecutiveFailures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** The last error of `produce`, for the exhausted message. */
+  protected lastError: Error | null = null;
+  private readonly handoutTimes = new SampleRing(10_000);
+  private readonly missTimes = new SampleRing(10_000);
+  private readonly produceTimes = new SampleRing(10_000);
+  private readonly discardTimes = new SampleRing(10_000);
+  private readonly counts = { clones: 0, handouts: 0, drops: 0, misses: 0 };
+
+  protected constructor(limits: PreparedPoolLimits) {
+    this.limits = {
+      poolSize: Math.max(0, limits.poolSize),
+      concurrency: Math.max(1, limits.concurrency),
+      maxItems: Math.max(1, limits.maxItems),
+      acquireTimeoutMs: limits.acquireTimeoutMs,
+      deferLimit: Math.max(0, limits.deferLimit),
+    };
+  }
+
+  /** Makes one item; throws when it cannot (after cleaning up what it made). */
+  protected abstract produce(): Promise<T>;
+  /** Gets rid of a released (or never handed out) item; must not throw for an item that is already gone. */
+  protected abstract discard(item: T): Promise<void>;
+  /** The error `take()` rejects with after `acquireTimeoutMs`. */
+  protected abstract exhaustedError(state: { inUse: number; ready: number; creating: number; lastError: Error | null }): Error;
+  /** A failure that will not go away by retrying: waiting tests fail now. Default: every failure. */
+  protected isPermanent(_error: unknown): boolean {
+    return true;
+  }
+
+  protected get poolSize(): number {
+    return this.limits.poolSize;
+  }
+
+  /** Starts items while fewer than wanted are ready or being made, within the limits. */
+  protected pump(): void {
+    if (this.stopped) return;
+    const wanted = Math.max(this.limits.poolSize, this.waiters.length);
+    while (
+      this.creating < this.limits.concurrency &&
+      this.readyItems.length + this.creating < wanted &&
+      this.readyItems.length + this.creating + this.handedOut.size < this.limits.maxItems &&
+      this.retryTimer === null
+    ) {
+      this.creating++;
+      const job = this.produceOne().finally(() => this.inFlight.delete(job));
+      this.inFlight.add(job);
+    }
+    if (this.creating === 0 && this.waiters.length === 0) this.startDisposals();
+  }
+
+  private async produceOne(): Promise<void> {
+    const started = process.hrtime.bigint();
+    let item: T;
+    try {
+      item = await this.produce();
+    } catch (error) {
+      this.creating--;
+      this.onProduceFailure(error);
+      this.pump();
+      return;
+    }
+    this.produceTimes.record(msSince(started));
+    this.counts.clones++;
+    this.consecutiveFailures = 0;
+    this.lastError = null;
+    this.creating--;
+    const waiter = this.stopped ? undefined : this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      this.handedOut.add(item);
+      waiter.resolve(item);
+    } else {
+      this.readyItems.push(item); // after shutdown began, shutdown() discards it
+    }
+    this.pump();
+  }
+
+  private onProduceFailure(error: unknown): void {
+    this.lastError = error instanceof Error ? error : new Error(String(error));
+    this.consecutiveFailures++;
+    // A cause that will not go away by itself fails the waiters now instead of at their timeout.
+    if (this.isPermanent(error) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP) {
+      for (const waiter of this.waiters.splice(0)) {
+        clearTimeout(waiter.timer);
+        waiter.reject(this.lastError);
+      }
+    }
+    if (this.stopped || this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (this.waiters.length > 0 || this.consecutiveFailures < FAILURES_BEFORE_GIVING_UP) this.pump();
+      },
+      Math.min(1000, 50 * 2 ** this.consecutiveFailures),
+    );
+    this.retryTimer.unref();
+  }
+
+  /** A ready item (sub-millisecond), or the next one made. Rejects after `acquireTimeoutMs`. */
+  protected take(): Promise<T> {
+    const started = process.hrtime.bigint();
+    if (this.stopped) return Promise.reject(new PoolClosedError('tdd-fast: the template is closed'));
+    const item = this.waiters.length === 0 ? this.readyItems.shift() : undefined;
+    if (item !== undefined) {
+      this.handedOut.add(item);
+      this.counts.handouts++;
+      this.handoutTimes.record(msSince(started));
+      this.pump();
+      return Promise.resolve(item);
+    }
+    this.counts.misses++;
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(this.exhaustedError({ inUse: this.handedOut.size, ready: this.readyItems.length, creating: this.creating, lastError: this.lastError }));
+        }, this.limits.acquireTimeoutMs),
+      };
+      this.waiters.push(waiter);
+      this.pump();
+    }).then((got) => {
+      const ms = msSince(started);
+      this.counts.handouts++;
+      this.handoutTimes.record(ms);
+      this.missTimes.record(ms);
+      return got;
+    });
+  }
+
+  /** Returns a handed-out item: it is disposed of in the background. Releasing twice is harmless. */
+  protected giveBack(item: T): void {
+    if (!this.handedOut.delete(item)) return;
+    this.disposeLater(item);
+    this.pump();
+  }
+
+  /** Queues an item for disposal (deferred while the refill works, see the file comment). */
+  protected disposeLater(item: T): void {
+    this.disposals.push(item);
+    if (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0)) this.startDisposals();
+  }
+
+  private startDisposals(): void {
+    if (this.disposals.length === 0) return;
+    this.disposing ??= this.drainDisposals().finally(() => {
+      this.disposing = null;
+    });
+  }
+
+  private async drainDisposals(): Promise<void> {
+    // One at a time; stop deferring only while over the limit, the refill is idle, or at shutdown.
+    while (this.disposals.length > 0 && (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0))) {
+      const item = this.disposals.shift() as T;
+      const started = process.hrtime.bigint();
+      try {
+        await this.discard(item);
+        this.counts.drops++;
+        this.discardTimes.record(msSince(started));
+      } catch {
+        // The server went away or the item is gone; the next start reaps leftovers.
+      }
+    }
+  }
+
+  /** Waits until `n` items are ready (benchmarks and warm-up). */
+  async warm(n = this.limits.poolSize, timeoutMs = this.limits.acquireTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const target = Math.min(n, this.limits.maxItems);
+    if (this.readyItems.length < target && this.limits.poolSize < target) {
+      throw new Error(`tdd-fast: warm(${n}) can never finish: poolSize is ${this.limits.poolSize}`);
+    }
+    while (this.readyItems.length < target) {
+      if (Date.now() > deadline) throw this.exhaustedError({ inUse: this.handedOut.size, ready: this.readyItems.length, creating: this.creating, lastError: this.lastError });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  protected poolCounters(): PreparedPoolCounters {
+    return {
+      clones: this.counts.clones,
+      handouts: this.counts.handouts,
+      drops: this.counts.drops,
+      poolMisses: this.counts.misses,
+      handoutMs: this.handoutTimes.summary(),
+      missWaitMs: this.missTimes.summary(),
+      cloneMs: this.produceTimes.summary(),
+      dropMs: this.discardTimes.summary(),
+      ready: this.readyItems.length,
+      inUse: this.handedOut.size,
+    };
+  }
+
+  /** Stops the refill, fails the waiters, waits for items being made, then disposes of every item. */
+  protected async shutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new PoolClosedError('tdd-fast: the template was closed while a test waited for a database'));
+    }
+    await Promise.allSettled([...this.inFlight]);
+    this.disposals.push(...this.readyItems.splice(0), ...this.handedOut);
+    this.handedOut.clear();
+    if (this.disposing) await this.disposing;
+    this.startDisposals();
+    if (this.disposing) await this.disposing;
+  }
+}
