@@ -62,17 +62,17 @@ export function registerTestingCommands(program: Command): void {
   const pg = testing.command('pg').description('a throwaway PostgreSQL server for database tests');
   pg.command('start')
     .description('initdb (once) and start a local server with fsync off; prints its URL (export it as TDD_FAST_PG_URL)')
-    .option('--data-dir <dir>', 'cluster directory (default <cacheDir>/pg/data)')
+    .option('--data-dir <dir>', 'cluster directory (default: one per project in /dev/shm when it has room, else <cacheDir>/pg/data)')
     .option('--port <n>', 'TCP port on 127.0.0.1 (default: a free one)')
     .option('--format <format>', 'text (the URL) or json', 'text')
     .action((options: PgStartOptions) => load().pgStart(options));
   pg.command('stop')
     .description('stop the server started by `tdd-fast testing pg start`')
-    .option('--data-dir <dir>', 'cluster directory (default <cacheDir>/pg/data)')
+    .option('--data-dir <dir>', 'cluster directory (default: one per project in /dev/shm when it has room, else <cacheDir>/pg/data)')
     .action((options: { dataDir?: string }) => load().pgStop(options));
   pg.command('status')
     .description('print the URL of the running server, or exit 1 when none runs')
-    .option('--data-dir <dir>', 'cluster directory (default <cacheDir>/pg/data)')
+    .option('--data-dir <dir>', 'cluster directory (default: one per project in /dev/shm when it has room, else <cacheDir>/pg/data)')
     .action((options: { dataDir?: string }) => load().pgStatus(options));
 }
 
