@@ -43,6 +43,7 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
 
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
   if (o.code === null) {
+    if (o.self) return 'toBe(instance)';
     if (o.state && o.state !== '{}') return `toMatchObject(${o.state})`;
     if (o.builtin) return `toBeInstanceOf(${o.builtin})`;
     return `toSatisfy((value${typescript ? ': unknown' : ''}) => typeof value === ${quote(o.type === 'array' || o.type === 'null' ? 'object' : o.type)})`;
@@ -50,6 +51,12 @@ function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typ
   if (o.code === 'undefined') return 'toBeUndefined()';
   if (['object', 'array'].includes(o.type)) return `toStrictEqual(${o.code})`;
   return `toBe(${o.code})`;
+}
+
+/** Primitives by identity, structures deeply. */
+function viewMatcher(code: string): string {
+  if (code === 'undefined') return 'toBeUndefined()';
+  return /^[[{]|^new /.test(code) ? `toStrictEqual(${code})` : `toBe(${code})`;
 }
 
 function errorLines(subject: string, error: ErrorInfo, indent: string): string[] {
@@ -115,6 +122,7 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
         for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
       });
       if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
+      for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
     }
   }
   out.push('  });');

@@ -86,7 +86,7 @@ export interface ErrorInfo {
 }
 
 export type Outcome =
-  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null }
+  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null; self?: boolean }
   | { kind: 'throws' | 'rejects'; error: ErrorInfo }
   | { kind: 'exit'; code: string }
   | { kind: 'timeout' };
@@ -105,6 +105,8 @@ export interface FoundTest {
   steps: Step[];
   /** Observable state of the instance after the last step (classes). */
   state: string | null;
+  /** Observations of the instance after the last step: sizes, iteration, observer methods (classes). */
+  views?: View[];
   blocks: number;
   boundary: boolean;
 }
@@ -168,6 +170,9 @@ function tag<T extends object>(value: T, code: string): T {
   CODE.set(value, code);
   return value;
 }
+
+/** Tagged values that a call may change (instances of the class under test): each use gets a fresh one. */
+const FACTORY = new WeakMap<object, () => unknown>();
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
@@ -267,21 +272,122 @@ export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set())
   }
 }
 
-/** Own enumerable state of an object (a class instance included), as code; null when not representable. */
+/**
+ * What can be asserted of an object's own state, as code for `toMatchObject`: its own enumerable fields that are not
+ * functions, where a nested class instance becomes its own fields in turn (`{ head: { value: 1, next: null } }`) and a
+ * field that cannot be written (a symbol, a back-pointer to an enclosing object) is left out rather than dropping the
+ * whole state. Null when nothing is left.
+ */
+export function partialCode(value: unknown, depth = 0, seen: Set<object> = new Set()): string | null {
+  const exact = toCode(value);
+  if (exact !== null) return exact;
+  if (value === null || typeof value !== 'object' || depth > 3 || seen.has(value)) return null;
+  if (value instanceof RealDate || value instanceof RegExp || value instanceof Map || value instanceof Set || value instanceof Promise) return null;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      if (value.length > 50) return null;
+      const parts: string[] = [];
+      for (const item of value) {
+        const c = partialCode(item, depth + 1, seen);
+        if (c === null) return null;
+        parts.push(c);
+      }
+      return `[${parts.join(', ')}]`;
+    }
+    const parts: string[] = [];
+    for (const key of Object.keys(value)) {
+      const desc = Object.getOwnPropertyDescriptor(value, key);
+      if (!desc || desc.get || desc.set || typeof desc.value === 'function') continue;
+      const c = partialCode(desc.value, depth + 1, seen);
+      if (c === null || (c === '{}' && desc.value !== null && typeof desc.value === 'object' && Object.getPrototypeOf(desc.value) !== Object.prototype)) continue;
+      parts.push(`${IDENT.test(key) ? key : quote(key)}: ${c}`);
+    }
+    const out = parts.length ? `{ ${parts.join(', ')} }` : '{}';
+    return out.length > MAX_CODE ? null : out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Own state of an object (a class instance included), as code; null when nothing of it can be written. */
 function stateCode(value: unknown): string | null {
   if (value === null || typeof value !== 'object') return null;
-  const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v === 'function') continue;
-    plain[key] = v;
+  return partialCode(value);
+}
+
+/** An observation of an instance after a sequence: an expression over `instance` and the code of its value. */
+export interface View {
+  expr: string;
+  code: string;
+}
+
+const SIZE_NAMES = ['length', 'size', 'count'];
+
+/** Own fields and what iterating yields: two equal snapshots mean a call left the instance as it was. */
+function snapshot(instance: object): string {
+  let items: string | null = null;
+  try {
+    const it = (instance as Record<symbol, unknown>)[Symbol.iterator];
+    if (typeof it === 'function') items = toCode(Array.from(instance as Iterable<unknown>).slice(0, 100));
+  } catch {
+    items = null;
   }
-  return toCode(plain);
+  return `${stateCode(instance)}|${items}`;
+}
+
+/**
+ * Observable state beyond the own fields (Randoop's observer methods): `length` / `size` getters, what iterating
+ * yields, and the zero-argument methods of the class that leave the instance as it was. Each observer method is
+ * tried on its own replica of the instance (`replay` rebuilds it by running the same sequence again), so a method
+ * that changes the state (`pop()`, `clear()`) is recognised and left out without disturbing the others. Called only
+ * when recording, never during the search.
+ */
+async function observe(instance: object, observers: string[], replay: () => Promise<object | undefined>): Promise<View[]> {
+  const obj = instance as Record<string | symbol, unknown>;
+  const views: View[] = [];
+  const own = new Set(Object.keys(obj));
+  for (const name of SIZE_NAMES) {
+    if (own.has(name)) continue;
+    try {
+      const v = obj[name];
+      if (typeof v === 'number') views.push({ expr: `instance.${name}`, code: toCode(v)! });
+    } catch {
+      // a getter that throws says nothing
+    }
+  }
+  try {
+    if (typeof obj[Symbol.iterator] === 'function') {
+      const first = Array.from(obj as unknown as Iterable<unknown>);
+      const again = Array.from(obj as unknown as Iterable<unknown>);
+      const code = first.length <= 100 ? toCode(first) : null;
+      if (code !== null && code === toCode(again)) views.push({ expr: '[...instance]', code });
+    }
+  } catch {
+    // not iterable after all
+  }
+  for (const name of observers.slice(0, 8)) {
+    const replica = await replay();
+    if (!replica || typeof (replica as Record<string, unknown>)[name] !== 'function') continue;
+    const before = snapshot(replica);
+    let v: unknown;
+    try {
+      v = ((replica as Record<string, unknown>)[name] as () => unknown).call(replica);
+    } catch {
+      continue;
+    }
+    if (snapshot(replica) !== before || v === replica || (v !== null && typeof (v as { then?: unknown })?.then === 'function')) continue;
+    const code = toCode(v);
+    if (code !== null && code.length < 400) views.push({ expr: `instance.${name}()`, code });
+  }
+  return views;
 }
 
 /** A fresh copy of an argument (functions mutate their inputs; each run gets its own). */
 function clone(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 10) return value;
+  const fresh = FACTORY.get(value);
+  if (fresh) return fresh();
   if (CODE.has(value)) return value;
   if (Array.isArray(value)) return value.map((v) => clone(v, depth + 1));
   if (value instanceof RealDate) return new RealDate(value.getTime());
@@ -317,6 +423,8 @@ interface Ctx {
   numbers: number[];
   strings: string[];
   rng: () => number;
+  /** Instances of the class under test, for its methods' parameters that take one (`a.equals(b)`, `a.add(b)`). */
+  instances?: unknown[];
 }
 
 function pick<T>(rng: () => number, items: T[]): T {
@@ -460,7 +568,9 @@ function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'unknown':
     case 'unresolved':
     case 'ref':
-      return [...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false];
+      return [...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? [])];
+    case 'class':
+      return [...(ctx.instances ?? []), typicalOf(shape)];
     case 'literal':
       return [shape.value];
     case 'enum':
@@ -888,6 +998,7 @@ interface Ran {
   blocks: Set<string>;
   steps: Step[];
   state: string | null;
+  views?: View[];
   throws: boolean;
   exit: string | null;
   /** Primitive values the calls returned (for dynamic seeding). */
@@ -1004,6 +1115,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   if (isClass && methods.length === 0) {
     result.error = 'no methods to exercise';
   }
+  // Zero-parameter methods, candidates for observing an instance's state after a sequence (see observe()).
+  const observers = methods.filter((m) => m.params.length === 0 && !m.async).map((m) => m.name);
   const ctxOf = new Map<SpecCallable, Ctx>();
   const ctx = (c: SpecCallable) => ctxOf.get(c) ?? (ctxOf.set(c, mkCtx(c)), ctxOf.get(c)!);
 
@@ -1105,6 +1218,18 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     return outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
   };
   const stops = (o: Outcome) => o.kind !== 'returns' && o.kind !== 'resolves';
+  /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
+  const replayInstance = async (cand: Candidate): Promise<object | undefined> => {
+    const raw = await invoke(() => new (callee as new (...a: unknown[]) => unknown)(...(cand.ctor ?? []).map((v) => clone(v))));
+    if (!('ok' in raw) || !raw.ok || raw.value === null || typeof raw.value !== 'object') return undefined;
+    const instance = raw.value;
+    for (const st of cand.steps) {
+      const fn = (instance as Record<string, unknown>)[st.method!];
+      const r = await invoke(() => (fn as (...a: unknown[]) => unknown).apply(instance, st.values.map((v) => clone(v))));
+      if (!('ok' in r) || !r.ok) return undefined;
+    }
+    return instance;
+  };
   const runOnce = async (cand: Candidate, record: boolean, measure = true): Promise<Ran> => {
     const steps: Step[] = [];
     let exit: string | null = null;
@@ -1114,11 +1239,13 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
     const raws: Raw[] = [];
     let instance: unknown;
+    let ctorState: string | null = null;
     if (measure) coverage.take();
     if (isClass) {
       const raw = await invoke(() => new (callee as new (...a: unknown[]) => unknown)(...ctorValues));
       raws.push(raw);
       if ('ok' in raw && raw.ok) instance = raw.value;
+      ctorState = instance !== undefined ? stateCode(instance) : null;
     }
     if (!isClass || instance !== undefined) {
       for (let i = 0; i < cand.steps.length; i++) {
@@ -1140,7 +1267,9 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
     for (let i = 0; r < raws.length; i++, r++) {
-      const outcome = toOutcome(raws[r]);
+      const raw = raws[r];
+      // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
+      const outcome: Outcome = isClass && 'ok' in raw && raw.ok && !raw.async && raw.value === instance && instance !== undefined ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : toOutcome(raw);
       const mutated: Step['mutated'] = [];
       if (record) {
         stepValues[i].forEach((v, k) => {
@@ -1154,9 +1283,14 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (outcome.kind === 'exit') exit = outcome.code;
     }
     const state = isClass && instance !== undefined ? stateCode(instance) : null;
+    // Observations only when the sequence changed the instance (an untouched one says little, and often).
+    const views =
+      isClass && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== ctorState
+        ? await observe(instance, observers, () => replayInstance(cand))
+        : undefined;
     const values: unknown[] = [];
     for (const raw of raws) if ('ok' in raw && raw.ok) primitives(raw.value, values, 0);
-    return { cand, blocks, steps, state, throws, exit, values };
+    return { cand, blocks, steps, state, views, throws, exit, values };
   };
 
   // Candidates run in batches with one coverage take per batch (a take costs milliseconds in a vitest worker); a
@@ -1184,6 +1318,18 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
   };
+  // Calls that reached no new block but returned a value no kept call returned (Stryker's survivors are mostly
+  // mutants that covered code with too few distinct results: `>=` vs `>` at a constant, `+` vs `-` where the inputs
+  // hide it). A few of them join the suite after the set cover, those at the code's constants first.
+  const outputs = new Set<string>();
+  const diverse: Ran[] = [];
+  const noteOutput = (ran: Ran, fresh: boolean): void => {
+    if (ran.throws || ran.exit !== null || ran.steps.some((st) => st.outcome.kind === 'timeout')) return;
+    const sig = signature(ran);
+    if (outputs.has(sig)) return;
+    outputs.add(sig);
+    if (!fresh && ran.cand.valid && diverse.length < 24) diverse.push(ran);
+  };
   const consider = (cand: Candidate, ran: Ran): void => {
     harvest(ran);
     if (ran.exit !== null) {
@@ -1199,6 +1345,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
     if (fresh || cand.boundary) kept.push(ran);
+    if (fresh) noteOutput(ran, true);
   };
   const flush = async (): Promise<void> => {
     if (queue.length === 0) return;
@@ -1209,6 +1356,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       log({ t: 'c', f: target.id, n: index });
       const ran = await runOnce(cand, false, false);
       if (ran.exit !== null) exits = true;
+      noteOutput(ran, false);
     }
     const blocks = coverage.take();
     const wanted = new Set([...blocks].filter((b) => !covered.has(b)));
@@ -1239,8 +1387,12 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   };
 
   let stopped = false;
-  const STALE = Math.min(spec.budgetCount, 96);
-  const budgetLeft = () => !stopped && n < spec.budgetCount && performance.now() - started < spec.budgetMs;
+  // The budgets are per function: a class gets them once per few methods (its tests are sequences over all of them).
+  const scale = isClass ? Math.max(1, Math.ceil(methods.length / 4)) : 1;
+  const budgetCount = spec.budgetCount * scale;
+  const maxTests = spec.maxTests * scale;
+  const STALE = Math.min(budgetCount, 96 * scale);
+  const budgetLeft = () => !stopped && n < budgetCount && performance.now() - started < spec.budgetMs * scale;
 
   const makeCandidate = (ctorVals: unknown[] | null, steps: Array<{ method: string | null; c: SpecCallable; values: unknown[] }>, extra?: Partial<Candidate>): Candidate | null => {
     let valid = true;
@@ -1332,6 +1484,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     }
   } else if (methods.length) {
     const ctorBase = typicalArgs(ctorSpec);
+    const instance = instanceFactory(callee, result.access, argsFor(ctorSpec, ctorBase));
+    if (instance) for (const m of methods) ctx(m).instances = [instance];
     const ctorSeeds: unknown[][] = [ctorBase];
     for (const s of ctorSpec.seeds) {
       const v = seedValues(s);
@@ -1410,7 +1564,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
           bestGain = g;
         }
       }
-      if (!best || bestGain === 0 || chosen.length >= spec.maxTests) break;
+      if (!best || bestGain === 0 || chosen.length >= maxTests) break;
       if (pass === 'throws' && throwsLeft-- <= 0) break;
       chosen.push(best);
       for (const b of best.blocks) got.add(b);
@@ -1419,11 +1573,21 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // Boundary cases from the patterns that returned normally (a few), even without new blocks.
   let extra = 0;
   for (const r of eligible) {
-    if (extra >= 4 || chosen.length >= spec.maxTests) break;
+    if (extra >= 4 || chosen.length >= maxTests) break;
     if (r.cand.boundary && !r.throws && !chosen.includes(r)) {
       chosen.push(r);
       extra++;
     }
+  }
+
+  // Distinct results at no new coverage (see noteOutput), those whose arguments sit at the code's constants first.
+  const constants = new Set<unknown>([target, ...methods].flatMap((c) => c.constants));
+  const atConstant = (r: Ran) => r.cand.steps.some((st) => st.values.some((v) => constants.has(v) || (typeof v === 'number' && (constants.has(v - 1) || constants.has(v + 1)))));
+  const extras = diverse.filter((d) => !chosen.some((c) => signature(c) === signature(d)));
+  extras.sort((a, b) => Number(atConstant(b)) - Number(atConstant(a)));
+  for (const d of extras.slice(0, 4 * scale)) {
+    if (chosen.length >= maxTests) break;
+    chosen.push(d);
   }
 
   // 4. Record: run each chosen test again with fresh inputs (the second run drops nondeterministic results).
@@ -1431,7 +1595,11 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   for (const r of chosen) {
     const a = await runOnce(r.cand, true);
     const b = await withShiftedClock(() => runOnce(r.cand, true));
-    const deterministic = a.steps.length === b.steps.length && a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated)) && a.state === b.state;
+    const deterministic =
+      a.steps.length === b.steps.length &&
+      a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated)) &&
+      a.state === b.state &&
+      JSON.stringify(a.views) === JSON.stringify(b.views);
     if (!deterministic) {
       result.nondeterministic++;
       // Keep the calls (coverage) but not the values that changed.
@@ -1441,6 +1609,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
       }
       if (a.state !== b.state) a.state = null;
+      // Only the observations both runs agree on.
+      if (a.views) a.views = a.views.filter((v) => b.views?.some((w) => w.expr === v.expr && w.code === v.code));
     }
     const newBlocks = [...r.blocks].filter((k) => !chosen.slice(0, chosen.indexOf(r)).some((o) => o.blocks.has(k)));
     let title = r.cand.title ?? titleFor(target, a, newBlocks.map((k) => coverage.snippet(k)).find((s) => s !== null) ?? null);
@@ -1448,9 +1618,36 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     for (let i = 2; titles.has(unique); i++) unique = `${title} [${i}]`;
     titles.add(unique);
     title = unique;
-    result.tests.push({ title, ctor: r.cand.ctorCodes, steps: a.steps, state: a.state, blocks: r.blocks.size, boundary: r.cand.boundary });
+    result.tests.push({ title, ctor: r.cand.ctorCodes, steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
   }
   return result;
+}
+
+/**
+ * An instance of the class under test built from the typical constructor arguments, written in a test as
+ * `new <access>(<args>)`; every use of it is a fresh instance (see FACTORY). Null when the constructor throws.
+ */
+function instanceFactory(callee: unknown, access: string | null, args: { values: unknown[]; codes: string[] } | null): object | null {
+  if (!access || !args || !/^mod(\.[A-Za-z_$][\w$]*)*$/.test(access)) return null;
+  const code = `new ${access}(${args.codes.join(', ')})`;
+  const make = (): object => tag(new (callee as new (...a: unknown[]) => object)(...args.values.map((v) => clone(v))), code);
+  try {
+    const first = make();
+    if (first === null || typeof first !== 'object') return null;
+    FACTORY.set(first, () => {
+      const next = make();
+      FACTORY.set(next, FACTORY.get(first)!);
+      return next;
+    });
+    return first;
+  } catch {
+    return null;
+  }
+}
+
+/** What a call sequence returned (outcomes and final state): two calls with the same signature assert the same. */
+function signature(ran: Ran): string {
+  return JSON.stringify([ran.steps.map((st) => st.outcome), ran.state]);
 }
 
 function loosen(o: Outcome): Outcome {
@@ -1489,7 +1686,7 @@ function titleFor(target: SpecTarget, ran: Ran, reaches: string | null): string 
   const o = last.outcome;
   const what =
     o.kind === 'returns' || o.kind === 'resolves'
-      ? `${o.kind === 'resolves' ? 'resolves' : 'returns'} ${o.plain ? short(o.code) : o.type}`
+      ? `${o.kind === 'resolves' ? 'resolves' : 'returns'} ${o.self ? 'this' : o.plain ? short(o.code) : o.type}`
       : o.kind === 'throws' || o.kind === 'rejects'
         ? `${o.kind === 'rejects' ? 'rejects' : 'throws'} ${o.error.name}`
         : 'runs';

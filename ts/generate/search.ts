@@ -13,13 +13,16 @@ import type { FileReport, FunctionReport } from '../types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { resolveVitest, runNode, type RecordOptions } from './record';
 import type { TargetResult } from './search-runtime';
-import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam } from './shapes';
+import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
 
 export interface SearchOptions {
   /** Candidate calls per function (the count budget). Default 300. */
   budgetCount?: number;
-  /** Time cap per function, ms. Default 300. */
+  /**
+   * Time cap per function, ms: a safety net only, far above a normal search's time (tens of ms), so the count budget
+   * is what bounds the search and the same source and seed give the same file on a loaded machine too. Default 10000.
+   */
   budgetMs?: number;
   /** PRNG seed. Default 1. */
   seed?: number;
@@ -53,6 +56,9 @@ export interface SearchOutcome {
 }
 
 const RUNTIME = path.join(__dirname, 'search-runtime.js');
+/** Defaults of the search budgets (see SearchOptions). */
+export const DEFAULT_BUDGET_COUNT = 300;
+export const DEFAULT_BUDGET_MS = 10_000;
 
 /**
  * The search runs in a plain Node process (V8's coverage take costs ~1 ms there, ~10 ms inside a vitest worker whose
@@ -159,11 +165,41 @@ function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
   return planned.access.exportPath;
 }
 
+/**
+ * A declared object type that names no properties (JSDoc `{object}`, `Object`) says less than the code: the keys the
+ * function reads (`obj.type`, `obj.parameters`) become optional properties of any type, so the search tries them.
+ */
+function withUsageKeys(param: SearchParam, keys: string[]): SearchParam {
+  const shape = param.shape;
+  if (keys.length === 0 || shape.kind !== 'object' || !('properties' in shape) || shape.properties.length > 0) return param;
+  const properties = keys.map((name) => ({ name, shape: { kind: 'any' } as TypeShape, optional: true, readonly: false }));
+  return { ...param, shape: { ...shape, properties } };
+}
+
+/** Numbers and strings the function's code uses (guards, patterns, and the core's `constants` when it sends them). */
+function constantsOf(fn: FunctionReport): unknown[] {
+  const out = guardConstants(fn);
+  const sent = (fn as { constants?: unknown }).constants;
+  if (Array.isArray(sent)) {
+    for (const c of sent) {
+      const literal = c !== null && typeof c === 'object' ? (c as { literal?: unknown }).literal : c;
+      if ((typeof literal === 'number' || typeof literal === 'string') && !out.includes(literal)) out.push(literal);
+    }
+  }
+  return out.slice(0, 96);
+}
+
 export function buildTargets(plan: FilePlan, report: FileReport, typescript: boolean): Target[] {
   const byName = new Map(report.functions.map((f) => [f.name, f]));
   const targets: Target[] = [];
   const classes = new Map<string, Target>();
-  const paramsOf = (fn: FunctionReport | undefined) => (fn ? fn.params.map((p) => searchParam(p, fn.usage?.params.find((u) => u.name === p.name))) : []);
+  const paramsOf = (fn: FunctionReport | undefined) =>
+    fn
+      ? fn.params.map((p) => {
+          const usage = fn.usage?.params.find((u) => u.name === p.name);
+          return withUsageKeys(searchParam(p, usage), usage?.keys ?? []);
+        })
+      : [];
   plan.functions.forEach((planned, index) => {
     const fn = byName.get(planned.name);
     if (!fn) return;
@@ -243,7 +279,7 @@ function callableSource(fn: FunctionReport | null | undefined, planned: Function
       );
     }
   }
-  const constants = fn ? guardConstants(fn) : [];
+  const constants = fn ? constantsOf(fn) : [];
   return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
 }
 
@@ -284,8 +320,8 @@ export function searchSource(targets: Target[], importPath: string, file: string
     `    file: ${JSON.stringify(file)},`,
     `    root: ${JSON.stringify(root)},`,
     `    seed: ${options.seed ?? 1},`,
-    `    budgetMs: ${options.budgetMs ?? 300},`,
-    `    budgetCount: ${options.budgetCount ?? 300},`,
+    `    budgetMs: ${options.budgetMs ?? DEFAULT_BUDGET_MS},`,
+    `    budgetCount: ${options.budgetCount ?? DEFAULT_BUDGET_COUNT},`,
     `    settleMs: ${options.settleMs},`,
     `    maxTests: ${options.maxTests ?? 12},`,
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
@@ -343,7 +379,8 @@ export async function runSearchRounds(
     fs.writeFileSync(searchFile, searchSource(targets, importPath, file, options.root, { ...options.search, settleMs }, typescript));
     for (let round = 0; startAt < targets.length && round < 12; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
-      const budget = (options.search?.budgetMs ?? 300) * (targets.length - startAt) * 3;
+      // The stall watchdog catches a call that does not return; this overall limit is a last resort.
+      const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * (targets.length - startAt);
       const run = await runNode(
         ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(register).href, searchFile],
         options.root,
