@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { analyzeFiles } from '../api';
 import type { FileReport } from '../types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
-import { recordFile, type RecordOptions } from './record';
+import { recordFile, searchAndEmit, verifyRecorded, type PendingRecord, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
@@ -106,7 +106,14 @@ function countCases(plan: FilePlan, record: boolean): { tests: number; todo: num
   return { tests, todo };
 }
 
-async function generateOne(file: string, report: FileReport | undefined, root: string, options: GenerateOptions): Promise<GenerateResult> {
+/** A record-mode file whose search is done and whose verify run is still to come (one run for the batch). */
+interface Pending {
+  record: PendingRecord;
+  root: string;
+  started: number;
+}
+
+async function generateOne(file: string, report: FileReport | undefined, root: string, options: GenerateOptions, pending?: Map<GenerateResult, Pending>): Promise<GenerateResult> {
   const started = performance.now();
   const result: GenerateResult = { file, output: null, written: [], tests: 0, todo: 0, functions: 0, errors: [], plan: null, ms: 0 };
   try {
@@ -135,15 +142,14 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     assertReplaceable(output);
     if (options.record) {
       if (options.dryRun) throw new GenerateError('RECORD_FAILED', '--record runs and rewrites the test file; it cannot be combined with --dry-run.');
-      const summary = await recordFile(plan, report, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
-      result.text = summary.text;
-      result.recorded = summary.recorded;
-      result.dropped = summary.dropped;
+      const write = (text: string) => writeGenerated(root, output, text);
+      const recordOptions = { ...options.recordOptions, root };
       result.written.push(output);
-      result.tests = summary.tests;
-      result.todo = summary.todo;
-      result.throws = summary.throws;
-      result.ms = performance.now() - started;
+      if (pending) {
+        pending.set(result, { record: await searchAndEmit(plan, report, output, renderOptions, recordOptions, write), root, started });
+        return result;
+      }
+      applySummary(result, await recordFile(plan, report, output, renderOptions, recordOptions, write), started);
       return result;
     } else {
       result.text = renderFile(plan, renderOptions);
@@ -158,6 +164,33 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+function applySummary(result: GenerateResult, summary: RecordSummary, started: number): void {
+  result.text = summary.text;
+  result.recorded = summary.recorded;
+  result.dropped = summary.dropped;
+  result.tests = summary.tests;
+  result.todo = summary.todo;
+  result.throws = summary.throws;
+  result.ms = performance.now() - started;
+}
+
+/** The verify runs of a record-mode batch: one vitest run per project root over all its written files. */
+async function verifyPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
+  const byRoot = new Map<string, Array<[GenerateResult, Pending]>>();
+  for (const entry of pending) byRoot.set(entry[1].root, [...(byRoot.get(entry[1].root) ?? []), entry]);
+  for (const [root, entries] of byRoot) {
+    try {
+      const summaries = await verifyRecorded(
+        entries.map(([, p]) => p.record),
+        { ...options.recordOptions, root },
+      );
+      entries.forEach(([result, p], i) => applySummary(result, summaries[i], p.started));
+    } catch (error) {
+      for (const [result] of entries) result.errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -190,11 +223,15 @@ export async function generateTestsBatch(files: string[], options: GenerateOptio
     for (const report of analysis.files) reports.set(path.resolve(root, report.path), report);
   }
   const limit = options.record ? (options.concurrency ?? 2) : absolute.length;
-  return mapLimit(
+  // Record mode: the searches run `concurrency` files at a time, then one verify run per root checks all the files.
+  const pending = options.record ? new Map<GenerateResult, Pending>() : undefined;
+  const results = await mapLimit(
     absolute.map((f, i) => i),
     limit,
-    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], options),
+    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], options, pending),
   );
+  if (pending) await verifyPending(pending, options);
+  return results;
 }
 
 /** Generates (and writes, unless dryRun) the vitest file for one source file. Errors are in `result.errors`. */

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { FileReport } from '../types';
-import { emitFile } from './emit';
+import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
 import { buildTargets, runSearchRounds, type SearchOptions } from './search';
@@ -72,16 +72,18 @@ export function resolveVitest(root: string, explicit?: string): string {
 /** Runs vitest on one file in a child process (own process group, killed on timeout). */
 export function runVitest(
   root: string,
-  file: string,
+  files: string | string[],
   options: RecordOptions & { update?: boolean; jsonFile?: string; env?: Record<string, string>; stall?: { file: string; ms: number } },
 ): Promise<RunResult> {
   const bin = resolveVitest(root, options.vitestBin);
-  const relative = path.relative(root, file).split(path.sep).join('/');
+  const list = Array.isArray(files) ? files : [files];
+  const relative = list.map((file) => path.relative(root, file).split(path.sep).join('/'));
   const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-vitest-')), 'vitest.config.mjs');
   const testTimeout = options.testTimeoutMs ?? 2000;
+  // One file: one worker. Many (a batch's verify run): files in parallel workers, each file still isolated.
   fs.writeFileSync(
     config,
-    `export default { test: { include: [${JSON.stringify(relative)}], testTimeout: ${testTimeout}, hookTimeout: ${testTimeout * 5}, pool: 'forks', watch: false, fileParallelism: false } };\n`,
+    `export default { test: { include: ${JSON.stringify(relative)}, testTimeout: ${testTimeout}, hookTimeout: ${testTimeout * 5}, pool: 'forks', watch: false, fileParallelism: ${list.length > 1} } };\n`,
   );
   const args = [bin, 'run', '--config', config, '--root', root, '--reporter=default'];
   if (options.jsonFile) args.push('--reporter=json', `--outputFile.json=${options.jsonFile}`);
@@ -158,27 +160,104 @@ interface JsonAssertion {
   failureMessages?: string[];
 }
 
-function failures(jsonFile: string): Map<string, string> | undefined {
+/** Per test file: the failed tests (`describe > title` -> first line of the failure), or why the whole file failed. */
+type FileFailures = { failed: Map<string, string>; fileError: string | null };
+
+function failures(jsonFile: string): Map<string, FileFailures> | undefined {
   if (!fs.existsSync(jsonFile)) return undefined;
   try {
-    const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { testResults: Array<{ assertionResults: JsonAssertion[]; message?: string }> };
-    const failed = new Map<string, string>();
+    const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { testResults: Array<{ name: string; status?: string; assertionResults: JsonAssertion[]; message?: string }> };
+    const out = new Map<string, FileFailures>();
     for (const file of report.testResults) {
+      const failed = new Map<string, string>();
       for (const a of file.assertionResults) {
         if (a.status === 'failed') failed.set(`${a.ancestorTitles.join(' > ')} > ${a.title}`, (a.failureMessages?.[0] ?? 'failed').split('\n')[0]);
       }
+      // A file that did not load has no test results, only a message.
+      const fileError = file.assertionResults.length === 0 && file.status === 'failed' ? (file.message ?? 'the file failed to load').split('\n')[0] : null;
+      out.set(path.resolve(file.name), { failed, fileError });
     }
-    return failed;
+    return out;
   } catch {
     return undefined;
   }
 }
 
+/** A searched and written file waiting for its verify run. */
+export interface PendingRecord {
+  output: string;
+  emitted: Emitted;
+  searched: number;
+  write: (text: string) => void;
+}
+
 /**
- * Records a file: coverage-guided search in a child vitest process, emit the suite with literal expectations, verify
- * it with a second vitest run, and turn what did not hold into TODOs. `write` puts text at `output` (the caller's safe
- * writer). Returns the final text.
+ * Record mode, first half: coverage-guided search in a child process, then the suite with literal expectations,
+ * written through `write` (the caller's safe writer). The verify run comes after (verifyRecorded), for many files at
+ * once.
  */
+export async function searchAndEmit(
+  plan: FilePlan,
+  report: FileReport,
+  output: string,
+  renderOptions: RenderOptions,
+  options: RecordOptions,
+  write: (text: string) => void,
+): Promise<PendingRecord> {
+  const source = path.resolve(options.root, report.path);
+  const targets = buildTargets(plan, report, renderOptions.typescript);
+  const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
+  const emitted = emitFile(plan, search, renderOptions);
+  write(emitted.text);
+  return { output, emitted, searched: search.results.size, write };
+}
+
+/**
+ * Record mode, second half: one vitest run over the written files (vitest starts once for the batch); every test
+ * that fails there becomes a TODO with the reason, and its file is rewritten. Files must share the root.
+ */
+export async function verifyRecorded(pending: PendingRecord[], options: RecordOptions): Promise<RecordSummary[]> {
+  if (pending.length === 0) return [];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
+  try {
+    const jsonFile = path.join(work, 'verify.json');
+    const verify = await runVitest(
+      options.root,
+      pending.map((p) => p.output),
+      { ...options, jsonFile, runTimeoutMs: Math.max(options.runTimeoutMs ?? 60_000, 30_000 * pending.length) },
+    );
+    const report = failures(jsonFile);
+    return pending.map((p) => finishRecord(p, report?.get(path.resolve(p.output)), report === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : null));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function finishRecord(p: PendingRecord, result: FileFailures | undefined, runError: string | null): RecordSummary {
+  const { emitted } = p;
+  const replacements = new Map<string, string[]>();
+  let dropped = 0;
+  const whole = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
+  for (const [id, c] of emitted.cases) {
+    const failure = whole ?? result?.failed.get(`${c.describe} > ${c.title}`);
+    if (failure === undefined) continue;
+    dropped++;
+    replacements.set(id, [
+      `  ${CASE_MARKER}${id}`,
+      `  it.todo(${JSON.stringify(c.title)});`,
+      `  // TODO(tdd-fast): the recorded result did not hold on a second run (nondeterministic?): ${failure.replace(/\n/g, ' ').slice(0, 300)}`,
+    ]);
+  }
+  let text = emitted.text;
+  if (replacements.size) {
+    text = replaceBlocks(text, replacements);
+    p.write(text);
+  }
+  const recorded = emitted.tests - dropped;
+  return { recorded, dropped: dropped + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped, throws: emitted.throws, searched: p.searched };
+}
+
+/** Records one file: search, emit, verify (see searchAndEmit and verifyRecorded). */
 export async function recordFile(
   plan: FilePlan,
   report: FileReport,
@@ -187,38 +266,9 @@ export async function recordFile(
   options: RecordOptions,
   write: (text: string) => void,
 ): Promise<RecordSummary> {
-  const source = path.resolve(options.root, report.path);
-  const targets = buildTargets(plan, report, renderOptions.typescript);
-  const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
-  const emitted = emitFile(plan, search, renderOptions);
-  write(emitted.text);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
-  try {
-    const jsonFile = path.join(work, 'verify.json');
-    const verify = await runVitest(options.root, output, { ...options, jsonFile });
-    const failed = failures(jsonFile);
-    const replacements = new Map<string, string[]>();
-    let dropped = 0;
-    for (const [id, c] of emitted.cases) {
-      const failure = failed === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : failed.get(`${c.describe} > ${c.title}`);
-      if (failure === undefined) continue;
-      dropped++;
-      replacements.set(id, [
-        `  ${CASE_MARKER}${id}`,
-        `  it.todo(${JSON.stringify(c.title)});`,
-        `  // TODO(tdd-fast): the recorded result did not hold on a second run (nondeterministic?): ${failure.replace(/\n/g, ' ').slice(0, 300)}`,
-      ]);
-    }
-    let text = emitted.text;
-    if (replacements.size) {
-      text = replaceBlocks(text, replacements);
-      write(text);
-    }
-    const recorded = emitted.tests - dropped;
-    return { recorded, dropped: dropped + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped, throws: emitted.throws, searched: search.results.size };
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const pending = await searchAndEmit(plan, report, output, renderOptions, options, write);
+  const [summary] = await verifyRecorded([pending], options);
+  return summary;
 }
 
 /** Replaces the case blocks (marker line up to the next marker or the describe's end) of the given ids. */

@@ -412,6 +412,35 @@ const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
   ['(value) => String(value)', (value) => String(value)],
 ];
 
+/**
+ * Callbacks that fit a function type: when it declares what it returns (`() => Promise<T>`, a predicate, a
+ * comparator), only callbacks returning that; a callback of the wrong kind would make the code under test fail on
+ * our input, not on its own behaviour.
+ */
+function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unknown> {
+  const returns = shape.kind === 'function' ? shape.returns : undefined;
+  const generic = () => CALLBACKS.map((_, i) => callback(i));
+  if (!returns || vague(returns) || returns.kind === 'void' || returns.kind === 'undefined') {
+    return returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0)] : generic();
+  }
+  const fitting = generic().filter((f) => {
+    try {
+      return fits(f(1, 2), returns);
+    } catch {
+      return false;
+    }
+  });
+  if (fitting.length) return fitting;
+  const value = typicalOf(returns);
+  const code = toCode(value);
+  if (code === null) return generic();
+  if (returns.kind === 'promise') {
+    const inner = toCode(typicalOf(returns.value));
+    if (inner !== null) return [tag(() => Promise.resolve(clone(typicalOf(returns.value))), `() => Promise.resolve(${inner})`)];
+  }
+  return [tag(() => clone(value), `() => (${code})`)];
+}
+
 function callback(i: number): (...a: unknown[]) => unknown {
   const [code, fn] = CALLBACKS[i % CALLBACKS.length];
   // A fresh function per use, so the serializer maps it to its code.
@@ -488,7 +517,7 @@ function typicalOf(shape: TypeShape, depth = 0): unknown {
     case 'record':
       return { a: typicalOf(shape.value, depth + 1), b: secondOf(shape.value, depth + 1) };
     case 'function':
-      return callback(0);
+      return callbacksFor(shape)[0];
     case 'date':
       return new Date('2024-01-15T12:00:00.000Z');
     case 'regexp':
@@ -603,7 +632,7 @@ function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'tuple':
       return [typicalOf(shape), shape.elements.filter((e) => !e.rest).map((e) => typicalOf(e.shape))];
     case 'function':
-      return CALLBACKS.map((_, i) => callback(i));
+      return callbacksFor(shape);
     case 'date':
       return [new Date('2024-01-15T12:00:00.000Z'), new Date(0), new Date('1999-12-31T23:59:59.999Z'), new Date(NaN)];
     case 'regexp':
