@@ -106,26 +106,29 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
     out.push(...assertCall(`${access}(${args.join(', ')})`, step, ind, 'error', typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${m.index}).toStrictEqual(${m.code});`);
   } else {
-    const [ctor, ...calls] = test.steps;
-    const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
-    if (ctor.outcome.kind !== 'returns') {
-      out.push(...assertCall(ctorCall, ctor, ind, 'error', typescript));
-    } else {
-      out.push(`${ind}const instance = ${ctorCall};`);
-      calls.forEach((step, i) => {
-        const args = step.args.slice();
-        for (const m of step.mutated) {
-          out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
-          args[m.index] = `arg${i}_${m.index}`;
-        }
-        out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
-        for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
-      });
-      if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
-      for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
-    }
+    out.push(...renderSequence(access, test, ind, typescript));
   }
   out.push('  });');
+  return out;
+}
+
+/** A class test: construct, each call of the sequence asserted, then the instance's state and observations. */
+function renderSequence(access: string, test: FoundTest, ind: string, typescript: boolean): string[] {
+  const [ctor, ...calls] = test.steps;
+  const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
+  if (ctor.outcome.kind !== 'returns') return assertCall(ctorCall, ctor, ind, 'error', typescript);
+  const out = [`${ind}const instance = ${ctorCall};`];
+  calls.forEach((step, i) => {
+    const args = step.args.slice();
+    for (const m of step.mutated) {
+      out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
+      args[m.index] = `arg${i}_${m.index}`;
+    }
+    out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+  });
+  if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
+  for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
   return out;
 }
 

@@ -113,8 +113,12 @@ interface Pending {
   started: number;
 }
 
-async function generateOne(file: string, report: FileReport | undefined, root: string, options: GenerateOptions, pending?: Map<GenerateResult, Pending>): Promise<GenerateResult> {
+/** Options of one file of a batch; record mode's `pending` collects the files for the batch's verify run. */
+type OneOptions = GenerateOptions & { pending?: Map<GenerateResult, Pending> };
+
+async function generateOne(file: string, report: FileReport | undefined, root: string, options: OneOptions): Promise<GenerateResult> {
   const started = performance.now();
+  const pending = options.pending;
   const result: GenerateResult = { file, output: null, written: [], tests: 0, todo: 0, functions: 0, errors: [], plan: null, ms: 0 };
   try {
     if (!report) throw new GenerateError('NOT_FOUND', `${file}: not found or not a JavaScript/TypeScript file.`);
@@ -146,7 +150,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       const recordOptions = { ...options.recordOptions, root };
       result.written.push(output);
       if (pending) {
-        pending.set(result, { record: await searchAndEmit(plan, report, output, renderOptions, recordOptions, write), root, started });
+        pending.set(result, { record: await searchAndEmit({ plan, report, output, renderOptions, write }, recordOptions), root, started });
         return result;
       }
       applySummary(result, await recordFile(plan, report, output, renderOptions, recordOptions, write), started);
@@ -228,7 +232,7 @@ export async function generateTestsBatch(files: string[], options: GenerateOptio
   const results = await mapLimit(
     absolute.map((f, i) => i),
     limit,
-    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], options, pending),
+    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], { ...options, pending }),
   );
   if (pending) await verifyPending(pending, options);
   return results;

@@ -196,14 +196,16 @@ export interface PendingRecord {
  * written through `write` (the caller's safe writer). The verify run comes after (verifyRecorded), for many files at
  * once.
  */
-export async function searchAndEmit(
-  plan: FilePlan,
-  report: FileReport,
-  output: string,
-  renderOptions: RenderOptions,
-  options: RecordOptions,
-  write: (text: string) => void,
-): Promise<PendingRecord> {
+export interface RecordJob {
+  plan: FilePlan;
+  report: FileReport;
+  output: string;
+  renderOptions: RenderOptions;
+  write: (text: string) => void;
+}
+
+export async function searchAndEmit(job: RecordJob, options: RecordOptions): Promise<PendingRecord> {
+  const { plan, report, output, renderOptions, write } = job;
   const source = path.resolve(options.root, report.path);
   const targets = buildTargets(plan, report, renderOptions.typescript);
   const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
@@ -266,7 +268,7 @@ export async function recordFile(
   options: RecordOptions,
   write: (text: string) => void,
 ): Promise<RecordSummary> {
-  const pending = await searchAndEmit(plan, report, output, renderOptions, options, write);
+  const pending = await searchAndEmit({ plan, report, output, renderOptions, write }, options);
   const [summary] = await verifyRecorded([pending], options);
   return summary;
 }
