@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { analyzeFiles } from '../api';
 import type { FileReport } from '../types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
-import { recordFile, searchAndEmit, verifyRecorded, type PendingRecord, type RecordOptions, type RecordSummary } from './record';
+import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
@@ -106,11 +106,13 @@ function countCases(plan: FilePlan, record: boolean): { tests: number; todo: num
   return { tests, todo };
 }
 
-/** A record-mode file whose search is done and whose verify run is still to come (one run for the batch). */
+/** A record-mode file planned and waiting for the batch's search and verify runs. */
 interface Pending {
-  record: PendingRecord;
+  job: RecordJob;
   root: string;
+  typescript: boolean;
   started: number;
+  record?: PendingRecord;
 }
 
 /** Options of one file of a batch; record mode's `pending` collects the files for the batch's verify run. */
@@ -150,7 +152,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       const recordOptions = { ...options.recordOptions, root };
       result.written.push(output);
       if (pending) {
-        pending.set(result, { record: await searchAndEmit({ plan, report, output, renderOptions, write }, recordOptions), root, started });
+        pending.set(result, { job: { plan, report, output, renderOptions, write }, root, typescript, started });
         return result;
       }
       applySummary(result, await recordFile(plan, report, output, renderOptions, recordOptions, write), started);
@@ -180,10 +182,41 @@ function applySummary(result: GenerateResult, summary: RecordSummary, started: n
   result.ms = performance.now() - started;
 }
 
+/**
+ * The searches of a record-mode batch: per project root (and language), the files split into `concurrency`
+ * contiguous chunks, each chunk searched in one child process (Node and the coverage session start once per chunk).
+ */
+async function searchPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
+  const groups = new Map<string, Array<[GenerateResult, Pending]>>();
+  for (const entry of pending) {
+    const key = `${entry[1].root}\0${entry[1].typescript}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  const chunks: Array<Array<[GenerateResult, Pending]>> = [];
+  const parts = Math.max(1, options.concurrency ?? 2);
+  for (const entries of groups.values()) {
+    const size = Math.ceil(entries.length / parts);
+    for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size));
+  }
+  await mapLimit(chunks, parts, async (chunk) => {
+    try {
+      const records = await searchAndEmitBatch(
+        chunk.map(([, p]) => p.job),
+        { ...options.recordOptions, root: chunk[0][1].root },
+      );
+      chunk.forEach(([, p], i) => (p.record = records[i]));
+    } catch (error) {
+      for (const [result] of chunk) result.errors.push(error instanceof Error ? error.message : String(error));
+    }
+  });
+}
+
 /** The verify runs of a record-mode batch: one vitest run per project root over all its written files. */
 async function verifyPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
-  const byRoot = new Map<string, Array<[GenerateResult, Pending]>>();
-  for (const entry of pending) byRoot.set(entry[1].root, [...(byRoot.get(entry[1].root) ?? []), entry]);
+  const byRoot = new Map<string, Array<[GenerateResult, { record: PendingRecord; started: number }]>>();
+  for (const [result, p] of pending) {
+    if (p.record) byRoot.set(p.root, [...(byRoot.get(p.root) ?? []), [result, { record: p.record, started: p.started }]]);
+  }
   for (const [root, entries] of byRoot) {
     try {
       const summaries = await verifyRecorded(
@@ -234,7 +267,10 @@ export async function generateTestsBatch(files: string[], options: GenerateOptio
     limit,
     (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], { ...options, pending }),
   );
-  if (pending) await verifyPending(pending, options);
+  if (pending) {
+    await searchPending(pending, options);
+    await verifyPending(pending, options);
+  }
   return results;
 }
 

@@ -19,7 +19,7 @@ import type { FileReport } from '../types';
 import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
-import { buildTargets, runSearchRounds, type SearchOptions } from './search';
+import { buildTargets, runSearchBatch, type SearchOptions } from './search';
 import { GenerateError } from './write';
 
 export interface RecordOptions {
@@ -205,13 +205,24 @@ export interface RecordJob {
 }
 
 export async function searchAndEmit(job: RecordJob, options: RecordOptions): Promise<PendingRecord> {
-  const { plan, report, output, renderOptions, write } = job;
-  const source = path.resolve(options.root, report.path);
-  const targets = buildTargets(plan, report, renderOptions.typescript);
-  const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
-  const emitted = emitFile(plan, search, renderOptions);
-  write(emitted.text);
-  return { output, emitted, searched: search.results.size, write };
+  const [pending] = await searchAndEmitBatch([job], options);
+  return pending;
+}
+
+/** searchAndEmit for many files of one root in one search process (see runSearchBatch). */
+export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptions): Promise<PendingRecord[]> {
+  if (jobs.length === 0) return [];
+  const targets = jobs.map((job) => buildTargets(job.plan, job.report, job.renderOptions.typescript));
+  const searched = await runSearchBatch(
+    jobs.map((job, i) => ({ targets: targets[i], file: path.resolve(options.root, job.report.path), typescript: job.renderOptions.typescript })),
+    jobs[0].output,
+    options,
+  );
+  return jobs.map((job, i) => {
+    const emitted = emitFile(job.plan, searched[i], job.renderOptions);
+    job.write(emitted.text);
+    return { output: job.output, emitted, searched: searched[i].results.size, write: job.write };
+  });
 }
 
 /**

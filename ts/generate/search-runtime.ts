@@ -61,10 +61,16 @@ export interface SpecTarget extends SpecCallable {
   methods?: SpecCallable[];
 }
 
+/** One module of a batch: its targets' ids, and the import that gives its targets (access thunks read the module). */
+export interface SpecGroup {
+  file: string;
+  ids: string[];
+  load: () => Promise<SpecTarget[]>;
+}
+
 export interface Spec {
   log: string;
-  /** Absolute path of the module under test and the project root (coverage is counted in the project's files). */
-  file: string;
+  /** The project root (coverage is counted in the project's files). */
   root: string;
   seed: number;
   budgetMs: number;
@@ -72,8 +78,9 @@ export interface Spec {
   settleMs: number;
   maxTests: number;
   skip: string[];
+  /** Index, over all groups' targets in order, of the first target this round searches. */
   startAt: number;
-  targets: SpecTarget[];
+  groups: SpecGroup[];
 }
 
 /* ------------------------------------------------------------------ results (read by search.ts) */
@@ -337,29 +344,64 @@ export async function runSearch(spec: Spec): Promise<void> {
   process.on('unhandledRejection', () => undefined);
   process.on('uncaughtException', () => undefined);
   log({ t: 'ready' });
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    process.exit = ((code?: unknown) => {
+      throw new ExitCalled(code);
+    }) as typeof process.exit;
+    for (const m of quiet) console[m] = () => undefined;
+    try {
+      return await run();
+    } finally {
+      process.exit = realExit;
+      quiet.forEach((m, i) => (console[m] = saved[i] as never));
+    }
+  };
   try {
-    for (let ti = spec.startAt; ti < spec.targets.length; ti++) {
-      const target = spec.targets[ti];
-      log({ t: 'target', f: target.id });
-      let result: TargetResult;
-      try {
-        process.exit = ((code?: unknown) => {
-          throw new ExitCalled(code);
-        }) as typeof process.exit;
-        for (const m of quiet) console[m] = () => undefined;
-        result = await searchTarget(spec, target, coverage, skip, log);
-      } catch (error) {
-        result = { id: target.id, access: null, error: String((error as Error)?.message ?? error), tests: [], candidates: 0, covered: 0, exits: [], nondeterministic: 0, rejectedThrows: 0 };
-      } finally {
-        process.exit = realExit;
-        quiet.forEach((m, i) => (console[m] = saved[i] as never));
-      }
-      log({ t: 'done', f: target.id, result });
+    let offset = 0;
+    for (let g = 0; g < spec.groups.length; offset += spec.groups[g].ids.length, g++) {
+      const group = spec.groups[g];
+      if (offset + group.ids.length <= spec.startAt) continue;
+      await searchGroup(spec, group, g, spec.startAt - offset, { coverage, skip, log, guarded });
     }
   } finally {
     coverage.close();
   }
   log({ t: 'end' });
+}
+
+interface GroupContext {
+  coverage: Coverage;
+  skip: Set<string>;
+  log: (entry: object) => void;
+  guarded: <T>(run: () => Promise<T>) => Promise<T>;
+}
+
+/** Loads one module of the batch and searches its targets from `from` on (each file starts from the same pools). */
+async function searchGroup(spec: Spec, group: SpecGroup, g: number, from: number, ctx: GroupContext): Promise<void> {
+  const empty = (id: string, error: string): TargetResult => ({ id, access: null, error, tests: [], candidates: 0, covered: 0, exits: [], nondeterministic: 0, rejectedThrows: 0 });
+  SHARED.strings.length = 0;
+  SHARED.numbers.length = 0;
+  SHARED.pairs.length = 0;
+  ctx.log({ t: 'load', g });
+  let targets: SpecTarget[];
+  try {
+    targets = await ctx.guarded(() => group.load());
+  } catch (error) {
+    const why = `the module could not be loaded: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
+    for (const id of group.ids) ctx.log({ t: 'done', f: id, result: empty(id, why) });
+    return;
+  }
+  for (let ti = Math.max(0, from); ti < targets.length; ti++) {
+    const target = targets[ti];
+    ctx.log({ t: 'target', f: target.id });
+    let result: TargetResult;
+    try {
+      result = await ctx.guarded(() => searchTarget(spec, target, ctx.coverage, ctx.skip, ctx.log));
+    } catch (error) {
+      result = empty(target.id, String((error as Error)?.message ?? error));
+    }
+    ctx.log({ t: 'done', f: target.id, result });
+  }
 }
 
 async function settle(value: unknown, ms: number): Promise<{ kind: 'resolves' | 'rejects' | 'timeout'; value?: unknown }> {

@@ -283,16 +283,9 @@ function callableSource(fn: FunctionReport | null | undefined, planned: Function
   return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
 }
 
-export function searchSource(targets: Target[], importPath: string, file: string, root: string, options: SearchOptions & { settleMs: number }, typescript: boolean): string {
-  void typescript;
-  const lines = [
-    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
-    "import { createRequire } from 'node:module';",
-    `import * as mod from ${quote(importPath)};`,
-    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
-    'const env = process.env;',
-    'const targets = [',
-  ];
+/** The target list of one module, as source text; access codes read `mod`, ids get `prefix` (unique in a batch). */
+function targetsSource(targets: Target[], prefix: string, typescript: boolean): string[] {
+  const lines: string[] = [];
   for (const t of targets) {
     const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`);
     // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
@@ -304,20 +297,53 @@ export function searchSource(targets: Target[], importPath: string, file: string
       access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
     }
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
+    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
     if (t.kind === 'function') {
-      lines.push(`  { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
+      lines.push(`      { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
     } else {
       const ctorArgs = t.functions[0]?.access.constructorArgs ?? [];
       const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.fn, m.params, typescript)} }`);
-      lines.push(`  { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
+      lines.push(`      { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
     }
   }
+  return lines;
+}
+
+/** One file of a batch search: its targets and the module they live in. */
+export interface SearchJob {
+  targets: Target[];
+  /** Absolute path of the module under test. */
+  file: string;
+  typescript: boolean;
+}
+
+/**
+ * The search file of a batch: each module is imported when its turn comes (a module that fails to load, or that
+ * hangs or exits while loading, costs only its own targets), then its targets are searched.
+ */
+export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }): string {
+  const lines = [
+    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
+    "import { createRequire } from 'node:module';",
+    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
+    'const env = process.env;',
+    'const groups = [',
+  ];
+  jobs.forEach((job, j) => {
+    const ids = job.targets.map((t) => `${j}.${t.id}`);
+    lines.push(
+      `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
+      `    const mod = await import(${JSON.stringify(pathToFileURL(job.file).href)});`,
+      '    return [',
+      ...targetsSource(job.targets, `${j}.`, job.typescript),
+      '    ];',
+      '  } },',
+    );
+  });
   lines.push(
     '];',
     'await runSearch({',
     '    log: env.TDD_FAST_SEARCH_LOG,',
-    `    file: ${JSON.stringify(file)},`,
     `    root: ${JSON.stringify(root)},`,
     `    seed: ${options.seed ?? 1},`,
     `    budgetMs: ${options.budgetMs ?? DEFAULT_BUDGET_MS},`,
@@ -326,14 +352,14 @@ export function searchSource(targets: Target[], importPath: string, file: string
     `    maxTests: ${options.maxTests ?? 12},`,
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
     "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
-    '    targets,',
+    '    groups,',
     '});',
     '',
   );
   return lines.join('\n');
 }
 
-type LogEntry = { t: 'ready' | 'end' } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
+type LogEntry = { t: 'ready' | 'end' } | { t: 'load'; g: number } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
 
 function readLog(file: string): LogEntry[] {
   if (!fs.existsSync(file)) return [];
@@ -357,30 +383,39 @@ function lastLine(text: string): string {
   return (lines.find((l) => /Error|error/.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 200);
 }
 
-/** Runs the search for a file's targets: rounds of the child process, resuming after hangs and crashes. */
-export async function runSearchRounds(
-  targets: Target[],
-  output: string,
-  importPath: string,
-  file: string,
-  typescript: boolean,
-  options: RecordOptions,
-): Promise<SearchOutcome> {
-  const outcome: SearchOutcome = { targets, results: new Map(), failed: new Map(), hangs: new Map() };
-  if (targets.length === 0) return outcome;
+/** Runs the search for a file's targets (a batch of one). */
+export async function runSearchRounds(targets: Target[], output: string, file: string, typescript: boolean, options: RecordOptions): Promise<SearchOutcome> {
+  const [outcome] = await runSearchBatch([{ targets, file, typescript }], output, options);
+  return outcome;
+}
+
+type Flat = { job: number; target: Target; id: string };
+
+/**
+ * Runs the search for a batch of files in one child process (Node, the transform and the coverage session start
+ * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
+ * skips it and goes on. `near` is a path beside which the temporary search file is written (inside the project).
+ */
+export async function runSearchBatch(jobs: SearchJob[], near: string, options: RecordOptions): Promise<SearchOutcome[]> {
+  const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
+  const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
+  if (flat.length === 0) return outcomes;
+  const byId = new Map(flat.map((f) => [f.id, f]));
+  const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
   const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
-  const searchFile = output.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
+  const typescript = jobs.some((j) => j.typescript);
+  const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
   const register = writeHooks(logDir, options.root, options.vitestBin);
   const skip: string[] = [];
   let startAt = 0;
   const stallMs = options.search?.stallMs ?? 3000;
   try {
-    fs.writeFileSync(searchFile, searchSource(targets, importPath, file, options.root, { ...options.search, settleMs }, typescript));
-    for (let round = 0; startAt < targets.length && round < 12; round++) {
+    fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
+    for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
       // The stall watchdog catches a call that does not return; this overall limit is a last resort.
-      const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * (targets.length - startAt);
+      const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * (flat.length - startAt);
       const run = await runNode(
         ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(register).href, searchFile],
         options.root,
@@ -395,37 +430,54 @@ export async function runSearchRounds(
       );
       const entries = readLog(logFile);
       if (!entries.some((e) => e.t === 'ready')) {
-        const why = `the search could not load the module in vitest: ${lastLine(run.stderr || run.stdout)}`;
-        for (const t of targets.slice(startAt)) outcome.failed.set(t.id, why);
+        const why = `the search could not start: ${lastLine(run.stderr || run.stdout)}`;
+        for (const f of flat.slice(startAt)) fail(f, why);
         break;
       }
       let current: string | null = null;
+      let loading: number | null = null;
       let lastCall: { f: string; n: number } | null = null;
       for (const e of entries) {
-        if (e.t === 'target') {
+        if (e.t === 'load') {
+          loading = e.g;
+          current = null;
+        } else if (e.t === 'target') {
           current = e.f;
+          loading = null;
           lastCall = null;
         } else if (e.t === 'c') lastCall = { f: e.f, n: e.n };
         else if (e.t === 'done') {
-          outcome.results.set(e.f, e.result);
+          const f = byId.get(e.f);
+          if (f) outcomes[f.job].results.set(f.target.id, { ...e.result, id: f.target.id });
           current = null;
           lastCall = null;
         }
       }
       if (entries.some((e) => e.t === 'end')) break;
-      if (current === null) break; // nothing in progress and no end: give up on the rest
-      const index = targets.findIndex((t) => t.id === current);
       const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
+      if (loading !== null) {
+        // The module itself hung or killed the process while loading: its targets fail, the next module goes on.
+        const inGroup = flat.filter((f) => f.job === loading);
+        for (const f of inGroup) fail(f, `loading the module ${why}`);
+        startAt = flat.indexOf(inGroup[inGroup.length - 1]) + 1;
+        continue;
+      }
+      if (current === null) break; // nothing in progress and no end: give up on the rest
+      const index = flat.findIndex((f) => f.id === current);
+      const f = flat[index];
       if (lastCall) {
         skip.push(`${lastCall.f}:${lastCall.n}`);
-        outcome.hangs.set(current, [...(outcome.hangs.get(current) ?? []), why]);
+        outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]);
         startAt = index;
       } else {
-        outcome.failed.set(current, `the search ${why}`);
+        fail(f, `the search ${why}`);
         startAt = index + 1;
       }
     }
-    for (const t of targets) if (!outcome.results.has(t.id) && !outcome.failed.has(t.id)) outcome.failed.set(t.id, 'the search did not reach it (earlier calls kept stopping the process)');
+    for (const f of flat) {
+      const o = outcomes[f.job];
+      if (!o.results.has(f.target.id) && !o.failed.has(f.target.id)) fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
+    }
   } finally {
     if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
     else {
@@ -434,5 +486,5 @@ export async function runSearchRounds(
     }
     transformFor.delete(logDir);
   }
-  return outcome;
+  return outcomes;
 }
