@@ -250,16 +250,14 @@ function finishRecord(p: PendingRecord, result: FileFailures | undefined, runErr
   const { emitted } = p;
   const replacements = new Map<string, string[]>();
   let dropped = 0;
-  const whole = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
+  // The whole file failed under vitest (it did not load: the module under test may not load in vitest at all).
+  const fileFailure = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
   for (const [id, c] of emitted.cases) {
-    const failure = whole ?? result?.failed.get(`${c.describe} > ${c.title}`);
+    const failure = fileFailure ?? result?.failed.get(`${c.describe} > ${c.title}`);
     if (failure === undefined) continue;
     dropped++;
-    replacements.set(id, [
-      `  ${CASE_MARKER}${id}`,
-      `  it.todo(${JSON.stringify(c.title)});`,
-      `  // TODO(tdd-fast): the recorded result did not hold on a second run (nondeterministic?): ${failure.replace(/\n/g, ' ').slice(0, 300)}`,
-    ]);
+    const why = fileFailure ? 'the test file did not load in vitest (the search, in plain Node, could run the module)' : 'the recorded result did not hold on a second run (nondeterministic?)';
+    replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${why}: ${failure.replace(/\n/g, ' ').slice(0, 300)}`]);
   }
   let text = emitted.text;
   if (replacements.size) {
