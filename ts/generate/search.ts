@@ -391,6 +391,52 @@ export async function runSearchRounds(targets: Target[], output: string, file: s
 
 type Flat = { job: number; target: Target; id: string };
 
+/** Where a round of the child stopped, read from its log. */
+interface RoundState {
+  ended: boolean;
+  /** The group (module) being loaded when it stopped. */
+  loading: number | null;
+  /** The target being searched, and the last call it logged. */
+  current: string | null;
+  lastCall: { f: string; n: number } | null;
+}
+
+function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult) => void): RoundState {
+  const state: RoundState = { ended: false, loading: null, current: null, lastCall: null };
+  for (const e of entries) {
+    if (e.t === 'load') Object.assign(state, { loading: e.g, current: null });
+    else if (e.t === 'target') Object.assign(state, { current: e.f, loading: null, lastCall: null });
+    else if (e.t === 'c') state.lastCall = { f: e.f, n: e.n };
+    else if (e.t === 'done') {
+      done(e.f, e.result);
+      Object.assign(state, { current: null, lastCall: null });
+    } else if (e.t === 'end') state.ended = true;
+  }
+  return state;
+}
+
+/**
+ * The next round's first target after a round that stopped: past the module that hung or exited while loading (its
+ * targets fail), at the target whose last call hung (that call is skipped next time), or past a target that stopped
+ * before any call. Null: nothing to resume.
+ */
+function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Flat, why: string) => void; skip: string[]; hang: (f: Flat) => void }): number | null {
+  if (state.loading !== null) {
+    const inGroup = flat.filter((f) => f.job === state.loading);
+    for (const f of inGroup) on.fail(f, `loading the module ${why}`);
+    return flat.indexOf(inGroup[inGroup.length - 1]) + 1;
+  }
+  if (state.current === null) return null;
+  const index = flat.findIndex((f) => f.id === state.current);
+  if (state.lastCall) {
+    on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
+    on.hang(flat[index]);
+    return index;
+  }
+  on.fail(flat[index], `the search ${why}`);
+  return index + 1;
+}
+
 /**
  * Runs the search for a batch of files in one child process (Node, the transform and the coverage session start
  * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
@@ -402,6 +448,10 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: R
   if (flat.length === 0) return outcomes;
   const byId = new Map(flat.map((f) => [f.id, f]));
   const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
+  const record = (id: string, result: TargetResult) => {
+    const f = byId.get(id);
+    if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
+  };
   const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
   const typescript = jobs.some((j) => j.typescript);
   const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
@@ -409,82 +459,57 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: R
   const register = writeHooks(logDir, options.root, options.vitestBin);
   const skip: string[] = [];
   let startAt = 0;
-  const stallMs = options.search?.stallMs ?? 3000;
   try {
     fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
     for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
-      // The stall watchdog catches a call that does not return; this overall limit is a last resort.
-      const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * (flat.length - startAt);
-      const run = await runNode(
-        ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(register).href, searchFile],
-        options.root,
-        {
-          TDD_FAST_SEARCH_LOG: logFile,
-          TDD_FAST_SEARCH_SKIP: JSON.stringify(skip),
-          TDD_FAST_SEARCH_START: String(startAt),
-          TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(logDir) ?? null),
-        },
-        Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
-        { file: logFile, ms: stallMs },
-      );
+      const run = await runRound({ searchFile, register, logFile, logDir, skip, startAt, left: flat.length - startAt }, options);
       const entries = readLog(logFile);
       if (!entries.some((e) => e.t === 'ready')) {
-        const why = `the search could not start: ${lastLine(run.stderr || run.stdout)}`;
-        for (const f of flat.slice(startAt)) fail(f, why);
+        flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
         break;
       }
-      let current: string | null = null;
-      let loading: number | null = null;
-      let lastCall: { f: string; n: number } | null = null;
-      for (const e of entries) {
-        if (e.t === 'load') {
-          loading = e.g;
-          current = null;
-        } else if (e.t === 'target') {
-          current = e.f;
-          loading = null;
-          lastCall = null;
-        } else if (e.t === 'c') lastCall = { f: e.f, n: e.n };
-        else if (e.t === 'done') {
-          const f = byId.get(e.f);
-          if (f) outcomes[f.job].results.set(f.target.id, { ...e.result, id: f.target.id });
-          current = null;
-          lastCall = null;
-        }
-      }
-      if (entries.some((e) => e.t === 'end')) break;
+      const state = replayLog(entries, record);
+      if (state.ended) break;
       const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
-      if (loading !== null) {
-        // The module itself hung or killed the process while loading: its targets fail, the next module goes on.
-        const inGroup = flat.filter((f) => f.job === loading);
-        for (const f of inGroup) fail(f, `loading the module ${why}`);
-        startAt = flat.indexOf(inGroup[inGroup.length - 1]) + 1;
-        continue;
-      }
-      if (current === null) break; // nothing in progress and no end: give up on the rest
-      const index = flat.findIndex((f) => f.id === current);
-      const f = flat[index];
-      if (lastCall) {
-        skip.push(`${lastCall.f}:${lastCall.n}`);
-        outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]);
-        startAt = index;
-      } else {
-        fail(f, `the search ${why}`);
-        startAt = index + 1;
-      }
+      const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
+      if (next === null) break;
+      startAt = next;
     }
-    for (const f of flat) {
-      const o = outcomes[f.job];
-      if (!o.results.has(f.target.id) && !o.failed.has(f.target.id)) fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
+    for (const f of flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id))) {
+      fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
     }
   } finally {
-    if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
-    else {
-      fs.rmSync(searchFile, { force: true });
-      fs.rmSync(logDir, { recursive: true, force: true });
-    }
-    transformFor.delete(logDir);
+    cleanUp(searchFile, logDir);
   }
   return outcomes;
+}
+
+/** One round of the search child, with the stall watchdog (a call that does not return) and an overall last resort. */
+function runRound(
+  round: { searchFile: string; register: string; logFile: string; logDir: string; skip: string[]; startAt: number; left: number },
+  options: RecordOptions,
+): ReturnType<typeof runNode> {
+  const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
+  return runNode(
+    ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(round.register).href, round.searchFile],
+    options.root,
+    {
+      TDD_FAST_SEARCH_LOG: round.logFile,
+      TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
+      TDD_FAST_SEARCH_START: String(round.startAt),
+      TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(round.logDir) ?? null),
+    },
+    Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
+    { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
+  );
+}
+
+function cleanUp(searchFile: string, logDir: string): void {
+  if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
+  else {
+    fs.rmSync(searchFile, { force: true });
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+  transformFor.delete(logDir);
 }
