@@ -147,6 +147,34 @@ describe('UMD wrappers', () => {
     expect(text).toMatch(/expect\(mod\.default\.reverse\('/);
     expect(failures(runVitest(root))).toEqual([]);
   }, 300_000);
+
+  it('searches functions the loaded module exports that the analysis cannot see (built by a factory call)', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx","type":"module"}',
+      'src/ops.ts': [
+        'function operation(fn: (a: number, b: number) => number) {',
+        '  return (...nums: number[]): number => {',
+        "    if (nums.length === 0) throw new RangeError('no operands');",
+        '    return nums.reduce((acc, n) => fn(acc, n));',
+        '  };',
+        '}',
+        'export function half(n: number): number {',
+        '  return n / 2;',
+        '}',
+        'export default { half, sum: operation((a, b) => a + b), product: operation((a, b) => a * b) };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['src/ops.ts']);
+    const text = fs.readFileSync(path.join(root, 'src/ops.generated.test.ts'), 'utf8');
+    expect(text).toContain("describe('sum', () => {");
+    expect(text).toContain("describe('product', () => {");
+    // Numbers in, the sum out; and the planned function is not searched twice.
+    expect(text).toMatch(/expect\(mod\.default\.sum\(-?[\d.]+(, -?[\d.]+)*\)\)\.toBe\(-?[\d.]+\);/);
+    expect(text).toMatch(/thrown\(\(\) => mod\.default\.product\(\)\);\n\s+expect\(error\)\.toBeInstanceOf\(RangeError\);/);
+    expect(text.match(/describe\('half'/g)).toHaveLength(1);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
 });
 
 describe('classes', () => {

@@ -162,7 +162,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   const covered = new Set<string>();
   for (const target of search.targets) {
     const result = search.results.get(target.id);
-    const describe = target.kind === 'class' ? target.name : target.functions[0].name;
+    const describe = target.kind === 'class' || target.functions.length === 0 ? target.name : target.functions[0].name;
     const block: string[] = [];
     if (result && result.access && result.tests.length) {
       target.functions.forEach((f) => covered.add(f.name));

@@ -65,7 +65,7 @@ export interface SpecTarget extends SpecCallable {
 export interface SpecGroup {
   file: string;
   ids: string[];
-  load: () => Promise<SpecTarget[]>;
+  load: () => Promise<{ mod: Record<string, unknown>; targets: SpecTarget[] }>;
 }
 
 export interface Spec {
@@ -130,6 +130,8 @@ export interface TargetResult {
   exits: string[];
   nondeterministic: number;
   rejectedThrows: number;
+  /** Set for a function found in the loaded module that no planned target reaches: its name and access. */
+  discovered?: { name: string; access: string };
 }
 
 /* ------------------------------------------------------------------ running one candidate */
@@ -259,15 +261,15 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   SHARED.pairs.length = 0;
   ctx.log({ t: 'load', g });
   let targets: SpecTarget[];
+  let mod: Record<string, unknown>;
   try {
-    targets = await ctx.guarded(() => group.load());
+    ({ mod, targets } = await ctx.guarded(() => group.load()));
   } catch (error) {
     const why = `the module could not be loaded: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
     for (const id of group.ids) ctx.log({ t: 'done', f: id, result: empty(id, why) });
     return;
   }
-  for (let ti = Math.max(0, from); ti < targets.length; ti++) {
-    const target = targets[ti];
+  const one = async (target: SpecTarget, extra: Partial<TargetResult>) => {
     ctx.log({ t: 'target', f: target.id });
     let result: TargetResult;
     try {
@@ -275,8 +277,61 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     } catch (error) {
       result = empty(target.id, String((error as Error)?.message ?? error));
     }
-    ctx.log({ t: 'done', f: target.id, result });
+    ctx.log({ t: 'done', f: target.id, result: { ...result, ...extra } });
+  };
+  for (let ti = Math.max(0, from); ti < targets.length; ti++) await one(targets[ti], {});
+  for (const target of discover(mod, targets, g)) await one(target, { discovered: { name: target.name, access: target.access[0].code } });
+}
+
+/** Untyped parameters by arity; a function of arity 0 may read `...args` (a factory's `(...nums) => ...`). */
+function discoveredParams(arity: number): SpecParam[] {
+  const any: TypeShape = { kind: 'any' };
+  // Nothing is known of such arguments: numbers, then strings (the commonest operands), never nested arrays.
+  const operand: TypeShape = { kind: 'union', types: [{ kind: 'number' }, { kind: 'string' }] };
+  if (arity === 0) return [{ name: 'args', optional: false, rest: true, inferred: true, shape: { kind: 'array', element: operand, readonly: false } }];
+  return Array.from({ length: Math.min(arity, 6) }, (_, i) => ({ name: `arg${i}`, optional: false, rest: false, inferred: true, shape: any }));
+}
+
+/**
+ * Functions the loaded module exports (named exports, and the functions of a default-exported plain object) that no
+ * planned target reaches: `export default { plus: createOperation(...) }`, helpers assigned in a loop. Classes are
+ * left out (they need a constructor's types). At most 16 per module, in property order.
+ */
+function discover(mod: Record<string, unknown>, targets: SpecTarget[], g: number): SpecTarget[] {
+  const reached = new Set<unknown>();
+  for (const t of targets) {
+    for (const a of t.access) {
+      try {
+        reached.add(a.get());
+      } catch {
+        // not reachable this way
+      }
+    }
   }
+  const found: Array<{ name: string; code: string; fn: (...a: unknown[]) => unknown }> = [];
+  const scan = (owner: unknown, prefix: string) => {
+    if (owner === null || typeof owner !== 'object') return;
+    for (const key of Object.keys(owner)) {
+      const desc = Object.getOwnPropertyDescriptor(owner, key);
+      const fn = desc?.value;
+      if (typeof fn !== 'function' || reached.has(fn) || !IDENT.test(key) || /^class\b/.test(Function.prototype.toString.call(fn))) continue;
+      reached.add(fn);
+      found.push({ name: key, code: `${prefix}.${key}`, fn: fn as (...a: unknown[]) => unknown });
+    }
+  };
+  scan(mod, 'mod');
+  const def = mod.default;
+  if (def !== null && typeof def === 'object' && Object.getPrototypeOf(def) === Object.prototype) scan(def, 'mod.default');
+  return found.slice(0, 16).map((d, k) => ({
+    id: `${g}.d${k}`,
+    kind: 'function',
+    name: d.name,
+    async: false,
+    access: [{ code: d.code, get: () => d.fn }],
+    params: discoveredParams(d.fn.length),
+    seeds: [],
+    constants: [],
+  }));
 }
 
 async function settle(value: unknown, ms: number): Promise<{ kind: 'resolves' | 'rejects' | 'timeout'; value?: unknown }> {

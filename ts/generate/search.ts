@@ -334,9 +334,9 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     lines.push(
       `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
       `    const mod = await import(${JSON.stringify(pathToFileURL(job.file).href)});`,
-      '    return [',
+      '    return { mod, targets: [',
       ...targetsSource(job.targets, `${j}.`, job.typescript),
-      '    ];',
+      '    ] };',
       '  } },',
     );
   });
@@ -428,6 +428,12 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
   }
   if (state.current === null) return null;
   const index = flat.findIndex((f) => f.id === state.current);
+  if (index < 0) {
+    // A discovered function stopped the process: the rest of that module's discoveries are skipped.
+    const job = Number(state.current.split('.')[0]);
+    const next = flat.findIndex((f) => f.job > job);
+    return next < 0 ? null : next;
+  }
   if (state.lastCall) {
     on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
     on.hang(flat[index]);
@@ -451,6 +457,7 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: R
   const record = (id: string, result: TargetResult) => {
     const f = byId.get(id);
     if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
+    else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
   };
   const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
   const typescript = jobs.some((j) => j.typescript);
@@ -483,6 +490,16 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: R
     cleanUp(searchFile, logDir);
   }
   return outcomes;
+}
+
+/**
+ * A function the loaded module exports that the static analysis did not report (built by a factory call, assigned
+ * in a loop): searched with untyped parameters, emitted like any other target.
+ */
+function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: TargetResult): void {
+  if (!outcome || !result.discovered || outcome.results.has(id)) return;
+  outcome.targets.push({ id, kind: 'function', name: result.discovered.name, functions: [], accessCodes: [result.discovered.access], async: false, params: [], report: null, methods: [] });
+  outcome.results.set(id, result);
 }
 
 /** One round of the search child, with the stall watchdog (a call that does not return) and an overall last resort. */
