@@ -83,6 +83,13 @@ describe('tdd-fast analyze (CLI)', () => {
     expect(version.stdout.trim()).toBe(require(`${repoRoot}/package.json`).version);
   });
 
+  it('keeps the exit code a subcommand reports (testing pg status with no server running exits 1)', () => {
+    const dir = makeProject(sample);
+    const status = runCli(['testing', 'pg', 'status', '--data-dir', 'no-cluster-here'], dir);
+    expect(status.stderr).toMatch(/no server running/);
+    expect(status.code).toBe(1);
+  });
+
   it('writes the report to --output-file', () => {
     const dir = makeProject(sample);
     const run = runCli(['analyze', '--format', 'json', '--output-file', 'out/report.json'], dir);

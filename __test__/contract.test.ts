@@ -25,7 +25,7 @@ interface Declared {
 
 /** Property names of every interface in ts/types.ts, and the members of the TypeShape union by kind. */
 function declarations(): { interfaces: Map<string, Declared>; shapes: Map<string, Declared> } {
-  const file = path.join(repoRoot, 'ts', 'types.ts');
+  const file = path.join(repoRoot, 'ts', 'engine', 'types.ts');
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const interfaces = new Map<string, Declared>();
   const shapes = new Map<string, Declared>();
@@ -64,7 +64,7 @@ function all(values: unknown): Json[] {
   return Array.isArray(values) ? (values as Json[]) : [];
 }
 
-describe('ts/types.ts and the native contract', () => {
+describe('ts/engine/types.ts and the native contract', () => {
   const sample = JSON.parse(binding.contractSampleJson()) as { report: Json; failed: Json; shapes: Json[] };
   const { interfaces, shapes } = declarations();
   const report = sample.report;

@@ -70,10 +70,7 @@ describe('parse-error and duplicate-code severities', () => {
     expect(JSON.parse(off.stdout).files.every((f: { errors: unknown[] }) => f.errors.length === 0)).toBe(true);
   });
 
-  // KNOWN BUG (found merging presets with core severities): `--rule duplicate-code=error` prints the block as an
-  // error but the gate still counts it as a warning (exit 0). Skipped until the core's totals count duplicates by
-  // their severity; see the closing note of stop 12.
-  it.skip('duplicate-code takes a severity, and off turns duplicate detection off', () => {
+  it('duplicate-code takes a severity, and off turns duplicate detection off', () => {
     const body = Array.from({ length: 12 }, (_, i) => `  total += items[${i}] * rate + offset - ${i};`).join('\n');
     const fn = (name: string) => `export function ${name}(items: number[], rate: number, offset: number) {\n  let total = 0;\n${body}\n  return total;\n}\n`;
     const dir = makeProject({ 'src/a.ts': fn('a'), 'src/b.ts': fn('b') });

@@ -2,7 +2,7 @@
 'use strict';
 // Node >= 22.1 keeps compiled code of our modules between runs (a faster start); older Node has no such API.
 require('node:module').enableCompileCache?.();
-require('../dist/cli.js').main(process.argv).then(
+require('../dist/cli/main.js').main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },

@@ -5,7 +5,7 @@ import Ajv from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 
 import { format } from '../../ts/report';
-import { parseRuleMarkdown } from '../../ts/report/rule-docs';
+import { parseRuleMarkdown } from '../../ts/engine/rule-docs';
 import { makeProject, repoRoot, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
 

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { applyBaseline, createBaseline } from '../../ts/baseline';
-import { gate } from '../../ts/gate';
+import { applyBaseline, createBaseline } from '../../ts/ci/baseline';
+import { gate } from '../../ts/ci/gate';
 import { countBySeverity, findingsOf } from '../../ts/report/findings';
 import { makeProject, runCli } from '../helpers';
 import { smell, syntheticResult } from './synthetic';

@@ -30,7 +30,7 @@ function platformSuffix(): string | undefined {
 const suffix = platformSuffix();
 const addon = suffix && path.join(repoRoot, 'native', `tdd-fast.${suffix}.node`);
 const npmDir = suffix && path.join(repoRoot, 'npm', suffix);
-const ready = !!addon && fs.existsSync(addon) && fs.existsSync(path.join(repoRoot, 'dist', 'cli.js')) && !!npmDir && fs.existsSync(npmDir);
+const ready = !!addon && fs.existsSync(addon) && fs.existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js')) && !!npmDir && fs.existsSync(npmDir);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -72,7 +72,7 @@ describe.skipIf(skipWithoutBuild(ready, `native/tdd-fast.${suffix ?? '<platform>
       // --ignore-scripts: `prepare` would rebuild from source; the tarball ships the built dist/.
       const mainTgz = packed(run(npm, ['pack', '--ignore-scripts', '--pack-destination', work], repoRoot));
       const listing = run('tar', ['-tzf', mainTgz], work);
-      expect(listing).toContain('package/dist/cli.js');
+      expect(listing).toContain('package/dist/cli/main.js');
       expect(listing).toContain('package/native/binding.js');
       expect(listing).not.toMatch(/\.node$/m);
 

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { restrictToFiles } from '../../ts/ci';
-import { mergeReports } from '../../ts/merge';
-import { comparePaths, parseShard, partition } from '../../ts/shard';
-import type { AnalysisResult } from '../../ts/types';
+import { restrictToFiles } from '../../ts/ci/git';
+import { mergeReports } from '../../ts/ci/merge';
+import { comparePaths, parseShard, partition } from '../../ts/ci/shard';
+import type { AnalysisResult } from '../../ts/engine/types';
 import { makeProject, runCli } from '../helpers';
 import { syntheticResult } from './synthetic';
 

@@ -1,4 +1,4 @@
-import type { AnalysisResult, FileReport, FunctionReport, Smell } from '../../ts/types';
+import type { AnalysisResult, FileReport, FunctionReport, Smell } from '../../ts/engine/types';
 
 /** Synthetic results with every kind of finding, for the formats the engine does not fill yet. */
 

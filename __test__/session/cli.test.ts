@@ -93,10 +93,10 @@ describe('tdd-fast session', () => {
   });
 
   const mainCliHasSessions =
-    fs.existsSync(path.join(repoRoot, 'dist', 'cli.js')) &&
-    /registerSessionCommands/.test(fs.readFileSync(path.join(repoRoot, 'dist', 'cli.js'), 'utf8'));
+    fs.existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js')) &&
+    /registerSessionCommands/.test(fs.readFileSync(path.join(repoRoot, 'dist', 'cli', 'main.js'), 'utf8'));
 
-  it.skipIf(skipWithoutBuild(mainCliHasSessions, 'dist/cli.js with the session commands (npm run build:ts)'))('works through bin/tdd-fast.js', () => {
+  it.skipIf(skipWithoutBuild(mainCliHasSessions, 'dist/cli/main.js with the session commands (npm run build:ts)'))('works through bin/tdd-fast.js', () => {
     const result = tddFast(['start', 'via-bin', '--format', 'json'], mainCli);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ session: { name: 'via-bin' } });

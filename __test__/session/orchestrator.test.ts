@@ -2,15 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TddOrchestrator, type GenerateResult, type TddEngine } from '../../dist/orchestrator';
-import type { AnalysisResult, FileReport } from '../../dist/types';
+import { TddOrchestrator, type GenerateResult, type TddEngine } from '../../dist/session/orchestrator';
+import type { AnalysisResult, FileReport } from '../../dist/engine/types';
 import { skipWithoutBuild } from '../helpers';
 
 const nativeDir = path.join(__dirname, '..', '..', 'native');
 const nativeAvailable =
   fs.existsSync(nativeDir) &&
   fs.readdirSync(nativeDir).some((file) => file.endsWith('.node')) &&
-  fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'api.js'));
+  fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'engine', 'api.js'));
 
 let projectRoot: string;
 let orchestrator: TddOrchestrator | undefined;

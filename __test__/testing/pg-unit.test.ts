@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DB_META_KEY, PerfReporter, PgliteTemplate, PgMigrationError, choosePgBackend, readMigrationsDir, splitStatements, withTransaction } from '../../ts/testing/index';
-import { describeDoctor } from '../../ts/testing/cli';
+import { describeDoctor } from '../../ts/testing/doctor';
 import { tempDir } from './helpers';
 
 function folder(files: Record<string, string>): string {

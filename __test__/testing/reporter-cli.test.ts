@@ -5,11 +5,16 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PerfReporter, type ReportedTestCase } from '../../ts/testing/perf-reporter';
 import { PerfHistory } from '../../ts/testing/history';
-import { registerTestingCommands, describeDoctor } from '../../ts/testing/cli';
+import { describeDoctor } from '../../ts/testing/doctor';
 import { tempDir, withEnv } from './helpers';
-import { describeNativeCore, platformTriple } from '../../ts/doctor';
-import { native } from '../../ts/native';
-import { defaultCacheLocation } from '../../ts/api';
+import { describeNativeCore, platformTriple } from '../../ts/engine/doctor';
+import { native } from '../../ts/engine/native';
+import { defaultCacheLocation } from '../../ts/engine/api';
+
+// The commands run from the build, as bin/tdd-fast.js runs them: they require the toolkit's modules only when they
+// run, with Node's require, which loads compiled JavaScript.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { registerTestingCommands } = require('../../dist/cli/testing.js') as typeof import('../../ts/cli/testing');
 
 function testCase(file: string, name: string, durationMs: number, extra: { state?: 'passed' | 'failed'; retries?: number } = {}): ReportedTestCase {
   return {

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { analyzeFiles } from '../api';
-import type { FileReport } from '../types';
+import { analyzeFiles } from '../engine/api';
+import type { FileReport } from '../engine/types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';

@@ -2,8 +2,8 @@
  * The test plan: which inputs to try for each exported function and what to expect, assembled from the Rust facts
  * (params + types, usage hints, guards, edge-case patterns). Deterministic: same report in, same plan out.
  */
-import { ALL_SCENARIOS } from '../defaults';
-import type { FileReport, FunctionReport, Guard, GuardCondition } from '../types';
+import { ALL_SCENARIOS } from '../engine/defaults';
+import type { FileReport, FunctionReport, Guard, GuardCondition } from '../engine/types';
 import type { FunctionWithShape } from './shapes';
 import { describeValue, fits, lit, literalCode, modelParam, parseLiteral, type ParamModel, type Value } from './values';
 

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { FileReport } from '../types';
+import type { FileReport } from '../engine/types';
 import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import type { FileReport, FunctionReport } from '../types';
+import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { resolveVitest, runNode, type RecordOptions } from './record';
 import type { TargetResult } from './search-runtime';

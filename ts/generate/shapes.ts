@@ -3,7 +3,7 @@
  * shape the search uses for a parameter: the declared one when the core sends it, otherwise one inferred from the
  * core's usage facts (how the parameter is used), marked `inferred`.
  */
-import type { FunctionReport, ParamInfo, ParamUsage } from '../types';
+import type { FunctionReport, ParamInfo, ParamUsage } from '../engine/types';
 import { inferKind, parseLiteral, parseType, type TypeShape as LegacyShape } from './values';
 
 export type TypeShape =

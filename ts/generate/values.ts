@@ -5,7 +5,7 @@
  * A value is source text (`code`) plus, when it is a plain literal, its runtime value (`runtime`), which the planner
  * uses to evaluate guard conditions statically. Nothing here reads source code: types and usage come from the core.
  */
-import type { ParamInfo, ParamUsage } from '../types';
+import type { ParamInfo, ParamUsage } from '../engine/types';
 
 export interface Value {
   /** JavaScript source text of the argument. */

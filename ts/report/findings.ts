@@ -1,5 +1,5 @@
-import { comparePaths } from '../shard';
-import type { AnalysisResult, Duplicate, DuplicateLocation, FileError, Severity, Smell } from '../types';
+import { comparePaths } from '../ci/shard';
+import type { AnalysisResult, Duplicate, DuplicateLocation, FileError, Severity, Smell } from '../engine/types';
 
 /** Rule ids of the findings that are not smells. */
 export const PARSE_ERROR = 'parse-error';

@@ -1,4 +1,4 @@
-import type { AnalysisResult } from '../types';
+import type { AnalysisResult } from '../engine/types';
 import { findingsOf } from './findings';
 import type { FormatContext } from './index';
 

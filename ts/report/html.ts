@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { AnalysisResult, Duplicate, DuplicateLocation, FileReport, FunctionReport, Smell } from '../types';
+import type { AnalysisResult, Duplicate, DuplicateLocation, FileReport, FunctionReport, Smell } from '../engine/types';
 import { compareLocations } from './findings';
-import { comparePaths } from '../shard';
+import { comparePaths } from '../ci/shard';
 import type { FormatContext } from './index';
-import { ruleDoc } from './rule-docs';
+import { ruleDoc } from '../engine/rule-docs';
 
 /**
  * A self-contained HTML page (inline CSS and SVG, no script, no network): summary, hotspots chart (complexity vs size),

@@ -1,4 +1,4 @@
-import type { AnalysisResult, Severity } from '../types';
+import type { AnalysisResult, Severity } from '../engine/types';
 import { palette, type Palette } from './colors';
 import { github } from './github';
 import { html } from './html';

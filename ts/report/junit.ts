@@ -1,5 +1,5 @@
-import type { AnalysisResult } from '../types';
-import { comparePaths } from '../shard';
+import type { AnalysisResult } from '../engine/types';
+import { comparePaths } from '../ci/shard';
 import { findingsOf, type Finding } from './findings';
 import type { FormatContext } from './index';
 

@@ -5,7 +5,7 @@
  *
  * Loads with `require`, so it works on the compiled dist/ (CommonJS) only, not on the TypeScript sources under vitest.
  */
-import type { AnalysisResult } from '../types';
+import type { AnalysisResult } from '../engine/types';
 import { palette } from './colors';
 import type { FormatContext, Formatter } from './index';
 

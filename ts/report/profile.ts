@@ -1,4 +1,4 @@
-import type { AnalysisResult } from '../types';
+import type { AnalysisResult } from '../engine/types';
 
 /** The `--profile` table: thread-time per phase, throughput, peak RSS and cache hit rate. */
 export function formatProfile(result: AnalysisResult, wallMs: number, peakRssBytes: number): string {

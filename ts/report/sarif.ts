@@ -1,7 +1,7 @@
-import type { AnalysisResult, Severity } from '../types';
+import type { AnalysisResult, Severity } from '../engine/types';
 import { findingsOf, fingerprint, type Finding } from './findings';
 import type { FormatContext } from './index';
-import { ruleDoc } from './rule-docs';
+import { ruleDoc } from '../engine/rule-docs';
 
 /**
  * SARIF 2.1.0 (OASIS), as GitHub code scanning reads it: one run, the rules that fired with their docs, one result per

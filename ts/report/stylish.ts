@@ -1,4 +1,4 @@
-import type { AnalysisResult, FileReport, FunctionReport, Severity } from '../types';
+import type { AnalysisResult, FileReport, FunctionReport, Severity } from '../engine/types';
 import { countFindings, findingsOf, type Finding } from './findings';
 import type { FormatContext } from './index';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DEFAULT_RETENTION } from '../defaults';
+import { DEFAULT_RETENTION } from '../engine/defaults';
 import type { RetentionPolicy } from './types';
 
 export { DEFAULT_RETENTION };

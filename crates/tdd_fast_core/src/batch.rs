@@ -172,11 +172,22 @@ pub fn analyze_paths(
 pub struct BatchTotals {
     /// Files' errors (syntax, unreadable, too large...).
     pub file_errors: u32,
-    /// Their severity (the `parse-error` rule's; with it off, the reports hold no errors).
-    pub file_error_severity: Option<crate::model::Severity>,
-    pub error_smells: u32,
-    pub warning_smells: u32,
-    pub info_smells: u32,
+    /// Every finding of the batch by its severity: the files' errors (at the `parse-error` rule's severity), their
+    /// smells, and the duplicate blocks (at the `duplicate-code` rule's). What the gate counts, counted once, here.
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
+}
+
+impl BatchTotals {
+    fn add(&mut self, severity: crate::model::Severity, n: u32) {
+        use crate::model::Severity;
+        match severity {
+            Severity::Error => self.errors += n,
+            Severity::Warning => self.warnings += n,
+            Severity::Info => self.infos += n,
+        }
+    }
 }
 
 /// A batch as JSON text, plus what a front end needs without parsing it all.
@@ -244,13 +255,19 @@ pub fn analyze_paths_json(
 ) -> BatchJson {
     let mut raw = run_batch(paths, options, progress, false);
     let sum = |count: fn(&ReportCounts) -> u32| raw.files.iter().map(|f| count(&f.counts)).sum();
-    let totals = BatchTotals {
+    let mut totals = BatchTotals {
         file_errors: sum(|c| c.errors),
-        file_error_severity: options.analyze.config.error_severity(),
-        error_smells: sum(|c| c.error_smells),
-        warning_smells: sum(|c| c.warning_smells),
-        info_smells: sum(|c| c.info_smells),
+        errors: sum(|c| c.error_smells),
+        warnings: sum(|c| c.warning_smells),
+        infos: sum(|c| c.info_smells),
     };
+    // With the `parse-error` rule off the reports hold no errors, so its severity is only needed when there are some.
+    if let Some(severity) = options.analyze.config.error_severity() {
+        totals.add(severity, totals.file_errors);
+    }
+    for dup in raw.duplicates.iter().filter(|d| !d.locations.is_empty()) {
+        totals.add(dup.severity, 1);
+    }
     let cache = raw.cache.take();
     let files = std::mem::take(&mut raw.files);
     let parallel = options.threads != 1;
@@ -691,14 +708,14 @@ mod tests {
                     .filter(|i| severity.is_none_or(|s| i["severity"] == s))
                     .count() as u32
             };
+            let duplicates = envelope["duplicates"].as_array().unwrap().len() as u32;
             assert_eq!(
                 json.totals,
                 BatchTotals {
                     file_errors: count("errors", None),
-                    file_error_severity: Some(crate::model::Severity::Error),
-                    error_smells: count("smells", Some("error")),
-                    warning_smells: count("smells", Some("warning")),
-                    info_smells: count("smells", Some("info")),
+                    errors: count("errors", Some("error")) + count("smells", Some("error")),
+                    warnings: count("smells", Some("warning")) + duplicates,
+                    infos: count("smells", Some("info")),
                 }
             );
             assert!(

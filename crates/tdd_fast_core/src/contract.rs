@@ -1,5 +1,5 @@
 //! A sample of the JSON contract with every field present, from a real analysis of a fixture plus one value of every
-//! `TypeShape` kind. The binding exposes it (`contractSampleJson`) so a test can hold ts/types.ts's field names equal
+//! `TypeShape` kind. The binding exposes it (`contractSampleJson`) so a test can hold ts/engine/types.ts's field names equal
 //! to what the core serializes: the TypeScript mirror cannot drift from the Rust structs unnoticed.
 
 use serde_json::{json, Value};

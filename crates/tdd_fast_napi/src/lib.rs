@@ -168,14 +168,13 @@ pub struct NativeBatchText {
     /// The same result without its files (`"files":[]`), as JSON text: duplicates, summary, warnings and profile,
     /// small enough to parse quickly.
     pub envelope: String,
-    /// Over all files: their errors, and their smells of severity error / warning / info (with the envelope's
-    /// duplicates, what an exit code needs).
+    /// Over all files: their errors (syntax, unreadable, too large).
     pub file_errors: u32,
-    /// The severity of those errors (the `parse-error` rule's): `error`, `warning` or `info`.
-    pub file_error_severity: String,
-    pub error_smells: u32,
-    pub warning_smells: u32,
-    pub info_smells: u32,
+    /// Every finding by severity (file errors, smells and duplicate blocks, each at its rule's severity): what an exit
+    /// code needs, counted by the core.
+    pub errors: u32,
+    pub warnings: u32,
+    pub infos: u32,
 }
 
 pub struct AnalyzeFilesTextTask(AnalyzeFilesTask);
@@ -193,21 +192,15 @@ impl Task for AnalyzeFilesTextTask {
             json: Buffer::from(batch.text),
             envelope: batch.envelope,
             file_errors: batch.totals.file_errors,
-            file_error_severity: match batch.totals.file_error_severity {
-                Some(tdd_fast_core::Severity::Warning) => "warning",
-                Some(tdd_fast_core::Severity::Info) => "info",
-                _ => "error",
-            }
-            .to_string(),
-            error_smells: batch.totals.error_smells,
-            warning_smells: batch.totals.warning_smells,
-            info_smells: batch.totals.info_smells,
+            errors: batch.totals.errors,
+            warnings: batch.totals.warnings,
+            infos: batch.totals.infos,
         })
     }
 }
 
 /// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): the result without
-/// its files and the totals of errors and smells come alongside, so the whole text never needs a JSON.parse.
+/// its files and the totals of its findings by severity come alongside, so the whole text never needs a JSON.parse.
 #[napi(js_name = "analyzeFilesText")]
 pub fn analyze_files_text(
     paths: Vec<String>,
@@ -330,7 +323,7 @@ pub fn native_version() -> String {
 }
 
 /// A sample of the JSON contract with every field present (a real analysis of a fixture, plus one value of every
-/// TypeShape kind), as JSON text: `{ report, failed, shapes }`. Tests hold ts/types.ts to it.
+/// TypeShape kind), as JSON text: `{ report, failed, shapes }`. Tests hold ts/engine/types.ts to it.
 #[napi(js_name = "contractSampleJson")]
 pub fn contract_sample_json() -> Result<String> {
     guarded("building the contract sample", || {

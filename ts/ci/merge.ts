@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 
-import { native } from './native';
-import { compareLocations } from './report/findings';
+import { native } from '../engine/native';
+import { compareLocations } from '../report/findings';
 import { comparePaths } from './shard';
-import type { AnalysisResult, Duplicate, FileReport } from './types';
+import type { AnalysisResult, Duplicate, FileReport } from '../engine/types';
 
 /**
  * `tdd-fast merge-reports`: combine the JSON reports of `--shard i/n` runs into the report one unsharded run gives.

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 
 import { native } from './native';
 import { checkConfig } from './config';
-import { countFindings } from './report/findings';
 import type { AnalysisResult, AnalyzeOptions, CacheStats, FileReport, Severity } from './types';
 
 export function defaultCacheLocation(root: string): string {
@@ -69,19 +68,9 @@ export async function analyzeFilesForPrinting(
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
   const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);
-  if (parseFiles) {
-    // The whole result, with the core's counts: nothing is counted again here.
-    const result = JSON.parse(out.json.toString('utf8')) as AnalysisResult;
-    const counts: Record<Severity, number> = { error: out.fileErrors + out.errorSmells, warning: out.warningSmells, info: out.infoSmells };
-    counts.warning += result.duplicates.filter((dup) => dup.locations.length > 0).length;
-    return { result, counts, json: out.json };
-  }
-  const result = JSON.parse(out.envelope) as AnalysisResult;
-  const counts = countFindings(result); // its duplicates: the files are counted by the core
-  counts[out.fileErrorSeverity ?? 'error'] += out.fileErrors;
-  counts.error += out.errorSmells;
-  counts.warning += out.warningSmells;
-  counts.info += out.infoSmells;
+  // The core counted every finding (file errors, smells, duplicates) at its rule's severity: nothing is counted here.
+  const counts: Record<Severity, number> = { error: out.errors, warning: out.warnings, info: out.infos };
+  const result = JSON.parse(parseFiles ? out.json.toString('utf8') : out.envelope) as AnalysisResult;
   return { result, counts, json: out.json };
 }
 

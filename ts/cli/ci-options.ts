@@ -3,16 +3,15 @@ import * as path from 'node:path';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, summaryOf, writeBaseline } from './baseline';
-import { FAIL_ON, gate, type FailOn } from './gate';
-import { resolveConfig } from './config';
-import { changedFiles } from './git';
-import { mergeReports, readReport } from './merge';
-import type { FormatterName } from './report';
-import { colorEnabled, palette } from './report/colors';
-import { format, FORMAT_NAMES } from './report/load';
-import { parseShard, shardFiles, type ShardSpec } from './shard';
-import type { AnalysisResult, Severity } from './types';
+import { applyBaseline, createBaseline, DEFAULT_BASELINE, readBaseline, writeBaseline } from '../ci/baseline';
+import { FAIL_ON, gate, type FailOn } from '../ci/gate';
+import { resolveConfig } from '../engine/config';
+import { changedFiles, reportPath, restrictToFiles } from '../ci/git';
+import type { FormatterName } from '../report';
+import { colorEnabled, palette } from '../report/colors';
+import { format, FORMAT_NAMES } from '../report/load';
+import { parseShard, shardFiles, type ShardSpec } from '../ci/shard';
+import type { AnalysisResult, Severity } from '../engine/types';
 
 /** The CI options of `analyze` (and partly `merge-reports`): gates, baseline, changed files, sharding. */
 export interface CiOptions {
@@ -26,9 +25,9 @@ export interface CiOptions {
   shard?: ShardSpec;
 }
 
-interface Out {
+export interface Out {
   cwd: string;
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
 }
 
@@ -62,21 +61,6 @@ export function planPaths(paths: string[], options: CiOptions, root: string, thr
   return { paths: files.map((f) => f.absolute), shard: { index: options.shard.index, total: options.shard.total, allFiles: all } };
 }
 
-function reportPath(root: string, absolute: string): string {
-  return path.relative(root, absolute).split(path.sep).join('/');
-}
-
-/** Keeps the files in `keep` (report paths) and the duplicates that touch one of them; recomputes the summary counts. */
-export function restrictToFiles(result: AnalysisResult, keep: Set<string>): AnalysisResult {
-  const files = result.files.filter((f) => keep.has(f.path));
-  return {
-    ...result,
-    files,
-    duplicates: result.duplicates.filter((d) => d.locations.some((l) => keep.has(l.path))),
-    summary: summaryOf(result, files),
-  };
-}
-
 /**
  * The baseline a run applies: --baseline's file, else the default file when the root has one (like ESLint's
  * suppressions file, it applies without a flag; --no-baseline turns it off). Sets `options.baseline`.
@@ -98,7 +82,7 @@ export function afterAnalysis(result: AnalysisResult, options: CiOptions, io: Ou
   return withBaseline(out, options, io);
 }
 
-function withBaseline(result: AnalysisResult, options: CiOptions, io: Out): AnalysisResult {
+export function withBaseline(result: AnalysisResult, options: CiOptions, io: Out): AnalysisResult {
   if (options.updateBaseline) {
     const file = path.resolve(io.cwd, options.baseline || DEFAULT_BASELINE);
     const baseline = createBaseline(result);
@@ -129,14 +113,6 @@ export function gateCode(result: AnalysisResult, options: CiOptions, io: Out, ho
   return verdict.code;
 }
 
-interface MergeCommandOptions extends CiOptions {
-  config?: string;
-  format: FormatterName;
-  outputFile?: string;
-  color?: boolean;
-  functions?: boolean;
-}
-
 /** A commander parser for a whole number >= 0 (`name` is the flag, for the error). */
 export function integer(name: string) {
   return (value: string) => {
@@ -146,46 +122,24 @@ export function integer(name: string) {
   };
 }
 
-/** Writes a formatted report to --output-file or stdout. */
-export function emitReport(result: AnalysisResult, options: { format: FormatterName; outputFile?: string; color?: boolean; functions?: boolean }, io: Out): void {
+/** Writes the report to --output-file or stdout: `asIs` (the core's JSON text) when nothing changed the result, else a formatter's. */
+export function emitReport(
+  report: { result: AnalysisResult; asIs?: Buffer; counts?: Record<Severity, number> },
+  options: { format: FormatterName; outputFile?: string; color?: boolean; functions?: boolean },
+  io: Out,
+): void {
+  const { result, asIs, counts } = report;
   const toFile = options.outputFile !== undefined;
   const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
-  const text = format(result, options.format, { palette: palette(useColor), showFunctions: options.functions ?? false, cwd: io.cwd });
+  const text: string | Buffer =
+    asIs ?? format(result, options.format, { palette: palette(useColor), showFunctions: options.functions ?? false, cwd: io.cwd, counts });
   if (toFile) {
     const target = path.resolve(io.cwd, options.outputFile!);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, text);
+    if (asIs) fs.appendFileSync(target, '\n');
   } else {
     io.stdout(text);
+    if (asIs) io.stdout('\n');
   }
-}
-
-/** `tdd-fast merge-reports <json...>`: one report from the shards' JSON reports, in any format, through the same gates. */
-export function registerMergeCommand(program: Command, io: Out, setExitCode: (code: number) => void): void {
-  program
-    .command('merge-reports')
-    .description('combine the JSON reports of --shard runs into one report (duplicates matched again across all files)')
-    .argument('<reports...>', 'JSON reports written by `tdd-fast analyze --shard i/n --format json`')
-    .addOption(new Option('-f, --format <name>', 'output format').choices(FORMAT_NAMES).default('json'))
-    .option('-o, --output-file <file>', 'write the report to a file instead of stdout')
-    .option('-c, --config <file>', 'the configuration the shards used, for its duplicate settings (default: found like analyze does)')
-    .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', integer('--max-warnings'))
-    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (exit 1)').choices([...FAIL_ON]).default('error'))
-    .option('--baseline <file>', 'only findings not in this baseline file count')
-    .option('--update-baseline', `write every finding of the merged report to the baseline file (default ${DEFAULT_BASELINE})`)
-    .option('--functions', 'stylish: list every function with its metrics too')
-    .option('--no-functions', 'stylish: findings only (the default)')
-    .option('--color', 'force colours on')
-    .option('--no-color', 'turn colours off (NO_COLOR is honoured too)')
-    .action((reports: string[], options: MergeCommandOptions) => {
-      const config = resolveConfig(io.cwd, { config: options.config });
-      const merged = mergeReports(
-        reports.map((r) => readReport(path.resolve(io.cwd, r))),
-        { config: config.json },
-      );
-      for (const warning of merged.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
-      const result = withBaseline(merged, options, io);
-      emitReport(result, options, io);
-      setExitCode(gateCode(result, options, io));
-    });
 }

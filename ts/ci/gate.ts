@@ -1,5 +1,5 @@
-import { countFindings } from './report/findings';
-import type { AnalysisResult, Severity } from './types';
+import { countFindings } from '../report/findings';
+import type { AnalysisResult, Severity } from '../engine/types';
 
 /**
  * The CI gate: whether a result fails the build. Exit codes follow ESLint: 0 clean, 1 findings over the gate.

@@ -1,6 +1,6 @@
 /**
  * `tdd-fast doctor`, native-core part: does the Rust core load for this platform, which version is it, and where
- * does the analysis cache live. The testing toolkit's part is in ts/testing/cli.ts, which prints both.
+ * does the analysis cache live. The testing toolkit's part is in ts/testing/doctor.ts; ts/cli/testing.ts prints both.
  */
 import * as fs from 'node:fs';
 import { defaultCacheLocation } from './api';

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
+import { summaryOf } from './baseline';
+import type { AnalysisResult } from '../engine/types';
+
 /**
  * Which files changed, from git: `--changed` is the working tree (staged, unstaged and untracked files) against HEAD;
  * `--since <ref>` is everything changed since the merge base of <ref> and HEAD, working tree included (what a pull
@@ -48,4 +51,19 @@ export function changedFiles(cwd: string, options: ChangedOptions = {}): string[
   const changed = lines(git(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=d', base, '--'], top));
   const untracked = lines(git(['ls-files', '--others', '--exclude-standard', '-z'], top));
   return [...new Set([...changed, ...untracked])].map((p) => path.join(top, p)).sort();
+}
+
+export function reportPath(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/');
+}
+
+/** Keeps the files in `keep` (report paths) and the duplicates that touch one of them; recomputes the summary counts. */
+export function restrictToFiles(result: AnalysisResult, keep: Set<string>): AnalysisResult {
+  const files = result.files.filter((f) => keep.has(f.path));
+  return {
+    ...result,
+    files,
+    duplicates: result.duplicates.filter((d) => d.locations.some((l) => keep.has(l.path))),
+    summary: summaryOf(result, files),
+  };
 }

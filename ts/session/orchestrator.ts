@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { SessionStoreError } from './session/errors';
-import { DEFAULT_RETENTION } from './session/retention';
-import { SessionStore, type SessionStoreOptions } from './session/store';
+import { SessionStoreError } from './errors';
+import { DEFAULT_RETENTION } from './retention';
+import { SessionStore, type SessionStoreOptions } from './store';
 import type {
   AnalysedFile,
   EngineCacheStats,
@@ -10,11 +10,11 @@ import type {
   SessionEvent,
   SessionRecord,
   SessionSummary,
-} from './session/types';
-import type { AnalysisResult, AnalyzeOptions, FileReport } from './types';
-import { DECLARATION_FILE, TEST_FILE } from './defaults';
+} from './types';
+import type { AnalysisResult, AnalyzeOptions, FileReport } from '../engine/types';
+import { DECLARATION_FILE, TEST_FILE } from '../engine/defaults';
 
-import type { GenerateOptions, GenerateResult } from './generate';
+import type { GenerateOptions, GenerateResult } from '../generate';
 export type { GenerateOptions, GenerateResult };
 
 /**
@@ -242,14 +242,14 @@ export class TddOrchestrator {
 
 /** The native core plus the generator, loaded on first use so the session features work without them. */
 export function loadDefaultEngine(): TddEngine {
-  const api = requireOptional('./api') as Partial<TddEngine> | undefined;
+  const api = requireOptional('../engine/api') as Partial<TddEngine> | undefined;
   if (!api?.analyzeFiles) {
-    throw new Error('The tdd-fast native core is not available (dist/api.js or native/*.node missing). Run `npm run build`.');
+    throw new Error('The tdd-fast native core is not available (dist/engine/api.js or native/*.node missing). Run `npm run build`.');
   }
   const missingCache = (): never => {
-    throw new Error('Cache statistics are not available in this build of tdd-fast (dist/api.js has no getCacheStats).');
+    throw new Error('Cache statistics are not available in this build of tdd-fast (dist/engine/api.js has no getCacheStats).');
   };
-  const generator = requireOptional('./generate') as Partial<TddEngine> | undefined;
+  const generator = requireOptional('../generate') as Partial<TddEngine> | undefined;
   const missingGenerator = (): never => {
     throw new Error('Test generation is not available in this build of tdd-fast (dist/generate missing).');
   };

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { native } from '../native';
-import type { Severity } from '../types';
+import { native } from './native';
+import type { Severity } from './types';
 
 /** What a rule is, for formats that carry rule metadata (SARIF `tool.driver.rules`, the HTML report). */
 export interface RuleDoc {

@@ -3,8 +3,8 @@
  * work need. No runtime imports: defining the CLI's commands reads these without loading session/ or generate/
  * (which re-export them).
  */
-import type { Scenario } from './generate/plan';
-import type { RetentionPolicy } from './session/types';
+import type { Scenario } from '../generate/plan';
+import type { RetentionPolicy } from '../session/types';
 
 /** Session retention when none is given: `session start` and `watch` apply it, `session cleanup` shows it as defaults. */
 export const DEFAULT_RETENTION: Required<RetentionPolicy> = { maxSessions: 100, maxAgeDays: 30 };

@@ -26,7 +26,7 @@ export interface NativeBinding {
   ): Promise<string>;
   /**
    * Like analyzeFilesJson, as UTF-8 bytes, plus `envelope` (the same result without its files, as JSON text) and the
-   * totals of the files' errors and smells by severity.
+   * totals of its findings by severity (file errors, smells and duplicate blocks, each at its rule's severity).
    */
   analyzeFilesText(
     paths: string[],
@@ -36,11 +36,9 @@ export interface NativeBinding {
     json: Buffer;
     envelope: string;
     fileErrors: number;
-    /** The `parse-error` rule's severity (absent from builds before it was configurable). */
-    fileErrorSeverity?: 'error' | 'warning' | 'info';
-    errorSmells: number;
-    warningSmells: number;
-    infoSmells: number;
+    errors: number;
+    warnings: number;
+    infos: number;
   }>;
   cacheStatsJson(): string;
   clearCaches(): void;
@@ -63,7 +61,7 @@ export function native(): NativeBinding {
   if (binding) return binding;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    binding = require('../native/binding.js') as NativeBinding;
+    binding = require('../../native/binding.js') as NativeBinding;
     return binding;
   } catch (cause) {
     const platform = `${process.platform}-${process.arch}`;

@@ -1,34 +1,19 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+/**
+ * `tdd-fast analyze [paths...]` (the default command): its options and what it does. Startup cost matters here, as
+ * it is the common command: the other commands load their code only when they run, the report formatters are loaded
+ * by name (../report/load) and `--profile`'s table only with --profile.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-
-import { analyzeFilesForPrinting } from './api';
-import { addCiOptions, afterAnalysis, gateCode, integer, planPaths, registerMergeCommand, resolveBaseline, type CiOptions } from './ci';
-import { registerGenerateCommand } from './commands/generate';
-import { registerSessionCommands } from './commands/session';
-import { registerTestingCommands } from './commands/testing';
-import { checkPathsExist, UsageError } from './commands/usage';
-import { registerWatchCommand } from './commands/watch';
-import { resolveConfig } from './config';
+import { analyzeFilesForPrinting } from '../engine/api';
+import { resolveConfig } from '../engine/config';
+import type { AnalysisResult, Severity } from '../engine/types';
+import type { FormatterName } from '../report';
+import { FORMAT_NAMES } from '../report/load';
+import { addCiOptions, afterAnalysis, emitReport, gateCode, integer, planPaths, resolveBaseline, type CiOptions } from './ci-options';
+import type { CliIO } from './main';
 import { createProgress } from './progress';
-import { colorEnabled, palette } from './report/colors';
-import { format, FORMAT_NAMES } from './report/load';
-import type { FormatterName } from './report';
-import type { AnalysisResult, Severity } from './types';
-
-// Startup cost matters here (`analyze` is the common command): the other commands are defined (options and help)
-// from ./commands, which loads none of their code; each one's module is required when it runs. The report
-// formatters are loaded by name (./report/load) and `--profile`'s table only with --profile.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const sessionActions = () => (require('./session/cli') as typeof import('./session/cli')).sessionActions;
-const testingActions = () => (require('./testing/cli') as typeof import('./testing/cli')).testingActions;
-const runWatchCommand = () => (require('./watch') as typeof import('./watch')).runWatchCommand;
-const runGenerate = () => (require('./generate/cli') as typeof import('./generate/cli')).runGenerate;
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
-export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
+import { checkPathsExist } from './usage';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -97,28 +82,6 @@ async function analyzeForCli(
   }
 }
 
-/** Prints (or writes) the report: the core's JSON text as is when nothing changed the result, else a formatter's. */
-function emit(
-  report: { result: AnalysisResult; asIs?: Buffer; counts?: Record<Severity, number> },
-  options: AnalyzeCommandOptions,
-  io: CliIO,
-): void {
-  const { result, asIs, counts } = report;
-  const toFile = options.outputFile !== undefined;
-  const useColor = options.color ?? (!toFile && colorEnabled(process.stdout));
-  const text: string | Buffer =
-    asIs ?? format(result, options.format, { palette: palette(useColor), showFunctions: options.functions, cwd: io.cwd, counts });
-  if (toFile) {
-    const target = path.resolve(io.cwd, options.outputFile!);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
-    if (asIs) fs.appendFileSync(target, '\n');
-  } else {
-    io.stdout(text);
-    if (asIs) io.stdout('\n');
-  }
-}
-
 async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: CliIO): Promise<number> {
   const started = process.hrtime.bigint();
   const given = paths.length ? paths : ['.'];
@@ -134,39 +97,19 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   const result = afterAnalysis(analysed.result, options, io);
   const counts = result === analysed.result && !plan.shard ? analysed.counts : undefined;
   const formatStarted = process.hrtime.bigint();
-  emit({ result, asIs: printAsIs ? analysed.json : undefined, counts }, options, io);
+  emitReport({ result, asIs: printAsIs ? analysed.json : undefined, counts }, options, io);
   const output = result.profile?.phases.find((p) => p.phase === 'output');
   if (output) output.ms += Number(process.hrtime.bigint() - formatStarted) / 1e6;
   if (options.profile && result.profile) {
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { formatProfile } = require('./report/profile') as typeof import('./report/profile');
+    const { formatProfile } = require('../report/profile') as typeof import('../report/profile');
     io.stderr(formatProfile(result, wallMs, process.resourceUsage().maxRSS * 1024));
   }
   return gateCode(result, options, io, { counts: printAsIs ? analysed.counts : counts });
 }
 
-export interface CliIO {
-  cwd: string;
-  stdout(text: string | Uint8Array): void;
-  stderr(text: string): void;
-}
-
-const defaultIO: CliIO = {
-  cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
-export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
-  const { version } = require('../package.json') as { version: string };
-  const program = new Command('tdd-fast')
-    .description('Fast test-driven development: edge cases, code smells and vitest tests from a Rust core.')
-    .version(version, '-v, --version')
-    .showHelpAfterError('(run tdd-fast --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
-
+export function registerAnalyzeCommand(program: Command, io: CliIO, setExitCode: (code: number) => void): void {
   addCiOptions(program.command('analyze', { isDefault: true }))
     .description('analyse JavaScript/TypeScript files and folders (default: the current folder)')
     .argument('[paths...]', 'files and folders; folders are walked respecting .gitignore')
@@ -192,31 +135,4 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .action(async (paths: string[], options: AnalyzeCommandOptions) => {
       setExitCode(await runAnalyze(paths, options, io));
     });
-
-  registerSessionCommands(program, sessionActions);
-  registerMergeCommand(program, io, setExitCode);
-  registerTestingCommands(program, testingActions);
-  registerWatchCommand(program, io.cwd, io.stdout, runWatchCommand);
-  registerGenerateCommand(program, io, setExitCode, runGenerate);
-  return program;
-}
-
-/** Runs the CLI; resolves to the exit code. */
-export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
-  let exitCode: number = EXIT.clean;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
-  try {
-    await program.parseAsync(argv);
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-      return ok ? EXIT.clean : EXIT.failure;
-    }
-    if (error instanceof UsageError) io.stderr(`${error.message}\n`);
-    else io.stderr(`tdd-fast: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failure;
-  }
 }

@@ -3,14 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { Command } from 'commander';
-
-import { checkPathsExist } from './commands/usage';
-import { registerWatchCommand as defineWatchCommand, type WatchFlags } from './commands/watch';
-import { resolveConfig } from './config';
-import { native } from './native';
-import { TddOrchestrator } from './orchestrator';
-import type { AnalysisResult } from './types';
+import { native } from '../engine/native';
+import { TddOrchestrator } from '../session/orchestrator';
+import type { AnalysisResult } from '../engine/types';
 
 /** The files an analysis of `paths` covers, root-relative with forward slashes: the core's walk and config filter. */
 export function selectedFiles(paths: string[], root: string, config?: string): Set<string> {
@@ -212,31 +207,4 @@ export async function watch(options: WatchOptions, signal: AbortSignal): Promise
   } finally {
     orchestrator.close();
   }
-}
-
-/** What `tdd-fast watch` does (../commands/watch defines its options): watches until SIGINT or SIGTERM. */
-export async function runWatchCommand(paths: string[], flags: WatchFlags, cwd: string, log: (text: string) => void): Promise<void> {
-  const given = paths.length ? paths : ['.'];
-  checkPathsExist(given, cwd);
-  const config = resolveConfig(cwd, {});
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await watch(
-    {
-      root: cwd,
-      paths: given,
-      vitest: Boolean(flags.vitest),
-      config: config.json,
-      session: flags.session,
-      debounceMs: 150,
-      log: (line) => log(line + '\n'),
-    },
-    controller.signal,
-  );
-}
-
-export function registerWatchCommand(program: Command, cwd: string, log: (text: string) => void): void {
-  defineWatchCommand(program, cwd, log, () => runWatchCommand);
 }

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { findingsOf, type Finding } from './report/findings';
+import { findingsOf, type Finding } from '../report/findings';
 import { comparePaths } from './shard';
-import type { AnalysisResult } from './types';
+import type { AnalysisResult } from '../engine/types';
 
 /**
  * A baseline records the findings a code base already has, so CI fails only on new ones (like ESLint's bulk

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { native } from './native';
+import { native } from '../engine/native';
 
 /**
  * `--shard i/n`: split the files of a run across n CI jobs. Deterministic (the same files give the same split on every
