@@ -202,8 +202,8 @@ describe('classes', () => {
     await record(root, ['src/counter.ts']);
     const text = fs.readFileSync(path.join(root, 'src/counter.generated.test.ts'), 'utf8');
     expect(text).toMatch(/const instance = new mod\.Counter\(-?[\d.]+\);/);
-    // Method sequences: two calls on the same instance, each asserted.
-    expect(text).toMatch(/expect\(instance\.\w+\([^\n]*\n\s+expect\(instance\.\w+\(/);
+    // Method sequences: two calls on the same instance, each asserted, with the state between them.
+    expect(text).toMatch(/expect\(instance\.\w+\([^\n]*\n\s+expect\(instance\)\.toMatchObject\(\{ count: -?\d+ \}\);\n\s+expect\(instance\.\w+\(/);
     expect(text).toMatch(/expect\(instance\)\.toMatchObject\(\{ count: 10 \}\)/);
     expect(failures(runVitest(root))).toEqual([]);
   }, 300_000);

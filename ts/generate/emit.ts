@@ -118,6 +118,14 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
   const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
   if (ctor.outcome.kind !== 'returns') return assertCall(ctorCall, ctor, ind, 'error', typescript);
   const out = [`${ind}const instance = ${ctorCall};`];
+  // The state after a call, where it changed and before the last call (the final state is asserted below): a
+  // sequence whose end undoes its middle (`reset(); reset()`) still says what the middle did.
+  let last = ctor.state ?? null;
+  const between = (step: Step, i: number) => {
+    if (i === calls.length - 1 || step.state === undefined || step.state === null || step.state === last || step.state === '{}') return;
+    out.push(`${ind}expect(instance).toMatchObject(${step.state});`);
+    last = step.state;
+  };
   calls.forEach((step, i) => {
     const args = step.args.slice();
     for (const m of step.mutated) {
@@ -126,6 +134,7 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     }
     out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+    between(step, i);
   });
   if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
   for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);

@@ -106,6 +106,8 @@ export interface Step {
   outcome: Outcome;
   /** Arguments the call changed: index -> their state after the call. */
   mutated: Array<{ index: number; code: string }>;
+  /** Classes, when recording: the instance's state right after this call (asserted where it changed). */
+  state?: string | null;
 }
 
 export interface FoundTest {
@@ -515,6 +517,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const raws: Raw[] = [];
     let instance: unknown;
     let ctorState: string | null = null;
+    const stepStates: Array<string | null> = [];
     if (measure) coverage.take();
     if (isClass) {
       const raw = await invoke(() => new (callee as new (...a: unknown[]) => unknown)(...ctorValues));
@@ -527,6 +530,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         const fn = isClass ? (instance as Record<string, unknown>)[cand.steps[i].method!] : callee;
         const raw = await invoke(() => (fn as (...a: unknown[]) => unknown).apply(isClass ? instance : undefined, stepValues[i]));
         raws.push(raw);
+        if (isClass && record) stepStates.push(stateCode(instance));
         if (!('ok' in raw) || !raw.ok) break;
       }
     }
@@ -534,7 +538,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     let r = 0;
     if (isClass) {
       const o = toOutcome(raws[r++]);
-      steps.push({ method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [] });
+      steps.push({ method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [], ...(record ? { state: ctorState } : {}) });
       if (stops(o)) {
         if (o.kind === 'throws' || o.kind === 'rejects') throws = true;
         if (o.kind === 'exit') exit = o.code;
@@ -553,7 +557,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
           if (after !== null && after !== before[i][k]) mutated.push({ index: k, code: after });
         });
       }
-      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated });
+      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(isClass && record ? { state: stepStates[i] ?? null } : {}) });
       if (outcome.kind === 'throws' || outcome.kind === 'rejects') throws = true;
       if (outcome.kind === 'exit') exit = outcome.code;
     }
@@ -872,7 +876,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const b = await withShiftedClock(() => runOnce(r.cand, true));
     const deterministic =
       a.steps.length === b.steps.length &&
-      a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated)) &&
+      a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated) && s.state === b.steps[i].state) &&
       a.state === b.state &&
       JSON.stringify(a.views) === JSON.stringify(b.views);
     if (!deterministic) {
@@ -882,6 +886,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         const other = b.steps[i];
         if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome);
         if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
+        if (!other || a.steps[i].state !== other.state) a.steps[i].state = null;
       }
       if (a.state !== b.state) a.state = null;
       // Only the observations both runs agree on.
