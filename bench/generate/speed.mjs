@@ -128,10 +128,11 @@ for (let r = 0; r < runs; r++) {
     env: { ...process.env, CI: '1', NO_COLOR: '1' },
   });
   const s = (performance.now() - started) / 1000;
-  const functions = /(\d+) functions?/.exec(result.stdout + result.stderr)?.[1] ?? '?';
+  // one line per file: "src/mod0.generated.test.js: 74 tests for 10 functions (...)"
+  const functions = [...(result.stdout + result.stderr).matchAll(/tests? for (\d+) functions?/g)].reduce((n, m) => n + Number(m[1]), 0);
   const tests = fs.readdirSync(path.join(dir, 'src')).filter((f) => f.endsWith('.generated.test.js')).length;
   times.push(s);
-  console.log(`run ${r + 1}: ${s.toFixed(1)} s, exit ${result.status}, ${tests} test files, ${functions} functions, load ${load()}`);
+  console.log(`run ${r + 1}: ${s.toFixed(1)} s, exit ${result.status}, ${tests} test files, ${functions} functions planned, load ${load()}`);
   if (result.status !== 0) console.log((result.stderr || result.stdout).split('\n').slice(-8).join('\n'));
   if (keep) console.log(`kept: ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
