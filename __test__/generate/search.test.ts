@@ -2,7 +2,7 @@
  * Record mode's coverage-guided search, end to end: the built package generates test files for fixture projects with
  * `--record`, and real vitest runs of the generated files check them. Nothing of ours is mocked.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -147,6 +147,34 @@ describe('UMD wrappers', () => {
     expect(text).toMatch(/expect\(mod\.default\.reverse\('/);
     expect(failures(runVitest(root))).toEqual([]);
   }, 300_000);
+
+  it('searches functions the loaded module exports that the analysis cannot see (built by a factory call)', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx","type":"module"}',
+      'src/ops.ts': [
+        'function operation(fn: (a: number, b: number) => number) {',
+        '  return (...nums: number[]): number => {',
+        "    if (nums.length === 0) throw new RangeError('no operands');",
+        '    return nums.reduce((acc, n) => fn(acc, n));',
+        '  };',
+        '}',
+        'export function half(n: number): number {',
+        '  return n / 2;',
+        '}',
+        'export default { half, sum: operation((a, b) => a + b), product: operation((a, b) => a * b) };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['src/ops.ts']);
+    const text = fs.readFileSync(path.join(root, 'src/ops.generated.test.ts'), 'utf8');
+    expect(text).toContain("describe('sum', () => {");
+    expect(text).toContain("describe('product', () => {");
+    // Numbers in, the sum out; and the planned function is not searched twice.
+    expect(text).toMatch(/expect\(mod\.default\.sum\(-?[\d.]+(, -?[\d.]+)*\)\)\.toBe\(-?[\d.]+\);/);
+    expect(text).toMatch(/thrown\(\(\) => mod\.default\.product\(\)\);\n\s+expect\(error\)\.toBeInstanceOf\(RangeError\);/);
+    expect(text.match(/describe\('half'/g)).toHaveLength(1);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
 });
 
 describe('classes', () => {
@@ -174,9 +202,74 @@ describe('classes', () => {
     await record(root, ['src/counter.ts']);
     const text = fs.readFileSync(path.join(root, 'src/counter.generated.test.ts'), 'utf8');
     expect(text).toMatch(/const instance = new mod\.Counter\(-?[\d.]+\);/);
-    // Method sequences: two calls on the same instance, each asserted.
-    expect(text).toMatch(/expect\(instance\.\w+\([^\n]*\n\s+expect\(instance\.\w+\(/);
+    // Method sequences: two calls on the same instance, each asserted, with the state between them.
+    expect(text).toMatch(/expect\(instance\.\w+\([^\n]*\n\s+expect\(instance\)\.toMatchObject\(\{ count: -?\d+ \}\);\n\s+expect\(instance\.\w+\(/);
     expect(text).toMatch(/expect\(instance\)\.toMatchObject\(\{ count: 10 \}\)/);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+
+  it('a function-constructor class with prototype methods: nested state, iteration, pure observers, fluent returns and instances as arguments', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/list.js': [
+        'function Node(value, prev) {',
+        '  this.value = value;',
+        '  this.prev = prev || null;',
+        '  this.next = null;',
+        '}',
+        'function List() {',
+        '  this.head = null;',
+        '  this.tail = null;',
+        '  this.length = 0;',
+        '}',
+        'List.prototype.push = function (value) {',
+        '  const node = new Node(value, this.tail);',
+        '  if (this.tail) this.tail.next = node;',
+        '  else this.head = node;',
+        '  this.tail = node;',
+        '  this.length++;',
+        '  return this;',
+        '};',
+        'List.prototype.shift = function () {',
+        '  if (!this.head) return undefined;',
+        '  const value = this.head.value;',
+        '  this.head = this.head.next;',
+        '  if (this.head) this.head.prev = null;',
+        '  else this.tail = null;',
+        '  this.length--;',
+        '  return value;',
+        '};',
+        'List.prototype.toArray = function () {',
+        '  const out = [];',
+        '  for (let n = this.head; n; n = n.next) out.push(n.value);',
+        '  return out;',
+        '};',
+        'List.prototype.append = function (other) {',
+        '  if (!(other instanceof List)) throw new TypeError("not a list");',
+        '  for (const v of other.toArray()) this.push(v);',
+        '  return this.length;',
+        '};',
+        'List.prototype[Symbol.iterator] = function* () {',
+        '  for (let n = this.head; n; n = n.next) yield n.value;',
+        '};',
+        'module.exports = List;',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/list.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/list.generated.test.js'), 'utf8');
+    // `new` on the function constructor; `return this` asserted as the instance itself.
+    expect(text).toMatch(/const instance = new mod\.default\(\);/);
+    expect(text).toMatch(/expect\(instance\.push\([^)]*\)\)\.toBe\(instance\);/);
+    // The state after a sequence: nested nodes written as their fields, the back-pointer `prev` of a node inside the
+    // list included as plain fields (no cycle), what iterating yields, and the observer toArray() (shift() changes
+    // the list, so it is never used as an observer).
+    expect(text).toMatch(/expect\(instance\)\.toMatchObject\(\{ head: \{ value: /);
+    expect(text).toMatch(/expect\(\[\.\.\.instance\]\)\.toStrictEqual\(\[/);
+    expect(text).toMatch(/expect\(instance\.toArray\(\)\)\.toStrictEqual\(\[/);
+    expect(text).not.toMatch(/expect\(instance\.shift\(\)\)\.toBe\([^)]*\);\n\s+expect\(instance\.toArray\(\)\)/);
+    // An instance of the class as an argument reaches the branch past the instanceof guard.
+    expect(text).toMatch(/instance\.append\(new mod\.default\(\)\)/);
     expect(failures(runVitest(root))).toEqual([]);
   }, 300_000);
 });
@@ -268,11 +361,43 @@ describe('safety of the search', () => {
     expect(fs.readdirSync(path.join(root, 'lib')).filter((f) => f.includes('tdd-fast-search'))).toEqual([]);
   }, 300_000);
 
-  it('is deterministic (same source, same file bytes) and never overwrites a hand-written file', async () => {
-    const source = 'export function kind(x: number | string): string {\n  if (typeof x === "string") return x.length ? "text" : "empty";\n  return x > 0 ? "positive" : "other";\n}\n';
+  it('is deterministic (same source, same file bytes, also with the default budgets on a loaded machine) and never overwrites a hand-written file', async () => {
+    // `score` takes milliseconds per call, so its search lasts about a second: with a time budget of a few hundred ms
+    // (the earlier default) the file differed from run to run, even on a quiet machine.
+    const source = [
+      'export function kind(x: number | string): string {',
+      '  if (typeof x === "string") return x.length ? "text" : "empty";',
+      '  return x > 0 ? "positive" : "other";',
+      '}',
+      'export function score(s: string): number {',
+      '  let spin = 0;',
+      '  for (let i = 0; i < 2_000_000; i++) spin += i & 1;',
+      '  let total = spin > 0 ? 0 : -1;',
+      "  if (s.includes('a')) total += 1;",
+      "  if (s.includes('b')) total += 2;",
+      "  if (s.startsWith('-')) total += 4;",
+      '  if (s.length > 40) total += 8;',
+      "  if (s.includes('@')) total += 16;",
+      '  return total;',
+      '}',
+      '',
+    ].join('\n');
     const a = makeProject({ 'package.json': '{"name":"fx","type":"module"}', 'src/kind.ts': source });
     const b = makeProject({ 'package.json': '{"name":"fx","type":"module"}', 'src/kind.ts': source });
     await record(a, ['src/kind.ts']);
+    // The second run competes with two busy processes (more than the cores of a small CI machine): with the default
+    // budgets the count, not the clock, must bound the search, so the file comes out the same.
+    const busy = [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      const [result] = await api.generateTestsBatch([path.join(b, 'src/kind.ts')], { root: b, record: true, recordOptions: { vitestBin, search: { seed: search.seed } } });
+      expect(result.errors).toEqual([]);
+    } finally {
+      for (const p of busy) p.kill('SIGKILL');
+    }
+    const loaded = fs.readFileSync(path.join(b, 'src/kind.generated.test.ts'), 'utf8');
+    const [quiet] = await api.generateTestsBatch([path.join(b, 'src/kind.ts')], { root: b, record: true, recordOptions: { vitestBin, search: { seed: search.seed } } });
+    expect(quiet.errors).toEqual([]);
+    expect(fs.readFileSync(path.join(b, 'src/kind.generated.test.ts'), 'utf8')).toBe(loaded);
     await record(b, ['src/kind.ts']);
     const first = fs.readFileSync(path.join(a, 'src/kind.generated.test.ts'), 'utf8');
     expect(fs.readFileSync(path.join(b, 'src/kind.generated.test.ts'), 'utf8')).toBe(first);

@@ -35,3 +35,20 @@ export const PACKAGES = [
   // ESM
   { name: 'tinyqueue', version: '3.0.0', files: ['index.js'], shape: 'ESM default-exported class, priority queue' },
 ];
+
+/**
+ * The held-out set (`npm run bench:generate -- --set heldout`): one package of each kind issue 13 names. They are a
+ * check of the general mechanism, never tuned for: nothing in the generator may name them or their functions.
+ * `files` may be `dir/*.ext` (every such file of the folder, `.d.ts` excluded); `install`: the sources import runtime
+ * dependencies, installed with `npm install --omit=dev` into the pristine copy once.
+ */
+export const HELD_OUT = [
+  { name: 'bytes', version: '3.1.2', files: ['index.js'], shape: 'CJS, one file, byte-size formatter' },
+  { name: 'simple-statistics', version: '7.8.8', files: ['src/*.js'], shape: 'ESM, a .d.ts beside each file, statistics' },
+  { name: 'camelcase', version: '8.0.0', files: ['index.js'], shape: 'ESM + index.d.ts, string casing' },
+  { name: 'semver', version: '7.6.3', files: ['functions/*.js'], shape: 'CJS, version ranges (functions/)' },
+  { name: 'ms', version: '2.1.3', files: ['index.js'], shape: 'CJS `module.exports = function`, durations' },
+  { name: 'quill-delta', version: '5.1.0', files: ['src/*.ts'], remove: ['dist'], install: true, shape: 'TS, default-exported class, rich-text delta' },
+  { name: 'slugify', version: '1.6.6', files: ['slugify.js'], shape: 'UMD wrapper, slugs' },
+  { name: 'fraction.js', version: '4.3.7', files: ['fraction.js'], shape: 'function-constructor class, rationals' },
+];

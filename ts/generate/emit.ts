@@ -43,6 +43,7 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
 
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
   if (o.code === null) {
+    if (o.self) return 'toBe(instance)';
     if (o.state && o.state !== '{}') return `toMatchObject(${o.state})`;
     if (o.builtin) return `toBeInstanceOf(${o.builtin})`;
     return `toSatisfy((value${typescript ? ': unknown' : ''}) => typeof value === ${quote(o.type === 'array' || o.type === 'null' ? 'object' : o.type)})`;
@@ -50,6 +51,12 @@ function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typ
   if (o.code === 'undefined') return 'toBeUndefined()';
   if (['object', 'array'].includes(o.type)) return `toStrictEqual(${o.code})`;
   return `toBe(${o.code})`;
+}
+
+/** Primitives by identity, structures deeply. */
+function viewMatcher(code: string): string {
+  if (code === 'undefined') return 'toBeUndefined()';
+  return /^[[{]|^new /.test(code) ? `toStrictEqual(${code})` : `toBe(${code})`;
 }
 
 function errorLines(subject: string, error: ErrorInfo, indent: string): string[] {
@@ -99,25 +106,38 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
     out.push(...assertCall(`${access}(${args.join(', ')})`, step, ind, 'error', typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${m.index}).toStrictEqual(${m.code});`);
   } else {
-    const [ctor, ...calls] = test.steps;
-    const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
-    if (ctor.outcome.kind !== 'returns') {
-      out.push(...assertCall(ctorCall, ctor, ind, 'error', typescript));
-    } else {
-      out.push(`${ind}const instance = ${ctorCall};`);
-      calls.forEach((step, i) => {
-        const args = step.args.slice();
-        for (const m of step.mutated) {
-          out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
-          args[m.index] = `arg${i}_${m.index}`;
-        }
-        out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
-        for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
-      });
-      if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
-    }
+    out.push(...renderSequence(access, test, ind, typescript));
   }
   out.push('  });');
+  return out;
+}
+
+/** A class test: construct, each call of the sequence asserted, then the instance's state and observations. */
+function renderSequence(access: string, test: FoundTest, ind: string, typescript: boolean): string[] {
+  const [ctor, ...calls] = test.steps;
+  const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
+  if (ctor.outcome.kind !== 'returns') return assertCall(ctorCall, ctor, ind, 'error', typescript);
+  const out = [`${ind}const instance = ${ctorCall};`];
+  // The state after a call, where it changed and before the last call (the final state is asserted below): a
+  // sequence whose end undoes its middle (`reset(); reset()`) still says what the middle did.
+  let last = ctor.state ?? null;
+  const between = (step: Step, i: number) => {
+    if (i === calls.length - 1 || step.state === undefined || step.state === null || step.state === last || step.state === '{}') return;
+    out.push(`${ind}expect(instance).toMatchObject(${step.state});`);
+    last = step.state;
+  };
+  calls.forEach((step, i) => {
+    const args = step.args.slice();
+    for (const m of step.mutated) {
+      out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
+      args[m.index] = `arg${i}_${m.index}`;
+    }
+    out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+    between(step, i);
+  });
+  if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
+  for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
   return out;
 }
 
@@ -151,7 +171,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   const covered = new Set<string>();
   for (const target of search.targets) {
     const result = search.results.get(target.id);
-    const describe = target.kind === 'class' ? target.name : target.functions[0].name;
+    const describe = target.kind === 'class' || target.functions.length === 0 ? target.name : target.functions[0].name;
     const block: string[] = [];
     if (result && result.access && result.tests.length) {
       target.functions.forEach((f) => covered.add(f.name));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { analyzeFiles } from '../engine/api';
 import type { FileReport } from '../engine/types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
-import { recordFile, type RecordOptions } from './record';
+import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
@@ -106,8 +106,21 @@ function countCases(plan: FilePlan, record: boolean): { tests: number; todo: num
   return { tests, todo };
 }
 
-async function generateOne(file: string, report: FileReport | undefined, root: string, options: GenerateOptions): Promise<GenerateResult> {
+/** A record-mode file planned and waiting for the batch's search and verify runs. */
+interface Pending {
+  job: RecordJob;
+  root: string;
+  typescript: boolean;
+  started: number;
+  record?: PendingRecord;
+}
+
+/** Options of one file of a batch; record mode's `pending` collects the files for the batch's verify run. */
+type OneOptions = GenerateOptions & { pending?: Map<GenerateResult, Pending> };
+
+async function generateOne(file: string, report: FileReport | undefined, root: string, options: OneOptions): Promise<GenerateResult> {
   const started = performance.now();
+  const pending = options.pending;
   const result: GenerateResult = { file, output: null, written: [], tests: 0, todo: 0, functions: 0, errors: [], plan: null, ms: 0 };
   try {
     if (!report) throw new GenerateError('NOT_FOUND', `${file}: not found or not a JavaScript/TypeScript file.`);
@@ -135,15 +148,14 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     assertReplaceable(output);
     if (options.record) {
       if (options.dryRun) throw new GenerateError('RECORD_FAILED', '--record runs and rewrites the test file; it cannot be combined with --dry-run.');
-      const summary = await recordFile(plan, report, output, renderOptions, { ...options.recordOptions, root }, (text) => writeGenerated(root, output, text));
-      result.text = summary.text;
-      result.recorded = summary.recorded;
-      result.dropped = summary.dropped;
+      const write = (text: string) => writeGenerated(root, output, text);
+      const recordOptions = { ...options.recordOptions, root };
       result.written.push(output);
-      result.tests = summary.tests;
-      result.todo = summary.todo;
-      result.throws = summary.throws;
-      result.ms = performance.now() - started;
+      if (pending) {
+        pending.set(result, { job: { plan, report, output, renderOptions, write }, root, typescript, started });
+        return result;
+      }
+      applySummary(result, await recordFile(plan, report, output, renderOptions, recordOptions, write), started);
       return result;
     } else {
       result.text = renderFile(plan, renderOptions);
@@ -158,6 +170,64 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+function applySummary(result: GenerateResult, summary: RecordSummary, started: number): void {
+  result.text = summary.text;
+  result.recorded = summary.recorded;
+  result.dropped = summary.dropped;
+  result.tests = summary.tests;
+  result.todo = summary.todo;
+  result.throws = summary.throws;
+  result.ms = performance.now() - started;
+}
+
+/**
+ * The searches of a record-mode batch: per project root (and language), the files split into `concurrency`
+ * contiguous chunks, each chunk searched in one child process (Node and the coverage session start once per chunk).
+ */
+async function searchPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
+  const groups = new Map<string, Array<[GenerateResult, Pending]>>();
+  for (const entry of pending) {
+    const key = `${entry[1].root}\0${entry[1].typescript}`;
+    groups.set(key, [...(groups.get(key) ?? []), entry]);
+  }
+  const chunks: Array<Array<[GenerateResult, Pending]>> = [];
+  const parts = Math.max(1, options.concurrency ?? 2);
+  for (const entries of groups.values()) {
+    const size = Math.ceil(entries.length / parts);
+    for (let i = 0; i < entries.length; i += size) chunks.push(entries.slice(i, i + size));
+  }
+  await mapLimit(chunks, parts, async (chunk) => {
+    try {
+      const records = await searchAndEmitBatch(
+        chunk.map(([, p]) => p.job),
+        { ...options.recordOptions, root: chunk[0][1].root },
+      );
+      chunk.forEach(([, p], i) => (p.record = records[i]));
+    } catch (error) {
+      for (const [result] of chunk) result.errors.push(error instanceof Error ? error.message : String(error));
+    }
+  });
+}
+
+/** The verify runs of a record-mode batch: one vitest run per project root over all its written files. */
+async function verifyPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
+  const byRoot = new Map<string, Array<[GenerateResult, { record: PendingRecord; started: number }]>>();
+  for (const [result, p] of pending) {
+    if (p.record) byRoot.set(p.root, [...(byRoot.get(p.root) ?? []), [result, { record: p.record, started: p.started }]]);
+  }
+  for (const [root, entries] of byRoot) {
+    try {
+      const summaries = await verifyRecorded(
+        entries.map(([, p]) => p.record),
+        { ...options.recordOptions, root },
+      );
+      entries.forEach(([result, p], i) => applySummary(result, summaries[i], p.started));
+    } catch (error) {
+      for (const [result] of entries) result.errors.push(error instanceof Error ? error.message : String(error));
+    }
+  }
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -190,11 +260,18 @@ export async function generateTestsBatch(files: string[], options: GenerateOptio
     for (const report of analysis.files) reports.set(path.resolve(root, report.path), report);
   }
   const limit = options.record ? (options.concurrency ?? 2) : absolute.length;
-  return mapLimit(
+  // Record mode: the searches run `concurrency` files at a time, then one verify run per root checks all the files.
+  const pending = options.record ? new Map<GenerateResult, Pending>() : undefined;
+  const results = await mapLimit(
     absolute.map((f, i) => i),
     limit,
-    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], options),
+    (i) => generateOne(absolute[i], reports.get(absolute[i]), roots[i], { ...options, pending }),
   );
+  if (pending) {
+    await searchPending(pending, options);
+    await verifyPending(pending, options);
+  }
+  return results;
 }
 
 /** Generates (and writes, unless dryRun) the vitest file for one source file. Errors are in `result.errors`. */

@@ -16,10 +16,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { FileReport } from '../engine/types';
-import { emitFile } from './emit';
+import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
-import { buildTargets, runSearchRounds, type SearchOptions } from './search';
+import { buildTargets, runSearchBatch, type SearchOptions } from './search';
 import { GenerateError } from './write';
 
 export interface RecordOptions {
@@ -72,16 +72,18 @@ export function resolveVitest(root: string, explicit?: string): string {
 /** Runs vitest on one file in a child process (own process group, killed on timeout). */
 export function runVitest(
   root: string,
-  file: string,
+  files: string | string[],
   options: RecordOptions & { update?: boolean; jsonFile?: string; env?: Record<string, string>; stall?: { file: string; ms: number } },
 ): Promise<RunResult> {
   const bin = resolveVitest(root, options.vitestBin);
-  const relative = path.relative(root, file).split(path.sep).join('/');
+  const list = Array.isArray(files) ? files : [files];
+  const relative = list.map((file) => path.relative(root, file).split(path.sep).join('/'));
   const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-vitest-')), 'vitest.config.mjs');
   const testTimeout = options.testTimeoutMs ?? 2000;
+  // One file: one worker. Many (a batch's verify run): files in parallel workers, each file still isolated.
   fs.writeFileSync(
     config,
-    `export default { test: { include: [${JSON.stringify(relative)}], testTimeout: ${testTimeout}, hookTimeout: ${testTimeout * 5}, pool: 'forks', watch: false, fileParallelism: false } };\n`,
+    `export default { test: { include: ${JSON.stringify(relative)}, testTimeout: ${testTimeout}, hookTimeout: ${testTimeout * 5}, pool: 'forks', watch: false, fileParallelism: ${list.length > 1} } };\n`,
   );
   const args = [bin, 'run', '--config', config, '--root', root, '--reporter=default'];
   if (options.jsonFile) args.push('--reporter=json', `--outputFile.json=${options.jsonFile}`);
@@ -158,27 +160,123 @@ interface JsonAssertion {
   failureMessages?: string[];
 }
 
-function failures(jsonFile: string): Map<string, string> | undefined {
+/** Per test file: the failed tests (`describe > title` -> first line of the failure), or why the whole file failed. */
+type FileFailures = { failed: Map<string, string>; fileError: string | null };
+
+function failures(jsonFile: string): Map<string, FileFailures> | undefined {
   if (!fs.existsSync(jsonFile)) return undefined;
   try {
-    const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { testResults: Array<{ assertionResults: JsonAssertion[]; message?: string }> };
-    const failed = new Map<string, string>();
+    const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { testResults: Array<{ name: string; status?: string; assertionResults: JsonAssertion[]; message?: string }> };
+    const out = new Map<string, FileFailures>();
     for (const file of report.testResults) {
+      const failed = new Map<string, string>();
       for (const a of file.assertionResults) {
         if (a.status === 'failed') failed.set(`${a.ancestorTitles.join(' > ')} > ${a.title}`, (a.failureMessages?.[0] ?? 'failed').split('\n')[0]);
       }
+      // A file that did not load has no test results, only a message.
+      const fileError = file.assertionResults.length === 0 && file.status === 'failed' ? (file.message ?? 'the file failed to load').split('\n')[0] : null;
+      out.set(path.resolve(file.name), { failed, fileError });
     }
-    return failed;
+    return out;
   } catch {
     return undefined;
   }
 }
 
+/** A searched and written file waiting for its verify run. */
+export interface PendingRecord {
+  output: string;
+  emitted: Emitted;
+  searched: number;
+  write: (text: string) => void;
+}
+
 /**
- * Records a file: coverage-guided search in a child vitest process, emit the suite with literal expectations, verify
- * it with a second vitest run, and turn what did not hold into TODOs. `write` puts text at `output` (the caller's safe
- * writer). Returns the final text.
+ * Record mode, first half: coverage-guided search in a child process, then the suite with literal expectations,
+ * written through `write` (the caller's safe writer). The verify run comes after (verifyRecorded), for many files at
+ * once.
  */
+export interface RecordJob {
+  plan: FilePlan;
+  report: FileReport;
+  output: string;
+  renderOptions: RenderOptions;
+  write: (text: string) => void;
+}
+
+export async function searchAndEmit(job: RecordJob, options: RecordOptions): Promise<PendingRecord> {
+  const [pending] = await searchAndEmitBatch([job], options);
+  return pending;
+}
+
+/** searchAndEmit for many files of one root in one search process (see runSearchBatch). */
+export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptions): Promise<PendingRecord[]> {
+  if (jobs.length === 0) return [];
+  const targets = jobs.map((job) => buildTargets(job.plan, job.report, job.renderOptions.typescript));
+  const searched = await runSearchBatch(
+    jobs.map((job, i) => ({ targets: targets[i], file: path.resolve(options.root, job.report.path), typescript: job.renderOptions.typescript })),
+    jobs[0].output,
+    options,
+  );
+  return jobs.map((job, i) => {
+    const emitted = emitFile(job.plan, searched[i], job.renderOptions);
+    job.write(emitted.text);
+    return { output: job.output, emitted, searched: searched[i].results.size, write: job.write };
+  });
+}
+
+/**
+ * Record mode, second half: one vitest run over the written files (vitest starts once for the batch); every test
+ * that fails there becomes a TODO with the reason, and its file is rewritten. Files must share the root.
+ */
+export async function verifyRecorded(pending: PendingRecord[], options: RecordOptions): Promise<RecordSummary[]> {
+  if (pending.length === 0) return [];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
+  const states = pending.map((p) => ({ p, text: p.emitted.text, dropped: new Set<string>() }));
+  try {
+    // A test that fails becomes a TODO; that can break a later test of the same file that relied on the state the
+    // dropped one left (a global setter before a formatter): the changed files run again, up to 3 times.
+    let left = states;
+    for (let round = 0; round < 3 && left.length; round++) {
+      const jsonFile = path.join(work, `verify-${round}.json`);
+      const verify = await runVitest(
+        options.root,
+        left.map((st) => st.p.output),
+        { ...options, jsonFile, runTimeoutMs: Math.max(options.runTimeoutMs ?? 60_000, 30_000 * left.length) },
+      );
+      const report = failures(jsonFile);
+      const runError = report === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : null;
+      left = left.filter((st) => dropFailed(st, report?.get(path.resolve(st.p.output)), runError));
+    }
+    return states.map(({ p, text, dropped }) => {
+      const { emitted } = p;
+      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched };
+    });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Turns the failed tests of one verify run into TODOs (rewriting the file); true when something changed. */
+function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }, result: FileFailures | undefined, runError: string | null): boolean {
+  const replacements = new Map<string, string[]>();
+  // The whole file failed under vitest (it did not load: the module under test may not load in vitest at all).
+  const fileFailure = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
+  for (const [id, c] of st.p.emitted.cases) {
+    if (st.dropped.has(id)) continue;
+    const failure = fileFailure ?? result?.failed.get(`${c.describe} > ${c.title}`);
+    if (failure === undefined) continue;
+    st.dropped.add(id);
+    const why = fileFailure ? 'the test file did not load in vitest (the search, in plain Node, could run the module)' : 'the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it)';
+    replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${why}: ${failure.replace(/\n/g, ' ').slice(0, 300)}`]);
+  }
+  if (replacements.size === 0) return false;
+  st.text = replaceBlocks(st.text, replacements);
+  st.p.write(st.text);
+  return fileFailure === null;
+}
+
+/** Records one file: search, emit, verify (see searchAndEmit and verifyRecorded). */
 export async function recordFile(
   plan: FilePlan,
   report: FileReport,
@@ -187,38 +285,9 @@ export async function recordFile(
   options: RecordOptions,
   write: (text: string) => void,
 ): Promise<RecordSummary> {
-  const source = path.resolve(options.root, report.path);
-  const targets = buildTargets(plan, report, renderOptions.typescript);
-  const search = await runSearchRounds(targets, output, renderOptions.importPath, source, renderOptions.typescript, options);
-  const emitted = emitFile(plan, search, renderOptions);
-  write(emitted.text);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
-  try {
-    const jsonFile = path.join(work, 'verify.json');
-    const verify = await runVitest(options.root, output, { ...options, jsonFile });
-    const failed = failures(jsonFile);
-    const replacements = new Map<string, string[]>();
-    let dropped = 0;
-    for (const [id, c] of emitted.cases) {
-      const failure = failed === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : failed.get(`${c.describe} > ${c.title}`);
-      if (failure === undefined) continue;
-      dropped++;
-      replacements.set(id, [
-        `  ${CASE_MARKER}${id}`,
-        `  it.todo(${JSON.stringify(c.title)});`,
-        `  // TODO(tdd-fast): the recorded result did not hold on a second run (nondeterministic?): ${failure.replace(/\n/g, ' ').slice(0, 300)}`,
-      ]);
-    }
-    let text = emitted.text;
-    if (replacements.size) {
-      text = replaceBlocks(text, replacements);
-      write(text);
-    }
-    const recorded = emitted.tests - dropped;
-    return { recorded, dropped: dropped + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped, throws: emitted.throws, searched: search.results.size };
-  } finally {
-    fs.rmSync(work, { recursive: true, force: true });
-  }
+  const pending = await searchAndEmit({ plan, report, output, renderOptions, write }, options);
+  const [summary] = await verifyRecorded([pending], options);
+  return summary;
 }
 
 /** Replaces the case blocks (marker line up to the next marker or the describe's end) of the given ids. */

@@ -12,8 +12,10 @@
  * (documented: on a slow machine it can cut the search short).
  */
 import { appendFileSync } from 'node:fs';
-import * as inspector from 'node:inspector';
+import { Coverage } from './search-coverage';
 
+import { fits, hashString, mutateValue, pick, poolOf, prng, randomOf, typicalOf, vague, type Ctx } from './search-inputs';
+import { clone, FACTORY, IDENT, observe, RealDate, stateCode, tag, toCode, withShiftedClock, type View } from './search-values';
 import type { TypeShape } from './shapes';
 
 /* ------------------------------------------------------------------ spec (built by search.ts) */
@@ -59,10 +61,16 @@ export interface SpecTarget extends SpecCallable {
   methods?: SpecCallable[];
 }
 
+/** One module of a batch: its targets' ids, and the import that gives its targets (access thunks read the module). */
+export interface SpecGroup {
+  file: string;
+  ids: string[];
+  load: () => Promise<{ mod: Record<string, unknown>; targets: SpecTarget[] }>;
+}
+
 export interface Spec {
   log: string;
-  /** Absolute path of the module under test and the project root (coverage is counted in the project's files). */
-  file: string;
+  /** The project root (coverage is counted in the project's files). */
   root: string;
   seed: number;
   budgetMs: number;
@@ -70,8 +78,9 @@ export interface Spec {
   settleMs: number;
   maxTests: number;
   skip: string[];
+  /** Index, over all groups' targets in order, of the first target this round searches. */
   startAt: number;
-  targets: SpecTarget[];
+  groups: SpecGroup[];
 }
 
 /* ------------------------------------------------------------------ results (read by search.ts) */
@@ -86,7 +95,7 @@ export interface ErrorInfo {
 }
 
 export type Outcome =
-  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null }
+  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null; self?: boolean }
   | { kind: 'throws' | 'rejects'; error: ErrorInfo }
   | { kind: 'exit'; code: string }
   | { kind: 'timeout' };
@@ -97,6 +106,8 @@ export interface Step {
   outcome: Outcome;
   /** Arguments the call changed: index -> their state after the call. */
   mutated: Array<{ index: number; code: string }>;
+  /** Classes, when recording: the instance's state right after this call (asserted where it changed). */
+  state?: string | null;
 }
 
 export interface FoundTest {
@@ -105,6 +116,8 @@ export interface FoundTest {
   steps: Step[];
   /** Observable state of the instance after the last step (classes). */
   state: string | null;
+  /** Observations of the instance after the last step: sizes, iteration, observer methods (classes). */
+  views?: View[];
   blocks: number;
   boundary: boolean;
 }
@@ -119,723 +132,8 @@ export interface TargetResult {
   exits: string[];
   nondeterministic: number;
   rejectedThrows: number;
-}
-
-/* ------------------------------------------------------------------ PRNG */
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hashString(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
-/* ------------------------------------------------------------------ values as code */
-
-const RealDate = Date;
-/** Shifted clock for the second recording run: a result that depends on the current time differs there. */
-const SHIFT_MS = 400 * 86_400_000 + 3 * 3_600_000 + 17 * 60_000;
-function withShiftedClock<T>(run: () => Promise<T>): Promise<T> {
-  class ShiftedDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(RealDate.now() + SHIFT_MS);
-      else super(...(args as [string]));
-    }
-    static now(): number {
-      return RealDate.now() + SHIFT_MS;
-    }
-  }
-  globalThis.Date = ShiftedDate as DateConstructor;
-  return run().finally(() => {
-    globalThis.Date = RealDate;
-  });
-}
-
-/** Values the serializer cannot see through (callbacks, promises) carry their source text here. */
-const CODE = new WeakMap<object, string>();
-
-function tag<T extends object>(value: T, code: string): T {
-  CODE.set(value, code);
-  return value;
-}
-
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-function quote(s: string): string {
-  return `'${s
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
-}
-
-const MAX_CODE = 3000;
-
-/** JavaScript source text that rebuilds `value`, or null when it cannot (class instances, symbols, cycles). */
-export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set()): string | null {
-  if (depth > 8) return null;
-  switch (typeof value) {
-    case 'undefined':
-      return 'undefined';
-    case 'boolean':
-      return String(value);
-    case 'number':
-      if (Number.isNaN(value)) return 'NaN';
-      if (value === Infinity) return 'Infinity';
-      if (value === -Infinity) return '-Infinity';
-      if (Object.is(value, -0)) return '-0';
-      return String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'string':
-      return value.length > MAX_CODE ? null : quote(value);
-    case 'symbol':
-      return null;
-    case 'function': {
-      const code = CODE.get(value);
-      return code ?? null;
-    }
-  }
-  if (value === null) return 'null';
-  const obj = value as object;
-  const tagged = CODE.get(obj);
-  if (tagged) return tagged;
-  if (seen.has(obj)) return null;
-  seen.add(obj);
-  try {
-    let out: string | null = null;
-    if (Array.isArray(obj)) {
-      const parts: string[] = [];
-      for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) return null;
-        const c = toCode(obj[i], depth + 1, seen);
-        if (c === null) return null;
-        parts.push(c);
-      }
-      if (Object.keys(obj).length !== obj.length) return null;
-      out = `[${parts.join(', ')}]`;
-    } else if (obj instanceof RealDate) {
-      out = Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
-    } else if (obj instanceof RegExp) {
-      out = `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
-    } else if (obj instanceof Map) {
-      const parts: string[] = [];
-      for (const [k, v] of obj) {
-        const kc = toCode(k, depth + 1, seen);
-        const vc = toCode(v, depth + 1, seen);
-        if (kc === null || vc === null) return null;
-        parts.push(`[${kc}, ${vc}]`);
-      }
-      out = parts.length ? `new Map([${parts.join(', ')}])` : 'new Map()';
-    } else if (obj instanceof Set) {
-      const parts: string[] = [];
-      for (const v of obj) {
-        const c = toCode(v, depth + 1, seen);
-        if (c === null) return null;
-        parts.push(c);
-      }
-      out = parts.length ? `new Set([${parts.join(', ')}])` : 'new Set()';
-    } else {
-      const proto = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) return null;
-      if (Object.getOwnPropertySymbols(obj).length) return null;
-      const parts: string[] = [];
-      for (const key of Object.keys(obj)) {
-        const desc = Object.getOwnPropertyDescriptor(obj, key)!;
-        if (desc.get || desc.set) return null;
-        const c = toCode(desc.value, depth + 1, seen);
-        if (c === null) return null;
-        parts.push(`${IDENT.test(key) ? key : quote(key)}: ${c}`);
-      }
-      out = parts.length ? `{ ${parts.join(', ')} }` : '{}';
-    }
-    return out !== null && out.length > MAX_CODE ? null : out;
-  } finally {
-    seen.delete(obj);
-  }
-}
-
-/** Own enumerable state of an object (a class instance included), as code; null when not representable. */
-function stateCode(value: unknown): string | null {
-  if (value === null || typeof value !== 'object') return null;
-  const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v === 'function') continue;
-    plain[key] = v;
-  }
-  return toCode(plain);
-}
-
-/** A fresh copy of an argument (functions mutate their inputs; each run gets its own). */
-function clone(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 10) return value;
-  if (CODE.has(value)) return value;
-  if (Array.isArray(value)) return value.map((v) => clone(v, depth + 1));
-  if (value instanceof RealDate) return new RealDate(value.getTime());
-  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [clone(k, depth + 1), clone(v, depth + 1)]));
-  if (value instanceof Set) return new Set([...value].map((v) => clone(v, depth + 1)));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key], depth + 1);
-  return out;
-}
-
-/* ------------------------------------------------------------------ value generation from shapes */
-
-const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
-  ['(value) => value', (value) => value],
-  ['() => true', () => true],
-  ['() => false', () => false],
-  ['() => undefined', () => undefined],
-  ['(a, b) => (a < b ? -1 : a > b ? 1 : 0)', (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0)],
-  ['(value) => String(value)', (value) => String(value)],
-];
-
-function callback(i: number): (...a: unknown[]) => unknown {
-  const [code, fn] = CALLBACKS[i % CALLBACKS.length];
-  // A fresh function per use, so the serializer maps it to its code.
-  const f = (...a: unknown[]) => fn(...a);
-  return tag(f, code);
-}
-
-interface Ctx {
-  numbers: number[];
-  strings: string[];
-  rng: () => number;
-}
-
-function pick<T>(rng: () => number, items: T[]): T {
-  return items[Math.floor(rng() * items.length) % items.length];
-}
-
-function unionMembers(shape: TypeShape): TypeShape[] {
-  return shape.kind === 'union' ? shape.types.flatMap(unionMembers) : [shape];
-}
-
-const BASE_NUMBERS = [0, 1, -1, 2, 3, 10, 100, 0.5, 1.5, -2.5, 1000, 1e6, NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER, 255, 60, 24, 7];
-const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's", 'apple', 'boxes', 'person', 'children', 'city', 'mouse', 'status', 'leaf', 'analysis', 'Quiz'];
-
-function typicalOf(shape: TypeShape, depth = 0): unknown {
-  if (depth > 5) return undefined;
-  switch (shape.kind) {
-    case 'string':
-      return 'Hello World';
-    case 'number':
-      return 3;
-    case 'boolean':
-      return true;
-    case 'bigint':
-      return 10n;
-    case 'symbol':
-      return undefined;
-    case 'null':
-      return null;
-    case 'undefined':
-    case 'void':
-    case 'never':
-      return undefined;
-    case 'any':
-    case 'unknown':
-      return 'Hello World';
-    case 'object':
-      if (!('properties' in shape)) return {};
-      return objectOf(shape, (s) => typicalOf(s, depth + 1), false);
-    case 'literal':
-      return shape.value;
-    case 'union': {
-      const members = unionMembers(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null' && m.kind !== 'void');
-      const concrete = members.filter((m) => !vague(m));
-      return typicalOf(concrete[0] ?? members[0] ?? shape.types[0], depth + 1);
-    }
-    case 'intersection': {
-      const out: Record<string, unknown> = {};
-      for (const t of shape.types) {
-        const v = typicalOf(t, depth + 1);
-        if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
-      }
-      return out;
-    }
-    case 'array': {
-      const e1 = typicalOf(shape.element, depth + 1);
-      const e2 = secondOf(shape.element, depth + 1);
-      return [e1, e2, clone(e1)];
-    }
-    case 'tuple':
-      return shape.elements.filter((e) => !e.optional && !e.rest).map((e) => typicalOf(e.shape, depth + 1));
-    case 'record':
-      return { a: typicalOf(shape.value, depth + 1), b: secondOf(shape.value, depth + 1) };
-    case 'function':
-      return callback(0);
-    case 'date':
-      return new Date('2024-01-15T12:00:00.000Z');
-    case 'regexp':
-      return /a+/;
-    case 'error':
-      return new Error('boom');
-    case 'map':
-      return new Map([[typicalOf(shape.key, depth + 1), typicalOf(shape.value, depth + 1)]]);
-    case 'set':
-      return new Set([typicalOf(shape.element, depth + 1), secondOf(shape.element, depth + 1)]);
-    case 'promise': {
-      const v = typicalOf(shape.value, depth + 1);
-      const code = toCode(v);
-      return code === null ? undefined : tag(Promise.resolve(v), `Promise.resolve(${code})`);
-    }
-    case 'enum':
-      return shape.members[0]?.value;
-    default:
-      return undefined;
-  }
-}
-
-function secondOf(shape: TypeShape, depth: number): unknown {
-  switch (shape.kind) {
-    case 'string':
-      return 'foo';
-    case 'number':
-      return 7;
-    case 'boolean':
-      return false;
-    case 'any':
-    case 'unknown':
-      return 2;
-    case 'enum':
-      return (shape.members[1] ?? shape.members[0])?.value;
-    case 'union': {
-      const members = unionMembers(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null');
-      return typicalOf(members[1] ?? members[0] ?? shape, depth + 1);
-    }
-    default:
-      return typicalOf(shape, depth + 1);
-  }
-}
-
-function objectOf(shape: Extract<TypeShape, { kind: 'object'; properties: unknown }>, value: (s: TypeShape) => unknown, withOptional: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of shape.properties) {
-    if (p.optional && !withOptional) continue;
-    out[p.name] = value(p.shape);
-  }
-  return out;
-}
-
-/** A spread of interesting values of a shape (deterministic order). */
-function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
-  if (depth > 4) return [typicalOf(shape)];
-  switch (shape.kind) {
-    case 'string': {
-      const combos: string[] = [];
-      for (const n of ctx.numbers.slice(0, 6)) for (const s of ctx.strings.slice(0, 6)) if (s.length <= 12 && /^[A-Za-z]+$/.test(s)) combos.push(`${n}${s}`, `${n} ${s}`);
-      return [...ctx.strings, ...BASE_STRINGS, ...ctx.numbers.slice(0, 8).map(String), ...combos];
-    }
-    case 'number': {
-      const near = ctx.numbers.flatMap((n) => [n, n - 1, n + 1]);
-      return [...near, ...BASE_NUMBERS];
-    }
-    case 'boolean':
-      return [true, false];
-    case 'bigint':
-      return [0n, 1n, -1n, 10n, 2n ** 64n];
-    case 'null':
-      return [null];
-    case 'undefined':
-    case 'void':
-      return [undefined];
-    case 'any':
-    case 'unknown':
-    case 'unresolved':
-    case 'ref':
-      return [...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false];
-    case 'literal':
-      return [shape.value];
-    case 'enum':
-      return shape.members.map((m) => m.value);
-    case 'union': {
-      const pools = unionMembers(shape).map((m) => poolOf(m, ctx, depth + 1));
-      const out: unknown[] = [];
-      for (let i = 0; out.length < 60 && pools.some((p) => i < p.length); i++) for (const p of pools) if (i < p.length) out.push(p[i]);
-      return out;
-    }
-    case 'array': {
-      const elems = poolOf(shape.element, ctx, depth + 1).slice(0, 8);
-      const t = typicalOf(shape.element);
-      return [[], [t], typicalOf(shape), elems.slice(0, 5), [...elems].reverse().slice(0, 4), elems.slice(0, 1).concat(elems.slice(0, 1))];
-    }
-    case 'object': {
-      if (!('properties' in shape)) return [{}, { a: 1 }];
-      const out: unknown[] = [objectOf(shape, (s) => typicalOf(s), false), objectOf(shape, (s) => typicalOf(s), true)];
-      for (const p of shape.properties) {
-        for (const v of poolOf(p.shape, ctx, depth + 1).slice(0, 4)) {
-          const o = objectOf(shape, (s) => typicalOf(s), false);
-          o[p.name] = v;
-          out.push(o);
-        }
-      }
-      return out;
-    }
-    case 'record':
-      return [{}, typicalOf(shape)];
-    case 'tuple':
-      return [typicalOf(shape), shape.elements.filter((e) => !e.rest).map((e) => typicalOf(e.shape))];
-    case 'function':
-      return CALLBACKS.map((_, i) => callback(i));
-    case 'date':
-      return [new Date('2024-01-15T12:00:00.000Z'), new Date(0), new Date('1999-12-31T23:59:59.999Z'), new Date(NaN)];
-    case 'regexp':
-      return [/a+/, /^\d+$/g, /x/i];
-    case 'map':
-      return [new Map(), typicalOf(shape)];
-    case 'set':
-      return [new Set(), typicalOf(shape)];
-    default:
-      return [typicalOf(shape)];
-  }
-}
-
-function randomOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown {
-  const rng = ctx.rng;
-  if (depth > 4) return typicalOf(shape);
-  switch (shape.kind) {
-    case 'number': {
-      const r = rng();
-      if (r < 0.4 && ctx.numbers.length) return pick(rng, ctx.numbers) + pick(rng, [-1, 0, 1]);
-      if (r < 0.7) return Math.floor(rng() * 200) - 100;
-      if (r < 0.85) return Math.round(rng() * 1e6) / 100;
-      return pick(rng, BASE_NUMBERS);
-    }
-    case 'string': {
-      const r = rng();
-      if (r < 0.4 && ctx.strings.length) return pick(rng, ctx.strings);
-      if (r < 0.7) return randomString(ctx);
-      return pick(rng, poolOf(shape, ctx));
-    }
-    case 'union':
-      return randomOf(pick(rng, unionMembers(shape)), ctx, depth + 1);
-    case 'array': {
-      const n = Math.floor(rng() * 5);
-      return Array.from({ length: n }, () => randomOf(shape.element, ctx, depth + 1));
-    }
-    case 'object': {
-      if (!('properties' in shape)) return {};
-      const out: Record<string, unknown> = {};
-      for (const p of shape.properties) if (!p.optional || rng() < 0.5) out[p.name] = randomOf(p.shape, ctx, depth + 1);
-      return out;
-    }
-    case 'record': {
-      const out: Record<string, unknown> = {};
-      const n = Math.floor(rng() * 3);
-      for (let i = 0; i < n; i++) out[randomKey(ctx)] = randomOf(shape.value, ctx, depth + 1);
-      return out;
-    }
-    case 'tuple':
-      return shape.elements.filter((e) => !e.rest && (!e.optional || rng() < 0.5)).map((e) => randomOf(e.shape, ctx, depth + 1));
-    case 'map': {
-      const m = new Map();
-      const n = Math.floor(rng() * 3);
-      for (let i = 0; i < n; i++) m.set(randomOf(shape.key, ctx, depth + 1), randomOf(shape.value, ctx, depth + 1));
-      return m;
-    }
-    case 'set':
-      return new Set(Array.from({ length: Math.floor(rng() * 4) }, () => randomOf(shape.element, ctx, depth + 1)));
-    default:
-      return pick(rng, poolOf(shape, ctx, depth));
-  }
-}
-
-function randomKey(ctx: Ctx): string {
-  return pick(ctx.rng, ['a', 'b', 'key', 'name', 'value', ...ctx.strings.filter((s) => IDENT.test(s)).slice(0, 6)]);
-}
-
-function randomString(ctx: Ctx): string {
-  const alphabet = 'abcXYZ019 -_.,/:@#\n\t';
-  const n = Math.floor(ctx.rng() * 8);
-  let s = '';
-  for (let i = 0; i < n; i++) s += alphabet[Math.floor(ctx.rng() * alphabet.length)];
-  return s;
-}
-
-function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 0): unknown {
-  const rng = ctx.rng;
-  if (rng() < 0.3 || depth > 3) return rng() < 0.5 ? randomOf(shape, ctx, depth) : pick(rng, poolOf(shape, ctx, depth));
-  if (shape.kind === 'union') {
-    const members = unionMembers(shape);
-    const fitting = members.filter((m) => fits(value, m));
-    return mutateValue(value, fitting.length && rng() < 0.7 ? pick(rng, fitting) : pick(rng, members), ctx, depth + 1);
-  }
-  if (typeof value === 'number' && (shape.kind === 'number' || shape.kind === 'any' || shape.kind === 'unknown')) {
-    return pick(rng, [value + 1, value - 1, value * 2, -value, value / 2, Math.floor(value / 10), value * 10, value + 0.5]);
-  }
-  if (typeof value === 'string' && (shape.kind === 'string' || shape.kind === 'any' || shape.kind === 'unknown')) {
-    const i = Math.floor(rng() * (value.length + 1));
-    const piece = ctx.strings.length && rng() < 0.5 ? pick(rng, ctx.strings) : randomString(ctx);
-    switch (Math.floor(rng() * 7)) {
-      case 0:
-        return value.slice(0, i) + piece + value.slice(i);
-      case 1:
-        return value.slice(0, i) + value.slice(i + 1);
-      case 2:
-        return value.toUpperCase();
-      case 3:
-        return value + piece;
-      case 4:
-        return piece + value;
-      case 5:
-        return String(pick(rng, ctx.numbers.length ? ctx.numbers : BASE_NUMBERS)) + value;
-      default:
-        return value.slice(0, i);
-    }
-  }
-  if (Array.isArray(value) && shape.kind === 'array') {
-    const next = value.map((v) => clone(v));
-    const r = Math.floor(rng() * 5);
-    if (r === 0 || next.length === 0) next.push(randomOf(shape.element, ctx, depth + 1));
-    else if (r === 1) next.splice(Math.floor(rng() * next.length), 1);
-    else if (r === 2) next.reverse();
-    else {
-      const i = Math.floor(rng() * next.length);
-      next[i] = mutateValue(next[i], shape.element, ctx, depth + 1);
-    }
-    return next;
-  }
-  if (value && typeof value === 'object' && shape.kind === 'object' && 'properties' in shape && shape.properties.length) {
-    const next = clone(value) as Record<string, unknown>;
-    const p = pick(rng, shape.properties);
-    if (p.optional && p.name in next && rng() < 0.3) delete next[p.name];
-    else next[p.name] = mutateValue(next[p.name], p.shape, ctx, depth + 1);
-    return next;
-  }
-  if (typeof value === 'boolean') return !value;
-  return randomOf(shape, ctx, depth);
-}
-
-/** Whether a value fits a shape. Unknown shapes (unresolved names, classes) accept anything. */
-export function fits(value: unknown, shape: TypeShape, depth = 0): boolean {
-  if (depth > 6) return true;
-  switch (shape.kind) {
-    case 'any':
-    case 'unknown':
-    case 'unresolved':
-    case 'ref':
-    case 'class':
-    case 'never':
-      return true;
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'bigint':
-      return typeof value === 'bigint';
-    case 'symbol':
-      return typeof value === 'symbol';
-    case 'null':
-      return value === null;
-    case 'undefined':
-    case 'void':
-      return value === undefined;
-    case 'literal':
-      return value === shape.value;
-    case 'enum':
-      return shape.members.some((m) => m.value === value);
-    case 'union':
-      return shape.types.some((t) => fits(value, t, depth + 1));
-    case 'intersection':
-      return shape.types.every((t) => fits(value, t, depth + 1));
-    case 'array':
-      return Array.isArray(value) && value.every((v) => fits(v, shape.element, depth + 1));
-    case 'tuple':
-      return Array.isArray(value) && value.length <= shape.elements.length + (shape.elements.some((e) => e.rest) ? Infinity : 0);
-    case 'object':
-      if (value === null || typeof value !== 'object') return false;
-      if (!('properties' in shape)) return true;
-      return shape.properties.every((p) => {
-        const v = (value as Record<string, unknown>)[p.name];
-        return v === undefined ? p.optional || fits(undefined, p.shape, depth + 1) : fits(v, p.shape, depth + 1);
-      });
-    case 'record':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => fits(v, shape.value, depth + 1));
-    case 'function':
-      return typeof value === 'function';
-    case 'date':
-      return value instanceof RealDate;
-    case 'regexp':
-      return value instanceof RegExp;
-    case 'error':
-      return value instanceof Error;
-    case 'map':
-      return value instanceof Map;
-    case 'set':
-      return value instanceof Set;
-    case 'promise':
-      return value instanceof Promise;
-    default:
-      return true;
-  }
-}
-
-/** The shape says nothing certain about the value (a throw may be our argument's fault). */
-function vague(shape: TypeShape): boolean {
-  switch (shape.kind) {
-    case 'any':
-    case 'unknown':
-    case 'unresolved':
-    case 'ref':
-    case 'class':
-      return true;
-    case 'union':
-    case 'intersection':
-      return shape.types.some(vague);
-    case 'array':
-      return vague(shape.element);
-    case 'object':
-      return 'properties' in shape ? shape.properties.some((p) => !p.optional && vague(p.shape)) : true;
-    case 'record':
-      return vague(shape.value);
-    default:
-      return false;
-  }
-}
-
-/* ------------------------------------------------------------------ coverage */
-
-interface Range {
-  startOffset: number;
-  endOffset: number;
-  count: number;
-}
-
-class Coverage {
-  private session = new inspector.Session();
-  private prefix: string;
-  /** Every block ever seen: key -> [url index, start]. */
-  private known = new Map<string, { url: string; start: number }>();
-  private sources = new Map<string, string>();
-  private starts = new Map<string, { set: Set<number>; sorted: number[] }>();
-  private scriptIds = new Map<string, string>();
-
-  constructor(root: string) {
-    this.prefix = `file://${root.replace(/\\/g, '/').replace(/\/$/, '')}/`;
-    this.session.connect();
-    this.post('Profiler.enable');
-    this.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-  }
-
-  private post(method: string, params?: object): any {
-    let result: unknown;
-    let error: Error | null = null;
-    this.session.post(method, params ?? {}, (e, r) => {
-      error = e;
-      result = r;
-    });
-    if (error) throw error;
-    return result;
-  }
-
-  private relevant(url: string): boolean {
-    return url.startsWith(this.prefix) && !url.includes('/node_modules/') && !/\.(test|spec)\.[cm]?[jt]sx?($|\?)/.test(url) && !url.includes('tdd-fast-search');
-  }
-
-  /** Blocks executed since the last call (counters reset on every take). */
-  takes = 0;
-  takeMs = 0;
-  take(): Set<string> {
-    const t0 = performance.now();
-    this.takes++;
-    try {
-      return this.takeInner();
-    } finally {
-      this.takeMs += performance.now() - t0;
-    }
-  }
-
-  private takeInner(): Set<string> {
-    const out = new Set<string>();
-    const result = this.post('Profiler.takePreciseCoverage') as { result: Array<{ scriptId: string; url: string; functions: Array<{ ranges: Range[] }> }> };
-    for (const script of result.result) {
-      if (script.url.startsWith('/')) script.url = `file://${script.url}`;
-      if (!this.relevant(script.url)) continue;
-      this.scriptIds.set(script.url, script.scriptId);
-      const ranges: Range[] = [];
-      for (const fn of script.functions) ranges.push(...fn.ranges);
-      ranges.sort((a, b) => a.startOffset - b.startOffset || b.endOffset - a.endOffset);
-      let starts = this.starts.get(script.url);
-      if (!starts) this.starts.set(script.url, (starts = { set: new Set(), sorted: [] }));
-      let added = false;
-      for (const r of ranges) {
-        if (!starts.set.has(r.startOffset)) {
-          starts.set.add(r.startOffset);
-          this.known.set(`${script.url}#${r.startOffset}`, { url: script.url, start: r.startOffset });
-          added = true;
-        }
-      }
-      if (added) starts.sorted = [...starts.set].sort((a, b) => a - b);
-      // The innermost range containing a block's start decides its count: one sweep with a stack (ranges nest).
-      const stack: Range[] = [];
-      let j = 0;
-      for (const start of starts.sorted) {
-        while (j < ranges.length && ranges[j].startOffset <= start) {
-          while (stack.length && stack[stack.length - 1].endOffset <= ranges[j].startOffset) stack.pop();
-          stack.push(ranges[j++]);
-        }
-        while (stack.length && stack[stack.length - 1].endOffset <= start) stack.pop();
-        const top = stack[stack.length - 1];
-        if (top && top.count > 0) out.add(`${script.url}#${start}`);
-      }
-    }
-    return out;
-  }
-
-  /** A short text of the code at a block (for test names). */
-  snippet(key: string): string | null {
-    const block = this.known.get(key);
-    if (!block) return null;
-    let source = this.sources.get(block.url);
-    if (source === undefined) {
-      try {
-        this.post('Debugger.enable');
-        const id = this.scriptIds.get(block.url);
-        source = id ? ((this.post('Debugger.getScriptSource', { scriptId: id }) as { scriptSource: string }).scriptSource ?? '') : '';
-      } catch {
-        source = '';
-      }
-      this.sources.set(block.url, source);
-    }
-    if (!source) return null;
-    const text = source
-      .slice(block.start, block.start + 200)
-      .replace(/__vite_ssr_import_\d+__\./g, '')
-      .replace(/\(0,\s*([\w$.]+)\)/g, '$1')
-      .replace(/^[\s{(]+/, '')
-      .split('\n')[0]
-      .trim();
-    if (!text || text.length < 3) return null;
-    return text.length > 50 ? `${text.slice(0, 47)}...` : text;
-  }
-
-  close(): void {
-    try {
-      this.post('Profiler.stopPreciseCoverage');
-      this.session.disconnect();
-    } catch {
-      // already gone
-    }
-  }
+  /** Set for a function found in the loaded module that no planned target reaches: its name and access. */
+  discovered?: { name: string; access: string };
 }
 
 /* ------------------------------------------------------------------ running one candidate */
@@ -888,6 +186,7 @@ interface Ran {
   blocks: Set<string>;
   steps: Step[];
   state: string | null;
+  views?: View[];
   throws: boolean;
   exit: string | null;
   /** Primitive values the calls returned (for dynamic seeding). */
@@ -923,29 +222,118 @@ export async function runSearch(spec: Spec): Promise<void> {
   process.on('unhandledRejection', () => undefined);
   process.on('uncaughtException', () => undefined);
   log({ t: 'ready' });
+  const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
+    process.exit = ((code?: unknown) => {
+      throw new ExitCalled(code);
+    }) as typeof process.exit;
+    for (const m of quiet) console[m] = () => undefined;
+    try {
+      return await run();
+    } finally {
+      process.exit = realExit;
+      quiet.forEach((m, i) => (console[m] = saved[i] as never));
+    }
+  };
   try {
-    for (let ti = spec.startAt; ti < spec.targets.length; ti++) {
-      const target = spec.targets[ti];
-      log({ t: 'target', f: target.id });
-      let result: TargetResult;
-      try {
-        process.exit = ((code?: unknown) => {
-          throw new ExitCalled(code);
-        }) as typeof process.exit;
-        for (const m of quiet) console[m] = () => undefined;
-        result = await searchTarget(spec, target, coverage, skip, log);
-      } catch (error) {
-        result = { id: target.id, access: null, error: String((error as Error)?.message ?? error), tests: [], candidates: 0, covered: 0, exits: [], nondeterministic: 0, rejectedThrows: 0 };
-      } finally {
-        process.exit = realExit;
-        quiet.forEach((m, i) => (console[m] = saved[i] as never));
-      }
-      log({ t: 'done', f: target.id, result });
+    let offset = 0;
+    for (let g = 0; g < spec.groups.length; offset += spec.groups[g].ids.length, g++) {
+      const group = spec.groups[g];
+      if (offset + group.ids.length <= spec.startAt) continue;
+      await searchGroup(group, g, spec.startAt - offset, { spec, coverage, skip, log, guarded });
     }
   } finally {
     coverage.close();
   }
   log({ t: 'end' });
+}
+
+interface GroupContext {
+  spec: Spec;
+  coverage: Coverage;
+  skip: Set<string>;
+  log: (entry: object) => void;
+  guarded: <T>(run: () => Promise<T>) => Promise<T>;
+}
+
+/** Loads one module of the batch and searches its targets from `from` on (each file starts from the same pools). */
+async function searchGroup(group: SpecGroup, g: number, from: number, ctx: GroupContext): Promise<void> {
+  const empty = (id: string, error: string): TargetResult => ({ id, access: null, error, tests: [], candidates: 0, covered: 0, exits: [], nondeterministic: 0, rejectedThrows: 0 });
+  SHARED.strings.length = 0;
+  SHARED.numbers.length = 0;
+  SHARED.pairs.length = 0;
+  ctx.log({ t: 'load', g });
+  let targets: SpecTarget[];
+  let mod: Record<string, unknown>;
+  try {
+    ({ mod, targets } = await ctx.guarded(() => group.load()));
+  } catch (error) {
+    const why = `the module could not be loaded: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
+    for (const id of group.ids) ctx.log({ t: 'done', f: id, result: empty(id, why) });
+    return;
+  }
+  const one = async (target: SpecTarget, extra: Partial<TargetResult>) => {
+    ctx.log({ t: 'target', f: target.id });
+    let result: TargetResult;
+    try {
+      result = await ctx.guarded(() => searchTarget(ctx.spec, target, ctx.coverage, ctx.skip, ctx.log));
+    } catch (error) {
+      result = empty(target.id, String((error as Error)?.message ?? error));
+    }
+    ctx.log({ t: 'done', f: target.id, result: { ...result, ...extra } });
+  };
+  for (let ti = Math.max(0, from); ti < targets.length; ti++) await one(targets[ti], {});
+  for (const target of discover(mod, targets, g)) await one(target, { discovered: { name: target.name, access: target.access[0].code } });
+}
+
+/** Untyped parameters by arity; a function of arity 0 may read `...args` (a factory's `(...nums) => ...`). */
+function discoveredParams(arity: number): SpecParam[] {
+  const any: TypeShape = { kind: 'any' };
+  // Nothing is known of such arguments: numbers, then strings (the commonest operands), never nested arrays.
+  const operand: TypeShape = { kind: 'union', types: [{ kind: 'number' }, { kind: 'string' }] };
+  if (arity === 0) return [{ name: 'args', optional: false, rest: true, inferred: true, shape: { kind: 'array', element: operand, readonly: false } }];
+  return Array.from({ length: Math.min(arity, 6) }, (_, i) => ({ name: `arg${i}`, optional: false, rest: false, inferred: true, shape: any }));
+}
+
+/**
+ * Functions the loaded module exports (named exports, and the functions of a default-exported plain object) that no
+ * planned target reaches: `export default { plus: createOperation(...) }`, helpers assigned in a loop. Classes are
+ * left out (they need a constructor's types). At most 16 per module, in property order.
+ */
+function discover(mod: Record<string, unknown>, targets: SpecTarget[], g: number): SpecTarget[] {
+  const reached = new Set<unknown>();
+  for (const t of targets) {
+    for (const a of t.access) {
+      try {
+        reached.add(a.get());
+      } catch {
+        // not reachable this way
+      }
+    }
+  }
+  const found: Array<{ name: string; code: string; fn: (...a: unknown[]) => unknown }> = [];
+  const scan = (owner: unknown, prefix: string) => {
+    if (owner === null || typeof owner !== 'object') return;
+    for (const key of Object.keys(owner)) {
+      const desc = Object.getOwnPropertyDescriptor(owner, key);
+      const fn = desc?.value;
+      if (typeof fn !== 'function' || reached.has(fn) || !IDENT.test(key) || /^class\b/.test(Function.prototype.toString.call(fn))) continue;
+      reached.add(fn);
+      found.push({ name: key, code: `${prefix}.${key}`, fn: fn as (...a: unknown[]) => unknown });
+    }
+  };
+  scan(mod, 'mod');
+  const def = mod.default;
+  if (def !== null && typeof def === 'object' && Object.getPrototypeOf(def) === Object.prototype) scan(def, 'mod.default');
+  return found.slice(0, 16).map((d, k) => ({
+    id: `${g}.d${k}`,
+    kind: 'function',
+    name: d.name,
+    async: false,
+    access: [{ code: d.code, get: () => d.fn }],
+    params: discoveredParams(d.fn.length),
+    seeds: [],
+    constants: [],
+  }));
 }
 
 async function settle(value: unknown, ms: number): Promise<{ kind: 'resolves' | 'rejects' | 'timeout'; value?: unknown }> {
@@ -1004,6 +392,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   if (isClass && methods.length === 0) {
     result.error = 'no methods to exercise';
   }
+  // Zero-parameter methods, candidates for observing an instance's state after a sequence (see observe()).
+  const observers = methods.filter((m) => m.params.length === 0 && !m.async).map((m) => m.name);
   const ctxOf = new Map<SpecCallable, Ctx>();
   const ctx = (c: SpecCallable) => ctxOf.get(c) ?? (ctxOf.set(c, mkCtx(c)), ctxOf.get(c)!);
 
@@ -1105,6 +495,18 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     return outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
   };
   const stops = (o: Outcome) => o.kind !== 'returns' && o.kind !== 'resolves';
+  /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
+  const replayInstance = async (cand: Candidate): Promise<object | undefined> => {
+    const raw = await invoke(() => new (callee as new (...a: unknown[]) => unknown)(...(cand.ctor ?? []).map((v) => clone(v))));
+    if (!('ok' in raw) || !raw.ok || raw.value === null || typeof raw.value !== 'object') return undefined;
+    const instance = raw.value;
+    for (const st of cand.steps) {
+      const fn = (instance as Record<string, unknown>)[st.method!];
+      const r = await invoke(() => (fn as (...a: unknown[]) => unknown).apply(instance, st.values.map((v) => clone(v))));
+      if (!('ok' in r) || !r.ok) return undefined;
+    }
+    return instance;
+  };
   const runOnce = async (cand: Candidate, record: boolean, measure = true): Promise<Ran> => {
     const steps: Step[] = [];
     let exit: string | null = null;
@@ -1114,17 +516,21 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
     const raws: Raw[] = [];
     let instance: unknown;
+    let ctorState: string | null = null;
+    const stepStates: Array<string | null> = [];
     if (measure) coverage.take();
     if (isClass) {
       const raw = await invoke(() => new (callee as new (...a: unknown[]) => unknown)(...ctorValues));
       raws.push(raw);
       if ('ok' in raw && raw.ok) instance = raw.value;
+      ctorState = instance !== undefined ? stateCode(instance) : null;
     }
     if (!isClass || instance !== undefined) {
       for (let i = 0; i < cand.steps.length; i++) {
         const fn = isClass ? (instance as Record<string, unknown>)[cand.steps[i].method!] : callee;
         const raw = await invoke(() => (fn as (...a: unknown[]) => unknown).apply(isClass ? instance : undefined, stepValues[i]));
         raws.push(raw);
+        if (isClass && record) stepStates.push(stateCode(instance));
         if (!('ok' in raw) || !raw.ok) break;
       }
     }
@@ -1132,7 +538,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     let r = 0;
     if (isClass) {
       const o = toOutcome(raws[r++]);
-      steps.push({ method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [] });
+      steps.push({ method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [], ...(record ? { state: ctorState } : {}) });
       if (stops(o)) {
         if (o.kind === 'throws' || o.kind === 'rejects') throws = true;
         if (o.kind === 'exit') exit = o.code;
@@ -1140,7 +546,9 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
     for (let i = 0; r < raws.length; i++, r++) {
-      const outcome = toOutcome(raws[r]);
+      const raw = raws[r];
+      // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
+      const outcome: Outcome = isClass && 'ok' in raw && raw.ok && !raw.async && raw.value === instance && instance !== undefined ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : toOutcome(raw);
       const mutated: Step['mutated'] = [];
       if (record) {
         stepValues[i].forEach((v, k) => {
@@ -1149,14 +557,19 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
           if (after !== null && after !== before[i][k]) mutated.push({ index: k, code: after });
         });
       }
-      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated });
+      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(isClass && record ? { state: stepStates[i] ?? null } : {}) });
       if (outcome.kind === 'throws' || outcome.kind === 'rejects') throws = true;
       if (outcome.kind === 'exit') exit = outcome.code;
     }
     const state = isClass && instance !== undefined ? stateCode(instance) : null;
+    // Observations only when the sequence changed the instance (an untouched one says little, and often).
+    const views =
+      isClass && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== ctorState
+        ? await observe(instance, observers, () => replayInstance(cand))
+        : undefined;
     const values: unknown[] = [];
     for (const raw of raws) if ('ok' in raw && raw.ok) primitives(raw.value, values, 0);
-    return { cand, blocks, steps, state, throws, exit, values };
+    return { cand, blocks, steps, state, views, throws, exit, values };
   };
 
   // Candidates run in batches with one coverage take per batch (a take costs milliseconds in a vitest worker); a
@@ -1184,6 +597,18 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
   };
+  // Calls that reached no new block but returned a value no kept call returned (Stryker's survivors are mostly
+  // mutants that covered code with too few distinct results: `>=` vs `>` at a constant, `+` vs `-` where the inputs
+  // hide it). A few of them join the suite after the set cover, those at the code's constants first.
+  const outputs = new Set<string>();
+  const diverse: Ran[] = [];
+  const noteOutput = (ran: Ran, fresh: boolean): void => {
+    if (ran.throws || ran.exit !== null || ran.steps.some((st) => st.outcome.kind === 'timeout')) return;
+    const sig = signature(ran);
+    if (outputs.has(sig)) return;
+    outputs.add(sig);
+    if (!fresh && ran.cand.valid && diverse.length < 24) diverse.push(ran);
+  };
   const consider = (cand: Candidate, ran: Ran): void => {
     harvest(ran);
     if (ran.exit !== null) {
@@ -1199,6 +624,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       }
     }
     if (fresh || cand.boundary) kept.push(ran);
+    if (fresh) noteOutput(ran, true);
   };
   const flush = async (): Promise<void> => {
     if (queue.length === 0) return;
@@ -1209,6 +635,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       log({ t: 'c', f: target.id, n: index });
       const ran = await runOnce(cand, false, false);
       if (ran.exit !== null) exits = true;
+      noteOutput(ran, false);
     }
     const blocks = coverage.take();
     const wanted = new Set([...blocks].filter((b) => !covered.has(b)));
@@ -1239,8 +666,12 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   };
 
   let stopped = false;
-  const STALE = Math.min(spec.budgetCount, 96);
-  const budgetLeft = () => !stopped && n < spec.budgetCount && performance.now() - started < spec.budgetMs;
+  // The budgets are per function: a class gets them once per few methods (its tests are sequences over all of them).
+  const scale = isClass ? Math.max(1, Math.ceil(methods.length / 4)) : 1;
+  const budgetCount = spec.budgetCount * scale;
+  const maxTests = spec.maxTests * scale;
+  const STALE = Math.min(budgetCount, 96 * scale);
+  const budgetLeft = () => !stopped && n < budgetCount && performance.now() - started < spec.budgetMs * scale;
 
   const makeCandidate = (ctorVals: unknown[] | null, steps: Array<{ method: string | null; c: SpecCallable; values: unknown[] }>, extra?: Partial<Candidate>): Candidate | null => {
     let valid = true;
@@ -1332,6 +763,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     }
   } else if (methods.length) {
     const ctorBase = typicalArgs(ctorSpec);
+    const instance = instanceFactory(callee, result.access, argsFor(ctorSpec, ctorBase));
+    if (instance) for (const m of methods) ctx(m).instances = [instance];
     const ctorSeeds: unknown[][] = [ctorBase];
     for (const s of ctorSpec.seeds) {
       const v = seedValues(s);
@@ -1410,7 +843,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
           bestGain = g;
         }
       }
-      if (!best || bestGain === 0 || chosen.length >= spec.maxTests) break;
+      if (!best || bestGain === 0 || chosen.length >= maxTests) break;
       if (pass === 'throws' && throwsLeft-- <= 0) break;
       chosen.push(best);
       for (const b of best.blocks) got.add(b);
@@ -1419,11 +852,21 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // Boundary cases from the patterns that returned normally (a few), even without new blocks.
   let extra = 0;
   for (const r of eligible) {
-    if (extra >= 4 || chosen.length >= spec.maxTests) break;
+    if (extra >= 4 || chosen.length >= maxTests) break;
     if (r.cand.boundary && !r.throws && !chosen.includes(r)) {
       chosen.push(r);
       extra++;
     }
+  }
+
+  // Distinct results at no new coverage (see noteOutput), those whose arguments sit at the code's constants first.
+  const constants = new Set<unknown>([target, ...methods].flatMap((c) => c.constants));
+  const atConstant = (r: Ran) => r.cand.steps.some((st) => st.values.some((v) => constants.has(v) || (typeof v === 'number' && (constants.has(v - 1) || constants.has(v + 1)))));
+  const extras = diverse.filter((d) => !chosen.some((c) => signature(c) === signature(d)));
+  extras.sort((a, b) => Number(atConstant(b)) - Number(atConstant(a)));
+  for (const d of extras.slice(0, 4 * scale)) {
+    if (chosen.length >= maxTests) break;
+    chosen.push(d);
   }
 
   // 4. Record: run each chosen test again with fresh inputs (the second run drops nondeterministic results).
@@ -1431,7 +874,11 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   for (const r of chosen) {
     const a = await runOnce(r.cand, true);
     const b = await withShiftedClock(() => runOnce(r.cand, true));
-    const deterministic = a.steps.length === b.steps.length && a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated)) && a.state === b.state;
+    const deterministic =
+      a.steps.length === b.steps.length &&
+      a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated) && s.state === b.steps[i].state) &&
+      a.state === b.state &&
+      JSON.stringify(a.views) === JSON.stringify(b.views);
     if (!deterministic) {
       result.nondeterministic++;
       // Keep the calls (coverage) but not the values that changed.
@@ -1439,8 +886,11 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         const other = b.steps[i];
         if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome);
         if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
+        if (!other || a.steps[i].state !== other.state) a.steps[i].state = null;
       }
       if (a.state !== b.state) a.state = null;
+      // Only the observations both runs agree on.
+      if (a.views) a.views = a.views.filter((v) => b.views?.some((w) => w.expr === v.expr && w.code === v.code));
     }
     const newBlocks = [...r.blocks].filter((k) => !chosen.slice(0, chosen.indexOf(r)).some((o) => o.blocks.has(k)));
     let title = r.cand.title ?? titleFor(target, a, newBlocks.map((k) => coverage.snippet(k)).find((s) => s !== null) ?? null);
@@ -1448,9 +898,36 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     for (let i = 2; titles.has(unique); i++) unique = `${title} [${i}]`;
     titles.add(unique);
     title = unique;
-    result.tests.push({ title, ctor: r.cand.ctorCodes, steps: a.steps, state: a.state, blocks: r.blocks.size, boundary: r.cand.boundary });
+    result.tests.push({ title, ctor: r.cand.ctorCodes, steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
   }
   return result;
+}
+
+/**
+ * An instance of the class under test built from the typical constructor arguments, written in a test as
+ * `new <access>(<args>)`; every use of it is a fresh instance (see FACTORY). Null when the constructor throws.
+ */
+function instanceFactory(callee: unknown, access: string | null, args: { values: unknown[]; codes: string[] } | null): object | null {
+  if (!access || !args || !/^mod(\.[A-Za-z_$][\w$]*)*$/.test(access)) return null;
+  const code = `new ${access}(${args.codes.join(', ')})`;
+  const make = (): object => tag(new (callee as new (...a: unknown[]) => object)(...args.values.map((v) => clone(v))), code);
+  try {
+    const first = make();
+    if (first === null || typeof first !== 'object') return null;
+    FACTORY.set(first, () => {
+      const next = make();
+      FACTORY.set(next, FACTORY.get(first)!);
+      return next;
+    });
+    return first;
+  } catch {
+    return null;
+  }
+}
+
+/** What a call sequence returned (outcomes and final state): two calls with the same signature assert the same. */
+function signature(ran: Ran): string {
+  return JSON.stringify([ran.steps.map((st) => st.outcome), ran.state]);
 }
 
 function loosen(o: Outcome): Outcome {
@@ -1486,14 +963,14 @@ function short(code: string | null, max = 30): string {
 function titleFor(target: SpecTarget, ran: Ran, reaches: string | null): string {
   const last = ran.steps[ran.steps.length - 1];
   const args = last.args.map((c) => short(c, 24)).join(', ');
-  const o = last.outcome;
-  const what =
-    o.kind === 'returns' || o.kind === 'resolves'
-      ? `${o.kind === 'resolves' ? 'resolves' : 'returns'} ${o.plain ? short(o.code) : o.type}`
-      : o.kind === 'throws' || o.kind === 'rejects'
-        ? `${o.kind === 'rejects' ? 'rejects' : 'throws'} ${o.error.name}`
-        : 'runs';
   const methods = ran.steps.filter((s) => s.method !== null).map((s) => s.method);
   const head = target.kind === 'class' ? (methods.length ? `${methods.join(' then ')}: ` : 'constructor: ') : '';
-  return `${head}${what} for (${args})${reaches ? ` (reaches \`${reaches}\`)` : ''}`;
+  return `${head}${outcomeWords(last.outcome)} for (${args})${reaches ? ` (reaches \`${reaches}\`)` : ''}`;
+}
+
+/** `returns 'big'`, `returns this`, `throws RangeError`, ... */
+function outcomeWords(o: Outcome): string {
+  if (o.kind === 'returns' || o.kind === 'resolves') return `${o.kind === 'resolves' ? 'resolves' : 'returns'} ${o.self ? 'this' : o.plain ? short(o.code) : o.type}`;
+  if (o.kind === 'throws' || o.kind === 'rejects') return `${o.kind === 'rejects' ? 'rejects' : 'throws'} ${o.error.name}`;
+  return 'runs';
 }

@@ -13,13 +13,16 @@ import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { resolveVitest, runNode, type RecordOptions } from './record';
 import type { TargetResult } from './search-runtime';
-import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam } from './shapes';
+import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
 
 export interface SearchOptions {
   /** Candidate calls per function (the count budget). Default 300. */
   budgetCount?: number;
-  /** Time cap per function, ms. Default 300. */
+  /**
+   * Time cap per function, ms: a safety net only, far above a normal search's time (tens of ms), so the count budget
+   * is what bounds the search and the same source and seed give the same file on a loaded machine too. Default 10000.
+   */
   budgetMs?: number;
   /** PRNG seed. Default 1. */
   seed?: number;
@@ -53,6 +56,9 @@ export interface SearchOutcome {
 }
 
 const RUNTIME = path.join(__dirname, 'search-runtime.js');
+/** Defaults of the search budgets (see SearchOptions). */
+export const DEFAULT_BUDGET_COUNT = 300;
+export const DEFAULT_BUDGET_MS = 10_000;
 
 /**
  * The search runs in a plain Node process (V8's coverage take costs ~1 ms there, ~10 ms inside a vitest worker whose
@@ -159,11 +165,41 @@ function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
   return planned.access.exportPath;
 }
 
+/**
+ * A declared object type that names no properties (JSDoc `{object}`, `Object`) says less than the code: the keys the
+ * function reads (`obj.type`, `obj.parameters`) become optional properties of any type, so the search tries them.
+ */
+function withUsageKeys(param: SearchParam, keys: string[]): SearchParam {
+  const shape = param.shape;
+  if (keys.length === 0 || shape.kind !== 'object' || !('properties' in shape) || shape.properties.length > 0) return param;
+  const properties = keys.map((name) => ({ name, shape: { kind: 'any' } as TypeShape, optional: true, readonly: false }));
+  return { ...param, shape: { ...shape, properties } };
+}
+
+/** Numbers and strings the function's code uses (guards, patterns, and the core's `constants` when it sends them). */
+function constantsOf(fn: FunctionReport): unknown[] {
+  const out = guardConstants(fn);
+  const sent = (fn as { constants?: unknown }).constants;
+  if (Array.isArray(sent)) {
+    for (const c of sent) {
+      const literal = c !== null && typeof c === 'object' ? (c as { literal?: unknown }).literal : c;
+      if ((typeof literal === 'number' || typeof literal === 'string') && !out.includes(literal)) out.push(literal);
+    }
+  }
+  return out.slice(0, 96);
+}
+
 export function buildTargets(plan: FilePlan, report: FileReport, typescript: boolean): Target[] {
   const byName = new Map(report.functions.map((f) => [f.name, f]));
   const targets: Target[] = [];
   const classes = new Map<string, Target>();
-  const paramsOf = (fn: FunctionReport | undefined) => (fn ? fn.params.map((p) => searchParam(p, fn.usage?.params.find((u) => u.name === p.name))) : []);
+  const paramsOf = (fn: FunctionReport | undefined) =>
+    fn
+      ? fn.params.map((p) => {
+          const usage = fn.usage?.params.find((u) => u.name === p.name);
+          return withUsageKeys(searchParam(p, usage), usage?.keys ?? []);
+        })
+      : [];
   plan.functions.forEach((planned, index) => {
     const fn = byName.get(planned.name);
     if (!fn) return;
@@ -243,20 +279,13 @@ function callableSource(fn: FunctionReport | null | undefined, planned: Function
       );
     }
   }
-  const constants = fn ? guardConstants(fn) : [];
+  const constants = fn ? constantsOf(fn) : [];
   return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
 }
 
-export function searchSource(targets: Target[], importPath: string, file: string, root: string, options: SearchOptions & { settleMs: number }, typescript: boolean): string {
-  void typescript;
-  const lines = [
-    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
-    "import { createRequire } from 'node:module';",
-    `import * as mod from ${quote(importPath)};`,
-    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
-    'const env = process.env;',
-    'const targets = [',
-  ];
+/** The target list of one module, as source text; access codes read `mod`, ids get `prefix` (unique in a batch). */
+function targetsSource(targets: Target[], prefix: string, typescript: boolean): string[] {
+  const lines: string[] = [];
   for (const t of targets) {
     const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`);
     // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
@@ -268,36 +297,69 @@ export function searchSource(targets: Target[], importPath: string, file: string
       access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
     }
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    const head = `id: ${JSON.stringify(t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
+    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
     if (t.kind === 'function') {
-      lines.push(`  { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
+      lines.push(`      { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
     } else {
       const ctorArgs = t.functions[0]?.access.constructorArgs ?? [];
       const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.fn, m.params, typescript)} }`);
-      lines.push(`  { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
+      lines.push(`      { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
     }
   }
+  return lines;
+}
+
+/** One file of a batch search: its targets and the module they live in. */
+export interface SearchJob {
+  targets: Target[];
+  /** Absolute path of the module under test. */
+  file: string;
+  typescript: boolean;
+}
+
+/**
+ * The search file of a batch: each module is imported when its turn comes (a module that fails to load, or that
+ * hangs or exits while loading, costs only its own targets), then its targets are searched.
+ */
+export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }): string {
+  const lines = [
+    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
+    "import { createRequire } from 'node:module';",
+    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
+    'const env = process.env;',
+    'const groups = [',
+  ];
+  jobs.forEach((job, j) => {
+    const ids = job.targets.map((t) => `${j}.${t.id}`);
+    lines.push(
+      `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
+      `    const mod = await import(${JSON.stringify(pathToFileURL(job.file).href)});`,
+      '    return { mod, targets: [',
+      ...targetsSource(job.targets, `${j}.`, job.typescript),
+      '    ] };',
+      '  } },',
+    );
+  });
   lines.push(
     '];',
     'await runSearch({',
     '    log: env.TDD_FAST_SEARCH_LOG,',
-    `    file: ${JSON.stringify(file)},`,
     `    root: ${JSON.stringify(root)},`,
     `    seed: ${options.seed ?? 1},`,
-    `    budgetMs: ${options.budgetMs ?? 300},`,
-    `    budgetCount: ${options.budgetCount ?? 300},`,
+    `    budgetMs: ${options.budgetMs ?? DEFAULT_BUDGET_MS},`,
+    `    budgetCount: ${options.budgetCount ?? DEFAULT_BUDGET_COUNT},`,
     `    settleMs: ${options.settleMs},`,
     `    maxTests: ${options.maxTests ?? 12},`,
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
     "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
-    '    targets,',
+    '    groups,',
     '});',
     '',
   );
   return lines.join('\n');
 }
 
-type LogEntry = { t: 'ready' | 'end' } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
+type LogEntry = { t: 'ready' | 'end' } | { t: 'load'; g: number } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
 
 function readLog(file: string): LogEntry[] {
   if (!fs.existsSync(file)) return [];
@@ -321,81 +383,150 @@ function lastLine(text: string): string {
   return (lines.find((l) => /Error|error/.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 200);
 }
 
-/** Runs the search for a file's targets: rounds of the child process, resuming after hangs and crashes. */
-export async function runSearchRounds(
-  targets: Target[],
-  output: string,
-  importPath: string,
-  file: string,
-  typescript: boolean,
-  options: RecordOptions,
-): Promise<SearchOutcome> {
-  const outcome: SearchOutcome = { targets, results: new Map(), failed: new Map(), hangs: new Map() };
-  if (targets.length === 0) return outcome;
+/** Runs the search for a file's targets (a batch of one). */
+export async function runSearchRounds(targets: Target[], output: string, file: string, typescript: boolean, options: RecordOptions): Promise<SearchOutcome> {
+  const [outcome] = await runSearchBatch([{ targets, file, typescript }], output, options);
+  return outcome;
+}
+
+type Flat = { job: number; target: Target; id: string };
+
+/** Where a round of the child stopped, read from its log. */
+interface RoundState {
+  ended: boolean;
+  /** The group (module) being loaded when it stopped. */
+  loading: number | null;
+  /** The target being searched, and the last call it logged. */
+  current: string | null;
+  lastCall: { f: string; n: number } | null;
+}
+
+function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult) => void): RoundState {
+  const state: RoundState = { ended: false, loading: null, current: null, lastCall: null };
+  for (const e of entries) {
+    if (e.t === 'load') Object.assign(state, { loading: e.g, current: null });
+    else if (e.t === 'target') Object.assign(state, { current: e.f, loading: null, lastCall: null });
+    else if (e.t === 'c') state.lastCall = { f: e.f, n: e.n };
+    else if (e.t === 'done') {
+      done(e.f, e.result);
+      Object.assign(state, { current: null, lastCall: null });
+    } else if (e.t === 'end') state.ended = true;
+  }
+  return state;
+}
+
+/**
+ * The next round's first target after a round that stopped: past the module that hung or exited while loading (its
+ * targets fail), at the target whose last call hung (that call is skipped next time), or past a target that stopped
+ * before any call. Null: nothing to resume.
+ */
+function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Flat, why: string) => void; skip: string[]; hang: (f: Flat) => void }): number | null {
+  if (state.loading !== null) {
+    const inGroup = flat.filter((f) => f.job === state.loading);
+    for (const f of inGroup) on.fail(f, `loading the module ${why}`);
+    return flat.indexOf(inGroup[inGroup.length - 1]) + 1;
+  }
+  if (state.current === null) return null;
+  const index = flat.findIndex((f) => f.id === state.current);
+  if (index < 0) {
+    // A discovered function stopped the process: the rest of that module's discoveries are skipped.
+    const job = Number(state.current.split('.')[0]);
+    const next = flat.findIndex((f) => f.job > job);
+    return next < 0 ? null : next;
+  }
+  if (state.lastCall) {
+    on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
+    on.hang(flat[index]);
+    return index;
+  }
+  on.fail(flat[index], `the search ${why}`);
+  return index + 1;
+}
+
+/**
+ * Runs the search for a batch of files in one child process (Node, the transform and the coverage session start
+ * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
+ * skips it and goes on. `near` is a path beside which the temporary search file is written (inside the project).
+ */
+export async function runSearchBatch(jobs: SearchJob[], near: string, options: RecordOptions): Promise<SearchOutcome[]> {
+  const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
+  const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
+  if (flat.length === 0) return outcomes;
+  const byId = new Map(flat.map((f) => [f.id, f]));
+  const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
+  const record = (id: string, result: TargetResult) => {
+    const f = byId.get(id);
+    if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
+    else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
+  };
   const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
-  const searchFile = output.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
+  const typescript = jobs.some((j) => j.typescript);
+  const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
   const register = writeHooks(logDir, options.root, options.vitestBin);
   const skip: string[] = [];
   let startAt = 0;
-  const stallMs = options.search?.stallMs ?? 3000;
   try {
-    fs.writeFileSync(searchFile, searchSource(targets, importPath, file, options.root, { ...options.search, settleMs }, typescript));
-    for (let round = 0; startAt < targets.length && round < 12; round++) {
+    fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
+    for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
-      const budget = (options.search?.budgetMs ?? 300) * (targets.length - startAt) * 3;
-      const run = await runNode(
-        ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(register).href, searchFile],
-        options.root,
-        {
-          TDD_FAST_SEARCH_LOG: logFile,
-          TDD_FAST_SEARCH_SKIP: JSON.stringify(skip),
-          TDD_FAST_SEARCH_START: String(startAt),
-          TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(logDir) ?? null),
-        },
-        Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
-        { file: logFile, ms: stallMs },
-      );
+      const run = await runRound({ searchFile, register, logFile, logDir, skip, startAt, left: flat.length - startAt }, options);
       const entries = readLog(logFile);
       if (!entries.some((e) => e.t === 'ready')) {
-        const why = `the search could not load the module in vitest: ${lastLine(run.stderr || run.stdout)}`;
-        for (const t of targets.slice(startAt)) outcome.failed.set(t.id, why);
+        flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
         break;
       }
-      let current: string | null = null;
-      let lastCall: { f: string; n: number } | null = null;
-      for (const e of entries) {
-        if (e.t === 'target') {
-          current = e.f;
-          lastCall = null;
-        } else if (e.t === 'c') lastCall = { f: e.f, n: e.n };
-        else if (e.t === 'done') {
-          outcome.results.set(e.f, e.result);
-          current = null;
-          lastCall = null;
-        }
-      }
-      if (entries.some((e) => e.t === 'end')) break;
-      if (current === null) break; // nothing in progress and no end: give up on the rest
-      const index = targets.findIndex((t) => t.id === current);
+      const state = replayLog(entries, record);
+      if (state.ended) break;
       const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
-      if (lastCall) {
-        skip.push(`${lastCall.f}:${lastCall.n}`);
-        outcome.hangs.set(current, [...(outcome.hangs.get(current) ?? []), why]);
-        startAt = index;
-      } else {
-        outcome.failed.set(current, `the search ${why}`);
-        startAt = index + 1;
-      }
+      const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
+      if (next === null) break;
+      startAt = next;
     }
-    for (const t of targets) if (!outcome.results.has(t.id) && !outcome.failed.has(t.id)) outcome.failed.set(t.id, 'the search did not reach it (earlier calls kept stopping the process)');
+    for (const f of flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id))) {
+      fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
+    }
   } finally {
-    if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
-    else {
-      fs.rmSync(searchFile, { force: true });
-      fs.rmSync(logDir, { recursive: true, force: true });
-    }
-    transformFor.delete(logDir);
+    cleanUp(searchFile, logDir);
   }
-  return outcome;
+  return outcomes;
+}
+
+/**
+ * A function the loaded module exports that the static analysis did not report (built by a factory call, assigned
+ * in a loop): searched with untyped parameters, emitted like any other target.
+ */
+function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: TargetResult): void {
+  if (!outcome || !result.discovered || outcome.results.has(id)) return;
+  outcome.targets.push({ id, kind: 'function', name: result.discovered.name, functions: [], accessCodes: [result.discovered.access], async: false, params: [], report: null, methods: [] });
+  outcome.results.set(id, result);
+}
+
+/** One round of the search child, with the stall watchdog (a call that does not return) and an overall last resort. */
+function runRound(
+  round: { searchFile: string; register: string; logFile: string; logDir: string; skip: string[]; startAt: number; left: number },
+  options: RecordOptions,
+): ReturnType<typeof runNode> {
+  const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
+  return runNode(
+    ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(round.register).href, round.searchFile],
+    options.root,
+    {
+      TDD_FAST_SEARCH_LOG: round.logFile,
+      TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
+      TDD_FAST_SEARCH_START: String(round.startAt),
+      TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(round.logDir) ?? null),
+    },
+    Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
+    { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
+  );
+}
+
+function cleanUp(searchFile: string, logDir: string): void {
+  if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
+  else {
+    fs.rmSync(searchFile, { force: true });
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+  transformFor.delete(logDir);
 }
