@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { analyzeFiles } from '../engine/api';
+import { DECLARATION_FILE, TEST_FILE } from '../engine/defaults';
 import type { FileReport } from '../engine/types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
@@ -63,7 +64,6 @@ export interface GenerateResult {
 }
 
 const { version } = require('../../package.json') as { version: string };
-const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$|\.d\.[cm]?ts$/;
 
 export function findProjectRoot(file: string): string {
   let dir = path.dirname(path.resolve(file));
@@ -283,7 +283,7 @@ export async function generateTests(file: string, options: GenerateOptions = {})
 /** Source files under the given files/folders that tests can be generated for (test and generated files excluded). */
 export async function collectSources(paths: string[], root: string): Promise<string[]> {
   const analysis = await analyzeFiles(paths, { root, cache: false });
-  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
+  return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !DECLARATION_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
 }
 
 export const SCENARIOS = ALL_SCENARIOS;
