@@ -24,8 +24,19 @@ describe('the Node API', () => {
     const [fn] = report.functions;
     expect(fn).toMatchObject({ name: 'add', kind: 'arrow', exported: true, line: 1 });
     expect(fn.params).toEqual([
-      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false, shape: { kind: 'number' } },
-      { name: 'b', type: null, optional: true, defaultValue: '2', rest: false, shape: null },
+      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false, shape: { kind: 'number' }, inferred: null, defaultCase: null, domain: null },
+      {
+        name: 'b',
+        type: null,
+        optional: true,
+        defaultValue: '2',
+        rest: false,
+        shape: null,
+        // No annotation: the core infers the type from the default and gives the default as a structured value.
+        inferred: { kind: 'number' },
+        defaultCase: { code: '2', description: '2', literal: 2 },
+        domain: null,
+      },
     ]);
   });
 
