@@ -9,9 +9,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import type { LatencySummary } from '../stats';
 import { ownerToken, removeLockFile, tryCreateLockFile, writeFileAtomic } from '../fsutil';
-import { PreparedPool } from './prepared-pool';
+import { PreparedPool, type PreparedPoolCounters } from './prepared-pool';
 import { PgMigrationError, PgPoolExhaustedError } from './errors';
 import { applyScripts, computePgHash, resolveScripts } from './template';
 import type { MigrationScript } from './migrations';
@@ -38,21 +37,11 @@ export interface PgliteTemplateOptions extends TestingConfig {
   root?: string;
 }
 
-export interface PgliteTemplateStats {
+/** The pool's counters (`cloneMs`: loading one instance from the image) plus the image's facts. */
+export interface PgliteTemplateStats extends PreparedPoolCounters {
   backend: 'pglite';
   builds: number;
   reuses: number;
-  clones: number;
-  handouts: number;
-  drops: number;
-  poolMisses: number;
-  handoutMs: LatencySummary;
-  missWaitMs: LatencySummary;
-  /** Loading one instance from the image. */
-  cloneMs: LatencySummary;
-  dropMs: LatencySummary;
-  ready: number;
-  inUse: number;
   hash: string;
   imagePath: string;
   imageBytes: number;

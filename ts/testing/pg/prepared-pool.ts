@@ -22,13 +22,19 @@ export interface PreparedPoolLimits {
   deferLimit: number;
 }
 
+/** What a pool counts; PostgresTemplate's and PgliteTemplate's `stats()` extend it. */
 export interface PreparedPoolCounters {
+  /** Items made (databases cloned, instances loaded from the image). */
   clones: number;
   handouts: number;
   drops: number;
+  /** `fresh()` calls that found no ready item and had to wait. */
   poolMisses: number;
+  /** Time `fresh()` took, every call. */
   handoutMs: LatencySummary;
+  /** Time of the misses only (what a test waits when the refill does not keep up). */
   missWaitMs: LatencySummary;
+  /** Making one item. */
   cloneMs: LatencySummary;
   dropMs: LatencySummary;
   ready: number;

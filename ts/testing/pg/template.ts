@@ -14,7 +14,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import type { LatencySummary } from '../stats';
 import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
 import {
   PgMigrationError,
@@ -24,7 +23,7 @@ import {
   classifyConnectError,
   describeTarget,
 } from './errors';
-import { PreparedPool } from './prepared-pool';
+import { PreparedPool, type PreparedPoolCounters } from './prepared-pool';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
 const PG_TEMPLATE_FORMAT = 2;
@@ -79,26 +78,15 @@ export interface FreshPgDatabase {
   release(): void;
 }
 
-export interface PostgresTemplateStats {
+/**
+ * The pool's counters (`clones`: databases cloned, or built by replay with the fast path off; `cloneMs`: CREATE
+ * DATABASE ... TEMPLATE + connect of one clone) plus the template's facts.
+ */
+export interface PostgresTemplateStats extends PreparedPoolCounters {
   backend: 'postgres';
   /** Template builds done by this process (0 when the template was already on the server). */
   builds: number;
   reuses: number;
-  /** Databases cloned (or, with the fast path off, built by replay). */
-  clones: number;
-  handouts: number;
-  drops: number;
-  /** `fresh()` calls that found no ready clone and had to wait. */
-  poolMisses: number;
-  /** Time `fresh()` took, every call. */
-  handoutMs: LatencySummary;
-  /** Time of the misses only (what a test waits when the refill does not keep up). */
-  missWaitMs: LatencySummary;
-  /** CREATE DATABASE ... TEMPLATE + connect of one clone. */
-  cloneMs: LatencySummary;
-  dropMs: LatencySummary;
-  ready: number;
-  inUse: number;
   template: string;
   hash: string;
   origin: 'built' | 'reused' | 'replay';
