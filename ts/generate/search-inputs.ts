@@ -232,9 +232,16 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       return out;
     }
     case 'array': {
-      const elems = poolOf(shape.element, ctx, depth + 1).slice(0, 8);
       const t = typicalOf(shape.element);
-      return [[], [t], typicalOf(shape), elems.slice(0, 5), [...elems].reverse().slice(0, 4), elems.slice(0, 1).concat(elems.slice(0, 1))];
+      if (untyped(shape.element)) {
+        // Nothing says what the elements are: arrays of one kind (what sorting, searching and heaps compare),
+        // unsorted, with a repeat, one long enough for a third level of a heap or a binary search's both halves.
+        return [[], [t], [3, 1, 2], ['b', 'a', 'c'], [5, 1, 4, 1, 3, 9, 2, 6], typicalOf(shape), [1, 'a', null]];
+      }
+      const elems = poolOf(shape.element, ctx, depth + 1).slice(0, 8);
+      const long = elems.length >= 6 ? [elems[3], elems[0], elems[5], elems[1], elems[4], elems[2], elems[0], ...elems.slice(6)] : null;
+      const out = [[], [t], typicalOf(shape), elems.slice(0, 5), [...elems].reverse().slice(0, 4), elems.slice(0, 1).concat(elems.slice(0, 1))];
+      return long ? [...out, long] : out;
     }
     case 'object': {
       if (!('properties' in shape)) return [{}, { a: 1 }];
@@ -287,8 +294,10 @@ export function randomOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown {
     case 'union':
       return randomOf(pick(rng, unionMembers(shape)), ctx, depth + 1);
     case 'array': {
-      const n = Math.floor(rng() * 5);
-      return Array.from({ length: n }, () => randomOf(shape.element, ctx, depth + 1));
+      const n = Math.floor(rng() * 9);
+      // Untyped elements: one kind per array (numbers or strings), as real callers pass them.
+      const element: TypeShape = untyped(shape.element) ? { kind: rng() < 0.6 ? 'number' : 'string' } : shape.element;
+      return Array.from({ length: n }, () => randomOf(element, ctx, depth + 1));
     }
     case 'object': {
       if (!('properties' in shape)) return {};
@@ -450,6 +459,11 @@ export function fits(value: unknown, shape: TypeShape, depth = 0): boolean {
 }
 
 /** The shape says nothing certain about the value (a throw may be our argument's fault). */
+/** No type at all (not even a name): `any`, `unknown`, or a name the core could not resolve. */
+function untyped(shape: TypeShape): boolean {
+  return shape.kind === 'any' || shape.kind === 'unknown' || shape.kind === 'unresolved';
+}
+
 export function vague(shape: TypeShape): boolean {
   switch (shape.kind) {
     case 'any':

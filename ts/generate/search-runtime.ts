@@ -210,6 +210,8 @@ function primitives(value: unknown, out: unknown[], depth: number): void {
 }
 
 const TYPE_ERROR_OF_OURS = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|undefined or null|Cannot destructure|Cannot use 'in' operator|Invalid array length|is not defined/;
+/** Throwing tests beyond the one-in-four share, each asserting an error no other test of the function asserts. */
+const MAX_ERROR_TESTS = 3;
 
 export async function runSearch(spec: Spec): Promise<void> {
   const log = (entry: object) => appendFileSync(spec.log, `${JSON.stringify(entry)}\n`);
@@ -830,13 +832,23 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     return g;
   };
   const cost = (r: Ran) => r.steps.reduce((s, st) => s + st.args.join(',').length, 0) + (r.cand.ctorCodes ?? []).join(',').length;
+  // The error a throwing run ends with, as `name: message` (what its test asserts).
+  const errorOf = (r: Ran): string => {
+    const last = r.steps[r.steps.length - 1].outcome;
+    return last.kind === 'throws' || last.kind === 'rejects' ? `${last.error?.name}: ${last.error?.message}` : '';
+  };
   for (const pass of ['returns', 'throws'] as const) {
+    // Few throwing tests: one per four kept ones, plus up to MAX_ERROR_TESTS more when each asserts an error no
+    // other test asserts (an invariant helper or a validator is mostly its error paths, each with its own message).
     let throwsLeft = Math.max(1, Math.floor(chosen.length / 4));
+    let distinctLeft = MAX_ERROR_TESTS;
+    const errors = new Set<string>();
     for (;;) {
       let best: Ran | null = null;
       let bestGain = 0;
       for (const r of eligible) {
         if (chosen.includes(r) || (pass === 'returns' && r.throws)) continue;
+        if (pass === 'throws' && throwsLeft <= 0 && errors.has(errorOf(r))) continue;
         const g = gain(r);
         if (g > bestGain || (g === bestGain && g > 0 && best && cost(r) < cost(best))) {
           best = r;
@@ -844,7 +856,11 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         }
       }
       if (!best || bestGain === 0 || chosen.length >= maxTests) break;
-      if (pass === 'throws' && throwsLeft-- <= 0) break;
+      if (pass === 'throws') {
+        if (throwsLeft > 0) throwsLeft--;
+        else if (distinctLeft-- <= 0) break;
+        errors.add(errorOf(best));
+      }
       chosen.push(best);
       for (const b of best.blocks) got.add(b);
     }
