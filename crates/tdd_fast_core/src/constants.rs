@@ -6,7 +6,14 @@
 //! unique, at most [`MAX_CONSTANTS`] per function. Regex samples come from a small generator over regex-syntax's HIR:
 //! every choice at its first alternative and every repetition at its minimum, then all repetitions at min+1, then
 //! each other alternative of each choice in turn; bounded in count and length. A pattern regex-syntax does not
-//! accept (lookaround, backreferences) gives no samples.
+//! accept (lookaround) gives no samples; backreferences are dropped first (`([Hh])\1?` samples as `([Hh])?`).
+//!
+//! Constants behind names count too: a literal bound to a name anywhere in the file (`const TYPE_RE = /^\w+\/\w+$/`,
+//! `var masks = { shortDate: 'M/D/YY' }`: its strings, numbers, regex samples, object keys) joins the constants of
+//! every function that reads the name, and so do the constants of a function it calls by name (one level), after
+//! the function's own ones.
+
+use std::collections::HashMap;
 
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
@@ -26,13 +33,54 @@ pub struct Constant {
 }
 
 pub const MAX_CONSTANTS: usize = 64;
+/// Constants one binding can give (a table of 200 words gives its first 32).
+const MAX_PER_BINDING: usize = 32;
+/// Names one function can record as read.
+const MAX_REFERENCED: usize = 64;
 const MAX_STRING: usize = 200;
 const MAX_SAMPLES: usize = 8;
 const MAX_SAMPLE_LEN: usize = 64;
 const MAX_REPEAT: u32 = 8;
 
+/// Literal values bound to names in the file (all scopes together: these are search seeds, a shadowed name only
+/// adds a harmless one).
+#[derive(Debug, Default)]
+pub struct NamedConstants {
+    bindings: HashMap<String, Vec<Constant>>,
+}
+
 /// Called from `Collector::enter_node` for every node.
 pub fn on_enter<'a>(collector: &mut Collector<'a, '_>, kind: AstKind<'a>) {
+    match kind {
+        AstKind::VariableDeclarator(declarator) => {
+            if let (BindingPattern::BindingIdentifier(id), Some(init)) =
+                (&declarator.id, &declarator.init)
+            {
+                let mut found = Vec::new();
+                of_bound_value(init, 0, &mut found);
+                if !found.is_empty() {
+                    collector
+                        .named_constants
+                        .bindings
+                        .insert(id.name.to_string(), found);
+                }
+            }
+            return;
+        }
+        AstKind::IdentifierReference(id) => {
+            if let Some(frame) = collector.frames.last_mut() {
+                let name = id.name.as_str();
+                if frame.report.is_some()
+                    && frame.referenced.len() < MAX_REFERENCED
+                    && !frame.referenced.iter().any(|n| n == name)
+                {
+                    frame.referenced.push(name.to_string());
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
     // Outside functions (declaration files are mostly that) there is nothing to collect: check before building.
     let in_function = collector.frames.last().is_some_and(|f| {
         f.report
@@ -73,6 +121,108 @@ pub fn on_enter<'a>(collector: &mut Collector<'a, '_>, kind: AstKind<'a>) {
         }
         if !report.constants.contains(&constant) {
             report.constants.push(constant);
+        }
+    }
+}
+
+/// The constants of a bound value: literals, regex samples, and (two levels deep) array elements, object keys
+/// and values, `new RegExp('...')`.
+fn of_bound_value(expression: &Expression<'_>, depth: usize, out: &mut Vec<Constant>) {
+    let add = |c: Constant, out: &mut Vec<Constant>| {
+        if out.len() < MAX_PER_BINDING && !out.contains(&c) {
+            out.push(c);
+        }
+    };
+    match expression.without_parentheses() {
+        Expression::RegExpLiteral(re) => {
+            for sample in regex_samples(re.regex.pattern.text.as_str()) {
+                add(string(&sample), out);
+            }
+        }
+        Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
+            if let Some(q) = t.quasis.first().and_then(|q| q.value.cooked.as_ref()) {
+                if q.len() <= MAX_STRING {
+                    add(string(q.as_str()), out);
+                }
+            }
+        }
+        Expression::NewExpression(new) => {
+            let is_regexp =
+                matches!(&new.callee, Expression::Identifier(id) if id.name == "RegExp");
+            let pattern = new.arguments.first().and_then(|a| match a.as_expression() {
+                Some(Expression::StringLiteral(s)) => Some(s.value.as_str()),
+                _ => None,
+            });
+            if let (true, Some(pattern)) = (is_regexp, pattern) {
+                for sample in regex_samples(pattern) {
+                    add(string(&sample), out);
+                }
+            }
+        }
+        Expression::ArrayExpression(array) if depth < 2 => {
+            for element in &array.elements {
+                if let Some(e) = element.as_expression() {
+                    of_bound_value(e, depth + 1, out);
+                }
+            }
+        }
+        Expression::ObjectExpression(object) if depth < 2 => {
+            for property in &object.properties {
+                let ObjectPropertyKind::ObjectProperty(p) = property else {
+                    continue;
+                };
+                let key = match &p.key {
+                    PropertyKey::StaticIdentifier(id) => Some(id.name.as_str()),
+                    PropertyKey::StringLiteral(s) => Some(s.value.as_str()),
+                    _ => None,
+                };
+                if let Some(key) = key.filter(|k| k.len() <= MAX_STRING) {
+                    add(string(key), out);
+                }
+                of_bound_value(&p.value, depth + 1, out);
+            }
+        }
+        other => {
+            if let Some(c) = of_expression(other) {
+                add(c, out);
+            }
+        }
+    }
+}
+
+/// After the pass: each function's constants get those behind the names it reads (bindings first, then the own
+/// constants of functions it calls by name), up to [`MAX_CONSTANTS`].
+pub fn resolve_named(
+    functions: &mut [crate::model::FunctionReport],
+    refs: &[Vec<String>],
+    named: &NamedConstants,
+) {
+    let own: Vec<Vec<Constant>> = functions.iter().map(|f| f.constants.clone()).collect();
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in functions.iter().enumerate() {
+        if !f.name.contains('.') {
+            by_name.entry(f.name.as_str()).or_insert(i);
+        }
+    }
+    let by_name: HashMap<String, usize> = by_name
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    for (i, function) in functions.iter_mut().enumerate() {
+        let Some(names) = refs.get(i) else { continue };
+        let from_bindings = names.iter().filter_map(|n| named.bindings.get(n));
+        let from_functions = names
+            .iter()
+            .filter_map(|n| by_name.get(n))
+            .filter(|&&j| j != i)
+            .map(|&j| &own[j]);
+        for constant in from_bindings.chain(from_functions).flatten() {
+            if function.constants.len() >= MAX_CONSTANTS {
+                break;
+            }
+            if !function.constants.contains(constant) {
+                function.constants.push(constant.clone());
+            }
         }
     }
 }
@@ -166,10 +316,11 @@ pub fn regex_samples(pattern: &str) -> Vec<String> {
     if pattern.len() > 500 {
         return Vec::new();
     }
+    let pattern = without_backreferences(pattern);
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .nest_limit(40)
         .build()
-        .parse(pattern)
+        .parse(&pattern)
     else {
         return Vec::new();
     };
@@ -203,6 +354,31 @@ pub fn regex_samples(pattern: &str) -> Vec<String> {
         if sample(&hir, plan, &mut seen, &mut text) && !out.contains(&text) {
             out.push(text);
         }
+    }
+    out
+}
+
+/// `\1`..`\9` removed (regex-syntax has no backreferences): what is left still matches a prefix-free variant.
+fn without_backreferences(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some(d) if d.is_ascii_digit() && *d != '0' => {
+                    chars.next();
+                    continue;
+                }
+                Some(&next) => {
+                    out.push(c);
+                    out.push(next);
+                    chars.next();
+                    continue;
+                }
+                None => {}
+            }
+        }
+        out.push(c);
     }
     out
 }
@@ -352,6 +528,39 @@ mod tests {
             constants("function parse(s) { const m = /^(\\d+)(px|em)$/.exec(s); return m; }");
         assert!(found.contains(&"'1px'".to_string()), "{found:?}");
         assert!(found.contains(&"'1em'".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn regexes_objects_and_functions_behind_names_join_the_constants() {
+        let found = constants(
+            "function parse(s) { if (!TYPE.test(s)) throw new TypeError('bad'); return masks[s] || quote(s); }\n\
+             var TYPE = /^[a-z]+\\/[a-z]+$/;\n\
+             var masks = { shortDate: 'M/D/YY', n: 3, list: ['x', new RegExp('^y+$')] };\n\
+             function quote(s) { return s === 'q' ? 'quoted' : s; }",
+        );
+        for expected in [
+            "'bad'",
+            "'a/a'",
+            "'shortDate'",
+            "'M/D/YY'",
+            "3",
+            "'x'",
+            "'y'",
+            "'q'",
+        ] {
+            assert!(
+                found.contains(&expected.to_string()),
+                "{expected} in {found:?}"
+            );
+        }
+        assert_eq!(found[0], "'bad'", "own constants first: {found:?}");
+    }
+
+    #[test]
+    fn backreferences_are_dropped_before_sampling() {
+        let samples = regex_samples(r"d{1,4}|([Hh])\1?|YY");
+        assert!(samples.contains(&"d".to_string()), "{samples:?}");
+        assert!(samples.contains(&"YY".to_string()), "{samples:?}");
     }
 
     #[test]

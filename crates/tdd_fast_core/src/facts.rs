@@ -26,6 +26,8 @@ pub struct Frame {
     pub span: Span,
     /// What smell rules need beyond the report (returns, body span).
     pub signals: FunctionSignals,
+    /// Names the function's code reads, for the constants behind them (see constants.rs).
+    pub referenced: Vec<String>,
 }
 
 /// Everything the pass yields for a file: functions in source order with their rule signals (same order), and the
@@ -54,6 +56,10 @@ pub struct Collector<'a, 's> {
     exported_names: HashSet<String>,
     /// Type and member facts of every class, in the order `file_signals.classes` gets them.
     pub class_facts: Vec<crate::exports::ClassFacts>,
+    /// Literal values bound to names anywhere in the file, and the names each reported function reads (same order
+    /// as `functions`): a function's constants include those of the bindings and functions it uses.
+    pub named_constants: crate::constants::NamedConstants,
+    pub function_refs: Vec<Vec<String>>,
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -69,6 +75,8 @@ impl<'a, 's> Collector<'a, 's> {
             callbacks: Vec::new(),
             exported_names: HashSet::new(),
             class_facts: Vec::new(),
+            named_constants: Default::default(),
+            function_refs: Vec::new(),
         }
     }
 
@@ -80,6 +88,11 @@ impl<'a, 's> Collector<'a, 's> {
     /// Runs the pass over a program: functions in source order, with their rule signals and the file's signals.
     pub fn collect_facts(mut self, program: &Program<'a>) -> Facts {
         self.visit_program(program);
+        crate::constants::resolve_named(
+            &mut self.functions,
+            &self.function_refs,
+            &self.named_constants,
+        );
         let exported_names = std::mem::take(&mut self.exported_names);
         let mut pairs: Vec<(FunctionReport, FunctionSignals)> = self
             .functions
@@ -151,6 +164,7 @@ impl<'a, 's> Collector<'a, 's> {
                 end: kind.span().end,
                 ..FunctionSignals::default()
             },
+            referenced: Vec::new(),
         });
     }
 
@@ -165,6 +179,7 @@ impl<'a, 's> Collector<'a, 's> {
             report.metrics = frame.metrics.finish(report.metrics);
             self.functions.push(report);
             self.function_signals.push(frame.signals);
+            self.function_refs.push(frame.referenced);
         }
     }
 
@@ -532,6 +547,7 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 metrics: FrameMetrics::code_path_only(),
                 span: block.span,
                 signals: FunctionSignals::default(),
+                referenced: Vec::new(),
             }),
             AstKind::ExportNamedDeclaration(_)
             | AstKind::ExportDefaultDeclaration(_)
