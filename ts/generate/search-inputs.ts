@@ -199,7 +199,11 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'string': {
       const combos: string[] = [];
       for (const n of ctx.numbers.slice(0, 6)) for (const s of ctx.strings.slice(0, 6)) if (s.length <= 12 && /^[A-Za-z]+$/.test(s)) combos.push(`${n}${s}`, `${n} ${s}`);
-      return [...ctx.strings, ...BASE_STRINGS, ...ctx.numbers.slice(0, 8).map(String), ...combos];
+      // Two of the code's strings joined, in their order (a type and a parameter: 'a/a' + ';a=a'): parsers check
+      // one piece, then the next.
+      const short = ctx.strings.slice(0, 8).filter((x) => x.length > 0 && x.length <= 16);
+      const joined = short.flatMap((a, i) => short.slice(i + 1).map((b) => a + b));
+      return [...ctx.strings, ...BASE_STRINGS, ...ctx.numbers.slice(0, 8).map(String), ...joined, ...combos];
     }
     case 'number': {
       const near = ctx.numbers.flatMap((n) => [n, n - 1, n + 1]);
