@@ -110,6 +110,25 @@ describe('static expectations', () => {
     expect(fs.existsSync(path.join(root, 'lib/util.generated.test.js'))).toBe(false);
   });
 
+  it('leaves internal (underscore) methods to the public ones, unless --function names one', () => {
+    const source = [
+      'class Heap {',
+      '  constructor() { this.items = []; }',
+      '  push(x) { this.items.push(x); this._up(this.items.length - 1); }',
+      '  _up(i) { while (i > 0 && this.items[i] < this.items[(i - 1) >> 1]) i = (i - 1) >> 1; }',
+      '}',
+      'module.exports = { Heap };',
+      '',
+    ].join('\n');
+    const root = makeProject({ 'package.json': '{"name":"fx"}', 'lib/heap.js': source });
+    type Plan = { functions: Array<{ name: string }>; skipped: Array<{ name: string; reason: string }> };
+    const planOf = (args: string[]) => (JSON.parse(runCli(['generate', 'lib/heap.js', '--format', 'json', ...args], root).stdout) as { files: Array<{ plan: Plan }> }).files[0].plan;
+    const plan = planOf([]);
+    expect(plan.functions.map((f) => f.name)).toEqual(['Heap.push']);
+    expect(plan.skipped).toContainEqual(expect.objectContaining({ name: 'Heap._up', reason: expect.stringContaining('internal by convention') }));
+    expect(planOf(['--function', '_up']).functions.map((f) => f.name)).toEqual(['Heap._up']);
+  });
+
   it('honours --function, --scenarios, --out-dir and --dry-run', () => {
     const root = makeProject({ 'package.json': '{"name":"fx"}', 'lib/util.js': JS_SOURCE });
     const dry = runCli(['generate', 'lib/util.js', '--function', 'clamp', '--scenarios', 'happy_path', '--dry-run'], root);

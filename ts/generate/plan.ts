@@ -262,13 +262,13 @@ export function classPrefix(name: string): string {
 }
 
 /** Why a function cannot be planned, or undefined when it can. */
-function unplannable(fn: FunctionReport, report: FileReport): string | undefined {
+function unplannable(fn: FunctionReport, report: FileReport, named: boolean): string | undefined {
   if (fn.kind === 'constructor' || fn.kind === 'getter' || fn.kind === 'setter') return `${fn.kind}s are exercised through their class`;
   if (/[<[#]/.test(fn.name) || fn.name === '') return 'not reachable by name';
   if (fn.generator) return 'generator functions are not planned yet';
   // `Heap.prototype._down`, `queue._siftUp`: internal by convention; tests reach them through the public methods
   // (a user does not test `_up(Infinity)`, and such calls leave the object in states no public call can make).
-  if (fn.name.includes('.') && /^_[^_]/.test(fn.name.split('.').pop() ?? '')) return 'internal by convention (leading underscore): exercised through the public methods';
+  if (!named && fn.name.includes('.') && /^_[^_]/.test(fn.name.split('.').pop() ?? '')) return 'internal by convention (leading underscore): exercised through the public methods';
   if (fn.params.some((p) => /^[[{]/.test(p.name))) {
     // Destructured params still work: they are planned like an object/array by their type text.
   }
@@ -290,7 +290,7 @@ export function planFile(report: FileReport, options: PlanOptions): FilePlan {
     if (corePath === null || (corePath === undefined && !fn.exported && !probe)) return;
     if (ctorFunctions.has(fn.name) && !fn.usage?.classMember) return;
     if (options.function && fn.name !== options.function && fn.name.split('.').pop() !== options.function) return;
-    const why = unplannable(fn, report);
+    const why = unplannable(fn, report, Boolean(options.function));
     if (why) {
       if (fn.kind !== 'constructor') plan.skipped.push({ name: fn.name, line: fn.line, reason: why });
       return;
