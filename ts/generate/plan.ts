@@ -5,7 +5,8 @@
 import { ALL_SCENARIOS } from '../engine/defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../engine/types';
 import type { FunctionWithShape } from './shapes';
-import { describeValue, fits, fromCase, hasKind, lit, literalCode, modelParam, type ParamModel, type Value } from './values';
+import { describeValue, fromCase, hasKind, lit, literalCode, modelParam, type ParamModel, type Value } from './values';
+import { fits } from './fits';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
 export { ALL_SCENARIOS };
@@ -236,7 +237,7 @@ function triggerValues(cond: GuardCondition, model: ParamModel): Value[] {
 /** Values the case sets must fit the parameter's declared type (an inferred shape is a guess, not a contract). */
 function fitsDeclared(model: ParamModel, v: Value): boolean {
   if (!model.declared || !model.shape) return true;
-  return v.known ? fits(model.shape, v.runtime, model.param.optional) : false;
+  return v.known ? fits(v.runtime, model.shape, 'declared', model.param.optional) : false;
 }
 
 interface Draft {

@@ -3,7 +3,8 @@
  * pool of interesting ones, random ones), their mutations, and whether a value fits a shape (the crash filter).
  */
 import type { TypeShape } from './shapes';
-import { clone, IDENT, RealDate, tag, toCode } from './search-values';
+import { fits } from './fits';
+import { clone, IDENT, tag, toCode } from './search-values';
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -46,7 +47,7 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
   }
   const fitting = generic().filter((f) => {
     try {
-      return fits(f(1, 2), returns);
+      return fits(f(1, 2), returns, 'search');
     } catch {
       return false;
     }
@@ -347,7 +348,7 @@ export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 
   if (rng() < 0.3 || depth > 3) return rng() < 0.5 ? randomOf(shape, ctx, depth) : pick(rng, poolOf(shape, ctx, depth));
   if (shape.kind === 'union') {
     const members = unionMembers(shape);
-    const fitting = members.filter((m) => fits(value, m));
+    const fitting = members.filter((m) => fits(value, m, 'search'));
     return mutateValue(value, fitting.length && rng() < 0.7 ? pick(rng, fitting) : pick(rng, members), ctx, depth + 1);
   }
   if (typeof value === 'number' && (shape.kind === 'number' || shape.kind === 'any' || shape.kind === 'unknown')) {
@@ -397,76 +398,12 @@ export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 
 }
 
 /** Whether a value fits a shape. Unknown shapes (unresolved names, classes) accept anything. */
-export function fits(value: unknown, shape: TypeShape, depth = 0): boolean {
-  if (depth > 6) return true;
-  switch (shape.kind) {
-    case 'any':
-    case 'unknown':
-    case 'unresolved':
-    case 'ref':
-    case 'class':
-    case 'never':
-      return true;
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'bigint':
-      return typeof value === 'bigint';
-    case 'symbol':
-      return typeof value === 'symbol';
-    case 'null':
-      return value === null;
-    case 'undefined':
-    case 'void':
-      return value === undefined;
-    case 'literal':
-      return value === shape.value;
-    case 'enum':
-      return shape.members.some((m) => m.value === value);
-    case 'union':
-      return shape.types.some((t) => fits(value, t, depth + 1));
-    case 'intersection':
-      return shape.types.every((t) => fits(value, t, depth + 1));
-    case 'array':
-      return Array.isArray(value) && value.every((v) => fits(v, shape.element, depth + 1));
-    case 'tuple':
-      return Array.isArray(value) && value.length <= shape.elements.length + (shape.elements.some((e) => e.rest) ? Infinity : 0);
-    case 'object':
-      if (value === null || typeof value !== 'object') return false;
-      if (!('properties' in shape)) return true;
-      return shape.properties.every((p) => {
-        const v = (value as Record<string, unknown>)[p.name];
-        return v === undefined ? p.optional || fits(undefined, p.shape, depth + 1) : fits(v, p.shape, depth + 1);
-      });
-    case 'record':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => fits(v, shape.value, depth + 1));
-    case 'function':
-      return typeof value === 'function';
-    case 'date':
-      return value instanceof RealDate;
-    case 'regexp':
-      return value instanceof RegExp;
-    case 'error':
-      return value instanceof Error;
-    case 'map':
-      return value instanceof Map;
-    case 'set':
-      return value instanceof Set;
-    case 'promise':
-      return value instanceof Promise;
-    default:
-      return true;
-  }
-}
-
-/** The shape says nothing certain about the value (a throw may be our argument's fault). */
 /** No type at all (not even a name): `any`, `unknown`, or a name the core could not resolve. */
 function untyped(shape: TypeShape): boolean {
   return shape.kind === 'any' || shape.kind === 'unknown' || shape.kind === 'unresolved';
 }
+
+/** The shape says nothing certain about the value (a throw may be our argument's fault). */
 
 export function vague(shape: TypeShape): boolean {
   switch (shape.kind) {

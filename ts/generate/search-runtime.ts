@@ -14,7 +14,8 @@
 import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
 
-import { fits, hashString, mutateValue, pick, poolOf, prng, randomOf, typicalOf, vague, type Ctx } from './search-inputs';
+import { fits } from './fits';
+import { hashString, mutateValue, pick, poolOf, prng, randomOf, typicalOf, vague, type Ctx } from './search-inputs';
 import { clone, FACTORY, IDENT, observe, RealDate, stateCode, tag, toCode, withShiftedClock, type View } from './search-values';
 import type { TypeShape } from './shapes';
 
@@ -421,7 +422,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
           codes.push(code);
           out.push(item);
         }
-        if (p.shape.kind === 'array' && !v.every((x) => fits(x, (p.shape as { element: TypeShape }).element))) valid = false;
+        if (p.shape.kind === 'array' && !v.every((x) => fits(x, (p.shape as { element: TypeShape }).element, 'search'))) valid = false;
         continue;
       }
       const code = toCode(v);
@@ -429,7 +430,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       codes.push(code);
       out.push(v);
       if (p) {
-        if (!(v === undefined && p.optional) && !fits(v, p.shape)) valid = false;
+        if (!fits(v, p.shape, 'search', p.optional)) valid = false;
         if (vague(p.shape) || p.inferred) uncertain = true;
       }
     }
@@ -447,7 +448,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (p.typical) {
         try {
           const v = p.typical.get();
-          if (toCode(v) !== null && fits(v, p.shape)) return p.rest ? (Array.isArray(v) ? v : [v]) : v;
+          if (toCode(v) !== null && fits(v, p.shape, 'search')) return p.rest ? (Array.isArray(v) ? v : [v]) : v;
         } catch {
           // fall through
         }
@@ -719,7 +720,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       if (c) await tryCandidate(c);
     }
     // Round-trip pairs from earlier functions on two string parameters, both ways.
-    const stringParams = target.params.map((p, i) => (fits('', p.shape) && !p.rest ? i : -1)).filter((i) => i >= 0);
+    const stringParams = target.params.map((p, i) => (fits('', p.shape, 'search') && !p.rest ? i : -1)).filter((i) => i >= 0);
     if (stringParams.length >= 2) {
       const [i, j] = stringParams;
       for (const [out, arg] of SHARED.pairs.slice(0, 24)) {

@@ -8,6 +8,7 @@
  * to evaluate guard conditions and to check a value against the declared type.
  */
 import type { CaseValue, ParamInfo, ParamUsage, PropertyShape, TypeShape } from '../engine/types';
+import { fits } from './fits';
 
 export interface Value {
   /** JavaScript source text of the argument. */
@@ -94,71 +95,6 @@ export function members(shape: TypeShape): TypeShape[] {
 /** Whether any member of the shape has this kind. */
 export function hasKind(shape: TypeShape | null | undefined, kind: TypeShape['kind']): boolean {
   return Boolean(shape) && members(shape!).some((m) => m.kind === kind || (m.kind === 'literal' && typeof m.value === kind));
-}
-
-/** Whether a runtime value fits the shape (`optional`: undefined is fine). Values of opaque types never fit. */
-export function fits(shape: TypeShape, value: unknown, optional = false): boolean {
-  if (value === undefined && optional) return true;
-  switch (shape.kind) {
-    case 'any':
-    case 'unknown':
-      return true;
-    case 'never':
-    case 'unresolved':
-    case 'ref':
-      return false;
-    case 'undefined':
-    case 'void':
-      return value === undefined;
-    case 'null':
-      return value === null;
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-    case 'symbol':
-      return typeof value === shape.kind;
-    case 'literal':
-      return Object.is(value, shape.value);
-    case 'union':
-      return shape.types.some((t) => fits(t, value));
-    case 'intersection':
-      return shape.types.every((t) => fits(t, value));
-    case 'enum':
-      return shape.members.some((m) => Object.is(m.value, value));
-    case 'array':
-      return Array.isArray(value) && value.every((v) => fits(shape.element, v));
-    case 'tuple':
-      return (
-        Array.isArray(value) &&
-        value.length <= (shape.elements.some((e) => e.rest) ? Infinity : shape.elements.length) &&
-        shape.elements.every((e, i) => e.rest || (i < value.length ? fits(e.shape, value[i], e.optional) : e.optional))
-      );
-    case 'object':
-      return isPlainObject(value) && objectFits(shape.properties, shape.index?.value ?? null, value);
-    case 'record':
-      return isPlainObject(value) && Object.values(value).every((v) => fits(shape.value, v));
-    case 'date':
-      return value instanceof Date;
-    case 'regexp':
-      return value instanceof RegExp;
-    case 'map':
-      return value instanceof Map;
-    case 'set':
-      return value instanceof Set;
-    default:
-      return false;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-function objectFits(properties: PropertyShape[], index: TypeShape | null, value: Record<string, unknown>): boolean {
-  const known = new Set(properties.map((p) => p.name));
-  if (!properties.every((p) => (p.name in value ? fits(p.shape, value[p.name], p.optional) : p.optional))) return false;
-  return index === null || Object.entries(value).every(([k, v]) => known.has(k) || fits(index, v));
 }
 
 export interface ParamModel {
@@ -449,7 +385,7 @@ export function modelParam(param: ParamInfo, usage: ParamUsage | undefined, ts: 
 
   const edges: Value[] = [];
   const add = (v: Value) => {
-    if (v.known && declared && shape && !fits(shape, v.runtime, param.optional)) return;
+    if (v.known && declared && shape && !fits(v.runtime, shape, 'declared', param.optional)) return;
     if (v.code === fallback.code) return;
     if (!edges.some((e) => e.code === v.code)) edges.push(v);
   };

@@ -1,0 +1,89 @@
+/**
+ * Whether a runtime value fits a TypeShape: one check for the planner and for the search.
+ *
+ * - `declared` (the planner, values.ts): a pattern value becomes a case only when it fits what the code declares, so
+ *   a name the core could not see into (`unresolved`, `ref`, a class) never fits and objects must be plain ones.
+ * - `search` (the crash filter, search-runtime.ts): a throw is blamed on the generated argument only when the
+ *   argument provably does not fit, so such names fit anything and any object can stand for an object type.
+ */
+import type { TypeShape } from './shapes';
+import { RealDate } from './search-values';
+
+export type FitMode = 'declared' | 'search';
+
+const MAX_DEPTH = 6;
+
+export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional = false, depth = 0): boolean {
+  if (value === undefined && optional) return true;
+  if (depth > MAX_DEPTH) return true;
+  const strict = mode === 'declared';
+  const inner = (v: unknown, s: TypeShape, opt = false) => fits(v, s, mode, opt, depth + 1);
+  switch (shape.kind) {
+    case 'any':
+    case 'unknown':
+      return true;
+    case 'never':
+    case 'unresolved':
+    case 'ref':
+    case 'class':
+      return !strict;
+    case 'undefined':
+    case 'void':
+      return value === undefined;
+    case 'null':
+      return value === null;
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+    case 'symbol':
+      return typeof value === shape.kind;
+    case 'literal':
+      return Object.is(value, shape.value);
+    case 'enum':
+      return shape.members.some((m) => Object.is(m.value, value));
+    case 'union':
+      return shape.types.some((t) => inner(value, t));
+    case 'intersection':
+      return shape.types.every((t) => inner(value, t));
+    case 'array':
+      return Array.isArray(value) && value.every((v) => inner(v, shape.element));
+    case 'tuple':
+      return (
+        Array.isArray(value) &&
+        value.length <= (shape.elements.some((e) => e.rest) ? Infinity : shape.elements.length) &&
+        shape.elements.every((e, i) => e.rest || (i < value.length ? inner(value[i], e.shape, e.optional) : e.optional))
+      );
+    case 'object': {
+      if (!(strict ? isPlainObject(value) : value !== null && typeof value === 'object')) return false;
+      const record = value as Record<string, unknown>;
+      if (!('properties' in shape)) return true;
+      const known = new Set(shape.properties.map((p) => p.name));
+      if (!shape.properties.every((p) => (record[p.name] !== undefined ? inner(record[p.name], p.shape, p.optional) : p.optional || inner(undefined, p.shape)))) return false;
+      const index = shape.index?.value ?? null;
+      return index === null || Object.entries(record).every(([k, v]) => known.has(k) || inner(v, index));
+    }
+    case 'record':
+      return (strict ? isPlainObject(value) : value !== null && typeof value === 'object' && !Array.isArray(value)) && Object.values(value as object).every((v) => inner(v, shape.value));
+    case 'function':
+      return typeof value === 'function';
+    case 'date':
+      return value instanceof RealDate;
+    case 'regexp':
+      return value instanceof RegExp;
+    case 'error':
+      return value instanceof Error;
+    case 'map':
+      return value instanceof Map;
+    case 'set':
+      return value instanceof Set;
+    case 'promise':
+      return value instanceof Promise;
+    default:
+      return !strict;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
