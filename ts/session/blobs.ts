@@ -154,8 +154,8 @@ function prepare(db: Database.Database) {
     listGarbage: db.prepare('SELECT name FROM blob_garbage'),
     dropGarbage: db.prepare('DELETE FROM blob_garbage WHERE name = ?'),
     isNamed: db.prepare(
-      'SELECT 1 WHERE EXISTS (SELECT 1 FROM sessions WHERE context_file = ?1) ' +
-        'OR EXISTS (SELECT 1 FROM session_events WHERE data_file = ?2)',
+      'SELECT 1 WHERE EXISTS (SELECT 1 FROM sessions WHERE context_file = ?) ' +
+        'OR EXISTS (SELECT 1 FROM session_events WHERE data_file = ?)',
     ),
   };
 }
