@@ -60,8 +60,9 @@ interface StoredValue {
 /** What a row holds in place of a value that lives in a file. */
 const IN_FILE = 'null';
 
-const PAGE_SIZE = 16384;
-const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+const PAGE_SIZE = 4096;
+/** As large as the WAL the checkpointer lets grow (checkpointer.ts): a restarted WAL is reused, not trimmed on a commit. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 interface SessionRow {
@@ -117,10 +118,10 @@ export class SessionStore {
     db: Database.Database,
     dbPath: string,
     projectRoot: string,
-    options: { maxContextBytes: number; busyTimeoutMs: number; fileValueChars: number; durable: boolean },
+    options: { maxContextBytes: number; fileValueChars: number; durable: boolean },
   ) {
     this.db = db;
-    this.checkpointer = new BackgroundCheckpointer(db, dbPath, options.busyTimeoutMs);
+    this.checkpointer = new BackgroundCheckpointer(db, dbPath);
     this.blobs = new BlobFiles(db, dbPath, options.durable);
     this.dbPath = dbPath;
     this.projectRoot = projectRoot;
@@ -199,8 +200,9 @@ export class SessionStore {
       // Checks first, writes after: switching to WAL rewrites header bytes, so a file we refuse must be refused here.
       const state = readSchemaState(db);
       assertSchemaUsable(state, dbPath, db);
-      // Only a brand-new file can still choose its page size (WAL fixes it). 16 KiB pages halve the overflow
-      // chain work for large contexts (1 MB save p50 1.6 -> 0.7 ms in SQLite alone) and cost nothing for small ones.
+      // Only a brand-new file can still choose its page size (WAL fixes it). Large values live in files (blobs.ts),
+      // so pages only hold rows up to 64 KiB: 4 KiB pages write a third of the WAL bytes of 16 KiB ones for a 10 KB
+      // event (p50 0.14 -> 0.09 ms per write in bench/session). Stores created with 16 KiB pages keep them.
       if (state.objectCount === 0 && state.userVersion === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       // The switch to WAL needs an exclusive lock and SQLite answers SQLITE_BUSY at once, without its busy handler,
       // while another process opening the same new file holds a lock: wait for it like any other writer.
@@ -219,7 +221,6 @@ export class SessionStore {
       if (state.userVersion < LATEST_SCHEMA_VERSION) migrate(db, dbPath, packageVersion());
       return new SessionStore(db, dbPath, projectRoot, {
         maxContextBytes,
-        busyTimeoutMs,
         fileValueChars,
         durable: options.durability === 'full',
       });
@@ -234,7 +235,7 @@ export class SessionStore {
   }
 
   createSession<Context = Record<string, never>>(name: string, context?: Context): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       if (name.trim() === '') throw new TypeError('A session needs a non-empty name.');
       const stored = this.toStored(this.serialiseContext(context ?? {}));
       const id = this.createSessionTx(name, stored, Date.now());
@@ -302,7 +303,7 @@ export class SessionStore {
 
   /** Replaces the session's context. One statement, so one atomic commit. */
   saveContext(id: number, context: unknown): void {
-    this.guard(() => {
+    this.writing(() => {
       const stored = this.toStored(this.serialiseContext(context));
       if (this.saveContextTx(id, stored, Date.now()) === 0) throw notFound(id, this.dbPath);
       this.afterReplace(stored.inline.length);
@@ -314,7 +315,7 @@ export class SessionStore {
    * For large contexts this skips the JSON.stringify that dominates the cost of a save.
    */
   saveContextJson(id: number, json: string): void {
-    this.guard(() => {
+    this.writing(() => {
       this.assertContextSize(json);
       const notJson = (): TypeError => new TypeError('saveContextJson: the context is not valid JSON.');
       if (json.length >= this.fileValueChars) {
@@ -348,7 +349,7 @@ export class SessionStore {
   }
 
   recordEvent(sessionId: number, kind: string, data: unknown = {}, phase: Phase | null = null): number {
-    return this.guard(() => {
+    return this.writing(() => {
       const stored = this.toStored(JSON.stringify(data) ?? '{}');
       const id = this.recordEventTx(sessionId, kind, phase, stored, Date.now());
       this.checkpointer.afterCommit(stored.inline.length);
@@ -365,7 +366,7 @@ export class SessionStore {
 
   /** Records an analysis: per-file smell bookkeeping plus one 'analysis' event, in one transaction. */
   recordAnalysis(sessionId: number, files: AnalysedFile[], data: unknown = {}): number {
-    return this.guard(() => {
+    return this.writing(() => {
       if (!this.statements.getSession.get(sessionId)) throw notFound(sessionId, this.dbPath);
       const eventId = this.recordAnalysisTx(sessionId, files, this.toStored(JSON.stringify(data ?? {})), Date.now());
       this.checkpointer.afterCommit(files.length * 256);
@@ -394,7 +395,7 @@ export class SessionStore {
 
   /** Marks the session ended (idempotent) and returns it. */
   endSession(id: number): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       const now = Date.now();
       const end = this.db.transaction(() => {
         const result = this.statements.endSession.run(now, now, id);
@@ -408,7 +409,7 @@ export class SessionStore {
 
   /** Makes an ended session active again (recording a 'resume' event) and returns it. */
   resumeSession(id: number): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       const now = Date.now();
       const resume = this.db.transaction(() => {
         const result = this.statements.reopenSession.run(now, id);
@@ -422,7 +423,7 @@ export class SessionStore {
   }
 
   deleteSession(id: number): boolean {
-    return this.guard(() => {
+    return this.writing(() => {
       const deleted = this.statements.deleteSession.run(id).changes > 0;
       this.afterReplace(0);
       return deleted;
@@ -431,7 +432,7 @@ export class SessionStore {
 
   /** Applies the retention policy; returns how many sessions it removed. `keep` ids are never removed. */
   cleanupSessions(policy: RetentionPolicy = {}, options: { keep?: number[]; now?: number } = {}): number {
-    return this.guard(() => {
+    return this.writing(() => {
       const removed = cleanupSessionsInDb(this.db, policy, options);
       this.afterReplace(removed * 1024);
       // Files of writers killed before their commit named them: retention is where leftovers are collected.
@@ -496,7 +497,7 @@ export class SessionStore {
 
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing, and no lock upgrade races with other processes). */
   transaction<T>(fn: () => T): T {
-    return this.guard(() => {
+    return this.writing(() => {
       const result = this.db.transaction(fn).immediate();
       this.afterReplace(0);
       return result;
@@ -569,6 +570,12 @@ export class SessionStore {
         );
       }
     }
+  }
+
+  /** guard() for an operation that takes the write lock. */
+  private writing<T>(operation: () => T): T {
+    this.checkpointer.beforeWrite();
+    return this.guard(operation);
   }
 
   private guard<T>(operation: () => T): T {
