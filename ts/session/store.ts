@@ -106,6 +106,7 @@ export class SessionStore {
   readonly maxContextBytes: number;
   private readonly fileValueChars: number;
   private readonly blobs: BlobFiles;
+  private swept = false;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly checkpointer: BackgroundCheckpointer;
@@ -435,8 +436,12 @@ export class SessionStore {
     return this.writing(() => {
       const removed = cleanupSessionsInDb(this.db, policy, options);
       this.afterReplace(removed * 1024);
-      // Files of writers killed before their commit named them: retention is where leftovers are collected.
-      this.blobs.sweep();
+      // Files of writers killed before their commit named them: the first retention run of each open store collects
+      // them (a directory listing per startSession would grow with the folder; leftovers only come from kills).
+      if (!this.swept) {
+        this.swept = true;
+        this.blobs.sweep();
+      }
       return removed;
     });
   }
