@@ -90,6 +90,23 @@ describe('large values as files', () => {
     expect(s.loadContext(twin.id)).toEqual({ small: 2 });
   });
 
+  it('inside transaction(), deletes a replaced file only once the transaction commits, and never after a rollback', () => {
+    const s = open();
+    const session = s.createSession('tx', large('before'));
+    expect(() =>
+      s.transaction(() => {
+        s.saveContext(session.id, large('inside'));
+        throw new Error('changed my mind');
+      }),
+    ).toThrow('changed my mind');
+    expect(s.loadContext(session.id)).toEqual(large('before'));
+    s.transaction(() => s.saveContext(session.id, large('after')));
+    expect(s.loadContext(session.id)).toEqual(large('after'));
+    expect(blobFiles()).toHaveLength(2); // 'after', and 'inside' which the rollback left unnamed
+    s.cleanupSessions();
+    expect(blobFiles()).toHaveLength(1);
+  });
+
   it('saves large pre-serialised JSON as a file and still refuses invalid JSON', () => {
     const s = open();
     const session = s.createSession('json', { before: true });

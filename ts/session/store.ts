@@ -438,7 +438,7 @@ export class SessionStore {
       this.afterReplace(removed * 1024);
       // Files of writers killed before their commit named them: the first retention run of each open store collects
       // them (a directory listing per startSession would grow with the folder; leftovers only come from kills).
-      if (!this.swept) {
+      if (!this.swept && !this.db.inTransaction) {
         this.swept = true;
         this.blobs.sweep();
       }
@@ -545,7 +545,9 @@ export class SessionStore {
 
   /** After a commit that may have dropped the last row naming a file: delete such files, then the usual bookkeeping. */
   private afterReplace(bytes: number): void {
-    if (this.blobs.hasGarbage()) this.blobs.collect();
+    // Inside a caller's transaction() nothing is committed yet (a rollback would bring the names back): its own
+    // afterReplace, after the commit, collects.
+    if (!this.db.inTransaction && this.blobs.hasGarbage()) this.blobs.collect();
     this.checkpointer.afterCommit(bytes);
   }
 
