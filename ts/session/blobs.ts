@@ -6,6 +6,12 @@ import type Database from 'better-sqlite3';
 import { SessionStoreError } from './errors';
 
 const WRITE_CHUNK_BYTES = 64 * 1024;
+/**
+ * The texts of the files this store wrote or read last, up to this many characters in all. A name is the hash of
+ * its content, so an entry can never be stale, and the usual load-after-save skips the file read, as SQLite's own
+ * page cache does for values inside the database.
+ */
+const RECENT_MAX_CHARS = 8 * 1024 * 1024;
 
 /**
  * Large values (contexts, event data) as files beside the database, one per distinct value, named by the SHA-256 of
@@ -27,6 +33,8 @@ export class BlobFiles {
   readonly dir: string;
   private dirReady = false;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly recent = new Map<string, string>();
+  private recentChars = 0;
 
   constructor(
     private readonly db: Database.Database,
@@ -43,7 +51,8 @@ export class BlobFiles {
   }
 
   /** Makes sure the file exists. Call inside the write transaction that will name it. */
-  put(name: string, bytes: Buffer): void {
+  put(name: string, bytes: Buffer, text: string): void {
+    this.remember(name, text);
     const file = path.join(this.dir, name);
     if (this.dirReady && fs.existsSync(file)) return; // the same value is stored already
     this.ensureDir();
@@ -66,8 +75,16 @@ export class BlobFiles {
 
   /** The file's text, or undefined when it does not exist (the caller decides whether that is a race or damage). */
   read(name: string): string | undefined {
+    const cached = this.recent.get(name);
+    // A cached text is only returned while its file exists: a missing file must read as missing, cache or not.
+    if (cached !== undefined && fs.existsSync(path.join(this.dir, name))) {
+      this.remember(name, cached);
+      return cached;
+    }
     try {
-      return fs.readFileSync(path.join(this.dir, name), 'utf8');
+      const text = fs.readFileSync(path.join(this.dir, name), 'utf8');
+      this.remember(name, text);
+      return text;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -131,7 +148,29 @@ export class BlobFiles {
     return removed;
   }
 
+  /** Most recently used last; the oldest entries go once the texts pass RECENT_MAX_CHARS. */
+  private remember(name: string, text: string): void {
+    if (text.length > RECENT_MAX_CHARS) return;
+    const previous = this.recent.get(name);
+    if (previous !== undefined) {
+      this.recent.delete(name);
+      this.recentChars -= previous.length;
+    }
+    this.recent.set(name, text);
+    this.recentChars += text.length;
+    for (const [oldest, oldText] of this.recent) {
+      if (this.recentChars <= RECENT_MAX_CHARS) break;
+      this.recent.delete(oldest);
+      this.recentChars -= oldText.length;
+    }
+  }
+
   private unlink(name: string): boolean {
+    const cached = this.recent.get(name);
+    if (cached !== undefined) {
+      this.recent.delete(name);
+      this.recentChars -= cached.length;
+    }
     try {
       fs.unlinkSync(path.join(this.dir, name));
       return true;

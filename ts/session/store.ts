@@ -55,6 +55,8 @@ interface StoredValue {
   inline: string;
   file: string | null;
   bytes: Buffer | undefined;
+  /** The JSON itself (for the blob cache), when it lives in a file. */
+  json: string | undefined;
 }
 
 /** What a row holds in place of a value that lives in a file. */
@@ -132,7 +134,7 @@ export class SessionStore {
     const s = this.statements;
     // Inside each transaction: the file first, then the row that names it (see blobs.ts).
     const put = (value: StoredValue): void => {
-      if (value.file) this.blobs.put(value.file, value.bytes!);
+      if (value.file) this.blobs.put(value.file, value.bytes!, value.json!);
     };
 
     const createSession = db.transaction((name: string, context: StoredValue, now: number): number => {
@@ -521,9 +523,9 @@ export class SessionStore {
 
   /** The row's form of a value: inline when short, else a file name (hashed here, outside the transaction). */
   private toStored(json: string): StoredValue {
-    if (json.length < this.fileValueChars) return { inline: json, file: null, bytes: undefined };
+    if (json.length < this.fileValueChars) return { inline: json, file: null, bytes: undefined, json: undefined };
     const bytes = Buffer.from(json, 'utf8');
-    return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes };
+    return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes, json };
   }
 
   /** The context's JSON; undefined when the session went away between reading its row and reading its file. */
