@@ -116,7 +116,8 @@ describe('large values as files', () => {
     expect(s.loadContextJson(session.id)).toBe(json);
     expect(() => s.saveContextJson(session.id, `${json.slice(0, -1)},}`)).toThrow(/not valid JSON/);
     expect(s.loadContextJson(session.id)).toBe(json);
-    expect(() => s.saveContextJson(session.id + 100, json)).toThrow(/No session with id/);
+    expect(() => s.saveContextJson(session.id + 100, json.replace('json', 'lost'))).toThrow(/No session with id/);
+    expect(blobFiles()).toHaveLength(1); // no file for a session that does not exist
   });
 
   it('returns large event data from listEvents and counts it in summarize', () => {

@@ -174,8 +174,9 @@ export class SessionStore {
     this.recordAnalysisTx = (sessionId, files, data, now) => recordAnalysis.immediate(sessionId, files, data, now);
 
     const saveContext = db.transaction((id: number, context: StoredValue, now: number): number => {
-      put(context);
-      return s.saveContext.run(context.inline, context.file, now, id).changes;
+      const changes = s.saveContext.run(context.inline, context.file, now, id).changes;
+      if (changes > 0) put(context); // still before the commit; no file for a session that does not exist
+      return changes;
     });
     // An inline value is one statement, so one atomic commit without BEGIN/COMMIT round trips.
     this.saveContextTx = (id, context, now) =>
