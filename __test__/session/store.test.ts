@@ -260,7 +260,7 @@ describe('WAL checkpoints off the writer path', () => {
     const session = store.createSession('many writes');
     const details = { note: 'x'.repeat(10 * 1024) };
     for (let i = 0; i < 400; i++) store.recordPhase(session.id, i % 2 ? 'green' : 'red', details);
-    const sizeAfterOpen = 5 * 16 * 1024; // a fresh store is a handful of 16 KiB pages
+    const sizeAfterOpen = 20 * 4096; // a fresh store is a handful of 4 KiB pages
     // The automatic checkpoint is off for the store's connection, so only the background checkpointer can have
     // copied the ~4 MB of events from the WAL into the database file.
     const deadline = Date.now() + 10_000;

@@ -55,6 +55,26 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (session_id, path)
   ) WITHOUT ROWID;
   `,
+  // v1 -> v2: large values (contexts, event data) live in files beside the database (see blobs.ts); the row names
+  // the file. Triggers list every file a row stops naming, so the store can delete it after the commit.
+  `
+  ALTER TABLE sessions ADD COLUMN context_file TEXT;
+  ALTER TABLE session_events ADD COLUMN data_file TEXT;
+  CREATE INDEX sessions_by_context_file ON sessions (context_file) WHERE context_file IS NOT NULL;
+  CREATE INDEX session_events_by_data_file ON session_events (data_file) WHERE data_file IS NOT NULL;
+
+  CREATE TABLE blob_garbage (
+    name TEXT PRIMARY KEY -- a file no longer named by the row that named it; deleted once no row names it
+  ) WITHOUT ROWID;
+
+  CREATE TRIGGER sessions_context_file_deleted AFTER DELETE ON sessions WHEN old.context_file IS NOT NULL
+  BEGIN INSERT OR IGNORE INTO blob_garbage (name) VALUES (old.context_file); END;
+  CREATE TRIGGER sessions_context_file_replaced AFTER UPDATE OF context_file ON sessions
+    WHEN old.context_file IS NOT NULL AND old.context_file IS NOT new.context_file
+  BEGIN INSERT OR IGNORE INTO blob_garbage (name) VALUES (old.context_file); END;
+  CREATE TRIGGER session_events_data_file_deleted AFTER DELETE ON session_events WHEN old.data_file IS NOT NULL
+  BEGIN INSERT OR IGNORE INTO blob_garbage (name) VALUES (old.data_file); END;
+  `,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

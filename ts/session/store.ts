@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { BlobFiles } from './blobs';
 import { BackgroundCheckpointer } from './checkpointer';
 import { SessionStoreError, explainStoreError } from './errors';
 import { LATEST_SCHEMA_VERSION, assertSchemaUsable, migrate, readSchemaState } from './migrations';
@@ -23,6 +24,8 @@ export const DEFAULT_DB_FILE = 'sessions.db';
 /** Contexts are meant for working state, not archives: 4 MiB keeps a save well under the 10 ms budget. */
 export const DEFAULT_MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** Values this long or longer are kept as files beside the database (see blobs.ts); SQLite's break-even is ~100 KB. */
+export const DEFAULT_FILE_VALUE_CHARS = 64 * 1024;
 
 export interface SessionStoreOptions {
   /** Project the sessions belong to. Default: process.cwd(). */
@@ -39,10 +42,29 @@ export interface SessionStoreOptions {
    * per commit.
    */
   durability?: 'normal' | 'full';
+  /**
+   * Contexts and event data whose JSON is at least this many characters are stored as files in `<dbPath>-blobs/`
+   * and the row names the file, which keeps large writes out of the WAL. Default 64 KiB; Infinity keeps every
+   * value in the database.
+   */
+  fileValueChars?: number;
 }
 
-const PAGE_SIZE = 16384;
-const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+/** A value as a row stores it: its JSON inline, or 'null' and the name of the file that holds it. */
+interface StoredValue {
+  inline: string;
+  file: string | null;
+  bytes: Buffer | undefined;
+  /** The JSON itself (for the blob cache), when it lives in a file. */
+  json: string | undefined;
+}
+
+/** What a row holds in place of a value that lives in a file. */
+const IN_FILE = 'null';
+
+const PAGE_SIZE = 4096;
+/** As large as the WAL the checkpointer lets grow (checkpointer.ts): a restarted WAL is reused, not trimmed on a commit. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 interface SessionRow {
@@ -57,6 +79,7 @@ interface SessionRow {
 
 interface SessionRowWithContext extends SessionRow {
   context: string;
+  context_file: string | null;
 }
 
 interface EventRow {
@@ -66,6 +89,7 @@ interface EventRow {
   kind: string;
   phase: Phase | null;
   data: string;
+  data_file: string | null;
 }
 
 const SESSION_COLUMNS = 'id, name, status, project_root, created_at, updated_at, ended_at';
@@ -82,58 +106,81 @@ export class SessionStore {
   readonly dbPath: string;
   readonly projectRoot: string;
   readonly maxContextBytes: number;
+  private readonly fileValueChars: number;
+  private readonly blobs: BlobFiles;
+  private swept = false;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly checkpointer: BackgroundCheckpointer;
-  private readonly createSessionTx: (name: string, contextJson: string, now: number) => number;
-  private readonly recordEventTx: (sessionId: number, kind: string, phase: Phase | null, json: string, now: number) => number;
-  private readonly recordAnalysisTx: (sessionId: number, files: AnalysedFile[], data: unknown, now: number) => number;
+  private readonly createSessionTx: (name: string, context: StoredValue, now: number) => number;
+  private readonly recordEventTx: (sessionId: number, kind: string, phase: Phase | null, data: StoredValue, now: number) => number;
+  private readonly recordAnalysisTx: (sessionId: number, files: AnalysedFile[], data: StoredValue, now: number) => number;
+  private readonly saveContextTx: (id: number, context: StoredValue, now: number) => number;
 
   private constructor(
     db: Database.Database,
     dbPath: string,
     projectRoot: string,
-    maxContextBytes: number,
-    busyTimeoutMs: number,
+    options: { maxContextBytes: number; fileValueChars: number; durable: boolean },
   ) {
     this.db = db;
-    this.checkpointer = new BackgroundCheckpointer(db, dbPath, busyTimeoutMs);
+    this.checkpointer = new BackgroundCheckpointer(db, dbPath);
+    this.blobs = new BlobFiles(db, dbPath, options.durable);
     this.dbPath = dbPath;
     this.projectRoot = projectRoot;
-    this.maxContextBytes = maxContextBytes;
+    this.maxContextBytes = options.maxContextBytes;
+    this.fileValueChars = options.fileValueChars;
     this.statements = prepareStatements(db);
     const s = this.statements;
+    // Inside each transaction: the file first, then the row that names it (see blobs.ts).
+    const put = (value: StoredValue): void => {
+      if (value.file) this.blobs.put(value.file, value.bytes!, value.json!);
+    };
 
-    const createSession = db.transaction((name: string, contextJson: string, now: number): number => {
-      const id = Number(s.insertSession.run(name, this.projectRoot, now, now, contextJson).lastInsertRowid);
-      s.insertEvent.run(id, now, 'start', null, JSON.stringify({ name }));
+    const createSession = db.transaction((name: string, context: StoredValue, now: number): number => {
+      put(context);
+      const id = Number(
+        s.insertSession.run(name, this.projectRoot, now, now, context.inline, context.file).lastInsertRowid,
+      );
+      s.insertEvent.run(id, now, 'start', null, JSON.stringify({ name }), null);
       return id;
     });
-    this.createSessionTx = (name, contextJson, now) => createSession.immediate(name, contextJson, now);
+    this.createSessionTx = (name, context, now) => createSession.immediate(name, context, now);
 
     // One commit for the touch and the event: atomic, and half the WAL writes of two autocommits.
     const recordEvent = db.transaction(
-      (sessionId: number, kind: string, phase: Phase | null, json: string, now: number): number => {
+      (sessionId: number, kind: string, phase: Phase | null, data: StoredValue, now: number): number => {
         const touched = s.touchSession.run(now, sessionId);
         if (touched.changes === 0) throw notFound(sessionId, this.dbPath);
-        return Number(s.insertEvent.run(sessionId, now, kind, phase, json).lastInsertRowid);
+        put(data);
+        return Number(s.insertEvent.run(sessionId, now, kind, phase, data.inline, data.file).lastInsertRowid);
       },
     );
-    this.recordEventTx = (sessionId, kind, phase, json, now) => recordEvent.immediate(sessionId, kind, phase, json, now);
+    this.recordEventTx = (sessionId, kind, phase, data, now) => recordEvent.immediate(sessionId, kind, phase, data, now);
 
     const recordAnalysis = db.transaction(
-      (sessionId: number, files: AnalysedFile[], data: unknown, now: number): number => {
+      (sessionId: number, files: AnalysedFile[], data: StoredValue, now: number): number => {
         for (const file of files) {
           const previous = s.getFile.get(sessionId, file.path) as { smell_keys: string } | undefined;
           const fixed = previous ? countDisappeared(JSON.parse(previous.smell_keys) as string[], file.smellKeys) : 0;
           s.upsertFile.run(sessionId, file.path, file.hash, file.smellKeys.length, JSON.stringify(file.smellKeys), fixed, now);
         }
-        const eventId = Number(s.insertEvent.run(sessionId, now, 'analysis', null, JSON.stringify(data ?? {})).lastInsertRowid);
+        put(data);
+        const eventId = Number(s.insertEvent.run(sessionId, now, 'analysis', null, data.inline, data.file).lastInsertRowid);
         s.touchSession.run(now, sessionId);
         return eventId;
       },
     );
     this.recordAnalysisTx = (sessionId, files, data, now) => recordAnalysis.immediate(sessionId, files, data, now);
+
+    const saveContext = db.transaction((id: number, context: StoredValue, now: number): number => {
+      const changes = s.saveContext.run(context.inline, context.file, now, id).changes;
+      if (changes > 0) put(context); // still before the commit; no file for a session that does not exist
+      return changes;
+    });
+    // An inline value is one statement, so one atomic commit without BEGIN/COMMIT round trips.
+    this.saveContextTx = (id, context, now) =>
+      context.file ? saveContext.immediate(id, context, now) : s.saveContext.run(context.inline, null, now, id).changes;
   }
 
   /**
@@ -145,6 +192,10 @@ export class SessionStore {
     const dbPath = path.resolve(projectRoot, options.dbPath ?? defaultDbPath(projectRoot));
     const maxContextBytes = options.maxContextBytes ?? DEFAULT_MAX_CONTEXT_BYTES;
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    const fileValueChars = options.fileValueChars ?? DEFAULT_FILE_VALUE_CHARS;
+    if (!(fileValueChars >= 1)) {
+      throw new RangeError(`fileValueChars must be a positive number or Infinity (got ${String(options.fileValueChars)}).`);
+    }
 
     prepareLocation(dbPath);
     let db: Database.Database | undefined;
@@ -153,8 +204,9 @@ export class SessionStore {
       // Checks first, writes after: switching to WAL rewrites header bytes, so a file we refuse must be refused here.
       const state = readSchemaState(db);
       assertSchemaUsable(state, dbPath, db);
-      // Only a brand-new file can still choose its page size (WAL fixes it). 16 KiB pages halve the overflow
-      // chain work for large contexts (1 MB save p50 1.6 -> 0.7 ms in SQLite alone) and cost nothing for small ones.
+      // Only a brand-new file can still choose its page size (WAL fixes it). Large values live in files (blobs.ts),
+      // so pages only hold rows up to 64 KiB: 4 KiB pages write a third of the WAL bytes of 16 KiB ones for a 10 KB
+      // event (p50 0.14 -> 0.09 ms per write in bench/session). Stores created with 16 KiB pages keep them.
       if (state.objectCount === 0 && state.userVersion === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
       // The switch to WAL needs an exclusive lock and SQLite answers SQLITE_BUSY at once, without its busy handler,
       // while another process opening the same new file holds a lock: wait for it like any other writer.
@@ -171,7 +223,11 @@ export class SessionStore {
       db.pragma('wal_autocheckpoint = 0');
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
       if (state.userVersion < LATEST_SCHEMA_VERSION) migrate(db, dbPath, packageVersion());
-      return new SessionStore(db, dbPath, projectRoot, maxContextBytes, busyTimeoutMs);
+      return new SessionStore(db, dbPath, projectRoot, {
+        maxContextBytes,
+        fileValueChars,
+        durable: options.durability === 'full',
+      });
     } catch (error) {
       db?.close();
       throw explainStoreError(error, dbPath);
@@ -183,11 +239,11 @@ export class SessionStore {
   }
 
   createSession<Context = Record<string, never>>(name: string, context?: Context): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       if (name.trim() === '') throw new TypeError('A session needs a non-empty name.');
-      const contextJson = this.serialiseContext(context ?? {});
-      const id = this.createSessionTx(name, contextJson, Date.now());
-      this.checkpointer.afterCommit(contextJson.length);
+      const stored = this.toStored(this.serialiseContext(context ?? {}));
+      const id = this.createSessionTx(name, stored, Date.now());
+      this.checkpointer.afterCommit(stored.inline.length);
       return this.requireSession(id);
     });
   }
@@ -205,7 +261,10 @@ export class SessionStore {
     return this.guard(() => {
       const row = this.statements.getSessionWithContext.get(id) as SessionRowWithContext | undefined;
       if (!row) return undefined;
-      return { ...toRecord(row), context: JSON.parse(row.context) as Context };
+      const json = this.contextText(id, row);
+      // Deleted between the two reads (only possible when the context is a file): as if it never existed.
+      if (json === undefined) return undefined;
+      return { ...toRecord(row), context: JSON.parse(json) as Context };
     });
   }
 
@@ -248,11 +307,10 @@ export class SessionStore {
 
   /** Replaces the session's context. One statement, so one atomic commit. */
   saveContext(id: number, context: unknown): void {
-    this.guard(() => {
-      const json = this.serialiseContext(context);
-      const result = this.statements.saveContext.run(json, Date.now(), id);
-      if (result.changes === 0) throw notFound(id, this.dbPath);
-      this.checkpointer.afterCommit(json.length);
+    this.writing(() => {
+      const stored = this.toStored(this.serialiseContext(context));
+      if (this.saveContextTx(id, stored, Date.now()) === 0) throw notFound(id, this.dbPath);
+      this.afterReplace(stored.inline.length);
     });
   }
 
@@ -261,34 +319,44 @@ export class SessionStore {
    * For large contexts this skips the JSON.stringify that dominates the cost of a save.
    */
   saveContextJson(id: number, json: string): void {
-    this.guard(() => {
+    this.writing(() => {
       this.assertContextSize(json);
-      const result = this.statements.saveContextJson.run(json, Date.now(), id, json);
-      if (result.changes === 0) {
-        if (!this.statements.getSession.get(id)) throw notFound(id, this.dbPath);
-        throw new TypeError('saveContextJson: the context is not valid JSON.');
+      const notJson = (): TypeError => new TypeError('saveContextJson: the context is not valid JSON.');
+      if (json.length >= this.fileValueChars) {
+        if (!this.statements.isJson.get(json)) throw notJson();
+        if (this.saveContextTx(id, this.toStored(json), Date.now()) === 0) throw notFound(id, this.dbPath);
+      } else {
+        const result = this.statements.saveContextJson.run(json, Date.now(), id, json);
+        if (result.changes === 0) {
+          if (!this.statements.getSession.get(id)) throw notFound(id, this.dbPath);
+          throw notJson();
+        }
       }
-      this.checkpointer.afterCommit(json.length);
+      this.afterReplace(Math.min(json.length, this.fileValueChars));
     });
   }
 
   /** The context as stored JSON text, without parsing it. */
   loadContextJson(id: number): string | undefined {
-    return this.guard(() => (this.statements.getContext.get(id) as { context: string } | undefined)?.context);
+    return this.guard(() => {
+      const row = this.statements.getContext.get(id) as ContextRow | undefined;
+      return row && this.contextText(id, row);
+    });
   }
 
   loadContext<Context = unknown>(id: number): Context | undefined {
     return this.guard(() => {
-      const row = this.statements.getContext.get(id) as { context: string } | undefined;
-      return row && (JSON.parse(row.context) as Context);
+      const row = this.statements.getContext.get(id) as ContextRow | undefined;
+      const json = row && this.contextText(id, row);
+      return json === undefined ? undefined : (JSON.parse(json) as Context);
     });
   }
 
   recordEvent(sessionId: number, kind: string, data: unknown = {}, phase: Phase | null = null): number {
-    return this.guard(() => {
-      const json = JSON.stringify(data) ?? '{}';
-      const id = this.recordEventTx(sessionId, kind, phase, json, Date.now());
-      this.checkpointer.afterCommit(json.length);
+    return this.writing(() => {
+      const stored = this.toStored(JSON.stringify(data) ?? '{}');
+      const id = this.recordEventTx(sessionId, kind, phase, stored, Date.now());
+      this.checkpointer.afterCommit(stored.inline.length);
       return id;
     });
   }
@@ -302,9 +370,9 @@ export class SessionStore {
 
   /** Records an analysis: per-file smell bookkeeping plus one 'analysis' event, in one transaction. */
   recordAnalysis(sessionId: number, files: AnalysedFile[], data: unknown = {}): number {
-    return this.guard(() => {
+    return this.writing(() => {
       if (!this.statements.getSession.get(sessionId)) throw notFound(sessionId, this.dbPath);
-      const eventId = this.recordAnalysisTx(sessionId, files, data, Date.now());
+      const eventId = this.recordAnalysisTx(sessionId, files, this.toStored(JSON.stringify(data ?? {})), Date.now());
       this.checkpointer.afterCommit(files.length * 256);
       return eventId;
     });
@@ -324,18 +392,18 @@ export class SessionStore {
         at: row.at,
         kind: row.kind,
         phase: row.phase,
-        data: JSON.parse(row.data) as unknown,
+        data: JSON.parse(row.data_file ? this.fileText(row.data_file) : row.data) as unknown,
       }));
     });
   }
 
   /** Marks the session ended (idempotent) and returns it. */
   endSession(id: number): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       const now = Date.now();
       const end = this.db.transaction(() => {
         const result = this.statements.endSession.run(now, now, id);
-        if (result.changes > 0) this.statements.insertEvent.run(id, now, 'end', null, '{}');
+        if (result.changes > 0) this.statements.insertEvent.run(id, now, 'end', null, '{}', null);
       });
       end.immediate();
       this.checkpointer.afterCommit(0);
@@ -345,12 +413,12 @@ export class SessionStore {
 
   /** Makes an ended session active again (recording a 'resume' event) and returns it. */
   resumeSession(id: number): SessionRecord {
-    return this.guard(() => {
+    return this.writing(() => {
       const now = Date.now();
       const resume = this.db.transaction(() => {
         const result = this.statements.reopenSession.run(now, id);
         if (result.changes === 0) throw notFound(id, this.dbPath);
-        this.statements.insertEvent.run(id, now, 'resume', null, '{}');
+        this.statements.insertEvent.run(id, now, 'resume', null, '{}', null);
       });
       resume.immediate();
       this.checkpointer.afterCommit(0);
@@ -359,18 +427,24 @@ export class SessionStore {
   }
 
   deleteSession(id: number): boolean {
-    return this.guard(() => {
+    return this.writing(() => {
       const deleted = this.statements.deleteSession.run(id).changes > 0;
-      this.checkpointer.afterCommit(0);
+      this.afterReplace(0);
       return deleted;
     });
   }
 
   /** Applies the retention policy; returns how many sessions it removed. `keep` ids are never removed. */
   cleanupSessions(policy: RetentionPolicy = {}, options: { keep?: number[]; now?: number } = {}): number {
-    return this.guard(() => {
+    return this.writing(() => {
       const removed = cleanupSessionsInDb(this.db, policy, options);
-      this.checkpointer.afterCommit(removed * 1024);
+      this.afterReplace(removed * 1024);
+      // Files of writers killed before their commit named them: the first retention run of each open store collects
+      // them (a directory listing per startSession would grow with the folder; leftovers only come from kills).
+      if (!this.swept && !this.db.inTransaction) {
+        this.swept = true;
+        this.blobs.sweep();
+      }
       return removed;
     });
   }
@@ -388,6 +462,21 @@ export class SessionStore {
         errors: number | null;
         ms: number | null;
       };
+      // Event data kept in files is invisible to json_extract: add those (rare, large) events here.
+      for (const row of s.fileEventsOfKinds.all(id) as { kind: string; data_file: string }[]) {
+        const data = JSON.parse(this.fileText(row.data_file)) as Record<string, unknown> | null;
+        const add = (total: number | null, key: string): number | null => {
+          const value = data?.[key];
+          return typeof value === 'number' ? (total ?? 0) + value : total;
+        };
+        if (row.kind === 'analysis') analysis.ms = add(analysis.ms, 'ms');
+        else {
+          generation.tests = add(generation.tests, 'tests');
+          generation.written = add(generation.written, 'written');
+          generation.errors = add(generation.errors, 'errors');
+          generation.ms = add(generation.ms, 'ms');
+        }
+      }
       const phaseEvents = s.phaseEvents.all(id) as { at: number; phase: Phase }[];
       const endOfTime = session.endedAt ?? Date.now();
       const phases = tallyPhases(phaseEvents, endOfTime);
@@ -416,9 +505,9 @@ export class SessionStore {
 
   /** Runs `fn` in one IMMEDIATE transaction (all or nothing, and no lock upgrade races with other processes). */
   transaction<T>(fn: () => T): T {
-    return this.guard(() => {
+    return this.writing(() => {
       const result = this.db.transaction(fn).immediate();
-      this.checkpointer.afterCommit(0);
+      this.afterReplace(0);
       return result;
     });
   }
@@ -431,6 +520,38 @@ export class SessionStore {
   close(): void {
     this.checkpointer.close();
     if (this.db.open) this.db.close();
+  }
+
+  /** The row's form of a value: inline when short, else a file name (hashed here, outside the transaction). */
+  private toStored(json: string): StoredValue {
+    if (json.length < this.fileValueChars) return { inline: json, file: null, bytes: undefined, json: undefined };
+    const bytes = Buffer.from(json, 'utf8');
+    return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes, json };
+  }
+
+  /** The context's JSON; undefined when the session went away between reading its row and reading its file. */
+  private contextText(id: number, row: ContextRow): string | undefined {
+    if (!row.context_file) return row.context;
+    const text = this.blobs.read(row.context_file);
+    if (text !== undefined) return text;
+    // Another process may have replaced the context and deleted the old file between our two reads: read again.
+    const again = this.statements.getContext.get(id) as ContextRow | undefined;
+    if (!again) return undefined;
+    if (!again.context_file) return again.context;
+    return this.blobs.read(again.context_file) ?? throwError(this.blobs.missing(again.context_file, this.dbPath));
+  }
+
+  /** An event's data file (events are never rewritten, only deleted with their session). */
+  private fileText(name: string): string {
+    return this.blobs.read(name) ?? throwError(this.blobs.missing(name, this.dbPath));
+  }
+
+  /** After a commit that may have dropped the last row naming a file: delete such files, then the usual bookkeeping. */
+  private afterReplace(bytes: number): void {
+    // Inside a caller's transaction() nothing is committed yet (a rollback would bring the names back): its own
+    // afterReplace, after the commit, collects.
+    if (!this.db.inTransaction && this.blobs.hasGarbage()) this.blobs.collect();
+    this.checkpointer.afterCommit(bytes);
   }
 
   private requireSession(id: number): SessionRecord {
@@ -461,6 +582,12 @@ export class SessionStore {
     }
   }
 
+  /** guard() for an operation that takes the write lock. */
+  private writing<T>(operation: () => T): T {
+    this.checkpointer.beforeWrite();
+    return this.guard(operation);
+  }
+
   private guard<T>(operation: () => T): T {
     if (!this.db.open) {
       throw new SessionStoreError('CLOSED', `The session store ${this.dbPath} is closed.`, { dbPath: this.dbPath });
@@ -471,6 +598,15 @@ export class SessionStore {
       throw explainStoreError(error, this.dbPath);
     }
   }
+}
+
+interface ContextRow {
+  context: string;
+  context_file: string | null;
+}
+
+function throwError(error: Error): never {
+  throw error;
 }
 
 const busyWait = new Int32Array(new SharedArrayBuffer(4));
@@ -493,10 +629,10 @@ function retryWhileBusy<T>(operation: () => T, timeoutMs: number): T {
 function prepareStatements(db: Database.Database) {
   return {
     insertSession: db.prepare(
-      "INSERT INTO sessions (name, status, project_root, created_at, updated_at, context) VALUES (?, 'active', ?, ?, ?, ?)",
+      "INSERT INTO sessions (name, status, project_root, created_at, updated_at, context, context_file) VALUES (?, 'active', ?, ?, ?, ?, ?)",
     ),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`),
-    getSessionWithContext: db.prepare(`SELECT ${SESSION_COLUMNS}, context FROM sessions WHERE id = ?`),
+    getSessionWithContext: db.prepare(`SELECT ${SESSION_COLUMNS}, context, context_file FROM sessions WHERE id = ?`),
     getSessionByName: db.prepare(
       `SELECT ${SESSION_COLUMNS} FROM sessions WHERE name = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
     ),
@@ -508,19 +644,27 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${SESSION_COLUMNS} FROM sessions WHERE status = ? ORDER BY updated_at DESC, id DESC LIMIT ?`,
     ),
     countSessions: db.prepare('SELECT count(*) AS n FROM sessions'),
-    saveContext: db.prepare('UPDATE sessions SET context = ?, updated_at = ? WHERE id = ?'),
-    saveContextJson: db.prepare('UPDATE sessions SET context = ?, updated_at = ? WHERE id = ? AND json_valid(?)'),
-    getContext: db.prepare('SELECT context FROM sessions WHERE id = ?'),
+    saveContext: db.prepare('UPDATE sessions SET context = ?, context_file = ?, updated_at = ? WHERE id = ?'),
+    saveContextJson: db.prepare(
+      'UPDATE sessions SET context = ?, context_file = NULL, updated_at = ? WHERE id = ? AND json_valid(?)',
+    ),
+    isJson: db.prepare('SELECT 1 WHERE json_valid(?)'),
+    getContext: db.prepare('SELECT context, context_file FROM sessions WHERE id = ?'),
     touchSession: db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?'),
     endSession: db.prepare("UPDATE sessions SET status = 'ended', ended_at = ?, updated_at = ? WHERE id = ? AND status = 'active'"),
     reopenSession: db.prepare("UPDATE sessions SET status = 'active', ended_at = NULL, updated_at = ? WHERE id = ?"),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
-    insertEvent: db.prepare('INSERT INTO session_events (session_id, at, kind, phase, data) VALUES (?, ?, ?, ?, ?)'),
+    insertEvent: db.prepare(
+      'INSERT INTO session_events (session_id, at, kind, phase, data, data_file) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     listEvents: db.prepare(
-      'SELECT id, session_id, at, kind, phase, data FROM session_events WHERE session_id = ? ORDER BY id LIMIT ?',
+      'SELECT id, session_id, at, kind, phase, data, data_file FROM session_events WHERE session_id = ? ORDER BY id LIMIT ?',
     ),
     listEventsByKind: db.prepare(
-      'SELECT id, session_id, at, kind, phase, data FROM session_events WHERE session_id = ? AND kind = ? ORDER BY id LIMIT ?',
+      'SELECT id, session_id, at, kind, phase, data, data_file FROM session_events WHERE session_id = ? AND kind = ? ORDER BY id LIMIT ?',
+    ),
+    fileEventsOfKinds: db.prepare(
+      "SELECT kind, data_file FROM session_events WHERE session_id = ? AND kind IN ('analysis', 'generated') AND data_file IS NOT NULL",
     ),
     getFile: db.prepare('SELECT smell_keys FROM session_files WHERE session_id = ? AND path = ?'),
     upsertFile: db.prepare(
