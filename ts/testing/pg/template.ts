@@ -69,11 +69,11 @@ export interface PostgresTemplateOptions extends TestingConfig {
   /** Project root used to resolve the cache directory (build log). Default `process.cwd()`. */
   root?: string;
   /**
-   * Warm each clone's connection in the refill, before it is handed out, so the test's first queries do not pay for
-   * the new backend's empty caches. `true` (default): `EXPLAIN` (plans, runs nothing) of the statements the tests ran
-   * most on their `client`, learned as they run and kept in the cache directory. A function: that, and then your
-   * function on the connected client (for what planning does not load, such as trigger functions); it must leave no
-   * trace in the database. `false`: hand clones out cold.
+   * Warm ready clones' connections while the refill is otherwise idle (the pool full), so a test's first queries do
+   * not pay for a new backend's empty caches. `true` (default): `EXPLAIN` (plans, runs nothing) of the statements
+   * the tests ran most on their `client`, learned as they run and kept in the cache directory. A function: that, then
+   * your function on the connected client (for what planning does not load, such as trigger functions; it must leave
+   * no trace in the database). `false`: never. A refill that cannot keep up with the tests never warms.
    */
   warmup?: boolean | ((client: Client) => Promise<void> | void);
   /** How many of the learned statements (the most run first) the warm-up EXPLAINs on each clone. Default 16. */
@@ -108,8 +108,11 @@ export interface PostgresTemplateStats extends PreparedPoolCounters {
   fastPath: boolean;
   /** The CREATE DATABASE strategy the clones use: `file_copy`, `wal_log` or `server default`. */
   strategy: string;
-  /** The refill's warm-up of each clone: statements known, EXPLAINed per clone, and its time per clone. */
-  warmup: { enabled: boolean; statements: number; perClone: number; ms: LatencySummary };
+  /**
+   * The warm-up of ready clones in the refill's idle time: statements learned, clones warmed to the end (`done`) and
+   * handed out half-way (`cut`), and the time of a whole warm-up.
+   */
+  warmup: { enabled: boolean; statements: number; done: number; cut: number; ms: LatencySummary };
 }
 
 interface Ready {
@@ -385,7 +388,6 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** The statements the tests ran on handed-out clients (see warmup.ts), and where they are kept between runs. */
   private readonly statements = new StatementMemory();
   private warmupFile: string | null = null;
-  private lastWarmed = 0;
   private readonly warmTimes = new SampleRing(10_000);
 
   private constructor(init: {
@@ -606,7 +608,6 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         }
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
         client = await connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, 'tdd-fast test');
-        if (this.warming) await this.warmClient(client);
       } else {
         await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
@@ -624,12 +625,21 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     }
   }
 
-  /** The warm-up of one clone's connection (see the `warmup` option); a failing user warm-up fails the clone. */
-  private async warmClient(client: Client): Promise<void> {
-    const started = process.hrtime.bigint();
-    this.lastWarmed = await this.statements.warm(client, this.options.warmupStatements ?? DEFAULT_WARMUP_STATEMENTS);
-    if (typeof this.options.warmup === 'function') await this.options.warmup(client);
-    this.warmTimes.record(msSince(started));
+  /** The warm-up of a ready clone's connection, in the refill's idle time (see the `warmup` option). */
+  protected polish(item: Ready, handedOut: () => boolean): Promise<void> | null {
+    if (!this.warming) return null;
+    return (async () => {
+      const started = process.hrtime.bigint();
+      await this.statements.warm(item.client, this.options.warmupStatements ?? DEFAULT_WARMUP_STATEMENTS, handedOut);
+      if (typeof this.options.warmup === 'function' && !handedOut()) {
+        try {
+          await this.options.warmup(item.client);
+        } catch {
+          // a warm-up only saves time; the test shows what is wrong when it runs the same queries
+        }
+      }
+      if (!handedOut()) this.warmTimes.record(msSince(started));
+    })();
   }
 
   protected async discard(item: Ready): Promise<void> {
@@ -694,7 +704,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       reaped: this.counters.reaped,
       fastPath: this.fastPath,
       strategy: this.strategy ?? 'server default',
-      warmup: { enabled: this.warming, statements: this.statements.size, perClone: this.lastWarmed, ms: this.warmTimes.summary() },
+      warmup: { enabled: this.warming, statements: this.statements.size, ...this.polishStats(), ms: this.warmTimes.summary() },
     };
   }
 
