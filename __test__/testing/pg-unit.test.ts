@@ -1,6 +1,5 @@
-/** The server-free parts of the PostgreSQL backends: migrations layouts, the statement splitter, backend choice, the warm-up's
- * statement memory, the
- * reporter's database-vs-body split, and PgliteTemplate (embedded, real PGlite). */
+/** The server-free parts of the PostgreSQL backends: migrations layouts, the statement splitter, backend choice, the
+ * reporter's database-vs-body split, the warm-up's statement memory, and PgliteTemplate (embedded, real PGlite). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
