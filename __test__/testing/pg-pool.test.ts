@@ -58,6 +58,42 @@ class BoxPool extends PreparedPool<Box> {
   stats = () => this.poolCounters();
 }
 
+/** A BoxPool that polishes (each polish waits for the test) and drops in `lanes` lanes at shutdown. */
+class PolishingPool extends BoxPool {
+  private readonly polishGates: (() => void)[] = [];
+  inDiscard = 0;
+  maxInDiscard = 0;
+  constructor(
+    limits: { poolSize: number; concurrency: number; deferLimit: number },
+    private readonly lanes = 1,
+    private readonly polishes = true,
+  ) {
+    super(limits);
+  }
+  protected polish(box: Box, handedOut: () => boolean): Promise<void> | null {
+    if (!this.polishes) return null;
+    this.log.push(`polish ${box.id}`);
+    return new Promise<void>((resolve) => this.polishGates.push(resolve)).then(() => {
+      this.log.push(handedOut() ? `cut ${box.id}` : `polished ${box.id}`);
+    });
+  }
+  protected async discard(box: Box): Promise<void> {
+    this.inDiscard++;
+    this.maxInDiscard = Math.max(this.maxInDiscard, this.inDiscard);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    this.inDiscard--;
+    await super.discard(box);
+  }
+  protected shutdownDisposalLanes(): number {
+    return this.lanes;
+  }
+  async finishPolish(): Promise<void> {
+    (this.polishGates.shift() as () => void)();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  polishTally = () => this.polishStats();
+}
+
 describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
   it('makes poolSize items ahead, never more than concurrency at once, and hands a ready one out without waiting', async () => {
     const pool = new BoxPool({ poolSize: 3, concurrency: 2, deferLimit: 0 });
@@ -125,6 +161,39 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
     await pool.finishProducing();
     await waiting;
     await pool.close();
+  });
+
+  it('polishes ready items only while the pool is full and nothing is being made, oldest first; a handout cuts one short', async () => {
+    const pool = new PolishingPool({ poolSize: 2, concurrency: 1, deferLimit: 0 });
+    await pool.finishProducing();
+    expect(pool.log).toEqual(['made 1']); // one ready of two: the refill is still working, nothing is polished
+    await pool.finishProducing();
+    expect(pool.log).toEqual(['made 1', 'made 2', 'polish 1']);
+    await pool.finishPolish();
+    expect(pool.log.slice(-2)).toEqual(['polished 1', 'polish 2']);
+    const first = await pool.fresh(); // box 1 (polished); box 2's polish goes on while the refill makes box 3
+    expect(first.id).toBe(1);
+    const second = await pool.fresh(); // box 2, taken while being polished
+    await pool.finishPolish();
+    expect(pool.log).toContain('cut 2');
+    expect(second.id).toBe(2);
+    expect(pool.polishTally()).toEqual({ done: 1, cut: 1 });
+    await pool.finishProducing(); // box 3; the refill goes on with box 4, so nothing is polished
+    expect(pool.log.at(-1)).toBe('made 3');
+    const closing = pool.close();
+    await pool.finishProducing();
+    await closing;
+    expect(pool.log.filter((line) => line.startsWith('polish '))).toEqual(['polish 1', 'polish 2']);
+  });
+
+  it('at shutdown drops in shutdownDisposalLanes() lanes at once, and still drops every item', async () => {
+    for (const lanes of [1, 3]) {
+      const pool = new PolishingPool({ poolSize: 6, concurrency: 6, deferLimit: 0 }, lanes, false);
+      await pool.finishProducing();
+      await pool.close();
+      expect(pool.maxInDiscard).toBe(lanes);
+      expect(pool.log.filter((line) => line.startsWith('dropped'))).toHaveLength(6);
+    }
   });
 
   it('rejects a waiter with the exhausted error after acquireTimeoutMs when every item is handed out', async () => {

@@ -266,6 +266,68 @@ describe('PostgresTemplate', () => {
     expect(await databases(`tdf_${name}_w`)).toEqual([]);
   });
 
+  // Needs the server's data directory, so only with the server this file starts.
+  it.skipIf(Boolean(process.env.TDD_FAST_PG_TEST_URL))('seals the template with its relation cache init file, which every copy gets; the throwaway server runs without autovacuum', async () => {
+    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('init'), cacheDir: tempDir(), poolSize: 0 });
+    const initFile = async (database: string) => {
+      const oid = (await admin.query('SELECT oid FROM pg_database WHERE datname = $1', [database])).rows[0].oid as number;
+      return fs.existsSync(path.join((server as PostgresServer).dataDir, 'base', String(oid), 'pg_internal.init'));
+    };
+    expect(await initFile(template.template)).toBe(true);
+    // A copy nobody has connected to yet (a connection would write its own): the file came with the copy.
+    const copy = `${template.template}_copy`;
+    await admin.query(`CREATE DATABASE "${copy}" TEMPLATE "${template.template}" STRATEGY FILE_COPY`);
+    expect(await initFile(copy)).toBe(true);
+    await admin.query(`DROP DATABASE "${copy}"`);
+    // Autovacuum visits templates too, and its vacuum of a catalog there would delete the file.
+    expect((await admin.query('SHOW autovacuum')).rows[0].autovacuum).toBe('off');
+    await template.close();
+  });
+
+  it('learns the statements tests run, EXPLAINs them on ready clones while the refill is idle without running them, and keeps them for the next run', async () => {
+    const cacheDir = tempDir();
+    const name = uniqueName('warm');
+    const dir = migrations(SCHEMA);
+    const first = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1 });
+    const db = await first.fresh();
+    await db.client.query('INSERT INTO users (email) VALUES ($1)', ['c@x.io']);
+    await db.client.query('INSERT INTO users (email) VALUES ($1)', ['d@x.io']); // the same statement: counted once
+    await db.client.query({ text: 'SELECT email FROM users WHERE id = $1', values: [1] });
+    await db.client.query('CREATE TABLE scratch (n int)'); // not a statement EXPLAIN takes: not learned
+    await db.client.query('INSERT INTO scratch VALUES (1)'); // learned; no such table in the next clone
+    await db.client.query('SELECT 1; DELETE FROM users'); // two statements: EXPLAIN over the extended protocol refuses it
+    db.release();
+    expect(first.stats().warmup).toMatchObject({ enabled: true, statements: 4 });
+    await first.close();
+    const file = path.join(cacheDir, 'templates', `pg-warmup-${first.template}.json`);
+    expect(fs.existsSync(file)).toBe(true);
+
+    const second = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 2 });
+    expect(second.stats().warmup.statements).toBe(4);
+    await second.warm(2);
+    for (let waited = 0; second.stats().warmup.done < 2 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(second.stats().warmup).toMatchObject({ done: 2, cut: 0, statements: 2 }); // the two that cannot plan are dropped
+    const warmed = await second.fresh();
+    // Planned, never run: the INSERTs added nothing, the DELETE removed nothing.
+    expect((await warmed.client.query('SELECT email FROM users ORDER BY id')).rows.map((r) => r.email)).toEqual(['a@x.io', 'b@x.io']);
+    warmed.release();
+    await second.close();
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { statements: { text: string }[] };
+    // What this run's test ran joins what was kept; what failed to plan is gone.
+    expect(saved.statements.map((s) => s.text).sort()).toEqual([
+      'INSERT INTO users (email) VALUES ($1)',
+      'SELECT email FROM users ORDER BY id',
+      'SELECT email FROM users WHERE id = $1',
+    ]);
+
+    const cold = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmup: false });
+    const plain = await cold.fresh();
+    await plain.client.query('SELECT 2');
+    plain.release();
+    expect(cold.stats().warmup).toMatchObject({ enabled: false, statements: 0, done: 0 });
+    await cold.close();
+  });
+
   it('with the fast path off (TDD_FAST_TESTING=0) replays the migrations for every database', async () => {
     const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
     expect(template.stats()).toMatchObject({ origin: 'replay', fastPath: false, builds: 0 });

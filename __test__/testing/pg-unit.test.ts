@@ -1,10 +1,11 @@
 /** The server-free parts of the PostgreSQL backends: migrations layouts, the statement splitter, backend choice, the
- * reporter's database-vs-body split, and PgliteTemplate (embedded, real PGlite). */
+ * reporter's database-vs-body split, the warm-up's statement memory, and PgliteTemplate (embedded, real PGlite). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DB_META_KEY, PerfReporter, PgliteTemplate, PgMigrationError, choosePgBackend, readMigrationsDir, splitStatements, withTransaction } from '../../ts/testing/index';
 import { describeDoctor } from '../../ts/testing/doctor';
+import { StatementMemory } from '../../ts/testing/pg/warmup';
 import { tempDir } from './helpers';
 
 function folder(files: Record<string, string>): string {
@@ -148,4 +149,43 @@ describe('PgliteTemplate (embedded PostgreSQL, no server)', () => {
     expect((broken as PgMigrationError).line).toBe(2);
     expect((broken as Error).message).toMatch(/column "nope" does not exist/);
   }, 300_000);
+});
+
+describe('StatementMemory (what the PostgresTemplate warm-up learns)', () => {
+  it('keeps only statements EXPLAIN takes, with plain values, counting each client once; the most used come first', () => {
+    const memory = new StatementMemory();
+    const a = new Set<string>();
+    const b = new Set<string>();
+    memory.record('SELECT * FROM users WHERE id = $1', [1], a);
+    memory.record('SELECT * FROM users WHERE id = $1', [2], a); // same client: still 1
+    memory.record('SELECT * FROM users WHERE id = $1', [3], b);
+    memory.record({ text: 'UPDATE users SET name = $1', values: ['x'] }, undefined, b);
+    memory.record('  with x as (select 1) select * from x', undefined, a);
+    for (const skipped of ['BEGIN', 'CREATE TABLE t (n int)', 'SET search_path = x', 'COPY users FROM STDIN', 'CALL p()']) memory.record(skipped, undefined, a);
+    memory.record('INSERT INTO files (data) VALUES ($1)', [Buffer.from('x')], a); // a value that is not plain
+    memory.record({ text: 'SELECT 1', submit: () => undefined }, undefined, a); // a cursor or stream object
+    expect(memory.size).toBe(3);
+    expect(memory.pick(2).map((s) => [s.text, s.count, s.values])).toEqual([
+      ['SELECT * FROM users WHERE id = $1', 2, [1]],
+      ['UPDATE users SET name = $1', 1, ['x']],
+    ]);
+  });
+
+  it('saves atomically, merging with what other workers saved, and ignores a missing or foreign file', () => {
+    const file = path.join(tempDir(), 'templates', 'pg-warmup-x.json');
+    const one = new StatementMemory();
+    one.record('SELECT 1', undefined, new Set());
+    one.save(file, 10);
+    const two = new StatementMemory();
+    two.record('SELECT 2', undefined, new Set());
+    two.save(file, 10);
+    const loaded = new StatementMemory();
+    loaded.load(file);
+    expect(loaded.pick(10).map((s) => s.text).sort()).toEqual(['SELECT 1', 'SELECT 2']);
+    fs.writeFileSync(file, '{"format":99,"statements":[{"text":"SELECT 3","values":[],"count":1}]}');
+    const foreign = new StatementMemory();
+    foreign.load(file);
+    foreign.load(path.join(tempDir(), 'missing.json'));
+    expect(foreign.size).toBe(0);
+  });
 });

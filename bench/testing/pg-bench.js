@@ -58,11 +58,14 @@ INSERT INTO reviews (product_id, customer_id, rating) SELECT 1 + g % 600, 1 + g 
     results.refillPerSecond = 40 / seconds;
     const s = template.stats();
     results.cloneMs = s.cloneMs;
+    const closing = Date.now();
     await template.close();
+    results.closeMs = Date.now() - closing;
     results.dropMs = template.stats().dropMs;
     console.log(`refill: ${results.refillPerSecond.toFixed(1)} clones/s sustained (40 clones, ${concurrency ?? 'default'} at a time, strategy ${s.strategy})`);
     console.log(`clone (CREATE DATABASE ... TEMPLATE + COMMENT + connect): p50 ${fmt(s.cloneMs.p50)}  p99 ${fmt(s.cloneMs.p99)}`);
     console.log(`drop (DROP DATABASE ... WITH (FORCE)):                    p50 ${fmt(results.dropMs.p50)}  p99 ${fmt(results.dropMs.p99)}`);
+    console.log(`close() of the 40: ${results.closeMs} ms`);
   }
 
   // 2. Handouts while the refill keeps up: tests arrive at 80% of the measured refill rate.

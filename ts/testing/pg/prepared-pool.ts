@@ -6,6 +6,10 @@
  *
  * Disposals are deferred while the refill is busy or a test waits (dropping competes with cloning for the same
  * server), up to `deferLimit` of them; they run when the refill is idle, and all of them at `shutdown()`.
+ *
+ * When the pool is full and nothing is being made, the refill is idle: it then `polish`es ready items, one at a
+ * time, oldest first (PostgresTemplate warms the clone's connection). Polishing only ever uses that idle time, so a
+ * refill that cannot keep up never spends anything on it; a polish stops early when its item is handed out.
  */
 import { PoolClosedError } from '../pool';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
@@ -57,6 +61,10 @@ export abstract class PreparedPool<T> {
   private readonly waiters: Waiter<T>[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly disposals: T[] = [];
+  /** Ready items polished (or being polished); see `polish`. */
+  private readonly polished = new WeakSet<object>();
+  private polishing = false;
+  private readonly polishCounts = { done: 0, cut: 0 };
   private disposing: Promise<void> | null = null;
   private creating = 0;
   private consecutiveFailures = 0;
@@ -95,6 +103,24 @@ export abstract class PreparedPool<T> {
     return this.limits.poolSize;
   }
 
+  /** True once `shutdown()` began: nothing is made any more. */
+  protected get stopping(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * Optional extra preparation of a ready item, run only while the refill is otherwise idle. `handedOut()` turns true
+   * when a test took the item meanwhile: stop then (the item is the test's). Must not throw. Default: nothing.
+   */
+  protected polish(_item: T, _handedOut: () => boolean): Promise<void> | null {
+    return null;
+  }
+
+  /** Disposals run at the same time at shutdown (while the refill works, one at a time). Default 1. */
+  protected shutdownDisposalLanes(): number {
+    return 1;
+  }
+
   /** Starts items while fewer than wanted are ready or being made, within the limits. */
   protected pump(): void {
     if (this.stopped) return;
@@ -109,7 +135,37 @@ export abstract class PreparedPool<T> {
       const job = this.produceOne().finally(() => this.inFlight.delete(job));
       this.inFlight.add(job);
     }
-    if (this.creating === 0 && this.waiters.length === 0) this.startDisposals();
+    if (this.creating === 0 && this.waiters.length === 0) {
+      this.startPolish();
+      this.startDisposals();
+    }
+  }
+
+  /** Polishes the oldest unpolished ready item while the pool is full and nothing is being made. */
+  private startPolish(): void {
+    if (this.polishing || this.stopped || this.readyItems.length < this.limits.poolSize) return;
+    const item = this.readyItems.find((ready) => !this.polished.has(ready as object));
+    if (item === undefined) return;
+    this.polished.add(item as object);
+    const handedOut = () => this.handedOut.has(item) || this.stopped;
+    const job = this.polish(item, handedOut);
+    if (!job) return;
+    this.polishing = true;
+    const done = job
+      .catch(() => undefined)
+      .then(() => {
+        if (handedOut()) this.polishCounts.cut++;
+        else this.polishCounts.done++;
+        this.polishing = false;
+        this.inFlight.delete(done);
+        this.pump();
+      });
+    this.inFlight.add(done);
+  }
+
+  /** Items polished to the end, and polishes cut short by a handout. */
+  protected polishStats(): { done: number; cut: number } {
+    return { ...this.polishCounts };
   }
 
   private async produceOne(): Promise<void> {
@@ -215,18 +271,25 @@ export abstract class PreparedPool<T> {
   }
 
   private async drainDisposals(): Promise<void> {
-    // One at a time; stop deferring only while over the limit, the refill is idle, or at shutdown.
-    while (this.disposals.length > 0 && (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0))) {
-      const item = this.disposals.shift() as T;
-      const started = process.hrtime.bigint();
-      try {
-        await this.discard(item);
-        this.counts.drops++;
-        this.discardTimes.record(msSince(started));
-      } catch {
-        // The server went away or the item is gone; the next start reaps leftovers.
+    // While the refill works: one at a time, and only while over the limit or the refill is idle. At shutdown all
+    // that is left goes, several at a time (nothing else needs the server then, and close() waits for them).
+    const atShutdown = this.stopped;
+    const lane = async () => {
+      while (this.disposals.length > 0 && (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0))) {
+        if (this.stopped && !atShutdown) return; // shutdown() starts the parallel drain once this one is done
+        const item = this.disposals.shift() as T;
+        const started = process.hrtime.bigint();
+        try {
+          await this.discard(item);
+          this.counts.drops++;
+          this.discardTimes.record(msSince(started));
+        } catch {
+          // The server went away or the item is gone; the next start reaps leftovers.
+        }
       }
-    }
+    };
+    const lanes = atShutdown ? Math.max(1, this.shutdownDisposalLanes()) : 1;
+    await Promise.all(Array.from({ length: lanes }, lane));
   }
 
   /** Waits until `n` items are ready (benchmarks and warm-up). */

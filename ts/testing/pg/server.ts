@@ -1,6 +1,7 @@
 /**
  * A throwaway PostgreSQL cluster for tests: `initdb` into a temporary (or cache) directory, a server on a free
  * loopback port and a unix socket in that directory, durability off (fsync, synchronous_commit, full_page_writes),
+ * autovacuum off,
  * trust authentication for the local superuser `postgres`. A temporary directory goes on a memory filesystem
  * (Linux /dev/shm) when there is one: a clone of a template is mostly the creation of ~330 small files (one per
  * catalog table, index, free-space and visibility map), which costs several times more on a disk filesystem. PostgreSQL refuses to run as root, so when this process is
@@ -340,6 +341,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     shared_buffers: '128MB',
     max_wal_size: '1GB',
     checkpoint_timeout: '1h',
+    // Its databases live for one test or one file. Autovacuum would spend the CPU the tests need on them, and it
+    // visits templates too (closed to connections or not), deleting their relation cache init file: see
+    // PostgresTemplate's sealTemplate. Anti-wraparound vacuums still run when needed.
+    autovacuum: 'off',
     log_min_messages: 'warning',
     ...options.settings,
   };

@@ -24,9 +24,11 @@ import {
   describeTarget,
 } from './errors';
 import { PreparedPool, type PreparedPoolCounters } from './prepared-pool';
+import { SampleRing, msSince, type LatencySummary } from '../stats';
+import { StatementMemory, recordQueries } from './warmup';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
-const PG_TEMPLATE_FORMAT = 2;
+const PG_TEMPLATE_FORMAT = 3;
 
 export interface PostgresTemplateOptions extends TestingConfig {
   /** Admin connection string (a URL). Default: env TDD_FAST_PG_URL, then DATABASE_URL. */
@@ -66,6 +68,16 @@ export interface PostgresTemplateOptions extends TestingConfig {
   keepTemplates?: number;
   /** Project root used to resolve the cache directory (build log). Default `process.cwd()`. */
   root?: string;
+  /**
+   * Warm ready clones' connections while the refill is otherwise idle (the pool full), so a test's first queries do
+   * not pay for a new backend's empty caches. `true` (default): `EXPLAIN` (plans, runs nothing) of the statements
+   * the tests ran most on their `client`, learned as they run and kept in the cache directory. A function: that, then
+   * your function on the connected client (for what planning does not load, such as trigger functions; it must leave
+   * no trace in the database). `false`: never. A refill that cannot keep up with the tests never warms.
+   */
+  warmup?: boolean | ((client: Client) => Promise<void> | void);
+  /** How many of the learned statements (the most run first) the warm-up EXPLAINs on each clone. Default 16. */
+  warmupStatements?: number;
 }
 
 export interface FreshPgDatabase {
@@ -96,6 +108,11 @@ export interface PostgresTemplateStats extends PreparedPoolCounters {
   fastPath: boolean;
   /** The CREATE DATABASE strategy the clones use: `file_copy`, `wal_log` or `server default`. */
   strategy: string;
+  /**
+   * The warm-up of ready clones in the refill's idle time: statements learned, clones warmed to the end (`done`) and
+   * handed out half-way (`cut`), and the time of a whole warm-up.
+   */
+  warmup: { enabled: boolean; statements: number; done: number; cut: number; ms: LatencySummary };
 }
 
 interface Ready {
@@ -177,6 +194,20 @@ async function reapDeadClones(admin: Client, prefix: string, self: string, serve
   return reaped;
 }
 
+/**
+ * Every clone leaves dead rows in the shared catalogs pg_database and pg_shdescription (its row and its comment). A
+ * server without autovacuum (startPostgres()'s) would keep them run after run, so past a few thousand this vacuums
+ * them (a non-superuser only gets a warning, which is ignored).
+ */
+async function vacuumSharedCatalogs(admin: Client): Promise<void> {
+  const dead = await admin.query(
+    `SELECT COALESCE(sum(n_dead_tup), 0)::int AS dead FROM pg_stat_all_tables
+     WHERE relid IN ('pg_catalog.pg_database'::regclass, 'pg_catalog.pg_shdescription'::regclass)`,
+  );
+  if ((dead.rows[0]?.dead as number) < 2_000) return;
+  await admin.query('VACUUM pg_catalog.pg_database, pg_catalog.pg_shdescription').catch(() => undefined);
+}
+
 /** "source database is being accessed by other users" becomes PgTemplateInUseError naming those sessions. */
 async function explainCloneError(creator: Client, template: string, error: unknown): Promise<Error> {
   const err = error as { code?: string; message?: string };
@@ -202,6 +233,9 @@ async function explainCloneError(creator: Client, template: string, error: unkno
 /** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_REFILL_CONCURRENCY = 3;
+/** Learned statements EXPLAINed on each clone (the most used first), and kept in the cache file. */
+const DEFAULT_WARMUP_STATEMENTS = 16;
+const WARMUP_KEPT = 500;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -351,6 +385,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** `named`: databases named so far (the `<n>` of clone names). */
   private counters = { builds: 0, reuses: 0, reaped: 0, named: 0 };
   private builtHere: 'built' | 'reused' | 'replay' = 'reused';
+  /** The statements the tests ran on handed-out clients (see warmup.ts), and where they are kept between runs. */
+  private readonly statements = new StatementMemory();
+  private warmupFile: string | null = null;
+  private readonly warmTimes = new SampleRing(10_000);
 
   private constructor(init: {
     options: PostgresTemplateOptions;
@@ -435,8 +473,13 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     }
     try {
       template.counters.reaped += await reapDeadClones(template.ownerClient, template.prefix, template.owner, template.serverVersion);
+      await vacuumSharedCatalogs(template.ownerClient);
       if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
       else template.builtHere = 'replay';
+      if (template.warming) {
+        template.warmupFile = path.join(switches.cacheDir.value, 'templates', `pg-warmup-${template.template}.json`);
+        template.statements.load(template.warmupFile);
+      }
       const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
       const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
       const settled = await Promise.allSettled(connecting);
@@ -449,6 +492,11 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     }
     template.pump();
     return template;
+  }
+
+  /** Whether clones are warmed before handout (the fast path only: with it off every test replays anyway). */
+  private get warming(): boolean {
+    return this.fastPath && this.options.warmup !== false;
   }
 
   private get prefix(): string {
@@ -495,6 +543,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         throw error;
       }
       await client.end();
+      await this.sealTemplate(url);
       // No connections to the template from now on: a session on it would make every clone fail.
       await admin.query(`ALTER DATABASE ${quoteIdent(this.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
       await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'ready', hash: this.hash }))}`);
@@ -510,6 +559,31 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       await pruneTemplates(admin, this.prefix, this.options.keepTemplates, this.serverVersion);
     } finally {
       await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  }
+
+  /**
+   * The last session on the template before it is closed to connections. VACUUM FULL rewrote the catalogs, which
+   * removed the database's relation cache init file (pg_internal.init); connecting writes it again, and CREATE DATABASE
+   * ... FILE_COPY copies it into every clone (without it the first backend in each clone rebuilds it from the catalogs:
+   * ~3 ms of server CPU per clone, measured). Then the template's activity counters are reset: the build's counts
+   * would make autovacuum visit the template (it does visit databases closed to connections), and a vacuum or analyze
+   * of a catalog there deletes the init file again. A user without the right to reset (not superuser) only loses the
+   * speed-up.
+   */
+  private async sealTemplate(url: string): Promise<void> {
+    const writer = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast template build');
+    try {
+      // The build's sessions (ours, a migrate() callback's) flush their counters when their backends exit, which can be
+      // after client.end() returned.
+      for (let waited = 0; waited < 5_000; waited += 10) {
+        const alive = await writer.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        if (alive.rows.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await writer.query('SELECT pg_stat_reset()').catch(() => undefined);
+    } finally {
+      await writer.end().catch(() => undefined);
     }
   }
 
@@ -551,9 +625,37 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     }
   }
 
+  /** The warm-up of a ready clone's connection, in the refill's idle time (see the `warmup` option). */
+  protected polish(item: Ready, handedOut: () => boolean): Promise<void> | null {
+    if (!this.warming) return null;
+    return (async () => {
+      const started = process.hrtime.bigint();
+      await this.statements.warm(item.client, this.options.warmupStatements ?? DEFAULT_WARMUP_STATEMENTS, handedOut);
+      if (typeof this.options.warmup === 'function' && !handedOut()) {
+        try {
+          await this.options.warmup(item.client);
+        } catch {
+          // a warm-up only saves time; the test shows what is wrong when it runs the same queries
+        }
+      }
+      if (!handedOut()) this.warmTimes.record(msSince(started));
+    })();
+  }
+
   protected async discard(item: Ready): Promise<void> {
     await item.client.end().catch(() => undefined);
-    await dropDatabase(this.ownerClient, item.database, true, this.serverVersion);
+    // At shutdown the refill's connections are idle: they drop beside the owner's (see shutdownDisposalLanes).
+    const lane = this.stopping ? this.idleCreators.pop() : undefined;
+    try {
+      await dropDatabase(lane ?? this.ownerClient, item.database, true, this.serverVersion);
+    } finally {
+      if (lane) this.idleCreators.push(lane);
+    }
+  }
+
+  /** close() drops on the owner's and every refill connection at once: on 2 cores 4 lanes took ~half the time of 1. */
+  protected shutdownDisposalLanes(): number {
+    return 1 + this.idleCreators.length;
   }
 
   protected isPermanent(error: unknown): boolean {
@@ -573,6 +675,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
   async fresh(): Promise<FreshPgDatabase> {
     const item = await this.take();
+    if (this.warming) recordQueries(item.client as unknown as { query: (...args: unknown[]) => unknown }, this.statements);
     let released = false;
     return {
       database: item.database,
@@ -601,12 +704,20 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       reaped: this.counters.reaped,
       fastPath: this.fastPath,
       strategy: this.strategy ?? 'server default',
+      warmup: { enabled: this.warming, statements: this.statements.size, ...this.polishStats(), ms: this.warmTimes.summary() },
     };
   }
 
   /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
   close(): Promise<void> {
     this.closing ??= this.shutdown().then(async () => {
+      if (this.warmupFile && this.statements.size > 0) {
+        try {
+          this.statements.save(this.warmupFile, WARMUP_KEPT);
+        } catch {
+          // the file only speeds up the next run
+        }
+      }
       // Every clone under way has finished: all creators are idle.
       for (const creator of this.idleCreators.splice(0)) await creator.end().catch(() => undefined);
       await this.ownerClient.end().catch(() => undefined);

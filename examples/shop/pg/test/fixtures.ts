@@ -1,6 +1,7 @@
 /**
  * The Postgres suite's `test`. SHOP_PG_MODE picks how each test gets its database:
  *   template     (default with a server) PostgresTemplate: a clone made ahead of demand per test
+ *                (SHOP_PG_WARM=0: handed out without the refill's warm-up; =n: n statements in it)
  *   transaction  PostgresTemplate, one database per file, every test in a rolled-back transaction
  *   clone        PostgresTemplate with poolSize 0 and the server's default strategy: CREATE DATABASE ... TEMPLATE
  *                inside every test (pgtestdb's way)
@@ -32,9 +33,12 @@ async function makeTemplate() {
         poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
         refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
         deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
+        warmup: process.env.SHOP_PG_WARM !== '0',
+        warmupStatements: process.env.SHOP_PG_WARM ? Number(process.env.SHOP_PG_WARM) : undefined,
       });
     case 'clone':
-      return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server' });
+      // pgtestdb's way: nothing ahead of the test and nothing extra inside it.
+      return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server', warmup: false });
     case 'replay':
       return PostgresTemplate.create({ ...common, enabled: false });
     case 'pglite':
