@@ -13,6 +13,16 @@ export type FitMode = 'declared' | 'search';
 
 const MAX_DEPTH = 6;
 
+/** Shapes of built-in classes: a value fits when it is an instance (the real Date, whatever the search's clock). */
+const BUILTIN_CLASSES: Partial<Record<TypeShape['kind'], abstract new (...args: never[]) => unknown>> = {
+  date: RealDate,
+  regexp: RegExp,
+  error: Error,
+  map: Map,
+  set: Set,
+  promise: Promise,
+};
+
 export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional = false, depth = 0): boolean {
   if (value === undefined && optional) return true;
   if (depth > MAX_DEPTH) return true;
@@ -67,20 +77,10 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
       return (strict ? isPlainObject(value) : value !== null && typeof value === 'object' && !Array.isArray(value)) && Object.values(value as object).every((v) => inner(v, shape.value));
     case 'function':
       return typeof value === 'function';
-    case 'date':
-      return value instanceof RealDate;
-    case 'regexp':
-      return value instanceof RegExp;
-    case 'error':
-      return value instanceof Error;
-    case 'map':
-      return value instanceof Map;
-    case 'set':
-      return value instanceof Set;
-    case 'promise':
-      return value instanceof Promise;
-    default:
-      return !strict;
+    default: {
+      const builtin = BUILTIN_CLASSES[shape.kind];
+      return builtin ? value instanceof builtin : !strict;
+    }
   }
 }
 
