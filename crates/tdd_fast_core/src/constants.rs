@@ -5,7 +5,9 @@
 //! Collected in the single visitor pass (called from facts.rs for every node) into the innermost function's report,
 //! unique, at most [`MAX_CONSTANTS`] per function. Regex samples come from a small generator over regex-syntax's HIR:
 //! every choice at its first alternative and every repetition at its minimum, then all repetitions at min+1, then
-//! each other alternative of each choice in turn; bounded in count and length. A pattern regex-syntax does not
+//! each other alternative of each choice in turn (an optional group taken once when it holds that choice, so
+//! `(ms|s|m)?` gives `1s` and `1m`); at most 24 samples (a unit or keyword list is worth a sample per word) and
+//! bounded in length. A pattern regex-syntax does not
 //! accept (lookaround) gives no samples; backreferences are dropped first (`([Hh])\1?` samples as `([Hh])?`).
 //!
 //! Constants behind names count too: a literal bound to a name anywhere in the file (`const TYPE_RE = /^\w+\/\w+$/`,
@@ -38,7 +40,7 @@ const MAX_PER_BINDING: usize = 32;
 /// Names one function can record as read.
 const MAX_REFERENCED: usize = 64;
 const MAX_STRING: usize = 200;
-const MAX_SAMPLES: usize = 8;
+const MAX_SAMPLES: usize = 24;
 const MAX_SAMPLE_LEN: usize = 64;
 const MAX_REPEAT: u32 = 8;
 
@@ -422,14 +424,21 @@ fn sample(hir: &Hir, plan: Plan, seen: &mut usize, out: &mut String) -> bool {
             None => return false,
         },
         HirKind::Repetition(r) => {
-            let more = u32::from(plan.extra);
+            let start = *seen;
+            let mut inside = Vec::new();
+            alternations(&r.sub, &mut inside);
+            // An optional group holding the alternation this plan varies is taken once, or the variant is lost
+            // (`(ms|s|m)?` must give `1s`, not `1` again).
+            let chosen_inside = plan
+                .choice
+                .is_some_and(|(choice, _)| (start..start + inside.len()).contains(&choice));
+            let more = u32::from(plan.extra || (r.min == 0 && chosen_inside));
             let times = r
                 .min
                 .saturating_add(more)
                 .min(r.max.unwrap_or(u32::MAX))
                 .min(MAX_REPEAT);
             // Alternations inside are counted once, whatever the repetition count.
-            let start = *seen;
             for _ in 0..times {
                 *seen = start;
                 if !sample(&r.sub, plan, seen, out) {
@@ -437,9 +446,7 @@ fn sample(hir: &Hir, plan: Plan, seen: &mut usize, out: &mut String) -> bool {
                 }
             }
             if times == 0 {
-                let mut skipped = Vec::new();
-                alternations(&r.sub, &mut skipped);
-                *seen += skipped.len();
+                *seen += inside.len();
             }
         }
         HirKind::Capture(c) => return sample(&c.sub, plan, seen, out),
@@ -526,6 +533,10 @@ mod tests {
         assert_eq!(
             regex_samples(r"^\d+(ms|s|m|h)$"),
             vec!["1ms", "11ms", "1s", "1m", "1h"]
+        );
+        assert_eq!(
+            regex_samples(r"^\d+ *(ms|s|m)?$"),
+            vec!["1", "11 ms", "1s", "1m"]
         );
         assert_eq!(
             regex_samples(r"^[a-z]{2,3}-\d{4}$"),
