@@ -328,7 +328,7 @@ struct Plan {
     choice: Option<(usize, usize)>,
 }
 
-/// Strings that match a regex pattern (JavaScript syntax as far as regex-syntax shares it), at most eight.
+/// Strings that match a regex pattern (JavaScript syntax as far as regex-syntax shares it), at most [`MAX_SAMPLES`].
 pub fn regex_samples(pattern: &str) -> Vec<String> {
     if pattern.len() > 500 {
         return Vec::new();
