@@ -578,6 +578,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // Candidates run in batches with one coverage take per batch (a take costs milliseconds in a vitest worker); a
   // batch that reached something new is run again one candidate at a time to know which one did.
   const BATCH = 8;
+  // One more test allowed per this many blocks reached, past the configured cap (up to three times it).
+  const BLOCKS_PER_TEST = 3;
   const queue: Array<{ cand: Candidate; index: number }> = [];
   // Values the code returned feed the pools (a formatter's output is a parser's input): dynamic seeding.
   const harvest = (ran: Ran): void => {
@@ -672,7 +674,9 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // The budgets are per function: a class gets them once per few methods (its tests are sequences over all of them).
   const scale = isClass ? Math.max(1, Math.ceil(methods.length / 4)) : 1;
   const budgetCount = spec.budgetCount * scale;
-  const maxTests = spec.maxTests * scale;
+  // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard); set
+  // once the search is done, see below.
+  let maxTests = spec.maxTests * scale;
   const STALE = Math.min(budgetCount, 96 * scale);
   const budgetLeft = () => !stopped && n < budgetCount && performance.now() - started < spec.budgetMs * scale;
 
@@ -815,6 +819,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - started), takes: coverage.takes, takeMs: Math.round(coverage.takeMs) };
   result.candidates = n;
   result.covered = covered.size;
+  maxTests = Math.max(maxTests, Math.min(3 * maxTests, Math.ceil(covered.size / BLOCKS_PER_TEST)));
 
   // 3. The suite: greedy set cover over the kept candidates. Throws only from type-valid inputs, and few of them.
   const eligible = kept.filter((r) => {
@@ -881,7 +886,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   const atConstant = (r: Ran) => r.cand.steps.some((st) => st.values.some((v) => constants.has(v) || (typeof v === 'number' && (constants.has(v - 1) || constants.has(v + 1)))));
   const extras = diverse.filter((d) => !chosen.some((c) => signature(c) === signature(d)));
   extras.sort((a, b) => Number(atConstant(b)) - Number(atConstant(a)));
-  for (const d of extras.slice(0, 4 * scale)) {
+  for (const d of extras.slice(0, Math.max(4 * scale, Math.floor(maxTests / 2)))) {
     if (chosen.length >= maxTests) break;
     chosen.push(d);
   }
