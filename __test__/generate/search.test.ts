@@ -274,6 +274,35 @@ describe('classes', () => {
   }, 300_000);
 });
 
+describe('inputs from the code', () => {
+  it('a parser guarded by a regex of alternatives gets a test per alternative (each switch case is reached)', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/size.js': [
+        'function toBytes(text) {',
+        "  const m = /^(\\d+) *(kb|mb|gb|tb|pb)?$/i.exec(text);",
+        '  if (!m) return NaN;',
+        '  const n = Number(m[1]);',
+        "  switch ((m[2] || '').toLowerCase()) {",
+        "    case 'kb': return n * 1024;",
+        "    case 'mb': return n * 1024 ** 2;",
+        "    case 'gb': return n * 1024 ** 3;",
+        "    case 'tb': return n * 1024 ** 4;",
+        "    case 'pb': return n * 1024 ** 5;",
+        '    default: return n;',
+        '  }',
+        '}',
+        'module.exports = { toBytes };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/size.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/size.generated.test.js'), 'utf8');
+    for (const unit of ['kb', 'mb', 'gb', 'tb', 'pb']) expect(text, unit).toMatch(new RegExp(`toBytes\\('\\d+ *${unit}'\\)`, 'i'));
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+});
+
 describe('crash filter and throws', () => {
   it('keeps throws a type-valid input reaches, never TypeErrors of ill-typed arguments', async () => {
     const root = makeProject({
