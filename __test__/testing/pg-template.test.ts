@@ -328,6 +328,73 @@ describe('PostgresTemplate', () => {
     await cold.close();
   });
 
+  it.skipIf(Boolean(process.env.TDD_FAST_PG_TEST_URL))(
+    'reuseClean gives back a database only when nothing wrote to it, by any connection, DDL, sequences and locks included',
+    async () => {
+      const name = uniqueName('reuse');
+      const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 1, reuseClean: true });
+      expect(template.stats().reuse).toMatchObject({ enabled: true, reason: null });
+      const verdicts = () => template.stats().reuse.reused + template.stats().reuse.written;
+      // One test's database through `body`, then the check's verdict: true when it went back to the pool.
+      const judged = async (body: (db: Awaited<ReturnType<PostgresTemplate['fresh']>>) => Promise<void>): Promise<boolean> => {
+        const before = { ...template.stats().reuse };
+        const db = await template.fresh();
+        await body(db);
+        db.release();
+        for (let waited = 0; verdicts() === before.reused + before.written; waited += 5) {
+          if (waited > 10_000) throw new Error('no verdict within 10 s');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        const reused = template.stats().reuse.reused > before.reused;
+        const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database])).rows.length > 0;
+        expect(exists || !reused).toBe(true); // a written database is dropped (maybe later), a reused one is kept
+        return reused;
+      };
+      const byUrl = async (db: { connectionString: string }, sql: string) => {
+        const other = new Client({ connectionString: db.connectionString });
+        await other.connect();
+        await other.query(sql);
+        await other.end();
+      };
+
+      expect(await judged(async (db) => void (await db.client.query('SELECT count(*) FROM users')))).toBe(true);
+      expect(await judged(async (db) => void (await db.client.query("INSERT INTO users (email) VALUES ('w@x.io')")))).toBe(false);
+      expect(await judged(async (db) => void (await db.client.query('DELETE FROM users WHERE id = 1')))).toBe(false);
+      // No row counter moves for these three: the WAL shows them.
+      expect(await judged(async (db) => void (await db.client.query("SELECT nextval('users_id_seq')")))).toBe(false);
+      expect(await judged(async (db) => void (await db.client.query('BEGIN; SELECT * FROM users FOR UPDATE; ROLLBACK')))).toBe(false);
+      expect(await judged(async (db) => void (await db.client.query('CREATE TEMP TABLE scratch (a int)')))).toBe(false);
+      expect(await judged(async (db) => void (await db.client.query('CREATE INDEX ON users (email, id)')))).toBe(false);
+      // Written by another connection (an ORM's), and a change of the database itself (a shared catalog).
+      expect(await judged((db) => byUrl(db, "UPDATE users SET email = 'u@x.io' WHERE id = 2"))).toBe(false);
+      expect(await judged((db) => byUrl(db, `ALTER DATABASE "${db.database}" SET work_mem = 8000`))).toBe(false);
+      // A connection still open at release could write later: not reused.
+      let leaked: Client | null = null;
+      expect(
+        await judged(async (db) => {
+          leaked = new Client({ connectionString: db.connectionString });
+          leaked.on('error', () => undefined); // terminated by the drop
+          await leaked.connect();
+        }),
+      ).toBe(false);
+      await (leaked as Client | null)?.end().catch(() => undefined);
+
+      // A reused database is as the template made it, with a new working client; after a read it is reused again.
+      expect(await judged(async (db) => void (await db.client.query('SELECT 1')))).toBe(true);
+      const seen = new Set<string>();
+      for (let i = 0; i < 3; i++) {
+        const db = await template.fresh();
+        seen.add(db.database);
+        expect((await db.client.query('SELECT email FROM users ORDER BY id')).rows.map((r) => r.email)).toEqual(['a@x.io', 'b@x.io']);
+        expect((await db.client.query("SELECT nextval('users_id_seq')::int AS id")).rows[0].id).toBe(3);
+        db.release();
+      }
+      await template.close();
+      expect(await databases(`tdf_${name}_w`)).toEqual([]);
+      expect(template.stats().drops).toBe(template.stats().clones);
+    },
+  );
+
   it('with the fast path off (TDD_FAST_TESTING=0) replays the migrations for every database', async () => {
     const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
     expect(template.stats()).toMatchObject({ origin: 'replay', fastPath: false, builds: 0 });

@@ -67,6 +67,8 @@ export abstract class PreparedPool<T> {
   private readonly polishCounts = { done: 0, cut: 0 };
   private disposing: Promise<void> | null = null;
   private creating = 0;
+  /** Released items being checked by `recycle` (they may come back ready). */
+  private recycling = 0;
   private consecutiveFailures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -116,6 +118,14 @@ export abstract class PreparedPool<T> {
     return null;
   }
 
+  /**
+   * Optional: a released item checked for reuse. Resolves to the item to make ready again (it then goes back to the
+   * pool instead of being disposed of and made anew), or null to dispose of it. Default: never reused.
+   */
+  protected recycle(_item: T): Promise<T | null> | null {
+    return null;
+  }
+
   /** Disposals run at the same time at shutdown (while the refill works, one at a time). Default 1. */
   protected shutdownDisposalLanes(): number {
     return 1;
@@ -127,8 +137,9 @@ export abstract class PreparedPool<T> {
     const wanted = Math.max(this.limits.poolSize, this.waiters.length);
     while (
       this.creating < this.limits.concurrency &&
+      // A released item being checked does not hold the refill back: most checks find writes.
       this.readyItems.length + this.creating < wanted &&
-      this.readyItems.length + this.creating + this.handedOut.size < this.limits.maxItems &&
+      this.readyItems.length + this.creating + this.recycling + this.handedOut.size < this.limits.maxItems &&
       this.retryTimer === null
     ) {
       this.creating++;
@@ -184,14 +195,7 @@ export abstract class PreparedPool<T> {
     this.consecutiveFailures = 0;
     this.lastError = null;
     this.creating--;
-    const waiter = this.stopped ? undefined : this.waiters.shift();
-    if (waiter) {
-      clearTimeout(waiter.timer);
-      this.handedOut.add(item);
-      waiter.resolve(item);
-    } else {
-      this.readyItems.push(item); // after shutdown began, shutdown() discards it
-    }
+    this.offer(item);
     this.pump();
   }
 
@@ -253,8 +257,35 @@ export abstract class PreparedPool<T> {
   /** Returns a handed-out item: it is disposed of in the background. Releasing twice is harmless. */
   protected giveBack(item: T): void {
     if (!this.handedOut.delete(item)) return;
-    this.disposeLater(item);
-    this.pump();
+    const check = this.stopped ? null : this.recycle(item);
+    if (!check) {
+      this.disposeLater(item);
+      this.pump();
+      return;
+    }
+    this.recycling++;
+    const done = check
+      .catch(() => null)
+      .then((again) => {
+        this.recycling--;
+        this.inFlight.delete(done);
+        if (again === null) this.disposeLater(item);
+        else this.offer(again);
+        this.pump();
+      });
+    this.inFlight.add(done);
+  }
+
+  /** A made (or recycled) item: to the oldest waiter, else ready (after shutdown began, shutdown() disposes of it). */
+  private offer(item: T): void {
+    const waiter = this.stopped ? undefined : this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      this.handedOut.add(item);
+      waiter.resolve(item);
+    } else {
+      this.readyItems.push(item);
+    }
   }
 
   /** Queues an item for disposal (deferred while the refill works, see the file comment). */

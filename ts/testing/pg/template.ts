@@ -28,7 +28,7 @@ import { SampleRing, msSince, type LatencySummary } from '../stats';
 import { StatementMemory, recordQueries } from './warmup';
 
 /** Bumped whenever the build steps change, so templates of an older version are rebuilt. */
-const PG_TEMPLATE_FORMAT = 3;
+const PG_TEMPLATE_FORMAT = 4;
 
 export interface PostgresTemplateOptions extends TestingConfig {
   /** Admin connection string (a URL). Default: env TDD_FAST_PG_URL, then DATABASE_URL. */
@@ -78,6 +78,15 @@ export interface PostgresTemplateOptions extends TestingConfig {
   warmup?: boolean | ((client: Client) => Promise<void> | void);
   /** How many of the learned statements (the most run first) the warm-up EXPLAINs on each clone. Default 16. */
   warmupStatements?: number;
+  /**
+   * Give a released database back to the pool, with a new connection, when nothing was written to it, instead of
+   * dropping it and cloning another. "Nothing written" is proven from the server's write-ahead log (pg_walinspect):
+   * no WAL record since the clone was made (or last checked) names the database, by any connection, after all of
+   * them are gone; plus its pg_database row, settings and comment unchanged. Needs a superuser and the
+   * pg_walinspect extension (contrib; it is installed in a database `tdf_walinspect` of its own); without them, or
+   * when the template has unlogged tables (their writes are not logged), databases are always dropped. Default false.
+   */
+  reuseClean?: boolean;
 }
 
 export interface FreshPgDatabase {
@@ -113,11 +122,56 @@ export interface PostgresTemplateStats extends PreparedPoolCounters {
    * handed out half-way (`cut`), and the time of a whole warm-up.
    */
   warmup: { enabled: boolean; statements: number; done: number; cut: number; ms: LatencySummary };
+  /**
+   * `reuseClean`: whether it is on (and why not), released databases given back to the pool (`reused`) and dropped
+   * because something was written (`written`), and the time of one check (in the background, not the test's).
+   */
+  reuse: { enabled: boolean; reason: string | null; reused: number; written: number; checkMs: LatencySummary };
 }
 
 interface Ready {
   database: string;
   client: Client;
+  /** With `reuseClean`: the database's oid, its pg_database row's xmin, and the WAL position its check starts from. */
+  oid?: number;
+  xmin?: string;
+  lsn?: string;
+  /** pg_stat_database's rows inserted + updated + deleted at the last check (a bigint as text). */
+  rowsWritten?: string;
+  /** The client's end(), once release() started it. */
+  ending?: Promise<void>;
+}
+
+/** The database that holds pg_walinspect for `reuseClean` (shared by every template on the server). */
+const INSPECT_DATABASE = 'tdf_walinspect';
+
+/**
+ * A session in INSPECT_DATABASE with pg_walinspect, created under an advisory lock so concurrent workers create the
+ * database and the extension once. Its commits are synchronous: a commit flushes the WAL, which pg_walinspect can only
+ * read up to the flushed position.
+ */
+async function openInspector(adminUrl: string, admin: Client, connectTimeoutMs: number, owner: string): Promise<Client> {
+  const superuser = (await admin.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0]?.rolsuper;
+  if (!superuser) throw new Error('the user is not a superuser (pg_walinspect needs one)');
+  const key = lockKey('tdd-fast-walinspect');
+  await admin.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+  let client: Client | null = null;
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [INSPECT_DATABASE]);
+    if (exists.rows.length === 0) {
+      await admin.query(`CREATE DATABASE ${quoteIdent(INSPECT_DATABASE)}`);
+      await admin.query(`COMMENT ON DATABASE ${quoteIdent(INSPECT_DATABASE)} IS ${quoteLiteral(JSON.stringify({ tddFast: 1, kind: 'tools' }))}`);
+    }
+    client = await connect(withDatabase(adminUrl, INSPECT_DATABASE), connectTimeoutMs, `tdd-fast inspect ${owner}`);
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    await client.query('SET synchronous_commit = on');
+    return client;
+  } catch (error) {
+    await client?.end().catch(() => undefined);
+    throw error;
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
 }
 
 async function dropDatabase(admin: Client, database: string, force: boolean, serverVersion: string): Promise<void> {
@@ -389,6 +443,14 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   private readonly statements = new StatementMemory();
   private warmupFile: string | null = null;
   private readonly warmTimes = new SampleRing(10_000);
+  /** `reuseClean`'s session in INSPECT_DATABASE (null: off, `reuseOff` says why); checks run one at a time on it. */
+  private inspector: Client | null = null;
+  private reuseOff: string | null = 'reuseClean is false';
+  /** Whether the template was checked for unlogged tables (before that, nothing is reused). */
+  private unloggedChecked = false;
+  private inspecting: Promise<unknown> = Promise.resolve();
+  private readonly reuseCounts = { reused: 0, written: 0, checked: 0 };
+  private readonly checkTimes = new SampleRing(10_000);
 
   private constructor(init: {
     options: PostgresTemplateOptions;
@@ -480,6 +542,14 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         template.warmupFile = path.join(switches.cacheDir.value, 'templates', `pg-warmup-${template.template}.json`);
         template.statements.load(template.warmupFile);
       }
+      if (options.reuseClean && template.fastPath) {
+        try {
+          template.inspector = await openInspector(resolved.url, template.ownerClient, connectTimeoutMs, owner);
+          template.reuseOff = null;
+        } catch (error) {
+          template.reuseOff = `no pg_walinspect: ${(error as Error).message}`;
+        }
+      } else if (options.reuseClean) template.reuseOff = 'the fast path is off';
       const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
       const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
       const settled = await Promise.allSettled(connecting);
@@ -537,6 +607,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
         // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
         await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
+        // ANALYZE's updates of pg_statistic leave dead rows; a plain VACUUM removes them. Otherwise the first read of
+        // those pages in every clone prunes them, which costs the test and writes WAL (a reuseClean check would see a
+        // write where the test only read).
+        await client.query('VACUUM (FREEZE)');
       } catch (error) {
         await client.end().catch(() => undefined);
         await dropDatabase(admin, this.template, true, this.serverVersion).catch(() => undefined);
@@ -607,7 +681,18 @@ export class PostgresTemplate extends PreparedPool<Ready> {
           throw await explainCloneError(creator, this.template, error);
         }
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
+        // Where the reuse check starts: every write to the clone comes after this WAL position.
+        const facts = this.inspector
+          ? (await creator.query('SELECT oid, xmin::text AS xmin, pg_current_wal_insert_lsn()::text AS lsn FROM pg_database WHERE datname = $1', [database])).rows[0]
+          : null;
         client = await connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, 'tdd-fast test');
+        if (facts && !this.unloggedChecked) {
+          // Writes to unlogged tables leave no WAL: with such a table in the template, the check could not see them.
+          const unlogged = await client.query("SELECT 1 FROM pg_class WHERE relpersistence = 'u' LIMIT 1");
+          if (unlogged.rows.length > 0) this.stopReuse('the template has unlogged tables, whose writes leave no WAL');
+          this.unloggedChecked = true;
+        }
+        if (facts && this.inspector) return { database, client, oid: facts.oid as number, xmin: facts.xmin as string, lsn: facts.lsn as string };
       } else {
         await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
         await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
@@ -623,6 +708,80 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     } finally {
       this.idleCreators.push(creator);
     }
+  }
+
+  private stopReuse(reason: string): void {
+    this.reuseOff = reason;
+    const inspector = this.inspector;
+    this.inspector = null;
+    void this.inspecting.then(() => inspector?.end()).catch(() => undefined);
+  }
+
+  /**
+   * `reuseClean`: after the test's connections are gone, is there any WAL record naming this database since its last
+   * check (or its clone), any change to its pg_database row, settings, comment or security label, a prepared
+   * transaction or a replication slot in it? If none, it gets a new connection and goes back to the pool.
+   */
+  protected recycle(item: Ready): Promise<Ready | null> | null {
+    const inspector = this.inspector;
+    if (!inspector || !this.unloggedChecked || item.oid === undefined || this.stopping) return null;
+    const check = this.inspecting.then(async (): Promise<Ready | null> => {
+      const started = process.hrtime.bigint();
+      await item.ending;
+      const clean = await this.isUnwritten(inspector, item).catch(() => null);
+      this.checkTimes.record(msSince(started));
+      if (!clean) {
+        this.reuseCounts.written++;
+        return null;
+      }
+      let client: Client;
+      try {
+        client = await connect(withDatabase(this.adminUrl, item.database), this.bounds.connectTimeoutMs, 'tdd-fast test');
+      } catch {
+        return null;
+      }
+      this.reuseCounts.reused++;
+      return { database: item.database, client, oid: item.oid, xmin: item.xmin, lsn: clean.lsn, rowsWritten: clean.rowsWritten };
+    });
+    this.inspecting = check.catch(() => undefined);
+    return check;
+  }
+
+  /** The check of `recycle`; resolves to the WAL position the next check starts from, or null when written to. */
+  private async isUnwritten(inspector: Client, item: Ready): Promise<{ lsn: string; rowsWritten: string } | null> {
+    // The test's backends (ours and any it opened by URL) must have exited: a live one could still write.
+    for (let attempt = 0; ; attempt++) {
+      const live = await inspector.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datid = $1', [item.oid]);
+      if (live.rows[0].n === 0) break;
+      if (attempt >= 50) return null; // a connection the test left open: dropped WITH (FORCE) as without reuse
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    // Cheap first: rows inserted, updated or deleted (backends report them when they exit) prove a write, and most
+    // tests that write do that. Counters that show nothing prove nothing (row locks, sequences, a reset): the WAL decides.
+    const counted = await inspector.query('SELECT (tup_inserted + tup_updated + tup_deleted)::text AS rows FROM pg_stat_database WHERE datid = $1', [item.oid]);
+    if (BigInt((counted.rows[0]?.rows as string | undefined) ?? '0') > BigInt(item.rowsWritten ?? '0')) return null;
+    // A synchronous commit that wrote WAL flushes it, up to and past every record of those (now gone) backends.
+    await inspector.query("SELECT pg_logical_emit_message(true, 'tdd-fast', 'reuse check')");
+    const oid = String(item.oid);
+    const result = await inspector.query(
+      `WITH upto AS MATERIALIZED (SELECT pg_current_wal_flush_lsn() AS lsn)
+       SELECT upto.lsn::text AS lsn,
+         (SELECT count(*) FROM pg_get_wal_records_info($1::pg_lsn, upto.lsn)
+           WHERE block_ref ~ $2 OR description ~ $3)::int AS records,
+         (SELECT xmin::text FROM pg_database WHERE oid = $4::oid) AS xmin,
+         shobj_description($4::oid, 'pg_database') AS marker,
+         EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setdatabase = $4::oid)
+           OR EXISTS (SELECT 1 FROM pg_shseclabel WHERE objoid = $4::oid AND classoid = 'pg_database'::regclass)
+           OR EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE database = $5)
+           OR EXISTS (SELECT 1 FROM pg_replication_slots WHERE datoid = $4::oid)
+           OR EXISTS (SELECT 1 FROM pg_stat_activity WHERE datid = $4::oid) AS other
+       FROM upto`,
+      // A block reference names spcOid/dbOid/relfilenode; other records (file creation, locks) name the oid in the text.
+      [item.lsn, `/${oid}/`, `(^|[^0-9])${oid}([^0-9]|$)`, oid, item.database],
+    );
+    const row = result.rows[0];
+    const unwritten = row.records === 0 && row.xmin === item.xmin && row.marker === this.marker('clone') && !row.other;
+    return unwritten ? { lsn: row.lsn as string, rowsWritten: (counted.rows[0]?.rows as string | undefined) ?? '0' } : null;
   }
 
   /** The warm-up of a ready clone's connection, in the refill's idle time (see the `warmup` option). */
@@ -685,7 +844,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         if (released) return;
         released = true;
         // The session ends now (it would keep a server process); the DROP may wait for an idle refill.
-        item.client.end().catch(() => undefined);
+        item.ending = item.client.end().catch(() => undefined);
         this.giveBack(item);
       },
     };
@@ -705,6 +864,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       fastPath: this.fastPath,
       strategy: this.strategy ?? 'server default',
       warmup: { enabled: this.warming, statements: this.statements.size, ...this.polishStats(), ms: this.warmTimes.summary() },
+      reuse: { enabled: this.inspector !== null, reason: this.reuseOff, reused: this.reuseCounts.reused, written: this.reuseCounts.written, checkMs: this.checkTimes.summary() },
     };
   }
 
@@ -720,6 +880,8 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       }
       // Every clone under way has finished: all creators are idle.
       for (const creator of this.idleCreators.splice(0)) await creator.end().catch(() => undefined);
+      await this.inspecting;
+      await this.inspector?.end().catch(() => undefined);
       await this.ownerClient.end().catch(() => undefined);
     });
     return this.closing;

@@ -1,7 +1,8 @@
 /**
  * The Postgres suite's `test`. SHOP_PG_MODE picks how each test gets its database:
  *   template     (default with a server) PostgresTemplate: a clone made ahead of demand per test
- *                (SHOP_PG_WARM=0: handed out without the refill's warm-up; =n: n statements in it)
+ *                (SHOP_PG_WARM=0: handed out without the refill's warm-up; =n: n statements in it;
+ *                SHOP_PG_REUSE=1: databases a test did not write to go back to the pool)
  *   transaction  PostgresTemplate, one database per file, every test in a rolled-back transaction
  *   clone        PostgresTemplate with poolSize 0 and the server's default strategy: CREATE DATABASE ... TEMPLATE
  *                inside every test (pgtestdb's way)
@@ -35,6 +36,8 @@ async function makeTemplate() {
         deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
         warmup: process.env.SHOP_PG_WARM !== '0',
         warmupStatements: process.env.SHOP_PG_WARM ? Number(process.env.SHOP_PG_WARM) : undefined,
+        // SHOP_PG_REUSE=1: give databases a test did not write to back to the pool (see reuseClean).
+        reuseClean: mode === 'template' && process.env.SHOP_PG_REUSE === '1',
       });
     case 'clone':
       // pgtestdb's way: nothing ahead of the test and nothing extra inside it.
