@@ -612,7 +612,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const sig = signature(ran);
     if (outputs.has(sig)) return;
     outputs.add(sig);
-    if (!fresh && ran.cand.valid && diverse.length < 24) diverse.push(ran);
+    if (!fresh && ran.cand.valid && diverse.length < 96) diverse.push(ran);
   };
   const consider = (cand: Candidate, ran: Ran): void => {
     harvest(ran);
@@ -884,11 +884,17 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // Distinct results at no new coverage (see noteOutput), those whose arguments sit at the code's constants first.
   const constants = new Set<unknown>([target, ...methods].flatMap((c) => c.constants));
   const atConstant = (r: Ran) => r.cand.steps.some((st) => st.values.some((v) => constants.has(v) || (typeof v === 'number' && (constants.has(v - 1) || constants.has(v + 1)))));
+  // Greedy by novelty: the one whose arguments (per position) the chosen tests use least, at a constant first.
   const extras = diverse.filter((d) => !chosen.some((c) => signature(c) === signature(d)));
-  extras.sort((a, b) => Number(atConstant(b)) - Number(atConstant(a)));
-  for (const d of extras.slice(0, Math.max(4 * scale, Math.floor(maxTests / 2)))) {
-    if (chosen.length >= maxTests) break;
+  const argKeys = (r: Ran) => r.cand.steps.flatMap((st, i) => st.codes.map((code, k) => `${i}:${st.method}:${k}:${code}`));
+  const used = new Set(chosen.flatMap(argKeys));
+  const novelty = (r: Ran) => argKeys(r).filter((k) => !used.has(k)).length * 2 + Number(atConstant(r));
+  for (let left = Math.max(4 * scale, Math.floor(maxTests / 2)); left > 0 && extras.length > 0 && chosen.length < maxTests; left--) {
+    let best = 0;
+    for (let i = 1; i < extras.length; i++) if (novelty(extras[i]) > novelty(extras[best])) best = i;
+    const [d] = extras.splice(best, 1);
     chosen.push(d);
+    for (const k of argKeys(d)) used.add(k);
   }
 
   // 4. Record: run each chosen test again with fresh inputs (the second run drops nondeterministic results).
