@@ -762,7 +762,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     while (budgetLeft() && stale < STALE) {
       const before = covered.size;
       const parent = kept.length && rng() < 0.85 ? pick(rng, kept) : null;
-      const values = parent ? mutateArgs(target, parent.cand.steps[0].values.length ? regroup(target, parent.cand.steps[0].values) : base) : target.params.map((p) => randomOf(p.shape, ctx(target)));
+      const values = parent ? mutateArgs(target, parent.cand.steps[0].values.length ? restGroup(target, parent.cand.steps[0].values) : base) : target.params.map((p) => randomOf(p.shape, ctx(target)));
       const c = makeCandidate(null, [{ method: null, c: target, values }]);
       if (c) await tryCandidate(c);
       else stale++;
@@ -796,7 +796,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       const before = covered.size;
       const parent = kept.length && rng() < 0.8 ? pick(rng, kept) : null;
       let ctorVals = parent?.cand.ctor ?? ctorBase;
-      let steps = parent ? parent.cand.steps.map((s) => ({ method: s.method, c: methods.find((m) => m.name === s.method)!, values: regroup(methods.find((m) => m.name === s.method)!, s.values) })) : [];
+      let steps = parent ? parent.cand.steps.map((s) => ({ method: s.method, c: methods.find((m) => m.name === s.method)!, values: restGroup(methods.find((m) => m.name === s.method)!, s.values) })) : [];
       const r = rng();
       if (r < 0.15 && ctorSpec.params.length) ctorVals = mutateArgs(ctorSpec, ctorVals);
       else if (r < 0.55 || steps.length === 0) {
@@ -969,10 +969,6 @@ function restGroup(c: SpecCallable, values: unknown[]): unknown[] {
   const last = c.params[c.params.length - 1];
   if (!last?.rest) return values;
   return [...values.slice(0, c.params.length - 1), values.slice(c.params.length - 1)];
-}
-
-function regroup(c: SpecCallable, flat: unknown[]): unknown[] {
-  return restGroup(c, flat);
 }
 
 function describeCall(target: SpecTarget, cand: Candidate): string {
