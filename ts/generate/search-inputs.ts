@@ -223,7 +223,7 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'unknown':
     case 'unresolved':
     case 'ref':
-      return [...ctx.strings.slice(0, 4), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? [])];
+      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? [])];
     case 'class':
       return [...(ctx.instances ?? []), typicalOf(shape)];
     case 'literal':
@@ -252,7 +252,7 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       if (!('properties' in shape)) return [{}, { a: 1 }];
       const out: unknown[] = [objectOf(shape, (s) => typicalOf(s), false), objectOf(shape, (s) => typicalOf(s), true)];
       for (const p of shape.properties) {
-        for (const v of poolOf(p.shape, ctx, depth + 1).slice(0, 4)) {
+        for (const v of poolOf(p.shape, ctx, depth + 1).slice(0, 8)) {
           const o = objectOf(shape, (s) => typicalOf(s), false);
           o[p.name] = v;
           out.push(o);
