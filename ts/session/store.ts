@@ -525,7 +525,7 @@ export class SessionStore {
   /** The row's form of a value: inline when short, else a file name (hashed here, outside the transaction). */
   private toStored(json: string): StoredValue {
     if (json.length < this.fileValueChars) return { inline: json, file: null, bytes: undefined, json: undefined };
-    const bytes = Buffer.from(json, 'utf8');
+    const bytes = this.blobs.encode(json);
     return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes, json };
   }
 
