@@ -1,5 +1,6 @@
 /** Large values as files beside the database: real files in a temp folder, a real SQLite store, a real SIGKILL. */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +42,27 @@ function blobFiles(): string[] {
 }
 
 describe('large values as files', () => {
+  it('writes each file with exactly its own bytes when values of different sizes and scripts follow each other', () => {
+    // The store encodes into one reused buffer: a shorter value after a longer one, or multi-byte text that needs
+    // more bytes than characters, must not carry bytes of the value before it into its file.
+    const s = open();
+    const values = [
+      large('long', DEFAULT_FILE_VALUE_CHARS * 4),
+      large('short'),
+      { tag: 'multi-byte', padding: 'ü€😀'.repeat(DEFAULT_FILE_VALUE_CHARS) },
+      large('short again'),
+    ];
+    const ids = values.map((value, i) => s.createSession(`v${i}`, value).id);
+    s.close();
+    // A fresh store has no cached texts: every value comes from its file.
+    const fresh = open();
+    ids.forEach((id, i) => expect(fresh.loadContextJson(id)).toBe(JSON.stringify(values[i])));
+    for (const name of blobFiles()) {
+      const bytes = fs.readFileSync(path.join(blobDir, name));
+      expect(`${createHash('sha256').update(bytes).digest('hex')}.json`).toBe(name);
+    }
+  });
+
   it('keeps a large context in one file, out of the database, and loads it back by every API', () => {
     const s = open();
     const context = large('first');
