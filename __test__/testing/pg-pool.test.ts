@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PreparedPool } from '../../ts/testing/pg/prepared-pool';
+import { PreparedPool, type PreparedPoolHooks } from '../../ts/testing/pg/prepared-pool';
 import { chooseStrategy } from '../../ts/testing/pg/template';
 import { ramDirectory } from '../../ts/testing/pg/server';
 import { localClusterDir } from '../../ts/testing/pg/select';
@@ -70,13 +70,15 @@ class PolishingPool extends BoxPool {
   ) {
     super(limits);
   }
-  protected polish(box: Box, handedOut: () => boolean): Promise<void> | null {
-    if (!this.polishes) return null;
-    this.log.push(`polish ${box.id}`);
-    return new Promise<void>((resolve) => this.polishGates.push(resolve)).then(() => {
-      this.log.push(handedOut() ? `cut ${box.id}` : `polished ${box.id}`);
-    });
-  }
+  protected readonly hooks: PreparedPoolHooks<Box> = {
+    polish: (box, handedOut) => {
+      if (!this.polishes) return null;
+      this.log.push(`polish ${box.id}`);
+      return new Promise<void>((resolve) => this.polishGates.push(resolve)).then(() => {
+        this.log.push(handedOut() ? `cut ${box.id}` : `polished ${box.id}`);
+      });
+    },
+  };
   protected async discard(box: Box): Promise<void> {
     this.inDiscard++;
     this.maxInDiscard = Math.max(this.maxInDiscard, this.inDiscard);

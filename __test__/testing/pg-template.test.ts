@@ -395,6 +395,28 @@ describe('PostgresTemplate', () => {
     },
   );
 
+  it.skipIf(Boolean(process.env.TDD_FAST_PG_TEST_URL))('reuseClean says why it is off, and then drops every released database', async () => {
+    const cases: { options: Partial<Parameters<typeof PostgresTemplate.create>[0]>; schema: Record<string, string>; reason: string }[] = [
+      { options: {}, schema: SCHEMA, reason: 'reuseClean is false' },
+      { options: { reuseClean: true, enabled: false }, schema: SCHEMA, reason: 'the fast path is off' },
+      // Writes to an unlogged table leave no WAL, so the check could not see them.
+      { options: { reuseClean: true }, schema: { ...SCHEMA, '003_cache.sql': 'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY, v text);' }, reason: 'the template has unlogged tables, whose writes leave no WAL' },
+    ];
+    for (const { options, schema, reason } of cases) {
+      const name = uniqueName('reuseoff');
+      const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(schema), name, cacheDir: tempDir(), poolSize: 1, ...options });
+      const db = await template.fresh();
+      await db.client.query('SELECT count(*) FROM users');
+      db.release();
+      const next = await template.fresh();
+      expect(next.database).not.toBe(db.database);
+      next.release();
+      await template.close();
+      expect(template.stats().reuse).toMatchObject({ enabled: false, reason, reused: 0, written: 0 });
+      expect(await databases(`tdf_${name}_w`)).toEqual([]);
+    }
+  });
+
   it('with the fast path off (TDD_FAST_TESTING=0) replays the migrations for every database', async () => {
     const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
     expect(template.stats()).toMatchObject({ origin: 'replay', fastPath: false, builds: 0 });

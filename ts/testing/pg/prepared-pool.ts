@@ -54,6 +54,20 @@ interface Waiter<T> {
 /** After this many failures in a row, waiting tests are failed instead of left to their timeout. */
 const FAILURES_BEFORE_GIVING_UP = 3;
 
+/** What a subclass may add to the pool's life cycle; both are optional (the default is neither). */
+export interface PreparedPoolHooks<T> {
+  /**
+   * Extra preparation of a ready item, run only while the refill is otherwise idle. `handedOut()` turns true when a
+   * test took the item meanwhile: stop then (the item is the test's). Must not throw. Null: nothing to do.
+   */
+  polish?(item: T, handedOut: () => boolean): Promise<void> | null;
+  /**
+   * A released item checked for reuse. Resolves to the item to make ready again (it then goes back to the pool
+   * instead of being disposed of and made anew), or null to dispose of it. Null instead of a promise: not reused.
+   */
+  recycle?(item: T): Promise<T | null> | null;
+}
+
 export abstract class PreparedPool<T> {
   private readonly limits: PreparedPoolLimits;
   private readonly readyItems: T[] = [];
@@ -61,13 +75,11 @@ export abstract class PreparedPool<T> {
   private readonly waiters: Waiter<T>[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly disposals: T[] = [];
-  /** Ready items polished (or being polished); see `polish`. */
-  private readonly polished = new WeakSet<object>();
-  private polishing = false;
-  private readonly polishCounts = { done: 0, cut: 0 };
+  /** `seen`: ready items polished (or being polished), see `hooks.polish`; `running`: one is under way. */
+  private readonly polishing = { seen: new WeakSet<object>(), running: false, done: 0, cut: 0 };
   private disposing: Promise<void> | null = null;
   private creating = 0;
-  /** Released items being checked by `recycle` (they may come back ready). */
+  /** Released items being checked by `hooks.recycle` (they may come back ready). */
   private recycling = 0;
   private consecutiveFailures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -110,21 +122,8 @@ export abstract class PreparedPool<T> {
     return this.stopped;
   }
 
-  /**
-   * Optional extra preparation of a ready item, run only while the refill is otherwise idle. `handedOut()` turns true
-   * when a test took the item meanwhile: stop then (the item is the test's). Must not throw. Default: nothing.
-   */
-  protected polish(_item: T, _handedOut: () => boolean): Promise<void> | null {
-    return null;
-  }
-
-  /**
-   * Optional: a released item checked for reuse. Resolves to the item to make ready again (it then goes back to the
-   * pool instead of being disposed of and made anew), or null to dispose of it. Default: never reused.
-   */
-  protected recycle(_item: T): Promise<T | null> | null {
-    return null;
-  }
+  /** The optional polish and recycle steps (see PreparedPoolHooks); a subclass sets its own. Default: neither. */
+  protected readonly hooks: PreparedPoolHooks<T> = {};
 
   /** Disposals run at the same time at shutdown (while the refill works, one at a time). Default 1. */
   protected shutdownDisposalLanes(): number {
@@ -154,20 +153,21 @@ export abstract class PreparedPool<T> {
 
   /** Polishes the oldest unpolished ready item while the pool is full and nothing is being made. */
   private startPolish(): void {
-    if (this.polishing || this.stopped || this.readyItems.length < this.limits.poolSize) return;
-    const item = this.readyItems.find((ready) => !this.polished.has(ready as object));
+    const state = this.polishing;
+    if (state.running || this.stopped || this.readyItems.length < this.limits.poolSize) return;
+    const item = this.readyItems.find((ready) => !state.seen.has(ready as object));
     if (item === undefined) return;
-    this.polished.add(item as object);
+    state.seen.add(item as object);
     const handedOut = () => this.handedOut.has(item) || this.stopped;
-    const job = this.polish(item, handedOut);
+    const job = this.hooks.polish?.(item, handedOut) ?? null;
     if (!job) return;
-    this.polishing = true;
+    state.running = true;
     const done = job
       .catch(() => undefined)
       .then(() => {
-        if (handedOut()) this.polishCounts.cut++;
-        else this.polishCounts.done++;
-        this.polishing = false;
+        if (handedOut()) state.cut++;
+        else state.done++;
+        state.running = false;
         this.inFlight.delete(done);
         this.pump();
       });
@@ -176,7 +176,7 @@ export abstract class PreparedPool<T> {
 
   /** Items polished to the end, and polishes cut short by a handout. */
   protected polishStats(): { done: number; cut: number } {
-    return { ...this.polishCounts };
+    return { done: this.polishing.done, cut: this.polishing.cut };
   }
 
   private async produceOne(): Promise<void> {
@@ -257,7 +257,7 @@ export abstract class PreparedPool<T> {
   /** Returns a handed-out item: it is disposed of in the background. Releasing twice is harmless. */
   protected giveBack(item: T): void {
     if (!this.handedOut.delete(item)) return;
-    const check = this.stopped ? null : this.recycle(item);
+    const check = this.stopped ? null : (this.hooks.recycle?.(item) ?? null);
     if (!check) {
       this.disposeLater(item);
       this.pump();

@@ -23,7 +23,9 @@ import {
   classifyConnectError,
   describeTarget,
 } from './errors';
-import { PreparedPool, type PreparedPoolCounters } from './prepared-pool';
+import { PreparedPool, type PreparedPoolCounters, type PreparedPoolHooks } from './prepared-pool';
+import { CleanReuse, type ReusableClone, type ReuseStats } from './reuse';
+import { lockKey, quoteIdent, quoteLiteral } from './sql-text';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
 import { StatementMemory, recordQueries } from './warmup';
 
@@ -126,53 +128,11 @@ export interface PostgresTemplateStats extends PreparedPoolCounters {
    * `reuseClean`: whether it is on (and why not), released databases given back to the pool (`reused`) and dropped
    * because something was written (`written`), and the time of one check (in the background, not the test's).
    */
-  reuse: { enabled: boolean; reason: string | null; reused: number; written: number; checkMs: LatencySummary };
+  reuse: ReuseStats;
 }
 
-interface Ready {
-  database: string;
-  client: Client;
-  /** With `reuseClean`: the database's oid, its pg_database row's xmin, and the WAL position its check starts from. */
-  oid?: number;
-  xmin?: string;
-  lsn?: string;
-  /** pg_stat_database's rows inserted + updated + deleted at the last check (a bigint as text). */
-  rowsWritten?: string;
-  /** The client's end(), once release() started it. */
-  ending?: Promise<void>;
-}
-
-/** The database that holds pg_walinspect for `reuseClean` (shared by every template on the server). */
-const INSPECT_DATABASE = 'tdf_walinspect';
-
-/**
- * A session in INSPECT_DATABASE with pg_walinspect, created under an advisory lock so concurrent workers create the
- * database and the extension once. Its commits are synchronous: a commit flushes the WAL, which pg_walinspect can only
- * read up to the flushed position.
- */
-async function openInspector(adminUrl: string, admin: Client, connectTimeoutMs: number, owner: string): Promise<Client> {
-  const superuser = (await admin.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0]?.rolsuper;
-  if (!superuser) throw new Error('the user is not a superuser (pg_walinspect needs one)');
-  const key = lockKey('tdd-fast-walinspect');
-  await admin.query('SELECT pg_advisory_lock($1::bigint)', [key]);
-  let client: Client | null = null;
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [INSPECT_DATABASE]);
-    if (exists.rows.length === 0) {
-      await admin.query(`CREATE DATABASE ${quoteIdent(INSPECT_DATABASE)}`);
-      await admin.query(`COMMENT ON DATABASE ${quoteIdent(INSPECT_DATABASE)} IS ${quoteLiteral(JSON.stringify({ tddFast: 1, kind: 'tools' }))}`);
-    }
-    client = await connect(withDatabase(adminUrl, INSPECT_DATABASE), connectTimeoutMs, `tdd-fast inspect ${owner}`);
-    await client.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
-    await client.query('SET synchronous_commit = on');
-    return client;
-  } catch (error) {
-    await client?.end().catch(() => undefined);
-    throw error;
-  } finally {
-    await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-  }
-}
+/** A clone in the pool (with `reuseClean`, also the facts its reuse check needs: see reuse.ts). */
+type Ready = ReusableClone;
 
 async function dropDatabase(admin: Client, database: string, force: boolean, serverVersion: string): Promise<void> {
   const isTemplate = await admin.query('SELECT datistemplate FROM pg_database WHERE datname = $1', [database]);
@@ -284,20 +244,41 @@ async function explainCloneError(creator: Client, template: string, error: unkno
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** CREATE DATABASE ... TEMPLATE (a template in use becomes PgTemplateInUseError). */
+async function cloneTemplate(creator: Client, database: string, template: string, strategy: 'file_copy' | 'wal_log' | null): Promise<void> {
+  const clause = strategy ? ` STRATEGY ${strategy}` : '';
+  try {
+    await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(template)}${clause}`);
+  } catch (error) {
+    throw await explainCloneError(creator, template, error);
+  }
+}
+
+/** The warm-up of a ready clone's connection, in the refill's idle time (see the `warmup` option). */
+async function warmClone(
+  client: Client,
+  warm: { statements: StatementMemory; times: SampleRing },
+  options: PostgresTemplateOptions,
+  handedOut: () => boolean,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  await warm.statements.warm(client, options.warmupStatements ?? DEFAULT_WARMUP_STATEMENTS, handedOut);
+  if (typeof options.warmup === 'function' && !handedOut()) {
+    try {
+      await options.warmup(client);
+    } catch {
+      // a warm-up only saves time; the test shows what is wrong when it runs the same queries
+    }
+  }
+  if (!handedOut()) warm.times.record(msSince(started));
+}
+
 /** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_REFILL_CONCURRENCY = 3;
 /** Learned statements EXPLAINed on each clone (the most used first), and kept in the cache file. */
 const DEFAULT_WARMUP_STATEMENTS = 16;
 const WARMUP_KEPT = 500;
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
-/** A signed 64-bit advisory lock key (as text) from a string. */
-function lockKey(text: string): string {
-  return crypto.createHash('sha256').update(text).digest().readBigInt64BE(0).toString();
-}
 
 /** The admin connection string with another database. */
 export function withDatabase(connectionString: string, database: string): string {
@@ -415,6 +396,107 @@ export function computePgHash(parts: { scripts: MigrationScript[]; seed?: unknow
   return hash.digest('hex');
 }
 
+/** What building (or finding) the template needs from its PostgresTemplate. */
+interface TemplateBuild {
+  admin: Client;
+  adminUrl: string;
+  template: string;
+  hash: string;
+  prefix: string;
+  serverVersion: string;
+  connectTimeoutMs: number;
+  source: { scripts: MigrationScript[]; origin: string };
+  options: PostgresTemplateOptions;
+  marker: (kind: 'template', extra: Record<string, unknown>) => string;
+  counters: { builds: number; reuses: number };
+  }
+
+/**
+ * Builds the template under an advisory lock, so concurrent workers build it exactly once. Resolves to `reused` when
+ * the server has it ready already.
+ */
+async function ensureTemplate(b: TemplateBuild, cacheDir: string): Promise<'built' | 'reused'> {
+  const admin = b.admin;
+  const key = lockKey(`tdd-fast-build:${b.template}`);
+  await admin.query("SET lock_timeout = '120s'");
+  try {
+    await admin.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+  } catch (error) {
+    throw new Error(`tdd-fast: timed out after 120 s waiting for another process to build template ${b.template}: ${(error as Error).message}`);
+  } finally {
+    await admin.query('RESET lock_timeout');
+  }
+  try {
+    const existing = await admin.query('SELECT shobj_description(oid, \'pg_database\') AS marker FROM pg_database WHERE datname = $1', [b.template]);
+    const marker = existing.rows.length ? parseMarker(existing.rows[0].marker as string | null) : null;
+    if (marker?.state === 'ready') {
+      b.counters.reuses++;
+      return 'reused';
+    }
+    if (existing.rows.length) await dropDatabase(admin, b.template, true, b.serverVersion); // a build that died half-way
+    await admin.query(`CREATE DATABASE ${quoteIdent(b.template)}`);
+    await admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'building' }))}`);
+    const url = withDatabase(b.adminUrl, b.template);
+    const client = await connect(url, b.connectTimeoutMs, 'tdd-fast template build');
+    try {
+      await fillDatabase(client, url, b.source, b.options);
+      // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
+      // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
+      await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
+      // ANALYZE's updates of pg_statistic leave dead rows; a plain VACUUM removes them. Otherwise the first read of
+      // those pages in every clone prunes them, which costs the test and writes WAL (a reuseClean check would see a
+      // write where the test only read).
+      await client.query('VACUUM (FREEZE)');
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      await dropDatabase(admin, b.template, true, b.serverVersion).catch(() => undefined);
+      throw error;
+    }
+    await client.end();
+    await sealTemplate(url, b.connectTimeoutMs);
+    // No connections to the template from now on: a session on it would make every clone fail.
+    await admin.query(`ALTER DATABASE ${quoteIdent(b.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+    await admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'ready', hash: b.hash }))}`);
+    b.counters.builds++;
+    try {
+      const logDir = path.join(cacheDir, 'templates');
+      fs.mkdirSync(logDir, { recursive: true });
+      fs.appendFileSync(path.join(logDir, 'pg-builds.log'), `${new Date().toISOString()} ${b.template} ${b.hash} pid=${process.pid}\n`);
+    } catch {
+      // the log is informational
+    }
+    await pruneTemplates(admin, b.prefix, b.options.keepTemplates, b.serverVersion);
+    return 'built';
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+  }
+}
+
+/**
+ * The last session on the template before it is closed to connections. VACUUM FULL rewrote the catalogs, which
+ * removed the database's relation cache init file (pg_internal.init); connecting writes it again, and CREATE DATABASE
+ * ... FILE_COPY copies it into every clone (without it the first backend in each clone rebuilds it from the catalogs:
+ * ~3 ms of server CPU per clone, measured). Then the template's activity counters are reset: the build's counts
+ * would make autovacuum visit the template (it does visit databases closed to connections), and a vacuum or analyze
+ * of a catalog there deletes the init file again. A user without the right to reset (not superuser) only loses the
+ * speed-up.
+ */
+async function sealTemplate(url: string, connectTimeoutMs: number): Promise<void> {
+  const writer = await connect(url, connectTimeoutMs, 'tdd-fast template build');
+  try {
+    // The build's sessions (ours, a migrate() callback's) flush their counters when their backends exit, which can be
+    // after client.end() returned.
+    for (let waited = 0; waited < 5_000; waited += 10) {
+      const alive = await writer.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      if (alive.rows.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await writer.query('SELECT pg_stat_reset()').catch(() => undefined);
+  } finally {
+    await writer.end().catch(() => undefined);
+  }
+}
+
 export class PostgresTemplate extends PreparedPool<Ready> {
   readonly name: string;
   readonly hash: string;
@@ -439,18 +521,18 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** `named`: databases named so far (the `<n>` of clone names). */
   private counters = { builds: 0, reuses: 0, reaped: 0, named: 0 };
   private builtHere: 'built' | 'reused' | 'replay' = 'reused';
-  /** The statements the tests ran on handed-out clients (see warmup.ts), and where they are kept between runs. */
-  private readonly statements = new StatementMemory();
-  private warmupFile: string | null = null;
-  private readonly warmTimes = new SampleRing(10_000);
-  /** `reuseClean`'s session in INSPECT_DATABASE (null: off, `reuseOff` says why); checks run one at a time on it. */
-  private inspector: Client | null = null;
-  private reuseOff: string | null = 'reuseClean is false';
-  /** Whether the template was checked for unlogged tables (before that, nothing is reused). */
-  private unloggedChecked = false;
-  private inspecting: Promise<unknown> = Promise.resolve();
-  private readonly reuseCounts = { reused: 0, written: 0, checked: 0 };
-  private readonly checkTimes = new SampleRing(10_000);
+  /**
+   * The warm-up: the statements the tests ran on handed-out clients (see warmup.ts), the file they are kept in
+   * between runs, and the time of a whole warm-up.
+   */
+  private readonly warmup = { statements: new StatementMemory(), file: null as string | null, times: new SampleRing(10_000) };
+  /** `reuseClean` (see reuse.ts). */
+  private readonly reuse: CleanReuse;
+  /** The warm-up of a ready clone in the refill's idle time, and `reuseClean`'s check of a released one. */
+  protected readonly hooks: PreparedPoolHooks<Ready> = {
+    polish: (item, handedOut) => (this.warming ? warmClone(item.client, this.warmup, this.options, handedOut) : null),
+    recycle: (item) => (this.stopping ? null : this.reuse.recycle(item)),
+  };
 
   private constructor(init: {
     options: PostgresTemplateOptions;
@@ -489,6 +571,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     };
     this.strategy = chooseStrategy(options.strategy ?? 'auto', serverMajor(init.serverVersion), init.fsyncOff);
+    this.reuse = new CleanReuse({
+      connectTo: (database, applicationName) => connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, applicationName),
+      cloneMarker: this.marker('clone'),
+    });
   }
 
   /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
@@ -536,20 +622,16 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     try {
       template.counters.reaped += await reapDeadClones(template.ownerClient, template.prefix, template.owner, template.serverVersion);
       await vacuumSharedCatalogs(template.ownerClient);
-      if (template.fastPath) await template.ensureTemplate(switches.cacheDir.value);
-      else template.builtHere = 'replay';
+      const t = template;
+      const build = { admin: t.ownerClient, adminUrl: t.adminUrl, template: t.template, hash: t.hash, prefix: t.prefix, serverVersion: t.serverVersion };
+      t.builtHere = t.fastPath
+        ? await ensureTemplate({ ...build, connectTimeoutMs, source: t.source, options, marker: (kind, extra) => t.marker(kind, extra), counters: t.counters }, switches.cacheDir.value)
+        : 'replay';
       if (template.warming) {
-        template.warmupFile = path.join(switches.cacheDir.value, 'templates', `pg-warmup-${template.template}.json`);
-        template.statements.load(template.warmupFile);
+        template.warmup.file = path.join(switches.cacheDir.value, 'templates', `pg-warmup-${template.template}.json`);
+        template.warmup.statements.load(template.warmup.file);
       }
-      if (options.reuseClean && template.fastPath) {
-        try {
-          template.inspector = await openInspector(resolved.url, template.ownerClient, connectTimeoutMs, owner);
-          template.reuseOff = null;
-        } catch (error) {
-          template.reuseOff = `no pg_walinspect: ${(error as Error).message}`;
-        }
-      } else if (options.reuseClean) template.reuseOff = 'the fast path is off';
+      await template.reuse.start(options.reuseClean === true, template.fastPath, template.ownerClient, owner);
       const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
       const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
       const settled = await Promise.allSettled(connecting);
@@ -577,90 +659,6 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     return JSON.stringify({ tddFast: 1, kind, owner: this.owner, pid: process.pid, host: os.hostname(), ...extra });
   }
 
-  /** Builds the template under an advisory lock, so concurrent workers build it exactly once. */
-  private async ensureTemplate(cacheDir: string): Promise<void> {
-    const admin = this.ownerClient;
-    const key = lockKey(`tdd-fast-build:${this.template}`);
-    await admin.query("SET lock_timeout = '120s'");
-    try {
-      await admin.query('SELECT pg_advisory_lock($1::bigint)', [key]);
-    } catch (error) {
-      throw new Error(`tdd-fast: timed out after 120 s waiting for another process to build template ${this.template}: ${(error as Error).message}`);
-    } finally {
-      await admin.query('RESET lock_timeout');
-    }
-    try {
-      const existing = await admin.query('SELECT shobj_description(oid, \'pg_database\') AS marker FROM pg_database WHERE datname = $1', [this.template]);
-      const marker = existing.rows.length ? parseMarker(existing.rows[0].marker as string | null) : null;
-      if (marker?.state === 'ready') {
-        this.counters.reuses++;
-        this.builtHere = 'reused';
-        return;
-      }
-      if (existing.rows.length) await dropDatabase(admin, this.template, true, this.serverVersion); // a build that died half-way
-      await admin.query(`CREATE DATABASE ${quoteIdent(this.template)}`);
-      await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'building' }))}`);
-      const url = withDatabase(this.adminUrl, this.template);
-      const client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast template build');
-      try {
-        await fillDatabase(client, url, this.source, this.options);
-        // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
-        // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
-        await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
-        // ANALYZE's updates of pg_statistic leave dead rows; a plain VACUUM removes them. Otherwise the first read of
-        // those pages in every clone prunes them, which costs the test and writes WAL (a reuseClean check would see a
-        // write where the test only read).
-        await client.query('VACUUM (FREEZE)');
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        await dropDatabase(admin, this.template, true, this.serverVersion).catch(() => undefined);
-        throw error;
-      }
-      await client.end();
-      await this.sealTemplate(url);
-      // No connections to the template from now on: a session on it would make every clone fail.
-      await admin.query(`ALTER DATABASE ${quoteIdent(this.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
-      await admin.query(`COMMENT ON DATABASE ${quoteIdent(this.template)} IS ${quoteLiteral(this.marker('template', { state: 'ready', hash: this.hash }))}`);
-      this.counters.builds++;
-      this.builtHere = 'built';
-      try {
-        const logDir = path.join(cacheDir, 'templates');
-        fs.mkdirSync(logDir, { recursive: true });
-        fs.appendFileSync(path.join(logDir, 'pg-builds.log'), `${new Date().toISOString()} ${this.template} ${this.hash} pid=${process.pid}\n`);
-      } catch {
-        // the log is informational
-      }
-      await pruneTemplates(admin, this.prefix, this.options.keepTemplates, this.serverVersion);
-    } finally {
-      await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-    }
-  }
-
-  /**
-   * The last session on the template before it is closed to connections. VACUUM FULL rewrote the catalogs, which
-   * removed the database's relation cache init file (pg_internal.init); connecting writes it again, and CREATE DATABASE
-   * ... FILE_COPY copies it into every clone (without it the first backend in each clone rebuilds it from the catalogs:
-   * ~3 ms of server CPU per clone, measured). Then the template's activity counters are reset: the build's counts
-   * would make autovacuum visit the template (it does visit databases closed to connections), and a vacuum or analyze
-   * of a catalog there deletes the init file again. A user without the right to reset (not superuser) only loses the
-   * speed-up.
-   */
-  private async sealTemplate(url: string): Promise<void> {
-    const writer = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast template build');
-    try {
-      // The build's sessions (ours, a migrate() callback's) flush their counters when their backends exit, which can be
-      // after client.end() returned.
-      for (let waited = 0; waited < 5_000; waited += 10) {
-        const alive = await writer.query('SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-        if (alive.rows.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await writer.query('SELECT pg_stat_reset()').catch(() => undefined);
-    } finally {
-      await writer.end().catch(() => undefined);
-    }
-  }
-
   private nextName(): string {
     const worker = (process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? '0').toLowerCase().replace(/[^0-9a-z]/g, '');
     this.counters.named++;
@@ -673,34 +671,15 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     const database = this.nextName();
     let client: Client | null = null;
     try {
-      if (this.fastPath) {
-        const strategy = this.strategy ? ` STRATEGY ${this.strategy}` : '';
-        try {
-          await creator.query(`CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(this.template)}${strategy}`);
-        } catch (error) {
-          throw await explainCloneError(creator, this.template, error);
-        }
-        await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
-        // Where the reuse check starts: every write to the clone comes after this WAL position.
-        const facts = this.inspector
-          ? (await creator.query('SELECT oid, xmin::text AS xmin, pg_current_wal_insert_lsn()::text AS lsn FROM pg_database WHERE datname = $1', [database])).rows[0]
-          : null;
-        client = await connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, 'tdd-fast test');
-        if (facts && !this.unloggedChecked) {
-          // Writes to unlogged tables leave no WAL: with such a table in the template, the check could not see them.
-          const unlogged = await client.query("SELECT 1 FROM pg_class WHERE relpersistence = 'u' LIMIT 1");
-          if (unlogged.rows.length > 0) this.stopReuse('the template has unlogged tables, whose writes leave no WAL');
-          this.unloggedChecked = true;
-        }
-        if (facts && this.inspector) return { database, client, oid: facts.oid as number, xmin: facts.xmin as string, lsn: facts.lsn as string };
-      } else {
-        await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
-        await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
-        const url = withDatabase(this.adminUrl, database);
-        client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast test');
-        await fillDatabase(client, url, this.source, this.options);
-      }
-      return { database, client };
+      if (this.fastPath) await cloneTemplate(creator, database, this.template, this.strategy);
+      else await creator.query(`CREATE DATABASE ${quoteIdent(database)}`);
+      await creator.query(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(this.marker('clone'))}`);
+      // Read before anything connects (null unless reuseClean is on, which needs the fast path).
+      const start = await this.reuse.startOf(creator, database);
+      const url = withDatabase(this.adminUrl, database);
+      client = await connect(url, this.bounds.connectTimeoutMs, 'tdd-fast test');
+      if (!this.fastPath) await fillDatabase(client, url, this.source, this.options);
+      return await this.reuse.adopt({ database, client }, start);
     } catch (error) {
       if (client) await client.end().catch(() => undefined);
       await dropDatabase(creator, database, true, this.serverVersion).catch(() => undefined);
@@ -708,97 +687,6 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     } finally {
       this.idleCreators.push(creator);
     }
-  }
-
-  private stopReuse(reason: string): void {
-    this.reuseOff = reason;
-    const inspector = this.inspector;
-    this.inspector = null;
-    void this.inspecting.then(() => inspector?.end()).catch(() => undefined);
-  }
-
-  /**
-   * `reuseClean`: after the test's connections are gone, is there any WAL record naming this database since its last
-   * check (or its clone), any change to its pg_database row, settings, comment or security label, a prepared
-   * transaction or a replication slot in it? If none, it gets a new connection and goes back to the pool.
-   */
-  protected recycle(item: Ready): Promise<Ready | null> | null {
-    const inspector = this.inspector;
-    if (!inspector || !this.unloggedChecked || item.oid === undefined || this.stopping) return null;
-    const check = this.inspecting.then(async (): Promise<Ready | null> => {
-      const started = process.hrtime.bigint();
-      await item.ending;
-      const clean = await this.isUnwritten(inspector, item).catch(() => null);
-      this.checkTimes.record(msSince(started));
-      if (!clean) {
-        this.reuseCounts.written++;
-        return null;
-      }
-      let client: Client;
-      try {
-        client = await connect(withDatabase(this.adminUrl, item.database), this.bounds.connectTimeoutMs, 'tdd-fast test');
-      } catch {
-        return null;
-      }
-      this.reuseCounts.reused++;
-      return { database: item.database, client, oid: item.oid, xmin: item.xmin, lsn: clean.lsn, rowsWritten: clean.rowsWritten };
-    });
-    this.inspecting = check.catch(() => undefined);
-    return check;
-  }
-
-  /** The check of `recycle`; resolves to the WAL position the next check starts from, or null when written to. */
-  private async isUnwritten(inspector: Client, item: Ready): Promise<{ lsn: string; rowsWritten: string } | null> {
-    // The test's backends (ours and any it opened by URL) must have exited: a live one could still write.
-    for (let attempt = 0; ; attempt++) {
-      const live = await inspector.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datid = $1', [item.oid]);
-      if (live.rows[0].n === 0) break;
-      if (attempt >= 50) return null; // a connection the test left open: dropped WITH (FORCE) as without reuse
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    // Cheap first: rows inserted, updated or deleted (backends report them when they exit) prove a write, and most
-    // tests that write do that. Counters that show nothing prove nothing (row locks, sequences, a reset): the WAL decides.
-    const counted = await inspector.query('SELECT (tup_inserted + tup_updated + tup_deleted)::text AS rows FROM pg_stat_database WHERE datid = $1', [item.oid]);
-    if (BigInt((counted.rows[0]?.rows as string | undefined) ?? '0') > BigInt(item.rowsWritten ?? '0')) return null;
-    // A synchronous commit that wrote WAL flushes it, up to and past every record of those (now gone) backends.
-    await inspector.query("SELECT pg_logical_emit_message(true, 'tdd-fast', 'reuse check')");
-    const oid = String(item.oid);
-    const result = await inspector.query(
-      `WITH upto AS MATERIALIZED (SELECT pg_current_wal_flush_lsn() AS lsn)
-       SELECT upto.lsn::text AS lsn,
-         (SELECT count(*) FROM pg_get_wal_records_info($1::pg_lsn, upto.lsn)
-           WHERE block_ref ~ $2 OR description ~ $3)::int AS records,
-         (SELECT xmin::text FROM pg_database WHERE oid = $4::oid) AS xmin,
-         shobj_description($4::oid, 'pg_database') AS marker,
-         EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setdatabase = $4::oid)
-           OR EXISTS (SELECT 1 FROM pg_shseclabel WHERE objoid = $4::oid AND classoid = 'pg_database'::regclass)
-           OR EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE database = $5)
-           OR EXISTS (SELECT 1 FROM pg_replication_slots WHERE datoid = $4::oid)
-           OR EXISTS (SELECT 1 FROM pg_stat_activity WHERE datid = $4::oid) AS other
-       FROM upto`,
-      // A block reference names spcOid/dbOid/relfilenode; other records (file creation, locks) name the oid in the text.
-      [item.lsn, `/${oid}/`, `(^|[^0-9])${oid}([^0-9]|$)`, oid, item.database],
-    );
-    const row = result.rows[0];
-    const unwritten = row.records === 0 && row.xmin === item.xmin && row.marker === this.marker('clone') && !row.other;
-    return unwritten ? { lsn: row.lsn as string, rowsWritten: (counted.rows[0]?.rows as string | undefined) ?? '0' } : null;
-  }
-
-  /** The warm-up of a ready clone's connection, in the refill's idle time (see the `warmup` option). */
-  protected polish(item: Ready, handedOut: () => boolean): Promise<void> | null {
-    if (!this.warming) return null;
-    return (async () => {
-      const started = process.hrtime.bigint();
-      await this.statements.warm(item.client, this.options.warmupStatements ?? DEFAULT_WARMUP_STATEMENTS, handedOut);
-      if (typeof this.options.warmup === 'function' && !handedOut()) {
-        try {
-          await this.options.warmup(item.client);
-        } catch {
-          // a warm-up only saves time; the test shows what is wrong when it runs the same queries
-        }
-      }
-      if (!handedOut()) this.warmTimes.record(msSince(started));
-    })();
   }
 
   protected async discard(item: Ready): Promise<void> {
@@ -834,7 +722,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
   async fresh(): Promise<FreshPgDatabase> {
     const item = await this.take();
-    if (this.warming) recordQueries(item.client as unknown as { query: (...args: unknown[]) => unknown }, this.statements);
+    if (this.warming) recordQueries(item.client as unknown as { query: (...args: unknown[]) => unknown }, this.warmup.statements);
     let released = false;
     return {
       database: item.database,
@@ -863,25 +751,24 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       reaped: this.counters.reaped,
       fastPath: this.fastPath,
       strategy: this.strategy ?? 'server default',
-      warmup: { enabled: this.warming, statements: this.statements.size, ...this.polishStats(), ms: this.warmTimes.summary() },
-      reuse: { enabled: this.inspector !== null, reason: this.reuseOff, reused: this.reuseCounts.reused, written: this.reuseCounts.written, checkMs: this.checkTimes.summary() },
+      warmup: { enabled: this.warming, statements: this.warmup.statements.size, ...this.polishStats(), ms: this.warmup.times.summary() },
+      reuse: this.reuse.stats(),
     };
   }
 
   /** Drops every database this instance created (ready, handed out, queued), then disconnects. */
   close(): Promise<void> {
     this.closing ??= this.shutdown().then(async () => {
-      if (this.warmupFile && this.statements.size > 0) {
+      if (this.warmup.file && this.warmup.statements.size > 0) {
         try {
-          this.statements.save(this.warmupFile, WARMUP_KEPT);
+          this.warmup.statements.save(this.warmup.file, WARMUP_KEPT);
         } catch {
           // the file only speeds up the next run
         }
       }
       // Every clone under way has finished: all creators are idle.
       for (const creator of this.idleCreators.splice(0)) await creator.end().catch(() => undefined);
-      await this.inspecting;
-      await this.inspector?.end().catch(() => undefined);
+      await this.reuse.close();
       await this.ownerClient.end().catch(() => undefined);
     });
     return this.closing;
