@@ -375,6 +375,28 @@ describe('crash filter and throws', () => {
 });
 
 describe('safety of the search', () => {
+  it('a class method that hangs on one input becomes a TODO and the search goes on with the other methods', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/meter.js': [
+        'class Meter {',
+        '  constructor() { this.total = 0; }',
+        '  wait(ms) { if (ms > 5) { for (;;) {} } return ms; }',
+        '  add(k) { if (k > 10) this.total += 2; else this.total += 1; return this.total; }',
+        '}',
+        'module.exports = { Meter };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/meter.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/meter.generated.test.js'), 'utf8');
+    expect(text).toMatch(/it\.todo\('found by the search: new Meter\(\)\.wait\(.+\) did not return \(or stopped the process\): the search went on without wait\(\)'\)/);
+    // Both branches of add are reached after the hang: one step adds 2, another adds 1.
+    expect(text).toMatch(/\.add\(\d+\)\)\.toBe\(2\)/);
+    expect(text).toMatch(/\.add\(\d+\)\)\.toBe\(1\)/);
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+
   it('survives a call that hangs and one that calls process.exit: both become TODOs, later functions are still searched', async () => {
     const root = makeProject({
       'package.json': '{"name":"fx"}',

@@ -13,6 +13,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
+import { describeCall, titleFor } from './search-titles';
 
 import { fits } from './fits';
 import { hashString, mutateValue, pick, poolOf, prng, randomOf, typicalOf, vague, type Ctx } from './search-inputs';
@@ -657,13 +658,17 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const key = JSON.stringify([cand.ctorCodes, cand.steps.map((st) => [st.method, st.codes])]);
     if (seen.has(key)) return;
     seen.add(key);
+    if (cand.steps.some((st) => st.method !== null && banned.has(st.method))) return;
     const id = `${target.id}:${n}`;
     n++;
     if (skip.has(id)) {
-      // The call that stopped the last run: replayed up to here, the search of this target ends (one hang is enough).
+      // The call that stopped the last run, replayed up to here: a function's search ends; a class's goes on without
+      // that method (one slow input of one method should not end the search of all the others).
       await flush();
-      result.exits.push(`${describeCall(target, cand)} did not return (or stopped the process): the search was stopped on it`);
-      stopped = true;
+      const method = cand.steps[cand.steps.length - 1]?.method;
+      stopped = !isClass || !method;
+      if (method) banned.add(method);
+      result.exits.push(`${describeCall(target, cand)} did not return (or stopped the process): the search ${stopped ? 'was stopped on it' : `went on without ${method}()`}`);
       return;
     }
     queue.push({ cand, index: n - 1 });
@@ -671,6 +676,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   };
 
   let stopped = false;
+  const banned = new Set<string>();
   // The budgets are per function: a class gets them once per few methods (its tests are sequences over all of them).
   const scale = isClass ? Math.max(1, Math.ceil(methods.length / 4)) : 1;
   const budgetCount = spec.budgetCount * scale;
@@ -969,32 +975,4 @@ function restGroup(c: SpecCallable, values: unknown[]): unknown[] {
   const last = c.params[c.params.length - 1];
   if (!last?.rest) return values;
   return [...values.slice(0, c.params.length - 1), values.slice(c.params.length - 1)];
-}
-
-function describeCall(target: SpecTarget, cand: Candidate): string {
-  const head = cand.ctorCodes ? `new ${target.name}(${cand.ctorCodes.join(', ')})` : '';
-  const calls = cand.steps.map((s) => `${s.method ? `.${s.method}` : target.name}(${s.codes.join(', ')})`).join('');
-  const text = head + calls;
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
-function short(code: string | null, max = 30): string {
-  if (code === null) return 'a value';
-  const one = code.replace(/\s+/g, ' ');
-  return one.length > max ? `${one.slice(0, max - 3)}...` : one;
-}
-
-function titleFor(target: SpecTarget, ran: Ran, reaches: string | null): string {
-  const last = ran.steps[ran.steps.length - 1];
-  const args = last.args.map((c) => short(c, 24)).join(', ');
-  const methods = ran.steps.filter((s) => s.method !== null).map((s) => s.method);
-  const head = target.kind === 'class' ? (methods.length ? `${methods.join(' then ')}: ` : 'constructor: ') : '';
-  return `${head}${outcomeWords(last.outcome)} for (${args})${reaches ? ` (reaches \`${reaches}\`)` : ''}`;
-}
-
-/** `returns 'big'`, `returns this`, `throws RangeError`, ... */
-function outcomeWords(o: Outcome): string {
-  if (o.kind === 'returns' || o.kind === 'resolves') return `${o.kind === 'resolves' ? 'resolves' : 'returns'} ${o.self ? 'this' : o.plain ? short(o.code) : o.type}`;
-  if (o.kind === 'throws' || o.kind === 'rejects') return `${o.kind === 'rejects' ? 'rejects' : 'throws'} ${o.error.name}`;
-  return 'runs';
 }
