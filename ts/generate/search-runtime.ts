@@ -680,9 +680,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   // The budgets are per function: a class gets them once per few methods (its tests are sequences over all of them).
   const scale = isClass ? Math.max(1, Math.ceil(methods.length / 4)) : 1;
   const budgetCount = spec.budgetCount * scale;
-  // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard); set
-  // once the search is done, see below.
-  let maxTests = spec.maxTests * scale;
+  const baseCap = spec.maxTests * scale;
   const STALE = Math.min(budgetCount, 96 * scale);
   const budgetLeft = () => !stopped && n < budgetCount && performance.now() - started < spec.budgetMs * scale;
 
@@ -825,7 +823,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - started), takes: coverage.takes, takeMs: Math.round(coverage.takeMs) };
   result.candidates = n;
   result.covered = covered.size;
-  maxTests = Math.max(maxTests, Math.min(3 * maxTests, Math.ceil(covered.size / BLOCKS_PER_TEST)));
+  // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard).
+  const maxTests = Math.max(baseCap, Math.min(3 * baseCap, Math.ceil(covered.size / BLOCKS_PER_TEST)));
 
   // 3. The suite: greedy set cover over the kept candidates. Throws only from type-valid inputs, and few of them.
   const eligible = kept.filter((r) => {
