@@ -6,8 +6,6 @@ import type Database from 'better-sqlite3';
 import { SessionStoreError } from './errors';
 
 const WRITE_CHUNK_BYTES = 64 * 1024;
-/** The largest value whose UTF-8 is encoded into the store's reused buffer; larger ones get a buffer of their own. */
-const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
 /**
  * The texts of the files this store wrote or read last, up to this many characters in all. A name is the hash of
  * its content, so an entry can never be stale, and the usual load-after-save skips the file read, as SQLite's own
@@ -37,7 +35,6 @@ export class BlobFiles {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly recent = new Map<string, string>();
   private recentChars = 0;
-  private scratch = Buffer.alloc(0);
 
   constructor(
     private readonly db: Database.Database,
@@ -54,27 +51,11 @@ export class BlobFiles {
   }
 
   /**
-   * The value's UTF-8, in a buffer this store reuses: a fresh 1 MB Buffer per write is 1 MB of external memory
-   * that V8 counts toward its next full GC (4-8 ms pauses every few dozen 1 MB writes, in the p99). The bytes are
-   * valid until the next encode(), so put() must come before another value is encoded (every write path does
-   * encode → transaction → put, synchronously).
+   * Makes sure the file exists. Call inside the write transaction that will name it. `text`, when the caller has the
+   * JSON as a string anyway, is kept for the next read.
    */
-  encode(json: string): Buffer {
-    if (this.scratch.length > 0) {
-      const written = this.scratch.write(json, 0, 'utf8');
-      // write() stops short only when the next character does not fit (at most 4 bytes): room left means all of it.
-      if (written <= this.scratch.length - 4) return this.scratch.subarray(0, written);
-    }
-    const needed = Buffer.byteLength(json, 'utf8');
-    if (needed > SCRATCH_MAX_BYTES) return Buffer.from(json, 'utf8');
-    // Room for the next few values of about this size, so the buffer is not regrown on every larger one.
-    this.scratch = Buffer.allocUnsafeSlow(Math.min(SCRATCH_MAX_BYTES, Math.max(needed + 4, needed * 1.25) | 0));
-    return this.scratch.subarray(0, this.scratch.write(json, 0, 'utf8'));
-  }
-
-  /** Makes sure the file exists. Call inside the write transaction that will name it. */
-  put(name: string, bytes: Buffer, text: string): void {
-    this.remember(name, text);
+  put(name: string, bytes: Buffer, text: string | undefined): void {
+    if (text !== undefined) this.remember(name, text);
     const file = path.join(this.dir, name);
     if (this.dirReady && fs.existsSync(file)) return; // the same value is stored already
     this.ensureDir();

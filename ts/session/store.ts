@@ -45,7 +45,7 @@ export interface SessionStoreOptions {
    */
   durability?: 'normal' | 'full';
   /**
-   * Contexts and event data whose JSON is at least this many characters are stored as files in `<dbPath>-blobs/`
+   * Contexts and event data whose JSON is at least this many UTF-8 bytes are stored as files in `<dbPath>-blobs/`
    * and the row names the file, which keeps large writes out of the WAL. Default 64 KiB; Infinity keeps every
    * value in the database.
    */
@@ -134,7 +134,7 @@ export class SessionStore {
   createSession<Context = Record<string, never>>(name: string, context?: Context): SessionRecord {
     return this.writing(() => {
       if (name.trim() === '') throw new TypeError('A session needs a non-empty name.');
-      const stored = this.values.toStored(this.values.serialiseContext(context ?? {}));
+      const stored = this.values.fromValue(context ?? {}, 'context');
       const id = this.writes.createSession(name, stored, Date.now());
       this.checkpointer.afterCommit(stored.inline.length);
       return requireSession(this.statements, id, this.dbPath);
@@ -201,7 +201,7 @@ export class SessionStore {
   /** Replaces the session's context. One statement, so one atomic commit. */
   saveContext(id: number, context: unknown): void {
     this.writing(() => {
-      const stored = this.values.toStored(this.values.serialiseContext(context));
+      const stored = this.values.fromValue(context, 'context');
       if (this.writes.saveContext(id, stored, Date.now()) === 0) throw notFound(id, this.dbPath);
       this.values.collectGarbage();
       this.checkpointer.afterCommit(stored.inline.length);
@@ -249,7 +249,7 @@ export class SessionStore {
 
   recordEvent(sessionId: number, kind: string, data: unknown = {}, phase: Phase | null = null): number {
     return this.writing(() => {
-      const stored = this.values.toStored(JSON.stringify(data) ?? '{}');
+      const stored = this.values.fromValue(data, 'data');
       const id = this.writes.recordEvent(sessionId, { kind, phase }, stored, Date.now());
       this.checkpointer.afterCommit(stored.inline.length);
       return id;
@@ -267,7 +267,7 @@ export class SessionStore {
   recordAnalysis(sessionId: number, files: AnalysedFile[], data: unknown = {}): number {
     return this.writing(() => {
       if (!this.statements.getSession.get(sessionId)) throw notFound(sessionId, this.dbPath);
-      const eventId = this.writes.recordAnalysis(sessionId, files, this.values.toStored(JSON.stringify(data ?? {})), Date.now());
+      const eventId = this.writes.recordAnalysis(sessionId, files, this.values.fromValue(data ?? {}, 'data'), Date.now());
       this.checkpointer.afterCommit(files.length * 256);
       return eventId;
     });

@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import { BlobFiles } from './blobs';
 import { SessionStoreError } from './errors';
+import { JsonBytes } from './json-bytes';
 
 /** A value as a row stores it: its JSON inline, or 'null' and the name of the file that holds it. */
 export interface StoredValue {
   inline: string;
   file: string | null;
   bytes: Buffer | undefined;
-  /** The JSON itself (for the blob cache), when it lives in a file. */
+  /** The JSON itself (for the blob cache), when it lives in a file and the caller had it as a string. */
   json: string | undefined;
 }
 
@@ -26,6 +27,7 @@ const IN_FILE = 'null';
  */
 export class SessionValues {
   private readonly blobs: BlobFiles;
+  private readonly encoder = new JsonBytes();
   private swept = false;
 
   constructor(
@@ -36,16 +38,37 @@ export class SessionValues {
     this.blobs = new BlobFiles(db, dbPath, options.durable);
   }
 
-  /** The row's form of a value: inline when short, else a file name (hashed here, outside the transaction). */
+  /** The row's form of a JSON text: inline when short, else a file name (hashed here, outside the transaction). */
   toStored(json: string): StoredValue {
-    if (json.length < this.options.fileValueChars) return { inline: json, file: null, bytes: undefined, json: undefined };
-    const bytes = this.blobs.encode(json);
+    if (!this.inFile(json)) return { inline: json, file: null, bytes: undefined, json: undefined };
+    const bytes = this.encoder.encodeText(json);
     return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes, json };
   }
 
-  /** Whether JSON this long is kept in a file. */
+  /**
+   * The row's form of a value, serialised as JSON.stringify would, straight into bytes (json-bytes.ts: a large value
+   * never becomes one large string). A context must have a JSON form and fit maxContextBytes; event data without
+   * one is stored as `{}`.
+   */
+  fromValue(value: unknown, kind: 'context' | 'data'): StoredValue {
+    const bytes = this.encoder.encode(value);
+    if (bytes === undefined) {
+      if (kind === 'context') throw new TypeError('A session context must be JSON-serialisable (got undefined).');
+      return this.toStored('{}');
+    }
+    if (kind === 'context') this.assertContextBytes(bytes.length);
+    if (bytes.length < this.options.fileValueChars) {
+      return { inline: bytes.toString('utf8'), file: null, bytes: undefined, json: undefined };
+    }
+    return { inline: IN_FILE, file: BlobFiles.nameFor(bytes), bytes, json: undefined };
+  }
+
+  /** Whether this JSON is kept in a file: at least fileValueChars bytes of UTF-8. */
   inFile(json: string): boolean {
-    return json.length >= this.options.fileValueChars;
+    const threshold = this.options.fileValueChars;
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes, so most lengths decide without the exact (O(n)) byte count.
+    if (json.length >= threshold) return true;
+    return json.length * 3 >= threshold && Buffer.byteLength(json, 'utf8') >= threshold;
   }
 
   /** The most a commit of this value adds to the WAL (a file value only adds its row). */
@@ -55,29 +78,23 @@ export class SessionValues {
 
   /** Writes the value's file if it has one. Call inside the transaction that commits the row naming it. */
   put(value: StoredValue): void {
-    if (value.file) this.blobs.put(value.file, value.bytes!, value.json!);
-  }
-
-  serialiseContext(context: unknown): string {
-    const json = JSON.stringify(context);
-    if (json === undefined) throw new TypeError('A session context must be JSON-serialisable (got undefined).');
-    this.assertContextSize(json);
-    return json;
+    if (value.file) this.blobs.put(value.file, value.bytes!, value.json);
   }
 
   assertContextSize(json: string): void {
-    const max = this.options.maxContextBytes;
     // A UTF-16 unit is at most 3 UTF-8 bytes, so short strings skip the exact (O(n)) byte count.
-    if (json.length * 3 > max) {
-      const bytes = Buffer.byteLength(json, 'utf8');
-      if (bytes > max) {
-        throw new SessionStoreError(
-          'CONTEXT_TOO_LARGE',
-          `Session context is ${bytes} bytes; the limit is ${max} (maxContextBytes). ` +
-            'Keep large artefacts in files and store their paths.',
-          { dbPath: this.dbPath },
-        );
-      }
+    if (json.length * 3 > this.options.maxContextBytes) this.assertContextBytes(Buffer.byteLength(json, 'utf8'));
+  }
+
+  private assertContextBytes(bytes: number): void {
+    const max = this.options.maxContextBytes;
+    if (bytes > max) {
+      throw new SessionStoreError(
+        'CONTEXT_TOO_LARGE',
+        `Session context is ${bytes} bytes; the limit is ${max} (maxContextBytes). ` +
+          'Keep large artefacts in files and store their paths.',
+        { dbPath: this.dbPath },
+      );
     }
   }
 
