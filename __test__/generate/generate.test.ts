@@ -83,6 +83,35 @@ describe('static expectations', () => {
     expect(report.numPassedTests).toBeGreaterThan(2);
   });
 
+  it('reaches a CommonJS `module.exports = fn` and a property of it without running anything, and the file passes', async () => {
+    // The core gives `module.exports = fn` the empty export path (the module itself); static rendering once crashed on it.
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/merge.js': [
+        'function merge(a, b) {',
+        "  if (!a) throw new TypeError('a is required');",
+        '  return Object.assign({}, a, b);',
+        '}',
+        'merge.all = function all(list) {',
+        "  if (!Array.isArray(list)) throw new Error('list must be an array');",
+        '  return list.reduce((acc, x) => merge(acc, x), {});',
+        '};',
+        'module.exports = merge;',
+        '',
+      ].join('\n'),
+    });
+    const result = await api.generateTests(path.join(root, 'lib/merge.js'));
+    expect(result.errors).toEqual([]);
+    const text = fs.readFileSync(path.join(root, 'lib/merge.generated.test.js'), 'utf8');
+    expect(text).toContain("exported('default', true)(");
+    expect(text).toContain("exported('all')(");
+    expect(text).toContain("toThrow('a is required')");
+    expect(text).toContain("toThrow('list must be an array')");
+    const report = runVitest(root, 'lib/merge.generated.test.js');
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBeGreaterThanOrEqual(2);
+  });
+
   it('type-checks with tsc --noEmit in a plain TS project', async () => {
     const root = makeProject({
       'package.json': '{"name":"fx","type":"module"}',

@@ -148,14 +148,15 @@ function todoBlock(id: string, title: string, reason: string): string[] {
 export interface Emitted {
   text: string;
   /** Case id -> [describe title, test title], to map the verify run's failures back. */
-  cases: Map<string, { describe: string; title: string; target: Target | null }>;
+  /** Every case by id; `todo` for those written as `it.todo` (nothing of theirs runs). */
+  cases: Map<string, { describe: string; title: string; target: Target | null; todo: boolean }>;
   tests: number;
   todo: number;
   throws: number;
 }
 
 export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderOptions): Emitted {
-  const cases = new Map<string, { describe: string; title: string; target: Target | null }>();
+  const cases: Emitted['cases'] = new Map();
   let tests = 0;
   let todo = 0;
   let throws = 0;
@@ -182,7 +183,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
           throws++;
         }
         block.push(...renderFound(target, result.access!, test, id, options.typescript));
-        cases.set(id, { describe, title: test.title, target });
+        cases.set(id, { describe, title: test.title, target, todo: false });
         tests++;
       });
       const notes = result.exits.length ? result.exits : (search.hangs.get(target.id) ?? []);
@@ -203,8 +204,9 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     for (const c of fn.cases) {
       if (why && c.expect.kind === 'unknown') c.recorded = { kind: 'dropped', reason: why };
       block.push(...renderCase(fn, c, { ...options, record: false }));
-      cases.set(c.id, { describe: fn.name, title: c.title, target: null });
-      if (c.expect.kind === 'throws' || c.expect.kind === 'returns') tests++;
+      const asserted = c.expect.kind === 'throws' || c.expect.kind === 'returns';
+      cases.set(c.id, { describe: fn.name, title: c.title, target: null, todo: !asserted });
+      if (asserted) tests++;
       else todo++;
       if (c.expect.kind === 'throws') throws++;
     }

@@ -262,12 +262,16 @@ function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }
   const replacements = new Map<string, string[]>();
   // The whole file failed under vitest (it did not load: the module under test may not load in vitest at all).
   const fileFailure = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
+  // Whether any kept test came from the search, i.e. plain Node could run the module.
+  const searchRan = [...st.p.emitted.cases.values()].some((c) => c.target !== null);
   for (const [id, c] of st.p.emitted.cases) {
-    if (st.dropped.has(id)) continue;
+    if (c.todo || st.dropped.has(id)) continue;
     const failure = fileFailure ?? result?.failed.get(`${c.describe} > ${c.title}`);
     if (failure === undefined) continue;
     st.dropped.add(id);
-    const why = fileFailure ? 'the test file did not load in vitest (the search, in plain Node, could run the module)' : 'the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it)';
+    const why = fileFailure
+      ? `the test file did not load in vitest${searchRan ? ' (the search, in plain Node, could run the module)' : ''}`
+      : 'the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it)';
     replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${why}: ${failure.replace(/\n/g, ' ').slice(0, 300)}`]);
   }
   if (replacements.size === 0) return false;

@@ -57,12 +57,14 @@ export function renderFile(plan: FilePlan, options: RenderOptions): string {
 export function callExpression(fn: FunctionPlan, args: string[], typescript: boolean): string {
   const { exportPath, defaultExport, method, constructorArgs } = fn.access;
   let owner: string;
+  // An empty path is the module's export itself (`module.exports = fn`, `export =`): the default export.
+  const isDefault = defaultExport || exportPath.length === 0;
   if (typescript) {
-    owner = defaultExport ? 'mod.default' : `mod${exportPath.map((p) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${quote(p)}]`)).join('')}`;
-    if (defaultExport && exportPath.length > 1 && !method) owner = `mod.default.${exportPath.slice(1).join('.')}`;
+    owner = isDefault ? 'mod.default' : `mod${exportPath.map((p) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${quote(p)}]`)).join('')}`;
+    if (isDefault && exportPath.length > 1 && !method) owner = `mod.default.${exportPath.slice(1).join('.')}`;
   } else {
-    const [first, ...rest] = exportPath;
-    owner = `exported(${quote(first)}${defaultExport ? ', true' : ''})${rest.map((p) => `.${p}`).join('')}`;
+    const [first = 'default', ...rest] = exportPath;
+    owner = `exported(${quote(first)}${isDefault ? ', true' : ''})${rest.map((p) => `.${p}`).join('')}`;
   }
   const argText = args.join(', ');
   if (!method) return `${owner}(${argText})`;
