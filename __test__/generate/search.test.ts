@@ -303,6 +303,39 @@ describe('inputs from the code', () => {
   }, 300_000);
 });
 
+describe('equal arguments', () => {
+  it('calls a deep-equality function with equal values of every kind it tells apart, and the file passes', async () => {
+    // Random values of two parameters almost never match, so without equal pairs only the first `return false` runs.
+    const root = makeProject({
+      'package.json': '{"name":"fx"}',
+      'lib/equal.js': [
+        'function same(a, b) {',
+        '  if (a === b) return true;',
+        "  if (a && b && typeof a === 'object' && typeof b === 'object') {",
+        '    if (Array.isArray(a)) {',
+        '      if (a.length !== b.length) return false;',
+        '      for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;',
+        "      return 'arrays';",
+        '    }',
+        '    const keys = Object.keys(a);',
+        '    if (keys.length !== Object.keys(b).length) return false;',
+        '    for (const k of keys) if (!same(a[k], b[k])) return false;',
+        "    return 'objects';",
+        '  }',
+        '  return false;',
+        '}',
+        'module.exports = { same };',
+        '',
+      ].join('\n'),
+    });
+    await record(root, ['lib/equal.js']);
+    const text = fs.readFileSync(path.join(root, 'lib/equal.generated.test.js'), 'utf8');
+    expect(text).toContain(".toBe('arrays')");
+    expect(text).toContain(".toBe('objects')");
+    expect(failures(runVitest(root))).toEqual([]);
+  }, 300_000);
+});
+
 describe('crash filter and throws', () => {
   it('keeps throws a type-valid input reaches, never TypeErrors of ill-typed arguments', async () => {
     const root = makeProject({

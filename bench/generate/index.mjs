@@ -105,8 +105,15 @@ function fetchPackage(pkg) {
     // runtime dependencies the sources import (npm's ordinary client, production dependencies only, no scripts); a
     // list names the packages instead: what the sources import that the package only bundles into its build
     const extra = Array.isArray(pkg.install) ? pkg.install : [];
-    const installed = run('npm', ['install', ...extra, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--no-save', '--silent'], { cwd: staging });
-    if (installed.status !== 0) throw new Error(`npm install in ${pkg.name}@${pkg.version} failed: ${lastLines(installed.stderr)}`);
+    // A list is installed beside the package, not in it: npm would resolve its devDependencies (git URLs among them).
+    const where = extra.length ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-generate-deps-')) : staging;
+    if (extra.length) fs.writeFileSync(path.join(where, 'package.json'), '{"private":true}\n');
+    const installed = run('npm', ['install', ...extra, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--silent'], { cwd: where });
+    if (installed.status !== 0) throw new Error(`npm install in ${pkg.name}@${pkg.version} failed: ${lastLines(installed.stderr + installed.stdout)}`);
+    if (extra.length) {
+      fs.cpSync(path.join(where, 'node_modules'), path.join(staging, 'node_modules'), { recursive: true });
+      fs.rmSync(where, { recursive: true, force: true });
+    }
   }
   fs.renameSync(staging, dir);
   return dir;

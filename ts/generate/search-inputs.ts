@@ -397,7 +397,6 @@ export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 
   return randomOf(shape, ctx, depth);
 }
 
-/** Whether a value fits a shape. Unknown shapes (unresolved names, classes) accept anything. */
 /** No type at all (not even a name): `any`, `unknown`, or a name the core could not resolve. */
 function untyped(shape: TypeShape): boolean {
   return shape.kind === 'any' || shape.kind === 'unknown' || shape.kind === 'unresolved';
@@ -425,4 +424,26 @@ export function vague(shape: TypeShape): boolean {
     default:
       return false;
   }
+}
+
+const SHARED_PAIRS = new WeakMap<object, Array<[number, number]>>();
+
+/**
+ * Parameter pairs (i < j) worth calling with equal values: the same shape, or both without a type. Equality,
+ * comparison and merge functions only go deep when their arguments match (`equal(a, b)` returns at its first
+ * difference), and random values of two parameters almost never do.
+ */
+export function sharedPairs(params: Array<{ shape: TypeShape; rest?: boolean }>): Array<[number, number]> {
+  const known = SHARED_PAIRS.get(params);
+  if (known) return known;
+  const pairs: Array<[number, number]> = [];
+  const texts = params.map((p) => JSON.stringify(p.shape));
+  for (let i = 0; i < params.length; i++) {
+    for (let j = i + 1; j < params.length; j++) {
+      if (params[i].rest || params[j].rest) continue;
+      if ((untyped(params[i].shape) && untyped(params[j].shape)) || texts[i] === texts[j]) pairs.push([i, j]);
+    }
+  }
+  SHARED_PAIRS.set(params, pairs.slice(0, 4));
+  return SHARED_PAIRS.get(params)!;
 }

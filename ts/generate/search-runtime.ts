@@ -16,7 +16,7 @@ import { Coverage } from './search-coverage';
 import { describeCall, titleFor } from './search-titles';
 
 import { fits } from './fits';
-import { hashString, mutateValue, pick, poolOf, prng, randomOf, typicalOf, vague, type Ctx } from './search-inputs';
+import { hashString, mutateValue, pick, poolOf, prng, randomOf, sharedPairs, typicalOf, vague, type Ctx } from './search-inputs';
 import { clone, FACTORY, IDENT, observe, RealDate, stateCode, tag, toCode, withShiftedClock, type View } from './search-values';
 import type { TypeShape } from './shapes';
 
@@ -463,6 +463,13 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
     const next = values.map((v) => clone(v));
     while (next.length < c.params.length) next.push(undefined);
     if (c.params.length === 0) return next;
+    const pairs = sharedPairs(c.params);
+    if (pairs.length && ctx(c).rng() < 0.15) {
+      // One argument copied into a parameter of its kind, sometimes with a change: equal and nearly equal pairs.
+      const [i, j] = pick(ctx(c).rng, pairs);
+      next[j] = ctx(c).rng() < 0.5 ? clone(next[i]) : mutateValue(clone(next[i]), c.params[j].shape, ctx(c));
+      return next;
+    }
     const k = ctx(c).rng() < 0.8 ? 1 : 2;
     for (let j = 0; j < k; j++) {
       const i = Math.floor(ctx(c).rng() * c.params.length);
@@ -757,6 +764,17 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
         if (k >= pools[i].length) continue;
         const values = base.map((x) => clone(x));
         values[i] = p.rest ? [pools[i][k]] : pools[i][k];
+        const c = makeCandidate(null, [{ method: null, c: target, values }]);
+        if (c) await tryCandidate(c);
+      }
+    }
+    // Equal arguments: a parameter's seed and pool values, each with a copy of it in a parameter of the same kind.
+    const seeded = target.seeds.map(seedValues).flatMap((v) => (v ? [restGroup(target, v)] : []));
+    for (const [i, j] of sharedPairs(target.params)) {
+      for (const v of [...seeded.map((values) => values[i]), ...pools[i]].slice(0, 48)) {
+        if (!budgetLeft()) break;
+        const values = base.map((x) => clone(x));
+        [values[i], values[j]] = [clone(v), clone(v)];
         const c = makeCandidate(null, [{ method: null, c: target, values }]);
         if (c) await tryCandidate(c);
       }

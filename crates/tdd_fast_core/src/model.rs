@@ -304,7 +304,7 @@ pub struct Usage {
 pub struct ParamUsage {
     pub name: String,
     /// Sorted, unique: `length`, `index`, `arithmetic`, `numeric-compare`, `string-method`, `array-method`,
-    /// `iterated`, `called`, `property`, `spread`.
+    /// `iterated`, `called`, `property`, `spread`, `type-tested` (`typeof x`, `Array.isArray(x)`, `x instanceof C`).
     pub hints: Vec<String>,
     /// Property names read from the parameter (`opts.limit` => `limit`), excluding `length` and method calls.
     pub keys: Vec<String>,

@@ -205,6 +205,9 @@ fn note_param_use<'a>(collector: &mut Collector<'a, '_>, id: &IdentifierReferenc
                 | BinaryOperator::LessEqualThan
                 | BinaryOperator::GreaterThan
                 | BinaryOperator::GreaterEqualThan => hints.push("compare"),
+                BinaryOperator::Instanceof if binary.left.span() == id.span => {
+                    hints.push("type-tested")
+                }
                 _ => {}
             }
         }
@@ -226,6 +229,14 @@ fn note_param_use<'a>(collector: &mut Collector<'a, '_>, id: &IdentifierReferenc
         }
         Some(AstKind::CallExpression(call)) if call.callee.span() == id.span => {
             hints.push("called")
+        }
+        Some(AstKind::CallExpression(call))
+            if collector.source(call.callee.span()) == "Array.isArray" =>
+        {
+            hints.push("type-tested")
+        }
+        Some(AstKind::UnaryExpression(unary)) if unary.operator == UnaryOperator::Typeof => {
+            hints.push("type-tested")
         }
         Some(AstKind::ForOfStatement(statement)) if statement.right.span() == id.span => {
             hints.push("iterated")

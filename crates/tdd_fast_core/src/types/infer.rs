@@ -73,6 +73,26 @@ fn infer(
             returns: Box::new(TypeShape::Any),
         });
     }
+    // A parameter whose kind the function tests at run time (`typeof x`, `Array.isArray(x)`, `x instanceof C`)
+    // takes more than one kind, so what its other uses suggest (`x[i]` is an array, `x.length` a string) is only one
+    // of them: only its default value or its name may still say more.
+    if !has(usage, "type-tested") {
+        if let Some(shape) = from_usage(usage) {
+            return Some(shape);
+        }
+    }
+    if let Some(shape) = default.and_then(|d| of_literal(d.literal.as_ref()?)) {
+        return Some(shape);
+    }
+    let keys = usage.map_or(&[][..], |u| u.keys.as_slice());
+    if default_text.is_some_and(|d| d.trim_start().starts_with('{')) {
+        return Some(object_with(keys));
+    }
+    domain.and_then(|d| kind_shape(&d.kind))
+}
+
+/// What the parameter's uses say, strongest evidence first.
+fn from_usage(usage: Option<&ParamUsage>) -> Option<TypeShape> {
     let string_method = has(usage, "string-method");
     if has(usage, "array-method")
         || has(usage, "iterated")
@@ -93,13 +113,7 @@ fn infer(
     if has(usage, "length") {
         return Some(TypeShape::String);
     }
-    if let Some(shape) = default.and_then(|d| of_literal(d.literal.as_ref()?)) {
-        return Some(shape);
-    }
-    if default_text.is_some_and(|d| d.trim_start().starts_with('{')) {
-        return Some(object_with(keys));
-    }
-    domain.and_then(|d| kind_shape(&d.kind))
+    None
 }
 
 /// An object with the keys the function reads, each typed by its name's domain (or anything).
@@ -175,6 +189,27 @@ mod tests {
         );
         assert_eq!(kinds[6], Some(TypeShape::String));
         assert_eq!(p[6].domain.as_ref().unwrap().name, "email");
+    }
+
+    #[test]
+    fn a_parameter_whose_kind_is_tested_gets_no_single_kind() {
+        // fast-deep-equal's shape: `a[i]` alone would make `a` an array, but the function also takes objects,
+        // regular expressions and primitives, which it tells apart at run time.
+        let p = params("export function eq(a, b, c, d = 1) { if (typeof a === 'object') return a[0] === b[0]; if (Array.isArray(b)) return b.length; if (c instanceof Date) return c.length; if (typeof d !== 'number') return d[0]; return a.length; }");
+        let kinds: Vec<Option<TypeShape>> = p.iter().map(|p| p.inferred.clone()).collect();
+        assert_eq!(kinds[0], None);
+        assert_eq!(kinds[1], None);
+        assert_eq!(kinds[2], None);
+        assert_eq!(
+            kinds[3],
+            Some(TypeShape::Number),
+            "a default value still says more"
+        );
+        let untested = params("export function first(a) { return a[0]; }");
+        assert!(matches!(
+            untested[0].inferred,
+            Some(TypeShape::Array { .. })
+        ));
     }
 
     #[test]
