@@ -459,17 +459,19 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
       return v;
     });
 
+  /** One argument copied into a parameter of its kind, sometimes with a change: equal and nearly equal pairs. */
+  const shareArgument = (c: SpecCallable, next: unknown[]): boolean => {
+    const pairs = sharedPairs(c.params);
+    if (pairs.length === 0 || ctx(c).rng() >= 0.15) return false;
+    const [i, j] = pick(ctx(c).rng, pairs);
+    next[j] = ctx(c).rng() < 0.5 ? clone(next[i]) : mutateValue(clone(next[i]), c.params[j].shape, ctx(c));
+    return true;
+  };
+
   const mutateArgs = (c: SpecCallable, values: unknown[]): unknown[] => {
     const next = values.map((v) => clone(v));
     while (next.length < c.params.length) next.push(undefined);
-    if (c.params.length === 0) return next;
-    const pairs = sharedPairs(c.params);
-    if (pairs.length && ctx(c).rng() < 0.15) {
-      // One argument copied into a parameter of its kind, sometimes with a change: equal and nearly equal pairs.
-      const [i, j] = pick(ctx(c).rng, pairs);
-      next[j] = ctx(c).rng() < 0.5 ? clone(next[i]) : mutateValue(clone(next[i]), c.params[j].shape, ctx(c));
-      return next;
-    }
+    if (c.params.length === 0 || shareArgument(c, next)) return next;
     const k = ctx(c).rng() < 0.8 ? 1 : 2;
     for (let j = 0; j < k; j++) {
       const i = Math.floor(ctx(c).rng() * c.params.length);
