@@ -288,7 +288,10 @@ describe('PostgresTemplate', () => {
     const cacheDir = tempDir();
     const name = uniqueName('warm');
     const dir = migrations(SCHEMA);
-    const first = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1 });
+    // The first run learns without planning anything (warmupStatements: 0). With planning on, its refill may EXPLAIN
+    // the ready clone while this test still runs queries and drop what cannot plan before the count below is read
+    // (seen once in five fresh-clone runs under load: 3 statements instead of 4).
+    const first = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmupStatements: 0 });
     const db = await first.fresh();
     await db.client.query('INSERT INTO users (email) VALUES ($1)', ['c@x.io']);
     await db.client.query('INSERT INTO users (email) VALUES ($1)', ['d@x.io']); // the same statement: counted once
