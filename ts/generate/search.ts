@@ -209,7 +209,10 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
       const key = classPath.join('.');
       let target = classes.get(key);
       if (!target) {
-        const owner = classPrefix(planned.name);
+        // The class by its name prefix, or (`P.abs` where `Big.prototype = P`) by the core's export path of the class.
+        const byPath = (report.classes ?? []).find((c) => JSON.stringify((c as { exportPath?: unknown }).exportPath) === JSON.stringify(classPath));
+        const prefix = classPrefix(planned.name);
+        const owner = byName.has(prefix) || !byPath ? prefix : byPath.name;
         const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
         const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
         const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamWithShape[] } | undefined;

@@ -113,6 +113,38 @@ struct Scope<'b, 'a> {
     statics: HashMap<&'b str, Vec<(String, &'b Expression<'a>)>>,
     /// `X.prototype.m = value` and the properties of `X.prototype = { ... }`.
     prototype: HashMap<&'b str, Vec<(String, &'b Expression<'a>)>>,
+    /// `X.prototype = P`: X's instance methods are the `P.m = value` of `statics` (big.js, bignumber.js).
+    prototype_alias: HashMap<&'b str, &'b str>,
+}
+
+impl<'b, 'a> Scope<'b, 'a> {
+    /// X's prototype members: `X.prototype.m =`, `X.prototype = { ... }`, and those of an object it was set to.
+    fn prototype_members(&self, name: &str) -> Vec<(String, &'b Expression<'a>)> {
+        let mut members = self.prototype.get(name).cloned().unwrap_or_default();
+        if let Some(alias) = self.prototype_alias.get(name) {
+            members.extend(self.statics.get(alias).into_iter().flatten().cloned());
+        }
+        members
+    }
+
+    /// The scope of a function called in this one (a factory): its own bindings, and this scope's member
+    /// assignments for what it does not assign itself (`Big.prototype = P` inside, `P.abs = ...` outside).
+    fn nested(&self, statements: &'b [Statement<'a>]) -> Scope<'b, 'a> {
+        let mut inner = scope_of(statements);
+        for (name, members) in &self.statics {
+            inner.statics.entry(name).or_insert_with(|| members.clone());
+        }
+        for (name, members) in &self.prototype {
+            inner
+                .prototype
+                .entry(name)
+                .or_insert_with(|| members.clone());
+        }
+        for (name, alias) in &self.prototype_alias {
+            inner.prototype_alias.entry(name).or_insert(alias);
+        }
+        inner
+    }
 }
 
 struct Pass<'t> {
@@ -180,6 +212,15 @@ fn scope_of<'b, 'a>(statements: &'b [Statement<'a>]) -> Scope<'b, 'a> {
         }
         if let Statement::ExpressionStatement(e) = statement {
             note_member_assignment(&mut scope, &e.expression);
+            // `var Big; ... Big = _Big_();`: a name declared without a value is bound by its first assignment.
+            if let Expression::AssignmentExpression(a) = e.expression.get_inner_expression() {
+                if let AssignmentTarget::AssignmentTargetIdentifier(id) = &a.left {
+                    scope
+                        .bindings
+                        .entry(id.name.as_str())
+                        .or_insert(Bound::Expr(&a.right));
+                }
+            }
         }
     }
     scope
@@ -221,10 +262,19 @@ fn note_member_assignment<'b, 'a>(scope: &mut Scope<'b, 'a>, expression: &'b Exp
     let AssignmentTarget::StaticMemberExpression(member) = &assignment.left else {
         return;
     };
-    let value = &assignment.right;
+    // `P.minus = P.sub = function`: every name of the chain gets the function at its end.
+    let mut value = &assignment.right;
+    while let Expression::AssignmentExpression(inner) = value.get_inner_expression() {
+        value = &inner.right;
+    }
     let property = member.property.name.to_string();
     match member.object.get_inner_expression() {
         Expression::Identifier(owner) if property == "prototype" => {
+            if let Expression::Identifier(alias) = value.get_inner_expression() {
+                scope
+                    .prototype_alias
+                    .insert(owner.name.as_str(), alias.name.as_str());
+            }
             if let Expression::ObjectExpression(object) = value.get_inner_expression() {
                 let entries = scope.prototype.entry(owner.name.as_str()).or_default();
                 for p in &object.properties {
@@ -254,8 +304,8 @@ fn note_member_assignment<'b, 'a>(scope: &mut Scope<'b, 'a>, expression: &'b Exp
         }
         _ => {}
     }
-    if let Expression::AssignmentExpression(_) = value.get_inner_expression() {
-        note_member_assignment(scope, value);
+    if let Expression::AssignmentExpression(_) = assignment.right.get_inner_expression() {
+        note_member_assignment(scope, &assignment.right);
     }
 }
 
@@ -360,9 +410,13 @@ impl Pass<'_> {
                 },
                 _ => continue,
             };
-            let prototype = scope.prototype.get(*name);
+            if self.constructors.contains_key(&function.span.start) {
+                continue; // a factory's scope seen a second time
+            }
+            let prototype = scope.prototype_members(name);
             let capitalised = name.chars().next().is_some_and(char::is_uppercase);
-            if prototype.is_none() && !(capitalised && has_this_assignments(function)) {
+            let has_prototype = scope.prototype.contains_key(*name) || !prototype.is_empty();
+            if !(has_prototype || (capitalised && has_this_assignments(function))) {
                 continue;
             }
             let mut decl = ClassDecl {
@@ -386,7 +440,7 @@ impl Pass<'_> {
                 }
             }
             let mut methods = Vec::new();
-            for (key, value) in prototype.into_iter().flatten() {
+            for (key, value) in &prototype {
                 if let Some(f) = function_of(value) {
                     decl.methods
                         .push((key.clone(), false, syntax::fn_sig(f, self.text)));
@@ -658,6 +712,29 @@ impl Pass<'_> {
                     .or_insert((path, None));
             }
             Expression::ClassExpression(c) => self.mark_class(c, path, scope),
+            // `Big = _Big_()`: what a local factory returns (its own scope, this one's member assignments).
+            Expression::CallExpression(call) => {
+                let Expression::Identifier(callee) = call.callee.get_inner_expression() else {
+                    return;
+                };
+                let factory = match scope.bindings.get(callee.name.as_str()) {
+                    Some(Bound::Function(f)) => Some(*f),
+                    Some(Bound::Expr(e)) => function_of(e),
+                    _ => None,
+                };
+                let Some(body) = factory.and_then(|f| f.body.as_deref()) else {
+                    return;
+                };
+                let inner = scope.nested(&body.statements);
+                self.function_constructors(&inner);
+                for statement in &body.statements {
+                    if let Statement::ReturnStatement(r) = statement {
+                        if let Some(argument) = &r.argument {
+                            self.mark_expr(argument, path.clone(), &inner, depth + 1);
+                        }
+                    }
+                }
+            }
             Expression::Identifier(id) => {
                 let name = id.name.as_str();
                 self.mark_name(name, path.clone(), scope, depth);
@@ -719,8 +796,7 @@ impl Pass<'_> {
             self.out.classes[index].export_path = Some(path.clone());
             let name = self.out.classes[index].name.clone();
             let name = name.as_str();
-            let prototype: Vec<_> = scope.prototype.get(name).cloned().unwrap_or_default();
-            for (_, value) in prototype {
+            for (_, value) in scope.prototype_members(name) {
                 if let Some(m) = function_of(value) {
                     self.out
                         .functions
@@ -1034,6 +1110,38 @@ export default function main() {}
         );
         assert_eq!(iife.module_format, super::ModuleFormat::Umd);
         assert_eq!(path_of(&iife, "slug"), p(&[]));
+    }
+
+    #[test]
+    fn a_class_made_by_a_factory_with_an_aliased_prototype() {
+        // big.js and bignumber.js: `Big = _Big_()` inside an IIFE, `Big.prototype = P` in the factory, `P.abs =`.
+        let code = "
+;(function (GLOBAL) {
+  var Big, P = {};
+  function _Big_() {
+    function Big(n) { var x = this; x.c = [n]; }
+    Big.prototype = P;
+    return Big;
+  }
+  P.abs = function () { return this; };
+  P.plus = P.add = function (y) { return y; };
+  Big = _Big_();
+  if (typeof module !== 'undefined' && module.exports) { module.exports = Big; } else { GLOBAL.Big = Big; }
+})(this);";
+        let r = report(code, Language::Js);
+        assert_eq!(r.module_format, super::ModuleFormat::Umd);
+        assert_eq!(path_of(&r, "Big"), p(&[]));
+        let abs = r.functions.iter().find(|f| f.name == "P.abs").unwrap();
+        assert_eq!(abs.export_path, p(&[]));
+        assert_eq!(abs.usage.class_member.as_deref(), Some("instance"));
+        assert_eq!(path_of(&r, "P.add"), p(&[]));
+        let big = r.classes.iter().find(|c| c.name == "Big").unwrap();
+        assert!(big.function_constructor);
+        let names: Vec<&str> = big.methods.iter().map(|m| m.name.as_str()).collect();
+        assert!(
+            names.contains(&"abs") && names.contains(&"plus") && names.contains(&"add"),
+            "{names:?}"
+        );
     }
 
     #[test]
