@@ -17,7 +17,7 @@ import { describeCall, titleFor } from './search-titles';
 
 import { fits } from './fits';
 import { hashString, mutateValue, pick, poolOf, prng, randomOf, sharedPairs, typicalOf, vague, type Ctx } from './search-inputs';
-import { clone, FACTORY, IDENT, observe, RealDate, stateCode, tag, toCode, withShiftedClock, type View } from './search-values';
+import { clone, FACTORY, IDENT, observe, RealDate, stateCode, tag, toCode, asOnAnotherMachine, type View } from './search-values';
 import type { TypeShape } from './shapes';
 
 /* ------------------------------------------------------------------ spec (built by search.ts) */
@@ -926,7 +926,7 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   const titles = new Set<string>();
   for (const r of chosen) {
     const a = await runOnce(r.cand, true);
-    const b = await withShiftedClock(() => runOnce(r.cand, true));
+    const b = await asOnAnotherMachine(() => runOnce(r.cand, true));
     const deterministic =
       a.steps.length === b.steps.length &&
       a.steps.every((s, i) => sameOutcome(s.outcome, b.steps[i].outcome) && JSON.stringify(s.mutated) === JSON.stringify(b.steps[i].mutated) && s.state === b.steps[i].state) &&

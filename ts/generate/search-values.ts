@@ -3,12 +3,17 @@
  * (`toCode`), what can be asserted of an object's state (`partialCode`), observations of an instance after a method
  * sequence (`observe`), fresh copies of arguments (`clone`) and the shifted clock of the second recording run.
  */
+import { tmpdir } from 'node:os';
 import type { TypeShape } from './shapes';
 
 export const RealDate = Date;
 /** Shifted clock for the second recording run: a result that depends on the current time differs there. */
 export const SHIFT_MS = 400 * 86_400_000 + 3 * 3_600_000 + 17 * 60_000;
-export function withShiftedClock<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * Runs `run` as on another machine: the clock shifted by SHIFT_MS and another working directory (os.tmpdir()), so a
+ * recorded value that holds today's date or this checkout's path differs between the two runs and is not asserted.
+ */
+export function asOnAnotherMachine<T>(run: () => Promise<T>): Promise<T> {
   class ShiftedDate extends RealDate {
     constructor(...args: unknown[]) {
       if (args.length === 0) super(RealDate.now() + SHIFT_MS);
@@ -19,8 +24,15 @@ export function withShiftedClock<T>(run: () => Promise<T>): Promise<T> {
     }
   }
   globalThis.Date = ShiftedDate as DateConstructor;
+  const cwd = process.cwd();
+  try {
+    process.chdir(tmpdir());
+  } catch {
+    // no other directory to go to: the clock alone differs
+  }
   return run().finally(() => {
     globalThis.Date = RealDate;
+    process.chdir(cwd);
   });
 }
 
