@@ -444,6 +444,7 @@ export function sharedPairs(params: Array<{ shape: TypeShape; rest?: boolean }>)
       if ((untyped(params[i].shape) && untyped(params[j].shape)) || texts[i] === texts[j]) pairs.push([i, j]);
     }
   }
-  SHARED_PAIRS.set(params, pairs.slice(0, 4));
-  return SHARED_PAIRS.get(params)!;
+  const kept = pairs.slice(0, 4);
+  SHARED_PAIRS.set(params, kept);
+  return kept;
 }
