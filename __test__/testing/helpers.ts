@@ -32,3 +32,22 @@ export function requireBuiltPackage(): void {
     throw new Error(`${distTesting} is missing: run \`npm run build:ts\` before these tests`);
   }
 }
+
+/** The environment of a user's shell: none of this repository's or the outer vitest's switches. */
+export function userShellEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('TDD_FAST_') || key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
+  }
+  env.GITHUB_ACTIONS = 'false';
+  return env;
+}
+
+/** Installs vitest and tdd-fast (symlinks to this repository's) into a user project's node_modules. */
+export function linkUserProjectModules(project: string): void {
+  const modules = path.join(project, 'node_modules');
+  fs.mkdirSync(modules, { recursive: true });
+  const linkType = process.platform === 'win32' ? 'junction' : 'dir';
+  fs.symlinkSync(path.join(repoRoot, 'node_modules', 'vitest'), path.join(modules, 'vitest'), linkType);
+  fs.symlinkSync(repoRoot, path.join(modules, 'tdd-fast'), linkType);
+}

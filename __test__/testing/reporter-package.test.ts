@@ -9,19 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, requireBuiltPackage, tempDir } from './helpers';
+import { linkUserProjectModules, repoRoot, requireBuiltPackage, tempDir, userShellEnv as cleanEnv } from './helpers';
 
 const cliBin = path.join(repoRoot, 'bin', 'tdd-fast.js');
-
-/** The environment of a user's shell: none of this repository's or the outer vitest's switches. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1' };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('TDD_FAST_') || key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
-  }
-  env.GITHUB_ACTIONS = 'false';
-  return env;
-}
 
 function makeProject(): string {
   const project = tempDir('tdd-fast-user-project-');
@@ -46,11 +36,7 @@ function makeProject(): string {
       '',
     ].join('\n'),
   );
-  const modules = path.join(project, 'node_modules');
-  fs.mkdirSync(modules);
-  const linkType = process.platform === 'win32' ? 'junction' : 'dir';
-  fs.symlinkSync(path.join(repoRoot, 'node_modules', 'vitest'), path.join(modules, 'vitest'), linkType);
-  fs.symlinkSync(repoRoot, path.join(modules, 'tdd-fast'), linkType);
+  linkUserProjectModules(project);
   return project;
 }
 

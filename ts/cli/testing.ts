@@ -1,7 +1,8 @@
 /**
- * `tdd-fast perf report`, `tdd-fast doctor` and `tdd-fast testing pg start|stop|status`: options, help text and what
+ * `tdd-fast perf report`, `tdd-fast perf flaky`, `tdd-fast doctor` and `tdd-fast testing pg start|stop|status`: options, help text and what
  * each does. The toolkit's modules (better-sqlite3, pg) are required only when one of these commands runs.
- * Exit codes: 0 ok, 1 `pg status` with no server, 2 usage or internal error.
+ * Exit codes: 0 ok, 1 `pg status` with no server or `perf flaky --fail-on-flaky` with flaky tests, 2 usage or internal
+ * error.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import type { Command } from 'commander';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const history = () => require('../testing/history') as typeof import('../testing/history');
 const dashboard = () => require('../testing/dashboard') as typeof import('../testing/dashboard');
+const flaky = () => require('../testing/flaky') as typeof import('../testing/flaky');
 const switches = () => require('../testing/switches') as typeof import('../testing/switches');
 const doctorLines = () => require('../testing/doctor') as typeof import('../testing/doctor');
 const pgSelect = () => require('../testing/pg/select') as typeof import('../testing/pg/select');
@@ -25,9 +27,17 @@ export interface PerfReportOptions {
   top: string;
 }
 
+export interface PerfFlakyOptions {
+  format: string;
+  history?: string;
+  runs: string;
+  failOnFlaky?: boolean;
+}
+
 /** The bodies of the testing commands. */
 export interface TestingActions {
   perfReport(options: PerfReportOptions): void;
+  perfFlaky(options: PerfFlakyOptions): void;
   doctor(): void;
   pgStart(options: PgStartOptions): Promise<void>;
   pgStop(options: { dataDir?: string }): Promise<void>;
@@ -52,6 +62,14 @@ export function registerTestingCommands(program: Command): void {
     .option('--runs <n>', 'runs to chart', '30')
     .option('--top <n>', 'slowest tests to list', '10')
     .action((options: PerfReportOptions) => load().perfReport(options));
+  perf
+    .command('flaky')
+    .description('list flaky tests (outcome flipped with the test and its imports unchanged), changed and always-failing ones')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--history <path>', 'history database (default <cacheDir>/perf-history.sqlite)')
+    .option('--runs <n>', 'runs to look back over', '30')
+    .option('--fail-on-flaky', 'exit with code 1 when a flaky test is found (for a CI step)')
+    .action((options: PerfFlakyOptions) => load().perfFlaky(options));
 
   program
     .command('doctor')
@@ -76,6 +94,18 @@ export function registerTestingCommands(program: Command): void {
     .action((options: { dataDir?: string }) => load().pgStatus(options));
 }
 
+/** The history named by --history (or the default one), read-only; null (after a usage error) when it is missing. */
+function openHistory(option: string | undefined): import('../testing/history').PerfHistory | null {
+  const historyPath = option
+    ? path.resolve(option)
+    : path.join(switches().resolveSwitches().cacheDir.value, history().HISTORY_FILE_NAME);
+  if (!fs.existsSync(historyPath)) {
+    fail(`no performance history at ${historyPath}; run vitest with the tdd-fast/testing/reporter reporter first`);
+    return null;
+  }
+  return history().PerfHistory.open(historyPath, { readonly: true });
+}
+
 function fail(message: string): void {
   process.stderr.write(`tdd-fast: ${message.replace(/^tdd-fast: /, "")}\n`);
   process.exitCode = 2;
@@ -95,14 +125,8 @@ export const testingActions: TestingActions = {
         fail('--runs and --top must be positive integers');
         return;
       }
-      const historyPath = options.history
-        ? path.resolve(options.history)
-        : path.join(switches().resolveSwitches().cacheDir.value, history().HISTORY_FILE_NAME);
-      if (!fs.existsSync(historyPath)) {
-        fail(`no performance history at ${historyPath}; run vitest with the tdd-fast/testing/reporter reporter first`);
-        return;
-      }
-      const perfHistory = history().PerfHistory.open(historyPath, { readonly: true });
+      const perfHistory = openHistory(options.history);
+      if (!perfHistory) return;
       let report;
       try {
         report = dashboard().buildReport(perfHistory, { runs, top });
@@ -116,6 +140,35 @@ export const testingActions: TestingActions = {
         process.stderr.write(`tdd-fast: wrote ${target}\n`);
       }
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : dashboard().formatReportText(report));
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  },
+
+  perfFlaky(options) {
+    try {
+      if (options.format !== 'text' && options.format !== 'json') {
+        fail(`unknown --format "${options.format}" (use text or json)`);
+        return;
+      }
+      const runs = Number(options.runs);
+      if (!Number.isInteger(runs) || runs < 2) {
+        fail('--runs must be an integer of at least 2 (a flip needs two runs)');
+        return;
+      }
+      const perfHistory = openHistory(options.history);
+      if (!perfHistory) return;
+      let report;
+      try {
+        report = flaky().classifyFlaky(perfHistory, runs);
+      } finally {
+        perfHistory.close();
+      }
+      process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flaky().formatFlakyText(report, runs));
+      if (options.failOnFlaky && report.flaky.length > 0) {
+        process.stderr.write(`tdd-fast: ${report.flaky.length} flaky test(s) found (--fail-on-flaky)\n`);
+        process.exitCode = 1;
+      }
     } catch (error) {
       fail((error as Error).message);
     }

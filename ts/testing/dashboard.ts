@@ -5,6 +5,7 @@
 import type { PerfHistory, RunRow, StoredSample } from './history';
 import { detectRegressions, type RegressionOptions, type RegressionVerdict } from './regression';
 import { detectLeak, type LeakVerdict } from './memory';
+import { classifyFlaky, type FlakyReport, type FlakyTest } from './flaky';
 
 export interface ReportOptions {
   regression?: RegressionOptions;
@@ -54,6 +55,8 @@ export interface PerfReport {
   overBudget: OverBudgetTest[];
   heapGrowth: HeapGrowth[];
   trends: TestTrend[];
+  /** Flaky, changed and failing tests over the charted runs (flaky.ts). */
+  flaky: FlakyReport;
 }
 
 export function buildReport(history: PerfHistory, options: ReportOptions = {}): PerfReport {
@@ -108,6 +111,7 @@ export function buildReport(history: PerfHistory, options: ReportOptions = {}): 
     overBudget,
     heapGrowth,
     trends,
+    flaky: classifyFlaky(history, runCount),
   };
 }
 
@@ -141,6 +145,19 @@ function sparkline(values: readonly number[]): string {
     .join('');
 }
 
+/** The flaky section of the text report: nothing when every test kept its outcome. */
+function flakyLines({ flaky, changed, failing }: FlakyReport): string[] {
+  const lines: string[] = [];
+  if (flaky.length || failing.length) {
+    lines.push('');
+    lines.push(`Flaky tests (${flaky.length}), always failing (${failing.length}); \`tdd-fast perf flaky\` lists them:`);
+    for (const t of flaky) lines.push(`  ~ ${t.name}  (${t.file})  ${t.failures}/${t.runs} failed, ${t.flips} flip(s)`);
+    for (const t of failing) lines.push(`  ✗ ${t.name}  (${t.file})  failed in all ${t.runs} runs`);
+  }
+  if (changed.length) lines.push(`Outcome changed with the code (${changed.length}): ${changed.map((t) => t.name).join(', ')}`);
+  return lines;
+}
+
 export function formatReportText(report: PerfReport): string {
   const lines: string[] = [];
   const run = report.latestRun;
@@ -167,6 +184,7 @@ export function formatReportText(report: PerfReport): string {
     lines.push(`Over budget (${report.overBudget.length}):`);
     for (const o of report.overBudget) lines.push(`  ${ms(o.durationMs)} > ${ms(o.budgetMs)}  ${o.name}  (${o.file})`);
   }
+  lines.push(...flakyLines(report.flaky));
   if (report.heapGrowth.length) {
     lines.push('');
     lines.push(`Heap growth across runs (${report.heapGrowth.length}):`);
@@ -225,6 +243,17 @@ export function renderHtml(report: PerfReport): string {
   const budgetRows = report.overBudget.map(
     (o) => `<tr><td>${escapeHtml(o.name)}</td><td>${escapeHtml(o.file)}</td><td>${ms(o.durationMs)}</td><td>${ms(o.budgetMs)}</td></tr>`,
   );
+  const flakyRows = (tests: FlakyTest[], kind: string) =>
+    tests.map(
+      (t) =>
+        `<tr data-kind="${kind}"><td>${escapeHtml(t.name)}</td><td>${escapeHtml(t.file)}</td><td>${kind}</td>` +
+        `<td>${t.runs}</td><td>${t.failures}</td><td>${t.flips}</td></tr>`,
+    );
+  const outcomeRows = [
+    ...flakyRows(report.flaky.flaky, 'flaky'),
+    ...flakyRows(report.flaky.failing, 'failing'),
+    ...flakyRows(report.flaky.changed, 'changed'),
+  ];
   const charts = report.trends.map(
     (t) => `<figure class="test-trend" data-test-id="${escapeHtml(t.testId)}">${trendSvg(t.points, t.name)}</figure>`,
   );
@@ -249,6 +278,10 @@ ${run ? `<div class="summary" id="summary"><div>Latest run <b>#${run.id}</b></di
 <table id="regressions"><thead><tr><th>Test</th><th>File</th><th>Baseline</th><th>Now</th><th>Ratio (speed-adjusted)</th><th>Why</th></tr></thead>
 <tbody>${regressionRows.length ? rows(regressionRows) : '<tr><td colspan="6">None confirmed.</td></tr>'}</tbody></table>
 ${report.suspects.length ? `<p class="muted">${report.suspects.length} suspect(s) exceeded the threshold once; they become regressions if the next run confirms them.</p>` : ''}
+<h2>Flaky tests</h2>
+<p class="muted">Flaky: the outcome changed while the test and the code it imports did not (or it passed only on a retry). Changed: the outcome changed with the code. Failing: failed in every run.</p>
+<table id="flaky"><thead><tr><th>Test</th><th>File</th><th>Kind</th><th>Runs</th><th>Failures</th><th>Flips</th></tr></thead>
+<tbody>${outcomeRows.length ? rows(outcomeRows) : '<tr><td colspan="6">None: every test kept its outcome.</td></tr>'}</tbody></table>
 <h2>Slowest tests (latest run)</h2>
 <table id="slowest"><thead><tr><th>Test</th><th>File</th><th>Duration</th><th>Retries</th><th>Heap Δ</th></tr></thead><tbody>${rows(slowRows)}</tbody></table>
 ${budgetRows.length ? `<h2>Over budget</h2><table id="over-budget"><thead><tr><th>Test</th><th>File</th><th>Duration</th><th>Budget</th></tr></thead><tbody>${rows(budgetRows)}</tbody></table>` : ''}

@@ -39,6 +39,22 @@ export interface SampleRecord {
   heapUsedBytes: number | null;
   rssBytes: number | null;
   budgetMs: number | null;
+  /** Hash of the test's own source (test-hashes.ts); null when unknown (older histories, no file). */
+  sourceHash?: string | null;
+  /** Hash of the project code the test file imported (vitest's module graph); null when unknown. */
+  depsHash?: string | null;
+}
+
+/** One run's outcome of one test, with what it depended on: the input of the flaky classification. */
+export interface OutcomeRow {
+  runId: number;
+  testId: string;
+  name: string;
+  file: string;
+  state: SampleRecord['state'];
+  retries: number;
+  sourceHash: string | null;
+  depsHash: string | null;
 }
 
 export interface RunRow extends RunRecord {
@@ -77,6 +93,8 @@ CREATE TABLE IF NOT EXISTS samples (
   heap_used_bytes INTEGER,
   rss_bytes INTEGER,
   budget_ms REAL,
+  source_hash TEXT,
+  deps_hash TEXT,
   PRIMARY KEY (run_id, test_id)
 ) WITHOUT ROWID;
 -- No (test_id, run_id) index: per-test series come from \`baselines\`, and such an index made every run rewrite
@@ -195,6 +213,7 @@ export class PerfHistory {
       db.pragma('foreign_keys = ON');
       db.exec(SCHEMA);
       PerfHistory.migrate(db);
+      PerfHistory.addHashColumns(db);
       return new PerfHistory(file, db, true);
     }
     let version = 0;
@@ -231,6 +250,13 @@ export class PerfHistory {
     }).immediate();
   }
 
+  /** Histories written before flaky detection lack the two hash columns: add them (NULL for the old samples). */
+  private static addHashColumns(db: SqliteDatabase): void {
+    const present = new Set((db.prepare('PRAGMA table_info(samples)').all() as { name: string }[]).map((c) => c.name));
+    if (!present.has('source_hash')) db.exec('ALTER TABLE samples ADD COLUMN source_hash TEXT');
+    if (!present.has('deps_hash')) db.exec('ALTER TABLE samples ADD COLUMN deps_hash TEXT');
+  }
+
   /**
    * Stores a run and its samples in one transaction, updates the per-run aggregates and the per-test compact
    * baselines, then drops runs beyond `maxRuns`. A test id reported twice in one run keeps its last sample.
@@ -242,7 +268,8 @@ export class PerfHistory {
     );
     const insertSample = this.db.prepare(
       `INSERT OR REPLACE INTO samples (run_id, test_id, name, file, duration_ms, retries, repeats, state,
-         heap_delta_bytes, heap_used_bytes, rss_bytes, budget_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         heap_delta_bytes, heap_used_bytes, rss_bytes, budget_ms, source_hash, deps_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertStats = this.db.prepare(
       'INSERT OR REPLACE INTO run_stats (run_id, tests, failed, test_time_ms) VALUES (?, ?, ?, ?)',
@@ -267,7 +294,7 @@ export class PerfHistory {
       for (const s of unique.values()) {
         insertSample.run(
           runId, s.testId, s.name, s.file, s.durationMs, s.retries, s.repeats, s.state,
-          s.heapDeltaBytes, s.heapUsedBytes, s.rssBytes, s.budgetMs,
+          s.heapDeltaBytes, s.heapUsedBytes, s.rssBytes, s.budgetMs, s.sourceHash ?? null, s.depsHash ?? null,
         );
         if (s.state === 'failed') failed++;
         testTimeMs += s.durationMs;
@@ -362,6 +389,24 @@ export class PerfHistory {
       list.push({ runId, durationMs });
     }
     return [...byTest].map(([testId, samples]) => ({ testId, samples }));
+  }
+
+  /** Every test's outcomes over the last `runsBack` runs, by test then run (oldest first); skipped tests left out. */
+  outcomes(runsBack: number): OutcomeRow[] {
+    const columns = new Set((this.db.prepare('PRAGMA table_info(samples)').all() as { name: string }[]).map((c) => c.name));
+    const hashes = columns.has('source_hash') ? 'source_hash, deps_hash' : 'NULL, NULL';
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, test_id, name, file, state, retries, ${hashes} FROM samples
+         WHERE run_id >= (SELECT MIN(id) FROM (SELECT id FROM runs ORDER BY id DESC LIMIT ?))
+           AND state IN ('passed', 'failed')
+         ORDER BY test_id, run_id`,
+      )
+      .raw()
+      .all(Math.max(1, runsBack)) as [number, string, string, string, SampleRecord['state'], number, string | null, string | null][];
+    return rows.map(([runId, testId, name, file, state, retries, sourceHash, depsHash]) => ({
+      runId, testId, name, file, state, retries, sourceHash, depsHash,
+    }));
   }
 
   /** Heap deltas per test over the runs from `firstRunId` on (oldest first), only where they were measured. */

@@ -25,7 +25,9 @@ export type {
   TestSeries,
 } from './regression';
 export { HISTORY_FILE_NAME, PerfHistory } from './history';
-export type { RunRecord, RunRow, SampleRecord, StoredSample } from './history';
+export type { OutcomeRow, RunRecord, RunRow, SampleRecord, StoredSample } from './history';
+export { classifyFlaky, classifyTest, formatFlakyText } from './flaky';
+export type { FlakyReport, FlakyTest } from './flaky';
 export { buildReport, formatReportText, renderHtml, trendSvg } from './dashboard';
 export type { FlaggedTest, OverBudgetTest, PerfReport, ReportOptions, TestTrend } from './dashboard';
 export { PerfReporter } from './perf-reporter';

@@ -15,12 +15,15 @@ import { detectLeak, MEMORY_META_KEY, type LeakVerdict, type MemoryMeta } from '
 import type { RegressionOptions } from './regression';
 import { DB_META_KEY, type DbTimingMeta } from './pg/fixtures';
 import { percentile } from './stats';
+import { TestHashes, type ReportedProject } from './test-hashes';
 
 /** The parts of vitest's TestCase the reporter reads (structural, so this module never loads vitest). */
 export interface ReportedTestCase {
   readonly name: string;
   readonly fullName: string;
-  readonly module: { readonly moduleId: string };
+  readonly module: { readonly moduleId: string; readonly project?: ReportedProject };
+  /** Where the test is defined; vitest reports it when `includeTaskLocation` is on. */
+  readonly location?: { readonly line: number; readonly column: number };
   result(): { state: 'passed' | 'failed' | 'skipped' | 'pending' };
   diagnostic(): { duration: number; retryCount: number; repeatCount: number; heap: number | undefined } | undefined;
   meta(): object;
@@ -80,6 +83,8 @@ export interface TimeSplit {
 
 interface PendingSample {
   file: string;
+  line: number | undefined;
+  project: ReportedProject | undefined;
   name: string;
   durationMs: number;
   retries: number;
@@ -107,6 +112,25 @@ function gitSha(root: string): string | null {
   }
 }
 
+/** For each sample with a known line, the line of the next test of the same file (where its own source ends). */
+function nextTestLines(samples: readonly PendingSample[]): Map<PendingSample, number> {
+  const linesByFile = new Map<string, number[]>();
+  for (const s of samples) {
+    if (s.line === undefined) continue;
+    let lines = linesByFile.get(s.file);
+    if (!lines) linesByFile.set(s.file, (lines = []));
+    lines.push(s.line);
+  }
+  for (const lines of linesByFile.values()) lines.sort((a, b) => a - b);
+  const next = new Map<PendingSample, number>();
+  for (const s of samples) {
+    if (s.line === undefined) continue;
+    const following = linesByFile.get(s.file)?.find((line) => line > (s.line as number));
+    if (following !== undefined) next.set(s, following);
+  }
+  return next;
+}
+
 export class PerfReporter {
   private readonly options: PerfReporterOptions;
   private root = process.cwd();
@@ -129,9 +153,12 @@ export class PerfReporter {
     return this.enabledCache;
   }
 
-  onInit(vitest: { config: { root: string }; logger?: { log(message: string): void } }): void {
+  onInit(vitest: { config: { root: string; includeTaskLocation?: boolean }; logger?: { log(message: string): void } }): void {
     this.root = vitest.config.root;
     this.enabledCache = null;
+    // Test locations bound each test's own source for flaky detection (a hash of its lines, not of its whole file).
+    // Unless the project decided, turn them on: the workers read the config when the run starts, after onInit.
+    if (this.enabled && vitest.config.includeTaskLocation === undefined) vitest.config.includeTaskLocation = true;
     const logger = vitest.logger;
     if (logger) this.log = (message) => logger.log(message);
     this.startedAt = Date.now();
@@ -148,6 +175,8 @@ export class PerfReporter {
     if (!diagnostic) return; // skipped or never ran
     this.pending.push({
       file: testCase.module.moduleId,
+      line: testCase.location?.line,
+      project: testCase.module.project,
       name: testCase.fullName,
       durationMs: diagnostic.duration,
       retries: diagnostic.retryCount,
@@ -169,6 +198,8 @@ export class PerfReporter {
     const leaks: (LeakVerdict & { testId: string })[] = [];
     let peakRss = process.memoryUsage().rss;
     const relativeFiles = new Map<string, string>(); // path.relative once per test file, not once per test
+    const hashes = new TestHashes();
+    const nextLine = nextTestLines(this.pending);
     const records = this.pending.map((sample): SampleRecord => {
       let file = relativeFiles.get(sample.file);
       if (file === undefined) {
@@ -195,6 +226,8 @@ export class PerfReporter {
         heapUsedBytes: lastMemory ? lastMemory.heapUsedBytes : (sample.heapUsed ?? null),
         rssBytes: lastMemory ? lastMemory.rssBytes : null,
         budgetMs: this.budgetFor(testId),
+        sourceHash: hashes.testSource(sample.file, sample.line, nextLine.get(sample)),
+        depsHash: hashes.imports(sample.project, sample.file),
       };
     });
     return { records, leaks, peakRss };
