@@ -82,6 +82,8 @@ export abstract class PreparedPool<T> {
   /** Released items being checked by `hooks.recycle` (they may come back ready). */
   private recycling = 0;
   private consecutiveFailures = 0;
+  /** The last failure will not go away by retrying (see onProduceFailure): `warm()` fails with it. */
+  private givenUp = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** The last error of `produce`, for the exhausted message. */
@@ -193,6 +195,7 @@ export abstract class PreparedPool<T> {
     this.produceTimes.record(msSince(started));
     this.counts.clones++;
     this.consecutiveFailures = 0;
+    this.givenUp = false;
     this.lastError = null;
     this.creating--;
     this.offer(item);
@@ -203,7 +206,8 @@ export abstract class PreparedPool<T> {
     this.lastError = error instanceof Error ? error : new Error(String(error));
     this.consecutiveFailures++;
     // A cause that will not go away by itself fails the waiters now instead of at their timeout.
-    if (this.isPermanent(error) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP) {
+    this.givenUp = this.isPermanent(error) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP;
+    if (this.givenUp) {
       for (const waiter of this.waiters.splice(0)) {
         clearTimeout(waiter.timer);
         waiter.reject(this.lastError);
@@ -323,7 +327,7 @@ export abstract class PreparedPool<T> {
     await Promise.all(Array.from({ length: lanes }, lane));
   }
 
-  /** Waits until `n` items are ready (benchmarks and warm-up). */
+  /** Waits until `n` items are ready (create(), benchmarks); fails with the cause when making them keeps failing. */
   async warm(n = this.limits.poolSize, timeoutMs = this.limits.acquireTimeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const target = Math.min(n, this.limits.maxItems);
@@ -331,6 +335,7 @@ export abstract class PreparedPool<T> {
       throw new Error(`tdd-fast: warm(${n}) can never finish: poolSize is ${this.limits.poolSize}`);
     }
     while (this.readyItems.length < target) {
+      if (this.givenUp && this.lastError) throw this.lastError;
       if (Date.now() > deadline) throw this.exhaustedError({ inUse: this.handedOut.size, ready: this.readyItems.length, creating: this.creating, lastError: this.lastError });
       await new Promise((resolve) => setTimeout(resolve, 2));
     }

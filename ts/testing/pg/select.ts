@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSwitches } from '../switches';
-import { describeTarget } from './errors';
+import { describeTarget } from './connection';
 import { PgliteTemplate, type PgliteTemplateOptions } from './pglite';
 import { findPostgresBinDir, ramDirectory, runningPostgres } from './server';
 import { PostgresTemplate, resolvePgUrl, type PostgresTemplateOptions } from './template';

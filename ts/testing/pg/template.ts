@@ -15,14 +15,9 @@ import * as path from 'node:path';
 import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
 import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
-import {
-  PgMigrationError,
-  PgNoServerError,
-  PgPoolExhaustedError,
-  PgTemplateInUseError,
-  classifyConnectError,
-  describeTarget,
-} from './errors';
+import { PgMigrationError, PgNoServerError, PgPoolExhaustedError, PgTemplateInUseError } from './errors';
+import { connect, describeTarget, parsePgUrl, withDatabase } from './connection';
+import { ownerApplicationName, reapDeadClones, refillApplicationName } from './reap';
 import { PreparedPool, type PreparedPoolCounters, type PreparedPoolHooks } from './prepared-pool';
 import { CleanReuse, type ReusableClone, type ReuseStats } from './reuse';
 import { lockKey, quoteIdent, quoteLiteral } from './sql-text';
@@ -174,40 +169,6 @@ async function pruneTemplates(admin: Client, prefix: string, keepTemplates: numb
   }
 }
 
-/** Drops clones of this template name whose owner (another instance) is gone: its advisory lock is free. Returns how many. */
-async function reapDeadClones(admin: Client, prefix: string, self: string, serverVersion: string): Promise<number> {
-  let reaped = 0;
-  const rows = await admin.query(
-    `SELECT datname, shobj_description(oid, 'pg_database') AS marker FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`,
-    [prefix],
-  );
-  const shape = new RegExp(`^${prefix}w[0-9a-z]+_([0-9a-f]{8})_[0-9]+$`);
-  const byOwner = new Map<string, string[]>();
-  for (const row of rows.rows) {
-    const match = shape.exec(row.datname as string);
-    if (!match) continue;
-    const marker = parseMarker(row.marker as string | null);
-    // Only ours: the name shape and either our marker with the same owner, or no comment yet (killed mid-clone).
-    if (row.marker !== null && (!marker || marker.kind !== 'clone' || marker.owner !== match[1])) continue;
-    if (match[1] === self) continue;
-    byOwner.set(match[1], [...(byOwner.get(match[1]) ?? []), row.datname as string]);
-  }
-  for (const [owner, databases] of byOwner) {
-    const key = lockKey(`tdd-fast-owner:${owner}`);
-    const free = (await admin.query('SELECT pg_try_advisory_lock($1::bigint) AS free', [key])).rows[0].free as boolean;
-    if (!free) continue; // that run is alive
-    try {
-      for (const database of databases) {
-        await dropDatabase(admin, database, true, serverVersion);
-        reaped++;
-      }
-    } finally {
-      await admin.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-    }
-  }
-  return reaped;
-}
-
 /**
  * Every clone leaves dead rows in the shared catalogs pg_database and pg_shdescription (its row and its comment). A
  * server without autovacuum (startPostgres()'s) would keep them run after run, so past a few thousand this vacuums
@@ -280,12 +241,8 @@ const DEFAULT_REFILL_CONCURRENCY = 3;
 const DEFAULT_WARMUP_STATEMENTS = 16;
 const WARMUP_KEPT = 500;
 
-/** The admin connection string with another database. */
-export function withDatabase(connectionString: string, database: string): string {
-  const url = new URL(connectionString);
-  url.pathname = `/${encodeURIComponent(database)}`;
-  return url.toString();
-}
+/** The admin connection string with another database (kept here too: it has been exported from this module). */
+export { withDatabase };
 
 function sanitizeName(name: string): string {
   const clean = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^_+|_+$/g, '').slice(0, 20);
@@ -334,22 +291,6 @@ export function resolvePgUrl(explicit?: string, env: NodeJS.ProcessEnv = process
   if (env.TDD_FAST_PG_URL) return { url: env.TDD_FAST_PG_URL, reason: 'env TDD_FAST_PG_URL' };
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, reason: 'env DATABASE_URL' };
   return null;
-}
-
-async function connect(connectionString: string, timeoutMs: number, applicationName: string): Promise<Client> {
-  // Loaded on first use, so `tdd-fast/testing` costs SQLite-only suites nothing for the PostgreSQL driver.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Client: PgClient } = require('pg') as typeof import('pg');
-  const client = new PgClient({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: applicationName });
-  // An idle client whose server goes away emits 'error'; without a listener that would crash the worker.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw classifyConnectError(error, connectionString);
-  }
-  return client;
 }
 
 /** Applies migration scripts statement by statement, so a failure names the file, statement and line. */
@@ -411,6 +352,29 @@ interface TemplateBuild {
   counters: { builds: number; reuses: number };
   }
 
+/** Fills the just-created template database, seals it and closes it to connections (see ensureTemplate). */
+async function buildTemplate(b: TemplateBuild): Promise<void> {
+  await b.admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'building' }))}`);
+  const url = withDatabase(b.adminUrl, b.template);
+  const client = await connect(url, b.connectTimeoutMs, 'tdd-fast template build');
+  try {
+    await fillDatabase(client, url, b.source, b.options);
+    // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
+    // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
+    await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
+    // ANALYZE's updates of pg_statistic leave dead rows; a plain VACUUM removes them. Otherwise the first read of
+    // those pages in every clone prunes them, which costs the test and writes WAL (a reuseClean check would see a
+    // write where the test only read).
+    await client.query('VACUUM (FREEZE)');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  await sealTemplate(url, b.connectTimeoutMs);
+  // No connections to the template from now on: a session on it would make every clone fail.
+  await b.admin.query(`ALTER DATABASE ${quoteIdent(b.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+  await b.admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'ready', hash: b.hash }))}`);
+}
+
 /**
  * Builds the template under an advisory lock, so concurrent workers build it exactly once. Resolves to `reused` when
  * the server has it ready already.
@@ -435,28 +399,13 @@ async function ensureTemplate(b: TemplateBuild, cacheDir: string): Promise<'buil
     }
     if (existing.rows.length) await dropDatabase(admin, b.template, true, b.serverVersion); // a build that died half-way
     await admin.query(`CREATE DATABASE ${quoteIdent(b.template)}`);
-    await admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'building' }))}`);
-    const url = withDatabase(b.adminUrl, b.template);
-    const client = await connect(url, b.connectTimeoutMs, 'tdd-fast template build');
     try {
-      await fillDatabase(client, url, b.source, b.options);
-      // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
-      // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
-      await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
-      // ANALYZE's updates of pg_statistic leave dead rows; a plain VACUUM removes them. Otherwise the first read of
-      // those pages in every clone prunes them, which costs the test and writes WAL (a reuseClean check would see a
-      // write where the test only read).
-      await client.query('VACUUM (FREEZE)');
+      await buildTemplate(b);
     } catch (error) {
-      await client.end().catch(() => undefined);
+      // Whatever failed (the migrations, a connection, the seal), a half-built template is not left on the server.
       await dropDatabase(admin, b.template, true, b.serverVersion).catch(() => undefined);
       throw error;
     }
-    await client.end();
-    await sealTemplate(url, b.connectTimeoutMs);
-    // No connections to the template from now on: a session on it would make every clone fail.
-    await admin.query(`ALTER DATABASE ${quoteIdent(b.template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
-    await admin.query(`COMMENT ON DATABASE ${quoteIdent(b.template)} IS ${quoteLiteral(b.marker('template', { state: 'ready', hash: b.hash }))}`);
     b.counters.builds++;
     try {
       const logDir = path.join(cacheDir, 'templates');
@@ -577,7 +526,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     });
   }
 
-  /** Connects, builds the template unless the server has it already, reaps dead runs' clones, starts the refill. */
+  /**
+   * Connects, reaps dead runs' clones, builds the template unless the server has it already, starts the refill and
+   * resolves once `poolSize` clones are ready (none with the fast path off).
+   */
   static async create(options: PostgresTemplateOptions): Promise<PostgresTemplate> {
     const root = options.root ?? process.cwd();
     const resolved = resolvePgUrl(options.connectionString);
@@ -587,6 +539,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
           '(`npx tdd-fast testing pg start` prints one), or use PgliteTemplate, which needs no server',
       );
     }
+    parsePgUrl(resolved.url, `the ${resolved.reason}`);
     if (!options.migrationsDir && !options.ddl && !options.migrate) {
       throw new Error('tdd-fast: PostgresTemplate needs migrationsDir, ddl or migrate');
     }
@@ -594,7 +547,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     const switches = resolveSwitches(options, root);
     const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     const owner = crypto.randomBytes(4).toString('hex');
-    const ownerClient = await connect(resolved.url, connectTimeoutMs, `tdd-fast owner ${owner}`);
+    const ownerClient = await connect(resolved.url, connectTimeoutMs, ownerApplicationName(owner));
     let template: PostgresTemplate;
     try {
       const settings = (await ownerClient.query("SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync")).rows[0];
@@ -620,7 +573,13 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       throw error;
     }
     try {
-      template.counters.reaped += await reapDeadClones(template.ownerClient, template.prefix, template.owner, template.serverVersion);
+      template.counters.reaped += await reapDeadClones(template.ownerClient, {
+        prefix: template.prefix,
+        self: template.owner,
+        // Only ours: our marker naming the same owner, or no comment yet (killed mid-clone).
+        isClone: (text, owner) => text === null || (parseMarker(text)?.kind === 'clone' && parseMarker(text)?.owner === owner),
+        drop: (database) => dropDatabase(template.ownerClient, database, true, template.serverVersion),
+      });
       await vacuumSharedCatalogs(template.ownerClient);
       const t = template;
       const build = { admin: t.ownerClient, adminUrl: t.adminUrl, template: t.template, hash: t.hash, prefix: t.prefix, serverVersion: t.serverVersion };
@@ -633,7 +592,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       }
       await template.reuse.start(options.reuseClean === true, template.fastPath, template.ownerClient, owner);
       const slots = Math.max(1, options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY);
-      const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, `tdd-fast refill ${owner}`));
+      const connecting = Array.from({ length: slots }, () => connect(resolved.url, connectTimeoutMs, refillApplicationName(owner)));
       const settled = await Promise.allSettled(connecting);
       for (const result of settled) if (result.status === 'fulfilled') template.idleCreators.push(result.value);
       const failed = settled.find((result) => result.status === 'rejected');
@@ -643,6 +602,13 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       throw error;
     }
     template.pump();
+    try {
+      // The first tests take clones made ahead instead of waiting for the first fill.
+      await template.warm(template.poolSize, template.bounds.acquireTimeoutMs);
+    } catch (error) {
+      await template.close().catch(() => undefined);
+      throw error;
+    }
     return template;
   }
 
