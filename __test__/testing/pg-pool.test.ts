@@ -107,6 +107,8 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
     const box = await pool.fresh();
     expect(box.id).toBe(1);
     expect(pool.stats()).toMatchObject({ ready: 2, inUse: 1, handouts: 1, poolMisses: 0 });
+    expect(pool.pending).toBe(0); // the handout returned before the refill started anything
+    await new Promise((resolve) => setImmediate(resolve));
     expect(pool.pending).toBe(1); // refilling the one handed out
     await pool.finishProducing();
     await pool.close();
@@ -134,6 +136,7 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
     await pool.finishProducing(); // the refill is idle now
     expect(pool.log.indexOf('dropped 1')).toBeGreaterThan(pool.log.indexOf('made 3'));
     const b = await pool.fresh();
+    await new Promise((resolve) => setImmediate(resolve)); // the refill starts right after the handout
     await pool.finishProducing();
     await pool.close(); // b is still handed out: close drops it and the ready ones
     expect(pool.log.filter((line) => line.startsWith('dropped')).sort()).toEqual(['dropped 1', 'dropped 2', 'dropped 3', 'dropped 4']);

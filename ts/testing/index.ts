@@ -53,6 +53,7 @@ export {
   PgServerError,
   PgTemplateInUseError,
   PgUnreachableError,
+  PgUrlError,
 } from './pg/errors';
 export { PgliteTemplate } from './pg/pglite';
 export type { FreshPgliteDatabase, PgliteClient, PgliteTemplateOptions, PgliteTemplateStats } from './pg/pglite';

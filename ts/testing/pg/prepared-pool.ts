@@ -84,6 +84,8 @@ export abstract class PreparedPool<T> {
   private consecutiveFailures = 0;
   /** The last failure will not go away by retrying (see onProduceFailure): `warm()` fails with it. */
   private givenUp = false;
+  /** A pumpSoon() is pending. */
+  private pumpScheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** The last error of `produce`, for the exhausted message. */
@@ -151,6 +153,20 @@ export abstract class PreparedPool<T> {
       this.startPolish();
       this.startDisposals();
     }
+  }
+
+  /**
+   * pump() after the current task: a handout then returns before the refill starts its next clone (sending the
+   * CREATE DATABASE, a drop, a warm-up query), which would otherwise lengthen every handout, and widen the window in
+   * which a busy machine preempts it.
+   */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Polishes the oldest unpolished ready item while the pool is full and nothing is being made. */
@@ -233,7 +249,7 @@ export abstract class PreparedPool<T> {
       this.handedOut.add(item);
       this.counts.handouts++;
       this.handoutTimes.record(msSince(started));
-      this.pump();
+      this.pumpSoon();
       return Promise.resolve(item);
     }
     this.counts.misses++;
@@ -295,7 +311,8 @@ export abstract class PreparedPool<T> {
   /** Queues an item for disposal (deferred while the refill works, see the file comment). */
   protected disposeLater(item: T): void {
     this.disposals.push(item);
-    if (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0)) this.startDisposals();
+    const idle = this.creating === 0 && this.waiters.length === 0 && !this.pumpScheduled;
+    if (this.stopped || this.disposals.length > this.limits.deferLimit || idle) this.startDisposals();
   }
 
   private startDisposals(): void {
