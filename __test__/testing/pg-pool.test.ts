@@ -9,7 +9,7 @@ import { PreparedPool, type PreparedPoolHooks } from '../../ts/testing/pg/prepar
 import { chooseStrategy } from '../../ts/testing/pg/template';
 import { ramDirectory } from '../../ts/testing/pg/server';
 import { localClusterDir } from '../../ts/testing/pg/select';
-import { PoolClosedError } from '../../ts/testing/pool';
+import { PoolClosedError } from '../../ts/testing/pool-closed';
 import { tempDir } from './helpers';
 
 interface Box {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ConnectionPool, PoolClosedError, PoolExhaustedError } from '../../ts/testing/pool';
+import { ConnectionPool, PoolClosedError, PoolExhaustedError } from '../../ts/testing/sqlite/pool';
 import { acquireLocks, LockTimeoutError, withLocks } from '../../ts/testing/locks';
 import { distTesting, requireBuiltPackage, tempDir } from './helpers';
 

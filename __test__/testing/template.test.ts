@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteTemplate } from '../../ts/testing/template';
+import { SqliteTemplate } from '../../ts/testing/sqlite/template';
 import { distTesting, requireBuiltPackage, tempDir, withEnv } from './helpers';
 
 const DDL = `
@@ -94,6 +94,43 @@ describe('SqliteTemplate', () => {
 
   it('reports a broken schema with the failing script name', () => {
     expect(() => SqliteTemplate.fromSchema('CREATE TABLE broken (', { cacheDir: tempDir() })).toThrow(/schema script "ddl" failed/);
+  });
+
+  it('reads Prisma and Drizzle migration folders as PostgresTemplate does (one reader for both backends)', () => {
+    const write = (root: string, files: Record<string, string>) => {
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        fs.writeFileSync(path.join(root, name), text);
+      }
+    };
+    const project = tempDir('tdd-fast-sqlite-prisma-');
+    write(project, {
+      'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);',
+      'prisma/migrations/20240202000000_posts/migration.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));',
+      'prisma/migrations/migration_lock.toml': 'provider = "sqlite"',
+    });
+    const prisma = SqliteTemplate.fromSchema({ migrationsDir: path.join(project, 'prisma', 'migrations') }, { cacheDir: tempDir() });
+    expect(prisma.name).toBe('prisma'); // the folder holding migrations/, as PostgresTemplate names it
+    const tables = (db: ReturnType<SqliteTemplate['fresh']>) =>
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables(prisma.fresh())).toEqual(['posts', 'users']);
+
+    // Drizzle: the journal's order, not the file names' (a_posts needs b_users first), and its breakpoint comments.
+    const drizzle = path.join(tempDir('tdd-fast-sqlite-drizzle-'), 'drizzle');
+    write(drizzle, {
+      'b_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY);\n--> statement-breakpoint\nCREATE INDEX users_id ON users (id);',
+      'a_posts.sql': 'CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER);\nCREATE TRIGGER posts_need_user BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, \'no user\') WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = NEW.user_id); END;',
+      'meta/_journal.json': JSON.stringify({ entries: [{ idx: 0, tag: 'b_users' }, { idx: 1, tag: 'a_posts' }] }),
+    });
+    const db = SqliteTemplate.fromSchema({ migrationsDir: drizzle }, { cacheDir: tempDir() }).fresh();
+    expect(tables(db)).toEqual(['posts', 'users']);
+    expect(() => db.prepare('INSERT INTO posts (user_id) VALUES (7)').run()).toThrow('no user');
+
+    // A failing migration names its file in its folder.
+    fs.writeFileSync(path.join(drizzle, 'c_broken.sql'), 'CREATE TABLE broken (');
+    expect(() => SqliteTemplate.fromSchema({ migrationsDir: drizzle }, { cacheDir: tempDir() })).toThrow(
+      `schema script "${path.join(drizzle, 'c_broken.sql')}" failed`,
+    );
   });
 
   it('with TDD_FAST_TESTING=0 replays the DDL per fresh() and writes no cache', () => {

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SqliteDatabase } from './template';
+import type { SqliteDatabase } from './sqlite/template';
 import type { TestSeries } from './regression';
 
 export const HISTORY_FILE_NAME = 'perf-history.sqlite';

@@ -1,10 +1,12 @@
 /** `tdd-fast/testing`: fast SQLite fixtures for vitest and a suite-speed watchdog. See docs/testing.md. */
-export { SqliteTemplate } from './template';
-export type { SchemaSource, SqliteDatabase, TemplateOptions, TemplateStats } from './template';
-export { sqliteFixtures, workerDatabasePath } from './fixtures';
-export type { FixtureFunction, FixtureUse, SqliteFixtureOptions, SqliteFixtures } from './fixtures';
-export { ConnectionPool, PoolClosedError, PoolExhaustedError } from './pool';
-export type { PoolOptions, PoolStats, PooledConnection } from './pool';
+export { SqliteTemplate } from './sqlite/template';
+export type { SchemaSource, SqliteDatabase, TemplateOptions, TemplateStats } from './sqlite/template';
+export { sqliteFixtures, workerDatabasePath } from './sqlite/fixtures';
+export type { SqliteFixtureOptions, SqliteFixtures } from './sqlite/fixtures';
+export type { FixtureFunction, FixtureUse } from './fixture-types';
+export { ConnectionPool, PoolExhaustedError } from './sqlite/pool';
+export { PoolClosedError } from './pool-closed';
+export type { PoolOptions, PoolStats, PooledConnection } from './sqlite/pool';
 export { acquireLocks, withLocks, LockTimeoutError } from './locks';
 export type { HeldLocks, LockOptions } from './locks';
 export { detectLeak, gcAvailable, measureHeapOverRepeats, memoryTracking, MEMORY_META_KEY } from './memory';
@@ -43,8 +45,10 @@ export { PostgresTemplate, resolvePgUrl, withDatabase } from './pg/template';
 export type { FreshPgDatabase, PostgresTemplateOptions, PostgresTemplateStats } from './pg/template';
 export { startPostgres, stopPostgresAt, runningPostgres, findPostgresBinDir, ramDirectory, reapOrphanedClusters } from './pg/server';
 export type { PostgresServer, StartPostgresOptions } from './pg/server';
-export { readMigrationsDir, splitStatements } from './pg/migrations';
-export type { MigrationScript, SqlStatement } from './pg/migrations';
+export { readMigrationsDir } from './migrations';
+export type { MigrationScript } from './migrations';
+export { splitStatements } from './pg/split-statements';
+export type { SqlStatement } from './pg/split-statements';
 export {
   PgAuthError,
   PgMigrationError,

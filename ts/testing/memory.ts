@@ -2,7 +2,7 @@
  * Memory tracking: per-test heap deltas (measured after a forced GC when node runs with --expose-gc, so the number is
  * retained memory rather than garbage), and a leak heuristic that only fires on steady growth across repeats.
  */
-import type { FixtureFunction } from './fixtures';
+import type { FixtureFunction } from './fixture-types';
 
 export interface MemorySample {
   /** Heap used after the test minus before it, in bytes. */

@@ -8,7 +8,7 @@
  * Each fixture writes how long it took to get its database into the test's meta (`tddFastDb`), which the perf
  * reporter subtracts from the test's duration: database time vs. test body.
  */
-import type { FixtureFunction } from '../fixtures';
+import type { FixtureFunction } from '../fixture-types';
 
 /** What both templates hand out. */
 export interface PgDatabaseHandle<C> {

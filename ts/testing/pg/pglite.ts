@@ -13,7 +13,7 @@ import { ownerToken, removeLockFile, tryCreateLockFile, writeFileAtomic } from '
 import { PreparedPool, type PreparedPoolCounters } from './prepared-pool';
 import { PgMigrationError, PgPoolExhaustedError } from './errors';
 import { applyScripts, computePgHash, resolveScripts } from './template';
-import type { MigrationScript } from './migrations';
+import type { MigrationScript } from '../migrations';
 import type { Queryable } from './fixtures';
 
 /** The part of a PGlite instance the toolkit uses (structural, so the types do not require the package). */

@@ -11,7 +11,7 @@
  * time, oldest first (PostgresTemplate warms the clone's connection). Polishing only ever uses that idle time, so a
  * refill that cannot keep up never spends anything on it; a polish stops early when its item is handed out.
  */
-import { PoolClosedError } from '../pool';
+import { PoolClosedError } from '../pool-closed';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
 
 export interface PreparedPoolLimits {

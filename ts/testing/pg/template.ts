@@ -14,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { resolveSwitches, type TestingConfig } from '../switches';
-import { readMigrationsDir, splitStatements, type MigrationScript } from './migrations';
+import { migrationsName, readMigrationsDir, type MigrationScript } from '../migrations';
+import { splitStatements } from './split-statements';
 import { PgMigrationError, PgNoServerError, PgPoolExhaustedError, PgTemplateInUseError } from './errors';
 import { connect, describeTarget, parsePgUrl, withDatabase } from './connection';
 import { ownerApplicationName, reapDeadClones, refillApplicationName } from './reap';
@@ -323,8 +324,7 @@ export function resolveScripts(options: { migrationsDir?: string; ddl?: string; 
     const dir = path.resolve(root, options.migrationsDir);
     scripts.push(...readMigrationsDir(dir));
     origin = dir;
-    defaultName = path.basename(dir);
-    if (defaultName === 'migrations' || defaultName === 'drizzle') defaultName = path.basename(path.dirname(dir)) || defaultName;
+    defaultName = migrationsName(dir);
   }
   return { scripts, origin, defaultName };
 }

@@ -5,7 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from './template';
-import { SampleRing, msSince, type LatencySummary } from './stats';
+import { SampleRing, msSince, type LatencySummary } from '../stats';
+import { PoolClosedError } from '../pool-closed';
+
+export { PoolClosedError };
 
 export interface PoolOptions {
   /** Creates one connection. Default: `new Database(filename)` with a busy timeout. */
@@ -39,9 +42,6 @@ export interface PoolStats {
 
 export class PoolExhaustedError extends Error {
   readonly code = 'TDD_FAST_POOL_EXHAUSTED';
-}
-export class PoolClosedError extends Error {
-  readonly code = 'TDD_FAST_POOL_CLOSED';
 }
 
 export interface PooledConnection {

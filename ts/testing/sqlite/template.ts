@@ -9,13 +9,17 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { resolveSwitches, type TestingConfig } from './switches';
-import { SampleRing, msSince, type LatencySummary } from './stats';
-import { ownerToken, removeLockFile, sleepSync, tryCreateLockFile, writeFileAtomic } from './fsutil';
+import { resolveSwitches, type TestingConfig } from '../switches';
+import { SampleRing, msSince, type LatencySummary } from '../stats';
+import { ownerToken, removeLockFile, sleepSync, tryCreateLockFile, writeFileAtomic } from '../fsutil';
+import { migrationsName, readMigrationsDir, type MigrationScript } from '../migrations';
 
 export type SqliteDatabase = Database.Database;
 
-/** A DDL string, an explicit `{ ddl }`, or `{ migrationsDir }` (`*.sql` files applied in natural name order). */
+/**
+ * A DDL string, an explicit `{ ddl }`, or `{ migrationsDir }`: plain `*.sql` files (natural name order), a Prisma
+ * `migrations/` or a Drizzle `drizzle/` folder, read as PostgresTemplate reads them (see ../migrations.ts).
+ */
 export type SchemaSource = string | { ddl: string } | { migrationsDir: string };
 
 export interface TemplateOptions extends TestingConfig {
@@ -53,9 +57,11 @@ export interface TemplateStats {
 }
 
 interface ResolvedSchema {
-  /** SQL statements in application order. */
-  scripts: { name: string; sql: string }[];
+  /** SQL scripts in application order. */
+  scripts: MigrationScript[];
   defaultName: string;
+  /** The migrations folder ('' for a DDL string), for error messages. */
+  origin: string;
 }
 
 /** Bumped whenever the image layout or build steps change, so old caches are not reused. */
@@ -76,18 +82,7 @@ function processCache(): ProcessTemplateCache {
 function resolveSchema(source: SchemaSource, root: string): ResolvedSchema {
   if (typeof source === 'object' && 'migrationsDir' in source) {
     const dir = path.resolve(root, source.migrationsDir);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new Error(`tdd-fast: migrations directory not found: ${dir}`);
-    }
-    const files = fs
-      .readdirSync(dir)
-      .filter((file) => file.toLowerCase().endsWith('.sql'))
-      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    if (files.length === 0) throw new Error(`tdd-fast: no *.sql migrations in ${dir}`);
-    return {
-      scripts: files.map((file) => ({ name: file, sql: fs.readFileSync(path.join(dir, file), 'utf8') })),
-      defaultName: path.basename(dir),
-    };
+    return { scripts: readMigrationsDir(dir), defaultName: migrationsName(dir), origin: dir };
   }
   const ddl = typeof source === 'string' ? source : source.ddl;
   // A bare string without SQL punctuation that names a directory is treated as a migrations folder.
@@ -97,7 +92,7 @@ function resolveSchema(source: SchemaSource, root: string): ResolvedSchema {
       return resolveSchema({ migrationsDir: candidate }, root);
     }
   }
-  return { scripts: [{ name: 'ddl', sql: ddl }], defaultName: 'schema' };
+  return { scripts: [{ name: 'ddl', sql: ddl }], defaultName: 'schema', origin: '' };
 }
 
 function computeHash(schema: ResolvedSchema, options: TemplateOptions): string {
@@ -114,7 +109,8 @@ function applySchema(db: SqliteDatabase, schema: ResolvedSchema, seed: TemplateO
     try {
       db.exec(script.sql);
     } catch (error) {
-      throw new Error(`tdd-fast: schema script "${script.name}" failed: ${(error as Error).message}`);
+      const file = schema.origin ? path.join(schema.origin, script.name) : script.name;
+      throw new Error(`tdd-fast: schema script "${file}" failed: ${(error as Error).message}`);
     }
   }
   if (seed) seed(db);

@@ -8,12 +8,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqliteDatabase, SqliteTemplate } from './template';
-import { resolveSwitches } from './switches';
+import { resolveSwitches } from '../switches';
+import type { FixtureFunction, FixtureUse } from '../fixture-types';
 
-/** The `use` callback vitest passes to a fixture. */
-export type FixtureUse<T> = (value: T) => Promise<void>;
-/** A fixture function; the first parameter must be an object pattern (vitest reads it to find dependencies). */
-export type FixtureFunction<T, Context = object> = (context: Context, use: FixtureUse<T>) => Promise<void>;
+export type { FixtureFunction, FixtureUse };
+
 
 export interface SqliteFixtureOptions {
   /**
