@@ -58,6 +58,23 @@ export function skipWithoutBuild(available: boolean, what: string): boolean {
   return true;
 }
 
+/**
+ * For tests that need something installed or configured on the machine (the PostgreSQL server binaries, a large
+ * /dev/shm): whether to skip them. Outside CI a missing prerequisite skips them with a message saying what to install;
+ * under `CI=true` a failing test says it instead, so a CI machine without it cannot pass by skipping.
+ */
+export function skipWithoutPrerequisite(available: boolean, what: string, install: string): boolean {
+  if (available) return false;
+  if (isCi()) {
+    it(`has ${what} (CI=true: required, not skipped)`, () => {
+      throw new Error(`${what} is missing: ${install}. Under CI=true the tests that need it fail instead of being skipped`);
+    });
+    return true;
+  }
+  console.warn(`skipped: ${what} is missing (${install}; under CI=true these tests fail instead)`);
+  return true;
+}
+
 /** For tests that need an optional tool: whether to skip them, printing that they were skipped and why. */
 export function skipWithoutTool(available: boolean, why: string): boolean {
   if (!available) console.warn(`skipped: ${why}`);

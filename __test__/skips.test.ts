@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { makeProject, repoRoot } from './helpers';
 
 // A suite that needs a build part that is not there, run by a real vitest in a temp folder, with and without CI=true.
-function runSuite(ci: string) {
+function runSuite(ci: string, skipIf = "skipWithoutBuild(false, 'the native addon (npm run build:native)')") {
   const dir = makeProject({
     'needs-build.test.ts': [
       "import { describe, expect, it } from 'vitest';",
-      `import { skipWithoutBuild } from ${JSON.stringify(path.join(repoRoot, '__test__', 'helpers'))};`,
-      "describe.skipIf(skipWithoutBuild(false, 'the native addon (npm run build:native)'))('with the addon', () => {",
+      `import { skipWithoutBuild, skipWithoutPrerequisite } from ${JSON.stringify(path.join(repoRoot, '__test__', 'helpers'))};`,
+      `describe.skipIf(${skipIf})('with the addon', () => {`,
       "  it('works', () => expect(1).toBe(1));",
       '});',
       '',
@@ -43,5 +43,20 @@ describe('tests that need a build part', () => {
     expect(run.code).toBe(0);
     expect(run.output).toMatch(/skipped: the native addon \(npm run build:native\) is missing/);
     expect(run.output).toMatch(/1 skipped/);
+  });
+});
+
+describe('tests that need something installed on the machine', () => {
+  const needsPostgres = "skipWithoutPrerequisite(false, 'the PostgreSQL server binaries (initdb, postgres)', 'apt-get install postgresql, or set TDD_FAST_PG_BIN')";
+  it('fail under CI=true, saying what to install', () => {
+    const run = runSuite('true', needsPostgres);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/the PostgreSQL server binaries \(initdb, postgres\) is missing: apt-get install postgresql, or set TDD_FAST_PG_BIN/);
+  });
+
+  it('are skipped outside CI, with the same advice', () => {
+    const run = runSuite('', needsPostgres);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/skipped: the PostgreSQL server binaries \(initdb, postgres\) is missing \(apt-get install postgresql/);
   });
 });

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findPostgresBinDir, reapOrphanedClusters, startPostgres } from '../../ts/testing/index';
+import { skipWithoutPrerequisite } from '../helpers';
 import { distTesting, requireBuiltPackage } from './helpers';
 
 const alive = (pid: number) => {
@@ -38,7 +39,13 @@ async function clusterOfAKilledRun(): Promise<{ dataDir: string; pid: number }> 
   return info;
 }
 
-describe.runIf(findPostgresBinDir() !== null)('orphaned throwaway clusters', () => {
+const noServerBinaries = skipWithoutPrerequisite(
+  findPostgresBinDir() !== null,
+  'the PostgreSQL server binaries (initdb, postgres)',
+  'install them (Debian: apt-get install postgresql; .ci/run does) or set TDD_FAST_PG_BIN to their directory',
+);
+
+describe.skipIf(noServerBinaries)('orphaned throwaway clusters', () => {
   it('a SIGKILLed run leaves its server running; the next startPostgres() stops it and removes its directory', async () => {
     const orphan = await clusterOfAKilledRun();
     expect(alive(orphan.pid)).toBe(true); // nobody stopped it: this is what the watchdog is for
