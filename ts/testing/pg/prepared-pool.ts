@@ -82,10 +82,6 @@ export abstract class PreparedPool<T> {
   /** Released items being checked by `hooks.recycle` (they may come back ready). */
   private recycling = 0;
   private consecutiveFailures = 0;
-  /** The last failure will not go away by retrying (see onProduceFailure): `warm()` fails with it. */
-  private givenUp = false;
-  /** A pumpSoon() is pending. */
-  private pumpScheduled = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** The last error of `produce`, for the exhausted message. */
@@ -155,20 +151,6 @@ export abstract class PreparedPool<T> {
     }
   }
 
-  /**
-   * pump() after the current task: a handout then returns before the refill starts its next clone (sending the
-   * CREATE DATABASE, a drop, a warm-up query), which would otherwise lengthen every handout, and widen the window in
-   * which a busy machine preempts it.
-   */
-  private pumpSoon(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
   /** Polishes the oldest unpolished ready item while the pool is full and nothing is being made. */
   private startPolish(): void {
     const state = this.polishing;
@@ -211,7 +193,6 @@ export abstract class PreparedPool<T> {
     this.produceTimes.record(msSince(started));
     this.counts.clones++;
     this.consecutiveFailures = 0;
-    this.givenUp = false;
     this.lastError = null;
     this.creating--;
     this.offer(item);
@@ -222,8 +203,7 @@ export abstract class PreparedPool<T> {
     this.lastError = error instanceof Error ? error : new Error(String(error));
     this.consecutiveFailures++;
     // A cause that will not go away by itself fails the waiters now instead of at their timeout.
-    this.givenUp = this.isPermanent(error) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP;
-    if (this.givenUp) {
+    if (this.isPermanent(error) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP) {
       for (const waiter of this.waiters.splice(0)) {
         clearTimeout(waiter.timer);
         waiter.reject(this.lastError);
@@ -249,7 +229,9 @@ export abstract class PreparedPool<T> {
       this.handedOut.add(item);
       this.counts.handouts++;
       this.handoutTimes.record(msSince(started));
-      this.pumpSoon();
+      // The refill starts after this task: the handout returns before the next CREATE DATABASE, drop or warm-up
+      // query is sent, which would lengthen every handout (and widen the window a busy machine preempts it in).
+      setImmediate(() => this.pump());
       return Promise.resolve(item);
     }
     this.counts.misses++;
@@ -279,8 +261,8 @@ export abstract class PreparedPool<T> {
     if (!this.handedOut.delete(item)) return;
     const check = this.stopped ? null : (this.hooks.recycle?.(item) ?? null);
     if (!check) {
+      this.pump(); // first: a refill under way defers the drop
       this.disposeLater(item);
-      this.pump();
       return;
     }
     this.recycling++;
@@ -311,8 +293,7 @@ export abstract class PreparedPool<T> {
   /** Queues an item for disposal (deferred while the refill works, see the file comment). */
   protected disposeLater(item: T): void {
     this.disposals.push(item);
-    const idle = this.creating === 0 && this.waiters.length === 0 && !this.pumpScheduled;
-    if (this.stopped || this.disposals.length > this.limits.deferLimit || idle) this.startDisposals();
+    if (this.stopped || this.disposals.length > this.limits.deferLimit || (this.creating === 0 && this.waiters.length === 0)) this.startDisposals();
   }
 
   private startDisposals(): void {
@@ -352,7 +333,8 @@ export abstract class PreparedPool<T> {
       throw new Error(`tdd-fast: warm(${n}) can never finish: poolSize is ${this.limits.poolSize}`);
     }
     while (this.readyItems.length < target) {
-      if (this.givenUp && this.lastError) throw this.lastError;
+      // A cause that will not go away (as for waiters, see onProduceFailure) fails now, not at the deadline.
+      if (this.lastError && (this.isPermanent(this.lastError) || this.consecutiveFailures >= FAILURES_BEFORE_GIVING_UP)) throw this.lastError;
       if (Date.now() > deadline) throw this.exhaustedError({ inUse: this.handedOut.size, ready: this.readyItems.length, creating: this.creating, lastError: this.lastError });
       await new Promise((resolve) => setTimeout(resolve, 2));
     }

@@ -597,12 +597,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       for (const result of settled) if (result.status === 'fulfilled') template.idleCreators.push(result.value);
       const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
-    } catch (error) {
-      await template.close().catch(() => undefined);
-      throw error;
-    }
-    template.pump();
-    try {
+      template.pump();
       // The first tests take clones made ahead instead of waiting for the first fill.
       await template.warm(template.poolSize, template.bounds.acquireTimeoutMs);
     } catch (error) {
