@@ -14,6 +14,7 @@ import {
   PgUnreachableError,
   PgUrlError,
   PostgresTemplate,
+  describePgBackend,
   startPostgres,
   withDatabase,
   type PostgresServer,
@@ -51,6 +52,14 @@ describe('withDatabase keeps everything but the database, in every form pg reads
     expect(bad('mysql://u:hunter2@db/app')).toMatch(/the scheme is mysql:, not postgresql:/);
     expect(bad('postgresql://u:hunter2@db/app?port=fifty')).toMatch(/the port "fifty" is not a number/);
     expect(bad('')).toMatch(/it is empty/);
+  });
+});
+
+describe('tdd-fast doctor', () => {
+  it('says what is wrong with the configured URL before a test run finds out', () => {
+    const [backend] = describePgBackend(tempDir(), { TDD_FAST_PG_URL: 'postgresql://u:hunter2@db/app?port=54x32' });
+    expect(backend.reason).toMatch(/^server from env TDD_FAST_PG_URL: .*the port "54x32" is not a number/);
+    expect(backend.reason).not.toContain('hunter2');
   });
 });
 

@@ -54,6 +54,16 @@ export function parsePgUrl(connectionString: string, source = 'the connection st
   return options;
 }
 
+/** Why `pg` cannot use a connection string (the PgUrlError message), or null when it can. */
+export function pgUrlProblem(connectionString: string, source?: string): string | null {
+  try {
+    parsePgUrl(connectionString, source);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** Where a connection string points, or null when it does not parse. */
 export function pgTarget(connectionString: string): PgTarget | null {
   let options: ConnectionOptions;

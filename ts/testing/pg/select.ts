@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveSwitches } from '../switches';
-import { describeTarget } from './connection';
+import { describeTarget, pgUrlProblem } from './connection';
 import { PgliteTemplate, type PgliteTemplateOptions } from './pglite';
 import { findPostgresBinDir, ramDirectory, runningPostgres } from './server';
 import { PostgresTemplate, resolvePgUrl, type PostgresTemplateOptions } from './template';
@@ -54,11 +54,13 @@ export function localClusterDir(root: string = process.cwd(), env: NodeJS.Proces
 
 export function describePgBackend(root: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): { name: string; value: string; reason: string }[] {
   const decision = choosePgBackend(undefined, env);
+  const problem = decision.url ? pgUrlProblem(decision.url) : null;
   const lines = [
     {
       name: 'PostgreSQL backend',
       value: decision.backend === 'postgres' ? `PostgresTemplate (${decision.url ? describeTarget(decision.url) : 'no URL'})` : 'PgliteTemplate (embedded)',
-      reason: decision.reason,
+      // A URL pg cannot use: what is wrong with it, before a test run finds out.
+      reason: problem ? `${decision.reason}: ${problem}` : decision.reason,
     },
   ];
   let pglite = 'not installed';
