@@ -89,14 +89,14 @@ describe('against a real server on a Unix socket directory', () => {
   it('builds, clones and hands out over postgresql://user@/db?host=/dir; create() resolves with poolSize clones ready', async () => {
     const name = 'sock';
     // options= reaches every connection: the clones' clients and the URL handed to other drivers.
-    const url = `${socketUrl}&options=${encodeURIComponent('-c statement_timeout=4321')}`;
+    const url = `${socketUrl}&sslmode=disable&options=${encodeURIComponent('-c statement_timeout=4321')}`;
     const template = await PostgresTemplate.create({ connectionString: url, ddl: 'CREATE TABLE t (id int)', name, cacheDir: tempDir(), poolSize: 3 });
     try {
       expect(template.stats()).toMatchObject({ ready: 3, poolMisses: 0 });
       const db = await template.fresh();
       expect(template.stats().poolMisses).toBe(0);
       expect((await db.client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('4321ms');
-      expect(parse(db.connectionString)).toMatchObject({ host: socketDir, port: String(server.port), database: db.database });
+      expect(parse(db.connectionString)).toMatchObject({ host: socketDir, port: String(server.port), database: db.database, sslmode: 'disable', ssl: false });
       const other = new Client({ connectionString: db.connectionString });
       await other.connect();
       expect((await other.query('SELECT current_database() AS d, current_setting($1) AS t', ['statement_timeout'])).rows[0]).toEqual({ d: db.database, t: '4321ms' });
@@ -171,5 +171,20 @@ describe('against a real server on a Unix socket directory', () => {
     }).catch((e: unknown) => e);
     expect((seeded as Error).message).toMatch(/the seed failed: seed data file missing/);
     expect(await databases('tdf_badseed_')).toEqual([]);
+  });
+
+  it('a build that fails after its migrations (here: the template refuses connections when it is sealed) drops the half-built template', async () => {
+    const name = 'badseal';
+    const error = await PostgresTemplate.create({
+      connectionString: socketUrl,
+      ddl: 'CREATE TABLE t (id int)',
+      name,
+      cacheDir: tempDir(),
+      migrate: async (templateUrl) => {
+        await admin.query(`ALTER DATABASE "${parse(templateUrl).database}" WITH ALLOW_CONNECTIONS false`);
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/is not currently accepting connections/);
+    expect(await databases(`tdf_${name}_`)).toEqual([]);
   });
 });
