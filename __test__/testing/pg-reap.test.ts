@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresTemplate, startPostgres, type PostgresServer } from '../../ts/testing/index';
+import { lockKey } from '../../ts/testing/pg/sql-text';
 import { distTesting, requireBuiltPackage, tempDir } from './helpers';
 
 let server: PostgresServer | null = null;
@@ -74,4 +75,27 @@ describe('a SIGKILLed run followed by a normal one', () => {
     }
     expect(leftAfter).toEqual(Array.from({ length: tries }, () => 0));
   }, 600_000);
+
+  it('waits for the owner session of a killed process, which the server has not ended yet, and then reaps', async () => {
+    const dir = tempDir('tdd-fast-pg-reap-');
+    fs.writeFileSync(path.join(dir, '001_t.sql'), 'CREATE TABLE t (id int);');
+    const name = `linger${process.pid % 1000}`;
+    const owner = 'deadbeef';
+    // The state right after a SIGKILL: the process is gone, its owner session still holds the lock for a moment.
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const clone = `tdf_${name}_w0_${owner}_1`;
+    await admin.query(`CREATE DATABASE ${clone}`);
+    await admin.query(`COMMENT ON DATABASE ${clone} IS '${JSON.stringify({ tddFast: 1, kind: 'clone', owner })}'`);
+    const lingering = new Client({ connectionString: url, application_name: `tdd-fast owner ${owner} pid ${gone.pid}` });
+    await lingering.connect();
+    await lingering.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
+    const ended = new Promise((resolve) => setTimeout(resolve, 300)).then(() => lingering.end());
+
+    const next = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir: tempDir() });
+    await ended;
+    expect(next.stats().reaped).toBe(1);
+    await next.close();
+    expect(await clonesOf(name)).toEqual([]);
+  }, 60_000);
 });
