@@ -45,8 +45,9 @@ class BoxPool extends PreparedPool<Box> {
   protected exhaustedError(state: { inUse: number }): Error {
     return new Error(`no box (${state.inUse} in use)`);
   }
-  /** Lets every produce() under way finish. */
+  /** Lets every produce() under way finish (after a handout the refill starts in the next task: wait for it first). */
   async finishProducing(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
     while (this.gates.length > 0) (this.gates.shift() as () => void)();
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -137,7 +138,6 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
     await pool.finishProducing(); // the refill is idle now
     expect(pool.log.indexOf('dropped 1')).toBeGreaterThan(pool.log.indexOf('made 3'));
     const b = await pool.fresh();
-    await new Promise((resolve) => setImmediate(resolve)); // the refill starts right after the handout
     await pool.finishProducing();
     await pool.close(); // b is still handed out: close drops it and the ready ones
     expect(pool.log.filter((line) => line.startsWith('dropped')).sort()).toEqual(['dropped 1', 'dropped 2', 'dropped 3', 'dropped 4']);
