@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PgAuthError,
   PgMigrationError,
+  PgTemplateInUseError,
   PgUnreachableError,
   PgUrlError,
   PostgresTemplate,
@@ -186,5 +187,22 @@ describe('against a real server on a Unix socket directory', () => {
     }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/is not currently accepting connections/);
     expect(await databases(`tdf_${name}_`)).toEqual([]);
+  });
+  it('create() fails with the cause, not after acquireTimeoutMs, when its first clones cannot be made', async () => {
+    const options = { connectionString: socketUrl, ddl: 'CREATE TABLE t (id int)', name: 'busytpl', cacheDir: tempDir(), poolSize: 2 };
+    const built = await PostgresTemplate.create(options);
+    await built.close();
+    await admin.query(`ALTER DATABASE ${built.template} WITH ALLOW_CONNECTIONS true`);
+    const squatter = new Client({ connectionString: withDatabase(socketUrl, built.template), application_name: 'squatter-gui' });
+    await squatter.connect();
+    try {
+      const error = await PostgresTemplate.create({ ...options, acquireTimeoutMs: 600_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PgTemplateInUseError);
+      expect((error as Error).message).toMatch(/is in use.*squatter-gui/);
+    } finally {
+      await squatter.end();
+      await admin.query(`ALTER DATABASE ${built.template} WITH ALLOW_CONNECTIONS false`);
+    }
+    expect(await databases('tdf_busytpl_w')).toEqual([]);
   });
 });
