@@ -121,7 +121,7 @@ describe('PgliteTemplate (embedded PostgreSQL, no server)', () => {
     const cacheDir = tempDir();
     const ddl = `CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);\nINSERT INTO users (email) VALUES ('a@x.io'), ('b@x.io');`;
     const template = await PgliteTemplate.create({ ddl, name: 'lite', cacheDir, poolSize: 1 });
-    expect(template.stats()).toMatchObject({ backend: 'pglite', origin: 'built', builds: 1 });
+    expect(template.stats()).toMatchObject({ backend: 'pglite', origin: 'built', builds: 1, ready: 1 }); // create() waited for the first instance
     const a = await template.fresh();
     const b = await template.fresh();
     await a.client.query('DELETE FROM users');

@@ -164,6 +164,13 @@ export class PgliteTemplate extends PreparedPool<PgliteClient> {
     if (built) fs.appendFileSync(path.join(dir, 'pg-builds.log'), `${new Date().toISOString()} pglite ${name} ${hash} pid=${process.pid}\n`);
     const template = new PgliteTemplate({ name, hash, imagePath, rt, image, origin: built ? 'built' : 'disk', options });
     template.pump();
+    try {
+      // As PostgresTemplate: the first tests take instances loaded ahead instead of waiting for the first fill.
+      await template.warm(template.poolSize, template.acquireTimeoutMs);
+    } catch (error) {
+      await template.close().catch(() => undefined);
+      throw error;
+    }
     return template;
   }
 
