@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
-import { resolveVitest, runNode, type RecordOptions } from './record';
+import { resolveVitest, runNode, type ChildOptions } from './child';
 import type { TargetResult } from './search-runtime';
 import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
@@ -31,6 +31,9 @@ export interface SearchOptions {
   /** Tests kept per function at most. Default 12. */
   maxTests?: number;
 }
+
+/** Where the search child runs, and the search's budgets. */
+export type SearchRunOptions = ChildOptions & { search?: SearchOptions };
 
 /** One thing the search exercises: a function (or static method), or a class through its instance methods. */
 export interface Target {
@@ -387,7 +390,7 @@ function lastLine(text: string): string {
 }
 
 /** Runs the search for a file's targets (a batch of one). */
-export async function runSearchRounds(targets: Target[], output: string, file: string, typescript: boolean, options: RecordOptions): Promise<SearchOutcome> {
+export async function runSearchRounds(targets: Target[], output: string, file: string, typescript: boolean, options: SearchRunOptions): Promise<SearchOutcome> {
   const [outcome] = await runSearchBatch([{ targets, file, typescript }], output, options);
   return outcome;
 }
@@ -451,7 +454,7 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
  * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
  * skips it and goes on. `near` is a path beside which the temporary search file is written (inside the project).
  */
-export async function runSearchBatch(jobs: SearchJob[], near: string, options: RecordOptions): Promise<SearchOutcome[]> {
+export async function runSearchBatch(jobs: SearchJob[], near: string, options: SearchRunOptions): Promise<SearchOutcome[]> {
   const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
   const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
   if (flat.length === 0) return outcomes;
@@ -508,7 +511,7 @@ function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: T
 /** One round of the search child, with the stall watchdog (a call that does not return) and an overall last resort. */
 function runRound(
   round: { searchFile: string; register: string; logFile: string; logDir: string; skip: string[]; startAt: number; left: number },
-  options: RecordOptions,
+  options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
   const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
   return runNode(
