@@ -5,10 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { nearestConfig, setsTsconfigPaths } from './project-config';
+import type { VerifyRequest } from './verify-host';
 import { GenerateError } from './write';
+
+const VERIFY_HOST = path.join(__dirname, 'verify-host.js');
 
 /** Where and how long the children run (record mode's options minus the search's own). */
 export interface ChildOptions {
@@ -43,46 +46,72 @@ export function resolveVitest(root: string, explicit?: string): string {
   throw new GenerateError('RECORD_FAILED', 'Record mode needs vitest: install it in the project (npm install -D vitest).');
 }
 
-/** Runs vitest on one file in a child process (own process group, killed on timeout). */
-export function runVitest(
-  root: string,
-  files: string | string[],
-  options: ChildOptions & { update?: boolean; jsonFile?: string; env?: Record<string, string>; stall?: { file: string; ms: number } },
-): Promise<RunResult> {
-  const bin = resolveVitest(root, options.vitestBin);
-  const list = Array.isArray(files) ? files : [files];
-  const relative = list.map((file) => path.relative(root, file).split(path.sep).join('/'));
-  const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-vitest-')), 'vitest.config.mjs');
-  const testTimeout = options.testTimeoutMs ?? 2000;
-  // One file: one worker. Many (a batch's verify run): files in parallel workers, each file still isolated.
-  fs.writeFileSync(
-    config,
-    `export default { test: { include: ${JSON.stringify(relative)}, testTimeout: ${testTimeout}, hookTimeout: ${testTimeout * 5}, pool: 'forks', watch: false, fileParallelism: ${list.length > 1} } };\n`,
-  );
-  const args = [bin, 'run', '--config', config, '--root', root, '--reporter=default'];
-  if (options.jsonFile) args.push('--reporter=json', `--outputFile.json=${options.jsonFile}`);
-  if (options.update) args.push('-u');
-  return runNode(args, root, options.env ?? {}, options.runTimeoutMs ?? 60_000, options.stall).finally(() =>
-    fs.rmSync(path.dirname(config), { recursive: true, force: true }),
-  );
+/**
+ * Runs the project's own vitest on generated files in a child process (verify-host.ts: own process group, killed on
+ * timeout), with the nearest config of the files (they must share it: see configGroups) and a JSON report.
+ */
+export function runVitest(root: string, files: string[], options: ChildOptions & { jsonFile: string }): Promise<RunResult> {
+  const vitestDir = path.dirname(resolveVitest(root, options.vitestBin));
+  const configFile = nearestConfig(files[0]);
+  const request: VerifyRequest = {
+    vitestDir,
+    root: configFile ? path.dirname(configFile) : root,
+    configFile,
+    tsconfigPaths: !setsTsconfigPaths(configFile),
+    files,
+    testTimeout: options.testTimeoutMs ?? 2000,
+    // One file: one worker. Many (a batch's verify run): files in parallel workers, each file still isolated.
+    parallel: files.length > 1,
+    jsonFile: options.jsonFile,
+  };
+  return runNode([VERIFY_HOST], root, { TDD_FAST_VERIFY: JSON.stringify(request) }, options.runTimeoutMs ?? 60_000);
+}
+
+/** Files grouped by the config that applies to them (a monorepo's packages each run with their own). */
+export function configGroups<T>(items: T[], fileOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = nearestConfig(fileOf(item)) ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
 }
 
 /**
  * Runs `node <args>` in its own process group, killed after `timeoutMs`, or (with `stall`) once the log file it writes
- * has stopped growing for `stall.ms` (a call that does not return).
+ * has stopped growing for `stall.ms` (a call that does not return). `onMessage` opens an IPC channel and answers the
+ * child's messages (the search child's module requests).
  */
-export function runNode(args: string[], cwd: string, env: Record<string, string>, timeoutMs: number, stall?: { file: string; ms: number }): Promise<RunResult> {
+export function runNode(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  stall?: { file: string; ms: number },
+  onMessage?: (message: unknown, reply: (answer: unknown) => void) => void,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
       cwd,
       detached: process.platform !== 'win32',
       env: { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: onMessage ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
+    // The child's requests count as activity for the stall watchdog (a slow transform is not a hung call).
+    let active = Date.now();
+    if (onMessage) {
+      child.on('message', (message) => {
+        active = Date.now();
+        onMessage(message, (answer) => {
+          active = Date.now();
+          if (child.connected) child.send(answer as never, (error) => void error);
+        });
+      });
+    }
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-200_000)));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-200_000)));
+    child.stdout?.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-200_000)));
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-200_000)));
     let timedOut = false;
     const kill = () => {
       try {
@@ -110,7 +139,7 @@ export function runNode(args: string[], cwd: string, env: Record<string, string>
         if (now !== size) {
           size = now;
           since = Date.now();
-        } else if (Date.now() - since > stall.ms) {
+        } else if (Date.now() - Math.max(since, active) > stall.ms) {
           timedOut = true;
           clearInterval(watch);
           kill();

@@ -18,7 +18,7 @@ import type { FileReport } from '../engine/types';
 import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
-import { runVitest, type ChildOptions } from './child';
+import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOptions } from './search';
 
 export interface RecordOptions extends ChildOptions {
@@ -124,15 +124,19 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
     // dropped one left (a global setter before a formatter): the changed files run again, up to 3 times.
     let left = states;
     for (let round = 0; round < 3 && left.length; round++) {
-      const jsonFile = path.join(work, `verify-${round}.json`);
-      const verify = await runVitest(
-        options.root,
-        left.map((st) => st.p.output),
-        { ...options, jsonFile, runTimeoutMs: Math.max(options.runTimeoutMs ?? 60_000, 30_000 * left.length) },
-      );
-      const report = failures(jsonFile);
-      const runError = report === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`})` : null;
-      left = left.filter((st) => dropFailed(st, report?.get(path.resolve(st.p.output)), runError));
+      const next: typeof states = [];
+      for (const [g, group] of configGroups(left, (st) => st.p.output).entries()) {
+        const jsonFile = path.join(work, `verify-${round}-${g}.json`);
+        const verify = await runVitest(
+          options.root,
+          group.map((st) => st.p.output),
+          { ...options, jsonFile, runTimeoutMs: Math.max(options.runTimeoutMs ?? 60_000, 30_000 * group.length) },
+        );
+        const report = failures(jsonFile);
+        const runError = report === undefined ? `the verification run produced no report (${verify.timedOut ? 'timed out' : `exit ${verify.code}`}: ${lastLine(verify.stderr)})` : null;
+        next.push(...group.filter((st) => dropFailed(st, report?.get(path.resolve(st.p.output)), runError)));
+      }
+      left = next;
     }
     return states.map(({ p, text, dropped }) => {
       const { emitted } = p;
@@ -148,7 +152,7 @@ function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }
   const replacements = new Map<string, string[]>();
   // The whole file failed under vitest (it did not load: the module under test may not load in vitest at all).
   const fileFailure = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
-  // Whether any kept test came from the search, i.e. plain Node could run the module.
+  // Whether any kept test came from the search, i.e. the search could load the module.
   const searchRan = [...st.p.emitted.cases.values()].some((c) => c.target !== null);
   for (const [id, c] of st.p.emitted.cases) {
     if (c.todo || st.dropped.has(id)) continue;
@@ -156,7 +160,7 @@ function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }
     if (failure === undefined) continue;
     st.dropped.add(id);
     const why = fileFailure
-      ? `the test file did not load in vitest${searchRan ? ' (the search, in plain Node, could run the module)' : ''}`
+      ? `the test file did not load in vitest${searchRan ? ' (the search could run the module)' : ''}`
       : 'the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it)';
     replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${why}: ${failure.replace(/\n/g, ' ').slice(0, 300)}`]);
   }
@@ -164,6 +168,12 @@ function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }
   st.text = replaceBlocks(st.text, replacements);
   st.p.write(st.text);
   return fileFailure === null;
+}
+
+/** The last line of a child's output that reads like an error. */
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? 'no output').slice(0, 200);
 }
 
 /** Records one file: search, emit, verify (see searchAndEmit and verifyRecorded). */

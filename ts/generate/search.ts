@@ -7,11 +7,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
-import { resolveVitest, runNode, type ChildOptions } from './child';
+import { runNode, type ChildOptions } from './child';
+import { openProjectVitest, type ProjectVitest } from './project-vitest';
 import type { TargetResult } from './search-runtime';
 import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
@@ -59,94 +59,10 @@ export interface SearchOutcome {
 }
 
 const RUNTIME = path.join(__dirname, 'search-runtime.js');
+const HOST = path.join(__dirname, 'search-host.js');
 /** Defaults of the search budgets (see SearchOptions). */
 export const DEFAULT_BUDGET_COUNT = 300;
 export const DEFAULT_BUDGET_MS = 10_000;
-
-/**
- * The search runs in a plain Node process (V8's coverage take costs ~1 ms there, ~10 ms inside a vitest worker whose
- * heap holds vitest itself). TypeScript is compiled there by the transform vitest uses (vite's oxc transform from
- * rolldown, found through the project's vitest; TypeScript's transpileModule as a fallback) from module hooks, which
- * also resolve the extensionless and `.js` -> `.ts` specifiers vitest accepts. What the final test runs is vitest's
- * own load, checked by the verify pass.
- */
-function transformModule(root: string, vitestBin?: string): { kind: 'oxc' | 'typescript'; file: string } | null {
-  try {
-    const vitestDir = path.dirname(resolveVitest(root, vitestBin));
-    const vite = path.dirname(require.resolve('vite/package.json', { paths: [vitestDir] }));
-    const rolldownPkg = require.resolve('rolldown/package.json', { paths: [vite] });
-    const exp = (JSON.parse(fs.readFileSync(rolldownPkg, 'utf8')) as { exports: Record<string, unknown> }).exports['./experimental'];
-    const rel = typeof exp === 'string' ? exp : ((exp as Record<string, unknown>)?.import as string | undefined) ?? ((exp as Record<string, unknown>)?.default as string | undefined);
-    if (rel) return { kind: 'oxc', file: path.join(path.dirname(rolldownPkg), rel) };
-  } catch {
-    // fall back
-  }
-  for (const paths of [[root], [__dirname]]) {
-    try {
-      return { kind: 'typescript', file: require.resolve('typescript', { paths }) };
-    } catch {
-      // next
-    }
-  }
-  return null;
-}
-
-const HOOKS = `
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-const TRANSFORM = process.env.TDD_FAST_TRANSFORM ? JSON.parse(process.env.TDD_FAST_TRANSFORM) : null;
-let compile;
-async function compiler() {
-  if (compile) return compile;
-  if (!TRANSFORM) throw new Error('tdd-fast: no TypeScript transform found (vitest/vite or typescript)');
-  if (TRANSFORM.kind === 'oxc') {
-    const { transformSync } = await import(pathToFileURL(TRANSFORM.file).href);
-    compile = (file, source) => {
-      const r = transformSync(file, source, { sourcemap: false });
-      if (r.errors && r.errors.length) throw new Error(file + ': ' + r.errors.map((e) => e.message).join('; '));
-      return r.code;
-    };
-  } else {
-    const ts = createRequire(import.meta.url)(TRANSFORM.file);
-    compile = (file, source) => ts.transpileModule(source, { fileName: file, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.ReactJSX } }).outputText;
-  }
-  return compile;
-}
-const TS = /\\.(ts|tsx|mts|cts)$/;
-const isFile = (p) => { try { return statSync(p).isFile(); } catch { return false; } };
-export async function resolve(specifier, context, next) {
-  if ((specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('file:')) && context.parentURL && context.parentURL.startsWith('file:')) {
-    const base = new URL(specifier, context.parentURL);
-    const p = fileURLToPath(base);
-    if (!isFile(p)) {
-      const stem = p.replace(/\\.(js|mjs|cjs|jsx)$/, '');
-      const tries = [stem + '.ts', stem + '.tsx', stem + '.mts', stem + '.cts', p + '.ts', p + '.tsx', p + '.js', p + '.mjs', p + '.cjs', p + '/index.ts', p + '/index.tsx', p + '/index.js', p + '/index.mjs'];
-      for (const t of tries) if (isFile(t)) return { url: pathToFileURL(t).href, shortCircuit: true };
-    }
-  }
-  return next(specifier, context);
-}
-export async function load(url, context, next) {
-  if (url.startsWith('file:') && TS.test(new URL(url).pathname)) {
-    const file = fileURLToPath(url);
-    const c = await compiler();
-    return { format: 'module', source: c(file, readFileSync(file, 'utf8')), shortCircuit: true };
-  }
-  return next(url, context);
-}
-`;
-
-const REGISTER = `import { register } from 'node:module';\nregister(new URL('./hooks.mjs', import.meta.url).href);\n`;
-
-function writeHooks(dir: string, root: string, vitestBin?: string): string {
-  fs.writeFileSync(path.join(dir, 'hooks.mjs'), HOOKS);
-  fs.writeFileSync(path.join(dir, 'register.mjs'), REGISTER);
-  transformFor.set(dir, transformModule(root, vitestBin));
-  return path.join(dir, 'register.mjs');
-}
-
-const transformFor = new Map<string, { kind: string; file: string } | null>();
 
 /** Ways to reach an export path from `mod` (the ESM namespace; CommonJS exports sit under `default`). */
 export function accessCodes(exportPath: string[], defaultExport: boolean): string[] {
@@ -339,7 +255,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     const ids = job.targets.map((t) => `${j}.${t.id}`);
     lines.push(
       `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
-      `    const mod = await import(${JSON.stringify(pathToFileURL(job.file).href)});`,
+      `    const mod = await import(${JSON.stringify(job.file)});`,
       '    return { mod, targets: [',
       ...targetsSource(job.targets, `${j}.`, job.typescript),
       '    ] };',
@@ -469,14 +385,16 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
   const typescript = jobs.some((j) => j.typescript);
   const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
-  const register = writeHooks(logDir, options.root, options.vitestBin);
   const skip: string[] = [];
   let startAt = 0;
+  let project: ProjectVitest | null = null;
   try {
+    project = await openProject(jobs[0].file, options, (why) => flat.forEach((f) => fail(f, why)));
+    if (!project) return outcomes;
     fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
     for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
-      const run = await runRound({ searchFile, register, logFile, logDir, skip, startAt, left: flat.length - startAt }, options);
+      const run = await runRound({ searchFile, project, logFile, skip, startAt, left: flat.length - startAt }, options);
       const entries = readLog(logFile);
       if (!entries.some((e) => e.t === 'ready')) {
         flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
@@ -494,8 +412,19 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
     }
   } finally {
     cleanUp(searchFile, logDir);
+    await project?.close();
   }
   return outcomes;
+}
+
+/** The project's vitest for the batch's files (they share their nearest config); null when it cannot start. */
+async function openProject(file: string, options: SearchRunOptions, fail: (why: string) => void): Promise<ProjectVitest | null> {
+  try {
+    return await openProjectVitest(file, options.root, options.vitestBin);
+  } catch (error) {
+    fail(`the project's vitest could not start: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+    return null;
+  }
 }
 
 /**
@@ -508,23 +437,30 @@ function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: T
   outcome.results.set(id, result);
 }
 
-/** One round of the search child, with the stall watchdog (a call that does not return) and an overall last resort. */
+/**
+ * One round of the search child (search-host.ts: Vite's module runner, modules fetched from `project` over IPC), with
+ * the stall watchdog (a call that does not return) and an overall last resort.
+ */
 function runRound(
-  round: { searchFile: string; register: string; logFile: string; logDir: string; skip: string[]; startAt: number; left: number },
+  round: { searchFile: string; project: ProjectVitest; logFile: string; skip: string[]; startAt: number; left: number },
   options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
   const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
   return runNode(
-    ['--no-warnings', '--experimental-detect-module', '--import', pathToFileURL(round.register).href, round.searchFile],
+    ['--no-warnings', HOST],
     options.root,
     {
+      TDD_FAST_HOST: JSON.stringify({ ...round.project.setup, searchFile: round.searchFile }),
       TDD_FAST_SEARCH_LOG: round.logFile,
       TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
       TDD_FAST_SEARCH_START: String(round.startAt),
-      TDD_FAST_TRANSFORM: JSON.stringify(transformFor.get(round.logDir) ?? null),
     },
     Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
     { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
+    (message, reply) => {
+      const m = message as { tddFast?: string; id?: number; payload?: never };
+      if (m?.tddFast === 'invoke') void round.project.invoke(m.payload!).then((answer) => reply({ tddFast: 'answer', id: m.id, answer }));
+    },
   );
 }
 
@@ -534,5 +470,4 @@ function cleanUp(searchFile: string, logDir: string): void {
     fs.rmSync(searchFile, { force: true });
     fs.rmSync(logDir, { recursive: true, force: true });
   }
-  transformFor.delete(logDir);
 }
