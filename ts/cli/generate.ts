@@ -108,6 +108,7 @@ function toJson(r: GenerateResult, root: string) {
     recorded: r.recorded,
     dropped: r.dropped,
     errors: r.errors,
+    warnings: r.warnings ?? [],
     ms: Math.round(r.ms * 100) / 100,
     plan: r.plan,
   };
@@ -115,6 +116,7 @@ function toJson(r: GenerateResult, root: string) {
 
 function report(r: GenerateResult, root: string, options: GenerateCommandOptions, io: GenerateIO): void {
   for (const error of r.errors) io.stderr(`tdd-fast generate: ${error}\n`);
+  for (const warning of r.warnings ?? []) io.stderr(`tdd-fast generate: ${rel(root, r.file)}: ${warning}\n`);
   if (r.errors.length) return;
   if (options.dryRun && r.text) {
     io.stdout(`// ---- ${rel(root, r.output)}\n${r.text}`);

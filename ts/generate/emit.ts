@@ -153,6 +153,22 @@ export interface Emitted {
   tests: number;
   todo: number;
   throws: number;
+  /** Set when the module did not load (then the file holds one TODO saying why). */
+  loadError?: string;
+}
+
+/**
+ * A module that did not load: one TODO naming the loader's error, instead of a TODO per function (or a static guess
+ * per parameter type) that would each repeat or hide it.
+ */
+function loadFailure(lines: string[], options: RenderOptions, error: string): Emitted {
+  const cases: Emitted['cases'] = new Map();
+  const title = `loads ${options.sourceLabel}`;
+  cases.set('load', { describe: options.sourceLabel, title, target: null, todo: true });
+  // The module is not imported: the file stays loadable (one TODO in the project's run), the reason is in it.
+  const head = [...lines.filter((l) => l.startsWith('//')), "import { describe, it } from 'vitest';"];
+  const body = ['', `describe(${quote(options.sourceLabel)}, () => {`, ...todoBlock('load', title, `${error}. Make the module load as the project's tests load it, then regenerate.`), '});'];
+  return { text: `${[...head, ...body].join('\n')}\n`, cases, tests: 0, todo: 1, throws: 0, loadError: error };
 }
 
 export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderOptions): Emitted {
@@ -167,6 +183,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     "import { describe, expect, it } from 'vitest';",
     `import * as mod from ${quote(options.importPath)};`,
   ];
+  if (search.loadError) return loadFailure(lines, options, search.loadError);
   let needsHelpers = false;
   const body: string[] = [];
   const covered = new Set<string>();

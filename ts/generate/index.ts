@@ -57,6 +57,8 @@ export interface GenerateResult {
   /** Exported functions found / planned. */
   functions: number;
   errors: string[];
+  /** What the user should know about this file that did not stop it (record mode: the module did not load, said once). */
+  warnings?: string[];
   plan: FilePlan | null;
   /** The generated source text. */
   text?: string;
@@ -179,6 +181,7 @@ function applySummary(result: GenerateResult, summary: RecordSummary, started: n
   result.tests = summary.tests;
   result.todo = summary.todo;
   result.throws = summary.throws;
+  if (summary.loadError) result.warnings = [...(result.warnings ?? []), summary.loadError];
   result.ms = performance.now() - started;
 }
 

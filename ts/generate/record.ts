@@ -37,6 +37,8 @@ export interface RecordSummary {
   todo: number;
   throws: number;
   searched: number;
+  /** The module did not load in the search (the loader's error, reported once for the file). */
+  loadError?: string;
 }
 
 interface JsonAssertion {
@@ -140,7 +142,7 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
     }
     return states.map(({ p, text, dropped }) => {
       const { emitted } = p;
-      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched };
+      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError: emitted.loadError };
     });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

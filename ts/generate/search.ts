@@ -56,6 +56,8 @@ export interface SearchOutcome {
   failed: Map<string, string>;
   /** Calls that did not return (hung or killed the process), per target. */
   hangs: Map<string, string[]>;
+  /** The module itself did not load (the loader's error: the file and the specifier that failed): nothing ran. */
+  loadError?: string;
 }
 
 const RUNTIME = path.join(__dirname, 'search-runtime.js');
@@ -410,11 +412,20 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
     for (const f of flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id))) {
       fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
     }
+    outcomes.forEach((outcome) => (outcome.loadError = loadErrorOf(outcome)));
   } finally {
     cleanUp(searchFile, logDir);
     await project?.close();
   }
   return outcomes;
+}
+
+/** The load error every target of a module reports, once (null when anything of the module ran). */
+function loadErrorOf(outcome: SearchOutcome): string | undefined {
+  const whys = outcome.targets.map((t) => outcome.failed.get(t.id) ?? outcome.results.get(t.id)?.error ?? '');
+  const loading = /^(the module could not be loaded|loading the module|the project's vitest could not start)/;
+  if (whys.length === 0 || !whys.every((why) => loading.test(why))) return undefined;
+  return whys[0];
 }
 
 /** The project's vitest for the batch's files (they share their nearest config); null when it cannot start. */
