@@ -1,0 +1,160 @@
+/**
+ * How record mode loads the user's modules: through the project's own vitest (its config's aliases, tsconfig
+ * `paths`, Vite's resolution), reporting a module that cannot load once, with the loader's error. Real runs of the
+ * built CLI on small fixture projects, checked by the project's own `vitest run`; nothing of ours is mocked.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { makeProject, repoRoot, runCli } from '../helpers';
+
+const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+
+/** A small application: a service importing its domain type through `@domain/money`. */
+const APP: Record<string, string> = {
+  'package.json': '{"name":"app","private":true,"type":"module"}',
+  'src/domain/money.ts': [
+    'export class Money {',
+    '  constructor(readonly cents: number) {',
+    "    if (!Number.isInteger(cents)) throw new RangeError('cents must be an integer');",
+    '  }',
+    '  add(other: Money): Money {',
+    '    return new Money(this.cents + other.cents);',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'src/services/invoice.ts': [
+    "import { Money } from '@domain/money';",
+    '',
+    'export interface Line { qty: number; cents: number }',
+    '',
+    'export function total(lines: Line[]): number {',
+    '  let sum = new Money(0);',
+    '  for (const line of lines) {',
+    "    if (line.qty <= 0) throw new RangeError('quantity must be positive');",
+    '    sum = sum.add(new Money(line.qty * line.cents));',
+    '  }',
+    '  return sum.cents;',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+/** `generate --record` through the CLI (vitest: this repository's, found from tdd-fast's own folder). */
+function record(root: string, file: string) {
+  return runCli(['generate', file, '--record'], root);
+}
+
+/** The project's own `vitest run` (its config, found by vitest itself): the JSON report. */
+function userRun(root: string): { numFailedTests: number; numPassedTests: number; testResults: Array<{ message?: string; status: string }> } {
+  const out = path.join(root, 'report.json');
+  const result = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
+  return JSON.parse(fs.readFileSync(out, 'utf8'));
+}
+
+/** Kept `it(...)` blocks (TODOs excluded). */
+function kept(text: string): number {
+  return text.split('\n').filter((l) => /^\s{2}it\(/.test(l)).length;
+}
+
+describe('record mode loads modules as the project\'s vitest does', () => {
+  it("resolves an alias of the project's vitest config (resolve.alias) and the tests pass under the user's own vitest run", () => {
+    const root = makeProject({
+      ...APP,
+      // No import of vitest/config: the fixture has no node_modules (the runs use this repository's vitest).
+      'vitest.config.mjs': "export default { resolve: { alias: { '@domain': new URL('./src/domain', import.meta.url).pathname } } };\n",
+    });
+    const run = record(root, 'src/services/invoice.ts');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/could not be loaded|cannot construct/);
+    const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
+    expect(kept(text)).toBeGreaterThan(1);
+    expect(text).toMatch(/toBeInstanceOf\(RangeError\)|RangeError/);
+    expect(text).not.toContain('cannot construct');
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
+  }, 180_000);
+
+  it('resolves an alias only tsconfig `paths` declares (no vite/vitest config)', () => {
+    const root = makeProject({
+      ...APP,
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, baseUrl: '.', paths: { '@domain/*': ['src/domain/*'] } } }, null, 2),
+    });
+    const run = record(root, 'src/services/invoice.ts');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/could not be loaded/);
+    const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
+    expect(kept(text)).toBeGreaterThan(1);
+  }, 180_000);
+
+  it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {
+    const root = makeProject({
+      ...APP,
+      'src/services/book.ts': [
+        "import { Money } from '@domain/money';",
+        'export class InvoiceBook {',
+        '  private paid: Money[] = [];',
+        '  pay(invoice: { id: string; cents: number }): number {',
+        '    this.paid.push(new Money(invoice.cents));',
+        '    return this.paid.length;',
+        '  }',
+        '}',
+        'export function count(values: number[]): number {',
+        '  return values.length;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = record(root, 'src/services/book.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('could not be loaded'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('src/services/book.ts');
+    expect(lines[0]).toContain('@domain/money');
+    const text = fs.readFileSync(path.join(root, 'src/services/book.generated.test.ts'), 'utf8');
+    expect(text.match(/could not be loaded/g)).toHaveLength(1);
+    expect(text).not.toMatch(/cannot construct|as never/);
+    // The file itself stays loadable: one TODO in the user's run, nothing failing.
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.testResults.every((f) => f.status !== 'failed')).toBe(true);
+  }, 180_000);
+
+  it('resolves a directory import of a package as Vite does (plain Node ESM refuses it)', () => {
+    const root = makeProject({
+      'package.json': '{"name":"app","private":true,"type":"module"}',
+      // A package without an exports map whose subpath is a folder (date-fns/locale in older versions).
+      'node_modules/dirpkg/package.json': '{"name":"dirpkg","version":"1.0.0","type":"module","main":"index.js"}',
+      'node_modules/dirpkg/index.js': 'export const name = "dirpkg";\n',
+      'node_modules/dirpkg/locale/index.js': "export const en = { code: 'en', plural: (n) => (n === 1 ? 'one' : 'other') };\n",
+      'src/format.ts': [
+        "import { en } from 'dirpkg/locale';",
+        'export function label(count: number): string {',
+        "  if (count < 0) throw new RangeError('negative count');",
+        "  return `${count} ${en.plural(count) === 'one' ? 'item' : 'items'}`;",
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const plain = spawnSync(process.execPath, ['--input-type=module', '-e', "import('dirpkg/locale').then(() => console.log('loaded'), (e) => console.log(e.code))"], { cwd: root, encoding: 'utf8' });
+    expect(plain.stdout.trim()).toBe('ERR_UNSUPPORTED_DIR_IMPORT');
+    const run = record(root, 'src/format.ts');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/could not be loaded/);
+    const text = fs.readFileSync(path.join(root, 'src/format.generated.test.ts'), 'utf8');
+    expect(text).toMatch(/toBe\('1 item'\)/);
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
+  }, 180_000);
+});
