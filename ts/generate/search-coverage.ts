@@ -1,9 +1,11 @@
 /**
  * Block coverage for the coverage-guided search (search-runtime.ts): V8's precise coverage through a same-thread
- * `node:inspector` session, counted in the project's own files (not node_modules, tests or the search file).
+ * `node:inspector` session, counted in the project's own files (not node_modules, tests or the search file). Blocks
+ * are keyed by their offset in the code V8 ran (Vite's transform); their original place comes from its source map.
  */
 import * as inspector from 'node:inspector';
 
+import { SourcePositions, type OriginalPosition } from './source-positions';
 
 interface Range {
   startOffset: number;
@@ -92,24 +94,39 @@ export class Coverage {
     return out;
   }
 
-  /** A short text of the code at a block (for test names). */
-  snippet(key: string): string | null {
-    const block = this.known.get(key);
-    if (!block) return null;
-    let source = this.sources.get(block.url);
+  private scriptSource(url: string): string {
+    let source = this.sources.get(url);
     if (source === undefined) {
       try {
         this.post('Debugger.enable');
-        const id = this.scriptIds.get(block.url);
+        const id = this.scriptIds.get(url);
         source = id ? ((this.post('Debugger.getScriptSource', { scriptId: id }) as { scriptSource: string }).scriptSource ?? '') : '';
       } catch {
         source = '';
       }
-      this.sources.set(block.url, source);
+      this.sources.set(url, source);
     }
+    return source;
+  }
+
+  private positions = new SourcePositions();
+
+  /** Where a block is in the source file (through the transform's source map), or null. */
+  original(key: string): OriginalPosition | null {
+    const block = this.known.get(key);
+    const source = block ? this.scriptSource(block.url) : '';
+    return block && source ? this.positions.original(block.url, source, block.start) : null;
+  }
+
+  /** A short text of the code at a block (for test names), read from the original source where a map gives it. */
+  snippet(key: string): string | null {
+    const block = this.known.get(key);
+    if (!block) return null;
+    const source = this.scriptSource(block.url);
     if (!source) return null;
-    const text = source
-      .slice(block.start, block.start + 200)
+    const at = this.original(key);
+    const line = at ? this.positions.lineText(at) : null;
+    const text = (line !== null && at ? line.slice(at.column) : source.slice(block.start, block.start + 200))
       .replace(/__vite_ssr_import_\d+__\./g, '')
       .replace(/\(0,\s*([\w$.]+)\)/g, '$1')
       .replace(/^[\s{(]+/, '')
