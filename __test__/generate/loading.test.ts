@@ -95,6 +95,14 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(run.stderr).not.toMatch(/could not be loaded/);
     const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
     expect(kept(text)).toBeGreaterThan(1);
+    // The project's own vitest does not read tsconfig paths: the user is told what to set, once.
+    const advice = run.stderr.split('\n').filter((l) => l.includes('tsconfigPaths'));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toContain("'@domain/money'");
+    fs.writeFileSync(path.join(root, 'vitest.config.mjs'), 'export default { resolve: { tsconfigPaths: true } };\n');
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
 
   it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {

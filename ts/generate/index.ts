@@ -9,6 +9,7 @@ import { analyzeFiles } from '../engine/api';
 import { DECLARATION_FILE, TEST_FILE } from '../engine/defaults';
 import type { FileReport } from '../engine/types';
 import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
+import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
@@ -214,6 +215,12 @@ async function searchPending(pending: Map<GenerateResult, Pending>, options: Gen
   });
 }
 
+/** What a user whose aliases live only in tsconfig `paths` must change for the generated tests to run in their vitest. */
+function tsconfigPathsAdvice(specifiers: string[]): string {
+  const list = specifiers.slice(0, 3).map((s) => `'${s}'`).join(', ');
+  return `imports ${list} through tsconfig \`paths\` only: the search and the verify run resolved them with Vite's \`resolve.tsconfigPaths\`; set \`resolve: { tsconfigPaths: true }\` in the project's vitest config so its own \`vitest run\` loads the generated tests too`;
+}
+
 /** The verify runs of a record-mode batch: one vitest run per project root over all its written files. */
 async function verifyPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
   const byRoot = new Map<string, Array<[GenerateResult, { record: PendingRecord; started: number }]>>();
@@ -226,7 +233,11 @@ async function verifyPending(pending: Map<GenerateResult, Pending>, options: Gen
         entries.map(([, p]) => p.record),
         { ...options.recordOptions, root },
       );
-      entries.forEach(([result, p], i) => applySummary(result, summaries[i], p.started));
+      entries.forEach(([result, p], i) => {
+        applySummary(result, summaries[i], p.started);
+        const only = summaries[i].recorded > 0 ? tsconfigOnlyImports(result.file, nearestConfig(result.file)) : [];
+        if (only.length) result.warnings = [...(result.warnings ?? []), tsconfigPathsAdvice(only)];
+      });
     } catch (error) {
       for (const [result] of entries) result.errors.push(error instanceof Error ? error.message : String(error));
     }

@@ -34,3 +34,56 @@ export function setsTsconfigPaths(configFile: string | null): boolean {
     return false;
   }
 }
+
+/** The nearest tsconfig.json at or above the file (not above the repository's top). */
+function nearestTsconfig(file: string): string | null {
+  let dir = path.dirname(path.resolve(file));
+  for (;;) {
+    const candidate = path.join(dir, 'tsconfig.json');
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir || fs.existsSync(path.join(dir, '.git'))) return null;
+    dir = parent;
+  }
+}
+
+/** `compilerOptions.paths` keys of a tsconfig (JSON with comments and trailing commas, as tsc reads it). */
+function pathKeys(tsconfig: string): string[] {
+  try {
+    const text = fs
+      .readFileSync(tsconfig, 'utf8')
+      .replace(/"(?:[^"\\]|\\.)*"|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith('"') ? m : ''))
+      .replace(/,(\s*[}\]])/g, '$1');
+    const paths = (JSON.parse(text) as { compilerOptions?: { paths?: Record<string, unknown> } }).compilerOptions?.paths;
+    return paths ? Object.keys(paths) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Specifiers the file imports that only tsconfig `paths` map: the config neither sets `resolve.tsconfigPaths` nor
+ * names the alias. The search and the verify run resolve them (Vite's `resolve.tsconfigPaths`); the project's own
+ * `vitest run` does not until its config says so, which the user is told.
+ */
+export function tsconfigOnlyImports(file: string, configFile: string | null): string[] {
+  if (setsTsconfigPaths(configFile)) return [];
+  const tsconfig = nearestTsconfig(file);
+  const prefixes = tsconfig ? pathKeys(tsconfig).map((key) => key.replace(/\*$/, '')) : [];
+  if (prefixes.length === 0) return [];
+  let configText = '';
+  try {
+    configText = configFile ? fs.readFileSync(configFile, 'utf8') : '';
+  } catch {
+    configText = '';
+  }
+  let source = '';
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"\n]+)['"]/gm)].map((m) => m[1]);
+  const unmapped = (prefix: string) => !configText.includes(`'${prefix.replace(/\/$/, '')}`) && !configText.includes(`"${prefix.replace(/\/$/, '')}`);
+  return [...new Set(specifiers.filter((s) => prefixes.some((p) => (p.endsWith('/') ? s.startsWith(p) : s === p || s.startsWith(`${p}/`)) && unmapped(p))))];
+}
