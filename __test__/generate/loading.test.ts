@@ -105,6 +105,31 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
 
+  it("applies the config's define and setup files in the search, as vitest does in its workers", () => {
+    const root = makeProject({
+      'package.json': '{"name":"app","private":true,"type":"module"}',
+      'vitest.config.mjs': "export default { define: { __TAX_RATE__: '0.25' }, test: { setupFiles: ['./test/setup.ts'] } };\n",
+      'test/setup.ts': "(globalThis as { currency?: string }).currency = 'EUR';\n",
+      'src/price.ts': [
+        'declare const __TAX_RATE__: number;',
+        'export function gross(cents: number): string {',
+        "  if (cents < 0) throw new RangeError('negative amount');",
+        '  const currency = (globalThis as { currency?: string }).currency;',
+        '  return `${Math.round(cents * (1 + __TAX_RATE__))} ${currency}`;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = record(root, 'src/price.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/price.generated.test.ts'), 'utf8');
+    expect(text).not.toMatch(/is not defined/);
+    expect(text).toMatch(/toBe\('\d+ EUR'\)/);
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
+  }, 180_000);
+
   it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {
     const root = makeProject({
       ...APP,

@@ -26,6 +26,8 @@ export interface HostSetup {
   setupFiles: string[];
   /** The script that defines `define`'s globals (vitest's own `serializedDefines`). */
   defines: string;
+  /** `define` entries vitest sets on `globalThis` in each worker (`__VERSION__: '"1.0"'` -> `'1.0'`). */
+  globals: Record<string, unknown>;
 }
 
 /** A module fetch as Vite's module runner sends it (`{ type: 'custom', event: 'vite:invoke', data: { name, data } }`). */
@@ -40,7 +42,7 @@ export interface ProjectVitest {
 }
 
 interface VitestProject {
-  config: { root: string; environment: string; environmentOptions?: Record<string, unknown>; setupFiles: string[] };
+  config: { root: string; environment: string; environmentOptions?: Record<string, unknown>; setupFiles: string[]; defines?: Record<string, unknown> };
   vite: { environments: Record<string, { hot: { handleInvoke(p: unknown): Promise<unknown> }; fetchModule(url: string, importer?: string, options?: unknown): Promise<unknown> }> };
   _fetcher?: (url: string, importer: string | undefined, env: unknown, cacheFs: boolean, options?: unknown) => Promise<Record<string, unknown>>;
   _serializedDefines?: string;
@@ -96,6 +98,7 @@ export async function openProjectVitest(file: string, root: string, vitestBin?: 
       viteEnvironment,
       setupFiles: project.config.setupFiles ?? [],
       defines: project._serializedDefines ?? '',
+      globals: project.config.defines ?? {},
     },
     async invoke(payload) {
       try {

@@ -5,7 +5,7 @@
  * environment and setup files. The process stays a plain Node process otherwise (no test runner loaded), which keeps
  * V8's coverage takes cheap.
  *
- * Setup, in vitest's order: the `define` script, the environment (jsdom, happy-dom, ...: vitest's own), the setup
+ * Setup, in vitest's order: `define`'s globals and script, the environment (jsdom, happy-dom, ...: vitest's own), the setup
  * files (a failing one is logged and skipped: the search goes on without it), then the search file.
  */
 import { appendFileSync } from 'node:fs';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   const log = process.env.TDD_FAST_SEARCH_LOG;
   const note = (text: string) => log && appendFileSync(log, `${JSON.stringify({ t: 'note', text })}\n`);
   Object.assign(process.env, { VITEST: 'true', TEST: 'true', NODE_ENV: process.env.NODE_ENV ?? 'test', SSR: setup.viteEnvironment === 'client' ? '' : '1' });
+  Object.assign(globalThis, setup.globals);
   if (setup.defines) runInThisContext(`(() => {\n${setup.defines}})()`, { filename: 'virtual:load-defines.js' });
   if (setup.environment !== 'node') {
     const { builtinEnvironments } = await importFrom(setup.vitestDir, 'vitest/environments');
