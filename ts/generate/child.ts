@@ -64,7 +64,7 @@ export function runVitest(root: string, files: string[], options: ChildOptions &
     parallel: files.length > 1,
     jsonFile: options.jsonFile,
   };
-  return runNode([VERIFY_HOST], root, { TDD_FAST_VERIFY: JSON.stringify(request) }, options.runTimeoutMs ?? 60_000);
+  return runNode([VERIFY_HOST], { cwd: root, env: { TDD_FAST_VERIFY: JSON.stringify(request) }, timeoutMs: options.runTimeoutMs ?? 60_000 });
 }
 
 /** Files grouped by the config that applies to them (a monorepo's packages each run with their own). */
@@ -82,14 +82,17 @@ export function configGroups<T>(items: T[], fileOf: (item: T) => string): T[][] 
  * has stopped growing for `stall.ms` (a call that does not return). `onMessage` opens an IPC channel and answers the
  * child's messages (the search child's module requests).
  */
-export function runNode(
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-  timeoutMs: number,
-  stall?: { file: string; ms: number },
-  onMessage?: (message: unknown, reply: (answer: unknown) => void) => void,
-): Promise<RunResult> {
+/** How a child runs: where, with what environment, for how long; `stall` and `onMessage` as above. */
+export interface NodeRun {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  stall?: { file: string; ms: number };
+  onMessage?: (message: unknown, reply: (answer: unknown) => void) => void;
+}
+
+export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
+  const { cwd, env, timeoutMs, stall, onMessage } = run;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
       cwd,

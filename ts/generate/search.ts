@@ -457,22 +457,21 @@ function runRound(
   options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
   const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
-  return runNode(
-    ['--no-warnings', HOST],
-    options.root,
-    {
+  return runNode(['--no-warnings', HOST], {
+    cwd: options.root,
+    env: {
       TDD_FAST_HOST: JSON.stringify({ ...round.project.setup, searchFile: round.searchFile }),
       TDD_FAST_SEARCH_LOG: round.logFile,
       TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
       TDD_FAST_SEARCH_START: String(round.startAt),
     },
-    Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
-    { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
-    (message, reply) => {
+    timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
+    stall: { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
+    onMessage: (message, reply) => {
       const m = message as { tddFast?: string; id?: number; payload?: never };
       if (m?.tddFast === 'invoke') void round.project.invoke(m.payload!).then((answer) => reply({ tddFast: 'answer', id: m.id, answer }));
     },
-  );
+  });
 }
 
 function cleanUp(searchFile: string, logDir: string): void {
