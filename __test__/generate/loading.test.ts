@@ -130,6 +130,25 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
 
+  it("uses a monorepo package's nearest config, not the workspace's", () => {
+    const root = makeProject({
+      'package.json': '{"name":"mono","private":true,"workspaces":["packages/*"]}',
+      // The workspace's config does not know the package's alias.
+      'vitest.config.mjs': 'export default { test: {} };\n',
+      'packages/billing/package.json': '{"name":"billing","private":true,"type":"module"}',
+      'packages/billing/vitest.config.mjs': "export default { resolve: { alias: { '@domain': new URL('./src/domain', import.meta.url).pathname } } };\n",
+      ...Object.fromEntries(Object.entries(APP).filter(([name]) => name.startsWith('src/')).map(([name, text]) => [`packages/billing/${name}`, text])),
+    });
+    const run = runCli(['generate', 'packages/billing/src/services/invoice.ts', '--record', '--root', root], root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/could not be loaded/);
+    const text = fs.readFileSync(path.join(root, 'packages/billing/src/services/invoice.generated.test.ts'), 'utf8');
+    expect(kept(text)).toBeGreaterThan(1);
+    const report = userRun(path.join(root, 'packages/billing'));
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
+  }, 180_000);
+
   it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {
     const root = makeProject({
       ...APP,
