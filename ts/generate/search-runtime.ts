@@ -1,7 +1,7 @@
 /**
  * The coverage-guided search, child side. Loaded (plain `require`) by the temporary search file that record mode runs
- * through the project's vitest, so the module under test is loaded exactly as the final test will load it. Runs in
- * the vitest worker process: a call that hangs is handled by the parent (it kills this process and resumes after the
+ * through Vite's module runner in the search child (search-host.ts), so the module under test is loaded exactly as the
+ * final test will load it. A call that hangs is handled by the parent (it kills this process and resumes after the
  * culprit, which it reads from the log written before each call).
  *
  * Coverage: V8 precise block coverage through `node:inspector` (same-thread session, synchronous). Every candidate's
