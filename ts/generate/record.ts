@@ -1,12 +1,12 @@
 /**
  * Record mode: run the code under test and turn today's behaviour into assertions.
  *
- * 1. Search (search.ts + search-runtime.ts): a temporary vitest file beside the output loads the module once and runs
- *    a coverage-guided search per function / class in the vitest worker; the parent kills a call that hangs and
- *    resumes after it.
+ * 1. Search (search.ts + search-runtime.ts): a temporary file beside the output loads the module once, through the
+ *    project's own vitest and Vite's module runner, and runs a coverage-guided search per function / class; the
+ *    parent kills a call that hangs and resumes after it.
  * 2. Emit (emit.ts): the chosen calls with their recorded results as literal expectations.
- * 3. Verify: vitest runs the file again; every test that fails (nondeterminism: time, randomness, object identity) is
- *    rewritten into a TODO with the reason.
+ * 3. Verify: the project's vitest (its config) runs the file again; every test that fails (nondeterminism: time,
+ *    randomness, object identity) is rewritten into a TODO with the reason.
  *
  * THIS RUNS THE CODE UNDER TEST, with the permissions of the current user. See docs/generate.md.
  */

@@ -1,6 +1,7 @@
 /**
- * Record mode's coverage-guided search, parent side: builds the search file (a temporary vitest test that loads the
- * module under test once and hands the targets to search-runtime.ts), runs it in a child vitest process with a
+ * Record mode's coverage-guided search, parent side: builds the search file (a temporary module that imports the
+ * modules under test one after the other and hands the targets to search-runtime.ts), runs it in the search child
+ * (search-host.ts: Vite's module runner, modules served by the project's vitest from project-vitest.ts) with a
  * watchdog, and resumes after a call that hung or killed the process (the culprit is the last candidate the child
  * logged before it stopped). Returns what the search found per target; emit.ts turns that into the test file.
  */
@@ -368,7 +369,7 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
 }
 
 /**
- * Runs the search for a batch of files in one child process (Node, the transform and the coverage session start
+ * Runs the search for a batch of files in one child process (Node, the module runner and the coverage session start
  * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
  * skips it and goes on. `near` is a path beside which the temporary search file is written (inside the project).
  */
