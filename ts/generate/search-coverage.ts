@@ -125,15 +125,8 @@ export class Coverage {
     const source = this.scriptSource(block.url);
     if (!source) return null;
     const at = this.original(key);
-    const line = at ? this.positions.lineText(at) : null;
-    const text = (line !== null && at ? line.slice(at.column) : source.slice(block.start, block.start + 200))
-      .replace(/__vite_ssr_import_\d+__\./g, '')
-      .replace(/\(0,\s*([\w$.]+)\)/g, '$1')
-      .replace(/^[\s{(]+/, '')
-      .split('\n')[0]
-      .trim();
-    if (!text || text.length < 3) return null;
-    return text.length > 50 ? `${text.slice(0, 47)}...` : text;
+    // A block that starts between statements maps to no code of its own there: Vite's output is read instead.
+    return shorten((at && this.positions.textAt(at, 200)) || '') ?? shorten(source.slice(block.start, block.start + 200));
   }
 
   close(): void {
@@ -144,4 +137,16 @@ export class Coverage {
       // already gone
     }
   }
+}
+
+/** The first line of code in a text, without Vite's import prefixes, at most 50 characters; null when too short. */
+function shorten(code: string): string | null {
+  const text = code
+    .replace(/__vite_ssr_import_\d+__\./g, '')
+    .replace(/\(0,\s*([\w$.]+)\)/g, '$1')
+    .replace(/^[\s{(]+/, '')
+    .split('\n')[0]
+    .trim();
+  if (!text || text.length < 3) return null;
+  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
 }

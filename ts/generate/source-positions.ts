@@ -39,7 +39,7 @@ function fileOf(url: string): string {
 
 export class SourcePositions {
   private scripts = new Map<string, Script>();
-  private lines = new Map<string, string[] | null>();
+  private files = new Map<string, { text: string; lineStarts: number[] } | null>();
 
   private script(url: string, source: string): Script {
     let script = this.scripts.get(url);
@@ -76,17 +76,19 @@ export class SourcePositions {
     return { file: original.startsWith('/') ? original : script.file, line: entry.originalLine + 1, column: entry.originalColumn ?? 0 };
   }
 
-  /** The text of the original file's line at a position (null when the file cannot be read). */
-  lineText(position: OriginalPosition): string | null {
-    let lines = this.lines.get(position.file);
-    if (lines === undefined) {
+  /** Up to `length` characters of the original file from a position (null when the file cannot be read). */
+  textAt(position: OriginalPosition, length: number): string | null {
+    let file = this.files.get(position.file);
+    if (file === undefined) {
       try {
-        lines = fs.readFileSync(position.file, 'utf8').split('\n');
+        const text = fs.readFileSync(position.file, 'utf8');
+        file = { text, lineStarts: lineStartsOf(text) };
       } catch {
-        lines = null;
+        file = null;
       }
-      this.lines.set(position.file, lines);
+      this.files.set(position.file, file);
     }
-    return lines?.[position.line - 1] ?? null;
+    const start = file?.lineStarts[position.line - 1];
+    return file && start !== undefined ? file.text.slice(start + position.column, start + position.column + length) : null;
   }
 }
