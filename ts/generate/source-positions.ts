@@ -68,7 +68,16 @@ export class SourcePositions {
       if (script.lineStarts[mid] <= offset) (line = mid), (lo = mid + 1);
       else hi = mid - 1;
     }
-    const column = offset - script.lineStarts[line] - (line === 0 ? script.prefix : 0);
+    return this.originalAt(url, source, line, offset - script.lineStarts[line]);
+  }
+
+  /**
+   * The original position of a 0-based line and column in the script V8 ran, as the inspector reports them (a
+   * function's `[[FunctionLocation]]`: `{ scriptId, lineNumber, columnNumber }`).
+   */
+  originalAt(url: string, source: string, line: number, scriptColumn: number): OriginalPosition | null {
+    const script = this.script(url, source);
+    const column = scriptColumn - (line === 0 ? script.prefix : 0);
     if (!script.map) return { file: script.file, line: line + 1, column: Math.max(0, column) };
     const entry = script.map.findEntry(line, Math.max(0, column)) as { originalSource?: string; originalLine?: number; originalColumn?: number };
     if (entry.originalLine === undefined) return null;
