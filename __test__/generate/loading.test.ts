@@ -130,6 +130,31 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
 
+  it("runs the search in the config's test environment (happy-dom)", () => {
+    const root = makeProject({
+      'package.json': '{"name":"ui","private":true,"type":"module"}',
+      'vitest.config.mjs': "export default { test: { environment: 'happy-dom' } };\n",
+      'src/badge.ts': [
+        'export function badge(label: string): string {',
+        "  if (label.length === 0) throw new RangeError('empty label');",
+        "  const el = document.createElement('span');",
+        "  el.className = 'badge';",
+        '  el.textContent = label;',
+        '  return el.outerHTML;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = record(root, 'src/badge.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/badge.generated.test.ts'), 'utf8');
+    expect(text).not.toMatch(/document is not defined/);
+    expect(text).toMatch(/toBe\('<span class="badge">/);
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(kept(text));
+  }, 180_000);
+
   it("uses a monorepo package's nearest config, not the workspace's", () => {
     const root = makeProject({
       'package.json': '{"name":"mono","private":true,"workspaces":["packages/*"]}',

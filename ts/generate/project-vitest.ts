@@ -103,7 +103,9 @@ export async function openProjectVitest(file: string, root: string, vitestBin?: 
     async invoke(payload) {
       try {
         const { name, data = [] } = payload.data ?? {};
-        if (name === 'getBuiltins') return (await env.hot.handleInvoke(payload)) as { result: unknown };
+        // Node's builtins, whatever the environment: the child is a Node process (a DOM environment's own channel
+        // does not answer this).
+        if (name === 'getBuiltins') return (await project.vite.environments.ssr.hot.handleInvoke(payload)) as { result: unknown };
         if (name !== 'fetchModule') return { error: plainError(new Error(`tdd-fast: unknown module-runner request ${String(name)}`)) };
         const [url, importer, options] = data as [string, string | undefined, unknown];
         // vitest's own fetch (its externalisation rules, `server.deps.inline`); Vite's when a later vitest drops it.

@@ -13,6 +13,7 @@ import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { runNode, type ChildOptions } from './child';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
+import { RUNTIME_GLOBAL } from './search-host-global';
 import type { TargetResult } from './search-runtime';
 import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
@@ -61,7 +62,6 @@ export interface SearchOutcome {
   loadError?: string;
 }
 
-const RUNTIME = path.join(__dirname, 'search-runtime.js');
 const HOST = path.join(__dirname, 'search-host.js');
 /** Defaults of the search budgets (see SearchOptions). */
 export const DEFAULT_BUDGET_COUNT = 300;
@@ -249,8 +249,9 @@ export interface SearchJob {
 export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }): string {
   const lines = [
     '// tdd-fast record-mode search: a temporary file, deleted after the run.',
-    "import { createRequire } from 'node:module';",
-    `const { runSearch } = createRequire(${JSON.stringify(RUNTIME)})(${JSON.stringify(RUNTIME)});`,
+    // The search runtime comes from the host (search-host.ts), not an import: in a DOM environment Vite would resolve
+    // a Node builtin the way a browser must, and this file goes through the project's transform like its tests.
+    `const { runSearch } = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}];`,
     'const env = process.env;',
     'const groups = [',
   ];
