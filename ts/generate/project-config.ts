@@ -25,11 +25,12 @@ export function nearestConfig(file: string): string | null {
   }
 }
 
-/** Does the config itself set `resolve.tsconfigPaths`? Then it is left as the project has it. */
+/** Does the config itself decide tsconfig `paths` (Vite's option or the plugin)? Then it is left as the project has it. */
 export function setsTsconfigPaths(configFile: string | null): boolean {
   if (!configFile) return false;
   try {
-    return /tsconfigPaths\s*:/.test(fs.readFileSync(configFile, 'utf8'));
+    // `resolve.tsconfigPaths: ...`, or the vite-tsconfig-paths plugin (`tsconfigPaths()`).
+    return /tsconfigPaths\s*[:(]|tsconfig-paths/.test(fs.readFileSync(configFile, 'utf8'));
   } catch {
     return false;
   }
