@@ -207,6 +207,19 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(report.testResults.every((f) => f.status !== 'failed')).toBe(true);
   }, 180_000);
 
+  it('reports a config that cannot load once, naming it, and writes one TODO', () => {
+    const root = makeProject({
+      ...APP,
+      'vitest.config.mjs': "throw new Error('broken config');\n",
+    });
+    const run = record(root, 'src/domain/money.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('tdd-fast generate:'));
+    expect(lines).toEqual(["tdd-fast generate: src/domain/money.ts: the project's vitest could not start with vitest.config.mjs: broken config"]);
+    const text = fs.readFileSync(path.join(root, 'src/domain/money.generated.test.ts'), 'utf8');
+    expect(text.match(/it\.todo\(/g)).toHaveLength(1);
+  }, 180_000);
+
   it('resolves a directory import of a package as Vite does (plain Node ESM refuses it)', () => {
     const root = makeProject({
       'package.json': '{"name":"app","private":true,"type":"module"}',

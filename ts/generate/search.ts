@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { runNode, type ChildOptions } from './child';
+import { nearestConfig } from './project-config';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
 import { RUNTIME_GLOBAL } from './search-host-global';
 import type { TargetResult } from './search-runtime';
@@ -394,7 +395,10 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
   let project: ProjectVitest | null = null;
   try {
     project = await openProject(jobs[0].file, options, (why) => flat.forEach((f) => fail(f, why)));
-    if (!project) return outcomes;
+    if (!project) {
+      outcomes.forEach((outcome) => (outcome.loadError = loadErrorOf(outcome)));
+      return outcomes;
+    }
     fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
     for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
       const logFile = path.join(logDir, `round-${round}.jsonl`);
@@ -435,7 +439,9 @@ async function openProject(file: string, options: SearchRunOptions, fail: (why: 
   try {
     return await openProjectVitest(file, options.root, options.vitestBin);
   } catch (error) {
-    fail(`the project's vitest could not start: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+    const config = nearestConfig(file);
+    const which = config ? ` with ${path.relative(options.root, config).split(path.sep).join('/')}` : '';
+    fail(`the project's vitest could not start${which}: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
     return null;
   }
 }
