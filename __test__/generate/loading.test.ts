@@ -174,6 +174,22 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
 
+  it('skips a setup file that only works inside vitest\'s runner, says so once, and still records', () => {
+    const root = makeProject({
+      ...APP,
+      'vitest.config.mjs': "export default { resolve: { alias: { '@domain': new URL('./src/domain', import.meta.url).pathname } }, test: { setupFiles: ['./test/setup.ts'] } };\n",
+      // As a setup file calling beforeEach would: it needs the worker's state.
+      'test/setup.ts': "if (!('__vitest_worker__' in globalThis)) throw new Error('needs the test runner');\n",
+    });
+    const run = record(root, 'src/services/invoice.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const notes = run.stderr.split('\n').filter((l) => l.includes('test/setup.ts'));
+    expect(notes).toEqual(["tdd-fast generate: src/services/invoice.ts: search: the setup file test/setup.ts failed outside vitest's runner and was skipped: needs the test runner"]);
+    const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
+    expect(kept(text)).toBeGreaterThan(1);
+    expect(userRun(root).numFailedTests).toBe(0);
+  }, 180_000);
+
   it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {
     const root = makeProject({
       ...APP,

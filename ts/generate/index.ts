@@ -182,7 +182,8 @@ function applySummary(result: GenerateResult, summary: RecordSummary, started: n
   result.tests = summary.tests;
   result.todo = summary.todo;
   result.throws = summary.throws;
-  if (summary.loadError) result.warnings = [...(result.warnings ?? []), summary.loadError];
+  const warnings = [...(summary.loadError ? [summary.loadError] : []), ...(summary.notes ?? []).map((note) => `search: ${note}`)];
+  if (warnings.length) result.warnings = [...(result.warnings ?? []), ...warnings];
   result.ms = performance.now() - started;
 }
 

@@ -39,6 +39,8 @@ export interface RecordSummary {
   searched: number;
   /** The module did not load in the search (the loader's error, reported once for the file). */
   loadError?: string;
+  /** What the search's setup skipped (see SearchOutcome.notes). */
+  notes?: string[];
 }
 
 interface JsonAssertion {
@@ -76,6 +78,7 @@ export interface PendingRecord {
   output: string;
   emitted: Emitted;
   searched: number;
+  notes?: string[];
   write: (text: string) => void;
 }
 
@@ -109,7 +112,7 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   return jobs.map((job, i) => {
     const emitted = emitFile(job.plan, searched[i], job.renderOptions);
     job.write(emitted.text);
-    return { output: job.output, emitted, searched: searched[i].results.size, write: job.write };
+    return { output: job.output, emitted, searched: searched[i].results.size, notes: searched[i].notes, write: job.write };
   });
 }
 
@@ -142,7 +145,7 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
     }
     return states.map(({ p, text, dropped }) => {
       const { emitted } = p;
-      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError: emitted.loadError };
+      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError: emitted.loadError, notes: p.notes };
     });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -61,6 +61,8 @@ export interface SearchOutcome {
   hangs: Map<string, string[]>;
   /** The module itself did not load (the loader's error: the file and the specifier that failed): nothing ran. */
   loadError?: string;
+  /** What the search child's setup skipped (a setup file that failed outside vitest's runner, an environment). */
+  notes?: string[];
 }
 
 const HOST = path.join(__dirname, 'search-host.js');
@@ -286,7 +288,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
   return lines.join('\n');
 }
 
-type LogEntry = { t: 'ready' | 'end' } | { t: 'load'; g: number } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
+type LogEntry = { t: 'ready' | 'end' } | { t: 'note'; text: string } | { t: 'load'; g: number } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
 
 function readLog(file: string): LogEntry[] {
   if (!fs.existsSync(file)) return [];
@@ -391,6 +393,7 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
   const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
   const skip: string[] = [];
+  const notes: string[] = [];
   let startAt = 0;
   let project: ProjectVitest | null = null;
   try {
@@ -408,6 +411,7 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
         flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
         break;
       }
+      for (const e of entries) if (e.t === 'note' && !notes.includes(e.text)) notes.push(e.text);
       const state = replayLog(entries, record);
       if (state.ended) break;
       const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
@@ -418,7 +422,7 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
     for (const f of flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id))) {
       fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
     }
-    outcomes.forEach((outcome) => (outcome.loadError = loadErrorOf(outcome)));
+    outcomes.forEach((outcome) => Object.assign(outcome, { loadError: loadErrorOf(outcome), notes }));
   } finally {
     cleanUp(searchFile, logDir);
     await project?.close();
