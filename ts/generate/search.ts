@@ -330,10 +330,11 @@ interface RoundState {
   lastCall: { f: string; n: number } | null;
 }
 
-function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult) => void): RoundState {
+function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult) => void, notes: string[]): RoundState {
   const state: RoundState = { ended: false, loading: null, current: null, lastCall: null };
   for (const e of entries) {
-    if (e.t === 'load') Object.assign(state, { loading: e.g, current: null });
+    if (e.t === 'note') notes.push(...(notes.includes(e.text) ? [] : [e.text]));
+    else if (e.t === 'load') Object.assign(state, { loading: e.g, current: null });
     else if (e.t === 'target') Object.assign(state, { current: e.f, loading: null, lastCall: null });
     else if (e.t === 'c') state.lastCall = { f: e.f, n: e.n };
     else if (e.t === 'done') {
@@ -381,46 +382,18 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
   const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
   const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
   if (flat.length === 0) return outcomes;
-  const byId = new Map(flat.map((f) => [f.id, f]));
   const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
-  const record = (id: string, result: TargetResult) => {
-    const f = byId.get(id);
-    if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
-    else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
-  };
-  const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
   const typescript = jobs.some((j) => j.typescript);
   const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
-  const skip: string[] = [];
   const notes: string[] = [];
-  let startAt = 0;
   let project: ProjectVitest | null = null;
   try {
     project = await openProject(jobs[0].file, options, (why) => flat.forEach((f) => fail(f, why)));
-    if (!project) {
-      outcomes.forEach((outcome) => (outcome.loadError = loadErrorOf(outcome)));
-      return outcomes;
-    }
-    fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
-    for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
-      const logFile = path.join(logDir, `round-${round}.jsonl`);
-      const run = await runRound({ searchFile, project, logFile, skip, startAt, left: flat.length - startAt }, options);
-      const entries = readLog(logFile);
-      if (!entries.some((e) => e.t === 'ready')) {
-        flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
-        break;
-      }
-      for (const e of entries) if (e.t === 'note' && !notes.includes(e.text)) notes.push(e.text);
-      const state = replayLog(entries, record);
-      if (state.ended) break;
-      const why = run.timedOut ? 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input' : `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
-      const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
-      if (next === null) break;
-      startAt = next;
-    }
-    for (const f of flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id))) {
-      fail(f, 'the search did not reach it (earlier calls kept stopping the process)');
+    if (project) {
+      const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
+      fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
+      await runRounds({ jobs, flat, outcomes, project, searchFile, logDir, notes, fail }, options);
     }
     outcomes.forEach((outcome) => Object.assign(outcome, { loadError: loadErrorOf(outcome), notes }));
   } finally {
@@ -428,6 +401,50 @@ export async function runSearchBatch(jobs: SearchJob[], near: string, options: S
     await project?.close();
   }
   return outcomes;
+}
+
+/** The rounds of one batch's search child, until the search ends or nothing is left to resume (see runSearchBatch). */
+async function runRounds(
+  batch: { jobs: SearchJob[]; flat: Flat[]; outcomes: SearchOutcome[]; project: ProjectVitest; searchFile: string; logDir: string; notes: string[]; fail: (f: Flat, why: string) => void },
+  options: SearchRunOptions,
+): Promise<void> {
+  const { jobs, flat, outcomes, fail } = batch;
+  const record = recorder(flat, outcomes);
+  const skip: string[] = [];
+  let startAt = 0;
+  for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
+    const logFile = path.join(batch.logDir, `round-${round}.jsonl`);
+    const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, startAt, left: flat.length - startAt }, options);
+    const entries = readLog(logFile);
+    if (!entries.some((e) => e.t === 'ready')) {
+      flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
+      break;
+    }
+    const state = replayLog(entries, record, batch.notes);
+    if (state.ended) break;
+    const why = stopReason(run);
+    const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
+    if (next === null) break;
+    startAt = next;
+  }
+  const unreached = flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id));
+  unreached.forEach((f) => fail(f, 'the search did not reach it (earlier calls kept stopping the process)'));
+}
+
+/** Why a round's child stopped before the end, as a target's TODO says it. */
+function stopReason(run: { timedOut: boolean; code: number | null; stderr: string }): string {
+  if (run.timedOut) return 'did not return (the search process was stopped after it logged nothing for a while); it may loop forever on this input';
+  return `stopped the search process (exit code ${run.code}): ${lastLine(run.stderr)}`;
+}
+
+/** Files a logged result under its target (or, for a function the child discovered, as a new target). */
+function recorder(flat: Flat[], outcomes: SearchOutcome[]): (id: string, result: TargetResult) => void {
+  const byId = new Map(flat.map((f) => [f.id, f]));
+  return (id, result) => {
+    const f = byId.get(id);
+    if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
+    else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
+  };
 }
 
 /** The load error every target of a module reports, once (null when anything of the module ran). */
