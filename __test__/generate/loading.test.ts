@@ -190,6 +190,23 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(userRun(root).numFailedTests).toBe(0);
   }, 180_000);
 
+  it('says once why a generated file did not load in the verify run', () => {
+    const root = makeProject({
+      ...APP,
+      'vitest.config.mjs': "export default { resolve: { alias: { '@domain': new URL('./src/domain', import.meta.url).pathname } }, test: { setupFiles: ['./test/setup.ts'] } };\n",
+      // Loads in the search, fails every test file of the project's run.
+      'test/setup.ts': "if ('__vitest_worker__' in globalThis) throw new Error('broken setup');\n",
+    });
+    const run = record(root, 'src/services/invoice.ts');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('broken setup'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("src/services/invoice.ts: the generated file did not load in the project's vitest");
+    const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
+    expect(kept(text)).toBe(0);
+    expect(text.match(/broken setup/g)).toHaveLength(1);
+  }, 180_000);
+
   it('reports a module that cannot load once, naming the file and the specifier, with no per-parameter TODOs', () => {
     const root = makeProject({
       ...APP,

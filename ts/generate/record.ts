@@ -123,7 +123,7 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
 export async function verifyRecorded(pending: PendingRecord[], options: RecordOptions): Promise<RecordSummary[]> {
   if (pending.length === 0) return [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-record-'));
-  const states = pending.map((p) => ({ p, text: p.emitted.text, dropped: new Set<string>() }));
+  const states: VerifyState[] = pending.map((p) => ({ p, text: p.emitted.text, dropped: new Set<string>(), fileError: null }));
   try {
     // A test that fails becomes a TODO; that can break a later test of the same file that relied on the state the
     // dropped one left (a global setter before a formatter): the changed files run again, up to 3 times.
@@ -143,17 +143,35 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
       }
       left = next;
     }
-    return states.map(({ p, text, dropped }) => {
+    return states.map(({ p, text, dropped, fileError }) => {
       const { emitted } = p;
-      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError: emitted.loadError, notes: p.notes };
+      const loadError = emitted.loadError ?? (fileError ? `the generated file did not load in the project's vitest: ${fileError}` : undefined);
+      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError, notes: p.notes };
     });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** A written file through its verify runs: its text, the cases dropped to TODO, why the whole file failed (if it did). */
+interface VerifyState {
+  p: PendingRecord;
+  text: string;
+  dropped: Set<string>;
+  fileError: string | null;
+}
+
+/** Why a verified case became a TODO. A file that did not load says why once, on its first TODO (and in the summary). */
+function todoReason(st: VerifyState, fileFailure: string | null, failure: string, searchRan: boolean): string {
+  const text = failure.replace(/\n/g, ' ').slice(0, 300);
+  if (fileFailure === null) return `the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it): ${text}`;
+  if (st.fileError !== null) return 'the test file did not load in vitest (why: the first TODO of this file)';
+  st.fileError = fileFailure;
+  return `the test file did not load in vitest${searchRan ? ' (the search could run the module)' : ''}: ${text}`;
+}
+
 /** Turns the failed tests of one verify run into TODOs (rewriting the file); true when something changed. */
-function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }, result: FileFailures | undefined, runError: string | null): boolean {
+function dropFailed(st: VerifyState, result: FileFailures | undefined, runError: string | null): boolean {
   const replacements = new Map<string, string[]>();
   // The whole file failed under vitest (it did not load: the module under test may not load in vitest at all).
   const fileFailure = runError ?? result?.fileError ?? (result === undefined ? 'vitest did not run the file' : null);
@@ -164,10 +182,7 @@ function dropFailed(st: { p: PendingRecord; text: string; dropped: Set<string> }
     const failure = fileFailure ?? result?.failed.get(`${c.describe} > ${c.title}`);
     if (failure === undefined) continue;
     st.dropped.add(id);
-    const why = fileFailure
-      ? `the test file did not load in vitest${searchRan ? ' (the search could run the module)' : ''}`
-      : 'the recorded result did not hold on a second run (nondeterministic, or it relied on a test dropped before it)';
-    replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${why}: ${failure.replace(/\n/g, ' ').slice(0, 300)}`]);
+    replacements.set(id, [`  ${CASE_MARKER}${id}`, `  it.todo(${JSON.stringify(c.title)});`, `  // TODO(tdd-fast): ${todoReason(st, fileFailure, failure, searchRan)}`]);
   }
   if (replacements.size === 0) return false;
   st.text = replaceBlocks(st.text, replacements);
