@@ -66,6 +66,8 @@ export interface PreparedPoolHooks<T> {
    * instead of being disposed of and made anew), or null to dispose of it. Null instead of a promise: not reused.
    */
   recycle?(item: T): Promise<T | null> | null;
+  /** True when most recycled items come back: the refill then counts those being recycled as on their way. */
+  recycleRefills?(): boolean;
 }
 
 export abstract class PreparedPool<T> {
@@ -136,8 +138,8 @@ export abstract class PreparedPool<T> {
     const wanted = Math.max(this.limits.poolSize, this.waiters.length);
     while (
       this.creating < this.limits.concurrency &&
-      // A released item being checked does not hold the refill back: most checks find writes.
-      this.readyItems.length + this.creating < wanted &&
+      // A released item being checked does not hold the refill back unless most come back (see recycleRefills).
+      this.readyItems.length + this.creating + (this.hooks.recycleRefills?.() ? this.recycling : 0) < wanted &&
       this.readyItems.length + this.creating + this.recycling + this.handedOut.size < this.limits.maxItems &&
       this.retryTimer === null
     ) {

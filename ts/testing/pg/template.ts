@@ -21,6 +21,7 @@ import { connect, describeTarget, parsePgUrl, withDatabase } from './connection'
 import { ownerApplicationName, reapDeadClones, refillApplicationName } from './reap';
 import { PreparedPool, type PreparedPoolCounters, type PreparedPoolHooks } from './prepared-pool';
 import { CleanReuse, type ReusableClone, type ReuseStats } from './reuse';
+import { ResetRecycler, canReset, installResetTracking, type RecycleMode, type ResetStats } from './reset';
 import { lockKey, quoteIdent, quoteLiteral } from './sql-text';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
 import { StatementMemory, recordQueries } from './warmup';
@@ -85,6 +86,14 @@ export interface PostgresTemplateOptions extends TestingConfig {
    * when the template has unlogged tables (their writes are not logged), databases are always dropped. Default false.
    */
   reuseClean?: boolean;
+  /**
+   * What happens to a released database. `reset` (default): given back clean on its own connection: the tables the
+   * test wrote are emptied and refilled from the seed copy the template keeps, the sequences put back; when that
+   * cannot be proven clean (schema changed, connections, prepared transactions or locks left) it is dropped and
+   * replaced by a clone (see reset.ts). Needs a superuser (event triggers); without one it is `drop`. `drop`: DROP and
+   * a new clone for every test (with `reuseClean`, unwritten databases are kept).
+   */
+  recycle?: RecycleMode;
 }
 
 export interface FreshPgDatabase {
@@ -125,6 +134,8 @@ export interface PostgresTemplateStats extends PreparedPoolCounters {
    * because something was written (`written`), and the time of one check (in the background, not the test's).
    */
   reuse: ReuseStats;
+  /** `recycle`: the mode in use (and why `reset` is off), databases reset, fallbacks by cause, the time of a reset. */
+  reset: ResetStats;
 }
 
 /** A clone in the pool (with `reuseClean`, also the facts its reuse check needs: see reuse.ts). */
@@ -350,7 +361,9 @@ interface TemplateBuild {
   options: PostgresTemplateOptions;
   marker: (kind: 'template', extra: Record<string, unknown>) => string;
   counters: { builds: number; reuses: number };
-  }
+  /** `recycle: 'reset'`: install the tracking and seed copies (reset-sql.ts) after the seed. */
+  resetTracking: boolean;
+}
 
 /** Fills the just-created template database, seals it and closes it to connections (see ensureTemplate). */
 async function buildTemplate(b: TemplateBuild): Promise<void> {
@@ -359,6 +372,7 @@ async function buildTemplate(b: TemplateBuild): Promise<void> {
   const client = await connect(url, b.connectTimeoutMs, 'tdd-fast template build');
   try {
     await fillDatabase(client, url, b.source, b.options);
+    if (b.resetTracking) await installResetTracking(client);
     // Compact (the seed's updates leave dead rows; ~12% smaller for the example shop, and every clone copies every
     // page), freeze (clones never need an anti-wraparound vacuum) and analyze (clones plan with real statistics).
     await client.query('VACUUM (FULL, FREEZE, ANALYZE)');
@@ -446,6 +460,16 @@ async function sealTemplate(url: string, connectTimeoutMs: number): Promise<void
   }
 }
 
+/** `recycle`: `reset` (the default) needs the fast path and a superuser (event triggers); otherwise `drop`, with the reason. */
+async function chooseRecycle(options: PostgresTemplateOptions, fastPath: boolean, admin: Client): Promise<{ mode: RecycleMode; reason: string | null }> {
+  const wanted = options.recycle ?? 'reset';
+  if (wanted === 'drop') return { mode: 'drop', reason: null };
+  if (options.reuseClean) return { mode: 'drop', reason: 'reuseClean is on' };
+  if (!fastPath) return { mode: 'drop', reason: 'the fast path is off' };
+  if (!(await canReset(admin))) return { mode: 'drop', reason: 'the user is not a superuser (event triggers need one)' };
+  return { mode: 'reset', reason: null };
+}
+
 export class PostgresTemplate extends PreparedPool<Ready> {
   readonly name: string;
   readonly hash: string;
@@ -477,10 +501,13 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   private readonly warmup = { statements: new StatementMemory(), file: null as string | null, times: new SampleRing(10_000) };
   /** `reuseClean` (see reuse.ts). */
   private readonly reuse: CleanReuse;
+  /** `recycle: 'reset'` (see reset.ts). */
+  private readonly resetter: ResetRecycler;
   /** The warm-up of a ready clone in the refill's idle time, and `reuseClean`'s check of a released one. */
   protected readonly hooks: PreparedPoolHooks<Ready> = {
     polish: (item, handedOut) => (this.warming ? warmClone(item.client, this.warmup, this.options, handedOut) : null),
-    recycle: (item) => (this.stopping ? null : this.reuse.recycle(item)),
+    recycle: (item) => (this.stopping ? null : (this.resetter.recycle(item) ?? this.reuse.recycle(item))),
+    recycleRefills: () => this.resetter.enabled,
   };
 
   private constructor(init: {
@@ -495,6 +522,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     ownerClient: Client;
     owner: string;
     fsyncOff: boolean;
+    recycle: { mode: RecycleMode; reason: string | null };
   }) {
     const options = init.options;
     super({
@@ -524,6 +552,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       connectTo: (database, applicationName) => connect(withDatabase(this.adminUrl, database), this.bounds.connectTimeoutMs, applicationName),
       cloneMarker: this.marker('clone'),
     });
+    this.resetter = new ResetRecycler({ ...init.recycle, cloneMarker: this.marker('clone') });
   }
 
   /**
@@ -552,7 +581,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
     try {
       const settings = (await ownerClient.query("SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync")).rows[0];
       const versionNum = settings.version as string;
-      const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend: 'postgres' });
+      const recycle = await chooseRecycle(options, switches.testing.value, ownerClient);
+      // A template with the reset's tracking is another template (its hash differs).
+      const backend = recycle.mode === 'reset' ? 'postgres+reset' : 'postgres';
+      const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend });
       // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
       await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
       template = new PostgresTemplate({
@@ -567,6 +599,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
         ownerClient,
         owner,
         fsyncOff: settings.fsync === 'off',
+        recycle,
       });
     } catch (error) {
       await ownerClient.end().catch(() => undefined);
@@ -584,7 +617,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       const t = template;
       const build = { admin: t.ownerClient, adminUrl: t.adminUrl, template: t.template, hash: t.hash, prefix: t.prefix, serverVersion: t.serverVersion };
       t.builtHere = t.fastPath
-        ? await ensureTemplate({ ...build, connectTimeoutMs, source: t.source, options, marker: (kind, extra) => t.marker(kind, extra), counters: t.counters }, switches.cacheDir.value)
+        ? await ensureTemplate({ ...build, connectTimeoutMs, source: t.source, options, marker: (kind, extra) => t.marker(kind, extra), counters: t.counters, resetTracking: t.resetter.enabled }, switches.cacheDir.value)
         : 'replay';
       if (template.warming) {
         template.warmup.file = path.join(switches.cacheDir.value, 'templates', `pg-warmup-${template.template}.json`);
@@ -683,7 +716,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   /** An isolated database cloned from the template, with a connected client. Usually already made: sub-millisecond. */
   async fresh(): Promise<FreshPgDatabase> {
     const item = await this.take();
-    if (this.warming) recordQueries(item.client as unknown as { query: (...args: unknown[]) => unknown }, this.warmup.statements);
+    const stopRecording = this.warming ? recordQueries(item.client as unknown as { query: (...args: unknown[]) => unknown }, this.warmup.statements) : null;
     let released = false;
     return {
       database: item.database,
@@ -692,8 +725,10 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       release: () => {
         if (released) return;
         released = true;
-        // The session ends now (it would keep a server process); the DROP may wait for an idle refill.
-        item.ending = item.client.end().catch(() => undefined);
+        stopRecording?.();
+        // The session ends now (it would keep a server process); the DROP may wait for an idle refill. A reset
+        // keeps it: the reset runs on it, and the next test gets it warm.
+        if (!this.resetter.enabled) item.ending = item.client.end().catch(() => undefined);
         this.giveBack(item);
       },
     };
@@ -714,6 +749,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       strategy: this.strategy ?? 'server default',
       warmup: { enabled: this.warming, statements: this.warmup.statements.size, ...this.polishStats(), ms: this.warmup.times.summary() },
       reuse: this.reuse.stats(),
+      reset: this.resetter.stats(),
     };
   }
 

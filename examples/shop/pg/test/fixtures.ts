@@ -1,8 +1,10 @@
 /**
  * The Postgres suite's `test`. SHOP_PG_MODE picks how each test gets its database:
- *   template     (default with a server) PostgresTemplate: a clone made ahead of demand per test
+ *   template     (default with a server) PostgresTemplate with recycle 'drop': a clone made ahead of demand per test
  *                (SHOP_PG_WARM=0: handed out without the refill's warm-up; =n: n statements in it;
  *                SHOP_PG_REUSE=1: databases a test did not write to go back to the pool)
+ *   reset        PostgresTemplate with recycle 'reset': a released database is emptied of the test's writes and
+ *                refilled from the template's seed copy on its own connection, then handed out again
  *   transaction  PostgresTemplate, one database per file, every test in a rolled-back transaction
  *   clone        PostgresTemplate with poolSize 0 and the server's default strategy: CREATE DATABASE ... TEMPLATE
  *                inside every test (pgtestdb's way)
@@ -29,8 +31,11 @@ async function makeTemplate() {
   switch (mode) {
     case 'template':
     case 'transaction':
+    case 'reset':
       return PostgresTemplate.create({
         ...common,
+        // The transaction floor and the clone-per-test mode without the reset's tracking triggers.
+        recycle: mode === 'reset' ? 'reset' : 'drop',
         poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
         refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
         deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
@@ -41,7 +46,7 @@ async function makeTemplate() {
       });
     case 'clone':
       // pgtestdb's way: nothing ahead of the test and nothing extra inside it.
-      return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server', warmup: false });
+      return PostgresTemplate.create({ ...common, poolSize: 0, strategy: 'server', warmup: false, recycle: 'drop' });
     case 'replay':
       return PostgresTemplate.create({ ...common, enabled: false });
     case 'pglite':

@@ -44,7 +44,7 @@ describe('postgres specifics', () => {
     const expected = (mode === 'transaction' || mode === 'pglite') && process.env.SHOP_PG_ISOLATION ? process.env.SHOP_PG_ISOLATION : 'read committed';
     expect(level).toBe(expected);
   });
-  test.runIf(mode === 'template' || mode === 'clone' || mode === 'replay')('another client connects with the connection string and sees committed data', async ({ pg }) => {
+  test.runIf(mode === 'template' || mode === 'reset' || mode === 'clone' || mode === 'replay')('another client connects with the connection string and sees committed data', async ({ pg }) => {
     await createCustomer(pg.client as never, { email: 'seen@example.com', name: 'Seen' });
     const other = new Client({ connectionString: pg.connectionString ?? undefined });
     await other.connect();

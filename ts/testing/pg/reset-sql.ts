@@ -1,0 +1,171 @@
+/**
+ * The SQL that `recycle: 'reset'` installs in the template (schema `tdd_fast_reset`), so every clone carries it:
+ *
+ * - `marks`: an unlogged table of the tables written since the last reset. A statement-level trigger on every table
+ *   (INSERT, UPDATE, DELETE, TRUNCATE; `ENABLE ALWAYS`, so `session_replication_role = replica` does not silence it)
+ *   records the table; relid 0 means "the schema changed", recorded by two event triggers (DDL on anything but
+ *   temporary objects; a DROP of anything but temporary objects).
+ * - `tables`: per table, what a write to it forces the reset to empty (itself and, written through a parent, its
+ *   inheritance children and partitions) and the INSERT that restores its seed rows from a copy (`seed_<oid>`, made
+ *   at build time in the same physical order).
+ * - `sequences`: every sequence's value at build time.
+ * - `reset(marker)`: the reset, in one transaction on the test's own connection. It first proves the database can be
+ *   reset (no other session, no prepared transaction, no lock of another session, no schema change, the tracking
+ *   intact, no large object, the database's settings and comment unchanged); if not, it returns the cause and
+ *   changes nothing (the caller then drops the database). Otherwise it empties and refills the written tables,
+ *   puts back the sequences that moved, and returns a NULL cause and the tables whose dead rows want a VACUUM.
+ *
+ * The trigger functions are SECURITY DEFINER (their owner is the superuser who built the template), so a test that
+ * switches to a less privileged role is still tracked.
+ */
+
+export const RESET_SCHEMA = 'tdd_fast_reset';
+
+/** Creates the tracking, the seed copies and reset() in the template (after migrations and seed). */
+export const INSTALL_RESET_SQL = String.raw`
+CREATE SCHEMA tdd_fast_reset;
+CREATE UNLOGGED TABLE tdd_fast_reset.marks (relid oid PRIMARY KEY);
+CREATE TABLE tdd_fast_reset.config (disabled text);
+CREATE TABLE tdd_fast_reset.tables (relid oid PRIMARY KEY, closure oid[] NOT NULL, name text NOT NULL, has_rows boolean NOT NULL,
+  copy_bytes bigint, restore_sql text);
+CREATE TABLE tdd_fast_reset.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
+
+CREATE FUNCTION tdd_fast_reset.mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+  INSERT INTO tdd_fast_reset.marks VALUES (TG_RELID) ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $fn$;
+
+CREATE FUNCTION tdd_fast_reset.ddl_end() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+  -- A CREATE ... IF NOT EXISTS that found the object, or a DROP (sql_drop sees those), reports no command.
+  IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE schema_name IS DISTINCT FROM 'pg_temp')
+     OR (NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) AND tg_tag NOT LIKE 'CREATE %' AND tg_tag NOT LIKE 'DROP %') THEN
+    INSERT INTO tdd_fast_reset.marks VALUES (0) ON CONFLICT DO NOTHING;
+  END IF;
+END $fn$;
+
+CREATE FUNCTION tdd_fast_reset.ddl_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $fn$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary) THEN
+    INSERT INTO tdd_fast_reset.marks VALUES (0) ON CONFLICT DO NOTHING;
+  END IF;
+END $fn$;
+
+DO $install$
+DECLARE
+  r record;
+  cols text;
+  copy text;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'f') THEN
+    INSERT INTO tdd_fast_reset.config VALUES ('the template has foreign tables, whose writes go elsewhere');
+  ELSIF EXISTS (SELECT 1 FROM pg_largeobject_metadata) THEN
+    INSERT INTO tdd_fast_reset.config VALUES ('the template has large objects');
+  ELSE
+    INSERT INTO tdd_fast_reset.config VALUES (NULL);
+  END IF;
+
+  CREATE TEMP TABLE tracked ON COMMIT DROP AS
+    SELECT c.oid AS relid, c.relkind, format('%I.%I', n.nspname, c.relname) AS name
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'tdd_fast_reset') AND n.nspname NOT LIKE 'pg\_toast%';
+
+  FOR r IN SELECT * FROM tracked LOOP
+    EXECUTE format('CREATE TRIGGER tdd_fast_reset_mark AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION tdd_fast_reset.mark()', r.name);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER tdd_fast_reset_mark', r.name);
+    copy := NULL;
+    IF r.relkind = 'r' THEN
+      SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols FROM pg_attribute
+        WHERE attrelid = r.relid AND attnum > 0 AND NOT attisdropped AND attgenerated = '';
+      IF cols IS NOT NULL THEN
+        EXECUTE format('CREATE TABLE tdd_fast_reset.seed_%s AS SELECT %s FROM ONLY %s', r.relid, cols, r.name);
+        EXECUTE format('SELECT CASE WHEN EXISTS (SELECT 1 FROM tdd_fast_reset.seed_%s) THEN 1 END', r.relid) INTO copy;
+        IF copy IS NULL THEN
+          EXECUTE format('DROP TABLE tdd_fast_reset.seed_%s', r.relid);
+        ELSE
+          copy := format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM tdd_fast_reset.seed_%s', r.name, cols, cols, r.relid);
+        END IF;
+      END IF;
+    END IF;
+    INSERT INTO tdd_fast_reset.tables VALUES (r.relid, '{}', r.name, r.relkind = 'r',
+      CASE WHEN copy IS NOT NULL THEN pg_relation_size(format('tdd_fast_reset.seed_%s', r.relid)::regclass) END, copy);
+  END LOOP;
+
+  -- A write through a parent (DELETE FROM parent) can change its inheritance children or partitions.
+  WITH RECURSIVE edges(src, dst) AS (
+    SELECT inhparent, inhrelid FROM pg_inherits
+  ), reach(root, rel) AS (
+    SELECT relid, relid FROM tracked
+    UNION SELECT reach.root, edges.dst FROM reach JOIN edges ON edges.src = reach.rel
+  )
+  UPDATE tdd_fast_reset.tables t SET closure = (SELECT array_agg(DISTINCT rel) FROM reach WHERE reach.root = t.relid);
+
+  FOR r IN SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind = 'S' AND c.relpersistence <> 't' AND n.nspname <> 'tdd_fast_reset' LOOP
+    EXECUTE format('INSERT INTO tdd_fast_reset.sequences SELECT %L::regclass, last_value, is_called FROM %s', r.name, r.name);
+  END LOOP;
+END $install$;
+
+CREATE FUNCTION tdd_fast_reset.reset(marker text, OUT cause text, OUT vacuum text) LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+  db oid := (SELECT oid FROM pg_database WHERE datname = current_database());
+  rels oid[];
+  t record;
+BEGIN
+  SELECT disabled INTO cause FROM tdd_fast_reset.config;
+  IF cause IS NOT NULL THEN cause := 'off: ' || cause; RETURN; END IF;
+  SELECT 'open connections: ' || string_agg(format('pid %s%s', pid, COALESCE(' (' || NULLIF(application_name, '') || ')', '')), ', ')
+    INTO cause FROM pg_stat_activity WHERE datid = db AND pid <> pg_backend_pid();
+  IF cause IS NOT NULL THEN RETURN; END IF;
+  SELECT 'prepared transactions: ' || string_agg(quote_literal(gid), ', ') INTO cause FROM pg_prepared_xacts WHERE database = current_database();
+  IF cause IS NOT NULL THEN RETURN; END IF;
+  SELECT 'locks of other sessions: ' || string_agg(DISTINCT locktype || ' ' || mode, ', ') INTO cause FROM pg_locks
+    WHERE database = db AND pid IS DISTINCT FROM pg_backend_pid();
+  IF cause IS NOT NULL THEN RETURN; END IF;
+  IF EXISTS (SELECT 1 FROM tdd_fast_reset.marks WHERE relid = 0) THEN cause := 'schema changed'; RETURN; END IF;
+  IF (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('tdd_fast_reset_ddl_end', 'tdd_fast_reset_ddl_drop') AND evtenabled = 'A') <> 2 THEN
+    cause := 'schema tracking disabled (an event trigger of tdd_fast_reset was altered)';
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_largeobject_metadata) THEN cause := 'large objects written'; RETURN; END IF;
+  IF EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setdatabase = db)
+     OR shobj_description(db, 'pg_database') IS DISTINCT FROM marker
+     OR EXISTS (SELECT 1 FROM pg_database WHERE oid = db AND (datconnlimit <> -1 OR NOT datallowconn OR datistemplate OR datacl IS NOT NULL)) THEN
+    cause := 'database settings changed';
+    RETURN;
+  END IF;
+
+  PERFORM set_config('lock_timeout', '5s', true);
+  SELECT array_agg(DISTINCT c) INTO rels FROM tdd_fast_reset.marks m JOIN tdd_fast_reset.tables USING (relid), unnest(closure) AS c;
+  IF rels IS NOT NULL THEN
+    -- Replica mode: no user trigger, no foreign key check and no ON DELETE action fires, so each written table is
+    -- emptied and refilled on its own (rows of other tables that reference its seed rows find them again).
+    -- DELETE rather than TRUNCATE: TRUNCATE refuses a table other tables reference, whatever the mode.
+    PERFORM set_config('session_replication_role', 'replica', true);
+    FOR t IN SELECT * FROM tdd_fast_reset.tables WHERE relid = ANY (rels) AND has_rows LOOP
+      EXECUTE 'DELETE FROM ONLY ' || t.name;
+      IF t.restore_sql IS NOT NULL THEN EXECUTE t.restore_sql; END IF;
+    END LOOP;
+    PERFORM set_config('session_replication_role', 'origin', true);
+    DELETE FROM tdd_fast_reset.marks;
+    -- The deleted rows stay in the files until a VACUUM, which cannot run here: the caller runs it on these.
+    SELECT string_agg(name, ', ') INTO vacuum FROM tdd_fast_reset.tables
+      WHERE relid = ANY (rels) AND has_rows AND pg_relation_size(relid) > 4 * COALESCE(copy_bytes, 0) + 65536;
+  END IF;
+  PERFORM setval(s.seq, s.last_value, s.is_called) FROM tdd_fast_reset.sequences s
+    WHERE pg_sequence_last_value(s.seq) IS DISTINCT FROM CASE WHEN s.is_called THEN s.last_value END;
+END $fn$;
+
+DELETE FROM tdd_fast_reset.marks;
+CREATE EVENT TRIGGER tdd_fast_reset_ddl_end ON ddl_command_end EXECUTE FUNCTION tdd_fast_reset.ddl_end();
+CREATE EVENT TRIGGER tdd_fast_reset_ddl_drop ON sql_drop EXECUTE FUNCTION tdd_fast_reset.ddl_drop();
+ALTER EVENT TRIGGER tdd_fast_reset_ddl_end ENABLE ALWAYS;
+ALTER EVENT TRIGGER tdd_fast_reset_ddl_drop ENABLE ALWAYS;
+`;
