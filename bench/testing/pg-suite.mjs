@@ -1,6 +1,9 @@
-// The example shop suite on PostgreSQL, side by side in one run: PostgresTemplate (clones made ahead), transaction
-// mode, one DDL replay per test, and one plain clone per test (pgtestdb's way); optionally PGlite.
-//   node bench/testing/pg-suite.mjs [--modes template,transaction,replay,clone] [--rounds 1]
+// The example shop suite on PostgreSQL, side by side in one run: PostgresTemplate (clones made ahead), its reset
+// mode (released databases reset in place), transaction mode, one DDL replay per test, and one plain clone per test
+// (pgtestdb's way); optionally PGlite.
+//   node bench/testing/pg-suite.mjs [--modes template,transaction,replay,clone,reset] [--rounds 1] [--suite shop|writes3]
+// --suite writes3: 200 tests that each write to three seeded tables (examples/shop/pg/writes) instead of the shop's.
+// The reset's cost over the transaction floor, (wall - transaction wall) / tests, is printed when both ran.
 // Uses TDD_FAST_PG_URL when set, else starts a throwaway server (needs `npm run build:ts` first).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +21,8 @@ const arg = (name, fallback) => {
 };
 const modes = arg('modes', 'template,transaction,replay,clone').split(',');
 const rounds = Number(arg('rounds', '1'));
+const suite = arg('suite', 'shop');
+if (suite !== 'shop' && suite !== 'writes3') throw new Error(`--suite shop|writes3, not ${suite}`);
 
 let server = null;
 let url = process.env.TDD_FAST_PG_URL;
@@ -30,11 +35,11 @@ console.log(`server ${url}${server ? ` (started, PostgreSQL ${server.version}, d
 // Build the template once before timing, so every mode starts from a warm cache like a second run would.
 const vitest = path.join(repo, 'node_modules', 'vitest', 'vitest.mjs');
 const config = path.join(repo, 'examples', 'shop', 'vitest.pg.config.ts');
-function run(mode) {
+function run(mode, files = []) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [vitest, 'run', '--config', config, '--reporter=json', `--outputFile=${path.join(os.tmpdir(), `tdd-fast-pg-suite-${mode}.json`)}`], {
+  const result = spawnSync(process.execPath, [vitest, 'run', '--config', config, '--reporter=json', `--outputFile=${path.join(os.tmpdir(), `tdd-fast-pg-suite-${mode}.json`)}`, ...files], {
     cwd: repo,
-    env: { ...process.env, TDD_FAST_PG_URL: url, SHOP_PG_MODE: mode, SHOP_QUIET: '1', TDD_FAST_PERF_MONITOR: '0' },
+    env: { ...process.env, TDD_FAST_PG_URL: url, SHOP_PG_MODE: mode, SHOP_PG_SUITE: suite, SHOP_QUIET: '1', TDD_FAST_PERF_MONITOR: '0' },
     encoding: 'utf8',
     timeout: 3_600_000,
   });
@@ -54,7 +59,9 @@ function run(mode) {
   return { mode, wallMs, tests, failed, testMs };
 }
 
-run('template'); // warm-up: builds the template if needed
+// Warm-up: one file per mode builds its template if needed (the reset mode's template carries its tracking, so it is
+// another template).
+for (const mode of modes) run(mode, [suite === 'shop' ? 'isolation' : 'writes-1']);
 const results = [];
 for (let round = 0; round < rounds; round++) for (const mode of modes) results.push(run(mode));
 const byMode = new Map();
@@ -71,6 +78,14 @@ for (const [mode, rs] of byMode) {
 const ratio = (a, b) => (summary[a] && summary[b] ? (summary[b].wallMs / summary[a].wallMs).toFixed(1) : 'n/a');
 console.log(`\nPostgresTemplate vs DDL replay per test: ${ratio('template', 'replay')}x faster (wall); vs clone per test: ${ratio('template', 'clone')}x`);
 console.log(`transaction mode vs DDL replay per test: ${ratio('transaction', 'replay')}x faster (wall); vs clone per test: ${ratio('transaction', 'clone')}x`);
+if (summary.reset && summary.transaction) {
+  const perTest = (summary.reset.wallMs - summary.transaction.wallMs) / summary.reset.tests;
+  console.log(`reset over the transaction floor: ${perTest.toFixed(1)} ms a test ((reset wall - transaction wall) / tests, suite ${suite})`);
+}
+if (summary.template && summary.transaction) {
+  const perTest = (summary.template.wallMs - summary.transaction.wallMs) / summary.template.tests;
+  console.log(`clone per test (template) over the transaction floor: ${perTest.toFixed(1)} ms a test`);
+}
 console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(summary, null, 2));
 await server?.stop();
