@@ -121,13 +121,13 @@ DECLARE
 BEGIN
   SELECT disabled INTO cause FROM tdd_fast_reset.config;
   IF cause IS NOT NULL THEN cause := 'off: ' || cause; RETURN; END IF;
-  SELECT 'open connections: ' || string_agg(format('pid %s%s', pid, COALESCE(' (' || NULLIF(application_name, '') || ')', '')), ', ')
-    INTO cause FROM pg_stat_activity WHERE datid = db AND pid <> pg_backend_pid();
-  IF cause IS NOT NULL THEN RETURN; END IF;
   SELECT 'prepared transactions: ' || string_agg(quote_literal(gid), ', ') INTO cause FROM pg_prepared_xacts WHERE database = current_database();
   IF cause IS NOT NULL THEN RETURN; END IF;
-  SELECT 'locks of other sessions: ' || string_agg(DISTINCT locktype || ' ' || mode, ', ') INTO cause FROM pg_locks
+  SELECT 'locks of other sessions: ' || string_agg(DISTINCT format('%s %s (pid %s)', locktype, mode, pid), ', ') INTO cause FROM pg_locks
     WHERE database = db AND pid IS DISTINCT FROM pg_backend_pid();
+  IF cause IS NOT NULL THEN RETURN; END IF;
+  SELECT 'open connections: ' || string_agg(format('pid %s%s', pid, COALESCE(' (' || NULLIF(application_name, '') || ')', '')), ', ')
+    INTO cause FROM pg_stat_activity WHERE datid = db AND pid <> pg_backend_pid();
   IF cause IS NOT NULL THEN RETURN; END IF;
   IF EXISTS (SELECT 1 FROM tdd_fast_reset.marks WHERE relid = 0) THEN cause := 'schema changed'; RETURN; END IF;
   IF (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('tdd_fast_reset_ddl_end', 'tdd_fast_reset_ddl_drop') AND evtenabled = 'A') <> 2 THEN

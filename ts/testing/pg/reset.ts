@@ -69,6 +69,12 @@ function usable(client: Client): boolean {
   return !state._ending && !state._connectionError && state._queryable !== false;
 }
 
+/** Rolls back the prepared transactions of the client's database (it is about to be dropped). */
+async function rollbackPrepared(client: Client): Promise<void> {
+  const prepared = await client.query('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()');
+  for (const row of prepared.rows) await client.query(`ROLLBACK PREPARED ${quoteLiteral(row.gid as string)}`);
+}
+
 export class ResetRecycler {
   private mode: RecycleMode;
   private reason: string | null;
@@ -116,6 +122,8 @@ export class ResetRecycler {
       this.counts.fallbacks[causeKind(cause)]++;
       this.lastFallback = `tdd-fast: database ${item.database} could not be reset (${cause}); it was dropped and replaced by a clone`;
     }
+    // A prepared transaction keeps its database from being dropped; only a session in that database can end it.
+    if (causeKind(cause) === 'prepared') await rollbackPrepared(item.client).catch(() => undefined);
     await item.client.end().catch(() => undefined);
     return null;
   }

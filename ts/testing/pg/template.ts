@@ -22,6 +22,7 @@ import { ownerApplicationName, reapDeadClones, refillApplicationName } from './r
 import { PreparedPool, type PreparedPoolCounters, type PreparedPoolHooks } from './prepared-pool';
 import { CleanReuse, type ReusableClone, type ReuseStats } from './reuse';
 import { ResetRecycler, canReset, installResetTracking, type RecycleMode, type ResetStats } from './reset';
+import { INSTALL_RESET_SQL } from './reset-sql';
 import { lockKey, quoteIdent, quoteLiteral } from './sql-text';
 import { SampleRing, msSince, type LatencySummary } from '../stats';
 import { StatementMemory, recordQueries } from './warmup';
@@ -583,7 +584,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       const versionNum = settings.version as string;
       const recycle = await chooseRecycle(options, switches.testing.value, ownerClient);
       // A template with the reset's tracking is another template (its hash differs).
-      const backend = recycle.mode === 'reset' ? 'postgres+reset' : 'postgres';
+      const backend = recycle.mode === 'reset' ? `postgres+reset\0${INSTALL_RESET_SQL}` : 'postgres';
       const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend });
       // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
       await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);

@@ -1,0 +1,210 @@
+/**
+ * PostgresTemplate's `recycle: 'reset'` against a real PostgreSQL server (a throwaway cluster started here with
+ * prepared transactions allowed): a released database comes back with exactly the seed (rows and sequences), and falls back to a clone when the reset cannot prove it clean (schema change, an open connection, a
+ * prepared transaction, a lock), with the counts in stats().
+ */
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresTemplate, startPostgres, type FreshPgDatabase, type PostgresServer } from '../../ts/testing/index';
+import { tempDir } from './helpers';
+
+let server: PostgresServer;
+let admin: Client;
+
+beforeAll(async () => {
+  server = await startPostgres({ settings: { max_prepared_transactions: 4 } });
+  admin = new Client({ connectionString: server.url });
+  await admin.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await admin?.end();
+  await server?.stop();
+}, 60_000);
+
+/** Customers with an identity key, orders referencing them (ON DELETE CASCADE), a generated column, an audit trigger. */
+const DDL = `
+CREATE TABLE customers (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text UNIQUE NOT NULL);
+CREATE TABLE orders (
+  id serial PRIMARY KEY,
+  customer_id integer NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  cents integer NOT NULL,
+  euros numeric GENERATED ALWAYS AS (cents / 100.0) STORED
+);
+CREATE TABLE audit (id bigserial PRIMARY KEY, what text NOT NULL);
+CREATE TABLE empty_at_start (k text PRIMARY KEY);
+CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO audit (what) VALUES (TG_OP || ' order ' || NEW.id); RETURN NEW; END $$;
+CREATE TRIGGER orders_audit AFTER INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order();
+INSERT INTO customers (email) SELECT 'c' || i || '@x.io' FROM generate_series(1, 50) i;
+INSERT INTO orders (customer_id, cents) SELECT 1 + i % 50, i * 7 FROM generate_series(1, 120) i;
+-- Updated seed rows: their latest values are the seed.
+UPDATE customers SET email = email || '.old' WHERE id % 3 = 0;
+`;
+
+let counter = 0;
+async function makeTemplate(extra: Record<string, unknown> = {}): Promise<PostgresTemplate> {
+  // One database at most: a released one must come back (reset) or be replaced (fallback) before the next handout.
+  return PostgresTemplate.create({
+    connectionString: server.url,
+    ddl: DDL,
+    name: `reset${process.pid % 1000}_${++counter}`,
+    cacheDir: tempDir(),
+    poolSize: 1,
+    maxDatabases: 1,
+    warmup: false,
+    recycle: 'reset',
+    ...extra,
+  });
+}
+
+/**
+ * Every table's rows (as text, sorted: the reset refills a table in the seed's order, but a DELETE's free space may
+ * place a row elsewhere, so only ORDER BY fixes the order, as the docs say) and every sequence's state.
+ */
+async function snapshot(client: Client): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const table of ['customers', 'orders', 'audit', 'empty_at_start']) {
+    out[table] = (await client.query(`SELECT t::text AS row FROM ${table} t ORDER BY 1`)).rows.map((r) => r.row);
+  }
+  for (const seq of ['customers_id_seq', 'orders_id_seq', 'audit_id_seq']) {
+    out[seq] = (await client.query(`SELECT last_value, is_called FROM ${seq}`)).rows[0];
+  }
+  return out;
+}
+
+async function releaseAndTakeNext(template: PostgresTemplate, db: FreshPgDatabase): Promise<FreshPgDatabase> {
+  db.release();
+  return template.fresh();
+}
+
+describe("PostgresTemplate recycle: 'reset'", () => {
+  it('gives a written database back with exactly the seed: rows, sequences, session state', async () => {
+    const template = await makeTemplate();
+    try {
+      const first = await template.fresh();
+      const seed = await snapshot(first.client);
+      expect((seed.customers as string[]).length).toBe(50);
+      // Writes of every kind, through the user's trigger and the foreign key's cascade, plus session state.
+      await first.client.query("INSERT INTO customers (email) VALUES ('new@x.io')");
+      await first.client.query('INSERT INTO orders (customer_id, cents) VALUES (51, 999)');
+      await first.client.query('UPDATE orders SET cents = 0 WHERE id < 10');
+      await first.client.query('DELETE FROM customers WHERE id = 2'); // cascades to its orders
+      await first.client.query("INSERT INTO empty_at_start VALUES ('x')");
+      await first.client.query("SELECT nextval('audit_id_seq'), setval('orders_id_seq', 5000)");
+      await first.client.query("SET search_path = nowhere; CREATE TEMP TABLE scratch (a int); SELECT pg_advisory_lock(42)");
+      await first.client.query('BEGIN; UPDATE public.customers SET email = email'); // left open: rolled back
+      const look = await connected(first.connectionString);
+      expect(await snapshot(look)).not.toEqual(seed);
+      await look.end();
+
+      const second = await releaseAndTakeNext(template, first);
+      expect(second.database).toBe(first.database); // the same database, reset, not a new clone
+      expect((await second.client.query('SHOW search_path')).rows[0].search_path).toBe('"$user", public');
+      expect(await snapshot(second.client)).toEqual(seed);
+      expect((await second.client.query("SELECT to_regclass('pg_temp.scratch') AS t")).rows[0].t).toBeNull();
+      expect((await second.client.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")).rows[0].n).toBe(0);
+      // The next ids are the seed's next ids.
+      expect((await second.client.query("INSERT INTO customers (email) VALUES ('again@x.io') RETURNING id")).rows[0].id).toBe(51);
+
+      const third = await releaseAndTakeNext(template, second);
+      expect(third.database).toBe(first.database);
+      expect(await snapshot(third.client)).toEqual(seed);
+      third.release();
+      const stats = template.stats();
+      expect(stats.reset).toMatchObject({ mode: 'reset', reason: null, resets: 2, fallbacks: { connections: 0, prepared: 0, locks: 0, schema: 0, other: 0 } });
+      expect(stats.clones).toBe(1);
+    } finally {
+      await template.close();
+    }
+    expect(await leftover()).toEqual([]);
+  }, 120_000);
+
+  it('falls back to a new clone after a schema change, but not for temporary tables or CREATE ... IF NOT EXISTS', async () => {
+    const template = await makeTemplate();
+    try {
+      const first = await template.fresh();
+      await first.client.query('CREATE TEMP TABLE t (a int); DROP TABLE t; CREATE TABLE IF NOT EXISTS customers (x int)');
+      const second = await releaseAndTakeNext(template, first);
+      expect(second.database).toBe(first.database);
+
+      await second.client.query('ALTER TABLE orders ADD COLUMN note text');
+      const third = await releaseAndTakeNext(template, second);
+      expect(third.database).not.toBe(first.database);
+      const columns = await third.client.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'");
+      expect(columns.rows).toEqual([]);
+
+      await third.client.query('DROP TABLE empty_at_start');
+      const fourth = await releaseAndTakeNext(template, third);
+      expect(fourth.database).not.toBe(third.database);
+      fourth.release();
+      const stats = template.stats().reset;
+      expect(stats).toMatchObject({ resets: 1, fallbacks: { schema: 2 } });
+      expect(stats.lastFallback).toMatch(new RegExp(`database ${third.database} could not be reset \\(schema changed\\)`));
+    } finally {
+      await template.close();
+    }
+    expect(await leftover()).toEqual([]);
+  }, 120_000);
+
+  it('falls back when the test leaves a connection open, a prepared transaction or a lock, naming the cause', async () => {
+    const template = await makeTemplate();
+    const leaked: Client[] = [];
+    try {
+      // An open connection (closed only after the reset gave up on it).
+      const first = await template.fresh();
+      leaked.push(await connected(first.connectionString));
+      const second = await releaseAndTakeNext(template, first);
+      expect(second.database).not.toBe(first.database);
+      expect(template.stats().reset.lastFallback).toMatch(new RegExp(`database ${first.database} could not be reset \\(open connections: pid \\d+`));
+
+      // A lock another session holds.
+      const locker = await connected(second.connectionString);
+      leaked.push(locker);
+      await locker.query('BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE');
+      const third = await releaseAndTakeNext(template, second);
+      expect(third.database).not.toBe(second.database);
+      expect(template.stats().reset.lastFallback).toMatch(/could not be reset \(locks of other sessions: relation AccessExclusiveLock \(pid \d+\)/);
+
+      // A prepared transaction (it holds its locks with no session): rolled back, so the database can be dropped.
+      await third.client.query("BEGIN; INSERT INTO customers (email) VALUES ('p@x.io'); PREPARE TRANSACTION 'tdd-fast-test'");
+      const fourth = await releaseAndTakeNext(template, third);
+      expect(fourth.database).not.toBe(third.database);
+      expect(template.stats().reset.lastFallback).toMatch(/could not be reset \(prepared transactions: 'tdd-fast-test'\)/);
+      fourth.release();
+      expect(template.stats().reset).toMatchObject({ resets: 0, fallbacks: { connections: 1, locks: 1, prepared: 1 } });
+    } finally {
+      for (const client of leaked) await client.end().catch(() => undefined);
+      await template.close();
+    }
+    expect(await leftover()).toEqual([]);
+    expect((await admin.query('SELECT count(*)::int AS n FROM pg_prepared_xacts')).rows[0].n).toBe(0);
+  }, 120_000);
+
+  it("recycle: 'drop' keeps the template free of the tracking and drops every released database", async () => {
+    const template = await makeTemplate({ recycle: 'drop' });
+    try {
+      const first = await template.fresh();
+      expect((await first.client.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'tdd_fast_reset'")).rows[0].n).toBe(0);
+      const second = await releaseAndTakeNext(template, first);
+      expect(second.database).not.toBe(first.database);
+      second.release();
+      expect(template.stats().reset).toMatchObject({ mode: 'drop', resets: 0 });
+    } finally {
+      await template.close();
+    }
+  }, 120_000);
+});
+
+async function connected(connectionString: string): Promise<Client> {
+  const client = new Client({ connectionString });
+  client.on('error', () => undefined); // a leaked one is terminated when its database is dropped
+  await client.connect();
+  return client;
+}
+
+/** Clones of this file's templates still on the server. */
+async function leftover(): Promise<string[]> {
+  const rows = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'tdf\\_reset%' AND NOT datistemplate");
+  return rows.rows.map((r) => r.datname as string);
+}
