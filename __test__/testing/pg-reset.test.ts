@@ -33,6 +33,8 @@ CREATE TABLE orders (
 );
 CREATE TABLE audit (id bigserial PRIMARY KEY, what text NOT NULL);
 CREATE TABLE empty_at_start (k text PRIMARY KEY);
+CREATE TABLE notes (body text); -- no key, and two equal rows
+INSERT INTO notes VALUES ('same'), ('same'), ('other');
 CREATE FUNCTION audit_order() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO audit (what) VALUES (TG_OP || ' order ' || NEW.id); RETURN NEW; END $$;
 CREATE TRIGGER orders_audit AFTER INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_order();
@@ -64,7 +66,7 @@ async function makeTemplate(extra: Record<string, unknown> = {}): Promise<Postgr
  */
 async function snapshot(client: Client): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const table of ['customers', 'orders', 'audit', 'empty_at_start']) {
+  for (const table of ['customers', 'orders', 'audit', 'empty_at_start', 'notes']) {
     out[table] = (await client.query(`SELECT t::text AS row FROM ${table} t ORDER BY 1`)).rows.map((r) => r.row);
   }
   for (const seq of ['customers_id_seq', 'orders_id_seq', 'audit_id_seq']) {
@@ -91,6 +93,7 @@ describe("PostgresTemplate recycle: 'reset'", () => {
       await first.client.query('UPDATE orders SET cents = 0 WHERE id < 10');
       await first.client.query('DELETE FROM customers WHERE id = 2'); // cascades to its orders
       await first.client.query("INSERT INTO empty_at_start VALUES ('x')");
+      await first.client.query("DELETE FROM notes WHERE ctid = (SELECT min(ctid) FROM notes WHERE body = 'same')");
       await first.client.query("SELECT nextval('audit_id_seq'), setval('orders_id_seq', 5000)");
       await first.client.query("SET search_path = nowhere; CREATE TEMP TABLE scratch (a int); SELECT pg_advisory_lock(42)");
       await first.client.query('BEGIN; UPDATE public.customers SET email = email'); // left open: rolled back
@@ -107,6 +110,8 @@ describe("PostgresTemplate recycle: 'reset'", () => {
       // The next ids are the seed's next ids.
       expect((await second.client.query("INSERT INTO customers (email) VALUES ('again@x.io') RETURNING id")).rows[0].id).toBe(51);
 
+      // Rows the last reset put back are seed rows too: written again, they come back again.
+      await second.client.query('UPDATE orders SET cents = 1 WHERE id < 10; TRUNCATE notes; DELETE FROM customers WHERE id = 2');
       const third = await releaseAndTakeNext(template, second);
       expect(third.database).toBe(first.database);
       expect(await snapshot(third.client)).toEqual(seed);

@@ -5,14 +5,16 @@
  *   (INSERT, UPDATE, DELETE, TRUNCATE; `ENABLE ALWAYS`, so `session_replication_role = replica` does not silence it)
  *   records the table; relid 0 means "the schema changed", recorded by two event triggers (DDL on anything but
  *   temporary objects; a DROP of anything but temporary objects).
- * - `tables`: per table, what a write to it forces the reset to empty (itself and, written through a parent, its
- *   inheritance children and partitions) and the INSERT that restores its seed rows from a copy (`seed_<oid>`, made
- *   at build time in the same physical order).
+ * - `tables`: per table, what a write to it forces the reset to put back (itself and, written through a parent, its
+ *   inheritance children and partitions), the DELETE of the rows written since the last reset (with a primary key:
+ *   those whose xmin is newer than the last reset's transaction; without one: all rows) and the INSERT of the seed
+ *   rows then missing (with a key: by key; without: all), from a copy made at build time (`seed_<oid>`).
+ * - `config`: why reset is off for this template (foreign tables, large objects), and the last reset's transaction.
  * - `sequences`: every sequence's value at build time.
  * - `reset(marker)`: the reset, in one transaction on the test's own connection. It first proves the database can be
  *   reset (no other session, no prepared transaction, no lock of another session, no schema change, the tracking
  *   intact, no large object, the database's settings and comment unchanged); if not, it returns the cause and
- *   changes nothing (the caller then drops the database). Otherwise it empties and refills the written tables,
+ *   changes nothing (the caller then drops the database). Otherwise it puts back the written tables,
  *   puts back the sequences that moved, and returns a NULL cause and the tables whose dead rows want a VACUUM.
  *
  * The trigger functions are SECURITY DEFINER (their owner is the superuser who built the template), so a test that
@@ -25,9 +27,9 @@ export const RESET_SCHEMA = 'tdd_fast_reset';
 export const INSTALL_RESET_SQL = String.raw`
 CREATE SCHEMA tdd_fast_reset;
 CREATE UNLOGGED TABLE tdd_fast_reset.marks (relid oid PRIMARY KEY);
-CREATE TABLE tdd_fast_reset.config (disabled text);
+CREATE TABLE tdd_fast_reset.config (disabled text, last_xid xid NOT NULL);
 CREATE TABLE tdd_fast_reset.tables (relid oid PRIMARY KEY, closure oid[] NOT NULL, name text NOT NULL, has_rows boolean NOT NULL,
-  copy_bytes bigint, restore_sql text);
+  keyed boolean NOT NULL, copy_bytes bigint, delete_sql text, restore_sql text);
 CREATE TABLE tdd_fast_reset.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 
 CREATE FUNCTION tdd_fast_reset.mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -59,15 +61,14 @@ DO $install$
 DECLARE
   r record;
   cols text;
+  keys text;
   copy text;
+  wipe text;
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'f') THEN
-    INSERT INTO tdd_fast_reset.config VALUES ('the template has foreign tables, whose writes go elsewhere');
-  ELSIF EXISTS (SELECT 1 FROM pg_largeobject_metadata) THEN
-    INSERT INTO tdd_fast_reset.config VALUES ('the template has large objects');
-  ELSE
-    INSERT INTO tdd_fast_reset.config VALUES (NULL);
-  END IF;
+  INSERT INTO tdd_fast_reset.config VALUES (
+    CASE WHEN EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'f') THEN 'the template has foreign tables, whose writes go elsewhere'
+         WHEN EXISTS (SELECT 1 FROM pg_largeobject_metadata) THEN 'the template has large objects' END,
+    pg_current_xact_id()::xid);
 
   CREATE TEMP TABLE tracked ON COMMIT DROP AS
     SELECT c.oid AS relid, c.relkind, format('%I.%I', n.nspname, c.relname) AS name
@@ -80,21 +81,39 @@ BEGIN
                    'FOR EACH STATEMENT EXECUTE FUNCTION tdd_fast_reset.mark()', r.name);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER tdd_fast_reset_mark', r.name);
     copy := NULL;
+    wipe := NULL;
+    keys := NULL;
     IF r.relkind = 'r' THEN
       SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols FROM pg_attribute
         WHERE attrelid = r.relid AND attnum > 0 AND NOT attisdropped AND attgenerated = '';
+      -- The primary key, unless a generated column is part of it (the copy has no generated columns).
+      SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO keys
+        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = r.relid AND i.indisprimary
+        HAVING bool_and(a.attgenerated = '');
       IF cols IS NOT NULL THEN
         EXECUTE format('CREATE TABLE tdd_fast_reset.seed_%s AS SELECT %s FROM ONLY %s', r.relid, cols, r.name);
         EXECUTE format('SELECT CASE WHEN EXISTS (SELECT 1 FROM tdd_fast_reset.seed_%s) THEN 1 END', r.relid) INTO copy;
         IF copy IS NULL THEN
           EXECUTE format('DROP TABLE tdd_fast_reset.seed_%s', r.relid);
+        ELSIF keys IS NOT NULL THEN
+          -- Only the seed rows that are missing (deleted, or changed and so deleted by delete_sql) go back.
+          copy := format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM tdd_fast_reset.seed_%s s '
+                         'WHERE NOT EXISTS (SELECT 1 FROM ONLY %s x WHERE (%s) = (%s))',
+                         r.name, cols, cols, r.relid, r.name,
+                         (SELECT string_agg('x.' || k, ', ') FROM unnest(string_to_array(keys, ', ')) k),
+                         (SELECT string_agg('s.' || k, ', ') FROM unnest(string_to_array(keys, ', ')) k));
         ELSE
           copy := format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM tdd_fast_reset.seed_%s', r.name, cols, cols, r.relid);
         END IF;
       END IF;
+      -- With a key: the rows written (inserted or updated) since the last reset, whose xmin is newer than its
+      -- transaction; the rows nobody touched stay where they are. Without one: every row.
+      wipe := CASE WHEN keys IS NOT NULL THEN format('DELETE FROM ONLY %s WHERE age(xmin) < age($1)', r.name)
+                   ELSE format('DELETE FROM ONLY %s', r.name) END;
     END IF;
-    INSERT INTO tdd_fast_reset.tables VALUES (r.relid, '{}', r.name, r.relkind = 'r',
-      CASE WHEN copy IS NOT NULL THEN pg_relation_size(format('tdd_fast_reset.seed_%s', r.relid)::regclass) END, copy);
+    INSERT INTO tdd_fast_reset.tables VALUES (r.relid, '{}', r.name, r.relkind = 'r', keys IS NOT NULL,
+      CASE WHEN copy IS NOT NULL THEN pg_relation_size(format('tdd_fast_reset.seed_%s', r.relid)::regclass) END, wipe, copy);
   END LOOP;
 
   -- A write through a parent (DELETE FROM parent) can change its inheritance children or partitions.
@@ -118,8 +137,9 @@ DECLARE
   db oid := (SELECT oid FROM pg_database WHERE datname = current_database());
   rels oid[];
   t record;
+  since xid;
 BEGIN
-  SELECT disabled INTO cause FROM tdd_fast_reset.config;
+  SELECT disabled, last_xid INTO cause, since FROM tdd_fast_reset.config;
   IF cause IS NOT NULL THEN cause := 'off: ' || cause; RETURN; END IF;
   SELECT 'prepared transactions: ' || string_agg(quote_literal(gid), ', ') INTO cause FROM pg_prepared_xacts WHERE database = current_database();
   IF cause IS NOT NULL THEN RETURN; END IF;
@@ -146,15 +166,17 @@ BEGIN
   SELECT array_agg(DISTINCT c) INTO rels FROM tdd_fast_reset.marks m JOIN tdd_fast_reset.tables USING (relid), unnest(closure) AS c;
   IF rels IS NOT NULL THEN
     -- Replica mode: no user trigger, no foreign key check and no ON DELETE action fires, so each written table is
-    -- emptied and refilled on its own (rows of other tables that reference its seed rows find them again).
-    -- DELETE rather than TRUNCATE: TRUNCATE refuses a table other tables reference, whatever the mode.
+    -- put back on its own (rows of other tables that reference its seed rows find them again). DELETE rather than
+    -- TRUNCATE: TRUNCATE refuses a table other tables reference, whatever the mode, and rewrites the whole table.
     PERFORM set_config('session_replication_role', 'replica', true);
     FOR t IN SELECT * FROM tdd_fast_reset.tables WHERE relid = ANY (rels) AND has_rows LOOP
-      EXECUTE 'DELETE FROM ONLY ' || t.name;
+      IF t.keyed THEN EXECUTE t.delete_sql USING since; ELSE EXECUTE t.delete_sql; END IF;
       IF t.restore_sql IS NOT NULL THEN EXECUTE t.restore_sql; END IF;
     END LOOP;
     PERFORM set_config('session_replication_role', 'origin', true);
     DELETE FROM tdd_fast_reset.marks;
+    -- The rows this reset wrote are seed rows: the next reset deletes only what is newer.
+    UPDATE tdd_fast_reset.config SET last_xid = pg_current_xact_id()::xid;
     -- The deleted rows stay in the files until a VACUUM, which cannot run here: the caller runs it on these.
     SELECT string_agg(name, ', ') INTO vacuum FROM tdd_fast_reset.tables
       WHERE relid = ANY (rels) AND has_rows AND pg_relation_size(relid) > 4 * COALESCE(copy_bytes, 0) + 65536;
