@@ -45,7 +45,7 @@ export interface PostgresTemplateOptions extends TestingConfig {
   name?: string;
   /** Extra text mixed into the cache key (e.g. the source of the seed's helpers). */
   cacheKey?: string;
-  /** Clones kept ready ahead of demand. Default 4. 0 = clone on demand in `fresh()` (pgtestdb's way). */
+  /** Clones kept ready ahead of demand. Default 4 (with `recycle: 'reset'`, 1). 0 = clone on demand in `fresh()` (pgtestdb's way). */
   poolSize?: number;
   /** How many clones are made at the same time. Default 3. */
   refillConcurrency?: number;
@@ -250,6 +250,7 @@ async function warmClone(
 /** Clones kept ready per instance, and made at the same time (3 at once beat 1 and 2 on 2 cores: part of a clone is waiting). */
 const DEFAULT_POOL_SIZE = 4;
 const DEFAULT_REFILL_CONCURRENCY = 3;
+const DEFAULT_RESET_POOL_SIZE = 1;
 /** Learned statements EXPLAINed on each clone (the most used first), and kept in the cache file. */
 const DEFAULT_WARMUP_STATEMENTS = 16;
 const WARMUP_KEPT = 500;
@@ -527,7 +528,8 @@ export class PostgresTemplate extends PreparedPool<Ready> {
   }) {
     const options = init.options;
     super({
-      poolSize: init.fastPath ? (options.poolSize ?? DEFAULT_POOL_SIZE) : 0,
+      // With reset, one ready database beside the test's is enough: the released one comes back in a few ms.
+      poolSize: init.fastPath ? (options.poolSize ?? (init.recycle.mode === 'reset' ? DEFAULT_RESET_POOL_SIZE : DEFAULT_POOL_SIZE)) : 0,
       concurrency: options.refillConcurrency ?? DEFAULT_REFILL_CONCURRENCY,
       maxItems: options.maxDatabases ?? 64,
       acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000,

@@ -36,7 +36,7 @@ async function makeTemplate() {
         ...common,
         // The transaction floor and the clone-per-test mode without the reset's tracking triggers.
         recycle: mode === 'reset' ? 'reset' : 'drop',
-        poolSize: Number(process.env.SHOP_PG_POOL ?? 4),
+        poolSize: process.env.SHOP_PG_POOL === undefined ? undefined : Number(process.env.SHOP_PG_POOL),
         refillConcurrency: Number(process.env.SHOP_PG_REFILL ?? 3),
         deferredDrops: process.env.SHOP_PG_DEFER === undefined ? undefined : Number(process.env.SHOP_PG_DEFER),
         warmup: process.env.SHOP_PG_WARM !== '0',
