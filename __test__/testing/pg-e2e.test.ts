@@ -57,6 +57,26 @@ describe('the shop suite on a real PostgreSQL server', () => {
     expect(await shopDatabases()).toEqual([]);
   }, 600_000);
 
+  it("passes with recycle 'reset' (released databases reset in place), resets most of them, and leaves no database", async () => {
+    const result = runShop('reset', ['isolation', 'orders'], { SHOP_PG_STATS: '1' });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status, output.slice(-3000)).toBe(0);
+    const resets = [...output.matchAll(/"reset":\{"mode":"reset","reason":null,"resets":(\d+)/g)].map((m) => Number(m[1]));
+    expect(resets).toHaveLength(2); // one stats line per file
+    expect(resets.every((n) => n > 10)).toBe(true);
+    expect(await shopDatabases()).toEqual([]);
+  }, 600_000);
+
+  it("runs the 1,000-test isolation stress twice with recycle 'reset' (every 25th test changes the schema: a clone), 0 failures", async () => {
+    for (let repeat = 0; repeat < 2; repeat++) {
+      const result = runShop('reset', [], { SHOP_STRESS: '1', SHOP_QUIET: '1', TDD_FAST_PERF_MONITOR: '0' });
+      const output = `${result.stdout}\n${result.stderr}`;
+      expect(result.status, output.slice(-3000)).toBe(0);
+      expect(output).toMatch(/Tests\s+1000 passed/);
+      expect(await shopDatabases()).toEqual([]);
+    }
+  }, 900_000);
+
   it('passes in SERIALIZABLE transaction mode, one database per file, and leaves no database', async () => {
     const result = runShop('transaction', ['isolation', 'orders'], { SHOP_PG_ISOLATION: 'serializable' });
     const output = `${result.stdout}\n${result.stderr}`;
