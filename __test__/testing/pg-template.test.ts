@@ -252,6 +252,7 @@ describe('PostgresTemplate', () => {
       poolSize: 1,
       maxDatabases: 2,
       acquireTimeoutMs: 3000,
+      recycle: 'drop', // a released database is dropped and its slot refilled with a new clone
     });
     const held = [await template.fresh(), await template.fresh()];
     const started = Date.now();
