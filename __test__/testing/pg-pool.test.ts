@@ -98,6 +98,26 @@ class PolishingPool extends BoxPool {
   polishTally = () => this.polishStats();
 }
 
+/** A BoxPool whose released boxes come back through `recycle` when the test says so (a reset that succeeds or not). */
+class RecyclingPool extends BoxPool {
+  private readonly recycleGates: ((back: boolean) => void)[] = [];
+  constructor(
+    limits: { poolSize: number; concurrency: number; deferLimit: number },
+    private readonly refills: boolean,
+  ) {
+    super(limits);
+  }
+  protected readonly hooks: PreparedPoolHooks<Box> = {
+    recycle: (box) => new Promise<boolean>((resolve) => this.recycleGates.push(resolve)).then((back) => (back ? box : null)),
+    recycleRefills: () => this.refills,
+  };
+  /** Ends the oldest recycle under way: the box comes back (true) or is dropped (false). */
+  async finishRecycle(back: boolean): Promise<void> {
+    (this.recycleGates.shift() as (back: boolean) => void)(back);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
   it('makes poolSize items ahead, never more than concurrency at once, and hands a ready one out without waiting', async () => {
     const pool = new BoxPool({ poolSize: 3, concurrency: 2, deferLimit: 0 });
@@ -190,6 +210,31 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
     await pool.finishProducing();
     await closing;
     expect(pool.log.filter((line) => line.startsWith('polish '))).toEqual(['polish 1', 'polish 2']);
+  });
+
+  it('with recycleRefills, a box being recycled counts as coming back: no new one is made unless the recycle fails', async () => {
+    for (const refills of [true, false]) {
+      const pool = new RecyclingPool({ poolSize: 1, concurrency: 1, deferLimit: 0 }, refills);
+      await pool.finishProducing();
+      const box = await pool.fresh();
+      await pool.finishProducing(); // the pool refills the one handed out
+      pool.release(box); // being recycled
+      const next = await pool.fresh();
+      expect(next.id).toBe(2);
+      // Without recycleRefills the refill replaces box 2 at once; with it, box 1 is on its way back.
+      expect(pool.pending).toBe(refills ? 0 : 1);
+      await pool.finishRecycle(true);
+      expect((await pool.fresh()).id).toBe(1); // back, ready again
+      if (refills) {
+        pool.release(next);
+        await pool.finishRecycle(false); // the recycle failed: box 2 is dropped and a new box made
+        expect(pool.log).toContain('dropped 2');
+        expect(pool.pending).toBe(1);
+      }
+      const closing = pool.close();
+      await pool.finishProducing();
+      await closing;
+    }
   });
 
   it('at shutdown drops in shutdownDisposalLanes() lanes at once, and still drops every item', async () => {
