@@ -130,8 +130,18 @@ export class ResetRecycler {
 
   /** NULL when reset, else the cause. Retries while connections the test closed are still on their way out. */
   private async resetOn(client: Client): Promise<string | null> {
+    // What the test listened for on this client is not the next test's business.
+    client.removeAllListeners('notification');
+    client.removeAllListeners('notice');
     // A transaction the test left open (or failed) is rolled back: nothing it did is kept.
     if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
+    const cause = await this.resetWithGrace(client);
+    // A query the test did not wait for (a BEGIN) may have run before ours: the reset is then not committed.
+    if (cause === null && client.getTransactionStatus() !== 'I') return 'other: the connection was left inside a transaction';
+    return cause;
+  }
+
+  private async resetWithGrace(client: Client): Promise<string | null> {
     for (let waited = 0; ; waited += 5) {
       const results = (await client.query(`${SESSION_RESET}; SELECT * FROM tdd_fast_reset.reset(${quoteLiteral(this.marker)})`)) as unknown as {
         rows: { cause: string | null; vacuum: string | null }[];
