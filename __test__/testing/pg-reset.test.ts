@@ -176,14 +176,37 @@ describe("PostgresTemplate recycle: 'reset'", () => {
       const fourth = await releaseAndTakeNext(template, third);
       expect(fourth.database).not.toBe(third.database);
       expect(template.stats().reset.lastFallback).toMatch(/could not be reset \(prepared transactions: 'tdd-fast-test'\)/);
-      fourth.release();
-      expect(template.stats().reset).toMatchObject({ resets: 0, fallbacks: { connections: 1, locks: 1, prepared: 1 } });
+
+      // A BEGIN the test did not wait for runs before the reset: the reset would not be committed.
+      void fourth.client.query('BEGIN').catch(() => undefined);
+      const fifth = await releaseAndTakeNext(template, fourth);
+      expect(fifth.database).not.toBe(fourth.database);
+      expect(template.stats().reset.lastFallback).toMatch(/could not be reset \(other: the connection was left inside a transaction\)/);
+      fifth.release();
+      expect(template.stats().reset).toMatchObject({ resets: 0, fallbacks: { connections: 1, locks: 1, prepared: 1, other: 1 } });
     } finally {
       for (const client of leaked) await client.end().catch(() => undefined);
       await template.close();
     }
     expect(await leftover()).toEqual([]);
     expect((await admin.query('SELECT count(*)::int AS n FROM pg_prepared_xacts')).rows[0].n).toBe(0);
+  }, 120_000);
+
+  it("is 'drop', saying why, for a user who is not a superuser (event triggers need one)", async () => {
+    const role = `tdf_plain_${process.pid}`;
+    await admin.query(`CREATE ROLE ${role} LOGIN CREATEDB`);
+    const asRole = new URL(server.url);
+    asRole.username = role;
+    const template = await makeTemplate({ connectionString: asRole.toString() });
+    try {
+      const first = await template.fresh();
+      const second = await releaseAndTakeNext(template, first);
+      expect(second.database).not.toBe(first.database);
+      second.release();
+      expect(template.stats().reset).toMatchObject({ mode: 'drop', reason: 'the user is not a superuser (event triggers need one)', resets: 0 });
+    } finally {
+      await template.close();
+    }
   }, 120_000);
 
   it("recycle: 'drop' keeps the template free of the tracking and drops every released database", async () => {
