@@ -68,12 +68,13 @@ const byMode = new Map();
 for (const r of results) byMode.set(r.mode, [...(byMode.get(r.mode) ?? []), r]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const summary = {};
-console.log('\nmode          tests  failed   wall (s)   sum of test durations (s)');
+console.log('\nmode          tests  failed   wall (s, median)   sum of test durations (s)   walls of each round (s)');
 for (const [mode, rs] of byMode) {
   const wall = median(rs.map((r) => r.wallMs));
   const testMs = median(rs.map((r) => r.testMs));
-  summary[mode] = { wallMs: wall, testMs, tests: rs[0].tests, failed: rs.reduce((a, r) => a + r.failed, 0) };
-  console.log(`${mode.padEnd(12)} ${String(rs[0].tests).padStart(6)} ${String(summary[mode].failed).padStart(7)} ${(wall / 1000).toFixed(1).padStart(10)} ${(testMs / 1000).toFixed(1).padStart(12)}`);
+  summary[mode] = { wallMs: wall, testMs, tests: rs[0].tests, failed: rs.reduce((a, r) => a + r.failed, 0), walls: rs.map((r) => Math.round(r.wallMs)) };
+  const walls = rs.map((r) => (r.wallMs / 1000).toFixed(1)).join(' / ');
+  console.log(`${mode.padEnd(12)} ${String(rs[0].tests).padStart(6)} ${String(summary[mode].failed).padStart(7)} ${(wall / 1000).toFixed(1).padStart(10)} ${(testMs / 1000).toFixed(1).padStart(20)}   ${walls}`);
 }
 const ratio = (a, b) => (summary[a] && summary[b] ? (summary[b].wallMs / summary[a].wallMs).toFixed(1) : 'n/a');
 console.log(`\nPostgresTemplate vs DDL replay per test: ${ratio('template', 'replay')}x faster (wall); vs clone per test: ${ratio('template', 'clone')}x`);
