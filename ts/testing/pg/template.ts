@@ -472,6 +472,11 @@ async function chooseRecycle(options: PostgresTemplateOptions, fastPath: boolean
   return { mode: 'reset', reason: null };
 }
 
+/** A template with the reset's tracking is another template than one without: its hash differs. */
+function hashBackend(mode: RecycleMode): string {
+  return mode === 'reset' ? `postgres+reset\0${INSTALL_RESET_SQL}` : 'postgres';
+}
+
 export class PostgresTemplate extends PreparedPool<Ready> {
   readonly name: string;
   readonly hash: string;
@@ -585,9 +590,7 @@ export class PostgresTemplate extends PreparedPool<Ready> {
       const settings = (await ownerClient.query("SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync")).rows[0];
       const versionNum = settings.version as string;
       const recycle = await chooseRecycle(options, switches.testing.value, ownerClient);
-      // A template with the reset's tracking is another template (its hash differs).
-      const backend = recycle.mode === 'reset' ? `postgres+reset\0${INSTALL_RESET_SQL}` : 'postgres';
-      const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend });
+      const hash = computePgHash({ scripts, seed: options.seed, migrate: options.migrate, cacheKey: options.cacheKey, serverVersion: versionNum, backend: hashBackend(recycle.mode) });
       // Liveness of this instance: the lock is held as long as this session lives (a SIGKILL releases it).
       await ownerClient.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
       template = new PostgresTemplate({
