@@ -141,13 +141,16 @@ DECLARE
 BEGIN
   SELECT disabled, last_xid INTO cause, since FROM tdd_fast_reset.config;
   IF cause IS NOT NULL THEN cause := 'off: ' || cause; RETURN; END IF;
-  SELECT 'prepared transactions: ' || string_agg(quote_literal(gid), ', ') INTO cause FROM pg_prepared_xacts WHERE database = current_database();
+  -- The functions behind the pg_prepared_xacts, pg_locks and pg_stat_activity views: a reset that wrote changes
+  -- session_replication_role, which throws away every cached plan of the session, and the views' joins cost several
+  -- ms to plan again in the next reset.
+  SELECT 'prepared transactions: ' || string_agg(quote_literal(gid), ', ') INTO cause FROM pg_prepared_xact() WHERE dbid = db;
   IF cause IS NOT NULL THEN RETURN; END IF;
-  SELECT 'locks of other sessions: ' || string_agg(DISTINCT format('%s %s (pid %s)', locktype, mode, pid), ', ') INTO cause FROM pg_locks
+  SELECT 'locks of other sessions: ' || string_agg(DISTINCT format('%s %s (pid %s)', locktype, mode, pid), ', ') INTO cause FROM pg_lock_status()
     WHERE database = db AND pid IS DISTINCT FROM pg_backend_pid();
   IF cause IS NOT NULL THEN RETURN; END IF;
   SELECT 'open connections: ' || string_agg(format('pid %s%s', pid, COALESCE(' (' || NULLIF(application_name, '') || ')', '')), ', ')
-    INTO cause FROM pg_stat_activity WHERE datid = db AND pid <> pg_backend_pid();
+    INTO cause FROM pg_stat_get_activity(NULL) WHERE datid = db AND pid <> pg_backend_pid();
   IF cause IS NOT NULL THEN RETURN; END IF;
   IF EXISTS (SELECT 1 FROM tdd_fast_reset.marks WHERE relid = 0) THEN cause := 'schema changed'; RETURN; END IF;
   IF (SELECT count(*) FROM pg_event_trigger WHERE evtname IN ('tdd_fast_reset_ddl_end', 'tdd_fast_reset_ddl_drop') AND evtenabled = 'A') <> 2 THEN
@@ -180,6 +183,7 @@ BEGIN
     -- The deleted rows stay in the files until a VACUUM, which cannot run here: the caller runs it on these.
     SELECT string_agg(name, ', ') INTO vacuum FROM tdd_fast_reset.tables
       WHERE relid = ANY (rels) AND has_rows AND pg_relation_size(relid) > 4 * COALESCE(copy_bytes, 0) + 65536;
+    IF pg_relation_size('tdd_fast_reset.marks') > 65536 THEN vacuum := concat_ws(', ', vacuum, 'tdd_fast_reset.marks'); END IF;
   END IF;
   PERFORM setval(s.seq, s.last_value, s.is_called) FROM tdd_fast_reset.sequences s
     WHERE pg_sequence_last_value(s.seq) IS DISTINCT FROM CASE WHEN s.is_called THEN s.last_value END;
