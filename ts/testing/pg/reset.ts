@@ -2,8 +2,8 @@
  * PostgresTemplate's `recycle: 'reset'`: a released database is given back clean on the test's own connection
  * instead of being dropped and cloned anew. The template carries the tracking and the seed copies (reset-sql.ts);
  * here the connection's session state is reset (what DISCARD ALL does, except forgetting prepared statements, which
- * the `pg` client keeps track of) and `tdd_fast_reset.reset()` empties and refills the tables the test wrote and puts
- * back the sequences that moved.
+ * the `pg` client keeps track of) and `tdd_fast_reset.reset()` puts back the rows the test changed in the tables it
+ * wrote and the sequences that moved.
  *
  * When the reset cannot prove the database clean (another connection is still open, a prepared transaction or a
  * lock of another session is left, the schema or the database's settings changed, the client is broken) it changes
