@@ -130,8 +130,10 @@ describe("PostgresTemplate recycle: 'reset'", () => {
     try {
       const first = await template.fresh();
       await first.client.query('CREATE TEMP TABLE t (a int); DROP TABLE t; CREATE TABLE IF NOT EXISTS customers (x int)');
+      await first.client.query("INSERT INTO notes VALUES ('only inserted')"); // INSERT only: the new row goes, the rest stays
       const second = await releaseAndTakeNext(template, first);
       expect(second.database).toBe(first.database);
+      expect((await second.client.query('SELECT body FROM notes ORDER BY body')).rows.map((r) => r.body)).toEqual(['other', 'same', 'same']);
 
       await second.client.query('ALTER TABLE orders ADD COLUMN note text');
       const third = await releaseAndTakeNext(template, second);

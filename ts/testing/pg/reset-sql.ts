@@ -1,7 +1,8 @@
 /**
  * The SQL that `recycle: 'reset'` installs in the template (schema `tdd_fast_reset`), so every clone carries it:
  *
- * - `marks`: an unlogged table of the tables written since the last reset. A statement-level trigger on every table
+ * - `marks`: an unlogged table of the tables written since the last reset, and whether only by INSERT (then no seed
+ *   row can be missing: deleting the new rows is enough). A statement-level trigger on every table
  *   (INSERT, UPDATE, DELETE, TRUNCATE; `ENABLE ALWAYS`, so `session_replication_role = replica` does not silence it)
  *   records the table; relid 0 means "the schema changed", recorded by two event triggers (DDL on anything but
  *   temporary objects; a DROP of anything but temporary objects).
@@ -26,16 +27,17 @@ export const RESET_SCHEMA = 'tdd_fast_reset';
 /** Creates the tracking, the seed copies and reset() in the template (after migrations and seed). */
 export const INSTALL_RESET_SQL = String.raw`
 CREATE SCHEMA tdd_fast_reset;
-CREATE UNLOGGED TABLE tdd_fast_reset.marks (relid oid PRIMARY KEY);
+CREATE UNLOGGED TABLE tdd_fast_reset.marks (relid oid PRIMARY KEY, changed boolean NOT NULL);
 CREATE TABLE tdd_fast_reset.config (disabled text, last_xid xid NOT NULL);
 CREATE TABLE tdd_fast_reset.tables (relid oid PRIMARY KEY, closure oid[] NOT NULL, name text NOT NULL, has_rows boolean NOT NULL,
-  keyed boolean NOT NULL, copy_bytes bigint, delete_sql text, restore_sql text);
+  keyed boolean NOT NULL, copy_bytes bigint, newer_sql text, restore_sql text);
 CREATE TABLE tdd_fast_reset.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 
 CREATE FUNCTION tdd_fast_reset.mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
-  INSERT INTO tdd_fast_reset.marks VALUES (TG_RELID) ON CONFLICT DO NOTHING;
+  INSERT INTO tdd_fast_reset.marks AS m VALUES (TG_RELID, TG_OP <> 'INSERT')
+    ON CONFLICT (relid) DO UPDATE SET changed = true WHERE EXCLUDED.changed AND NOT m.changed;
   RETURN NULL;
 END $fn$;
 
@@ -45,7 +47,7 @@ BEGIN
   -- A CREATE ... IF NOT EXISTS that found the object, or a DROP (sql_drop sees those), reports no command.
   IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() WHERE schema_name IS DISTINCT FROM 'pg_temp')
      OR (NOT EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) AND tg_tag NOT LIKE 'CREATE %' AND tg_tag NOT LIKE 'DROP %') THEN
-    INSERT INTO tdd_fast_reset.marks VALUES (0) ON CONFLICT DO NOTHING;
+    INSERT INTO tdd_fast_reset.marks VALUES (0, true) ON CONFLICT DO NOTHING;
   END IF;
 END $fn$;
 
@@ -53,7 +55,7 @@ CREATE FUNCTION tdd_fast_reset.ddl_drop() RETURNS event_trigger LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary) THEN
-    INSERT INTO tdd_fast_reset.marks VALUES (0) ON CONFLICT DO NOTHING;
+    INSERT INTO tdd_fast_reset.marks VALUES (0, true) ON CONFLICT DO NOTHING;
   END IF;
 END $fn$;
 
@@ -107,10 +109,8 @@ BEGIN
           copy := format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM tdd_fast_reset.seed_%s', r.name, cols, cols, r.relid);
         END IF;
       END IF;
-      -- With a key: the rows written (inserted or updated) since the last reset, whose xmin is newer than its
-      -- transaction; the rows nobody touched stay where they are. Without one: every row.
-      wipe := CASE WHEN keys IS NOT NULL THEN format('DELETE FROM ONLY %s WHERE age(xmin) < age($1)', r.name)
-                   ELSE format('DELETE FROM ONLY %s', r.name) END;
+      -- The rows written (inserted or updated) since the last reset: their xmin is newer than its transaction.
+      wipe := format('DELETE FROM ONLY %s WHERE age(xmin) < age($1)', r.name);
     END IF;
     INSERT INTO tdd_fast_reset.tables VALUES (r.relid, '{}', r.name, r.relkind = 'r', keys IS NOT NULL,
       CASE WHEN copy IS NOT NULL THEN pg_relation_size(format('tdd_fast_reset.seed_%s', r.relid)::regclass) END, wipe, copy);
@@ -136,6 +136,7 @@ SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
   db oid := (SELECT oid FROM pg_database WHERE datname = current_database());
   rels oid[];
+  changed oid[];
   t record;
   since xid;
 BEGIN
@@ -166,15 +167,22 @@ BEGIN
   END IF;
 
   PERFORM set_config('lock_timeout', '5s', true);
-  SELECT array_agg(DISTINCT c) INTO rels FROM tdd_fast_reset.marks m JOIN tdd_fast_reset.tables USING (relid), unnest(closure) AS c;
+  SELECT array_agg(DISTINCT c), array_agg(DISTINCT c) FILTER (WHERE m.changed) INTO rels, changed
+    FROM tdd_fast_reset.marks m JOIN tdd_fast_reset.tables USING (relid), unnest(closure) AS c;
   IF rels IS NOT NULL THEN
     -- Replica mode: no user trigger, no foreign key check and no ON DELETE action fires, so each written table is
     -- put back on its own (rows of other tables that reference its seed rows find them again). DELETE rather than
     -- TRUNCATE: TRUNCATE refuses a table other tables reference, whatever the mode, and rewrites the whole table.
     PERFORM set_config('session_replication_role', 'replica', true);
     FOR t IN SELECT * FROM tdd_fast_reset.tables WHERE relid = ANY (rels) AND has_rows LOOP
-      IF t.keyed THEN EXECUTE t.delete_sql USING since; ELSE EXECUTE t.delete_sql; END IF;
-      IF t.restore_sql IS NOT NULL THEN EXECUTE t.restore_sql; END IF;
+      IF t.relid = ANY (changed) AND NOT t.keyed THEN
+        -- Updated or deleted rows of a table without a key: every row goes, the whole copy comes back.
+        EXECUTE 'DELETE FROM ONLY ' || t.name;
+      ELSE
+        EXECUTE t.newer_sql USING since;
+      END IF;
+      -- Only INSERTs: no seed row can be missing.
+      IF t.relid = ANY (changed) AND t.restore_sql IS NOT NULL THEN EXECUTE t.restore_sql; END IF;
     END LOOP;
     PERFORM set_config('session_replication_role', 'origin', true);
     DELETE FROM tdd_fast_reset.marks;
