@@ -30,7 +30,8 @@ CREATE SCHEMA tdd_fast_reset;
 CREATE UNLOGGED TABLE tdd_fast_reset.marks (relid oid PRIMARY KEY, changed boolean NOT NULL);
 CREATE TABLE tdd_fast_reset.config (disabled text, last_xid xid NOT NULL);
 CREATE TABLE tdd_fast_reset.tables (relid oid PRIMARY KEY, closure oid[] NOT NULL, name text NOT NULL, has_rows boolean NOT NULL,
-  keyed boolean NOT NULL, copy_bytes bigint, newer_sql text, restore_sql text);
+  keyed boolean NOT NULL, copy_bytes bigint, newer_sql text, restore_sql text, rank integer NOT NULL DEFAULT 0,
+  plain boolean NOT NULL DEFAULT false);
 CREATE TABLE tdd_fast_reset.sequences (seq regclass PRIMARY KEY, last_value bigint NOT NULL, is_called boolean NOT NULL);
 
 CREATE FUNCTION tdd_fast_reset.mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -125,6 +126,21 @@ BEGIN
   )
   UPDATE tdd_fast_reset.tables t SET closure = (SELECT array_agg(DISTINCT rel) FROM reach WHERE reach.root = t.relid);
 
+  -- For the reset of tables written only by INSERT without replica mode: delete referencing tables first (rank: the
+  -- longest chain of foreign keys from other tables up to this one). A table in (or above) a cycle of foreign keys,
+  -- or with a user trigger or rule on DELETE, is not plain: its reset always takes the replica path.
+  WITH RECURSIVE fk(child, parent) AS (
+    SELECT DISTINCT conrelid, confrelid FROM pg_constraint WHERE contype = 'f' AND conrelid <> confrelid
+  ), up(rel, depth) AS (
+    SELECT relid, 0 FROM tracked
+    UNION SELECT fk.parent, up.depth + 1 FROM up JOIN fk ON fk.child = up.rel WHERE up.depth <= (SELECT count(*) FROM tracked)
+  )
+  UPDATE tdd_fast_reset.tables t SET rank = u.depth,
+    plain = u.depth <= (SELECT count(*) FROM tracked)
+      AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t.relid AND NOT tgisinternal AND tgname <> 'tdd_fast_reset_mark' AND tgtype & 8 <> 0)
+      AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = t.relid AND ev_type = '4')
+  FROM (SELECT rel, max(depth) AS depth FROM up GROUP BY rel) u WHERE u.rel = t.relid;
+
   FOR r IN SELECT c.oid, format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.relkind = 'S' AND c.relpersistence <> 't' AND n.nspname <> 'tdd_fast_reset' LOOP
     EXECUTE format('INSERT INTO tdd_fast_reset.sequences SELECT %L::regclass, last_value, is_called FROM %s', r.name, r.name);
@@ -169,7 +185,15 @@ BEGIN
   PERFORM set_config('lock_timeout', '5s', true);
   SELECT array_agg(DISTINCT c), array_agg(DISTINCT c) FILTER (WHERE m.changed) INTO rels, changed
     FROM tdd_fast_reset.marks m JOIN tdd_fast_reset.tables USING (relid), unnest(closure) AS c;
-  IF rels IS NOT NULL THEN
+  IF rels IS NOT NULL AND changed IS NULL AND NOT EXISTS (SELECT 1 FROM tdd_fast_reset.tables WHERE relid = ANY (rels) AND NOT plain) THEN
+    -- Only INSERTs: no seed row is missing, and a new row can only be referenced by new rows. Deleting the new rows,
+    -- referencing tables first, fires no user trigger and no cascade, so no replica mode (whose every change throws
+    -- away the session's cached plans, and planning this function again costs more than the reset).
+    FOR t IN SELECT * FROM tdd_fast_reset.tables WHERE relid = ANY (rels) AND has_rows ORDER BY rank LOOP
+      EXECUTE t.newer_sql USING since;
+    END LOOP;
+    DELETE FROM tdd_fast_reset.marks;
+  ELSIF rels IS NOT NULL THEN
     -- Replica mode: no user trigger, no foreign key check and no ON DELETE action fires, so each written table is
     -- put back on its own (rows of other tables that reference its seed rows find them again). DELETE rather than
     -- TRUNCATE: TRUNCATE refuses a table other tables reference, whatever the mode, and rewrites the whole table.
@@ -188,6 +212,8 @@ BEGIN
     DELETE FROM tdd_fast_reset.marks;
     -- The rows this reset wrote are seed rows: the next reset deletes only what is newer.
     UPDATE tdd_fast_reset.config SET last_xid = pg_current_xact_id()::xid;
+  END IF;
+  IF rels IS NOT NULL THEN
     -- The deleted rows stay in the files until a VACUUM, which cannot run here: the caller runs it on these.
     SELECT string_agg(name, ', ') INTO vacuum FROM tdd_fast_reset.tables
       WHERE relid = ANY (rels) AND has_rows AND pg_relation_size(relid) > 4 * COALESCE(copy_bytes, 0) + 65536;
