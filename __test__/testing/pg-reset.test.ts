@@ -32,6 +32,7 @@ CREATE TABLE orders (
   euros numeric GENERATED ALWAYS AS (cents / 100.0) STORED
 );
 CREATE TABLE audit (id bigserial PRIMARY KEY, what text NOT NULL);
+CREATE TABLE order_notes (order_id integer NOT NULL REFERENCES orders(id), body text NOT NULL); -- NO ACTION
 CREATE TABLE empty_at_start (k text PRIMARY KEY);
 CREATE TABLE notes (body text); -- no key, and two equal rows
 INSERT INTO notes VALUES ('same'), ('same'), ('other');
@@ -66,7 +67,7 @@ async function makeTemplate(extra: Record<string, unknown> = {}): Promise<Postgr
  */
 async function snapshot(client: Client): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  for (const table of ['customers', 'orders', 'audit', 'empty_at_start', 'notes']) {
+  for (const table of ['customers', 'orders', 'audit', 'empty_at_start', 'notes', 'order_notes']) {
     out[table] = (await client.query(`SELECT t::text AS row FROM ${table} t ORDER BY 1`)).rows.map((r) => r.row);
   }
   for (const seq of ['customers_id_seq', 'orders_id_seq', 'audit_id_seq']) {
@@ -134,7 +135,9 @@ describe("PostgresTemplate recycle: 'reset'", () => {
       // INSERTs only (into tables that reference each other, one with a user trigger on INSERT): the new rows go,
       // without replica mode, referencing tables first; the rest stays.
       await first.client.query("INSERT INTO notes VALUES ('only inserted')");
-      await first.client.query("INSERT INTO customers (email) VALUES ('ins@x.io'); INSERT INTO orders (customer_id, cents) VALUES (51, 5)");
+      await first.client.query(
+        "INSERT INTO customers (email) VALUES ('ins@x.io'); INSERT INTO orders (customer_id, cents) VALUES (51, 5); INSERT INTO order_notes VALUES (121, 'n')",
+      );
       const second = await releaseAndTakeNext(template, first);
       expect(second.database).toBe(first.database);
       expect(await snapshot(second.client)).toEqual(seed);
