@@ -220,6 +220,7 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
       await pool.finishProducing(); // the pool refills the one handed out
       pool.release(box); // being recycled
       const next = await pool.fresh();
+      await new Promise((resolve) => setImmediate(resolve)); // the refill starts in the task after a handout
       expect(next.id).toBe(2);
       // Without recycleRefills the refill replaces box 2 at once; with it, box 1 is on its way back.
       expect(pool.pending).toBe(refills ? 0 : 1);
@@ -228,6 +229,7 @@ describe('PreparedPool (the refill both PostgreSQL templates use)', () => {
       if (refills) {
         pool.release(next);
         await pool.finishRecycle(false); // the recycle failed: box 2 is dropped and a new box made
+        await new Promise((resolve) => setImmediate(resolve));
         expect(pool.log).toContain('dropped 2');
         expect(pool.pending).toBe(1);
       }

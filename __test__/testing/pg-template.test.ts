@@ -401,7 +401,7 @@ describe('PostgresTemplate', () => {
 
   it.skipIf(Boolean(process.env.TDD_FAST_PG_TEST_URL))('reuseClean says why it is off, and then drops every released database', async () => {
     const cases: { options: Partial<Parameters<typeof PostgresTemplate.create>[0]>; schema: Record<string, string>; reason: string }[] = [
-      { options: {}, schema: SCHEMA, reason: 'reuseClean is false' },
+      { options: { recycle: 'drop' }, schema: SCHEMA, reason: 'reuseClean is false' }, // (the default, reset, keeps it)
       { options: { reuseClean: true, enabled: false }, schema: SCHEMA, reason: 'the fast path is off' },
       // Writes to an unlogged table leave no WAL, so the check could not see them.
       { options: { reuseClean: true }, schema: { ...SCHEMA, '003_cache.sql': 'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY, v text);' }, reason: 'the template has unlogged tables, whose writes leave no WAL' },
