@@ -103,7 +103,10 @@ export interface FreshPgDatabase {
   database: string;
   /** A connected `pg` client on this database. Do not end it; `release()` does. */
   client: Client;
-  /** Ends the client and drops the database in the background. Calling it twice is harmless. */
+  /**
+   * Gives the database back: reset in place on this client (`recycle: 'reset'`), or the client ended and the database
+   * dropped, in the background. Calling it twice is harmless.
+   */
   release(): void;
 }
 
