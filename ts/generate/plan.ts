@@ -4,7 +4,6 @@
  */
 import { ALL_SCENARIOS } from '../engine/defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../engine/types';
-import type { FunctionWithShape } from './shapes';
 import { describeValue, fromCase, hasKind, lit, literalCode, modelParam, type ParamModel, type Value } from './values';
 import { fits } from './fits';
 
@@ -285,7 +284,7 @@ export function planFile(report: FileReport, options: PlanOptions): FilePlan {
   // the class's constructor, exercised through its methods.
   const ctorFunctions = new Set((report.classes ?? []).filter((c) => (c as { functionConstructor?: boolean }).functionConstructor).map((c) => c.name));
   report.functions.forEach((fn, index) => {
-    const corePath = (fn as FunctionWithShape).exportPath;
+    const corePath = fn.exportPath;
     // The core's exportPath (when it sends one) decides reachability: UMD factories and namespaces included.
     const probe = corePath === undefined && !fn.exported && Boolean(options.unexported) && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)?$/.test(fn.name) && fn.kind !== 'method';
     if (corePath === null || (corePath === undefined && !fn.exported && !probe)) return;
@@ -313,7 +312,7 @@ function planFunction(
   const ts = options.typescript;
   const usage = fn.usage ?? { params: [], guards: [], usesThis: false, defaultExport: false, classMember: null };
   const models = fn.params.map((p) => modelParam(p, usage.params.find((u) => u.name === p.name), ts));
-  const corePath = (fn as FunctionWithShape).exportPath;
+  const corePath = fn.exportPath;
   const exportPath = Array.isArray(corePath) ? [...corePath] : exportPathOf(fn);
   const access: FunctionPlan['access'] = { exportPath, defaultExport: usage.defaultExport };
   let todo: string | undefined;

@@ -9,14 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { FileReport, FunctionReport } from '../engine/types';
+import type { FileReport, FunctionReport, ParamInfo } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { runNode, type ChildOptions } from './child';
 import { nearestConfig } from './project-config';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
 import { RUNTIME_GLOBAL } from './search-host-global';
 import type { TargetResult } from './search-runtime';
-import { guardConstants, searchParam, type FunctionWithShape, type ParamWithShape, type SearchParam, type TypeShape } from './shapes';
+import { guardConstants, searchParam, type SearchParam, type TypeShape } from './shapes';
 import { modelParam, quote } from './values';
 
 export interface SearchOptions {
@@ -85,7 +85,7 @@ export function accessCodes(exportPath: string[], defaultExport: boolean): strin
 }
 
 function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
-  const fromCore = (fn as FunctionWithShape).exportPath;
+  const fromCore = fn.exportPath;
   if (Array.isArray(fromCore)) return fromCore;
   return planned.access.exportPath;
 }
@@ -140,7 +140,7 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
         const owner = byName.has(prefix) || !byPath ? prefix : byPath.name;
         const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
         const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
-        const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamWithShape[] } | undefined;
+        const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamInfo[] } | undefined;
         target = {
           id: `c${index}`,
           kind: 'class',
@@ -310,12 +310,6 @@ function lastLine(text: string): string {
     .map((l) => l.trim())
     .filter((l) => l && !/^(⎯|─|Test Files|Tests|Start at|Duration|RUN)/.test(l));
   return (lines.find((l) => /Error|error/.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 200);
-}
-
-/** Runs the search for a file's targets (a batch of one). */
-export async function runSearchRounds(targets: Target[], output: string, file: string, typescript: boolean, options: SearchRunOptions): Promise<SearchOutcome> {
-  const [outcome] = await runSearchBatch([{ targets, file, typescript }], output, options);
-  return outcome;
 }
 
 type Flat = { job: number; target: Target; id: string };

@@ -8,10 +8,6 @@ import { fromCase, isOpaque, isVague } from './values';
 
 export type { TypeShape };
 
-/** Kept for callers written against the older optional fields. */
-export type ParamWithShape = ParamInfo;
-export type FunctionWithShape = FunctionReport;
-
 export interface SearchParam {
   name: string;
   optional: boolean;
