@@ -136,7 +136,10 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
-    if (plan.functions.length === 0) {
+    // Record mode loads the module and walks what it exports (search-discover.ts): the static recognition of exports
+    // is a hint there, so a file with code goes to the search even when the plan found no exported function.
+    const walk = Boolean(options.record) && report.functions.length > 0;
+    if (plan.functions.length === 0 && !walk) {
       result.ms = performance.now() - started;
       return result;
     }
@@ -176,6 +179,13 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
 }
 
 function applySummary(result: GenerateResult, summary: RecordSummary, started: number): void {
+  // What the search found at run time counts when the static plan saw no exported function.
+  if (result.functions === 0) result.functions = summary.searched;
+  if (summary.tests === 0 && result.output && result.written.includes(result.output)) {
+    // Nothing testable was found: no empty test file is left behind (the file is ours, written by this run).
+    fs.rmSync(result.output, { force: true });
+    result.written = result.written.filter((w) => w !== result.output);
+  }
   result.text = summary.text;
   result.recorded = summary.recorded;
   result.dropped = summary.dropped;

@@ -105,7 +105,7 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   if (jobs.length === 0) return [];
   const targets = jobs.map((job) => buildTargets(job.plan, job.report, job.renderOptions.typescript));
   const searched = await runSearchBatch(
-    jobs.map((job, i) => ({ targets: targets[i], file: path.resolve(options.root, job.report.path), typescript: job.renderOptions.typescript })),
+    jobs.map((job, i) => ({ targets: targets[i], file: path.resolve(options.root, job.report.path), typescript: job.renderOptions.typescript, report: job.report })),
     jobs[0].output,
     options,
   );

@@ -1,13 +1,32 @@
 /**
- * Functions of the loaded module that no planned target reaches (child side): `export default { plus:
- * createOperation(...) }`, helpers assigned in a loop. Searched with untyped parameters.
+ * The testable surface of a loaded module, found at run time (child side). The walk starts at what the module
+ * exports (the ESM namespace; for CommonJS, `module.exports` under `default`) and goes through nested plain objects
+ * (namespaces, the API object a factory built while the module loaded) and the static members of functions and
+ * classes. A function whose prototype has methods (an ES class, or a function constructor built inside an IIFE) is a
+ * class: constructed with `new` and exercised by method sequences; any other function is called. Each function is tied
+ * to the code it was made from by V8's function location (search-locate.ts) and gets that code's static facts
+ * (parameter types, constants); a function without facts gets untyped parameters by its arity.
+ *
+ * The core's static export recognition only names the planned targets (with the planner's seed cases); what the walk
+ * finds beyond them is searched too, and a planned "function" that turns out to be a class is searched as one.
  */
-import { IDENT } from './search-values';
-import type { SpecParam, SpecTarget } from './search-runtime';
+import * as path from 'node:path';
+import { factAt, type FunctionLocator } from './search-locate';
+import { IDENT, quote } from './search-values';
+import type { SpecCallable, SpecFact, SpecParam, SpecTarget } from './search-runtime';
 import type { TypeShape } from './shapes';
 
+/** At most this many targets found beyond the planned ones per module, in walk order. */
+const MAX_FOUND = 24;
+/** How deep the walk goes into nested objects (`lib.util.compare` is depth 2). */
+const MAX_DEPTH = 3;
+/** Methods of a class at most. */
+const MAX_METHODS = 24;
+/** Own properties of every function that are not its members. */
+const FUNCTION_OWN = new Set(['length', 'name', 'prototype', 'arguments', 'caller', 'displayName']);
+
 /** Untyped parameters by arity; a function of arity 0 may read `...args` (a factory's `(...nums) => ...`). */
-function discoveredParams(arity: number): SpecParam[] {
+export function untypedParams(arity: number): SpecParam[] {
   const any: TypeShape = { kind: 'any' };
   // Nothing is known of such arguments: numbers, then strings (the commonest operands), never nested arrays.
   const operand: TypeShape = { kind: 'union', types: [{ kind: 'number' }, { kind: 'string' }] };
@@ -15,44 +34,140 @@ function discoveredParams(arity: number): SpecParam[] {
   return Array.from({ length: Math.min(arity, 6) }, (_, i) => ({ name: `arg${i}`, optional: false, rest: false, inferred: true, shape: any }));
 }
 
-/**
- * Functions the loaded module exports (named exports, and the functions of a default-exported plain object) that no
- * planned target reaches. Classes are left out (they need a constructor's types). At most 16 per module, in property
- * order.
- */
-export function discover(mod: Record<string, unknown>, targets: SpecTarget[], g: number): SpecTarget[] {
-  const reached = new Set<unknown>();
-  for (const t of targets) {
-    for (const a of t.access) {
-      try {
-        reached.add(a.get());
-      } catch {
-        // not reachable this way
-      }
+/** Whether a function is built with `new`: an ES class, or a function whose prototype carries methods. */
+export function isClassLike(fn: unknown): boolean {
+  if (typeof fn !== 'function') return false;
+  let text = '';
+  try {
+    text = Function.prototype.toString.call(fn);
+  } catch {
+    return false;
+  }
+  if (/^class\b/.test(text)) return true;
+  const proto = (fn as { prototype?: unknown }).prototype;
+  if (!proto || typeof proto !== 'object') return false;
+  return Object.getOwnPropertyNames(proto).some((k) => k !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, k)?.value === 'function');
+}
+
+/** Methods an object answers to: own function properties, then its prototypes' (not Object's), by name. */
+export function methodsOf(value: object): Array<{ name: string; fn: (...a: unknown[]) => unknown }> {
+  const out: Array<{ name: string; fn: (...a: unknown[]) => unknown }> = [];
+  const seen = new Set<string>(['constructor']);
+  for (let o: object | null = value; o && o !== Object.prototype && o !== Function.prototype && out.length < MAX_METHODS; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (seen.has(key) || !IDENT.test(key) || key.startsWith('_')) continue;
+      seen.add(key);
+      const desc = Object.getOwnPropertyDescriptor(o, key);
+      if (typeof desc?.value === 'function' && !isClassLike(desc.value)) out.push({ name: key, fn: desc.value as (...a: unknown[]) => unknown });
     }
   }
-  const found: Array<{ name: string; code: string; fn: (...a: unknown[]) => unknown }> = [];
-  const scan = (owner: unknown, prefix: string) => {
-    if (owner === null || typeof owner !== 'object') return;
-    for (const key of Object.keys(owner)) {
-      const desc = Object.getOwnPropertyDescriptor(owner, key);
-      const fn = desc?.value;
-      if (typeof fn !== 'function' || reached.has(fn) || !IDENT.test(key) || /^class\b/.test(Function.prototype.toString.call(fn))) continue;
-      reached.add(fn);
-      found.push({ name: key, code: `${prefix}.${key}`, fn: fn as (...a: unknown[]) => unknown });
+  return out.slice(0, MAX_METHODS);
+}
+
+export interface Joiner {
+  locator: FunctionLocator;
+  facts: SpecFact[];
+  /** Absolute path of the module under test (facts are of this file only). */
+  file: string;
+}
+
+/** The facts of the code `fn` was made from, when it was written in the module under test. */
+export function factsOf(fn: unknown, join: Joiner): SpecFact | null {
+  const where = join.locator.locate(fn);
+  if (!where) return null;
+  const same = where.file === join.file || (!path.isAbsolute(where.file) && join.file.endsWith(where.file.replace(/^(\.\.?\/)+/, '')));
+  return same ? factAt(join.facts, where) : null;
+}
+
+/** A callable's spec from its facts (declared types, constants), else untyped parameters by arity. */
+export function callableOf(name: string, fn: (...a: unknown[]) => unknown, join: Joiner): SpecCallable {
+  const fact = factsOf(fn, join);
+  if (fact) return { name, async: fact.async, params: fact.params, seeds: [], constants: fact.constants };
+  const async = Object.prototype.toString.call(fn) === '[object AsyncFunction]';
+  return { name, async, params: untypedParams(fn.length), seeds: [], constants: [] };
+}
+
+/** A class target: constructor parameters from the facts at the class's location, methods from its prototype. */
+export function classTarget(id: string, name: string, access: string, ctor: (...a: unknown[]) => unknown, join: Joiner): SpecTarget {
+  const own = callableOf(name, ctor, join);
+  const methods = methodsOf((ctor as { prototype: object }).prototype).map((m) => callableOf(m.name, m.fn, join));
+  return { ...own, id, kind: 'class', access: [{ code: access, get: () => ctor }], methods };
+}
+
+function member(code: string, key: string): string {
+  return IDENT.test(key) ? `${code}.${key}` : `${code}[${quote(key)}]`;
+}
+
+/** A readable name for a found target: its path without `mod` and `default`. */
+function nameOf(code: string, fn: unknown): string {
+  const parts = code.replace(/^mod(\.default)?\.?/, '');
+  return parts || (typeof fn === 'function' && (fn as { name?: string }).name) || 'default';
+}
+
+export interface Discovery {
+  /** Targets beyond the planned ones. */
+  found: SpecTarget[];
+  /** Planned function targets that are classes at run time, replaced by class targets (same id). */
+  promoted: Map<string, SpecTarget>;
+}
+
+export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g: number, join: Joiner): Discovery {
+  const reached = new Set<unknown>();
+  const promoted = new Map<string, SpecTarget>();
+  for (const t of planned) {
+    for (const a of t.access) {
+      let value: unknown;
+      try {
+        value = a.get();
+      } catch {
+        continue;
+      }
+      if (typeof value !== 'function') continue;
+      if (a.name !== undefined && (value as { name?: string }).name !== a.name) continue;
+      reached.add(value);
+      // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
+      if (t.kind === 'function' && !promoted.has(t.id) && isClassLike(value)) promoted.set(t.id, classTarget(t.id, t.name, a.code, value as (...a: unknown[]) => unknown, join));
+      break;
+    }
+  }
+  const found: SpecTarget[] = [];
+  const visited = new Set<unknown>();
+  const add = (code: string, fn: (...a: unknown[]) => unknown) => {
+    if (found.length >= MAX_FOUND) return;
+    // A dependency's function the module re-exports is the dependency's to test.
+    if (join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
+    const id = `${g}.d${found.length}`;
+    const name = nameOf(code, fn);
+    if (isClassLike(fn)) found.push(classTarget(id, name, code, fn, join));
+    else found.push({ ...callableOf(name, fn, join), id, kind: 'function', access: [{ code, get: () => fn }] });
+  };
+  const walk = (value: unknown, code: string, depth: number): void => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || visited.has(value) || depth > MAX_DEPTH) return;
+    visited.add(value);
+    if (typeof value === 'function') {
+      if (!reached.has(value)) add(code, value as (...a: unknown[]) => unknown);
+      // Static members (`lib.Thing.parse`, `pluralize.plural`).
+      for (const key of Object.getOwnPropertyNames(value)) {
+        if (FUNCTION_OWN.has(key)) continue;
+        const desc = Object.getOwnPropertyDescriptor(value, key);
+        if (desc && 'value' in desc) walk(desc.value, member(code, key), depth + 1);
+      }
+      return;
+    }
+    // Namespaces and the API objects factories built: plain objects (a class instance is walked by its own keys).
+    const proto = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null || Object.prototype.toString.call(value) === '[object Module]';
+    for (const key of Object.keys(value as object)) {
+      if (key === 'module.exports' || (!plain && key.startsWith('_'))) continue;
+      const desc = Object.getOwnPropertyDescriptor(value, key);
+      if (desc && 'value' in desc) walk(desc.value, member(code, key), depth + 1);
     }
   };
-  scan(mod, 'mod');
-  const def = mod.default;
-  if (def !== null && typeof def === 'object' && Object.getPrototypeOf(def) === Object.prototype) scan(def, 'mod.default');
-  return found.slice(0, 16).map((d, k) => ({
-    id: `${g}.d${k}`,
-    kind: 'function',
-    name: d.name,
-    async: false,
-    access: [{ code: d.code, get: () => d.fn }],
-    params: discoveredParams(d.fn.length),
-    seeds: [],
-    constants: [],
-  }));
+  // The namespace's named exports first, then CommonJS's module.exports (its properties are often the same values).
+  for (const key of Object.keys(mod)) {
+    if (key === 'default' || key === 'module.exports') continue;
+    walk(mod[key], member('mod', key), 1);
+  }
+  walk(mod.default, 'mod.default', 1);
+  return { found, promoted };
 }

@@ -15,6 +15,7 @@ import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
 import { ExitCalled, reach, resetShared, TargetSearch } from './search-candidates';
 import { discover } from './search-discover';
+import { FunctionLocator } from './search-locate';
 import { searchFunction } from './search-seeds';
 import { searchSequences } from './search-sequences';
 import { buildSuite } from './search-suite';
@@ -62,13 +63,25 @@ export interface SpecTarget extends SpecCallable {
   access: SpecAccess[];
   /** Classes: instance methods exercised in sequences. */
   methods?: SpecCallable[];
+  /**
+   * How the object of a sequence is made: `new` (a class, the default) or a plain call (the object or function a
+   * factory returns, see search-returned.ts).
+   */
+  construct?: 'new' | 'call';
+}
+
+/** The core's facts of one function of the module (any function, exported or not), by where it starts. */
+export interface SpecFact extends SpecCallable {
+  line: number;
+  column: number;
+  endLine: number;
 }
 
 /** One module of a batch: its targets' ids, and the import that gives its targets (access thunks read the module). */
 export interface SpecGroup {
   file: string;
   ids: string[];
-  load: () => Promise<{ mod: Record<string, unknown>; targets: SpecTarget[] }>;
+  load: () => Promise<{ mod: Record<string, unknown>; targets: SpecTarget[]; facts?: SpecFact[] }>;
 }
 
 export interface Spec {
@@ -113,6 +126,15 @@ export interface Step {
   state?: string | null;
 }
 
+/** A target the search found at run time, as the parent builds its Target from it. */
+export interface Discovered {
+  name: string;
+  access: string;
+  kind: 'function' | 'class';
+  /** The sequence's object is what a call of `access` returns (not `new`). */
+  construct?: 'call';
+}
+
 export interface FoundTest {
   title: string;
   ctor: string[] | null;
@@ -135,8 +157,11 @@ export interface TargetResult {
   exits: string[];
   nondeterministic: number;
   rejectedThrows: number;
-  /** Set for a function found in the loaded module that no planned target reaches: its name and access. */
-  discovered?: { name: string; access: string };
+  /**
+   * Set for a target found in the loaded module that no planned target reaches (its name, access and kind), and for
+   * a planned function that is a class at run time (kind `class`).
+   */
+  discovered?: Discovered;
 }
 
 
@@ -145,6 +170,7 @@ export interface TargetResult {
 export async function runSearch(spec: Spec): Promise<void> {
   const log = (entry: object) => appendFileSync(spec.log, `${JSON.stringify(entry)}\n`);
   const coverage = new Coverage(spec.root);
+  const locator = new FunctionLocator();
   const skip = new Set(spec.skip);
   const realExit = process.exit;
   const quiet = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
@@ -169,11 +195,14 @@ export async function runSearch(spec: Spec): Promise<void> {
     let offset = 0;
     for (let g = 0; g < spec.groups.length; offset += spec.groups[g].ids.length, g++) {
       const group = spec.groups[g];
-      if (offset + group.ids.length <= spec.startAt) continue;
-      await searchGroup(group, g, spec.startAt - offset, { spec, coverage, skip, log, guarded });
+      // A module without planned targets runs for its walk alone, unless an earlier round stopped in it.
+      const past = group.ids.length === 0 ? offset < spec.startAt || skip.has(`walk:${g}`) : offset + group.ids.length <= spec.startAt;
+      if (past) continue;
+      await searchGroup(group, g, spec.startAt - offset, { spec, coverage, locator, skip, log, guarded });
     }
   } finally {
     coverage.close();
+    locator.close();
   }
   log({ t: 'end' });
 }
@@ -181,6 +210,7 @@ export async function runSearch(spec: Spec): Promise<void> {
 interface GroupContext {
   spec: Spec;
   coverage: Coverage;
+  locator: FunctionLocator;
   skip: Set<string>;
   log: (entry: object) => void;
   guarded: <T>(run: () => Promise<T>) => Promise<T>;
@@ -194,16 +224,17 @@ function emptyResult(id: string, error: string): TargetResult {
 async function searchGroup(group: SpecGroup, g: number, from: number, ctx: GroupContext): Promise<void> {
   resetShared();
   ctx.log({ t: 'load', g });
-  let targets: SpecTarget[];
-  let mod: Record<string, unknown>;
+  let loaded: Awaited<ReturnType<SpecGroup['load']>>;
   try {
-    ({ mod, targets } = await ctx.guarded(() => group.load()));
+    loaded = await ctx.guarded(() => group.load());
   } catch (error) {
     const why = `the module could not be loaded: ${String((error as Error)?.message ?? error).split('\n')[0]}`;
     for (const id of group.ids) ctx.log({ t: 'done', f: id, result: emptyResult(id, why) });
     return;
   }
-  const one = async (target: SpecTarget, extra: Partial<TargetResult>) => {
+  const { mod, targets } = loaded;
+  const { found, promoted } = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
+  const one = async (target: SpecTarget, discovered?: Discovered) => {
     ctx.log({ t: 'target', f: target.id });
     let result: TargetResult;
     try {
@@ -211,10 +242,14 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     } catch (error) {
       result = emptyResult(target.id, String((error as Error)?.message ?? error));
     }
-    ctx.log({ t: 'done', f: target.id, result: { ...result, ...extra } });
+    ctx.log({ t: 'done', f: target.id, result: discovered ? { ...result, discovered } : result });
   };
-  for (let ti = Math.max(0, from); ti < targets.length; ti++) await one(targets[ti], {});
-  for (const target of discover(mod, targets, g)) await one(target, { discovered: { name: target.name, access: target.access[0].code } });
+  const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
+  for (let ti = Math.max(0, from); ti < targets.length; ti++) {
+    const replaced = promoted.get(targets[ti].id);
+    await one(replaced ?? targets[ti], replaced ? asFound(replaced) : undefined);
+  }
+  if (!ctx.skip.has(`walk:${g}`)) for (const target of found) await one(target, asFound(target));
 }
 
 /** One target: reach it in the module, propose candidates (seeds then mutation, or call sequences), pick the suite. */

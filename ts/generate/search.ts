@@ -16,8 +16,9 @@ import { nearestConfig } from './project-config';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
 import { RUNTIME_GLOBAL } from './search-host-global';
 import type { TargetResult } from './search-runtime';
-import { guardConstants, searchParam, type SearchParam, type TypeShape } from './shapes';
-import { modelParam, quote } from './values';
+import { callableSource, factsSource, searchParams } from './search-facts';
+import { searchParam, type SearchParam } from './shapes';
+import { quote } from './values';
 
 export interface SearchOptions {
   /** Candidate calls per function (the count budget). Default 300. */
@@ -90,41 +91,11 @@ function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
   return planned.access.exportPath;
 }
 
-/**
- * A declared object type that names no properties (JSDoc `{object}`, `Object`) says less than the code: the keys the
- * function reads (`obj.type`, `obj.parameters`) become optional properties of any type, so the search tries them.
- */
-function withUsageKeys(param: SearchParam, keys: string[]): SearchParam {
-  const shape = param.shape;
-  if (keys.length === 0 || shape.kind !== 'object' || !('properties' in shape) || shape.properties.length > 0) return param;
-  const properties = keys.map((name) => ({ name, shape: { kind: 'any' } as TypeShape, optional: true, readonly: false }));
-  return { ...param, shape: { ...shape, properties } };
-}
-
-/** Numbers and strings the function's code uses (guards, patterns, and the core's `constants` when it sends them). */
-function constantsOf(fn: FunctionReport): unknown[] {
-  const out = guardConstants(fn);
-  const sent = (fn as { constants?: unknown }).constants;
-  if (Array.isArray(sent)) {
-    for (const c of sent) {
-      const literal = c !== null && typeof c === 'object' ? (c as { literal?: unknown }).literal : c;
-      if ((typeof literal === 'number' || typeof literal === 'string') && !out.includes(literal)) out.push(literal);
-    }
-  }
-  return out.slice(0, 96);
-}
-
 export function buildTargets(plan: FilePlan, report: FileReport, typescript: boolean): Target[] {
   const byName = new Map(report.functions.map((f) => [f.name, f]));
   const targets: Target[] = [];
   const classes = new Map<string, Target>();
-  const paramsOf = (fn: FunctionReport | undefined) =>
-    fn
-      ? fn.params.map((p) => {
-          const usage = fn.usage?.params.find((u) => u.name === p.name);
-          return withUsageKeys(searchParam(p, usage), usage?.keys ?? []);
-        })
-      : [];
+  const paramsOf = (fn: FunctionReport | undefined) => (fn ? searchParams(fn) : []);
   plan.functions.forEach((planned, index) => {
     const fn = byName.get(planned.name);
     if (!fn) return;
@@ -182,35 +153,6 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
   return targets;
 }
 
-function thunk(code: string): string {
-  return `() => (${code})`;
-}
-
-function callableSource(fn: FunctionReport | null | undefined, planned: FunctionPlan | null, params: SearchParam[], typescript: boolean, ctorArgs?: string[]): string {
-  const models = fn ? fn.params.map((p) => modelParam(p, fn.usage?.params.find((u) => u.name === p.name), typescript)) : [];
-  const paramText = params
-    .map((p, i) => {
-      const typical = models[i] && !models[i].unsupported ? `, typical: { code: ${JSON.stringify(models[i].typical.code)}, get: ${thunk(models[i].typical.code)} }` : '';
-      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${typical} }`;
-    })
-    .join(', ');
-  const seeds: string[] = [];
-  if (ctorArgs) {
-    if (ctorArgs.length) seeds.push(`{ title: 'constructor', boundary: false, args: [${ctorArgs.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`);
-  } else if (planned) {
-    for (const c of planned.cases) {
-      if (c.expect.kind === 'todo') continue;
-      if (c.args.some((a) => a === '')) continue;
-      const boundary = c.scenario === 'edge_cases' && c.line !== null;
-      seeds.push(
-        `{ title: ${JSON.stringify(c.title)}, boundary: ${boundary}, args: [${c.args.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`,
-      );
-    }
-  }
-  const constants = fn ? constantsOf(fn) : [];
-  return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
-}
-
 /** The target list of one module, as source text; access codes read `mod`, ids get `prefix` (unique in a batch). */
 function targetsSource(targets: Target[], prefix: string, typescript: boolean): string[] {
   const lines: string[] = [];
@@ -243,6 +185,8 @@ export interface SearchJob {
   /** Absolute path of the module under test. */
   file: string;
   typescript: boolean;
+  /** The core's report of the file: its functions' facts, joined at run time to what the module exports. */
+  report?: FileReport;
 }
 
 /**
@@ -265,7 +209,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
       `    const mod = await import(${JSON.stringify(job.file)});`,
       '    return { mod, targets: [',
       ...targetsSource(job.targets, `${j}.`, job.typescript),
-      '    ] };',
+      `    ], facts: ${job.report ? factsSource(job.report, job.typescript) : '[]'} };`,
       '  } },',
     );
   });
@@ -345,19 +289,21 @@ function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult)
  * before any call. Null: nothing to resume.
  */
 function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Flat, why: string) => void; skip: string[]; hang: (f: Flat) => void }): number | null {
+  // Past a module: its walk for unplanned targets is skipped (`walk:<job>`), the search goes on at the next job's.
+  const after = (job: number) => {
+    on.skip.push(`walk:${job}`);
+    const next = flat.findIndex((f) => f.job > job);
+    return next < 0 ? flat.length : next;
+  };
   if (state.loading !== null) {
     const inGroup = flat.filter((f) => f.job === state.loading);
     for (const f of inGroup) on.fail(f, `loading the module ${why}`);
-    return flat.indexOf(inGroup[inGroup.length - 1]) + 1;
+    return after(state.loading);
   }
   if (state.current === null) return null;
   const index = flat.findIndex((f) => f.id === state.current);
-  if (index < 0) {
-    // A discovered function stopped the process: the rest of that module's discoveries are skipped.
-    const job = Number(state.current.split('.')[0]);
-    const next = flat.findIndex((f) => f.job > job);
-    return next < 0 ? null : next;
-  }
+  // A target found at run time stopped the process: the rest of that module's discoveries are skipped.
+  if (index < 0) return after(Number(state.current.split('.')[0]));
   if (state.lastCall) {
     on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
     on.hang(flat[index]);
@@ -375,7 +321,8 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
 export async function runSearchBatch(jobs: SearchJob[], near: string, options: SearchRunOptions): Promise<SearchOutcome[]> {
   const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
   const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
-  if (flat.length === 0) return outcomes;
+  // A module without planned targets is still loaded and walked (search-discover.ts) when the core saw code in it.
+  if (flat.length === 0 && !jobs.some((j) => j.report?.functions.length)) return outcomes;
   const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
   const typescript = jobs.some((j) => j.typescript);
   const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
@@ -406,7 +353,7 @@ async function runRounds(
   const record = recorder(flat, outcomes);
   const skip: string[] = [];
   let startAt = 0;
-  for (let round = 0; startAt < flat.length && round < 12 + 2 * jobs.length; round++) {
+  for (let round = 0; startAt <= flat.length && round < 12 + 2 * jobs.length; round++) {
     const logFile = path.join(batch.logDir, `round-${round}.jsonl`);
     const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, startAt, left: flat.length - startAt }, options);
     const entries = readLog(logFile);
@@ -436,8 +383,11 @@ function recorder(flat: Flat[], outcomes: SearchOutcome[]): (id: string, result:
   const byId = new Map(flat.map((f) => [f.id, f]));
   return (id, result) => {
     const f = byId.get(id);
-    if (f) outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
-    else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
+    if (f) {
+      outcomes[f.job].results.set(f.target.id, { ...result, id: f.target.id });
+      // A planned function that is a class at run time was searched as one.
+      if (result.discovered) f.target.kind = result.discovered.kind;
+    } else if (result.discovered) addDiscovered(outcomes[Number(id.split('.')[0])], id.slice(id.indexOf('.') + 1), result);
   };
 }
 
@@ -462,12 +412,12 @@ async function openProject(file: string, options: SearchRunOptions, fail: (why: 
 }
 
 /**
- * A function the loaded module exports that the static analysis did not report (built by a factory call, assigned
- * in a loop): searched with untyped parameters, emitted like any other target.
+ * A function or class the loaded module exports that no planned target reaches (built by a factory, inside an IIFE,
+ * assigned in a loop; see search-discover.ts), or the object a factory call returns: emitted like any other target.
  */
 function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: TargetResult): void {
   if (!outcome || !result.discovered || outcome.results.has(id)) return;
-  outcome.targets.push({ id, kind: 'function', name: result.discovered.name, functions: [], accessCodes: [result.discovered.access], async: false, params: [], report: null, methods: [] });
+  outcome.targets.push({ id, kind: result.discovered.kind, name: result.discovered.name, functions: [], accessCodes: [result.discovered.access], async: false, params: [], report: null, methods: [] });
   outcome.results.set(id, result);
 }
 
