@@ -73,6 +73,7 @@ function assertCall(call: string, step: Step, indent: string, name: string, type
   const o = step.outcome;
   switch (o.kind) {
     case 'returns': {
+      if (o.calls?.length) return returnedFunction(call, o.calls, indent, name, typescript);
       const m = valueMatcher(o, typescript);
       return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
     }
@@ -87,6 +88,14 @@ function assertCall(call: string, step: Step, indent: string, name: string, type
     default:
       return [`${indent}${call};`];
   }
+}
+
+/** A returned function, asserted by what its calls return: `const returned = f(1); expect(returned(2)).toBe(3);`. */
+function returnedFunction(call: string, calls: Array<{ args: string[]; outcome: Outcome }>, indent: string, name: string, typescript: boolean): string[] {
+  const fn = name.replace(/^error/, 'returned');
+  const out = [`${indent}const ${fn} = ${call};`];
+  calls.forEach((c, i) => out.push(...assertCall(`${fn}(${c.args.join(', ')})`, { method: null, args: c.args, outcome: c.outcome, mutated: [] }, indent, `${name}_${i}`, typescript)));
+  return out;
 }
 
 function isAsync(test: FoundTest): boolean {
@@ -115,7 +124,8 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
 /** A class test: construct, each call of the sequence asserted, then the instance's state and observations. */
 function renderSequence(access: string, test: FoundTest, ind: string, typescript: boolean): string[] {
   const [ctor, ...calls] = test.steps;
-  const ctorCall = `new ${access}(${(test.ctor ?? []).join(', ')})`;
+  // A class is built with `new`; what a factory returns, by the same call (search-returned.ts).
+  const ctorCall = `${test.construct === 'call' ? '' : 'new '}${access}(${(test.ctor ?? []).join(', ')})`;
   if (ctor.outcome.kind !== 'returns') return assertCall(ctorCall, ctor, ind, 'error', typescript);
   const out = [`${ind}const instance = ${ctorCall};`];
   // The state after a call, where it changed and before the last call (the final state is asserted below): a
@@ -132,7 +142,9 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
       out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
       args[m.index] = `arg${i}_${m.index}`;
     }
-    out.push(...assertCall(`instance.${step.method}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    // The empty method name calls the object itself: the function a factory returned.
+    const callee = step.method === '' ? 'instance' : `instance.${step.method}`;
+    out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
     between(step, i);
   });

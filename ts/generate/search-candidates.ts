@@ -11,6 +11,7 @@ import { fits } from './fits';
 import { mutateValue, pick, prng, hashString, sharedPairs, typicalOf, vague, type Ctx } from './search-inputs';
 import { clone, observe, RealDate, stateCode, toCode, type View } from './search-values';
 import type { ErrorInfo, Outcome, Spec, SpecCallable, SpecTarget, Step, TargetResult } from './search-runtime';
+import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
 import type { TypeShape } from './shapes';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
@@ -42,6 +43,9 @@ export interface Ran {
   /** Primitive values the calls returned (for dynamic seeding). */
   values?: unknown[];
 }
+
+/** The method name of a step that calls the sequence's object itself (a function a factory returned). */
+export const CALL_SELF = '';
 
 /** A step a phase proposes: which callable, under which method name (null: the target itself), with which values. */
 export type StepPlan = { method: string | null; c: SpecCallable; values: unknown[] };
@@ -165,6 +169,12 @@ export class TargetSearch {
   private readonly ctxOf = new Map<SpecCallable, Ctx>();
   /** Zero-parameter methods, candidates for observing an instance's state after a sequence (see observe()). */
   private readonly observers: string[];
+  /** Sequences build their object with `new` (classes) or by calling the target (what a factory returns). */
+  readonly construct: 'new' | 'call';
+  /** Calls of a function target that returned an object with methods or a function (see search-returned.ts). */
+  readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function' }> = [];
+  /** The module's facts, for the parameters of a function a call returned (probed when recording). */
+  join: Joiner | null = null;
 
   constructor(
     readonly spec: Spec,
@@ -186,10 +196,11 @@ export class TargetSearch {
       }
     }
     this.isClass = target.kind === 'class';
+    this.construct = target.construct ?? 'new';
     this.ctorSpec = target;
     this.methods = (target.methods ?? []).filter(Boolean);
     if (this.isClass && this.methods.length === 0) this.result.error = 'no methods to exercise';
-    this.observers = this.methods.filter((m) => m.params.length === 0 && !m.async).map((m) => m.name);
+    this.observers = this.methods.filter((m) => m.params.length === 0 && !m.async && m.name !== CALL_SELF).map((m) => m.name);
     this.scale = this.isClass ? Math.max(1, Math.ceil(this.methods.length / 4)) : 1;
     this.budgetCount = spec.budgetCount * this.scale;
     this.baseCap = spec.maxTests * this.scale;
@@ -339,23 +350,71 @@ export class TargetSearch {
     }
   }
 
-  private toOutcome(raw: Raw): Outcome {
+  private toOutcome(raw: Raw, record = false): Outcome {
     if ('timeout' in raw) return { kind: 'timeout' };
     if (!raw.ok) {
       if (raw.error instanceof ExitCalled) return { kind: 'exit', code: String(raw.error.exitCode ?? '') };
       return { kind: raw.async ? 'rejects' : 'throws', error: errorInfo(raw.error, this.classes) };
     }
-    return outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
+    const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
+    // A function is asserted by what it does, never by identity: called with typical arguments of its parameters.
+    if (typeof raw.value === 'function' && outcome.kind === 'returns' && !isClassLike(raw.value)) {
+      return { ...outcome, code: null, plain: false, calls: record ? this.probe(raw.value as (...a: unknown[]) => unknown) : [] };
+    }
+    return outcome;
+  }
+
+  /** One call of a returned function with typical arguments of its parameters (from its source's facts). */
+  private probe(fn: (...a: unknown[]) => unknown): Array<{ args: string[]; outcome: Outcome }> {
+    const spec = this.join ? callableOf(CALL_SELF, fn, this.join) : null;
+    if (!spec || spec.async) return [];
+    const args = this.argsFor(spec, this.typicalArgs(spec));
+    if (!args) return [];
+    let raw: Raw;
+    try {
+      const value = fn(...args.values.map((v) => clone(v)));
+      if (value && typeof (value as { then?: unknown }).then === 'function') return [];
+      raw = { ok: true, value, async: false };
+    } catch (error) {
+      raw = { ok: false, error, async: false };
+    }
+    const outcome = this.toOutcome(raw);
+    return [{ args: args.codes, outcome: 'calls' in outcome ? { ...outcome, calls: [] } : outcome }];
+  }
+
+  /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
+  private make(values: unknown[]): unknown {
+    const callee = this.callee as new (...a: unknown[]) => unknown;
+    if (this.construct === 'new') return new callee(...values);
+    const made = (callee as unknown as (...a: unknown[]) => unknown)(...values);
+    if (made === null || (typeof made !== 'object' && typeof made !== 'function')) throw new TypeError('the factory returned no object');
+    return made;
+  }
+
+  /** A method of the sequence's object, or the object itself when it is the function a factory returned. */
+  private static methodOf(instance: unknown, method: string | null): { fn: unknown; self: unknown } {
+    if (method === CALL_SELF) return { fn: instance, self: undefined };
+    return { fn: (instance as Record<string, unknown>)[method!], self: instance };
+  }
+
+  /** Notes a call of a function target whose result has methods or is a function (explored as a sequence later). */
+  private noteReturned(cand: Candidate, value: unknown): void {
+    if (this.isClass || !cand.valid || this.returned.length >= 2) return;
+    const fn = typeof value === 'function' && !isClassLike(value);
+    const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && methodsOf(value).length > 0;
+    if (!fn && !obj) return;
+    const kind = fn ? 'function' : 'object';
+    if (!this.returned.some((r) => r.kind === kind)) this.returned.push({ cand, kind });
   }
 
   /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
   private async replayInstance(cand: Candidate): Promise<object | undefined> {
-    const raw = await this.invoke(() => new (this.callee as new (...a: unknown[]) => unknown)(...(cand.ctor ?? []).map((v) => clone(v))));
+    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))));
     if (!('ok' in raw) || !raw.ok || raw.value === null || typeof raw.value !== 'object') return undefined;
     const instance = raw.value;
     for (const st of cand.steps) {
-      const fn = (instance as Record<string, unknown>)[st.method!];
-      const r = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(instance, st.values.map((v) => clone(v))));
+      const { fn, self } = TargetSearch.methodOf(instance, st.method);
+      const r = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, st.values.map((v) => clone(v))));
       if (!('ok' in r) || !r.ok) return undefined;
     }
     return instance;
@@ -375,17 +434,17 @@ export class TargetSearch {
     const stepStates: Array<string | null> = [];
     if (measure) coverage.take();
     if (isClass) {
-      const raw = await this.invoke(() => new (callee as new (...a: unknown[]) => unknown)(...ctorValues));
+      const raw = await this.invoke(() => this.make(ctorValues));
       raws.push(raw);
       if ('ok' in raw && raw.ok) instance = raw.value;
-      ctorState = instance !== undefined ? stateCode(instance) : null;
+      ctorState = instance !== undefined && typeof instance === 'object' ? stateCode(instance) : null;
     }
     if (!isClass || instance !== undefined) {
       for (let i = 0; i < cand.steps.length; i++) {
-        const fn = isClass ? (instance as Record<string, unknown>)[cand.steps[i].method!] : callee;
-        const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(isClass ? instance : undefined, stepValues[i]));
+        const { fn, self } = isClass ? TargetSearch.methodOf(instance, cand.steps[i].method) : { fn: callee, self: undefined };
+        const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
         raws.push(raw);
-        if (isClass && record) stepStates.push(stateCode(instance));
+        if (isClass && record) stepStates.push(typeof instance === 'object' ? stateCode(instance) : null);
         if (!('ok' in raw) || !raw.ok) break;
       }
     }
@@ -393,6 +452,8 @@ export class TargetSearch {
     let r = 0;
     if (isClass) {
       const o = this.toOutcome(raws[r++]);
+      // A factory that returned no object: the sequence cannot run, and that is our input's doing.
+      if (this.construct === 'call' && (o.kind === 'throws' || o.kind === 'rejects')) cand.valid = false;
       steps.push({ method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [], ...(record ? { state: ctorState } : {}) });
       if (o.kind !== 'returns' && o.kind !== 'resolves') {
         if (o.kind === 'throws' || o.kind === 'rejects') throws = true;
@@ -404,7 +465,8 @@ export class TargetSearch {
       const raw = raws[r];
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
       const outcome: Outcome =
-        isClass && 'ok' in raw && raw.ok && !raw.async && raw.value === instance && instance !== undefined ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw);
+        isClass && 'ok' in raw && raw.ok && !raw.async && raw.value === instance && instance !== undefined ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, record);
+      if (!isClass && 'ok' in raw && raw.ok && !raw.async) this.noteReturned(cand, raw.value);
       const mutated: Step['mutated'] = [];
       if (record) {
         stepValues[i].forEach((v, k) => {
@@ -417,7 +479,7 @@ export class TargetSearch {
       if (outcome.kind === 'throws' || outcome.kind === 'rejects') throws = true;
       if (outcome.kind === 'exit') exit = outcome.code;
     }
-    const state = isClass && instance !== undefined ? stateCode(instance) : null;
+    const state = isClass && instance !== undefined && typeof instance === 'object' ? stateCode(instance) : null;
     // Observations only when the sequence changed the instance (an untouched one says little, and often).
     const views =
       isClass && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== ctorState

@@ -5,6 +5,7 @@
 import type { TypeShape } from './shapes';
 import { fits } from './fits';
 import { clone, IDENT, tag, toCode } from './search-values';
+import { reducerCallbacks } from './search-callbacks';
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -40,6 +41,8 @@ export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
  * our input, not on its own behaviour.
  */
 export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unknown> {
+  const reducers = reducerCallbacks(shape);
+  if (reducers.length) return reducers;
   const returns = shape.kind === 'function' ? shape.returns : undefined;
   const generic = () => CALLBACKS.map((_, i) => callback(i));
   if (!returns || vague(returns) || returns.kind === 'void' || returns.kind === 'undefined') {

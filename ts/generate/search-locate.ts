@@ -130,9 +130,14 @@ function toPath(url: string): string {
 export function factAt<F extends Located>(facts: F[], where: Location | null): F | null {
   if (!where) return null;
   let best: F | null = null;
+  let after: F | null = null;
   for (const f of facts) {
-    if (f.line !== where.line || f.column > where.column) continue;
-    if (!best || f.column > best.column) best = f;
+    if (f.line !== where.line) continue;
+    if (f.column > where.column) {
+      if (!after || f.column < after.column) after = f;
+    } else if (!best || f.column > best.column) best = f;
   }
-  return best;
+  // A source map can map V8's position to a token before the function's start (`return` before an arrow): then the
+  // first function starting after it on that line.
+  return best ?? after;
 }

@@ -14,7 +14,8 @@
 import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
 import { ExitCalled, reach, resetShared, TargetSearch } from './search-candidates';
-import { discover } from './search-discover';
+import { discover, type Joiner } from './search-discover';
+import { returnedTargets } from './search-returned';
 import { FunctionLocator } from './search-locate';
 import { searchFunction } from './search-seeds';
 import { searchSequences } from './search-sequences';
@@ -111,7 +112,17 @@ export interface ErrorInfo {
 }
 
 export type Outcome =
-  | { kind: 'returns' | 'resolves'; code: string | null; type: string; plain: boolean; state?: string | null; builtin?: string | null; self?: boolean }
+  | {
+      kind: 'returns' | 'resolves';
+      code: string | null;
+      type: string;
+      plain: boolean;
+      state?: string | null;
+      builtin?: string | null;
+      self?: boolean;
+      /** A returned function: what calls of it returned (it is asserted by what it does, not by identity). */
+      calls?: Array<{ args: string[]; outcome: Outcome }>;
+    }
   | { kind: 'throws' | 'rejects'; error: ErrorInfo }
   | { kind: 'exit'; code: string }
   | { kind: 'timeout' };
@@ -138,6 +149,8 @@ export interface Discovered {
 export interface FoundTest {
   title: string;
   ctor: string[] | null;
+  /** The sequence's object is what a call returns (`const instance = access(...ctor)`), not `new access(...ctor)`. */
+  construct?: 'call';
   steps: Step[];
   /** Observable state of the instance after the last step (classes). */
   state: string | null;
@@ -234,15 +247,20 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   }
   const { mod, targets } = loaded;
   const { found, promoted } = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
-  const one = async (target: SpecTarget, discovered?: Discovered) => {
+  const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file };
+  const one = async (target: SpecTarget, discovered?: Discovered): Promise<void> => {
     ctx.log({ t: 'target', f: target.id });
     let result: TargetResult;
+    let search: TargetSearch | null = null;
     try {
-      result = await ctx.guarded(() => searchTarget(ctx.spec, target, ctx.coverage, ctx.skip, ctx.log));
+      search = await ctx.guarded(() => searchTarget(ctx.spec, target, ctx.coverage, ctx.skip, ctx.log, join));
+      result = search ? await ctx.guarded(() => buildSuite(search!)) : unreachable(target);
     } catch (error) {
       result = emptyResult(target.id, String((error as Error)?.message ?? error));
     }
     ctx.log({ t: 'done', f: target.id, result: discovered ? { ...result, discovered } : result });
+    // The objects and functions its calls returned, each searched in sequences right after it.
+    if (search) for (const next of returnedTargets(search, join)) await one(next.target, next.discovered);
   };
   const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
   for (let ti = Math.max(0, from); ti < targets.length; ti++) {
@@ -252,12 +270,17 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   if (!ctx.skip.has(`walk:${g}`)) for (const target of found) await one(target, asFound(target));
 }
 
-/** One target: reach it in the module, propose candidates (seeds then mutation, or call sequences), pick the suite. */
-async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, skip: Set<string>, log: (e: object) => void): Promise<TargetResult> {
+function unreachable(target: SpecTarget): TargetResult {
+  return emptyResult(target.id, `not reachable: none of ${target.access.map((a) => a.code).join(', ')} is a function`);
+}
+
+/** One target's search: reach it in the module, propose candidates (seeds then mutation, or call sequences). */
+async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, skip: Set<string>, log: (e: object) => void, join: Joiner): Promise<TargetSearch | null> {
   const reached = reach(target);
-  if (!reached) return { ...emptyResult(target.id, `not reachable: none of ${target.access.map((a) => a.code).join(', ')} is a function`) };
+  if (!reached) return null;
   const s = new TargetSearch(spec, target, coverage, skip, log, reached.callee, reached.access);
+  s.join = join;
   if (target.kind === 'class') await searchSequences(s);
   else await searchFunction(s);
-  return buildSuite(s);
+  return s;
 }

@@ -1,7 +1,8 @@
 /**
  * Call sequences on an object (child side), Randoop's idea: build the object, call its methods one after another
  * with typical, seeded and random arguments, and keep the sequences that reach new blocks; a kept sequence grows by
- * a call, has one call's arguments mutated, or loses a call. Used for classes (`new C(...)` then methods).
+ * a call, has one call's arguments mutated, or loses a call. Used for classes (`new C(...)` then methods) and for
+ * what a factory call returns (an object's methods, or the returned function itself; see search-returned.ts).
  */
 import { pick, randomOf } from './search-inputs';
 import { clone, FACTORY, tag } from './search-values';
@@ -14,8 +15,10 @@ const MAX_STEPS = 4;
 export async function searchSequences(s: TargetSearch): Promise<void> {
   const { methods, ctorSpec } = s;
   if (methods.length === 0) return;
-  const ctorBase = s.typicalArgs(ctorSpec);
-  const instance = instanceFactory(s.callee, s.result.access, s.argsFor(ctorSpec, ctorBase));
+  // What a factory returned is built again from the arguments of the call that returned it (its first seed).
+  const factorySeed = s.construct === 'call' && ctorSpec.seeds[0] ? s.seedValues(ctorSpec.seeds[0]) : null;
+  const ctorBase = factorySeed ? restGroup(ctorSpec, factorySeed) : s.typicalArgs(ctorSpec);
+  const instance = s.construct === 'new' ? instanceFactory(s.callee, s.result.access, s.argsFor(ctorSpec, ctorBase)) : null;
   if (instance) for (const m of methods) s.ctx(m).instances = [instance];
   const ctorSeeds: unknown[][] = [ctorBase];
   for (const seed of ctorSpec.seeds) {

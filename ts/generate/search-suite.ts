@@ -152,6 +152,6 @@ async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
     for (let i = 2; titles.has(unique); i++) unique = `${title} [${i}]`;
     titles.add(unique);
     title = unique;
-    result.tests.push({ title, ctor: r.cand.ctorCodes, steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
+    result.tests.push({ title, ctor: r.cand.ctorCodes, ...(s.construct === 'call' ? { construct: 'call' as const } : {}), steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
   }
 }

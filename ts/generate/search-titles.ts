@@ -20,7 +20,8 @@ function short(code: string | null, max = 30): string {
 export function titleFor(target: Pick<SpecTarget, 'kind'>, ran: { steps: Step[] }, reaches: string | null): string {
   const last = ran.steps[ran.steps.length - 1];
   const args = last.args.map((c) => short(c, 24)).join(', ');
-  const methods = ran.steps.filter((s) => s.method !== null).map((s) => s.method);
+  // The empty method name is a call of the function a factory returned.
+  const methods = ran.steps.filter((s) => s.method !== null).map((s) => s.method || 'call');
   const head = target.kind === 'class' ? (methods.length ? `${methods.join(' then ')}: ` : 'constructor: ') : '';
   return `${head}${outcomeWords(last.outcome)} for (${args})${reaches ? ` (reaches \`${reaches}\`)` : ''}`;
 }

@@ -302,8 +302,13 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
   }
   if (state.current === null) return null;
   const index = flat.findIndex((f) => f.id === state.current);
-  // A target found at run time stopped the process: the rest of that module's discoveries are skipped.
-  if (index < 0) return after(Number(state.current.split('.')[0]));
+  if (index < 0) {
+    // What a planned target's call returned (`<id>.r<k>`) stopped it: the search goes on after that target.
+    const owner = flat.findIndex((f) => state.current!.startsWith(`${f.id}.r`));
+    if (owner >= 0) return owner + 1;
+    // A target found at run time stopped the process: the rest of that module's discoveries are skipped.
+    return after(Number(state.current.split('.')[0]));
+  }
   if (state.lastCall) {
     on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
     on.hang(flat[index]);

@@ -1,0 +1,49 @@
+/**
+ * What calls return is explored too (child side): when a function's search saw a call return an object with methods
+ * (`createStore(reducer)` -> `{ dispatch, getState, subscribe }`) or a function (`combineReducers(map)` -> a reducer),
+ * that object becomes a target of its own. Its sequences start with the same call (`const instance =
+ * createStore(...)`), then call its methods, or the returned function itself, one after another as a class's are
+ * (Randoop's idea); zero-parameter methods (`getState()`) observe the state after the sequence. The methods get the
+ * facts of the code they were written in, joined by their V8 location (search-locate.ts).
+ */
+import { CALL_SELF, type TargetSearch } from './search-candidates';
+import { callableOf, methodsOf, type Joiner } from './search-discover';
+import { clone } from './search-values';
+import type { Discovered, SpecTarget } from './search-runtime';
+
+/** The targets of what a function target's calls returned, each with how the parent names it. */
+export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: SpecTarget; discovered: Discovered }> {
+  const out: Array<{ target: SpecTarget; discovered: Discovered }> = [];
+  if (!s.result.access) return out;
+  s.returned.forEach(({ cand, kind }, k) => {
+    const step = cand.steps[0];
+    let value: unknown;
+    try {
+      value = (s.callee as (...a: unknown[]) => unknown)(...step.values.map((v) => clone(v)));
+    } catch {
+      return;
+    }
+    const methods =
+      kind === 'function' && typeof value === 'function'
+        ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join)]
+        : value !== null && typeof value === 'object'
+          ? methodsOf(value).map((m) => callableOf(m.name, m.fn, join))
+          : [];
+    if (methods.length === 0) return;
+    const name = `what ${s.target.name} returns`;
+    const target: SpecTarget = {
+      id: `${s.target.id}.r${k}`,
+      kind: 'class',
+      construct: 'call',
+      name,
+      async: false,
+      access: [{ code: s.result.access!, get: () => s.callee }],
+      params: s.target.params,
+      seeds: [{ title: 'the call that returned it', boundary: false, args: step.values.map((v, i) => ({ code: step.codes[i], get: () => clone(v) })) }],
+      constants: s.target.constants,
+      methods,
+    };
+    out.push({ target, discovered: { name, access: s.result.access!, kind: 'class', construct: 'call' } });
+  });
+  return out;
+}
