@@ -1,0 +1,126 @@
+/**
+ * Runtime discovery of the testable surface, end to end: the built package runs `generate --record` on fixture
+ * modules whose exports the static recognisers do not see (a UMD factory inside an IIFE, `module['exports'] = C`, a
+ * namespace of classes built inside IIFEs) and on factories whose results carry the behaviour (a store, a reducer
+ * combiner, a function returning a function); then a real vitest run checks the generated files. Fixtures:
+ * __test__/generate/fixtures/discover/.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { repoRoot } from '../helpers';
+
+const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
+const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+const fixtures = path.join(__dirname, 'fixtures', 'discover');
+const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/store.ts'];
+
+let root = '';
+const generated = new Map<string, string>();
+const results = new Map<string, { functions: number; recorded?: number; errors: string[] }>();
+
+/** The `describe(name, ...)` block of a generated file. */
+function describeBlock(text: string, name: string): string {
+  const start = text.indexOf(`describe('${name}', () => {`);
+  expect(start, `describe('${name}') in\n${text}`).toBeGreaterThanOrEqual(0);
+  return text.slice(start, text.indexOf('\n});', start));
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-discover-'));
+  fs.cpSync(fixtures, root, { recursive: true });
+  const out = await api.generateTestsBatch(
+    FILES.map((f) => path.join(root, f)),
+    { root, record: true, recordOptions: { vitestBin, search: { budgetCount: 120, budgetMs: 20_000, seed: 7 } } },
+  );
+  out.forEach((r, i) => {
+    results.set(FILES[i], r);
+    if (r.output && fs.existsSync(r.output)) generated.set(FILES[i], fs.readFileSync(r.output, 'utf8'));
+  });
+}, 600_000);
+
+describe('runtime discovery of module shapes', () => {
+  it('a UMD file whose export a factory inside an IIFE builds and extends: every function gets recorded tests', () => {
+    const text = generated.get('src/umd.js')!;
+    expect(results.get('src/umd.js')!.errors).toEqual([]);
+    // `shout` is added by `assign(factory({}), { shout })`: no static export path reaches it.
+    expect(describeBlock(text, 'shout')).toMatch(/expect\(mod\.default\.shout\('a'\)\)\.toBe\('A!'\);/);
+    expect(text).toMatch(/expect\(mod\.(default\.)?pad\('/);
+    expect(text).toMatch(/expect\(mod\.(default\.)?words\('/);
+  });
+
+  it("`module['exports'] = Fraction` (a function constructor built in an IIFE): constructed with new, methods in sequences", () => {
+    const text = generated.get('src/fraction.js')!;
+    expect(results.get('src/fraction.js')!.functions).toBeGreaterThan(0);
+    expect(text).toContain("describe('Fraction', () => {");
+    expect(text).toMatch(/const instance = new mod\.default\(/);
+    expect(text).toMatch(/instance\.(add|toString|valueOf)\(/);
+    // The constructor's own guard is found and asserted.
+    expect(text).toMatch(/thrown\(\(\) => new mod\.default\(-?[\d.]+, 0\)\);\n\s+expect\(error\)\.toBeInstanceOf\(Error\);\n\s+expect\(error\.message\)\.toBe\('division by zero'\);/);
+  });
+
+  it('a namespace of classes built inside IIFEs: the class is constructed with an array (its JSDoc, joined by location), its static parse is called', () => {
+    const text = generated.get('src/namespace.js')!;
+    const version = describeBlock(text, 'Version');
+    expect(version).toMatch(/const instance = new mod\.default\.Version\(\[/);
+    expect(version).toMatch(/expect\(instance\.kind\(\)\)\.toBe\('unstable'\)/);
+    expect(text).not.toMatch(/new mod\.default\.Version\('/);
+    expect(text).not.toMatch(/(?<!new )mod\.default\.Version\(/);
+    expect(describeBlock(text, 'Version.parse')).toMatch(/expect\(mod\.default\.Version\.parse\('[^']*'\)\)\.toMatchObject\(\{ parts: \[/);
+    expect(text).toMatch(/expect\(mod\.default\.util\.compare\(/);
+  });
+});
+
+describe('what calls return', () => {
+  it("sequences on a factory's returned object: createStore(...) then dispatch / subscribe, with getState asserted", () => {
+    const text = generated.get('src/store.ts')!;
+    const store = text.slice(text.indexOf("describe('what createStore returns'"));
+    expect(store).toMatch(/const instance = mod\.createStore\(/);
+    expect(store).toMatch(/expect\(instance\.dispatch\(\{ type: '[^']*'( , amount: -?\d+)?[^)]*\}\)\)\.toStrictEqual\(\{ type: /);
+    expect(store).toMatch(/expect\(instance\.getState\(\)\)\.toStrictEqual\(/);
+    expect(store).toMatch(/instance\.subscribe\(/);
+  });
+
+  it('a reducer callback is synthesized from the declared function type: a new state of the state type built from the action', () => {
+    const text = generated.get('src/store.ts')!;
+    // Reducer<number>: counts by the action's number field; Reducer<S> with S unknown: keeps the last action.
+    expect(text).toContain('(state, action) => (state ?? 0) + (action.amount ?? 1)');
+    expect(text).toContain('mod.createStore((state, action) => ({ ...state, last: action }))');
+    expect(text).toMatch(/expect\(instance\.getState\(\)\)\.toStrictEqual\(\{ last: \{ type: '@@init' \} \}\)/);
+    // The reducer combiner's result is called with a state and an action, and the combined state is asserted.
+    const combined = text.slice(text.indexOf("describe('what combineReducers returns'"));
+    expect(combined).toMatch(/const instance = mod\.combineReducers\(\{ a: \(state, action\) =>/);
+    expect(combined).toMatch(/expect\(instance\([^)]*\{ type: [^)]*\)\)\.toStrictEqual\(\{ a: -?\d+, b: -?\d+ \}\)/);
+  });
+
+  it('a returned function is asserted by what it does, not by identity', () => {
+    const text = generated.get('src/store.ts')!;
+    const adder = text.slice(text.indexOf("describe('adder'"));
+    expect(adder).toMatch(/const returned = mod\.adder\(3\);\n\s+expect\(returned\(3\)\)\.toBe\(6\);/);
+    expect(text).not.toContain("typeof value === 'function'");
+  });
+
+  it('the generated files pass under vitest, with every recorded test kept', () => {
+    for (const file of FILES) {
+      const r = results.get(file)!;
+      expect(r.errors, file).toEqual([]);
+      expect(r.recorded, file).toBeGreaterThan(0);
+    }
+    const config = path.join(root, 'vitest.config.mjs');
+    fs.writeFileSync(config, "export default { test: { include: ['**/*.generated.test.*'], testTimeout: 5000 } };\n");
+    const report = path.join(root, 'report.json');
+    const run = spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--root', root, '--reporter=json', `--outputFile=${report}`], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: '1', NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    expect(fs.existsSync(report), run.stderr + run.stdout).toBe(true);
+    const json = JSON.parse(fs.readFileSync(report, 'utf8')) as { numFailedTests: number; numPassedTests: number; numTotalTestSuites: number };
+    expect(json.numFailedTests).toBe(0);
+    expect(json.numPassedTests).toBeGreaterThan(60);
+  });
+});
