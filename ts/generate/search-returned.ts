@@ -6,7 +6,8 @@
  * (Randoop's idea); zero-parameter methods (`getState()`) observe the state after the sequence. The methods get the
  * facts of the code they were written in, joined by their V8 location (search-locate.ts).
  */
-import { CALL_SELF, type TargetSearch } from './search-candidates';
+import type { TargetSearch } from './search-candidates';
+import { CALL_SELF } from './search-run';
 import { callableOf, methodsOf, type Joiner } from './search-discover';
 import { clone } from './search-values';
 import type { Discovered, SpecTarget } from './search-runtime';
@@ -15,11 +16,11 @@ import type { Discovered, SpecTarget } from './search-runtime';
 export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: SpecTarget; discovered: Discovered }> {
   const out: Array<{ target: SpecTarget; discovered: Discovered }> = [];
   if (!s.result.access) return out;
-  s.returned.forEach(({ cand, kind }, k) => {
+  s.runner.returned.forEach(({ cand, kind }, k) => {
     const step = cand.steps[0];
     let value: unknown;
     try {
-      value = (s.callee as (...a: unknown[]) => unknown)(...step.values.map((v) => clone(v)));
+      value = (s.runner.init.callee as (...a: unknown[]) => unknown)(...step.values.map((v) => clone(v)));
     } catch {
       return;
     }
@@ -37,7 +38,7 @@ export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: 
       construct: 'call',
       name,
       async: false,
-      access: [{ code: s.result.access!, get: () => s.callee }],
+      access: [{ code: s.result.access!, get: () => s.runner.init.callee }],
       params: s.target.params,
       seeds: [{ title: 'the call that returned it', boundary: false, args: step.values.map((v, i) => ({ code: step.codes[i], get: () => clone(v) })) }],
       constants: s.target.constants,

@@ -13,7 +13,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
-import { ExitCalled, reach, resetShared, TargetSearch } from './search-candidates';
+import { reach, resetShared, TargetSearch } from './search-candidates';
+import { ExitCalled } from './search-run';
 import { discover, type Joiner } from './search-discover';
 import { returnedTargets } from './search-returned';
 import { FunctionLocator } from './search-locate';
@@ -278,8 +279,8 @@ function unreachable(target: SpecTarget): TargetResult {
 async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, skip: Set<string>, log: (e: object) => void, join: Joiner): Promise<TargetSearch | null> {
   const reached = reach(target);
   if (!reached) return null;
-  const s = new TargetSearch(spec, target, coverage, skip, log, reached.callee, reached.access);
-  s.join = join;
+  const s = new TargetSearch({ spec, target, coverage, skip, log, ...reached });
+  s.runner.join = join;
   if (target.kind === 'class') await searchSequences(s);
   else await searchFunction(s);
   return s;

@@ -4,58 +4,70 @@
  * a call, has one call's arguments mutated, or loses a call. Used for classes (`new C(...)` then methods) and for
  * what a factory call returns (an object's methods, or the returned function itself; see search-returned.ts).
  */
+import { argsFor, restGroup, typicalArgs } from './search-args';
 import { pick, randomOf } from './search-inputs';
 import { clone, FACTORY, tag } from './search-values';
-import { restGroup, type StepPlan, type TargetSearch } from './search-candidates';
+import type { StepPlan, TargetSearch } from './search-candidates';
+import type { Ran } from './search-run';
 import type { SpecCallable } from './search-runtime';
 
 /** Longest sequence the mutation phase builds. */
 const MAX_STEPS = 4;
 
-export async function searchSequences(s: TargetSearch): Promise<void> {
-  const { methods, ctorSpec } = s;
-  if (methods.length === 0) return;
-  // What a factory returned is built again from the arguments of the call that returned it (its first seed).
-  const factorySeed = s.construct === 'call' && ctorSpec.seeds[0] ? s.seedValues(ctorSpec.seeds[0]) : null;
-  const ctorBase = factorySeed ? restGroup(ctorSpec, factorySeed) : s.typicalArgs(ctorSpec);
-  const instance = s.construct === 'new' ? instanceFactory(s.callee, s.result.access, s.argsFor(ctorSpec, ctorBase)) : null;
-  if (instance) for (const m of methods) s.ctx(m).instances = [instance];
+/** Each method once after the typical and seeded constructions, then each method's own seeds. */
+async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
   const ctorSeeds: unknown[][] = [ctorBase];
-  for (const seed of ctorSpec.seeds) {
+  for (const seed of s.target.seeds) {
     const v = s.seedValues(seed);
-    if (v) ctorSeeds.push(restGroup(ctorSpec, v));
+    if (v) ctorSeeds.push(restGroup(s.target, v));
   }
-  for (const m of methods) {
+  for (const m of s.methods) {
     for (const ctorVals of ctorSeeds.slice(0, 3)) {
       if (!s.budgetLeft()) break;
-      await s.propose(ctorVals, [{ method: m.name, c: m, values: s.typicalArgs(m) }], { title: undefined });
+      await s.propose(ctorVals, [{ method: m.name, c: m, values: typicalArgs(m) }], { title: undefined });
     }
     for (const seed of m.seeds) {
       if (!s.budgetLeft()) break;
       const v = s.seedValues(seed);
-      if (!v) continue;
-      await s.propose(ctorBase, [{ method: m.name, c: m, values: restGroup(m, v) }], { boundary: seed.boundary });
+      if (v) await s.propose(ctorBase, [{ method: m.name, c: m, values: restGroup(m, v) }], { boundary: seed.boundary });
     }
   }
-  const byName = (name: string | null): SpecCallable => methods.find((m) => m.name === name)!;
+}
+
+/** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
+function nextSequence(s: TargetSearch, parent: Ran | null, ctorBase: unknown[]): { ctorVals: unknown[]; steps: StepPlan[] } {
+  const byName = (name: string | null): SpecCallable => s.methods.find((m) => m.name === name)!;
+  let ctorVals = parent?.cand.ctor ?? ctorBase;
+  let steps: StepPlan[] = parent ? parent.cand.steps.map((st) => ({ method: st.method, c: byName(st.method), values: restGroup(byName(st.method), st.values) })) : [];
+  const r = s.rng();
+  if (r < 0.15 && s.target.params.length) ctorVals = s.mutateArgs(s.target, ctorVals);
+  else if (r < 0.55 || steps.length === 0) {
+    if (steps.length < MAX_STEPS) {
+      const m = pick(s.rng, s.methods);
+      steps = [...steps, { method: m.name, c: m, values: s.rng() < 0.5 ? typicalArgs(m) : m.params.map((p) => randomOf(p.shape, s.ctx(m))) }];
+    }
+  } else {
+    const i = Math.floor(s.rng() * steps.length);
+    steps[i] = { ...steps[i], values: s.mutateArgs(steps[i].c, steps[i].values) };
+    if (s.rng() < 0.2 && steps.length > 1) steps.splice(Math.floor(s.rng() * steps.length), 1);
+  }
+  return { ctorVals, steps };
+}
+
+export async function searchSequences(s: TargetSearch): Promise<void> {
+  if (s.methods.length === 0) return;
+  const factory = s.target.construct === 'call';
+  // What a factory returned is built again from the arguments of the call that returned it (its first seed).
+  const factorySeed = factory && s.target.seeds[0] ? s.seedValues(s.target.seeds[0]) : null;
+  const ctorBase = factorySeed ? restGroup(s.target, factorySeed) : typicalArgs(s.target);
+  const instance = factory ? null : instanceFactory(s.runner.init.callee, s.result.access, argsFor(s.target, ctorBase));
+  if (instance) for (const m of s.methods) s.ctx(m).instances = [instance];
+  await firstCalls(s, ctorBase);
   let stale = 0;
-  while (s.budgetLeft() && stale < s.stale) {
+  while (s.budgetLeft() && stale < s.budget.stale) {
     const before = s.covered.size;
     const parent = s.kept.length && s.rng() < 0.8 ? pick(s.rng, s.kept) : null;
-    let ctorVals = parent?.cand.ctor ?? ctorBase;
-    let steps: StepPlan[] = parent ? parent.cand.steps.map((st) => ({ method: st.method, c: byName(st.method), values: restGroup(byName(st.method), st.values) })) : [];
-    const r = s.rng();
-    if (r < 0.15 && ctorSpec.params.length) ctorVals = s.mutateArgs(ctorSpec, ctorVals);
-    else if (r < 0.55 || steps.length === 0) {
-      if (steps.length < MAX_STEPS) {
-        const m = pick(s.rng, methods);
-        steps = [...steps, { method: m.name, c: m, values: s.rng() < 0.5 ? s.typicalArgs(m) : m.params.map((p) => randomOf(p.shape, s.ctx(m))) }];
-      }
-    } else {
-      const i = Math.floor(s.rng() * steps.length);
-      steps[i] = { ...steps[i], values: s.mutateArgs(steps[i].c, steps[i].values) };
-      if (s.rng() < 0.2 && steps.length > 1) steps.splice(Math.floor(s.rng() * steps.length), 1);
-    }
+    const { ctorVals, steps } = nextSequence(s, parent, ctorBase);
     if (!(await s.propose(ctorVals, steps))) stale++;
     stale = s.covered.size > before ? 0 : stale + 1;
   }

@@ -6,7 +6,8 @@
  */
 import { titleFor } from './search-titles';
 import { asOnAnotherMachine } from './search-values';
-import { sameOutcome, signature, type Ran, type TargetSearch } from './search-candidates';
+import { signature, type TargetSearch } from './search-candidates';
+import { sameOutcome, type Ran } from './search-run';
 import type { Outcome, TargetResult } from './search-runtime';
 
 const TYPE_ERROR_OF_OURS = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|undefined or null|Cannot destructure|Cannot use 'in' operator|Invalid array length|is not defined/;
@@ -18,11 +19,12 @@ const BLOCKS_PER_TEST = 3;
 export async function buildSuite(s: TargetSearch): Promise<TargetResult> {
   const { result } = s;
   await s.flush();
-  (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - s.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
+  (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - s.budget.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
   result.candidates = s.n;
   result.covered = s.covered.size;
   // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard).
-  const maxTests = Math.max(s.baseCap, Math.min(3 * s.baseCap, Math.ceil(s.covered.size / BLOCKS_PER_TEST)));
+  const { cap } = s.budget;
+  const maxTests = Math.max(cap, Math.min(3 * cap, Math.ceil(s.covered.size / BLOCKS_PER_TEST)));
   const { chosen, eligible } = setCover(s, maxTests);
   addBoundaries(eligible, chosen, maxTests);
   addDiverse(s, chosen, maxTests);
@@ -36,51 +38,64 @@ function errorOf(r: Ran): string {
   return last.kind === 'throws' || last.kind === 'rejects' ? `${last.error?.name}: ${last.error?.message}` : '';
 }
 
+/** A throw blamed on the generated input: an argument that does not fit, or a TypeError of a vague one. */
+function blamedOnInput(r: Ran): boolean {
+  if (!r.throws) return false;
+  const last = r.steps[r.steps.length - 1].outcome;
+  const error = last.kind === 'throws' || last.kind === 'rejects' ? last.error : null;
+  return !r.cand.valid || (r.cand.uncertain && error !== null && error.name === 'TypeError' && TYPE_ERROR_OF_OURS.test(error.message));
+}
+
+function cost(r: Ran): number {
+  return r.steps.reduce((sum, st) => sum + st.args.join(',').length, 0) + (r.cand.ctorCodes ?? []).join(',').length;
+}
+
+/** The run that adds the most blocks not yet covered (the cheaper one of equals); null when none adds any. */
+function best(runs: Ran[], got: Set<string>, allowed: (r: Ran) => boolean): Ran | null {
+  let found: Ran | null = null;
+  let foundGain = 0;
+  for (const r of runs) {
+    if (!allowed(r)) continue;
+    let g = 0;
+    for (const b of r.blocks) if (!got.has(b)) g++;
+    if (g > foundGain || (g === foundGain && g > 0 && found && cost(r) < cost(found))) {
+      found = r;
+      foundGain = g;
+    }
+  }
+  return found;
+}
+
 /** Greedy set cover over the kept candidates. Throws only from type-valid inputs, and few of them. */
 function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible: Ran[] } {
   const eligible = s.kept.filter((r) => {
-    if (!r.throws) return true;
-    const last = r.steps[r.steps.length - 1].outcome;
-    const error = last.kind === 'throws' || last.kind === 'rejects' ? last.error : null;
-    const ours = !r.cand.valid || (r.cand.uncertain && error !== null && error.name === 'TypeError' && TYPE_ERROR_OF_OURS.test(error.message));
+    const ours = blamedOnInput(r);
     if (ours) s.result.rejectedThrows++;
     return !ours;
   });
   const chosen: Ran[] = [];
   const got = new Set<string>();
-  const gain = (r: Ran) => {
-    let g = 0;
-    for (const b of r.blocks) if (!got.has(b)) g++;
-    return g;
+  const take = (r: Ran) => {
+    chosen.push(r);
+    for (const b of r.blocks) got.add(b);
   };
-  const cost = (r: Ran) => r.steps.reduce((sum, st) => sum + st.args.join(',').length, 0) + (r.cand.ctorCodes ?? []).join(',').length;
-  for (const pass of ['returns', 'throws'] as const) {
-    // Few throwing tests: one per four kept ones, plus up to MAX_ERROR_TESTS more when each asserts an error no
-    // other test asserts (an invariant helper or a validator is mostly its error paths, each with its own message).
-    let throwsLeft = Math.max(1, Math.floor(chosen.length / 4));
-    let distinctLeft = MAX_ERROR_TESTS;
-    const errors = new Set<string>();
-    for (;;) {
-      let best: Ran | null = null;
-      let bestGain = 0;
-      for (const r of eligible) {
-        if (chosen.includes(r) || (pass === 'returns' && r.throws)) continue;
-        if (pass === 'throws' && throwsLeft <= 0 && errors.has(errorOf(r))) continue;
-        const g = gain(r);
-        if (g > bestGain || (g === bestGain && g > 0 && best && cost(r) < cost(best))) {
-          best = r;
-          bestGain = g;
-        }
-      }
-      if (!best || bestGain === 0 || chosen.length >= maxTests) break;
-      if (pass === 'throws') {
-        if (throwsLeft > 0) throwsLeft--;
-        else if (distinctLeft-- <= 0) break;
-        errors.add(errorOf(best));
-      }
-      chosen.push(best);
-      for (const b of best.blocks) got.add(b);
-    }
+  for (;;) {
+    const r = chosen.length < maxTests ? best(eligible, got, (x) => !x.throws && !chosen.includes(x)) : null;
+    if (!r) break;
+    take(r);
+  }
+  // Few throwing tests: one per four kept ones, plus up to MAX_ERROR_TESTS more when each asserts an error no
+  // other test asserts (an invariant helper or a validator is mostly its error paths, each with its own message).
+  let throwsLeft = Math.max(1, Math.floor(chosen.length / 4));
+  let distinctLeft = MAX_ERROR_TESTS;
+  const errors = new Set<string>();
+  for (;;) {
+    const r = chosen.length < maxTests ? best(eligible, got, (x) => !chosen.includes(x) && (throwsLeft > 0 || !errors.has(errorOf(x)))) : null;
+    if (!r) break;
+    if (throwsLeft > 0) throwsLeft--;
+    else if (distinctLeft-- <= 0) break;
+    errors.add(errorOf(r));
+    take(r);
   }
   return { chosen, eligible };
 }
@@ -106,7 +121,7 @@ function addDiverse(s: TargetSearch, chosen: Ran[], maxTests: number): void {
   const argKeys = (r: Ran) => r.cand.steps.flatMap((st, i) => st.codes.map((code, k) => `${i}:${st.method}:${k}:${code}`));
   const used = new Set(chosen.flatMap(argKeys));
   const novelty = (r: Ran) => argKeys(r).filter((k) => !used.has(k)).length * 2 + Number(atConstant(r));
-  for (let left = Math.max(4 * s.scale, Math.floor(maxTests / 2)); left > 0 && extras.length > 0 && chosen.length < maxTests; left--) {
+  for (let left = Math.max(4 * s.budget.scale, Math.floor(maxTests / 2)); left > 0 && extras.length > 0 && chosen.length < maxTests; left--) {
     let best = 0;
     for (let i = 1; i < extras.length; i++) if (novelty(extras[i]) > novelty(extras[best])) best = i;
     const [d] = extras.splice(best, 1);
@@ -121,37 +136,50 @@ function loosen(o: Outcome): Outcome {
   return o;
 }
 
+/** Whether two recording runs of one test agree on everything a test asserts. */
+function agree(a: Ran, b: Ran): boolean {
+  return (
+    a.steps.length === b.steps.length &&
+    a.steps.every((st, i) => sameOutcome(st.outcome, b.steps[i].outcome) && JSON.stringify(st.mutated) === JSON.stringify(b.steps[i].mutated) && st.state === b.steps[i].state) &&
+    a.state === b.state &&
+    JSON.stringify(a.views) === JSON.stringify(b.views)
+  );
+}
+
+/** Keeps the calls (coverage) of run `a` but not the values that differ in run `b`. */
+function keepAgreed(a: Ran, b: Ran): void {
+  for (let i = 0; i < a.steps.length; i++) {
+    const other = b.steps[i];
+    if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome);
+    if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
+    if (!other || a.steps[i].state !== other.state) a.steps[i].state = null;
+  }
+  if (a.state !== b.state) a.state = null;
+  // Only the observations both runs agree on.
+  if (a.views) a.views = a.views.filter((v) => b.views?.some((w) => w.expr === v.expr && w.code === v.code));
+}
+
+function uniqueTitle(titles: Set<string>, title: string): string {
+  let unique = title;
+  for (let i = 2; titles.has(unique); i++) unique = `${title} [${i}]`;
+  titles.add(unique);
+  return unique;
+}
+
 /** Runs each chosen test again with fresh inputs; the second run, as on another machine, drops what differs. */
 async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
   const { result, target } = s;
   const titles = new Set<string>();
   for (const r of chosen) {
-    const a = await s.runOnce(r.cand, true);
-    const b = await asOnAnotherMachine(() => s.runOnce(r.cand, true));
-    const deterministic =
-      a.steps.length === b.steps.length &&
-      a.steps.every((st, i) => sameOutcome(st.outcome, b.steps[i].outcome) && JSON.stringify(st.mutated) === JSON.stringify(b.steps[i].mutated) && st.state === b.steps[i].state) &&
-      a.state === b.state &&
-      JSON.stringify(a.views) === JSON.stringify(b.views);
-    if (!deterministic) {
+    const a = await s.runner.runOnce(r.cand, true);
+    const b = await asOnAnotherMachine(() => s.runner.runOnce(r.cand, true));
+    if (!agree(a, b)) {
       result.nondeterministic++;
-      // Keep the calls (coverage) but not the values that changed.
-      for (let i = 0; i < a.steps.length; i++) {
-        const other = b.steps[i];
-        if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome);
-        if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
-        if (!other || a.steps[i].state !== other.state) a.steps[i].state = null;
-      }
-      if (a.state !== b.state) a.state = null;
-      // Only the observations both runs agree on.
-      if (a.views) a.views = a.views.filter((v) => b.views?.some((w) => w.expr === v.expr && w.code === v.code));
+      keepAgreed(a, b);
     }
     const newBlocks = [...r.blocks].filter((k) => !chosen.slice(0, chosen.indexOf(r)).some((o) => o.blocks.has(k)));
-    let title = r.cand.title ?? titleFor(target, a, newBlocks.map((k) => s.coverage.snippet(k)).find((x) => x !== null) ?? null);
-    let unique = title;
-    for (let i = 2; titles.has(unique); i++) unique = `${title} [${i}]`;
-    titles.add(unique);
-    title = unique;
-    result.tests.push({ title, ctor: r.cand.ctorCodes, ...(s.construct === 'call' ? { construct: 'call' as const } : {}), steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
+    const title = uniqueTitle(titles, r.cand.title ?? titleFor(target, a, newBlocks.map((k) => s.coverage.snippet(k)).find((x) => x !== null) ?? null));
+    const construct = s.target.construct === 'call' ? { construct: 'call' as const } : {};
+    result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
   }
 }

@@ -1,0 +1,313 @@
+/**
+ * Running one candidate (child side): a call of a function, or a sequence on an object built with `new` (a class) or
+ * by a call (what a factory returns), between two coverage takes, with fresh copies of its arguments; what each call
+ * returned or threw becomes an Outcome, as the test file will assert it. A returned function is probed (called with
+ * typical arguments of its source's parameters) when recording, so it is asserted by what it does.
+ */
+import type { Coverage } from './search-coverage';
+import { argsFor, typicalArgs } from './search-args';
+import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
+import type { ErrorInfo, Outcome, SpecCallable, Step } from './search-runtime';
+import { clone, observe, RealDate, stateCode, toCode, type View } from './search-values';
+
+/** `process.exit` called by the code under test (the search replaces it while a call runs). */
+export class ExitCalled extends Error {
+  constructor(readonly exitCode: unknown) {
+    super(`process.exit(${String(exitCode ?? '')}) was called`);
+  }
+}
+
+/** The method name of a step that calls the sequence's object itself (a function a factory returned). */
+export const CALL_SELF = '';
+
+export interface Candidate {
+  ctor: unknown[] | null;
+  ctorCodes: string[] | null;
+  steps: Array<{ method: string | null; values: unknown[]; codes: string[] }>;
+  valid: boolean;
+  /** Some argument's shape is vague: a TypeError may be our argument's fault. */
+  uncertain: boolean;
+  title?: string;
+  boundary: boolean;
+}
+
+export interface Ran {
+  cand: Candidate;
+  blocks: Set<string>;
+  steps: Step[];
+  state: string | null;
+  views?: View[];
+  throws: boolean;
+  exit: string | null;
+  /** Primitive values the calls returned (for dynamic seeding). */
+  values?: unknown[];
+}
+
+type Raw = { ok: true; value: unknown; async: boolean } | { ok: false; error: unknown; async: boolean } | { timeout: true };
+
+const BUILTIN_ERRORS = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError'];
+/** Built-in classes a value is asserted an instance of when it cannot be written as a literal. */
+const BUILTINS: Array<[string, new (...a: never[]) => unknown]> = [
+  ['Date', RealDate],
+  ['Map', Map],
+  ['Set', Set],
+  ['RegExp', RegExp],
+  ['Array', Array],
+  ['Error', Error],
+];
+const NONE = new Set<string>();
+
+function errorInfo(e: unknown, classes: Map<unknown, string>): ErrorInfo {
+  if (e instanceof Error) {
+    const ctor = (e as { constructor?: unknown }).constructor;
+    const name = typeof ctor === 'function' ? (ctor as { name: string }).name : e.name;
+    const fromModule = classes.get(ctor);
+    const builtin = BUILTIN_ERRORS.includes(name) && (globalThis as Record<string, unknown>)[name] === ctor ? name : null;
+    return { name, ctor: fromModule ?? builtin, message: String(e.message), code: null };
+  }
+  return { name: typeof e, ctor: null, message: String(e), code: toCode(e) };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Outcome {
+  const code = toCode(value);
+  const state = code === null && value !== null && typeof value === 'object' ? stateCode(value) : null;
+  const builtin = BUILTINS.find(([, c]) => value instanceof c)?.[0] ?? null;
+  return { kind, code, type: typeName(value), plain: code !== null, state, builtin };
+}
+
+export function sameOutcome(a: Outcome, b: Outcome): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Short strings and numbers inside a returned value (arrays, plain objects, Maps, a few levels deep). */
+function primitives(value: unknown, out: unknown[], depth: number): void {
+  if (out.length > 32 || depth > 2) return;
+  if (typeof value === 'string' || typeof value === 'number') out.push(value);
+  else if (Array.isArray(value)) for (const v of value.slice(0, 16)) primitives(v, out, depth + 1);
+  else if (value instanceof Map) for (const [k, v] of [...value].slice(0, 16)) (primitives(k, out, depth + 1), primitives(v, out, depth + 1));
+  else if (isPlainObject(value)) for (const v of Object.values(value).slice(0, 16)) primitives(v, out, depth + 1);
+}
+
+async function settle(value: unknown, ms: number): Promise<{ kind: 'resolves' | 'rejects' | 'timeout'; value?: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const r = await Promise.race([
+    Promise.resolve(value).then(
+      (v) => ({ kind: 'resolves' as const, value: v }),
+      (e) => ({ kind: 'rejects' as const, value: e }),
+    ),
+    new Promise<{ kind: 'timeout' }>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), ms);
+    }),
+  ]);
+  clearTimeout(timer);
+  return r;
+}
+
+const returnedOk = (raw: Raw): raw is { ok: true; value: unknown; async: boolean } => 'ok' in raw && raw.ok;
+const stops = (o: Outcome) => o.kind !== 'returns' && o.kind !== 'resolves';
+const stateOf = (instance: unknown) => (instance !== undefined && typeof instance === 'object' ? stateCode(instance) : null);
+
+/** Arguments whose code changed during the call (the state asserted after it). */
+function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mutated'] {
+  const mutated: Step['mutated'] = [];
+  values.forEach((v, k) => {
+    if (before[k] === null) return;
+    const after = toCode(v);
+    if (after !== null && after !== before[k]) mutated.push({ index: k, code: after });
+  });
+  return mutated;
+}
+
+export interface RunnerInit {
+  callee: unknown;
+  /** Sequences build their object with `new` (classes) or by calling the target (what a factory returns). */
+  construct: 'new' | 'call';
+  /** Sequence mode: the target is an object's maker and the steps are its methods. */
+  sequence: boolean;
+  /** Classes of the module by access code (an error of one is asserted by it). */
+  classes: Map<unknown, string>;
+  /** Zero-parameter methods, candidates for observing an instance's state after a sequence (see observe()). */
+  observers: string[];
+  coverage: Coverage;
+  settleMs: number;
+}
+
+export class Runner {
+  /** Calls of a function target that returned an object with methods or a function (see search-returned.ts). */
+  readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function' }> = [];
+  /** The module's facts, for the parameters of a function a call returned (probed when recording). */
+  join: Joiner | null = null;
+
+  constructor(readonly init: RunnerInit) {}
+
+  /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
+  private async invoke(run: () => unknown): Promise<Raw> {
+    try {
+      const value = run();
+      if (value && typeof (value as { then?: unknown }).then === 'function') {
+        const r = await settle(value, this.init.settleMs);
+        if (r.kind === 'timeout') return { timeout: true };
+        return r.kind === 'rejects' ? { ok: false, error: r.value, async: true } : { ok: true, value: r.value, async: true };
+      }
+      return { ok: true, value, async: false };
+    } catch (error) {
+      return { ok: false, error, async: false };
+    }
+  }
+
+  private toOutcome(raw: Raw, record = false): Outcome {
+    if ('timeout' in raw) return { kind: 'timeout' };
+    if (!raw.ok) {
+      if (raw.error instanceof ExitCalled) return { kind: 'exit', code: String(raw.error.exitCode ?? '') };
+      return { kind: raw.async ? 'rejects' : 'throws', error: errorInfo(raw.error, this.init.classes) };
+    }
+    const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
+    // A function is asserted by what it does, never by identity: called with typical arguments of its parameters.
+    if (typeof raw.value === 'function' && outcome.kind === 'returns' && !isClassLike(raw.value)) {
+      return { ...outcome, code: null, plain: false, calls: record ? this.probe(raw.value as (...a: unknown[]) => unknown) : [] };
+    }
+    return outcome;
+  }
+
+  /** One call of a returned function with typical arguments of its parameters (from its source's facts). */
+  private probe(fn: (...a: unknown[]) => unknown): Array<{ args: string[]; outcome: Outcome }> {
+    const spec: SpecCallable | null = this.join ? callableOf(CALL_SELF, fn, this.join) : null;
+    const args = spec && !spec.async ? argsFor(spec, typicalArgs(spec)) : null;
+    if (!args) return [];
+    let raw: Raw;
+    try {
+      const value = fn(...args.values.map((v) => clone(v)));
+      if (value && typeof (value as { then?: unknown }).then === 'function') return [];
+      raw = { ok: true, value, async: false };
+    } catch (error) {
+      raw = { ok: false, error, async: false };
+    }
+    const outcome = this.toOutcome(raw);
+    return [{ args: args.codes, outcome: 'calls' in outcome ? { ...outcome, calls: [] } : outcome }];
+  }
+
+  /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
+  private make(values: unknown[]): unknown {
+    const callee = this.init.callee as new (...a: unknown[]) => unknown;
+    if (this.init.construct === 'new') return new callee(...values);
+    const made = (callee as unknown as (...a: unknown[]) => unknown)(...values);
+    if (made === null || (typeof made !== 'object' && typeof made !== 'function')) throw new TypeError('the factory returned no object');
+    return made;
+  }
+
+  /** The function a step calls and its `this`: a method of the object, or the object itself (CALL_SELF). */
+  private callOf(instance: unknown, method: string | null): { fn: unknown; self: unknown } {
+    if (!this.init.sequence) return { fn: this.init.callee, self: undefined };
+    if (method === CALL_SELF) return { fn: instance, self: undefined };
+    return { fn: (instance as Record<string, unknown>)[method!], self: instance };
+  }
+
+  /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
+  private async replayInstance(cand: Candidate): Promise<object | undefined> {
+    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))));
+    if (!returnedOk(raw) || raw.value === null || typeof raw.value !== 'object') return undefined;
+    const instance = raw.value;
+    for (const st of cand.steps) {
+      const { fn, self } = this.callOf(instance, st.method);
+      const r = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, st.values.map((v) => clone(v))));
+      if (!returnedOk(r)) return undefined;
+    }
+    return instance;
+  }
+
+  /** Notes a call of a function target whose result has methods or is a function (explored as a sequence later). */
+  private noteReturned(cand: Candidate, value: unknown): void {
+    if (this.init.sequence || !cand.valid || this.returned.length >= 2) return;
+    const fn = typeof value === 'function' && !isClassLike(value);
+    const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && methodsOf(value).length > 0;
+    if (!fn && !obj) return;
+    const kind = fn ? 'function' : 'object';
+    if (!this.returned.some((r) => r.kind === kind)) this.returned.push({ cand, kind });
+  }
+
+  /** The calls of a candidate, with the object's state after each when recording a sequence. */
+  private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<{ raws: Raw[]; instance: unknown; ctorState: string | null; states: Array<string | null> }> {
+    const raws: Raw[] = [];
+    const states: Array<string | null> = [];
+    let instance: unknown;
+    let ctorState: string | null = null;
+    if (this.init.sequence) {
+      const raw = await this.invoke(() => this.make(ctorValues));
+      raws.push(raw);
+      if (returnedOk(raw)) instance = raw.value;
+      ctorState = stateOf(instance);
+      if (instance === undefined) return { raws, instance, ctorState, states };
+    }
+    for (let i = 0; i < cand.steps.length; i++) {
+      const { fn, self } = this.callOf(instance, cand.steps[i].method);
+      const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
+      raws.push(raw);
+      if (this.init.sequence && record) states.push(stateOf(instance));
+      if (!returnedOk(raw)) break;
+    }
+    return { raws, instance, ctorState, states };
+  }
+
+  /** The constructor's step of a sequence (its value is the instance, not asserted). */
+  private ctorStep(cand: Candidate, raw: Raw, ctorState: string | null, record: boolean): Step {
+    const o = this.toOutcome(raw);
+    // A factory that returned no object: the sequence cannot run, and that is our input's doing.
+    if (this.init.construct === 'call' && (o.kind === 'throws' || o.kind === 'rejects')) cand.valid = false;
+    return { method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [], ...(record ? { state: ctorState } : {}) };
+  }
+
+  async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
+    const { sequence } = this.init;
+    // Fresh copies before the first take (a copy of an instance runs its class's constructor).
+    const ctorValues = sequence ? (cand.ctor ?? []).map((v) => clone(v)) : [];
+    const stepValues = cand.steps.map((st) => st.values.map((v) => clone(v)));
+    const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
+    if (measure) this.init.coverage.take();
+    const { raws, instance, ctorState, states } = await this.calls(ctorValues, cand, stepValues, record);
+    const blocks = measure ? this.init.coverage.take() : NONE;
+    const steps: Step[] = [];
+    let throws = false;
+    let exit: string | null = null;
+    const note = (o: Outcome) => {
+      if (o.kind === 'throws' || o.kind === 'rejects') throws = true;
+      if (o.kind === 'exit') exit = o.code;
+    };
+    let r = 0;
+    if (sequence) {
+      const ctor = this.ctorStep(cand, raws[r++], ctorState, record);
+      steps.push(ctor);
+      if (stops(ctor.outcome)) {
+        note(ctor.outcome);
+        return { cand, blocks, steps, state: null, throws, exit };
+      }
+    }
+    for (let i = 0; r < raws.length; i++, r++) {
+      const raw = raws[r];
+      const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
+      // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
+      const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, record);
+      if (!sequence && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value);
+      const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
+      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: states[i] ?? null } : {}) });
+      note(outcome);
+    }
+    const state = sequence ? stateOf(instance) : null;
+    // Observations only when the sequence changed the instance (an untouched one says little, and often).
+    const observable = sequence && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== ctorState;
+    const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
+    const values: unknown[] = [];
+    for (const raw of raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
+    return { cand, blocks, steps, state, views, throws, exit, values };
+  }
+}
