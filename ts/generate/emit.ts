@@ -73,7 +73,7 @@ function assertCall(call: string, step: Step, indent: string, name: string, type
   const o = step.outcome;
   switch (o.kind) {
     case 'returns': {
-      if (o.calls?.length) return returnedFunction(call, o.calls, indent, name, typescript);
+      if (o.calls?.length) return returnedFunction(call, o.calls, { indent, name, typescript });
       const m = valueMatcher(o, typescript);
       return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
     }
@@ -91,7 +91,8 @@ function assertCall(call: string, step: Step, indent: string, name: string, type
 }
 
 /** A returned function, asserted by what its calls return: `const returned = f(1); expect(returned(2)).toBe(3);`. */
-function returnedFunction(call: string, calls: Array<{ args: string[]; outcome: Outcome }>, indent: string, name: string, typescript: boolean): string[] {
+function returnedFunction(call: string, calls: Array<{ args: string[]; outcome: Outcome }>, at: { indent: string; name: string; typescript: boolean }): string[] {
+  const { indent, name, typescript } = at;
   const fn = name.replace(/^error/, 'returned');
   const out = [`${indent}const ${fn} = ${call};`];
   calls.forEach((c, i) => out.push(...assertCall(`${fn}(${c.args.join(', ')})`, { method: null, args: c.args, outcome: c.outcome, mutated: [] }, indent, `${name}_${i}`, typescript)));

@@ -136,10 +136,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
-    // Record mode loads the module and walks what it exports (search-discover.ts): the static recognition of exports
-    // is a hint there, so a file with code goes to the search even when the plan found no exported function.
-    const walk = Boolean(options.record) && report.functions.length > 0;
-    if (plan.functions.length === 0 && !walk) {
+    if (nothingToTest(plan, report, Boolean(options.record))) {
       result.ms = performance.now() - started;
       return result;
     }
@@ -176,6 +173,15 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+/**
+ * Whether a file has nothing to generate. Record mode loads the module and walks what it exports (search-discover.ts):
+ * the static recognition of exports is a hint there, so a file with code goes to the search even when the plan found
+ * no exported function.
+ */
+function nothingToTest(plan: FilePlan, report: FileReport, record: boolean): boolean {
+  return plan.functions.length === 0 && !(record && report.functions.length > 0);
 }
 
 function applySummary(result: GenerateResult, summary: RecordSummary, started: number): void {

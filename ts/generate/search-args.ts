@@ -29,22 +29,23 @@ function spread(p: SpecParam, v: unknown, out: Args): boolean {
   return true;
 }
 
+/** One argument for parameter `p` (none: past the declared ones); false when it cannot be written as code. */
+function addArg(p: SpecParam | undefined, v: unknown, out: Args): boolean {
+  if (p?.rest) return spread(p, v, out);
+  const code = toCode(v);
+  if (code === null) return false;
+  out.codes.push(code);
+  out.values.push(v);
+  if (p && !fits(v, p.shape, 'search', p.optional)) out.valid = false;
+  if (p && (vague(p.shape) || p.inferred)) out.uncertain = true;
+  return true;
+}
+
 /** The arguments as code, or null when one cannot be written (a class instance, a symbol). */
 export function argsFor(c: SpecCallable, values: unknown[]): Args | null {
   const out: Args = { values: [], codes: [], valid: true, uncertain: false };
   for (let i = 0; i < values.length; i++) {
-    const p = c.params[Math.min(i, c.params.length - 1)];
-    const v = values[i];
-    if (p?.rest) {
-      if (!spread(p, v, out)) return null;
-      continue;
-    }
-    const code = toCode(v);
-    if (code === null) return null;
-    out.codes.push(code);
-    out.values.push(v);
-    if (p && !fits(v, p.shape, 'search', p.optional)) out.valid = false;
-    if (p && (vague(p.shape) || p.inferred)) out.uncertain = true;
+    if (!addArg(c.params[Math.min(i, c.params.length - 1)], values[i], out)) return null;
   }
   // Trailing undefined for optional parameters: omit them (defaults apply).
   while (out.codes.length && out.codes[out.codes.length - 1] === 'undefined' && c.params[out.codes.length - 1]?.optional) {

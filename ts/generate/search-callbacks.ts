@@ -22,31 +22,33 @@ function propertiesOf(shape: TypeShape): Array<{ name: string; shape: TypeShape 
   return shape.kind === 'object' && 'properties' in shape ? shape.properties.filter((p) => IDENT.test(p.name)) : [];
 }
 
+/** An object state: the action's fields of the same name and kind, else one number field counted up. */
+function nextObject(state: TypeShape, fields: Array<{ name: string; shape: TypeShape }>, s: string, a: string | null): string {
+  const own = propertiesOf(state);
+  const shared = own.filter((p) => fields.some((f) => f.name === p.name && defined(f.shape).kind === defined(p.shape).kind));
+  if (a && shared.length) return `({ ...${s}, ${shared.map((p) => `${p.name}: ${a}.${p.name}`).join(', ')} })`;
+  const counter = own.find((p) => defined(p.shape).kind === 'number');
+  if (counter) return `({ ...${s}, ${counter.name}: ((${s} && ${s}.${counter.name}) ?? 0) + 1 })`;
+  return `({ ...${s} })`;
+}
+
 /** The new state's expression, of the state's type, from `state` and `action` (parameter names given). */
 function nextState(state: TypeShape, action: TypeShape | null, s: string, a: string | null): string {
-  const fields = action ? propertiesOf(action) : [];
+  const fields = action && a ? propertiesOf(action) : [];
   const field = (kind: string) => fields.find((f) => defined(f.shape).kind === kind)?.name;
+  const n = field('number');
+  const t = field('string');
   switch (state.kind) {
-    case 'number': {
-      const n = a ? field('number') : undefined;
+    case 'number':
       return `(${s} ?? 0) + ${n ? `(${a}.${n} ?? 1)` : '1'}`;
-    }
-    case 'string': {
-      const t = a ? field('string') : undefined;
+    case 'string':
       return `(${s} ?? '') + ${t ? `${a}.${t}` : "'.'"}`;
-    }
     case 'boolean':
       return `!${s}`;
     case 'array':
-      return a ? `[...(${s} ?? []), ${a}]` : `[...(${s} ?? [])]`;
-    case 'object': {
-      const own = propertiesOf(state);
-      const shared = own.filter((p) => fields.some((f) => f.name === p.name && defined(f.shape).kind === defined(p.shape).kind));
-      if (a && shared.length) return `({ ...${s}, ${shared.map((p) => `${p.name}: ${a}.${p.name}`).join(', ')} })`;
-      const counter = own.find((p) => defined(p.shape).kind === 'number');
-      if (counter) return `({ ...${s}, ${counter.name}: ((${s} && ${s}.${counter.name}) ?? 0) + 1 })`;
-      return `({ ...${s} })`;
-    }
+      return `[...(${s} ?? [])${a ? `, ${a}` : ''}]`;
+    case 'object':
+      return nextObject(state, fields, s, a);
     default:
       // The state's type is a type parameter or unknown: a state that records the last action it saw.
       return a ? `({ ...${s}, last: ${a} })` : `${s}`;

@@ -88,10 +88,10 @@ export function callableOf(name: string, fn: (...a: unknown[]) => unknown, join:
 }
 
 /** A class target: constructor parameters from the facts at the class's location, methods from its prototype. */
-export function classTarget(id: string, name: string, access: string, ctor: (...a: unknown[]) => unknown, join: Joiner): SpecTarget {
-  const own = callableOf(name, ctor, join);
+export function classTarget(at: { id: string; name: string; access: string }, ctor: (...a: unknown[]) => unknown, join: Joiner): SpecTarget {
+  const own = callableOf(at.name, ctor, join);
   const methods = methodsOf((ctor as { prototype: object }).prototype).map((m) => callableOf(m.name, m.fn, join));
-  return { ...own, id, kind: 'class', access: [{ code: access, get: () => ctor }], methods };
+  return { ...own, id: at.id, kind: 'class', access: [{ code: at.access, get: () => ctor }], methods };
 }
 
 function member(code: string, key: string): string {
@@ -111,63 +111,79 @@ export interface Discovery {
   promoted: Map<string, SpecTarget>;
 }
 
+/** The function a planned target reaches, and its access code. */
+function plannedValue(t: SpecTarget): { value: (...a: unknown[]) => unknown; code: string } | null {
+  for (const a of t.access) {
+    let value: unknown;
+    try {
+      value = a.get();
+    } catch {
+      continue;
+    }
+    if (typeof value === 'function' && (a.name === undefined || (value as { name?: string }).name === a.name)) return { value: value as (...a: unknown[]) => unknown, code: a.code };
+  }
+  return null;
+}
+
+/** Own value properties of an object or function worth walking into, with their access codes. */
+function members(value: object, code: string): Array<{ value: unknown; code: string }> {
+  const fn = typeof value === 'function';
+  const proto = Object.getPrototypeOf(value);
+  // Namespaces and the API objects factories built are plain; of a class instance only the public keys.
+  const plain = proto === Object.prototype || proto === null || Object.prototype.toString.call(value) === '[object Module]';
+  const keys = fn ? Object.getOwnPropertyNames(value).filter((k) => !FUNCTION_OWN.has(k)) : Object.keys(value).filter((k) => k !== 'module.exports' && (plain || !k.startsWith('_')));
+  const out: Array<{ value: unknown; code: string }> = [];
+  for (const key of keys) {
+    const desc = Object.getOwnPropertyDescriptor(value, key);
+    if (desc && 'value' in desc) out.push({ value: desc.value, code: member(code, key) });
+  }
+  return out;
+}
+
+/** Walks a module's exports: each function or class no planned target reaches becomes a target. */
+class Walker {
+  readonly found: SpecTarget[] = [];
+  private readonly visited = new Set<unknown>();
+
+  constructor(
+    private readonly reached: Set<unknown>,
+    private readonly g: number,
+    private readonly join: Joiner,
+  ) {}
+
+  private add(code: string, fn: (...a: unknown[]) => unknown): void {
+    if (this.found.length >= MAX_FOUND || this.reached.has(fn)) return;
+    // A dependency's function the module re-exports is the dependency's to test.
+    if (this.join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
+    const at = { id: `${this.g}.d${this.found.length}`, name: nameOf(code, fn), access: code };
+    if (isClassLike(fn)) this.found.push(classTarget(at, fn, this.join));
+    else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code, get: () => fn }] });
+  }
+
+  walk(value: unknown, code: string, depth: number): void {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || this.visited.has(value) || depth > MAX_DEPTH) return;
+    this.visited.add(value);
+    if (typeof value === 'function') this.add(code, value as (...a: unknown[]) => unknown);
+    // A function's static members (`lib.Thing.parse`, `pluralize.plural`); an object's properties.
+    for (const m of members(value, code)) this.walk(m.value, m.code, depth + 1);
+  }
+}
+
 export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g: number, join: Joiner): Discovery {
   const reached = new Set<unknown>();
   const promoted = new Map<string, SpecTarget>();
   for (const t of planned) {
-    for (const a of t.access) {
-      let value: unknown;
-      try {
-        value = a.get();
-      } catch {
-        continue;
-      }
-      if (typeof value !== 'function') continue;
-      if (a.name !== undefined && (value as { name?: string }).name !== a.name) continue;
-      reached.add(value);
-      // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
-      if (t.kind === 'function' && !promoted.has(t.id) && isClassLike(value)) promoted.set(t.id, classTarget(t.id, t.name, a.code, value as (...a: unknown[]) => unknown, join));
-      break;
-    }
+    const hit = plannedValue(t);
+    if (!hit) continue;
+    reached.add(hit.value);
+    // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
+    if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
   }
-  const found: SpecTarget[] = [];
-  const visited = new Set<unknown>();
-  const add = (code: string, fn: (...a: unknown[]) => unknown) => {
-    if (found.length >= MAX_FOUND) return;
-    // A dependency's function the module re-exports is the dependency's to test.
-    if (join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
-    const id = `${g}.d${found.length}`;
-    const name = nameOf(code, fn);
-    if (isClassLike(fn)) found.push(classTarget(id, name, code, fn, join));
-    else found.push({ ...callableOf(name, fn, join), id, kind: 'function', access: [{ code, get: () => fn }] });
-  };
-  const walk = (value: unknown, code: string, depth: number): void => {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function') || visited.has(value) || depth > MAX_DEPTH) return;
-    visited.add(value);
-    if (typeof value === 'function') {
-      if (!reached.has(value)) add(code, value as (...a: unknown[]) => unknown);
-      // Static members (`lib.Thing.parse`, `pluralize.plural`).
-      for (const key of Object.getOwnPropertyNames(value)) {
-        if (FUNCTION_OWN.has(key)) continue;
-        const desc = Object.getOwnPropertyDescriptor(value, key);
-        if (desc && 'value' in desc) walk(desc.value, member(code, key), depth + 1);
-      }
-      return;
-    }
-    // Namespaces and the API objects factories built: plain objects (a class instance is walked by its own keys).
-    const proto = Object.getPrototypeOf(value);
-    const plain = proto === Object.prototype || proto === null || Object.prototype.toString.call(value) === '[object Module]';
-    for (const key of Object.keys(value as object)) {
-      if (key === 'module.exports' || (!plain && key.startsWith('_'))) continue;
-      const desc = Object.getOwnPropertyDescriptor(value, key);
-      if (desc && 'value' in desc) walk(desc.value, member(code, key), depth + 1);
-    }
-  };
+  const walker = new Walker(reached, g, join);
   // The namespace's named exports first, then CommonJS's module.exports (its properties are often the same values).
   for (const key of Object.keys(mod)) {
-    if (key === 'default' || key === 'module.exports') continue;
-    walk(mod[key], member('mod', key), 1);
+    if (key !== 'default' && key !== 'module.exports') walker.walk(mod[key], member('mod', key), 1);
   }
-  walk(mod.default, 'mod.default', 1);
-  return { found, promoted };
+  walker.walk(mod.default, 'mod.default', 1);
+  return { found: walker.found, promoted };
 }

@@ -46,7 +46,28 @@ function thunk(code: string): string {
   return `() => (${code})`;
 }
 
-export function callableSource(fn: FunctionReport | null | undefined, planned: FunctionPlan | null, params: SearchParam[], typescript: boolean, ctorArgs?: string[]): string {
+/** Where a callable's seeds come from: the planner's cases of a function, or a class's constructor arguments. */
+export interface SeedSource {
+  planned?: FunctionPlan | null;
+  ctorArgs?: string[];
+}
+
+function seedsSource(from: SeedSource): string[] {
+  const seeds: string[] = [];
+  const args = (list: string[]) => list.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ');
+  if (from.ctorArgs) {
+    if (from.ctorArgs.length) seeds.push(`{ title: 'constructor', boundary: false, args: [${args(from.ctorArgs)}] }`);
+    return seeds;
+  }
+  for (const c of from.planned?.cases ?? []) {
+    if (c.expect.kind === 'todo' || c.args.some((a) => a === '')) continue;
+    const boundary = c.scenario === 'edge_cases' && c.line !== null;
+    seeds.push(`{ title: ${JSON.stringify(c.title)}, boundary: ${boundary}, args: [${args(c.args)}] }`);
+  }
+  return seeds;
+}
+
+export function callableSource(fn: FunctionReport | null | undefined, params: SearchParam[], typescript: boolean, from: SeedSource = {}): string {
   const models = fn ? fn.params.map((p) => modelParam(p, fn.usage?.params.find((u) => u.name === p.name), typescript)) : [];
   const paramText = params
     .map((p, i) => {
@@ -54,19 +75,7 @@ export function callableSource(fn: FunctionReport | null | undefined, planned: F
       return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${typical} }`;
     })
     .join(', ');
-  const seeds: string[] = [];
-  if (ctorArgs) {
-    if (ctorArgs.length) seeds.push(`{ title: 'constructor', boundary: false, args: [${ctorArgs.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`);
-  } else if (planned) {
-    for (const c of planned.cases) {
-      if (c.expect.kind === 'todo') continue;
-      if (c.args.some((a) => a === '')) continue;
-      const boundary = c.scenario === 'edge_cases' && c.line !== null;
-      seeds.push(
-        `{ title: ${JSON.stringify(c.title)}, boundary: ${boundary}, args: [${c.args.map((a) => `{ code: ${JSON.stringify(a)}, get: ${thunk(a)} }`).join(', ')}] }`,
-      );
-    }
-  }
+  const seeds = seedsSource(from);
   const constants = fn ? constantsOf(fn) : [];
   return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
 }
@@ -77,7 +86,7 @@ export function callableSource(fn: FunctionReport | null | undefined, planned: F
  */
 export function factsSource(report: FileReport, typescript: boolean): string {
   const entries = report.functions.map(
-    (fn) => `{ line: ${fn.line}, column: ${fn.column}, endLine: ${fn.endLine}, name: ${JSON.stringify(fn.name)}, async: ${fn.async}, ${callableSource(fn, null, searchParams(fn), typescript)} }`,
+    (fn) => `{ line: ${fn.line}, column: ${fn.column}, endLine: ${fn.endLine}, name: ${JSON.stringify(fn.name)}, async: ${fn.async}, ${callableSource(fn, searchParams(fn), typescript)} }`,
   );
   return `[${entries.join(',\n      ')}]`;
 }

@@ -129,6 +129,14 @@ function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mut
   return mutated;
 }
 
+/** What the calls of one run returned, with the sequence's object and its state after each call. */
+interface Calls {
+  raws: Raw[];
+  instance: unknown;
+  ctorState: string | null;
+  states: Array<string | null>;
+}
+
 export interface RunnerInit {
   callee: unknown;
   /** Sequences build their object with `new` (classes) or by calling the target (what a factory returns). */
@@ -237,7 +245,7 @@ export class Runner {
   }
 
   /** The calls of a candidate, with the object's state after each when recording a sequence. */
-  private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<{ raws: Raw[]; instance: unknown; ctorState: string | null; states: Array<string | null> }> {
+  private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<Calls> {
     const raws: Raw[] = [];
     const states: Array<string | null> = [];
     let instance: unknown;
@@ -267,30 +275,23 @@ export class Runner {
     return { method: null, args: cand.ctorCodes ?? [], outcome: o.kind === 'returns' ? { ...o, code: null, state: null } : o, mutated: [], ...(record ? { state: ctorState } : {}) };
   }
 
-  async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
+  /** The outcome of each call of a run, as its test asserts it; `stopped` when the constructor did not return. */
+  private stepsOf(cand: Candidate, run: Calls, args: { values: unknown[][]; before: Array<Array<string | null>> }, record: boolean): { steps: Step[]; throws: boolean; exit: string | null; stopped: boolean } {
     const { sequence } = this.init;
-    // Fresh copies before the first take (a copy of an instance runs its class's constructor).
-    const ctorValues = sequence ? (cand.ctor ?? []).map((v) => clone(v)) : [];
-    const stepValues = cand.steps.map((st) => st.values.map((v) => clone(v)));
-    const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
-    if (measure) this.init.coverage.take();
-    const { raws, instance, ctorState, states } = await this.calls(ctorValues, cand, stepValues, record);
-    const blocks = measure ? this.init.coverage.take() : NONE;
-    const steps: Step[] = [];
-    let throws = false;
-    let exit: string | null = null;
+    const { values: stepValues, before } = args;
+    const { raws, instance } = run;
+    const out = { steps: [] as Step[], throws: false, exit: null as string | null, stopped: false };
     const note = (o: Outcome) => {
-      if (o.kind === 'throws' || o.kind === 'rejects') throws = true;
-      if (o.kind === 'exit') exit = o.code;
+      if (o.kind === 'throws' || o.kind === 'rejects') out.throws = true;
+      if (o.kind === 'exit') out.exit = o.code;
     };
     let r = 0;
     if (sequence) {
-      const ctor = this.ctorStep(cand, raws[r++], ctorState, record);
-      steps.push(ctor);
-      if (stops(ctor.outcome)) {
-        note(ctor.outcome);
-        return { cand, blocks, steps, state: null, throws, exit };
-      }
+      const ctor = this.ctorStep(cand, raws[r++], run.ctorState, record);
+      out.steps.push(ctor);
+      note(ctor.outcome);
+      out.stopped = stops(ctor.outcome);
+      if (out.stopped) return out;
     }
     for (let i = 0; r < raws.length; i++, r++) {
       const raw = raws[r];
@@ -299,15 +300,30 @@ export class Runner {
       const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, record);
       if (!sequence && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
-      steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: states[i] ?? null } : {}) });
+      out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });
       note(outcome);
     }
+    return out;
+  }
+
+  async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
+    const { sequence } = this.init;
+    // Fresh copies before the first take (a copy of an instance runs its class's constructor).
+    const ctorValues = sequence ? (cand.ctor ?? []).map((v) => clone(v)) : [];
+    const stepValues = cand.steps.map((st) => st.values.map((v) => clone(v)));
+    const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
+    if (measure) this.init.coverage.take();
+    const run = await this.calls(ctorValues, cand, stepValues, record);
+    const blocks = measure ? this.init.coverage.take() : NONE;
+    const { steps, throws, exit, stopped } = this.stepsOf(cand, run, { values: stepValues, before }, record);
+    if (stopped) return { cand, blocks, steps, state: null, throws, exit };
+    const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
     // Observations only when the sequence changed the instance (an untouched one says little, and often).
-    const observable = sequence && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== ctorState;
+    const observable = sequence && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== run.ctorState;
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
-    for (const raw of raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
+    for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
     return { cand, blocks, steps, state, views, throws, exit, values };
   }
 }

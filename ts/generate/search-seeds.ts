@@ -41,20 +41,24 @@ async function roundTrips(s: TargetSearch, base: unknown[]): Promise<void> {
   }
 }
 
+/** The typical call with parameter `i` set to the `k`-th value of its pool (past the pools: left out if optional). */
+function withPoolValue(s: TargetSearch, base: unknown[], pools: unknown[][], at: { i: number; k: number }): unknown[] | null {
+  const { i, k } = at;
+  const p = s.target.params[i];
+  if (k === Math.max(0, ...pools.map((pool) => pool.length))) return p.optional ? base.slice(0, i) : null;
+  if (k >= pools[i].length) return null;
+  const values = base.map((x) => clone(x));
+  values[i] = p.rest ? [pools[i][k]] : pools[i][k];
+  return values;
+}
+
 /** One parameter at a time, round robin over the parameters' pools (each pool: constants first). */
 async function onePerParameter(s: TargetSearch, base: unknown[], pools: unknown[][]): Promise<void> {
-  const params = s.target.params;
   const longest = Math.max(0, ...pools.map((p) => p.length));
   for (let k = 0; k <= longest && s.budgetLeft(); k++) {
-    for (let i = 0; i < params.length && s.budgetLeft(); i++) {
-      if (k === longest) {
-        // Last round: each optional parameter left out.
-        if (params[i].optional) await s.propose(null, call(s, base.slice(0, i)));
-      } else if (k < pools[i].length) {
-        const values = base.map((x) => clone(x));
-        values[i] = params[i].rest ? [pools[i][k]] : pools[i][k];
-        await s.propose(null, call(s, values));
-      }
+    for (let i = 0; i < s.target.params.length && s.budgetLeft(); i++) {
+      const values = withPoolValue(s, base, pools, { i, k });
+      if (values) await s.propose(null, call(s, values));
     }
   }
 }

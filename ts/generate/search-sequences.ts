@@ -14,6 +14,19 @@ import type { SpecCallable } from './search-runtime';
 /** Longest sequence the mutation phase builds. */
 const MAX_STEPS = 4;
 
+/** A method called once on each of the first constructions, then with each of its own seeds. */
+async function methodSeeds(s: TargetSearch, m: SpecCallable, ctorSeeds: unknown[][]): Promise<void> {
+  for (const ctorVals of ctorSeeds.slice(0, 3)) {
+    if (!s.budgetLeft()) return;
+    await s.propose(ctorVals, [{ method: m.name, c: m, values: typicalArgs(m) }], { title: undefined });
+  }
+  for (const seed of m.seeds) {
+    if (!s.budgetLeft()) return;
+    const v = s.seedValues(seed);
+    if (v) await s.propose(ctorSeeds[0], [{ method: m.name, c: m, values: restGroup(m, v) }], { boundary: seed.boundary });
+  }
+}
+
 /** Each method once after the typical and seeded constructions, then each method's own seeds. */
 async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
   const ctorSeeds: unknown[][] = [ctorBase];
@@ -21,17 +34,7 @@ async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
     const v = s.seedValues(seed);
     if (v) ctorSeeds.push(restGroup(s.target, v));
   }
-  for (const m of s.methods) {
-    for (const ctorVals of ctorSeeds.slice(0, 3)) {
-      if (!s.budgetLeft()) break;
-      await s.propose(ctorVals, [{ method: m.name, c: m, values: typicalArgs(m) }], { title: undefined });
-    }
-    for (const seed of m.seeds) {
-      if (!s.budgetLeft()) break;
-      const v = s.seedValues(seed);
-      if (v) await s.propose(ctorBase, [{ method: m.name, c: m, values: restGroup(m, v) }], { boundary: seed.boundary });
-    }
-  }
+  for (const m of s.methods) await methodSeeds(s, m, ctorSeeds);
 }
 
 /** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
@@ -54,14 +57,18 @@ function nextSequence(s: TargetSearch, parent: Ran | null, ctorBase: unknown[]):
   return { ctorVals, steps };
 }
 
+/** What a factory returned is built again from the arguments of the call that returned it (its first seed). */
+function constructorBase(s: TargetSearch, factory: boolean): unknown[] {
+  const seed = factory && s.target.seeds[0] ? s.seedValues(s.target.seeds[0]) : null;
+  return seed ? restGroup(s.target, seed) : typicalArgs(s.target);
+}
+
 export async function searchSequences(s: TargetSearch): Promise<void> {
   if (s.methods.length === 0) return;
   const factory = s.target.construct === 'call';
-  // What a factory returned is built again from the arguments of the call that returned it (its first seed).
-  const factorySeed = factory && s.target.seeds[0] ? s.seedValues(s.target.seeds[0]) : null;
-  const ctorBase = factorySeed ? restGroup(s.target, factorySeed) : typicalArgs(s.target);
+  const ctorBase = constructorBase(s, factory);
   const instance = factory ? null : instanceFactory(s.runner.init.callee, s.result.access, argsFor(s.target, ctorBase));
-  if (instance) for (const m of s.methods) s.ctx(m).instances = [instance];
+  if (instance) s.methods.forEach((m) => (s.ctx(m).instances = [instance]));
   await firstCalls(s, ctorBase);
   let stale = 0;
   while (s.budgetLeft() && stale < s.budget.stale) {

@@ -169,11 +169,11 @@ function targetsSource(targets: Target[], prefix: string, typescript: boolean): 
     const planned = t.kind === 'function' ? t.functions[0] : null;
     const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]`;
     if (t.kind === 'function') {
-      lines.push(`      { ${head}, ${callableSource(t.report, planned, t.params, typescript)} },`);
+      lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { planned })} },`);
     } else {
       const ctorArgs = t.functions[0]?.access.constructorArgs ?? [];
-      const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.fn, m.params, typescript)} }`);
-      lines.push(`      { ${head}, ${callableSource(t.report, null, t.params, typescript, ctorArgs)}, methods: [${methods.join(', ')}] },`);
+      const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.params, typescript, { planned: m.fn })} }`);
+      lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { ctorArgs })}, methods: [${methods.join(', ')}] },`);
     }
   }
   return lines;
