@@ -50,8 +50,9 @@ function nextState(state: TypeShape, action: TypeShape | null, s: string, a: str
     case 'object':
       return nextObject(state, fields, s, a);
     default:
-      // The state's type is a type parameter or unknown: a state that records the last action it saw.
-      return a ? `({ ...${s}, last: ${a} })` : `${s}`;
+      // The state's type is a type parameter or unknown: a state that records the last action it saw (a spread of a
+      // value of an unconstrained type parameter does not type-check, so the old state is not spread in).
+      return a ? `({ last: ${a} })` : `${s}`;
   }
 }
 
@@ -67,6 +68,10 @@ export function reducerCallbacks(shape: TypeShape): Array<(...a: unknown[]) => u
   const names = fn.params.map((p, i) => (IDENT.test(p.name) && fn.params.findIndex((q) => q.name === p.name) === i ? p.name : `arg${i}`));
   const actionIndex = fn.params.findIndex((p, i) => i !== stateIndex && !p.rest);
   const body = nextState(returns, actionIndex >= 0 ? defined(fn.params[actionIndex].shape) : null, names[stateIndex], actionIndex >= 0 ? names[actionIndex] : null);
+  // A parameter the body does not read is named as unused (`_state`), as lint and `noUnusedParameters` want.
+  names.forEach((n, i) => {
+    if (!new RegExp(`\\b${n.replace(/\$/g, '\\$')}\\b`).test(body)) names[i] = `_${n}`;
+  });
   const code = `(${names.slice(0, Math.max(stateIndex, actionIndex) + 1).join(', ')}) => ${body}`;
   try {
     // The callback is the code the test file will hold, evaluated: the search runs exactly what the test runs.
