@@ -96,6 +96,17 @@ describe('what calls return', () => {
     expect(combined).toMatch(/expect\(instance\([^)]*\{ type: [^)]*\)\)\.toStrictEqual\(\{ a: -?\d+, b: -?\d+ \}\)/);
   });
 
+  it('a callback is a vi.fn typed from the parameter, and the test asserts how the code called it', () => {
+    const text = generated.get('src/store.ts')!;
+    expect(text).toContain("import { describe, expect, it, vi } from 'vitest';");
+    // createStore calls the reducer once to initialise the state: with no state and the init action.
+    expect(text).toMatch(
+      /const callback = vi\.fn<NonNullable<Parameters<typeof mod\.createStore>\[0\]>>\(\(_state, action\) => \(\{ last: action \}\)\);\n\s+expect\(mod\.createStore\(callback\)\)[^\n]*\n\s+expect\(callback\)\.toHaveBeenCalledTimes\(1\);\n\s+expect\(callback\)\.toHaveBeenLastCalledWith\(undefined, \{ type: '@@init' \}\);/,
+    );
+    // A listener is a spy too; the counts are what the sequence did to it (unsubscribed before a dispatch: 0).
+    expect(text).toMatch(/const callback\d* = vi\.fn<NonNullable<Parameters<typeof instance\.subscribe>\[0\]>>\(/);
+  });
+
   it('a returned function is asserted by what it does, not by identity', () => {
     const text = generated.get('src/store.ts')!;
     const adder = text.slice(text.indexOf("describe('adder'"));

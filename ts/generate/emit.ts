@@ -8,6 +8,7 @@ import { CASE_MARKER, HEADER, JS_RESOLVER, renderCase, type RenderOptions } from
 import type { SearchOutcome, Target } from './search';
 import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
 import { quote } from './values';
+import { assertSpies, declareSpies } from './emit-spies';
 
 function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
@@ -113,8 +114,11 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
       out.push(`${ind}const arg${m.index} = ${args[m.index]};`);
       args[m.index] = `arg${m.index}`;
     }
+    const spies = new Map<string, string>();
+    out.push(...declareSpies(test, 0, args, { callee: access, indent: ind, typescript, names: spies }));
     out.push(...assertCall(`${access}(${args.join(', ')})`, step, ind, 'error', typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${m.index}).toStrictEqual(${m.code});`);
+    out.push(...assertSpies(test, spies, ind));
   } else {
     out.push(...renderSequence(access, test, ind, typescript));
   }
@@ -137,6 +141,7 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     out.push(`${ind}expect(instance).toMatchObject(${step.state});`);
     last = step.state;
   };
+  const spies = new Map<string, string>();
   calls.forEach((step, i) => {
     const args = step.args.slice();
     for (const m of step.mutated) {
@@ -145,10 +150,12 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     }
     // The empty method name calls the object itself: the function a factory returned.
     const callee = step.method === '' ? 'instance' : `instance.${step.method}`;
+    out.push(...declareSpies(test, i, args, { callee, indent: ind, typescript, names: spies }));
     out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
     between(step, i);
   });
+  out.push(...assertSpies(test, spies, ind));
   if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
   for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
   return out;
@@ -244,6 +251,8 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   }
   if (!options.typescript && body.some((l) => l.includes('exported('))) lines.push(JS_RESOLVER.trimEnd());
   if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
+  // `vi` only when a test declares a callback as vi.fn.
+  if (body.some((l) => l.includes('= vi.fn'))) lines[lines.indexOf("import { describe, expect, it } from 'vitest';")] = "import { describe, expect, it, vi } from 'vitest';";
   lines.push(...body);
   return { text: `${lines.join('\n')}\n`, cases, tests, todo, throws };
 }

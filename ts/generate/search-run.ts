@@ -7,8 +7,8 @@
 import type { Coverage } from './search-coverage';
 import { argsFor, typicalArgs } from './search-args';
 import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
-import type { ErrorInfo, Outcome, SpecCallable, Step } from './search-runtime';
-import { clone, observe, RealDate, stateCode, toCode, type View } from './search-values';
+import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search-runtime';
+import { clone, CODE, observe, RealDate, stateCode, tag, toCode, type View } from './search-values';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
 export class ExitCalled extends Error {
@@ -41,7 +41,46 @@ export interface Ran {
   exit: string | null;
   /** Primitive values the calls returned (for dynamic seeding). */
   values?: unknown[];
+  /** Recording runs: how the code called the callbacks passed to it. */
+  spies?: SpyRecord[];
 }
+
+/** A callback argument of a recording run, wrapped to count its calls as `vi.fn` will in the test. */
+interface Spy {
+  step: number;
+  index: number;
+  calls: unknown[][];
+}
+
+/** Wraps the generated callbacks among a step's arguments (tagged with their code) in spies, in place. */
+function spyOn(values: unknown[], step: number, spies: Spy[]): void {
+  values.forEach((v, index) => {
+    const code = typeof v === 'function' ? CODE.get(v) : undefined;
+    if (code === undefined) return;
+    const fn = v as (...a: unknown[]) => unknown;
+    const spy: Spy = { step, index, calls: [] };
+    const wrapped = function (this: unknown, ...a: unknown[]): unknown {
+      spy.calls.push(a);
+      return fn.apply(this, a);
+    };
+    // vi.fn keeps the implementation's arity (code may read a callback's `length`).
+    Object.defineProperty(wrapped, 'length', { value: fn.length });
+    values[index] = tag(wrapped, code);
+    spies.push(spy);
+  });
+}
+
+/** The spies' calls as the test asserts them: count, and the last call's arguments as they are now. */
+function spyRecords(spies: Spy[]): SpyRecord[] {
+  return spies.map((s) => {
+    const last = s.calls[s.calls.length - 1];
+    const codes = last ? last.map((a) => toCode(a)) : null;
+    return { step: s.step, index: s.index, calls: s.calls.length, last: codes && codes.every((c) => c !== null) ? (codes as string[]) : null };
+  });
+}
+
+/** A call of a returned function: its arguments as code and what it gave. */
+type Probe = { args: string[]; outcome: Outcome };
 
 type Raw = { ok: true; value: unknown; async: boolean } | { ok: false; error: unknown; async: boolean } | { timeout: true };
 
@@ -132,6 +171,8 @@ function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mut
 /** What the calls of one run returned, with the sequence's object and its state after each call. */
 interface Calls {
   raws: Raw[];
+  /** Recording: per call, the calls of the function it returned, made right after it (as the test makes them). */
+  probes: Probe[][];
   instance: unknown;
   ctorState: string | null;
   states: Array<string | null>;
@@ -174,7 +215,8 @@ export class Runner {
     }
   }
 
-  private toOutcome(raw: Raw, record = false): Outcome {
+  /** `probes`: what calls of a returned function gave, made right after the call as the test makes them. */
+  private toOutcome(raw: Raw, probes: Probe[] = []): Outcome {
     if ('timeout' in raw) return { kind: 'timeout' };
     if (!raw.ok) {
       if (raw.error instanceof ExitCalled) return { kind: 'exit', code: String(raw.error.exitCode ?? '') };
@@ -183,13 +225,13 @@ export class Runner {
     const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
     // A function is asserted by what it does, never by identity: called with typical arguments of its parameters.
     if (typeof raw.value === 'function' && outcome.kind === 'returns' && !isClassLike(raw.value)) {
-      return { ...outcome, code: null, plain: false, calls: record ? this.probe(raw.value as (...a: unknown[]) => unknown) : [] };
+      return { ...outcome, code: null, plain: false, calls: probes };
     }
     return outcome;
   }
 
   /** One call of a returned function with typical arguments of its parameters (from its source's facts). */
-  private probe(fn: (...a: unknown[]) => unknown): Array<{ args: string[]; outcome: Outcome }> {
+  private probe(fn: (...a: unknown[]) => unknown): Probe[] {
     const spec: SpecCallable | null = this.join ? callableOf(CALL_SELF, fn, this.join) : null;
     const args = spec && !spec.async ? argsFor(spec, typicalArgs(spec)) : null;
     if (!args) return [];
@@ -247,6 +289,7 @@ export class Runner {
   /** The calls of a candidate, with the object's state after each when recording a sequence. */
   private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<Calls> {
     const raws: Raw[] = [];
+    const probes: Probe[][] = [];
     const states: Array<string | null> = [];
     let instance: unknown;
     let ctorState: string | null = null;
@@ -255,16 +298,18 @@ export class Runner {
       raws.push(raw);
       if (returnedOk(raw)) instance = raw.value;
       ctorState = stateOf(instance);
-      if (instance === undefined) return { raws, instance, ctorState, states };
+      if (instance === undefined) return { raws, probes, instance, ctorState, states };
     }
     for (let i = 0; i < cand.steps.length; i++) {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
       raws.push(raw);
+      const returnedFn = returnedOk(raw) && !raw.async && typeof raw.value === 'function' && !isClassLike(raw.value) ? (raw.value as (...a: unknown[]) => unknown) : null;
+      probes[raws.length - 1] = record && returnedFn ? this.probe(returnedFn) : [];
       if (this.init.sequence && record) states.push(stateOf(instance));
       if (!returnedOk(raw)) break;
     }
-    return { raws, instance, ctorState, states };
+    return { raws, probes, instance, ctorState, states };
   }
 
   /** The constructor's step of a sequence (its value is the instance, not asserted). */
@@ -297,7 +342,7 @@ export class Runner {
       const raw = raws[r];
       const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
-      const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, record);
+      const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
       if (!sequence && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });
@@ -312,11 +357,14 @@ export class Runner {
     const ctorValues = sequence ? (cand.ctor ?? []).map((v) => clone(v)) : [];
     const stepValues = cand.steps.map((st) => st.values.map((v) => clone(v)));
     const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
+    const spies: Spy[] = [];
+    if (record) stepValues.forEach((vs, i) => spyOn(vs, i, spies));
     if (measure) this.init.coverage.take();
     const run = await this.calls(ctorValues, cand, stepValues, record);
     const blocks = measure ? this.init.coverage.take() : NONE;
     const { steps, throws, exit, stopped } = this.stepsOf(cand, run, { values: stepValues, before }, record);
-    if (stopped) return { cand, blocks, steps, state: null, throws, exit };
+    const spied = record ? { spies: spyRecords(spies) } : {};
+    if (stopped) return { cand, blocks, steps, state: null, throws, exit, ...spied };
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
     // Observations only when the sequence changed the instance (an untouched one says little, and often).
@@ -324,6 +372,6 @@ export class Runner {
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
-    return { cand, blocks, steps, state, views, throws, exit, values };
+    return { cand, blocks, steps, state, views, throws, exit, values, ...spied };
   }
 }

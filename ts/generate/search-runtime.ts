@@ -138,6 +138,15 @@ export interface Step {
   state?: string | null;
 }
 
+/** How the code called a callback argument (step, argument index) by the end of a run: count and last arguments. */
+export interface SpyRecord {
+  step: number;
+  index: number;
+  calls: number;
+  /** The last call's arguments as code (null when one cannot be written). */
+  last: string[] | null;
+}
+
 /** A target the search found at run time, as the parent builds its Target from it. */
 export interface Discovered {
   name: string;
@@ -157,6 +166,8 @@ export interface FoundTest {
   state: string | null;
   /** Observations of the instance after the last step: sizes, iteration, observer methods (classes). */
   views?: View[];
+  /** Callbacks passed to the calls, as `vi.fn` in the test: how the code called them by the end of the test. */
+  spies?: SpyRecord[];
   blocks: number;
   boundary: boolean;
 }

@@ -142,7 +142,8 @@ function agree(a: Ran, b: Ran): boolean {
     a.steps.length === b.steps.length &&
     a.steps.every((st, i) => sameOutcome(st.outcome, b.steps[i].outcome) && JSON.stringify(st.mutated) === JSON.stringify(b.steps[i].mutated) && st.state === b.steps[i].state) &&
     a.state === b.state &&
-    JSON.stringify(a.views) === JSON.stringify(b.views)
+    JSON.stringify(a.views) === JSON.stringify(b.views) &&
+    JSON.stringify(a.spies) === JSON.stringify(b.spies)
   );
 }
 
@@ -157,6 +158,7 @@ function keepAgreed(a: Ran, b: Ran): void {
   if (a.state !== b.state) a.state = null;
   // Only the observations both runs agree on.
   if (a.views) a.views = a.views.filter((v) => b.views?.some((w) => w.expr === v.expr && w.code === v.code));
+  if (a.spies) a.spies = a.spies.filter((sp) => b.spies?.some((o) => JSON.stringify(o) === JSON.stringify(sp)));
 }
 
 function uniqueTitle(titles: Set<string>, title: string): string {
@@ -180,6 +182,6 @@ async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
     const newBlocks = [...r.blocks].filter((k) => !chosen.slice(0, chosen.indexOf(r)).some((o) => o.blocks.has(k)));
     const title = uniqueTitle(titles, r.cand.title ?? titleFor(target, a, newBlocks.map((k) => s.coverage.snippet(k)).find((x) => x !== null) ?? null));
     const construct = s.target.construct === 'call' ? { construct: 'call' as const } : {};
-    result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, blocks: r.blocks.size, boundary: r.cand.boundary });
+    result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, ...(a.spies?.length ? { spies: a.spies } : {}), blocks: r.blocks.size, boundary: r.cand.boundary });
   }
 }
