@@ -247,6 +247,12 @@ export class Runner {
     return [{ args: args.codes, outcome: 'calls' in outcome ? { ...outcome, calls: [] } : outcome }];
   }
 
+  /** The probes of what a call returned, when it returned a function (not a class). */
+  private probesOf(raw: Raw): Probe[] {
+    if (!returnedOk(raw) || raw.async || typeof raw.value !== 'function' || isClassLike(raw.value)) return [];
+    return this.probe(raw.value as (...a: unknown[]) => unknown);
+  }
+
   /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
   private make(values: unknown[]): unknown {
     const callee = this.init.callee as new (...a: unknown[]) => unknown;
@@ -304,8 +310,7 @@ export class Runner {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
       raws.push(raw);
-      const returnedFn = returnedOk(raw) && !raw.async && typeof raw.value === 'function' && !isClassLike(raw.value) ? (raw.value as (...a: unknown[]) => unknown) : null;
-      probes[raws.length - 1] = record && returnedFn ? this.probe(returnedFn) : [];
+      probes[raws.length - 1] = record ? this.probesOf(raw) : [];
       if (this.init.sequence && record) states.push(stateOf(instance));
       if (!returnedOk(raw)) break;
     }
