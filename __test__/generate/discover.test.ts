@@ -16,7 +16,7 @@ import { repoRoot } from '../helpers';
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'discover');
-const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/store.ts'];
+const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts'];
 
 let root = '';
 const generated = new Map<string, string>();
@@ -71,6 +71,13 @@ describe('runtime discovery of module shapes', () => {
     expect(text).not.toMatch(/(?<!new )mod\.default\.Version\(/);
     expect(describeBlock(text, 'Version.parse')).toMatch(/expect\(mod\.default\.Version\.parse\('[^']*'\)\)\.toMatchObject\(\{ parts: \[/);
     expect(text).toMatch(/expect\(mod\.default\.util\.compare\(/);
+  });
+
+  it('a static method and a prototype method assigned named function expressions (`Unit.create = function Unit$create`) are reached where the module puts them', () => {
+    const text = generated.get('src/units.js')!;
+    expect(text).not.toContain('TODO(tdd-fast): not reachable');
+    expect(text).toMatch(/thrown\(\(\) => mod\.Unit\.create\(\[\]\)\);\n\s+expect\(error\)\.toBeInstanceOf\(RangeError\);/);
+    expect(describeBlock(text, 'Unit')).toMatch(/expect\(instance\.label\(-?\d+\)\)\.toBe\('/);
   });
 });
 

@@ -140,6 +140,11 @@ function members(value: object, code: string): Array<{ value: unknown; code: str
   return out;
 }
 
+function plannedMethodsExist(t: SpecTarget, ctor: (...a: unknown[]) => unknown): boolean {
+  const proto = (ctor as { prototype?: Record<string, unknown> }).prototype;
+  return (t.methods ?? []).every((m) => typeof proto?.[m.name] === 'function');
+}
+
 /** Walks a module's exports: each function or class no planned target reaches becomes a target. */
 class Walker {
   readonly found: SpecTarget[] = [];
@@ -157,7 +162,7 @@ class Walker {
     if (this.join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
     const at = { id: `${this.g}.d${this.found.length}`, name: nameOf(code, fn), access: code };
     if (isClassLike(fn)) this.found.push(classTarget(at, fn, this.join));
-    else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code, get: () => fn }] });
+    else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code, get: () => fn }], line: factsOf(fn, this.join)?.line });
   }
 
   walk(value: unknown, code: string, depth: number): void {
@@ -178,6 +183,9 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
     reached.add(hit.value);
     // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
     if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
+    // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
+    // methods the prototype has, with the facts of their code.
+    else if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) promoted.set(t.id, { ...t, methods: classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join).methods });
   }
   const walker = new Walker(reached, g, join);
   // The namespace's named exports first, then CommonJS's module.exports (its properties are often the same values).
@@ -185,5 +193,27 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
     if (key !== 'default' && key !== 'module.exports') walker.walk(mod[key], member('mod', key), 1);
   }
   walker.walk(mod.default, 'mod.default', 1);
-  return { found: walker.found, promoted };
+  const found = walker.found.filter((d) => !byLocation(planned, d, reached, promoted));
+  return { found: found.map((d, k) => ({ ...d, id: `${g}.d${k}` })), promoted };
+}
+
+/**
+ * A planned function none of whose access codes reaches it (the core named it by its function expression:
+ * `Scale.create = function Scale$create`), found by the walk at the same line: the planned target, its seeds and
+ * facts, reached where the walk found it. True when `found` was taken that way.
+ */
+function byLocation(planned: SpecTarget[], found: SpecTarget, reached: Set<unknown>, promoted: Map<string, SpecTarget>): boolean {
+  if (found.kind !== 'function' || found.line === undefined) return false;
+  const owner = planned.find((t) => t.kind === 'function' && t.line === found.line && !promoted.has(t.id) && !t.access.some((a) => reachedBy(a, reached)));
+  if (!owner) return false;
+  promoted.set(owner.id, { ...owner, access: found.access });
+  return true;
+}
+
+function reachedBy(a: SpecTarget['access'][number], reached: Set<unknown>): boolean {
+  try {
+    return reached.has(a.get());
+  } catch {
+    return false;
+  }
 }

@@ -70,6 +70,8 @@ export interface SpecTarget extends SpecCallable {
    * factory returns, see search-returned.ts).
    */
   construct?: 'new' | 'call';
+  /** A planned function's first line (the core's), to reach it by location when none of its access codes does. */
+  line?: number;
 }
 
 /** The core's facts of one function of the module (any function, exported or not), by where it starts. */
