@@ -153,6 +153,11 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
   return targets;
 }
 
+/** Where a function target starts, so the search can reach it by location when no access code does. */
+function lineSource(t: Target): string {
+  return t.kind === 'function' && t.report ? `, line: ${t.report.line}` : '';
+}
+
 /** The target list of one module, as source text; access codes read `mod`, ids get `prefix` (unique in a batch). */
 function targetsSource(targets: Target[], prefix: string, typescript: boolean): string[] {
   const lines: string[] = [];
@@ -167,9 +172,7 @@ function targetsSource(targets: Target[], prefix: string, typescript: boolean): 
       access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
     }
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    // `line`: where the function starts, so the search can reach it by location when no access code does.
-    const line = t.kind === 'function' && t.report ? `, line: ${t.report.line}` : '';
-    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]${line}`;
+    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]${lineSource(t)}`;
     if (t.kind === 'function') {
       lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { planned })} },`);
     } else {
