@@ -114,6 +114,12 @@ describe('what calls return', () => {
     expect(text).toMatch(/const callback\d* = vi\.fn<NonNullable<Parameters<typeof instance\.subscribe>\[0\]>>\(/);
   });
 
+  it('a returned object holding a function is asserted by its other fields, never the function by identity', () => {
+    const text = generated.get('src/store.ts')!;
+    expect(describeBlock(text, 'middleware')).toMatch(/expect\(mod\.middleware\('[^']*', callback\)\)\.toMatchObject\(\{ name: '[^']*' \}\);/);
+    expect(text).not.toMatch(/handle: \(action\)/);
+  });
+
   it('a returned function is asserted by what it does, not by identity', () => {
     const text = generated.get('src/store.ts')!;
     const adder = text.slice(text.indexOf("describe('adder'"));

@@ -7,8 +7,8 @@
  * facts of the code they were written in, joined by their V8 location (search-locate.ts).
  */
 import type { TargetSearch } from './search-candidates';
-import { CALL_SELF } from './search-run';
-import { callableOf, methodsOf, type Joiner } from './search-discover';
+import { CALL_SELF, calledMethods } from './search-run';
+import { callableOf, type Joiner } from './search-discover';
 import { clone } from './search-values';
 import type { Discovered, SpecTarget } from './search-runtime';
 
@@ -28,7 +28,7 @@ export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: 
       kind === 'function' && typeof value === 'function'
         ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join)]
         : value !== null && typeof value === 'object'
-          ? methodsOf(value).map((m) => callableOf(m.name, m.fn, join))
+          ? calledMethods(value).map((m) => callableOf(m.name, m.fn, join))
           : [];
     if (methods.length === 0) return;
     const name = `what ${s.target.name} returns`;

@@ -112,9 +112,30 @@ function typeName(value: unknown): string {
   return Array.isArray(value) ? 'array' : typeof value;
 }
 
+/** Whether a structure holds a function (a literal of it would compare the function by identity and fail). */
+function holdsFunction(value: unknown, depth = 0): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object' || depth > 4) return false;
+  const items = Array.isArray(value) ? value : value instanceof Map ? [...value.values()] : value instanceof Set ? [...value] : isPlainObject(value) ? Object.values(value) : [];
+  return items.some((v) => holdsFunction(v, depth + 1));
+}
+
+/** A plain object's fields that are not functions, nested plain objects likewise (what `toMatchObject` checks). */
+function withoutFunctions(value: object, depth = 0): object {
+  if (!isPlainObject(value) || depth > 4) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'function') out[k] = v !== null && typeof v === 'object' ? withoutFunctions(v, depth + 1) : v;
+  }
+  return out;
+}
+
 function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Outcome {
-  const code = toCode(value);
-  const state = code === null && value !== null && typeof value === 'object' ? stateCode(value) : null;
+  // A structure holding functions (a store's `{ dispatch, ... }`, a config with a callback) is asserted by its other
+  // fields; its functions by what they do (search-returned.ts), never by identity.
+  const functions = typeof value === 'object' && holdsFunction(value);
+  const code = functions ? null : toCode(value);
+  const state = code === null && value !== null && typeof value === 'object' ? stateCode(functions ? withoutFunctions(value) : value) : null;
   const builtin = BUILTINS.find(([, c]) => value instanceof c)?.[0] ?? null;
   return { kind, code, type: typeName(value), plain: code !== null, state, builtin };
 }
@@ -155,7 +176,12 @@ async function settle(value: unknown, ms: number): Promise<{ kind: 'resolves' | 
 
 const returnedOk = (raw: Raw): raw is { ok: true; value: unknown; async: boolean } => 'ok' in raw && raw.ok;
 const stops = (o: Outcome) => o.kind !== 'returns' && o.kind !== 'resolves';
-const stateOf = (instance: unknown) => (instance !== undefined && typeof instance === 'object' ? stateCode(instance) : null);
+const stateOf = (instance: unknown) => (instance !== undefined && instance !== null && typeof instance === 'object' ? stateCode(holdsFunction(instance) ? withoutFunctions(instance) : instance) : null);
+
+/** The methods of a returned object worth calling: not the callbacks the test itself passed in (tagged with code). */
+export function calledMethods(value: object): Array<{ name: string; fn: (...a: unknown[]) => unknown }> {
+  return methodsOf(value).filter((m) => CODE.get(m.fn) === undefined);
+}
 
 /** Arguments whose code changed during the call (the state asserted after it). */
 function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mutated'] {
@@ -286,7 +312,7 @@ export class Runner {
   private noteReturned(cand: Candidate, value: unknown): void {
     if (this.init.sequence || !cand.valid || this.returned.length >= 2) return;
     const fn = typeof value === 'function' && !isClassLike(value);
-    const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && methodsOf(value).length > 0;
+    const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && calledMethods(value).length > 0;
     if (!fn && !obj) return;
     const kind = fn ? 'function' : 'object';
     if (!this.returned.some((r) => r.kind === kind)) this.returned.push({ cand, kind });
