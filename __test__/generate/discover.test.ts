@@ -16,7 +16,7 @@ import { repoRoot } from '../helpers';
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'discover');
-const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts'];
+const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts', 'src/template.js'];
 
 let root = '';
 const generated = new Map<string, string>();
@@ -118,6 +118,12 @@ describe('what calls return', () => {
     const text = generated.get('src/store.ts')!;
     expect(describeBlock(text, 'middleware')).toMatch(/expect\(mod\.middleware\('[^']*', callback\)\)\.toMatchObject\(\{ name: '[^']*' \}\);/);
     expect(text).not.toMatch(/handle: \(action\)/);
+  });
+
+  it("a returned closure without types of its own takes the parameters of the factory's declared return type (.d.ts)", () => {
+    const text = generated.get('src/template.js')!;
+    expect(text).toMatch(/const returned = mod\.template\('YYYY'\);\n\s+expect\(returned\(new Date\('2024-01-15T12:00:00\.000Z'\)\)\)\.toBe\('2024'\);/);
+    expect(describeBlock(text, 'what exports.template returns')).toMatch(/expect\(instance\(new Date\('1970-01-01T00:00:00\.000Z'\)\)\)\.toBe\('1970'\);/);
   });
 
   it('a returned function is asserted by what it does, not by identity', () => {

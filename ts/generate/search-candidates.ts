@@ -124,7 +124,9 @@ export class TargetSearch {
     this.skip = init.skip;
     this.log = init.log;
     this.result = { id: target.id, access: init.access, tests: [], candidates: 0, covered: 0, exits: [], nondeterministic: 0, rejectedThrows: 0 };
-    this.rng = prng(spec.seed ^ hashString(target.id + target.name));
+    // Seeded per target, not per position in the batch (ids are `<group>.<id>`): a file's tests do not depend on
+    // which other files were searched before it in the same process.
+    this.rng = prng(spec.seed ^ hashString(target.id.replace(/^\d+\./, '0.') + target.name));
     const classes = new Map<unknown, string>();
     for (const a of target.access) {
       try {
@@ -138,7 +140,7 @@ export class TargetSearch {
     this.methods = (target.methods ?? []).filter(Boolean);
     if (sequence && this.methods.length === 0) this.result.error = 'no methods to exercise';
     const observers = this.methods.filter((m) => m.params.length === 0 && !m.async && m.name !== CALL_SELF).map((m) => m.name);
-    this.runner = new Runner({ callee: init.callee, construct: target.construct ?? 'new', sequence, classes, observers, coverage: init.coverage, settleMs: spec.settleMs });
+    this.runner = new Runner({ callee: init.callee, construct: target.construct ?? 'new', sequence, classes, observers, coverage: init.coverage, settleMs: spec.settleMs, returnsOf: (method) => (method === null ? target.returns : this.methods.find((m) => m.name === method)?.returns) });
     const scale = sequence ? Math.max(1, Math.ceil(this.methods.length / 4)) : 1;
     const count = spec.budgetCount * scale;
     this.budget = { scale, count, cap: spec.maxTests * scale, stale: Math.min(count, 96 * scale), started: performance.now() };

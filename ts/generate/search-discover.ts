@@ -79,12 +79,30 @@ export function factsOf(fn: unknown, join: Joiner): SpecFact | null {
   return same ? factAt(join.facts, where) : null;
 }
 
-/** A callable's spec from its facts (declared types, constants), else untyped parameters by arity. */
-export function callableOf(name: string, fn: (...a: unknown[]) => unknown, join: Joiner): SpecCallable {
+/** Parameters from a declared function type (`(date?: Date) => string`, a `.d.ts` of a JavaScript file). */
+function declaredParams(declared: TypeShape | null | undefined): SpecParam[] | null {
+  if (!declared || declared.kind !== 'function') return null;
+  return declared.params.map((p) => ({ name: p.name, optional: p.optional, rest: p.rest, inferred: false, shape: p.shape }));
+}
+
+/**
+ * A callable's spec from its facts (declared types, constants), else untyped parameters by arity. `declared`: the
+ * function type the value was declared as where it came from (the return type of the call that returned it), used
+ * when its own code declares no parameter types.
+ */
+export function callableOf(name: string, fn: (...a: unknown[]) => unknown, join: Joiner, declared?: TypeShape | null): SpecCallable {
   const fact = factsOf(fn, join);
-  if (fact) return { name, async: fact.async, params: fact.params, seeds: [], constants: fact.constants };
+  const typed = declaredParams(declared);
+  const untyped = (params: SpecParam[]) => params.every((p) => p.inferred);
+  if (fact) return { name, async: fact.async, params: typed && untyped(fact.params) ? typed : fact.params, seeds: [], constants: fact.constants, returns: fact.returns };
   const async = Object.prototype.toString.call(fn) === '[object AsyncFunction]';
-  return { name, async, params: untypedParams(fn.length), seeds: [], constants: [] };
+  return { name, async, params: typed ?? untypedParams(fn.length), seeds: [], constants: [], returns: declared?.kind === 'function' ? declared.returns : null };
+}
+
+/** The declared type of a returned object's member (`Store.dispatch`), when the return type names it. */
+export function memberType(returns: TypeShape | null | undefined, name: string): TypeShape | null {
+  if (!returns || returns.kind !== 'object') return null;
+  return returns.properties.find((p) => p.name === name)?.shape ?? null;
 }
 
 /** A class target: constructor parameters from the facts at the class's location, methods from its prototype. */

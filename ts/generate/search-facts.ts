@@ -77,7 +77,8 @@ export function callableSource(fn: FunctionReport | null | undefined, params: Se
     .join(', ');
   const seeds = seedsSource(from);
   const constants = fn ? constantsOf(fn) : [];
-  return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}`;
+  const returns = fn?.returns ? `, returns: ${JSON.stringify(fn.returns)}` : '';
+  return `params: [${paramText}], seeds: [${seeds.join(', ')}], constants: ${JSON.stringify(constants.filter((c) => typeof c !== 'number' || Number.isFinite(c)))}${returns}`;
 }
 
 /**

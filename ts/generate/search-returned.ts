@@ -8,7 +8,7 @@
  */
 import type { TargetSearch } from './search-candidates';
 import { CALL_SELF, calledMethods } from './search-run';
-import { callableOf, type Joiner } from './search-discover';
+import { callableOf, memberType, type Joiner } from './search-discover';
 import { clone } from './search-values';
 import type { Discovered, SpecTarget } from './search-runtime';
 
@@ -26,9 +26,9 @@ export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: 
     }
     const methods =
       kind === 'function' && typeof value === 'function'
-        ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join)]
+        ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join, s.target.returns)]
         : value !== null && typeof value === 'object'
-          ? calledMethods(value).map((m) => callableOf(m.name, m.fn, join))
+          ? calledMethods(value).map((m) => callableOf(m.name, m.fn, join, memberType(s.target.returns, m.name)))
           : [];
     if (methods.length === 0) return;
     const name = `what ${s.target.name} returns`;

@@ -8,6 +8,7 @@ import type { Coverage } from './search-coverage';
 import { argsFor, typicalArgs } from './search-args';
 import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
 import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search-runtime';
+import type { TypeShape } from './shapes';
 import { clone, CODE, observe, RealDate, stateCode, tag, toCode, type View } from './search-values';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
@@ -216,6 +217,8 @@ export interface RunnerInit {
   observers: string[];
   coverage: Coverage;
   settleMs: number;
+  /** The declared return type of the target (null method) or of a method: the types a returned function takes. */
+  returnsOf: (method: string | null) => TypeShape | null | undefined;
 }
 
 export class Runner {
@@ -257,8 +260,8 @@ export class Runner {
   }
 
   /** One call of a returned function with typical arguments of its parameters (from its source's facts). */
-  private probe(fn: (...a: unknown[]) => unknown): Probe[] {
-    const spec: SpecCallable | null = this.join ? callableOf(CALL_SELF, fn, this.join) : null;
+  private probe(fn: (...a: unknown[]) => unknown, declared: TypeShape | null | undefined): Probe[] {
+    const spec: SpecCallable | null = this.join ? callableOf(CALL_SELF, fn, this.join, declared) : null;
     const args = spec && !spec.async ? argsFor(spec, typicalArgs(spec)) : null;
     if (!args) return [];
     let raw: Raw;
@@ -274,9 +277,9 @@ export class Runner {
   }
 
   /** The probes of what a call returned, when it returned a function (not a class). */
-  private probesOf(raw: Raw): Probe[] {
+  private probesOf(raw: Raw, method: string | null): Probe[] {
     if (!returnedOk(raw) || raw.async || typeof raw.value !== 'function' || isClassLike(raw.value)) return [];
-    return this.probe(raw.value as (...a: unknown[]) => unknown);
+    return this.probe(raw.value as (...a: unknown[]) => unknown, this.init.returnsOf(method));
   }
 
   /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
@@ -336,7 +339,7 @@ export class Runner {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
       raws.push(raw);
-      probes[raws.length - 1] = record ? this.probesOf(raw) : [];
+      probes[raws.length - 1] = record ? this.probesOf(raw, cand.steps[i].method) : [];
       if (this.init.sequence && record) states.push(stateOf(instance));
       if (!returnedOk(raw)) break;
     }

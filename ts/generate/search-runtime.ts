@@ -57,6 +57,8 @@ export interface SpecCallable {
   params: SpecParam[];
   seeds: SpecSeed[];
   constants: unknown[];
+  /** The declared return type (the core's), when there is one: the types of what a returned function takes. */
+  returns?: TypeShape | null;
 }
 
 export interface SpecTarget extends SpecCallable {

@@ -5,7 +5,7 @@
  * what a factory call returns (an object's methods, or the returned function itself; see search-returned.ts).
  */
 import { argsFor, restGroup, typicalArgs } from './search-args';
-import { pick, randomOf } from './search-inputs';
+import { pick, poolOf, randomOf } from './search-inputs';
 import { clone, FACTORY, tag } from './search-values';
 import type { StepPlan, TargetSearch } from './search-candidates';
 import type { Ran } from './search-run';
@@ -27,6 +27,26 @@ async function methodSeeds(s: TargetSearch, m: SpecCallable, ctorSeeds: unknown[
   }
 }
 
+/** Constructor values per parameter tried with the first method: the start of each parameter's pool. */
+const CTOR_POOL = 8;
+
+/**
+ * One constructor parameter at a time over the start of its pool (the code's constants first), with the first
+ * method's typical call: a constructor's own guards (`if (d === 0) throw`) are reached as a function's are.
+ */
+async function constructorPools(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
+  const first = s.methods[0];
+  for (let i = 0; i < s.target.params.length; i++) {
+    const p = s.target.params[i];
+    for (const v of poolOf(p.shape, s.ctx(s.target)).slice(0, CTOR_POOL)) {
+      if (!s.budgetLeft()) return;
+      const ctorVals = ctorBase.map((x) => clone(x));
+      ctorVals[i] = p.rest ? [v] : v;
+      await s.propose(ctorVals, [{ method: first.name, c: first, values: typicalArgs(first) }]);
+    }
+  }
+}
+
 /** Each method once after the typical and seeded constructions, then each method's own seeds. */
 async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
   const ctorSeeds: unknown[][] = [ctorBase];
@@ -35,6 +55,7 @@ async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
     if (v) ctorSeeds.push(restGroup(s.target, v));
   }
   for (const m of s.methods) await methodSeeds(s, m, ctorSeeds);
+  await constructorPools(s, ctorBase);
 }
 
 /** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
