@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { analyzeFiles } from '../engine/api';
 import { DECLARATION_FILE, TEST_FILE } from '../engine/defaults';
 import type { FileReport } from '../engine/types';
-import { ALL_SCENARIOS, planFile, type FilePlan, type Scenario } from './plan';
+import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
-export { ALL_SCENARIOS, planFile, type FilePlan, type FunctionPlan, type TestCase, type Expectation, type Scenario } from './plan';
+export { planFile, type FilePlan, type FunctionPlan, type TestCase, type Expectation, type Scenario } from './plan';
 export { renderFile, HEADER } from './render';
 export { GenerateError, isGeneratedFile, type GenerateErrorCode } from './write';
 
@@ -317,4 +317,3 @@ export async function collectSources(paths: string[], root: string): Promise<str
   return analysis.files.map((f) => path.resolve(root, f.path)).filter((f) => !TEST_FILE.test(f) && !DECLARATION_FILE.test(f) && !/\.tdd-fast-(probe|search)\./.test(f));
 }
 
-export const SCENARIOS = ALL_SCENARIOS;

@@ -8,7 +8,6 @@ import { describeValue, fromCase, hasKind, lit, literalCode, modelParam, type Pa
 import { fits } from './fits';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
-export { ALL_SCENARIOS };
 
 export type Expectation =
   /** Statically known: the guard throws. */
