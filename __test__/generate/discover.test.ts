@@ -16,7 +16,7 @@ import { repoRoot } from '../helpers';
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'discover');
-const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts', 'src/template.js'];
+const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts', 'src/template.js', 'src/main.mjs'];
 
 let root = '';
 const generated = new Map<string, string>();
@@ -133,8 +133,16 @@ describe('what calls return', () => {
     expect(text).not.toContain("typeof value === 'function'");
   });
 
+  it('an ES module without an export (an entry point) is not loaded: nothing of it runs, no test file', () => {
+    const r = results.get('src/main.mjs')!;
+    expect(r.errors).toEqual([]);
+    expect(r.functions).toBe(0);
+    expect(r.written).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'src', 'ran.txt'))).toBe(false);
+  });
+
   it('the generated files pass under vitest, with every recorded test kept', () => {
-    for (const file of FILES) {
+    for (const file of FILES.filter((f) => f !== 'src/main.mjs')) {
       const r = results.get(file)!;
       expect(r.errors, file).toEqual([]);
       expect(r.recorded, file).toBeGreaterThan(0);

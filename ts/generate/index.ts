@@ -136,7 +136,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
-    if (nothingToTest(plan, report, Boolean(options.record))) {
+    if (nothingToTest(plan, report, Boolean(options.record), file)) {
       result.ms = performance.now() - started;
       return result;
     }
@@ -178,10 +178,21 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
 /**
  * Whether a file has nothing to generate. Record mode loads the module and walks what it exports (search-discover.ts):
  * the static recognition of exports is a hint there, so a file with code goes to the search even when the plan found
- * no exported function.
+ * no exported function, unless it is an ES module without an `export` (an entry point run for its side effects:
+ * nothing to import, and loading it would run it).
  */
-function nothingToTest(plan: FilePlan, report: FileReport, record: boolean): boolean {
-  return plan.functions.length === 0 && !(record && report.functions.length > 0);
+function nothingToTest(plan: FilePlan, report: FileReport, record: boolean, file: string): boolean {
+  if (plan.functions.length > 0) return false;
+  if (!record || report.functions.length === 0) return true;
+  return report.moduleFormat === 'esm' && !hasExportStatement(file);
+}
+
+function hasExportStatement(file: string): boolean {
+  try {
+    return /^\s*export\b/m.test(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function applySummary(result: GenerateResult, summary: RecordSummary, started: number): void {
