@@ -6,9 +6,8 @@
  * object gets the declared types, constants and guards of its source.
  */
 import * as inspector from 'node:inspector';
-import { SourceMap, type SourceMapPayload } from 'node:module';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SourcePositions } from './source-positions';
 
 export interface Location {
   /** Absolute path of the source file (after the source map). */
@@ -25,14 +24,12 @@ export interface Located {
   endLine: number;
 }
 
-/** vitest's module evaluator runs `'use strict';async (...)=>{{<code>` on the code's first line. */
-const WRAPPER = /^'use strict';async \([^)]*\)=>\{\{/;
-const INLINE_MAP = /\/\/[#@] sourceMappingURL=data:application\/json(?:;charset=[^;,]+)?;base64,([A-Za-z0-9+/=]+)\s*$/m;
 
 export class FunctionLocator {
   private session = new inspector.Session();
   private urls = new Map<string, string>();
-  private scripts = new Map<string, { map: SourceMap | null; prefix: number }>();
+  private positions = new SourcePositions();
+  private sources = new Map<string, string>();
   private connected = false;
 
   private post(method: string, params?: object): any {
@@ -78,38 +75,21 @@ export class FunctionLocator {
     }
   }
 
-  /** A generated position mapped to its source (0-based in, 1-based out). */
-  private original(scriptId: string, line: number, scriptColumn: number): Location | null {
+  /** A generated position mapped to its source (0-based in, 1-based out), through source-positions.ts. */
+  private original(scriptId: string, line: number, column: number): Location | null {
     const url = this.urls.get(scriptId);
-    const script = this.scriptOf(scriptId);
-    // vitest's evaluator puts its wrapper before the module's code on the first line.
-    const column = Math.max(0, scriptColumn - (line === 0 ? script.prefix : 0));
-    if (script.map) {
-      const entry = script.map.findEntry(line, column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-      if (entry.originalLine !== undefined && entry.originalColumn !== undefined) {
-        const source = entry.originalSource ? toPath(entry.originalSource) : '';
-        // A relative `sources` entry names the script's own file.
-        const file = path.isAbsolute(source) || !url ? source : toPath(url);
-        return { file, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
+    if (!url) return null;
+    let source = this.sources.get(scriptId);
+    if (source === undefined) {
+      try {
+        source = (this.post('Debugger.getScriptSource', { scriptId }) as { scriptSource: string }).scriptSource;
+      } catch {
+        source = '';
       }
+      this.sources.set(scriptId, source);
     }
-    return url ? { file: toPath(url), line: line + 1, column: column + 1 } : null;
-  }
-
-  private scriptOf(scriptId: string): { map: SourceMap | null; prefix: number } {
-    const known = this.scripts.get(scriptId);
-    if (known) return known;
-    const script: { map: SourceMap | null; prefix: number } = { map: null, prefix: 0 };
-    try {
-      const source = (this.post('Debugger.getScriptSource', { scriptId }) as { scriptSource: string }).scriptSource;
-      script.prefix = WRAPPER.exec(source)?.[0].length ?? 0;
-      const inline = INLINE_MAP.exec(source.slice(-500_000));
-      if (inline) script.map = new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString('utf8')) as SourceMapPayload);
-    } catch {
-      script.map = null;
-    }
-    this.scripts.set(scriptId, script);
-    return script;
+    const at = this.positions.originalAt(url.startsWith('/') ? `file://${url}` : url, source, line, column);
+    return at ? { file: toPath(at.file), line: at.line, column: at.column + 1 } : null;
   }
 
   close(): void {
