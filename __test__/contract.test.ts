@@ -1,5 +1,5 @@
 /**
- * ts/types.ts mirrors the Rust contract (crates/tdd_fast_core/src/model.rs, types/, exports.rs). This test holds the
+ * ts/types.ts mirrors the Rust contract (crates/tdd_fast_core/src/model.rs, testgen/types/, testgen/exports.rs). This test holds the
  * two equal: the binding's `contractSampleJson()` is a real analysis of a fixture with every field serialized, plus
  * one value of every TypeShape kind, and each interface's property names must be exactly the keys the core writes.
  */

@@ -62,8 +62,8 @@ fn write_rule_docs() {
     let code = format!(
         "/// `(file stem, `//!` header)` of every smell rule file, by file name.\npub static SMELL_DOCS: &[(&str, &str)] = {};\n\
          /// `(file stem, `//!` header)` of every edge-case pattern file, by file name.\npub static PATTERN_DOCS: &[(&str, &str)] = {};\n",
-        docs_of(Path::new("src/smells")),
-        docs_of(Path::new("src/patterns"))
+        docs_of(Path::new("src/lint/smells")),
+        docs_of(Path::new("src/lint/patterns"))
     );
     std::fs::write(out.join("rule_docs.rs"), code).expect("write rule_docs.rs");
 }

@@ -20,7 +20,7 @@ export interface ParamInfo {
   shape?: TypeShape | null;
   /**
    * When `shape` is null, unresolved or a cut `ref`: the shape the parameter's usage, default value or name implies
-   * (crates/tdd_fast_core/src/types/infer.rs); null when nothing is known or the declaration says enough.
+   * (crates/tdd_fast_core/src/testgen/types/infer.rs); null when nothing is known or the declaration says enough.
    */
   inferred?: TypeShape | null;
   /** The default value as a structured value; null without a default. */
@@ -38,7 +38,7 @@ export interface ParamDomain {
 }
 
 /**
- * A literal the function's code compares against or uses (crates/tdd_fast_core/src/constants.rs). A bigint's
+ * A literal the function's code compares against or uses (crates/tdd_fast_core/src/testgen/constants.rs). A bigint's
  * `literal` is its decimal text and its `code` ends in `n`.
  */
 export interface FunctionConstant {
@@ -46,7 +46,7 @@ export interface FunctionConstant {
   literal: string | number | boolean;
 }
 
-/** A resolved type from the core (crates/tdd_fast_core/src/types/). TypeScript never parses type text. */
+/** A resolved type from the core (crates/tdd_fast_core/src/testgen/types/). TypeScript never parses type text. */
 export type TypeShape =
   | { kind: 'string' | 'number' | 'boolean' | 'bigint' | 'symbol' | 'null' | 'undefined' | 'void' | 'any' | 'unknown' | 'never' }
   | { kind: 'literal'; value: string | number | boolean; code: string }
@@ -149,7 +149,7 @@ export interface FunctionReport {
   params: ParamInfo[];
   metrics: Metrics;
   patterns: EdgeCasePattern[];
-  /** Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/usage.rs). */
+  /** Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/testgen/usage.rs). */
   usage: FunctionUsage;
   /** The resolved return type, or null. */
   returns: TypeShape | null;

@@ -64,7 +64,7 @@ export function describeValue(value: unknown): string {
 
 /**
  * The core's CaseValue as a Value. `literal` is the JSON value; it is null for JSON null and for values JSON cannot
- * hold, which the core's `code` then names exactly (the contract, crates/tdd_fast_core/src/pattern_values.rs).
+ * hold, which the core's `code` then names exactly (the contract, crates/tdd_fast_core/src/testgen/pattern_values.rs).
  */
 const NON_JSON = new Map<string, unknown>([
   ['null', null],

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use oxc_allocator::Allocator;
 
-use crate::facts::Collector;
+use crate::lint::facts::Collector;
 use crate::model::{FileError, FileReport, Language};
 use crate::parse::{parse, LineIndex};
 use crate::profile::{self, Phase};
@@ -134,7 +134,7 @@ fn analyze_text_unguarded(
             Collector::new(text, &lines).collect_facts(&parsed.program)
         });
         let fingerprint = profile::time(Phase::Duplicates, || {
-            crate::dupes::fingerprint(
+            crate::lint::duplicates::fingerprint(
                 &parsed.tokens,
                 &lines,
                 &facts.file_signals.module_declarations,
@@ -147,13 +147,13 @@ fn analyze_text_unguarded(
         let needs_types = !facts.functions.is_empty() || !facts.file_signals.classes.is_empty();
         let type_inputs = profile::time(Phase::Visit, || {
             let is_js = matches!(language, Language::Js | Language::Jsx);
-            crate::types::FileInputs {
+            crate::testgen::types::FileInputs {
                 types: if needs_types {
-                    crate::types::syntax::collect(&parsed.program, text)
+                    crate::testgen::types::syntax::collect(&parsed.program, text)
                 } else {
                     Default::default()
                 },
-                shape: crate::exports::analyze(&parsed.program, text, &lines),
+                shape: crate::testgen::exports::analyze(&parsed.program, text, &lines),
                 class_facts: Vec::new(),
                 jsdoc: if is_js {
                     parsed
@@ -177,8 +177,8 @@ fn analyze_text_unguarded(
         functions.iter_mut().for_each(|f| f.patterns.clear());
     }
     let smells = profile::time(Phase::Rules, || {
-        crate::smells::run(
-            &crate::smells::RuleContext {
+        crate::lint::smells::run(
+            &crate::lint::smells::RuleContext {
                 text,
                 lines: &lines,
                 file_lines: lines.line_count(),
@@ -191,22 +191,22 @@ fn analyze_text_unguarded(
     });
     let mut classes = facts.file_signals.classes;
     let (module_format, reexports) = profile::time(Phase::Rules, || {
-        crate::types::finish(
+        crate::testgen::types::finish(
             text,
             path,
             language,
             &mut functions,
             &mut classes,
-            crate::types::FileInputs {
+            crate::testgen::types::FileInputs {
                 class_facts: facts.class_facts,
                 ..type_inputs
             },
         )
     });
     profile::time(Phase::Rules, || {
-        crate::patterns::values::structure(&mut functions);
+        crate::lint::patterns::values::structure(&mut functions);
         for class in &mut classes {
-            crate::types::infer::fill_params(&mut class.constructor_params, &[]);
+            crate::testgen::types::infer::fill_params(&mut class.constructor_params, &[]);
         }
     });
     FileReport {
@@ -230,7 +230,7 @@ pub fn analyze_text_with_fingerprint(
     path: &str,
     language: Language,
     options: &AnalyzeOptions,
-) -> (FileReport, crate::dupes::Fingerprint) {
+) -> (FileReport, crate::lint::duplicates::Fingerprint) {
     let mut report = analyze_text(text, path, language, options);
     let fingerprint = report.fingerprint.take().map(|f| *f).unwrap_or_default();
     (report, fingerprint)

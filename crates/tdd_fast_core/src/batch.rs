@@ -70,7 +70,7 @@ struct FileResult {
     counts: ReportCounts,
     report: Option<FileReport>,
     /// Token fingerprint for cross-file duplicates of a fresh report (a hit's stays encoded in the cache).
-    fingerprint: Option<Box<crate::dupes::Fingerprint>>,
+    fingerprint: Option<Box<crate::lint::duplicates::Fingerprint>>,
 }
 
 impl FileResult {
@@ -439,11 +439,11 @@ fn find_duplicates(
     }
     let found = {
         let fingerprints = fingerprints_of(files, cache.as_deref());
-        let refs: Vec<(&str, &crate::dupes::Fingerprint)> = fingerprints
+        let refs: Vec<(&str, &crate::lint::duplicates::Fingerprint)> = fingerprints
             .iter()
             .map(|(path, fp)| (*path, fp.as_ref()))
             .collect();
-        crate::dupes::find(&refs, &options.analyze.config.duplicates)
+        crate::lint::duplicates::find(&refs, &options.analyze.config.duplicates)
     };
     if let Some(cache) = cache {
         cache.set_duplicates(files_key, found.clone());
@@ -455,7 +455,10 @@ fn find_duplicates(
 fn fingerprints_of<'f>(
     files: &'f [FileResult],
     cache: Option<&Cache>,
-) -> Vec<(&'f str, std::borrow::Cow<'f, crate::dupes::Fingerprint>)> {
+) -> Vec<(
+    &'f str,
+    std::borrow::Cow<'f, crate::lint::duplicates::Fingerprint>,
+)> {
     use std::borrow::Cow;
     files
         .par_iter()
@@ -606,7 +609,7 @@ fn analyze_cached(
         }
     }
     // Types may be resolved from other files (imports, a sibling .d.ts): their hashes go into the cache entry.
-    let (report, deps) = crate::types::project::with_file(path, root, || {
+    let (report, deps) = crate::testgen::types::project::with_file(path, root, || {
         analyze_isolated(shown, language, || {
             analyze_bytes(&bytes, hash.clone(), shown, language, options)
         })
@@ -624,7 +627,7 @@ fn analyze_cached(
 /// Whether every file a cached report's types came from still has the content it had (see types/project.rs).
 fn deps_unchanged(entry: &Entry) -> bool {
     entry.deps.iter().all(|(path, hash)| {
-        crate::types::project::hash_file(Path::new(path)).as_deref() == Some(hash.as_str())
+        crate::testgen::types::project::hash_file(Path::new(path)).as_deref() == Some(hash.as_str())
     })
 }
 

@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::{DUPLICATE_CODE, FINDINGS, PARSE_ERROR};
+use crate::lint::patterns::PATTERNS;
+use crate::lint::smells::{RuleMeta, RULES};
 use crate::model::Severity;
-use crate::patterns::PATTERNS;
-use crate::smells::{RuleMeta, RULES};
 
 include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 

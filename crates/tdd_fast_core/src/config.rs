@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::lint::smells::{RuleMeta, RULES};
 use crate::model::Severity;
-use crate::smells::{RuleMeta, RULES};
 
 /// Findings no smell rule makes, configured like the rules (`"rules": { "parse-error": "warning" }`,
 /// `--rule duplicate-code=off`): a file's errors (syntax, unreadable, too large...) and cross-file duplicate blocks.
@@ -44,7 +44,12 @@ pub const PARSE_ERROR: &str = "parse-error";
 pub const DUPLICATE_CODE: &str = "duplicate-code";
 
 /// Their findings are made by the reader, the parser and the duplicate finder, not by a check over facts.
-fn no_check(_: &crate::smells::RuleContext, _: &RuleSettings, _: &mut Vec<crate::model::Smell>) {}
+fn no_check(
+    _: &crate::lint::smells::RuleContext,
+    _: &RuleSettings,
+    _: &mut Vec<crate::model::Smell>,
+) {
+}
 
 /// Every configurable rule: the smells, then the other findings.
 pub fn all_rules() -> impl Iterator<Item = &'static RuleMeta> {

@@ -37,16 +37,16 @@ pub struct Param {
     pub rest: bool,
     /// The resolved type (annotation, JSDoc, or the sibling `.d.ts`); `None` when nothing is known. See types/.
     #[serde(default)]
-    pub shape: Option<crate::types::TypeShape>,
+    pub shape: Option<crate::testgen::types::TypeShape>,
     /// When `shape` is `None`: the shape the parameter's usage, default value or name implies (see types/infer.rs).
     #[serde(default)]
-    pub inferred: Option<crate::types::TypeShape>,
+    pub inferred: Option<crate::testgen::types::TypeShape>,
     /// The default value as a structured value (`None` without a default).
     #[serde(default)]
-    pub default_case: Option<crate::pattern_values::CaseValue>,
+    pub default_case: Option<crate::testgen::pattern_values::CaseValue>,
     /// What the parameter's name says it holds (patterns/domain.rs), with a typical value of that domain.
     #[serde(default)]
-    pub domain: Option<crate::patterns::domain::ParamDomain>,
+    pub domain: Option<crate::lint::patterns::domain::ParamDomain>,
 }
 
 /// Per-function metrics. Each one means what the named ESLint / sonarjs rule reports (see docs/metrics.md).
@@ -84,7 +84,7 @@ pub struct EdgeCase {
     pub param: Option<String>,
     /// `values` as structured data: the JavaScript expression, its JSON value when it has one, and what it is.
     #[serde(default)]
-    pub cases: Vec<crate::patterns::values::CaseValue>,
+    pub cases: Vec<crate::lint::patterns::values::CaseValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,17 +109,17 @@ pub struct FunctionReport {
     pub usage: Usage,
     /// The resolved return type (annotation, JSDoc `@returns`, or the sibling `.d.ts`).
     #[serde(default)]
-    pub returns: Option<crate::types::TypeShape>,
+    pub returns: Option<crate::testgen::types::TypeShape>,
     /// Property path from the module's export object to the function (for methods: to their class); `None` when
     /// the module does not export it. See exports.rs.
     #[serde(default)]
     pub export_path: Option<Vec<String>>,
     /// Literals the function's code compares against or uses, and strings its regex tests match (see constants.rs).
     #[serde(default)]
-    pub constants: Vec<crate::constants::Constant>,
+    pub constants: Vec<crate::testgen::constants::Constant>,
     /// Type syntax held between the visitor pass and resolution (never serialized).
     #[serde(skip)]
-    pub pending: Option<Box<crate::types::PendingFn>>,
+    pub pending: Option<Box<crate::testgen::types::PendingFn>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,10 +201,10 @@ pub struct FileReport {
     pub classes: Vec<ClassReport>,
     /// `esm`, `commonjs`, `umd` or `script` (see exports.rs).
     #[serde(default)]
-    pub module_format: crate::exports::ModuleFormat,
+    pub module_format: crate::testgen::exports::ModuleFormat,
     /// `export ... from` declarations, with the project-relative path of the file they name.
     #[serde(default)]
-    pub reexports: Vec<crate::exports::ReExport>,
+    pub reexports: Vec<crate::testgen::exports::ReExport>,
     /// The file's token fingerprint for cross-file duplicates. Not part of the JSON output: the batch moves it out of
     /// the report (and the cache stores it beside the report's JSON), see dupes.rs.
     #[serde(skip)]
@@ -226,9 +226,9 @@ pub struct ClassReport {
     #[serde(default)]
     pub constructor_params: Vec<Param>,
     #[serde(default)]
-    pub fields: Vec<crate::exports::ClassField>,
+    pub fields: Vec<crate::testgen::exports::ClassField>,
     #[serde(default)]
-    pub methods: Vec<crate::exports::ClassMethod>,
+    pub methods: Vec<crate::testgen::exports::ClassMethod>,
     /// A `function X(a) { this.a = a }` with `X.prototype.m = ...` methods.
     #[serde(default)]
     pub function_constructor: bool,
@@ -352,7 +352,7 @@ pub struct GuardCondition {
     pub value: Option<String>,
     /// `value` as a structured value (filled after the pass, see pattern_values.rs).
     #[serde(default)]
-    pub value_case: Option<crate::pattern_values::CaseValue>,
+    pub value_case: Option<crate::testgen::pattern_values::CaseValue>,
 }
 
 /// A file's normalised token stream: `codes[i]` is token i's code, `lines[i]` its 1-based line.

@@ -184,7 +184,7 @@ fn options_object<S: serde::Serializer>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::smells::RULES;
+    use crate::lint::smells::RULES;
 
     #[test]
     fn every_preset_rule_names_a_rule_and_its_options() {

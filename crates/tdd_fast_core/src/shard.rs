@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::DuplicateSettings;
-use crate::dupes::Fingerprint;
+use crate::lint::duplicates::Fingerprint;
 use crate::model::Duplicate;
 
 /// One file's duplicate fingerprint as a shard report carries it.
@@ -25,7 +25,7 @@ pub fn encode(path: &str, fingerprint: &Fingerprint) -> FileFingerprint {
     FileFingerprint {
         path: path.to_string(),
         tokens: base64_encode(&fingerprint.codes),
-        lines: base64_encode(&crate::dupes::encode_lines(&fingerprint.lines)),
+        lines: base64_encode(&crate::lint::duplicates::encode_lines(&fingerprint.lines)),
     }
 }
 
@@ -38,7 +38,8 @@ pub fn decode(file: &FileFingerprint) -> Result<Fingerprint, String> {
     };
     let codes = base64_decode(&file.tokens).ok_or_else(|| bad("tokens"))?;
     let bytes = base64_decode(&file.lines).ok_or_else(|| bad("lines"))?;
-    let lines = crate::dupes::decode_lines(&bytes, codes.len()).ok_or_else(|| bad("lines"))?;
+    let lines =
+        crate::lint::duplicates::decode_lines(&bytes, codes.len()).ok_or_else(|| bad("lines"))?;
     Ok(Fingerprint { codes, lines })
 }
 
@@ -52,7 +53,7 @@ pub fn merge_duplicates(
         .map(|f| decode(f).map(|fp| (f.path.as_str(), fp)))
         .collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<(&str, &Fingerprint)> = decoded.iter().map(|(p, fp)| (*p, fp)).collect();
-    Ok(crate::dupes::find(&refs, settings))
+    Ok(crate::lint::duplicates::find(&refs, settings))
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

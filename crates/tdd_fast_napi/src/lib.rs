@@ -327,6 +327,6 @@ pub fn native_version() -> String {
 #[napi(js_name = "contractSampleJson")]
 pub fn contract_sample_json() -> Result<String> {
     guarded("building the contract sample", || {
-        to_json(&tdd_fast_core::contract::sample())
+        to_json(&tdd_fast_core::testgen::contract::sample())
     })
 }

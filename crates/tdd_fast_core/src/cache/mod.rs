@@ -72,22 +72,22 @@ pub struct StoredFingerprint {
 }
 
 impl StoredFingerprint {
-    pub fn encode(fingerprint: &crate::dupes::Fingerprint) -> Self {
+    pub fn encode(fingerprint: &crate::lint::duplicates::Fingerprint) -> Self {
         Self {
             tokens: fingerprint.codes.len() as u32,
             codes: SharedBytes::from(fingerprint.codes.clone()),
-            lines: SharedBytes::from(crate::dupes::encode_lines(&fingerprint.lines)),
+            lines: SharedBytes::from(crate::lint::duplicates::encode_lines(&fingerprint.lines)),
         }
     }
 
     /// `None` when the stored bytes are damaged (the file is then left out of duplicate detection).
-    pub fn decode(&self) -> Option<crate::dupes::Fingerprint> {
+    pub fn decode(&self) -> Option<crate::lint::duplicates::Fingerprint> {
         let codes = self.codes.as_bytes();
         if codes.len() != self.tokens as usize {
             return None;
         }
-        let lines = crate::dupes::decode_lines(self.lines.as_bytes(), codes.len())?;
-        Some(crate::dupes::Fingerprint {
+        let lines = crate::lint::duplicates::decode_lines(self.lines.as_bytes(), codes.len())?;
+        Some(crate::lint::duplicates::Fingerprint {
             codes: codes.to_vec(),
             lines,
         })

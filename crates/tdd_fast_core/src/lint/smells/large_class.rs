@@ -1,0 +1,99 @@
+//! ## large-class
+//!
+//! **What:** a class with more than `maxMembers` members (default 20: methods, accessors, properties, the
+//! constructor, static blocks) or more than `maxLines` lines (default 300).
+//!
+//! **Why:** a "god class" gathers state and behaviour that change for different reasons; its tests need large
+//! fixtures and break for unrelated changes.
+//!
+//! **Bad:** `class App` with 60 methods for routing, persistence, rendering and logging.
+//!
+//! **Good:** `Router`, `Store`, `View` and `Logger` composed by a small `App`.
+
+use oxc_ast::ast::Class;
+use oxc_ast::AstKind;
+
+use super::{smell, RuleContext, RuleMeta};
+use crate::config::RuleSettings;
+use crate::lint::facts::Collector;
+use crate::model::{ClassReport, Severity, Smell};
+
+pub const META: RuleMeta = RuleMeta {
+    id: "large-class",
+    severity: Severity::Warning,
+    options: &[("maxMembers", 20.0), ("maxLines", 300.0)],
+    list_options: &[],
+    check,
+};
+
+/// Records the class's size (also reported per file as `classes`).
+pub fn collect(collector: &mut Collector, class: &Class) {
+    let name = match (&class.id, collector.parent()) {
+        (Some(id), _) => id.name.to_string(),
+        (None, Some(AstKind::VariableDeclarator(d))) => {
+            collector.source(oxc_span::GetSpan::span(&d.id)).to_string()
+        }
+        (None, Some(AstKind::ExportDefaultDeclaration(_))) => "default".to_string(),
+        _ => "<class>".to_string(),
+    };
+    let line = collector.lines.line(class.span.start);
+    let end_line = collector
+        .lines
+        .line(class.span.end.saturating_sub(1).max(class.span.start));
+    collector.file_signals.class_spans.push(class.span);
+    collector.file_signals.classes.push(ClassReport {
+        name,
+        line,
+        end_line,
+        members: class.body.body.len() as u32,
+        lines: end_line + 1 - line,
+        ..Default::default()
+    });
+}
+
+fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
+    let max_members = settings.number("maxMembers");
+    let max_lines = settings.number("maxLines");
+    for (class, span) in ctx.signals.classes.iter().zip(&ctx.signals.class_spans) {
+        let (value, threshold, what) = if f64::from(class.members) > max_members {
+            (class.members, max_members, "members")
+        } else if f64::from(class.lines) > max_lines {
+            (class.lines, max_lines, "lines")
+        } else {
+            continue;
+        };
+        out.push(smell(
+            &META,
+            settings,
+            ctx.loc(*span),
+            None,
+            f64::from(value),
+            threshold,
+            format!(
+                "class {} has {value} {what} (maximum {threshold})",
+                class.name
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::smells::test_support::smells;
+
+    #[test]
+    fn flags_classes_with_too_many_members_or_lines() {
+        let members: String = (0..21).map(|i| format!("  m{i}() {{}}\n")).collect();
+        let code = format!("class Big {{\n{members}}}\nclass Small {{ a() {{}} }}");
+        let found = smells(&code, "large-class", "");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, 21.0);
+        assert!(found[0].message.contains("Big"));
+        let by_lines = smells(
+            &code,
+            "large-class",
+            r#"{"rules":{"large-class":{"maxMembers":100,"maxLines":10}}}"#,
+        );
+        assert!(by_lines[0].message.contains("lines"));
+    }
+}
