@@ -90,7 +90,7 @@ describe('ts/engine/types.ts and the native contract', () => {
     FunctionConstant: functions.flatMap((f) => all(f.constants)),
     ParamDomain: functions.flatMap((f) => all(f.params)).flatMap((p) => (p.domain ? [p.domain as Json] : [])),
     FileError: all(sample.failed.errors),
-    // The fixture has no smell: a function with a long parameter list and deep nesting has some.
+    // The fixture has one smell (an empty catch); a function with a long parameter list and deep nesting adds others.
     Smell: [
       ...all(report.smells),
       ...all(

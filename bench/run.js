@@ -117,7 +117,7 @@ const suites = {
       { name: 'one function: analyzeSource', fn: () => api.analyzeSource(source, 'one.ts') },
       {
         name: 'one function: analyzeSource + test plan',
-        fn: () => api.planFile(api.analyzeSource(source, 'one.ts'), { function: 'handle0', typescript: true }),
+        fn: () => api.planFile(api.analyzeSource(source, 'one.ts', { types: true }), { function: 'handle0', typescript: true }),
       },
     ];
     return runSuite(cases);

@@ -21,6 +21,7 @@ function nativeOptions(options: AnalyzeOptions, root: string) {
     profile: options.profile,
     config: configJson(options),
     fingerprints: options.fingerprints,
+    types: options.types,
   };
 }
 
@@ -94,6 +95,7 @@ export function analyzeSource(code: string, filename = 'input.ts', options: Anal
       maxNesting: options.maxNesting,
       fileTimeLimit: options.fileTimeLimit,
       config: configJson(options),
+      types: options.types,
     },
     options.function,
   );

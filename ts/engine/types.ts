@@ -394,6 +394,12 @@ export interface AnalyzeOptions {
   profile?: boolean;
   /** Add each file's duplicate fingerprint (`result.fingerprints`), as `--shard` reports do for `mergeReports`. */
   fingerprints?: boolean;
+  /**
+   * Resolve every parameter, return value and class field to a `TypeShape` (`shape`, `returns`, `fields[].shape`):
+   * annotations, JSDoc, relative imports and the `.d.ts` beside a `.js`, as test generation needs. Default false:
+   * analysis reads no other file, and those shapes are null (each parameter keeps its written `type`).
+   */
+  types?: boolean;
   /** Called as files finish (throttled to about 100 calls per batch). */
   onProgress?: (done: number, total: number) => void;
   /**

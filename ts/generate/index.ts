@@ -298,7 +298,7 @@ export async function generateTestsBatch(files: string[], options: GenerateOptio
   for (const [root, list] of byRoot) {
     const existing = list.filter((f) => fs.existsSync(f));
     if (existing.length === 0) continue;
-    const analysis = await analyzeFiles(existing, { root, cache: false });
+    const analysis = await analyzeFiles(existing, { root, cache: false, types: true });
     for (const report of analysis.files) reports.set(path.resolve(root, report.path), report);
   }
   const limit = options.record ? (options.concurrency ?? 2) : absolute.length;

@@ -22,6 +22,10 @@ pub struct AnalyzeOptions {
     pub file_time_limit_ms: u64,
     /// Rules, thresholds, globs, duplicate settings (validated JSON from the front end; see config.rs).
     pub config: std::sync::Arc<crate::config::Config>,
+    /// Resolve every parameter, return value and field to a `TypeShape` (the type model: annotations, JSDoc, relative
+    /// imports, the `.d.ts` beside a `.js`). Test generation asks for it; plain analysis does not, and then reports
+    /// keep each parameter's written `type` with `shape`, `returns` and fields' shapes null (no other file is read).
+    pub types: bool,
 }
 
 impl AnalyzeOptions {
@@ -39,6 +43,7 @@ impl Default for AnalyzeOptions {
             max_nesting: crate::guard::DEFAULT_MAX_NESTING,
             file_time_limit_ms: DEFAULT_FILE_TIME_LIMIT_MS,
             config: Default::default(),
+            types: false,
         }
     }
 }
@@ -131,7 +136,9 @@ fn analyze_text_unguarded(
         allocator.reset();
         let parsed = profile::time(Phase::Parse, || parse(&allocator, text, language, &lines));
         let facts = profile::time(Phase::Visit, || {
-            Collector::new(text, &lines).collect_facts(&parsed.program)
+            Collector::new(text, &lines)
+                .with_types(options.types)
+                .collect_facts(&parsed.program)
         });
         let fingerprint = profile::time(Phase::Duplicates, || {
             crate::lint::duplicates::fingerprint(
@@ -141,10 +148,11 @@ fn analyze_text_unguarded(
             )
         });
         // Module shapes and type declarations: two walks over the top-level statements, not a second parse.
-        // Declarations are only lowered when the file has functions or classes whose types may need them: a
-        // declaration-only file (`lib.dom.d.ts`) has nothing to resolve here, and files that import from it read
+        // Declarations are only lowered when the type model was asked for (`options.types`) and the file has functions
+        // or classes whose types may need them: a declaration-only file (`lib.dom.d.ts`) has nothing to resolve here, and files that import from it read
         // it on their own (types/project.rs).
-        let needs_types = !facts.functions.is_empty() || !facts.file_signals.classes.is_empty();
+        let needs_types = options.types
+            && (!facts.functions.is_empty() || !facts.file_signals.classes.is_empty());
         let type_inputs = profile::time(Phase::Visit, || {
             let is_js = matches!(language, Language::Js | Language::Jsx);
             crate::testgen::types::FileInputs {
@@ -155,7 +163,7 @@ fn analyze_text_unguarded(
                 },
                 shape: crate::testgen::exports::analyze(&parsed.program, text, &lines),
                 class_facts: Vec::new(),
-                jsdoc: if is_js {
+                jsdoc: if is_js && options.types {
                     parsed
                         .program
                         .comments
@@ -197,6 +205,7 @@ fn analyze_text_unguarded(
             language,
             &mut functions,
             &mut classes,
+            options.types,
             crate::testgen::types::FileInputs {
                 class_facts: facts.class_facts,
                 ..type_inputs

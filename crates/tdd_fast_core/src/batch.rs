@@ -315,6 +315,8 @@ fn run_batch(
 ) -> RawBatch {
     let started = Instant::now();
     profile::reset();
+    // Other files read for types (and the dependency hashes of cached entries) are read once per run.
+    crate::testgen::types::project::begin_run();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         // Deep (but not refused) code recurses in the parser and visitors: see guard.rs.

@@ -395,11 +395,16 @@ pub const TEST_PANIC_MARKER: &str = "/*tdd-fast:test-panic*/";
 /// Panics when the test hook is armed and `text` starts with [`TEST_PANIC_MARKER`].
 pub fn test_panic_hook(text: &str) {
     static ARMED: OnceLock<bool> = OnceLock::new();
-    if text.starts_with(TEST_PANIC_MARKER)
-        && *ARMED.get_or_init(|| std::env::var("TDD_FAST_TEST_PANIC").as_deref() == Ok("1"))
-    {
+    let armed =
+        || *ARMED.get_or_init(|| std::env::var("TDD_FAST_TEST_PANIC").as_deref() == Ok("1"));
+    if injects_panic(text, armed) {
         panic!("test panic injected by TDD_FAST_TEST_PANIC");
     }
+}
+
+/// Whether the hook fires: only for text starting with the marker, and only when armed (asked only then).
+fn injects_panic(text: &str, armed: impl FnOnce() -> bool) -> bool {
+    text.starts_with(TEST_PANIC_MARKER) && armed()
 }
 
 #[cfg(test)]
@@ -716,10 +721,19 @@ mod tests {
     }
 
     #[test]
+    fn the_panic_hook_fires_only_when_armed_and_only_on_the_marker() {
+        let marked = format!("{TEST_PANIC_MARKER} let a = 1;");
+        assert!(injects_panic(&marked, || true));
+        assert!(!injects_panic(&marked, || false));
+        assert!(!injects_panic("let a = 1;", || true));
+        assert!(!injects_panic(&format!("x; {marked}"), || true));
+    }
+
+    #[test]
     fn the_panic_hook_is_inert_without_its_env_var() {
         // The test process does not set TDD_FAST_TEST_PANIC, so the marker does nothing.
-        if std::env::var("TDD_FAST_TEST_PANIC").is_err() {
-            test_panic_hook(&format!("{TEST_PANIC_MARKER} let a = 1;"));
-        }
+        assert!(std::env::var("TDD_FAST_TEST_PANIC").is_err());
+        let marked = format!("{TEST_PANIC_MARKER} let a = 1;");
+        assert!(std::panic::catch_unwind(|| test_panic_hook(&marked)).is_ok());
     }
 }

@@ -37,6 +37,9 @@ pub struct NativeAnalyzeOptions {
     pub file_time_limit: Option<f64>,
     /// Put each file's duplicate fingerprint in the result (shard reports, for `mergeDuplicatesJson`).
     pub fingerprints: Option<bool>,
+    /// Resolve parameters, return values and fields to TypeShapes, reading imported files and the `.d.ts` beside a
+    /// `.js` (what test generation needs). Default false: `shape`, `returns` and fields' shapes are null.
+    pub types: Option<bool>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -62,6 +65,7 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
     if let Some(ms) = options.file_time_limit.filter(|ms| *ms >= 0.0) {
         analyze.file_time_limit_ms = ms as u64;
     }
+    analyze.types = options.types.unwrap_or(false);
     let cache = CacheOptions {
         enabled: options.cache.unwrap_or(true),
         location: options.cache_location.map(PathBuf::from),
@@ -146,7 +150,7 @@ impl Task for AnalyzeFilesTask {
 }
 
 /// Analyses files and folders off the JS thread; resolves to the JSON text of the batch result.
-#[napi(js_name = "analyzeFilesJson")]
+#[napi(js_name = "analyzeFilesJson", ts_return_type = "Promise<string>")]
 pub fn analyze_files_json(
     paths: Vec<String>,
     options: Option<NativeAnalyzeOptions>,
@@ -201,7 +205,10 @@ impl Task for AnalyzeFilesTextTask {
 
 /// Like `analyzeFilesJson`, for front ends that print the JSON as is (the CLI's `--format json`): the result without
 /// its files and the totals of its findings by severity come alongside, so the whole text never needs a JSON.parse.
-#[napi(js_name = "analyzeFilesText")]
+#[napi(
+    js_name = "analyzeFilesText",
+    ts_return_type = "Promise<NativeBatchText>"
+)]
 pub fn analyze_files_text(
     paths: Vec<String>,
     options: Option<NativeAnalyzeOptions>,
@@ -271,7 +278,8 @@ pub fn list_files_json(
 }
 
 /// The rule presets (`recommended`, `all`) as JSON text: `[{ name, description, default, rules: [{ id, severity,
-/// options, why }] }]`, each rule a difference from the rules' own defaults.
+/// options, why }] }]`, each rule a difference from the rules' own defaults. scripts/gen-rules-doc.js writes
+/// docs/rules.md's presets section from it (the test suite checks that file is current).
 #[napi(js_name = "presetsJson")]
 pub fn presets_json() -> Result<String> {
     guarded("listing the presets", || {

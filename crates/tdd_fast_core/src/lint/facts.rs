@@ -60,9 +60,17 @@ pub struct Collector<'a, 's> {
     /// as `functions`): a function's constants include those of the bindings and functions it uses.
     pub named_constants: crate::testgen::constants::NamedConstants,
     pub function_refs: Vec<Vec<String>>,
+    /// Lower each function's type annotations for the type model (`AnalyzeOptions::types`); off for plain analysis.
+    lower_types: bool,
 }
 
 impl<'a, 's> Collector<'a, 's> {
+    /// Also lowers type annotations for the type model (test generation asks for it; `analyze` does not).
+    pub fn with_types(mut self, lower_types: bool) -> Self {
+        self.lower_types = lower_types;
+        self
+    }
+
     pub fn new(text: &'s str, lines: &'s LineIndex<'s>) -> Self {
         Self {
             text,
@@ -77,6 +85,7 @@ impl<'a, 's> Collector<'a, 's> {
             class_facts: Vec::new(),
             named_constants: Default::default(),
             function_refs: Vec::new(),
+            lower_types: false,
         }
     }
 
@@ -221,13 +230,17 @@ impl<'a, 's> Collector<'a, 's> {
             _ => false,
         };
         let pending = crate::testgen::types::PendingFn {
-            params: crate::testgen::types::syntax::lower_params(params, self.text)
-                .into_iter()
-                .map(|p| p.ty)
-                .collect(),
+            params: if self.lower_types {
+                crate::testgen::types::syntax::lower_params(params, self.text)
+                    .into_iter()
+                    .map(|p| p.ty)
+                    .collect()
+            } else {
+                Vec::new()
+            },
             returns: match kind {
-                AstKind::Function(f) => f.return_type.as_ref(),
-                AstKind::ArrowFunctionExpression(f) => f.return_type.as_ref(),
+                AstKind::Function(f) if self.lower_types => f.return_type.as_ref(),
+                AstKind::ArrowFunctionExpression(f) if self.lower_types => f.return_type.as_ref(),
                 _ => None,
             }
             .map(|t| crate::testgen::types::syntax::lower(&t.type_annotation, self.text)),

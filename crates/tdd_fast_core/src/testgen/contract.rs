@@ -26,6 +26,9 @@ export function pick(list: string[], index: number, email: string): string | und
   if (index < 0) return undefined;
   return list[index];
 }
+export function parse(text: string): unknown {
+  try { return JSON.parse(text); } catch {}
+}
 "#;
 
 /// Every TypeShape kind once.
@@ -117,10 +120,14 @@ pub fn every_shape() -> Vec<TypeShape> {
     ]
 }
 
-/// The sample: `{ report, failed, shapes }`.
+/// The sample: `{ report, failed, shapes }`, the report with the type model on (as generation gets it), so every
+/// shape field is filled.
 pub fn sample() -> Value {
-    let report =
-        crate::analyze::analyze_text(FIXTURE, "src/cart.ts", Language::Ts, &Default::default());
+    let options = crate::analyze::AnalyzeOptions {
+        types: true,
+        ..Default::default()
+    };
+    let report = crate::analyze::analyze_text(FIXTURE, "src/cart.ts", Language::Ts, &options);
     let failed =
         crate::analyze::failed_report("bin.dat", Language::Js, String::new(), "binary".into());
     json!({
@@ -160,7 +167,26 @@ mod tests {
         assert!(patterns
             .iter()
             .any(|p| !p["cases"].as_array().unwrap().is_empty()));
-        assert!(!report["smells"].as_array().unwrap().is_empty() || report["smells"].is_array());
+        // One smell (the empty catch), with every field of the contract's Smell.
+        let smells = report["smells"].as_array().unwrap();
+        let ids: Vec<&str> = smells.iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["empty-catch"]);
+        let smell = smells[0].as_object().unwrap();
+        for key in [
+            "id",
+            "line",
+            "column",
+            "endLine",
+            "endColumn",
+            "severity",
+            "message",
+            "function",
+            "value",
+            "threshold",
+        ] {
+            assert!(smell.contains_key(key), "the sample's smell has no {key}");
+        }
+        assert_eq!(smell["function"], "parse");
         assert!(!sample["failed"]["errors"].as_array().unwrap().is_empty());
     }
 }

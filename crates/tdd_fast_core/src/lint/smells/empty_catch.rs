@@ -12,6 +12,7 @@ use oxc_ast::ast::CatchClause;
 
 use super::{smell, RuleContext, RuleMeta};
 use crate::config::RuleSettings;
+use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
 
 pub const META: RuleMeta = RuleMeta {
@@ -22,8 +23,16 @@ pub const META: RuleMeta = RuleMeta {
     check,
 };
 
+/// Records an empty catch clause (its signal: `FileSignals::empty_catches`).
+pub fn collect(collector: &mut Collector, clause: &CatchClause) {
+    if is_empty(collector.text, clause) {
+        let site = collector.site(clause.span);
+        collector.file_signals.empty_catches.push(site);
+    }
+}
+
 /// No statements and no comment in the catch body.
-pub fn is_empty(text: &str, clause: &CatchClause) -> bool {
+fn is_empty(text: &str, clause: &CatchClause) -> bool {
     if !clause.body.body.is_empty() {
         return false;
     }

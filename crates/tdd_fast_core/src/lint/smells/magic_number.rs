@@ -17,7 +17,7 @@ use oxc_ast::ast::{NumericLiteral, UnaryOperator, VariableDeclarationKind};
 use oxc_ast::AstKind;
 use oxc_span::GetSpan;
 
-use super::{smell, MagicNumber, RuleContext, RuleMeta};
+use super::{smell, RuleContext, RuleMeta, Site};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -29,6 +29,14 @@ pub const META: RuleMeta = RuleMeta {
     list_options: &[("ignore", &[-1.0, 0.0, 1.0, 2.0])],
     check,
 };
+
+/// A numeric literal that may be magic (its signal: `FileSignals::magic_numbers`).
+#[derive(Debug, Clone)]
+pub struct MagicNumber {
+    pub site: Site,
+    pub value: f64,
+    pub raw: String,
+}
 
 /// Records a numeric literal unless its context names it (the ignore list is applied by the rule, from config).
 pub fn collect(collector: &mut Collector, literal: &NumericLiteral) {

@@ -1,7 +1,8 @@
 //! Smell rules. Each rule is one file with a doc comment (what, why, a bad and a good example; docs/rules.md is
 //! generated from it), a `META` (id, default severity, thresholds) and a `check` over the file's facts, plus fixture
-//! tests. Rules that need syntax read owned signals collected here during the single visitor pass (`on_enter`), never
-//! a second traversal; the rules themselves run after the pass.
+//! tests. Rules that need syntax collect owned signals during the single visitor pass, each in its own file (`collect`,
+//! called from `on_enter` here, which only dispatches by node kind), never a second traversal; the rules themselves
+//! run after the pass.
 
 use oxc_ast::ast::*;
 use oxc_ast::AstKind;
@@ -86,24 +87,23 @@ pub struct Site {
     pub function: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct MagicNumber {
-    pub site: Site,
-    pub value: f64,
-    pub raw: String,
-}
-
-/// File-level signals collected during the pass.
+/// File-level signals collected during the pass. Each rule's own signal is collected by that rule's `collect` (in its
+/// file, called from `on_enter`) and read only by that rule's `check`.
 #[derive(Debug, Clone, Default)]
 pub struct FileSignals {
+    /// Every class (large_class.rs collects them; test generation reads them too).
     pub classes: Vec<ClassReport>,
-    pub magic_numbers: Vec<MagicNumber>,
-    /// String literals that may repeat: (span of the literal's content, line).
-    pub strings: Vec<(Span, u32)>,
-    /// The span of each class in `classes` (same order).
+    /// The span of each class in `classes`, same order (large_class.rs).
     pub class_spans: Vec<Span>,
+    /// magic_number.rs.
+    pub magic_numbers: Vec<magic_number::MagicNumber>,
+    /// String literals that may repeat: (span of the literal's content, line) (duplicate_string_literal.rs).
+    pub strings: Vec<(Span, u32)>,
+    /// empty_catch.rs.
     pub empty_catches: Vec<Site>,
+    /// useless_catch.rs.
     pub useless_catches: Vec<Site>,
+    /// nested_ternary.rs.
     pub nested_ternaries: Vec<Site>,
     /// `import ...` and `export ... from ...` declarations, in source order: left out of duplicate fingerprints
     /// (lists of re-exports look alike once identifiers are normalised, and copying them is no smell).
@@ -233,13 +233,8 @@ pub fn on_enter(collector: &mut Collector, kind: AstKind) {
         AstKind::NumericLiteral(literal) => magic_number::collect(collector, literal),
         AstKind::StringLiteral(literal) => duplicate_string_literal::collect(collector, literal),
         AstKind::CatchClause(clause) => {
-            if empty_catch::is_empty(collector.text, clause) {
-                let site = collector.site(clause.span);
-                collector.file_signals.empty_catches.push(site);
-            } else if useless_catch::is_useless(clause) {
-                let site = collector.site(clause.span);
-                collector.file_signals.useless_catches.push(site);
-            }
+            empty_catch::collect(collector, clause);
+            useless_catch::collect(collector, clause);
         }
         AstKind::ConditionalExpression(conditional) => {
             nested_ternary::collect(collector, conditional)

@@ -12,6 +12,7 @@ use oxc_ast::ast::{BindingPattern, CatchClause, Expression, Statement};
 
 use super::{smell, RuleContext, RuleMeta};
 use crate::config::RuleSettings;
+use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
 
 pub const META: RuleMeta = RuleMeta {
@@ -22,8 +23,16 @@ pub const META: RuleMeta = RuleMeta {
     check,
 };
 
+/// Records a catch clause that only rethrows (its signal: `FileSignals::useless_catches`).
+pub fn collect(collector: &mut Collector, clause: &CatchClause) {
+    if is_useless(clause) {
+        let site = collector.site(clause.span);
+        collector.file_signals.useless_catches.push(site);
+    }
+}
+
 /// `catch (e) { throw e; }` and nothing else.
-pub fn is_useless(clause: &CatchClause) -> bool {
+fn is_useless(clause: &CatchClause) -> bool {
     let Some(param) = &clause.param else {
         return false;
     };

@@ -1,6 +1,7 @@
 //! The file-level step after the visitor pass: export paths onto functions and classes, then every parameter,
 //! return type, constructor parameter and field resolved to a `TypeShape`, from (in order) its annotation, its JSDoc,
-//! or the `.d.ts` beside a `.js` file.
+//! or the `.d.ts` beside a `.js` file. Without the type model (`resolve` false, plain analysis) only the first part
+//! runs: export paths, classes and their members, re-exports; shapes stay `None` and no other file is read.
 
 use std::sync::Arc;
 
@@ -12,13 +13,15 @@ use super::{FileInputs, TypeShape};
 use crate::model::{ClassReport, FunctionKind, FunctionReport, Language, Param};
 use crate::testgen::exports::{ClassField, ModuleFormat, ReExport};
 
-/// Applies module shapes and types to a file's functions and classes; returns the format and re-exports.
+/// Applies module shapes (and, with `resolve`, types) to a file's functions and classes; returns the format and
+/// re-exports.
 pub fn finish(
     text: &str,
     shown: &str,
     language: Language,
     functions: &mut [FunctionReport],
     classes: &mut Vec<ClassReport>,
+    resolve: bool,
     inputs: FileInputs,
 ) -> (ModuleFormat, Vec<ReExport>) {
     let FileInputs {
@@ -34,7 +37,7 @@ pub fn finish(
         abs: context.as_ref().map(|c| c.0.clone()),
     };
     let is_js = matches!(language, Language::Js | Language::Jsx);
-    let declaration = if is_js {
+    let declaration = if is_js && resolve {
         module
             .abs
             .as_deref()
@@ -43,7 +46,7 @@ pub fn finish(
     } else {
         None
     };
-    let mut resolver = Resolver::new();
+    let mut resolver = Shapes(resolve.then(Resolver::new));
 
     for function in functions.iter_mut() {
         let Some(pending) = function.pending.take() else {
@@ -71,22 +74,22 @@ pub fn finish(
             .and_then(|d| declared_signature(d, function));
         for (i, param) in function.params.iter_mut().enumerate() {
             if let Some(Some(expr)) = pending.params.get(i) {
-                param.shape = Some(resolver.shape(expr, &module));
+                param.shape = resolver.shape(expr, &module);
             } else if let Some(p) = doc.as_ref().and_then(|d| d.param(&param.name)) {
-                param.shape = Some(resolver.shape(&p.ty, &module));
+                param.shape = resolver.shape(&p.ty, &module);
             } else if let Some((dts, sig)) = &declared {
                 let by_name = sig.params.iter().find(|p| p.name == param.name);
                 if let Some(ty) = by_name.or(sig.params.get(i)).and_then(|p| p.ty.as_ref()) {
-                    param.shape = Some(resolver.shape(ty, dts));
+                    param.shape = resolver.shape(ty, dts);
                 }
             }
         }
         function.returns = if let Some(expr) = &pending.returns {
-            Some(resolver.shape(expr, &module))
+            resolver.shape(expr, &module)
         } else if let Some(expr) = doc.as_ref().and_then(|d| d.returns.as_ref()) {
-            Some(resolver.shape(expr, &module))
+            resolver.shape(expr, &module)
         } else if let Some((dts, sig)) = &declared {
-            sig.returns.as_ref().map(|r| resolver.shape(r, dts))
+            sig.returns.as_ref().and_then(|r| resolver.shape(r, dts))
         } else {
             None
         };
@@ -170,12 +173,21 @@ pub fn finish(
     (shape.format, reexports)
 }
 
-fn fields(decl: &ClassDecl, scope: &Module, resolver: &mut Resolver) -> Vec<ClassField> {
+/// The resolver when the type model was asked for; without it every shape is `None`.
+struct Shapes(Option<Resolver>);
+
+impl Shapes {
+    fn shape(&mut self, expr: &TypeExpr, scope: &Module) -> Option<TypeShape> {
+        self.0.as_mut().map(|r| r.shape(expr, scope))
+    }
+}
+
+fn fields(decl: &ClassDecl, scope: &Module, resolver: &mut Shapes) -> Vec<ClassField> {
     decl.fields
         .iter()
         .map(|f| ClassField {
             name: f.name.clone(),
-            shape: f.ty.as_ref().map(|t| resolver.shape(t, scope)),
+            shape: f.ty.as_ref().and_then(|t| resolver.shape(t, scope)),
             r#static: f.is_static,
             readonly: f.readonly,
             optional: f.optional,
@@ -191,7 +203,7 @@ fn constructor_params(
     functions: &[FunctionReport],
     decl: &ClassDecl,
     scope: &Module,
-    resolver: &mut Resolver,
+    resolver: &mut Shapes,
 ) -> Vec<Param> {
     let prefix = format!("{}.", class.name);
     let own = functions.iter().find(|f| {
@@ -228,14 +240,14 @@ fn param_of(p: &ParamExpr) -> Param {
     }
 }
 
-fn fill_missing_shapes(params: &mut [Param], sig: &FnSig, scope: &Module, resolver: &mut Resolver) {
+fn fill_missing_shapes(params: &mut [Param], sig: &FnSig, scope: &Module, resolver: &mut Shapes) {
     for (i, param) in params.iter_mut().enumerate() {
         if param.shape.is_some() {
             continue;
         }
         let by_name = sig.params.iter().find(|p| p.name == param.name);
         if let Some(ty) = by_name.or(sig.params.get(i)).and_then(|p| p.ty.as_ref()) {
-            param.shape = Some(resolver.shape(ty, scope));
+            param.shape = resolver.shape(ty, scope);
         }
     }
 }

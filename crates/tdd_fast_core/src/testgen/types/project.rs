@@ -1,7 +1,8 @@
 //! Other files of the project, as far as types need them: a relative import's target and the `.d.ts` beside a `.js`.
 //!
-//! A file is read, hashed, parsed on its own allocator and reduced to its [`FileTypes`]; the result is memoised
-//! process-wide by path and content hash (so 100 files importing `./types` parse it once per content). Only relative
+//! Only test generation reads other files (`AnalyzeOptions::types`); plain analysis never comes here. A file is read,
+//! hashed, parsed on its own allocator and reduced to its [`FileTypes`] once per run (a batch calls [`begin_run`]),
+//! shared by every file that imports it, and memoised across runs by path and content hash. Only relative
 //! specifiers (`./x`, `../y/z.js`) are followed, never `node_modules`; `.js` in a specifier also tries `.ts`, `.tsx`
 //! and `.d.ts` (TypeScript's ESM convention), and a folder tries its `index` file.
 //!
@@ -96,45 +97,94 @@ const MAX_MEMO: usize = 4096;
 
 type Memo = Mutex<HashMap<PathBuf, (String, Arc<Module>)>>;
 
+/// Modules by path and content hash, across runs (a long-lived process re-parses only what changed).
 fn memo() -> &'static Memo {
     static MEMO: OnceLock<Memo> = OnceLock::new();
     MEMO.get_or_init(Default::default)
 }
 
-/// Content hash of a file as the cache computes it, or `None` when it cannot be read.
-pub fn hash_file(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(crate::analyze::content_hash(&bytes))
+/// What one run knows of a file it read: its content hash, and its types once some file imported it. Each is computed
+/// at most once per run, whichever thread asks first (the others wait for it), so a module imported by 100 files is
+/// read, hashed and parsed once per run.
+#[derive(Default)]
+struct Seen {
+    hash: OnceLock<Option<String>>,
+    module: OnceLock<Option<(String, Arc<Module>)>>,
 }
 
-/// Reads and reduces a file to its types (memoised by content hash) and records it as a dependency.
+type RunFiles = Mutex<HashMap<PathBuf, Arc<Seen>>>;
+
+fn run_files() -> &'static RunFiles {
+    static RUN: OnceLock<RunFiles> = OnceLock::new();
+    RUN.get_or_init(Default::default)
+}
+
+/// Starts a run (a batch): files read from here on are read again, once, so a run sees the files as they are now.
+pub fn begin_run() {
+    run_files()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
+}
+
+fn seen(path: &Path) -> Arc<Seen> {
+    run_files()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(path.to_path_buf())
+        .or_default()
+        .clone()
+}
+
+/// Content hash of a file as the cache computes it, or `None` when it cannot be read (once per run and path).
+pub fn hash_file(path: &Path) -> Option<String> {
+    let seen = seen(path);
+    seen.hash
+        .get_or_init(|| {
+            let bytes = std::fs::read(path).ok()?;
+            Some(crate::analyze::content_hash(&bytes))
+        })
+        .clone()
+}
+
+/// Reads and reduces a file to its types (once per run; across runs memoised by content hash) and records it as a
+/// dependency of the report being built.
 pub fn load_path(abs: &Path) -> Option<Arc<Module>> {
     let (_, root) = current()?;
+    let seen = seen(abs);
+    let (hash, module) = seen
+        .module
+        .get_or_init(|| read_module(abs, &root))
+        .clone()?;
+    record(abs, &hash);
+    Some(module)
+}
+
+fn read_module(abs: &Path, root: &Path) -> Option<(String, Arc<Module>)> {
     let meta = std::fs::metadata(abs).ok()?;
     if !meta.is_file() || meta.len() > MAX_DEP_SIZE {
         return None;
     }
     let bytes = std::fs::read(abs).ok()?;
     let hash = crate::analyze::content_hash(&bytes);
-    record(abs, &hash);
     if let Some((known, module)) = memo().lock().ok()?.get(abs) {
         if *known == hash {
-            return Some(module.clone());
+            return Some((hash, module.clone()));
         }
     }
     let text = std::str::from_utf8(&bytes).ok()?;
     let types = parse_types(text, abs)?;
     let module = Arc::new(Module {
         types,
-        shown: Some(crate::source::display_path(abs, &root)),
+        shown: Some(crate::source::display_path(abs, root)),
         abs: Some(abs.to_path_buf()),
     });
     let mut memo = memo().lock().ok()?;
     if memo.len() >= MAX_MEMO {
         memo.clear();
     }
-    memo.insert(abs.to_path_buf(), (hash, module.clone()));
-    Some(module)
+    memo.insert(abs.to_path_buf(), (hash.clone(), module.clone()));
+    Some((hash, module))
 }
 
 /// Parses text on its own allocator and collects its types (nothing else of the file is looked at).

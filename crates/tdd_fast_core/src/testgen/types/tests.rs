@@ -2,11 +2,19 @@
 
 use serde_json::{json, Value};
 
-use crate::analyze::analyze_text;
+use crate::analyze::{analyze_text, AnalyzeOptions};
 use crate::model::Language;
 
+/// With the type model on, as test generation asks for it.
+fn typed() -> AnalyzeOptions {
+    AnalyzeOptions {
+        types: true,
+        ..Default::default()
+    }
+}
+
 fn analyze(code: &str) -> crate::model::FileReport {
-    analyze_text(code, "src/fixture.ts", Language::Ts, &Default::default())
+    analyze_text(code, "src/fixture.ts", Language::Ts, &typed())
 }
 
 /// The shape of parameter `param` of function `name`, as JSON.
@@ -279,12 +287,7 @@ fn a_huge_type_is_cut_by_the_limits() {
 
 #[test]
 fn no_annotation_is_null() {
-    let report = analyze_text(
-        "export function f(a) {}",
-        "a.js",
-        Language::Js,
-        &Default::default(),
-    );
+    let report = analyze_text("export function f(a) {}", "a.js", Language::Js, &typed());
     assert_eq!(report.functions[0].params[0].shape, None);
 }
 
@@ -301,7 +304,7 @@ fn jsdoc_types_for_plain_javascript() {
  */
 function f(input, list, opts, n) {}
 module.exports = f;";
-    let report = analyze_text(code, "a.js", Language::Js, &Default::default());
+    let report = analyze_text(code, "a.js", Language::Js, &typed());
     let f = &report.functions[0];
     let shapes: Vec<Value> = f
         .params
@@ -364,6 +367,7 @@ fn batch(dir: &std::path::Path) -> Vec<crate::model::FileReport> {
             location: Some(dir.join("cache.bin")),
             limits: None,
         },
+        analyze: typed(),
         ..Default::default()
     };
     crate::batch::analyze_paths(&[dir.join("src")], &options, None).files
@@ -418,5 +422,49 @@ fn imported_types_and_a_sibling_dts_resolve_and_a_warm_run_follows_a_changed_imp
         shape_in(&again, "src/lib.js", "pad", 1),
         json!({"kind": "string"})
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The type model is for generation: plain analysis (the default) reads no other file and resolves no shape, but
+/// keeps each parameter's written type and the export paths (they come from the file itself).
+#[test]
+fn plain_analysis_reads_no_other_file_and_leaves_shapes_null() {
+    let dir = project_dir("plain");
+    let options = crate::batch::BatchOptions {
+        root: dir.clone(),
+        threads: 1,
+        cache: crate::batch::CacheOptions {
+            enabled: true,
+            location: Some(dir.join("plain.bin")),
+            limits: None,
+        },
+        ..Default::default()
+    };
+    let files = crate::batch::analyze_paths(&[dir.join("src")], &options, None).files;
+    let app = files.iter().find(|f| f.path == "src/app.ts").unwrap();
+    let greet = &app.functions[0];
+    assert_eq!(greet.params[0].r#type.as_deref(), Some("User"));
+    assert_eq!(greet.params[0].shape, None);
+    assert_eq!(greet.export_path, Some(vec!["greet".to_string()]));
+    assert!(greet.exported);
+    let pad = files.iter().find(|f| f.path == "src/lib.js").unwrap();
+    assert_eq!(pad.functions[0].params[0].shape, None);
+    // What was read besides the analysed files is stored with each cache entry: nothing.
+    let key = crate::cache::cache_key(&options.analyze.fingerprint());
+    let (cache, _) =
+        crate::cache::Cache::load(key, Some(dir.join("plain.bin")), Default::default());
+    for file in &files {
+        let entry = cache.lookup_hash(&file.path, &file.hash).unwrap();
+        assert_eq!(entry.deps, Vec::<(String, String)>::new(), "{}", file.path);
+    }
+    // With the type model, the same files record what they read.
+    let typed_files = batch(&dir);
+    let key = crate::cache::cache_key(&typed().fingerprint());
+    let (cache, _) =
+        crate::cache::Cache::load(key, Some(dir.join("cache.bin")), Default::default());
+    let app = typed_files.iter().find(|f| f.path == "src/app.ts").unwrap();
+    let deps = &cache.lookup_hash(&app.path, &app.hash).unwrap().deps;
+    assert_eq!(deps.len(), 1);
+    assert!(deps[0].0.ends_with("index.ts"), "{deps:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
