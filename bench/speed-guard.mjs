@@ -2,7 +2,8 @@
 // Speed guard: a cold `tdd-fast analyze` against oxlint with the 8 equivalent rules, on one corpus, side by side.
 //
 //   node bench/speed-guard.mjs                         # CI: ajv's shipped sources (a devDependency), fails above 2x
-//   node bench/speed-guard.mjs --corpus /work/corpora/effect/package/src --rounds 7 --max-ratio 0
+//   node bench/speed-guard.mjs --corpus ../corpora/effect/package/src --rounds 7 --max-ratio 0
+//   node bench/speed-guard.mjs --before ../main/bin/tdd-fast.js   # also another build of tdd-fast, in the same rotation
 //
 // The two commands alternate (tdd-fast, oxlint, tdd-fast, oxlint ...), each as a whole process (Node's start
 // included: that is what a user waits for), and the medians are compared. Exits 1 when tdd-fast's median is more than
@@ -33,8 +34,10 @@ const rounds = Number(option('rounds', '5'));
 const maxRatio = Number(option('max-ratio', '2'));
 const tddBin = path.resolve(option('bin', path.join(REPO, 'bin', 'tdd-fast.js')));
 const oxlintBin = path.join(REPO, 'node_modules', '.bin', 'oxlint');
+const beforeBin = option('before', null) && path.resolve(option('before', null));
 
-for (const [what, file] of [['corpus', corpusArg], ['tdd-fast', tddBin], ['oxlint (npm install)', oxlintBin]]) {
+const required = [['corpus', corpusArg], ['tdd-fast', tddBin], ['oxlint (npm install)', oxlintBin], ...(beforeBin ? [['--before', beforeBin]] : [])];
+for (const [what, file] of required) {
   if (!fs.existsSync(file)) {
     console.error(`speed-guard: ${what} not found: ${file}`);
     process.exit(2);
@@ -48,9 +51,11 @@ const oxlintrc = path.join(work, 'oxlintrc.json');
 const categories = Object.fromEntries(['correctness', 'suspicious', 'pedantic', 'style', 'nursery', 'perf', 'restriction'].map((c) => [c, 'off']));
 fs.writeFileSync(oxlintrc, JSON.stringify({ categories, plugins: [], rules: Object.fromEntries(RULES.map((r) => [r, 'warn'])) }));
 
+const analyze = (bin) => [bin, 'analyze', '.', '--format', 'json', '--no-cache', '--max-file-size', '64mb'];
 const tools = [
-  { id: 'tdd-fast', cmd: process.execPath, args: [tddBin, 'analyze', '.', '--format', 'json', '--no-cache', '--max-file-size', '64mb'] },
+  { id: 'tdd-fast', cmd: process.execPath, args: analyze(tddBin) },
   { id: 'oxlint', cmd: oxlintBin, args: ['-c', oxlintrc, '--max-warnings', '1000000000', '.'] },
+  ...(beforeBin ? [{ id: 'before', cmd: process.execPath, args: analyze(beforeBin) }] : []),
 ];
 
 /** One whole process, output discarded: wall ms, user + system CPU seconds and peak RSS from /usr/bin/time. */
@@ -92,6 +97,10 @@ try {
     );
   }
   const ratio = median(samples['tdd-fast'].map((x) => x.ms)) / median(samples.oxlint.map((x) => x.ms));
+  if (beforeBin) {
+    const before = median(samples.before.map((x) => x.ms)) / median(samples.oxlint.map((x) => x.ms));
+    console.log(`  ratio before / oxlint: ${before.toFixed(2)}x (${beforeBin})`);
+  }
   console.log(`  ratio tdd-fast / oxlint: ${ratio.toFixed(2)}x${maxRatio > 0 ? ` (limit ${maxRatio}x)` : ''}`);
   if (maxRatio > 0 && ratio > maxRatio) {
     console.error(`speed guard: tdd-fast analyze is ${ratio.toFixed(2)}x oxlint, over ${maxRatio}x: a speed regression`);
