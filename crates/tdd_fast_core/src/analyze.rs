@@ -29,6 +29,14 @@ pub struct AnalyzeOptions {
 }
 
 impl AnalyzeOptions {
+    /// The defaults with the type model on (what test generation asks for).
+    pub fn with_types() -> Self {
+        Self {
+            types: true,
+            ..Self::default()
+        }
+    }
+
     /// Everything in the options that can change a report, as text for the cache key. Keep it deterministic (no
     /// HashMap iteration order): a change here invalidates every cached result, which is the point.
     pub fn fingerprint(&self) -> String {

@@ -972,7 +972,12 @@ mod tests {
     use crate::model::{FileReport, Language};
 
     fn report(code: &str, language: Language) -> FileReport {
-        analyze_text(code, "src/m.js", language, &Default::default())
+        analyze_text(
+            code,
+            "src/m.js",
+            language,
+            &crate::analyze::AnalyzeOptions::with_types(),
+        )
     }
 
     /// (name, exportPath, exported, defaultExport, classMember) of every function.

@@ -162,8 +162,12 @@ mod tests {
     use crate::testgen::types::TypeShape;
 
     fn params(source: &str) -> Vec<crate::model::Param> {
-        let report =
-            crate::analyze::analyze_text(source, "a.js", Language::Js, &Default::default());
+        let report = crate::analyze::analyze_text(
+            source,
+            "a.js",
+            Language::Js,
+            &crate::analyze::AnalyzeOptions::with_types(),
+        );
         report.functions[0].params.clone()
     }
 
@@ -233,7 +237,7 @@ mod tests {
             "export function f(a: number[], ...rest) { a.trim(); }",
             "a.ts",
             Language::Ts,
-            &Default::default(),
+            &crate::analyze::AnalyzeOptions::with_types(),
         );
         let p = &report.functions[0].params;
         assert!(p[0].inferred.is_none());
