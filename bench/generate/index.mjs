@@ -33,6 +33,7 @@ const USAGE = `usage: npm run bench:generate -- [options]
   --set bench|heldout|fresh  a named set of bench/generate/packages.mjs instead of a draw
   --only a,b               only these packages (names) of the draw or set; apps by their folder name
   --apps-only | --no-apps  only the apps of bench/generate/apps/, or none of them
+  --apps a,b               with a draw: only these apps (folder names)
   --reruns N               runs of the generated tests for the pass rate (default 5)
   --no-stryker             skip Stryker (it runs on single-file packages of a draw)
   --record-timeout MS      time limit of generate --record per target (default 300000)
@@ -43,7 +44,7 @@ const USAGE = `usage: npm run bench:generate -- [options]
 
 function parseArgs(argv) {
   const flags = new Set(['--no-apps', '--apps-only', '--no-stryker', '--verbose', '--help', '-h']);
-  const valued = new Set(['--sample', '--seed', '--corpus', '--set', '--only', '--reruns', '--record-timeout', '--stryker-timeout', '--out', '--render']);
+  const valued = new Set(['--apps', '--sample', '--seed', '--corpus', '--set', '--only', '--reruns', '--record-timeout', '--stryker-timeout', '--out', '--render']);
   const options = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -158,8 +159,14 @@ if (args['--sample'] !== undefined) {
 }
 const withApps = args['--apps-only'] || (args['--sample'] !== undefined && !args['--no-apps']);
 if (withApps) {
+  const appNames = args['--apps'] ? args['--apps'].split(',').map((s) => s.trim()) : null;
+  const unknown = (appNames ?? []).filter((n) => !listApps().includes(n));
+  if (unknown.length) {
+    console.error(`bench:generate: no app ${unknown.join(', ')} in bench/generate/apps (known: ${listApps().join(', ')})`);
+    process.exit(2);
+  }
   for (const name of listApps()) {
-    if (!args['--apps-only'] && only && !only.includes(name)) continue;
+    if (appNames && !appNames.includes(name)) continue;
     if (args['--apps-only'] && only && !only.includes(name)) continue;
     jobs.push({ id: `app:${name}`, kind: 'app', prepare: () => prepareApp(name, runsRoot) });
   }

@@ -206,12 +206,27 @@ function throwShare(tests) {
 
 const count = (text, re) => (text.match(re) ?? []).length;
 
-/** What a reviewer sees in the emitted files: TODOs, `as never`, files that do not parse. */
+/** A TODO's reason without the names in it, so reasons of one kind count together. */
+const reasonClass = (reason) =>
+  reason
+    .replace(/(?:\/[\w.@+-]+)+/g, '<path>')
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'")
+    .replace(/\b\d+(?:\.\d+)?\b/g, 'N')
+    .slice(0, 140);
+
+/** What a reviewer sees in the emitted files: TODOs and their reasons, `as never`, files that do not parse. */
 function inspectEmitted(dir, testFiles) {
-  const out = { todo: 0, asNever: 0, unparsable: 0, unparsableExamples: [] };
+  const out = { todo: 0, asNever: 0, unparsable: 0, unparsableExamples: [], todoReasons: [] };
+  const reasons = new Map();
   for (const file of testFiles) {
     const text = fs.readFileSync(file, 'utf8');
     out.todo += count(text, /\b(?:it|test)\.todo\s*\(/g);
+    for (const m of text.matchAll(/TODO\(tdd-fast\): (.*)/g)) {
+      const key = reasonClass(m[1]);
+      const seen = reasons.get(key) ?? { reason: key, count: 0, example: m[1].replaceAll(dir + path.sep, '').slice(0, 220) };
+      seen.count++;
+      reasons.set(key, seen);
+    }
     out.asNever += count(text, /\bas never\b/g);
     const errors = parseErrors(file);
     if (errors.length) {
@@ -219,6 +234,7 @@ function inspectEmitted(dir, testFiles) {
       out.unparsableExamples.push(`${path.relative(dir, file)}: ${errors[0]}`);
     }
   }
+  out.todoReasons = [...reasons.values()].sort((a, b) => b.count - a.count).slice(0, 5);
   return out;
 }
 
