@@ -1,13 +1,15 @@
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const src = fileURLToPath(new URL('./src', import.meta.url));
 
 export default defineConfig({
   resolve: {
     // the same map as tsconfig's `paths`; the exact `@store` entry comes first so it does not swallow `@store/...`
     alias: [
-      { find: /^@store$/, replacement: path.resolve(__dirname, 'src/store/index.ts') },
-      { find: /^@store\/(.*)$/, replacement: path.resolve(__dirname, 'src/store/$1') },
-      { find: /^@features\/(.*)$/, replacement: path.resolve(__dirname, 'src/features/$1') },
+      { find: /^@store$/, replacement: `${src}/store/index.ts` },
+      { find: /^@store\/(.*)$/, replacement: `${src}/store/$1` },
+      { find: /^@features\/(.*)$/, replacement: `${src}/features/$1` },
     ],
   },
   test: { include: ['src/**/*.test.ts'] },
