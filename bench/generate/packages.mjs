@@ -1,5 +1,6 @@
 /**
- * The packages `npm run bench:generate` measures `tdd-fast generate` on.
+ * The named sets of `npm run bench:generate -- --set bench|heldout|fresh` (the default without `--sample`; the seeded
+ * draws from the shared corpus are in corpus.mjs).
  *
  * Each is a real npm package that ships its sources, has no runtime dependencies and is small (1–2 files), fetched at
  * an exact version with `npm pack`. None of them was in the generator's earlier bench or in issue 13: a regression on one
