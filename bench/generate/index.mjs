@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listApps, prepareApp } from './apps.mjs';
-import { drawSample, installPackage, readCorpus, removeShippedTests, sourceFiles } from './corpus.mjs';
+import { drawSample, dropSourceMaps, installPackage, readCorpus, removeShippedTests, sourceFiles } from './corpus.mjs';
 import { measure, repo, run } from './measure.mjs';
 import { FRESH, HELD_OUT, PACKAGES as BENCH } from './packages.mjs';
 import { prepareListed } from './sets.mjs';
@@ -39,7 +39,7 @@ const USAGE = `usage: npm run bench:generate -- [options]
   --record-timeout MS      time limit of generate --record per target (default 300000)
   --stryker-timeout MS     time limit of Stryker per package (default 900000)
   --out FILE               markdown output (default bench/results/generate-<what>.md; rows also as .json)
-  --render FILE.json       print the table of rows an earlier run saved
+  --render A.json[,B.json] print the table of rows earlier runs saved (B's rows replace A's of the same package)
   --verbose                progress on stderr even when it is not a terminal`;
 
 function parseArgs(argv) {
@@ -91,8 +91,19 @@ const settings = {
 };
 
 if (args['--render']) {
-  const saved = JSON.parse(fs.readFileSync(args['--render'], 'utf8'));
-  console.log(`${saved.header ?? ''}\n\n${table(saved.rows, saved)}\n`);
+  // several files (comma-separated): the rows of a later file replace those of the same package in an earlier one
+  const files = args['--render'].split(',');
+  const saved = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const byPackage = new Map();
+  for (const run of saved) for (const row of run.rows) byPackage.set(row.package, row);
+  const rows = [...byPackage.values()];
+  const headers = saved.map((run, i) => `${files[i]}:\n${run.header ?? ''}`).join('\n');
+  const text = `${headers}\n\n${table(rows, saved.at(-1))}\n`;
+  console.log(text);
+  if (args['--out']) {
+    fs.writeFileSync(path.resolve(args['--out']), text);
+    fs.writeFileSync(`${path.resolve(args['--out']).replace(/\.md$/, '')}.json`, `${JSON.stringify({ header: headers, reruns: saved.at(-1).reruns, stryker: saved.at(-1).stryker, summary: summarize(rows), rows }, null, 2)}\n`);
+  }
   process.exit(0);
 }
 if (!fs.existsSync(path.join(repo, 'dist', 'index.js'))) {
@@ -131,6 +142,7 @@ if (args['--sample'] !== undefined) {
         fs.cpSync(pristine, dir, { recursive: true });
         const removed = removeShippedTests(dir, pkg.source);
         const { files, total, capped } = sourceFiles(dir, pkg.source, seed);
+        dropSourceMaps(dir, files);
         return {
           id: `${pkg.name}@${pkg.version}`,
           kind: pkg.kind,

@@ -117,7 +117,9 @@ function testOutcomes(report) {
   const loadErrors = [];
   for (const file of report?.testResults ?? []) {
     if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) {
-      loadErrors.push(`${path.basename(file.name)}: ${lastLines(file.message, 1).slice(0, 200)}`);
+      // the first line says what failed; vitest's last lines are a location
+      const reason = String(file.message ?? '').split('\n').find((l) => l.trim()) ?? 'failed to load';
+      loadErrors.push(`${path.basename(file.name)}: ${reason.trim().slice(0, 200)}`);
     }
     for (const t of file.assertionResults ?? []) {
       if (!KEPT.has(t.status)) continue;
@@ -428,8 +430,13 @@ export async function measure(target, options) {
   const summaryFile = path.join(coverageDir, 'coverage-summary.json');
   if (fs.existsSync(summaryFile)) {
     const total = JSON.parse(fs.readFileSync(summaryFile, 'utf8')).total;
-    row.statements = total.statements.pct;
-    row.branches = total.branches.total === 0 ? 100 : total.branches.pct;
+    if (total.statements.total === 0) {
+      // nothing of the measured files reached the report (e.g. coverage mapped elsewhere): a fault of the bench
+      row.errors.push('coverage: the report holds no statement of the measured files');
+    } else {
+      row.statements = total.statements.pct;
+      row.branches = total.branches.total === 0 ? 100 : total.branches.pct;
+    }
   } else {
     row.errors.push(`coverage: ${timedOut(covered.result) ? 'timed out' : 'no summary written'}`);
   }
