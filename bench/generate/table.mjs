@@ -26,6 +26,8 @@ export function worstQuartile(rows) {
 export function summarize(rows) {
   const m = (key, of = rows) => median(of.map((r) => r[key]));
   const multi = rows.filter((r) => r.kind === 'ts-multi');
+  const apps = rows.filter((r) => r.kind === 'app');
+  const packages = rows.filter((r) => r.kind !== 'app');
   const kept = sum(rows, 'kept');
   const passed = rows.reduce((n, r) => n + (Number.isFinite(r.passRate) ? (r.passRate * r.kept) / 100 : 0), 0);
   return {
@@ -35,6 +37,8 @@ export function summarize(rows) {
     mutation: m('mutation'),
     multiTsStatements: multi.length ? m('statements', multi) : NaN,
     multiTs: multi.length,
+    packages: { count: packages.length, statements: m('statements', packages), branches: m('branches', packages) },
+    apps: { count: apps.length, statements: m('statements', apps), branches: m('branches', apps) },
     passRate: m('passRate'),
     throwShare: m('throwShare'),
     recordS: m('recordS'),
@@ -93,6 +97,12 @@ export function table(rows, { reruns, stryker }) {
     '',
     `- Worst quartile by statements: ${s.worst.join(', ') || 'none'}.`,
     `- Several-file TypeScript (${s.multiTs}): median statements ${pct(s.multiTsStatements)}.`,
+    ...(s.apps.count && s.packages.count
+      ? [
+          `- Packages alone (${s.packages.count}): median statements ${pct(s.packages.statements)}, branches ${pct(s.packages.branches)}; ` +
+            `apps alone (${s.apps.count}): ${pct(s.apps.statements)}, ${pct(s.apps.branches)}.`,
+        ]
+      : []),
     `- Tests kept: ${s.kept}, of which ${pct(s.keptPassingAll)} passed all ${reruns} reruns; ${s.throws} expect a throw; ${s.todo} TODOs.`,
     `- Source files that export code and ended with 0 kept tests: ${s.zeroTestFiles}. Emitted files: ${s.emitted}, of which ${s.unparsable} do not parse as their extension's language; \`as never\`: ${s.asNever}.`,
     `- \`tsc --noEmit --strict\` over ${s.tsFiles} generated TypeScript files: ${s.tsErrors} errors in ${s.tsErrorFiles} files.`,
