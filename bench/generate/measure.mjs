@@ -67,6 +67,21 @@ export function generatedTestFiles(dir) {
   return found.sort();
 }
 
+/** Files the generator's search writes beside a source while it runs (`x.tdd-fast-search.mts`); none may remain. */
+function leftoverFiles(dir) {
+  const found = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.tdd-fast-search\./.test(entry.name)) found.push(path.relative(dir, full));
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 // -------------------------------------------------------------------------------------------------------------- vitest
 /** Only the generated tests run; an application's own config (aliases, plugins, environment) applies underneath. */
 function writeVitestConfig(dir, appConfig) {
@@ -189,6 +204,7 @@ function throwShare(tests) {
   const byFile = new Map();
   let throwing = 0;
   let matched = 0;
+  const calls = [];
   for (const t of tests.values()) {
     if (!byFile.has(t.file)) {
       try {
@@ -201,9 +217,12 @@ function throwShare(tests) {
     const call = byFile.get(t.file).filter((c) => c.line === t.line).pop();
     if (!call) continue;
     matched++;
-    if (THROWS.test(call.text)) throwing++;
+    if (THROWS.test(call.text)) {
+      throwing++;
+      calls.push({ file: t.file, line: call.line, endLine: call.line + count(call.text, /\n/g), text: call.text });
+    }
   }
-  return { share: matched ? (100 * throwing) / matched : NaN, count: throwing };
+  return { share: matched ? (100 * throwing) / matched : NaN, count: throwing, calls };
 }
 
 const count = (text, re) => (text.match(re) ?? []).length;
@@ -246,7 +265,7 @@ function inspectEmitted(dir, testFiles) {
  */
 function typecheck(dir, testFiles, useProjectTsconfig) {
   const tsFiles = testFiles.filter((f) => /\.[cm]?tsx?$/.test(f));
-  if (tsFiles.length === 0) return { tsFiles: 0, tsErrors: 0, tsErrorFiles: 0, tsExamples: [] };
+  if (tsFiles.length === 0) return { tsFiles: 0, tsErrors: 0, tsErrorFiles: 0, tsExamples: [], errorLines: [] };
   const include = tsFiles.map((f) => path.relative(dir, f));
   const strict = { noEmit: true, strict: true, skipLibCheck: true };
   const config = useProjectTsconfig
@@ -269,19 +288,20 @@ function typecheck(dir, testFiles, useProjectTsconfig) {
       };
   fs.writeFileSync(path.join(dir, 'tsconfig.bench.json'), `${JSON.stringify(config, null, 2)}\n`);
   const result = run(process.execPath, [tscBin, '-p', 'tsconfig.bench.json', '--pretty', 'false'], { cwd: dir, timeout: 300_000 });
-  if (timedOut(result)) return { tsFiles: tsFiles.length, tsErrors: NaN, tsErrorFiles: NaN, tsExamples: ['tsc timed out'] };
+  if (timedOut(result)) return { tsFiles: tsFiles.length, tsErrors: NaN, tsErrorFiles: NaN, tsExamples: ['tsc timed out'], errorLines: [] };
   const generated = new Set(include.map((f) => f.replace(/\\/g, '/')));
   const errors = [];
   for (const line of result.stdout.split('\n')) {
-    const m = /^(.+?)\(\d+,\d+\): error (TS\d+: .*)$/.exec(line);
-    if (m && generated.has(m[1].replace(/\\/g, '/'))) errors.push({ file: m[1], text: m[2] });
+    const m = /^(.+?)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line);
+    if (m && generated.has(m[1].replace(/\\/g, '/'))) errors.push({ file: path.resolve(dir, m[1]), line: Number(m[2]), text: m[3] });
   }
   const configError = /^error TS\d+/m.test(result.stdout) ? lastLines(result.stdout.match(/^error TS.*$/m)?.[0], 1) : null;
   return {
     tsFiles: tsFiles.length,
     tsErrors: errors.length,
     tsErrorFiles: new Set(errors.map((e) => e.file)).size,
-    tsExamples: [...(configError ? [configError] : []), ...errors.slice(0, 3).map((e) => `${e.file}: ${e.text.slice(0, 160)}`)],
+    tsExamples: [...(configError ? [configError] : []), ...errors.slice(0, 3).map((e) => `${path.relative(dir, e.file)}: ${e.text.slice(0, 160)}`)],
+    errorLines: errors.map((e) => ({ file: e.file, line: e.line })),
   };
 }
 
@@ -367,6 +387,8 @@ export async function measure(target, options) {
   row.recordS = recorded.ms / 1000;
   const testFiles = generatedTestFiles(dir);
   row.emitted = testFiles.length;
+  const leftovers = leftoverFiles(dir);
+  if (leftovers.length) row.errors.push(`generate left ${leftovers.length} temporary file(s) in the project: ${leftovers.slice(0, 2).join(', ')}`);
   if (recorded.status !== 0 || testFiles.length === 0) {
     const why = timedOut(recorded) ? `timed out after ${recordTimeoutMs / 1000} s` : `exit ${recorded.status}`;
     row.errors.push(`generate --record: ${why}: ${lastLines(recorded.stderr || recorded.stdout, 2).slice(0, 240)}`);
@@ -401,7 +423,7 @@ export async function measure(target, options) {
   for (const e of loadErrors) row.errors.push(`load: ${e}`);
   row.kept = passesEveryRun.size;
   row.passRate = row.kept ? (100 * [...passesEveryRun.values()].filter(Boolean).length) / row.kept : NaN;
-  const throws = first ? throwShare(first.tests) : { share: NaN, count: NaN };
+  const throws = first ? throwShare(first.tests) : { share: NaN, count: NaN, calls: [] };
   row.throwShare = throws.share;
   row.throws = throws.count;
   // source files the generator planned functions for (or wrote a file for) that ended with no kept test
@@ -442,7 +464,15 @@ export async function measure(target, options) {
   }
 
   log(target.id, 'tsc --noEmit --strict');
-  Object.assign(row, typecheck(dir, testFiles, Boolean(target.appConfig)));
+  const { errorLines, ...checked } = typecheck(dir, testFiles, Boolean(target.appConfig));
+  Object.assign(row, checked);
+  // a test expecting a throw whose call does not type-check (or hides that with `as never`) provoked the throw with
+  // an argument of the wrong type; plain JavaScript files have no tsc, only the `as never` sign
+  const illTyped = throws.calls.filter(
+    (c) => /\bas never\b/.test(c.text) || errorLines.some((e) => e.file === path.resolve(c.file) && e.line >= c.line && e.line <= c.endLine),
+  );
+  row.illTypedThrows = illTyped.length;
+  if (illTyped.length) row.illTypedThrowExamples = illTyped.slice(0, 3).map((c) => `${path.relative(dir, c.file)}:${c.line}`);
 
   if (options.stryker && target.mutate) {
     if (row.kept === 0) row.mutation = 0;

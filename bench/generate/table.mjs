@@ -48,6 +48,9 @@ export function summarize(rows) {
     kept,
     keptPassingAll: kept ? (100 * passed) / kept : NaN,
     throws: sum(rows, 'throws'),
+    // NaN for rows saved before the bench counted them
+    illTypedThrows: rows.some((r) => 'illTypedThrows' in r) ? sum(rows, 'illTypedThrows') : NaN,
+    staticMsPerFunction: m('msPerFunction'),
     todo: sum(rows, 'todo'),
     zeroTestFiles: sum(rows, 'zeroTestFiles'),
     emitted: sum(rows, 'emitted'),
@@ -103,7 +106,9 @@ export function table(rows, { reruns, stryker }) {
             `apps alone (${s.apps.count}): ${pct(s.apps.statements)}, ${pct(s.apps.branches)}.`,
         ]
       : []),
-    `- Tests kept: ${s.kept}, of which ${pct(s.keptPassingAll)} passed all ${reruns} reruns; ${s.throws} expect a throw; ${s.todo} TODOs.`,
+    `- Tests kept: ${s.kept}, of which ${pct(s.keptPassingAll)} passed all ${reruns} reruns; ${s.throws} (${pct(s.kept ? (100 * s.throws) / s.kept : NaN)}) expect a throw, ` +
+      `${int(s.illTypedThrows)} of them with an ill-typed argument (a tsc error in the test, or \`as never\`); ${s.todo} TODOs.`,
+    `- Median \`--record\` ${fmt(s.recordS)} s per target; static generation ${fmt(s.staticMsPerFunction, 2)} ms per function (median).`,
     `- Source files that export code and ended with 0 kept tests: ${s.zeroTestFiles}. Emitted files: ${s.emitted}, of which ${s.unparsable} do not parse as their extension's language; \`as never\`: ${s.asNever}.`,
     `- \`tsc --noEmit --strict\` over ${s.tsFiles} generated TypeScript files: ${s.tsErrors} errors in ${s.tsErrorFiles} files.`,
     `- Targets with an error in their row: ${s.failed}.`,
