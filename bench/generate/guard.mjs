@@ -6,6 +6,7 @@
  * guard-baseline.json, committed with the bench. `--update` rewrites the baseline from this run (do it in the commit
  * that changes the generator on purpose, and say why).
  *
+ * `--result FILE.json` compares a saved run instead of running the bench; `--baseline FILE` reads another baseline.
  * Exit codes: 0 within the baseline, 1 below it, 2 the bench itself could not run (registry down, build missing).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,28 +16,25 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const baselineFile = path.join(here, 'guard-baseline.json');
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const baselineFile = path.resolve(option('--baseline') ?? path.join(here, 'guard-baseline.json'));
 const TOLERANCE = 5;
-export const GUARD_APP = 'store';
+const GUARD_APP = 'store';
 const update = process.argv.includes('--update');
+const known = new Set(['--update', '--result', '--baseline']);
+const stray = process.argv.slice(2).filter((a, i, all) => a.startsWith('--') ? !known.has(a) : !['--result', '--baseline'].includes(all[i - 1]));
+if (stray.length) {
+  console.error(`generate guard: unknown argument(s) ${stray.join(' ')}\nusage: node bench/generate/guard.mjs [--update] [--result FILE.json] [--baseline FILE.json]`);
+  process.exit(2);
+}
 const out = path.join(repo, 'bench', 'results', 'generate-guard.md');
-const jsonFile = out.replace(/\.md$/, '.json');
+const saved = option('--result');
+const jsonFile = saved ? path.resolve(saved) : out.replace(/\.md$/, '.json');
 
 const started = performance.now();
-const bench = spawnSync(
-  process.execPath,
-  [
-    path.join(here, 'index.mjs'),
-    '--corpus', path.join(here, 'guard-packages.tsv'),
-    '--sample', '4',
-    '--seed', '1',
-    '--apps', GUARD_APP,
-    '--reruns', '1',
-    '--no-stryker',
-    '--out', out,
-  ],
-  { stdio: ['ignore', 'inherit', 'inherit'] },
-);
+const benchArgs = ['--corpus', path.join(here, 'guard-packages.tsv'), '--sample', '4', '--seed', '1', '--apps', GUARD_APP, '--reruns', '1', '--no-stryker', '--out', out];
+// a saved run (--result) is compared as it is; otherwise the bench runs now, its table on stdout
+const bench = saved ? { status: 0 } : spawnSync(process.execPath, [path.join(here, 'index.mjs'), ...benchArgs], { stdio: ['ignore', 'inherit', 'inherit'] });
 const seconds = (performance.now() - started) / 1000;
 if (bench.status !== 0 || !fs.existsSync(jsonFile)) {
   console.error(`generate guard: the bench did not finish (exit ${bench.status}); see its output above`);
