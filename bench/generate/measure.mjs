@@ -402,12 +402,25 @@ export async function measure(target, options) {
   }
 
   const config = writeVitestConfig(dir, target.appConfig);
-  log(target.id, `${reruns} reruns of ${testFiles.length} generated file(s)`);
+  log(target.id, `${reruns} run(s) of ${testFiles.length} generated file(s), the first with coverage`);
   const passesEveryRun = new Map();
   const loadErrors = new Set();
   let first;
+  // the first run also measures coverage (one vitest start less per target)
+  const coverageDir = path.join(dir, '.bench-coverage');
+  const coverageArgs = [
+    '--coverage.enabled',
+    '--coverage.provider=v8',
+    '--coverage.reporter=json-summary',
+    // a generated file that cannot load (its error is in the row) must not hide the coverage of the others
+    '--coverage.reportOnFailure',
+    `--coverage.reportsDirectory=${coverageDir}`,
+    ...target.files.map((f) => `--coverage.include=${f}`),
+  ];
+  let covered;
   for (let i = 0; i < reruns; i++) {
-    const { report, result } = runVitest(dir, config);
+    const { report, result } = runVitest(dir, config, i === 0 ? coverageArgs : []);
+    if (i === 0) covered = { report, result };
     if (!report) {
       row.errors.push(`vitest run ${i + 1}: ${timedOut(result) ? 'timed out' : `no report: ${lastLines(result.stderr, 2).slice(0, 200)}`}`);
       if (timedOut(result)) break;
@@ -438,17 +451,6 @@ export async function measure(target, options) {
   row.zeroTestFiles = zero.length;
   if (zero.length) row.zeroTestExamples = zero.slice(0, 5);
 
-  log(target.id, 'coverage');
-  const coverageDir = path.join(dir, '.bench-coverage');
-  const covered = runVitest(dir, config, [
-    '--coverage.enabled',
-    '--coverage.provider=v8',
-    '--coverage.reporter=json-summary',
-    // a generated file that cannot load (its error is in the row) must not hide the coverage of the others
-    '--coverage.reportOnFailure',
-    `--coverage.reportsDirectory=${coverageDir}`,
-    ...target.files.map((f) => `--coverage.include=${f}`),
-  ]);
   const summaryFile = path.join(coverageDir, 'coverage-summary.json');
   if (fs.existsSync(summaryFile)) {
     const total = JSON.parse(fs.readFileSync(summaryFile, 'utf8')).total;
