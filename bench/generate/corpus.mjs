@@ -78,7 +78,14 @@ function run(command, argv, options = {}) {
   return spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options, env: { ...process.env, NO_COLOR: '1', ...(options.env ?? {}) } });
 }
 
-const tail = (text, n = 2) => String(text ?? '').trim().split('\n').filter(Boolean).slice(-n).join(' / ');
+// npm ends its errors with where its log is; the lines before say what failed
+const tail = (text, n = 2) =>
+  String(text ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !/complete log of this run/.test(l))
+    .slice(-n)
+    .join(' / ');
 
 /**
  * The package as a user gets it: `npm install name@version` into an empty project (its runtime and peer dependencies

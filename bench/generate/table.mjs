@@ -31,7 +31,7 @@ export function summarize(rows) {
   const kept = sum(rows, 'kept');
   const passed = rows.reduce((n, r) => n + (Number.isFinite(r.passRate) ? (r.passRate * r.kept) / 100 : 0), 0);
   return {
-    targets: rows.length,
+    targets: rows.filter((r) => !r.notMeasured).length,
     statements: m('statements'),
     branches: m('branches'),
     mutation: m('mutation'),
