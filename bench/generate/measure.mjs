@@ -296,11 +296,13 @@ function typecheck(dir, testFiles, useProjectTsconfig) {
     if (m && generated.has(m[1].replace(/\\/g, '/'))) errors.push({ file: path.resolve(dir, m[1]), line: Number(m[2]), text: m[3] });
   }
   const configError = /^error TS\d+/m.test(result.stdout) ? lastLines(result.stdout.match(/^error TS.*$/m)?.[0], 1) : null;
+  // a config tsc cannot use checks nothing: no count rather than a false 0
+  if (configError) return { tsFiles: tsFiles.length, tsErrors: NaN, tsErrorFiles: NaN, tsExamples: [`tsc: ${configError}`], errorLines: [] };
   return {
     tsFiles: tsFiles.length,
     tsErrors: errors.length,
     tsErrorFiles: new Set(errors.map((e) => e.file)).size,
-    tsExamples: [...(configError ? [configError] : []), ...errors.slice(0, 3).map((e) => `${path.relative(dir, e.file)}: ${e.text.slice(0, 160)}`)],
+    tsExamples: [...errors.slice(0, 3).map((e) => `${path.relative(dir, e.file)}: ${e.text.slice(0, 160)}`)],
     errorLines: errors.map((e) => ({ file: e.file, line: e.line })),
   };
 }
