@@ -1,11 +1,12 @@
 /**
  * The `tdd-fast` program: one command per file in this folder (analyze, generate, session, watch, merge-reports,
- * perf/doctor/testing), each with its options and its code. Resolves to the exit code.
+ * perf/doctor/testing, lsp), each with its options and its code. Resolves to the exit code.
  */
 import { Command, CommanderError } from 'commander';
 
 import { registerAnalyzeCommand } from './analyze';
 import { registerGenerateCommand } from './generate';
+import { registerLspCommand } from './lsp';
 import { registerMergeCommand } from './merge';
 import { registerSessionCommands } from './session';
 import { registerTestingCommands } from './testing';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
   registerTestingCommands(program);
   registerWatchCommand(program, io.cwd, io.stdout);
   registerGenerateCommand(program, io, setExitCode);
+  registerLspCommand(program);
   return program;
 }
 

@@ -21,9 +21,13 @@ export interface LoadedConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** The file the problem is in (a config file or package.json), when known: the editor shows the error there. */
+  file?: string;
+
+  constructor(message: string, file?: string) {
     super(message);
     this.name = 'ConfigError';
+    this.file = file;
   }
 }
 
@@ -32,7 +36,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`tdd-fast config: ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`tdd-fast config: ${file} is not valid JSON: ${(error as Error).message}`, file);
   }
 }
 
@@ -125,12 +129,18 @@ export function resolveConfig(
   options: { config?: string; preset?: string; rule?: string[]; threshold?: string[] } = {},
 ): { json: string; source?: string } {
   const found = findConfig(root, options.config);
+  const file = found.source?.replace(/#tdd-fast$/, '');
   if (found.config === null || typeof found.config !== 'object' || Array.isArray(found.config)) {
-    throw new ConfigError(`tdd-fast config: expected an object${found.source ? ` in ${found.source}` : ''}`);
+    throw new ConfigError(`tdd-fast config: expected an object${found.source ? ` in ${found.source}` : ''}`, file);
   }
   const merged = applyFlags(found.config, options.rule, options.threshold, options.preset);
   const json = JSON.stringify(merged);
   const flagged = options.rule?.length || options.threshold?.length || options.preset !== undefined;
-  checkConfig(json, [found.source, flagged ? 'command-line flags' : undefined].filter(Boolean).join(' + ') || undefined);
+  try {
+    checkConfig(json, [found.source, flagged ? 'command-line flags' : undefined].filter(Boolean).join(' + ') || undefined);
+  } catch (error) {
+    if (error instanceof ConfigError) error.file ??= file;
+    throw error;
+  }
   return { json, source: found.source };
 }
