@@ -20,6 +20,7 @@ import { fileOf } from './analysis';
 import { canGenerateFor, generatedTestFile, type GenerateTarget } from './commands';
 import type { OpenDocuments } from './documents';
 import type { GenerateJob, GenerateOutcome } from './generate-worker';
+import { tell } from './messages';
 import type { ServerSettings } from './settings';
 
 export interface GenerationResult extends GenerateOutcome {
@@ -128,21 +129,21 @@ export class Generations {
     if (this.capabilities.window?.showDocument?.support) {
       await this.connection.window.showDocument({ uri: pathToFileURL(file).toString(), takeFocus: true });
     } else {
-      this.connection.window.showInformationMessage(`tdd-fast: tests are in ${file}`);
+      tell(this.connection, 'info', `tdd-fast: tests are in ${file}`);
     }
   }
 
   private async announce(result: GenerationResult, what: string): Promise<void> {
     if (result.cancelled) {
-      this.connection.window.showInformationMessage(`tdd-fast: generating tests for ${what} was cancelled`);
+      tell(this.connection, 'info', `tdd-fast: generating tests for ${what} was cancelled`);
       return;
     }
     if (result.errors.length) {
-      this.connection.window.showErrorMessage(`tdd-fast: generating tests for ${what} failed: ${result.errors.join('; ')}`);
+      tell(this.connection, 'error', `tdd-fast: generating tests for ${what} failed: ${result.errors.join('; ')}`);
       return;
     }
     if (!result.output || result.written.length === 0) {
-      this.connection.window.showWarningMessage(`tdd-fast: no tests for ${what} (no function to test)`);
+      tell(this.connection, 'warning', `tdd-fast: no tests for ${what} (no function to test)`);
       return;
     }
     await this.show(result.output);

@@ -30,6 +30,7 @@ import { documentDiagnostics } from './diagnostics';
 import { NotOpenError, OpenDocuments } from './documents';
 import { GenerationRefused, Generations } from './generation';
 import { hoverAt } from './hover';
+import { tell } from './messages';
 import { publishProblems } from './problems';
 import { DuplicateScans } from './scan';
 import { DEFAULT_SETTINGS, settingsFrom, type ServerSettings } from './settings';
@@ -69,7 +70,7 @@ export function listen(connection: Connection): void {
       return new ResponseError(ErrorCodes.InvalidParams, error.message);
     }
     if (error instanceof GenerationRefused) {
-      connection.window.showWarningMessage(`tdd-fast: ${error.message}`);
+      tell(connection, 'warning', `tdd-fast: ${error.message}`);
       return new ResponseError(LSPErrorCodes.RequestFailed, error.message);
     }
     const message = error instanceof Error ? error.message : String(error);
