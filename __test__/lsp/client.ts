@@ -183,8 +183,8 @@ export async function startInProcess(options: StartOptions): Promise<LspClient> 
 }
 
 /** `tdd-fast lsp --stdio` as an editor starts it. */
-export async function startChild(options: StartOptions, cwd = options.folders[0]): Promise<{ client: LspClient; child: ChildProcess }> {
-  const child = spawn(process.execPath, [cliPath, 'lsp', '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startChild(options: StartOptions, cli = cliPath): Promise<{ client: LspClient; child: ChildProcess }> {
+  const child = spawn(process.execPath, [cli, 'lsp', '--stdio'], { cwd: options.folders[0], stdio: ['pipe', 'pipe', 'pipe'] });
   const client = new LspClient(createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), () => undefined);
   await client.initialize(options);
   return { client, child };

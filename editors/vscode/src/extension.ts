@@ -1,0 +1,51 @@
+/**
+ * The VS Code client of the tdd-fast language server: it starts `tdd-fast lsp --stdio` (vscode-languageclient) from
+ * the workspace's node_modules when the project installs tdd-fast, so the editor and CI run the same version, and
+ * the server bundled in this extension otherwise. Everything else (diagnostics, hover, code lens, generate actions,
+ * progress, showing the generated file) is standard LSP that vscode-languageclient handles.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { workspace, type ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
+
+let client: LanguageClient | undefined;
+
+/** The CLI to start: the first workspace folder's own tdd-fast, else the bundled one. */
+export function serverModule(folders: string[], bundled: string): { module: string; from: 'workspace' | 'bundled' } {
+  for (const folder of folders) {
+    const candidate = path.join(folder, 'node_modules', 'tdd-fast', 'bin', 'tdd-fast.js');
+    if (fs.existsSync(candidate)) return { module: candidate, from: 'workspace' };
+  }
+  return { module: bundled, from: 'bundled' };
+}
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const config = workspace.getConfiguration('tdd-fast');
+  const folders = (workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const server = serverModule(folders, context.asAbsolutePath(path.join('server', 'bin', 'tdd-fast.js')));
+  const nodePath = config.get<string>('nodePath') || undefined;
+  // TransportKind.stdio adds `--stdio` to the arguments.
+  const run = { module: server.module, args: ['lsp'], transport: TransportKind.stdio, runtime: nodePath };
+  const serverOptions: ServerOptions = { run, debug: run };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
+    initializationOptions: {
+      debounceMs: config.get<number>('debounceMs', 150),
+      duplicates: config.get<boolean>('duplicates', true),
+      maxFileSize: config.get<number>('maxFileSize', 2 * 1024 * 1024),
+      configFile: config.get<string>('configFile') || undefined,
+    },
+    outputChannelName: 'tdd-fast',
+  };
+  client = new LanguageClient('tdd-fast', 'tdd-fast', serverOptions, clientOptions);
+  await client.start();
+  client.outputChannel.appendLine(`tdd-fast language server: ${server.module} (${server.from})`);
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return client?.stop();
+}
