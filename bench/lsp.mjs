@@ -10,7 +10,8 @@
 //   node bench/lsp.mjs --corpus <dir> --file src/ByteSize.ts --edits 500 --seed 7
 //
 // Edits are deterministic (seeded): each inserts a comment line at a random line, the next removes it, so the file
-// stays what it was and every analysis is a full one. The duplicate scan is off unless --duplicates (it runs in a
+// stays what it was and every analysis is a full one. After each round trip the same text goes through the core's
+// `analyzeSource` in this process (A B A B), so the server's own share of the time shows beside the analysis. The duplicate scan is off unless --duplicates (it runs in a
 // child process of its own, whose memory is not the server's).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +22,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
+const { analyzeSource } = require('../dist/engine/api.js');
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -103,21 +105,38 @@ await connection.sendNotification('textDocument/didOpen', { textDocument: { uri,
 const first = await done;
 console.log(`${path.relative(corpus, target)}: ${lineCount} lines, ${first.diagnostics.length} diagnostics`);
 const changeMs = [];
+const coreMs = [];
+const lines = text.split('\n');
+const relative = path.relative(corpus, target);
 let lastAt;
 for (let i = 0; i < edits + 20; i++) {
   const line = Math.floor(random() * (lineCount - 1));
   const at = { line, character: 0 };
   const insert = i % 2 === 0;
   const change = insert ? { range: { start: at, end: at }, text: `// bench edit ${i}\n` } : { range: { start: lastAt, end: { line: lastAt.line + 1, character: 0 } }, text: '' };
-  if (insert) lastAt = at;
+  if (insert) {
+    lastAt = at;
+    lines.splice(line, 0, `// bench edit ${i}`);
+  } else {
+    lines.splice(lastAt.line, 1);
+  }
   version++;
   done = published(uri, version);
   const started = performance.now();
   await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
   await done;
-  if (i >= 20) changeMs.push(performance.now() - started); // the first 20 warm the JIT
+  const roundTrip = performance.now() - started;
+  const coreStarted = performance.now();
+  analyzeSource(lines.join('\n'), relative, { root: corpus });
+  const core = performance.now() - coreStarted;
+  if (i >= 20) {
+    // the first 20 warm the JIT
+    changeMs.push(roundTrip);
+    coreMs.push(core);
+  }
 }
 console.log(`didChange -> publishDiagnostics: ${summary(changeMs)}`);
+console.log(`  the core's analyzeSource alone, same texts, alternating: ${summary(coreMs)}`);
 
 // 2. Hover on function names.
 const names = [];

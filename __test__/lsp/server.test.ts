@@ -132,21 +132,26 @@ describe('diagnostics', () => {
     expect(after.diagnostics.map((d) => d.message)).toEqual(['more has 7 parameters (maximum 4)']);
   });
 
-  it("stay quiet in files the CLI would not analyse (the config's exclude, .gitignore)", async () => {
+  it("stay quiet in files the CLI would not analyse (the config's exclude, .gitignore, .tdd-fastignore)", async () => {
     const root = makeProject({
       'package.json': '{"name":"p"}',
       'tdd-fast.config.json': JSON.stringify({ exclude: ['legacy/**'] }),
       '.gitignore': 'build/\n',
+      '.tdd-fastignore': 'vendor/\n',
       'src/cart.ts': CART + MANY,
       'legacy/old.ts': CART + MANY,
       'build/out.ts': CART + MANY,
+      'vendor/lib.ts': CART + MANY,
     });
     execFileSync('git', ['init', '-q'], { cwd: root });
     const client = await start([root]);
-    for (const name of ['src/cart.ts', 'legacy/old.ts', 'build/out.ts']) await client.open(path.join(root, name));
-    expect(codes(await client.diagnosticsFor(path.join(root, 'src/cart.ts')))).toEqual(['long-parameter-list']);
-    expect((await client.diagnosticsFor(path.join(root, 'legacy/old.ts'))).diagnostics).toEqual([]);
-    expect((await client.diagnosticsFor(path.join(root, 'build/out.ts'))).diagnostics).toEqual([]);
+    const names = ['src/cart.ts', 'legacy/old.ts', 'build/out.ts', 'vendor/lib.ts'];
+    for (const name of names) await client.open(path.join(root, name));
+    const published = await Promise.all(names.map((name) => client.diagnosticsFor(path.join(root, name))));
+    expect(published.map(codes)).toEqual([['long-parameter-list'], [], [], []]);
+    // The CLI agrees.
+    expect(runCli(['analyze', '--format', 'json'], root).stdout).toMatch(/"path":"src\/cart\.ts"/);
+    expect(runCli(['analyze', '--format', 'json'], root).stdout).not.toMatch(/legacy|build|vendor/);
   });
 
   it('serve several workspace folders, each with its own config', async () => {

@@ -21,7 +21,7 @@ import { PROJECT_FILES, type Project } from './workspace';
 const { version } = require('../../package.json') as { version: string };
 
 /** The files whose changes the server asks the client to watch. */
-const WATCHED = ['**/tdd-fast.config.json', '**/package.json', '**/.tdd-fast-baseline.json', '**/.gitignore', '**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'];
+const WATCHED = ['**/tdd-fast.config.json', '**/package.json', '**/.tdd-fast-baseline.json', '**/.gitignore', '**/.tdd-fastignore', '**/*.{js,jsx,ts,tsx,mjs,cjs,mts,cts}'];
 
 const CAPABILITIES: InitializeResult['capabilities'] = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

@@ -23,7 +23,7 @@ export interface Problem {
 }
 
 /** The files whose change means a project must be loaded again. */
-export const PROJECT_FILES = new Set([CONFIG_FILE, 'package.json', DEFAULT_BASELINE, '.gitignore', '.ignore']);
+export const PROJECT_FILES = new Set([CONFIG_FILE, 'package.json', DEFAULT_BASELINE, '.gitignore', '.ignore', '.tdd-fastignore']);
 
 export class Project {
   configJson = '{}';
