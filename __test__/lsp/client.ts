@@ -31,7 +31,7 @@ export const uriOf = (file: string) => pathToFileURL(file).toString();
 /** What an editor advertises: progress, showDocument, dynamic file watching, workspace folders. */
 export const EDITOR_CAPABILITIES: ClientCapabilities = {
   window: { workDoneProgress: true, showDocument: { support: true } },
-  workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+  workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true, codeLens: { refreshSupport: true } },
   textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
 };
 
@@ -48,6 +48,7 @@ export class LspClient {
   readonly progress: ProgressParams[] = [];
   readonly showDocuments: ShowDocumentParams[] = [];
   readonly registrations: unknown[] = [];
+  codeLensRefreshes = 0;
   private readonly waiters = new Set<() => void>();
   private versions = new Map<string, number>();
 
@@ -62,6 +63,7 @@ export class LspClient {
     connection.onNotification('$/progress', (p: ProgressParams) => (this.progress.push(p), wake()));
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/registerCapability', (p: unknown) => (this.registrations.push(p), null));
+    connection.onRequest('workspace/codeLens/refresh', () => (this.codeLensRefreshes++, null));
     connection.onRequest('window/showDocument', (p: ShowDocumentParams) => {
       this.showDocuments.push(p);
       wake();

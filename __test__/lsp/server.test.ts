@@ -259,7 +259,8 @@ describe('generate tests from the editor', () => {
     expect(kinds[0]).toBe('begin');
     expect(kinds.at(-1)).toBe('end');
     expect((client.progress[0].value as { title: string; cancellable: boolean }).cancellable).toBe(true);
-    // The code lens now names the generated file.
+    // The client was asked to refresh its code lenses, which now name the generated file.
+    expect(client.codeLensRefreshes).toBe(1);
     const lenses = await client.codeLens(file);
     expect(lenses.map((l) => l.command!.title)).toContain('cart.generated.test.ts');
   }, 180_000);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import treeKill from 'tree-kill';
-import type { CancellationToken, ClientCapabilities } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, type CancellationToken, type ClientCapabilities } from 'vscode-languageserver';
 import type { Connection } from 'vscode-languageserver/node';
 
 import { fileOf } from './analysis';
@@ -146,6 +146,8 @@ export class Generations {
       tell(this.connection, 'warning', `tdd-fast: no tests for ${what} (no function to test)`);
       return;
     }
+    // The code lenses now name the generated file.
+    if (this.capabilities.workspace?.codeLens?.refreshSupport) await this.connection.sendRequest(CodeLensRefreshRequest.type);
     await this.show(result.output);
   }
 }

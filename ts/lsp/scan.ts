@@ -60,7 +60,8 @@ export class DuplicateScans {
       });
       if ('error' in outcome) {
         this.log(`tdd-fast: the duplicate scan of ${project.root} failed: ${outcome.error}`);
-      } else {
+      } else if (JSON.stringify(outcome.duplicates) !== JSON.stringify(project.duplicates)) {
+        // Most saves change no duplicate: then the open documents' diagnostics stand as published.
         project.duplicates = outcome.duplicates;
         this.onScanned(project);
       }
