@@ -74,7 +74,8 @@ function sourceFiles(dir) {
 }
 
 console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
-const child = spawn(process.execPath, [path.join(REPO, 'bin', 'tdd-fast.js'), 'lsp', '--stdio'], { cwd: corpus, stdio: ['pipe', 'pipe', 'inherit'] });
+// --expose-gc: the stats request collects garbage before it reports the heap (RSS is read before that).
+const child = spawn(process.execPath, ['--expose-gc', path.join(REPO, 'bin', 'tdd-fast.js'), 'lsp', '--stdio'], { cwd: corpus, stdio: ['pipe', 'pipe', 'inherit'] });
 const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
 const waiting = new Map();
 connection.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -173,6 +174,12 @@ const mem = memory(child.pid);
 console.log(
   `opened ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) in ${(openedMs / 1000).toFixed(1)} s, ${keepOpen ? 'all kept open' : 'each closed again'}: ` +
     `server RSS ${mem.rss.toFixed(0)} MB, peak ${mem.peak.toFixed(0)} MB`,
+);
+const stats = await connection.sendRequest('tdd-fast/stats');
+const mb = (n) => (n / 1e6).toFixed(0);
+console.log(
+  `  then, garbage collected: RSS ${mb(stats.memory.rss)} MB, JavaScript heap ${mb(stats.memory.heapUsed)} MB used of ${mb(stats.memory.heapTotal)} MB, ` +
+    `external ${mb(stats.memory.external)} MB; ${stats.openDocuments} documents open`,
 );
 console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 await connection.sendRequest('shutdown');

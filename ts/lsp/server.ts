@@ -156,6 +156,15 @@ export function listen(connection: Connection): void {
   connection.onInitialized(() => onInitialized(connection, state));
   syncDocuments(connection, state);
   serveRequests(connection, state);
+  // Not LSP: what the server holds, for bench/lsp.mjs and for a user asking why it is large. Started with
+  // --expose-gc (the bench does), garbage is collected first so the heap shows what is kept.
+  connection.onRequest(
+    'tdd-fast/stats',
+    guardRequest(connection, 'tdd-fast/stats', () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return { memory: process.memoryUsage(), openDocuments: state.documents.all().length };
+    }),
+  );
   connection.onShutdown(() => state.cancelAll());
   connection.listen();
 }
