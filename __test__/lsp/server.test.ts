@@ -89,7 +89,7 @@ describe('diagnostics', () => {
 
   it('are debounced: a burst of edits is answered once, for its last version', async () => {
     const root = makeProject({ 'package.json': '{"name":"p"}', 'src/cart.ts': CART });
-    const client = await start([root], { debounceMs: 200, duplicates: false });
+    const client = await start([root], { debounceMs: 1000, duplicates: false });
     const file = path.join(root, 'src/cart.ts');
     await client.open(file);
     await client.diagnosticsFor(file);
@@ -115,6 +115,23 @@ describe('diagnostics', () => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
     await client.waitFor('new diagnostics', () => client.diagnostics.length > before && client.diagnostics.at(-1)!.diagnostics.length > 0);
     expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
+  });
+
+  it('reload the config when it is saved in the editor (clients that do not watch files)', async () => {
+    const root = makeProject({ 'package.json': '{"name":"p"}', 'tdd-fast.config.json': '{}', 'src/cart.ts': CART + MANY });
+    const client = await startInProcess({ folders: [root], initializationOptions: { debounceMs: 0, duplicates: false }, capabilities: {} });
+    clients.push(client);
+    const file = path.join(root, 'src/cart.ts');
+    await client.open(file);
+    expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
+    expect(client.registrations).toEqual([]);
+    const configFile = path.join(root, 'tdd-fast.config.json');
+    const text = JSON.stringify({ rules: { 'long-parameter-list': 'off' } });
+    await client.open(configFile, '{}');
+    await client.change(configFile, [{ text }]);
+    fs.writeFileSync(configFile, text);
+    await client.save(configFile);
+    await client.waitFor('the findings to go', () => client.diagnostics.filter((p) => p.uri === uriOf(file)).at(-1)!.diagnostics.length === 0);
   });
 
   it("hide what the project's baseline knows, as the CLI does, and show new findings", async () => {
