@@ -45,6 +45,7 @@ if (process.send) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         return { output: null, written: [], functions: 0, tests: 0, todo: 0, errors: [message] };
       })
-      .then((outcome) => process.send!(outcome, () => process.disconnect()));
+      // Exit once sent: a handle the generator left open must not keep this process alive.
+      .then((outcome) => process.send!(outcome, () => process.exit(0)));
   });
 }

@@ -33,6 +33,6 @@ if (process.send) {
   process.once('message', (job: ScanJob) => {
     scan(job)
       .catch((error: unknown): ScanOutcome => ({ error: error instanceof Error ? error.message : String(error) }))
-      .then((outcome) => process.send!(outcome, () => process.disconnect()));
+      .then((outcome) => process.send!(outcome, () => process.exit(0)));
   });
 }
