@@ -45,7 +45,7 @@ export function fileOf(uri: string): string | null {
   }
 }
 
-/** Where the text has its first `char`, as a 0-based line and character. */
+/** The 0-based line and character of a string index. */
 function positionOf(text: string, index: number): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
