@@ -23,7 +23,8 @@ export function serverModule(folders: string[], bundled: string): { module: stri
   return { module: bundled, from: 'bundled' };
 }
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** Starts the server with the current settings. */
+async function start(context: ExtensionContext): Promise<void> {
   const config = workspace.getConfiguration('tdd-fast');
   const folders = (workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const server = serverModule(folders, context.asAbsolutePath(path.join('server', 'bin', 'tdd-fast.js')));
@@ -44,6 +45,18 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('tdd-fast', 'tdd-fast', serverOptions, clientOptions);
   await client.start();
   client.outputChannel.appendLine(`tdd-fast language server: ${server.module} (${server.from})`);
+}
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  await start(context);
+  // The settings reach the server when it starts: a change restarts it with the new ones.
+  context.subscriptions.push(
+    workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration('tdd-fast')) return;
+      await client?.stop();
+      await start(context);
+    }),
+  );
 }
 
 export function deactivate(): Promise<void> | undefined {
