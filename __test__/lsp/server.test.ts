@@ -185,6 +185,20 @@ describe('diagnostics', () => {
     expect((await client.diagnosticsFor(path.join(lenient, 'src/cart.ts'))).diagnostics).toEqual([]);
   });
 
+  it('follow workspace folders the client adds: a new folder is scanned for duplicates', async () => {
+    const first = makeProject({ 'package.json': '{"name":"a"}', 'src/cart.ts': CART });
+    const second = makeProject({ 'package.json': '{"name":"b"}', 'src/a.ts': BLOCK('priceA'), 'src/b.ts': BLOCK('priceB') });
+    const client = await start([first], { debounceMs: 0, duplicates: true });
+    const file = path.join(second, 'src/a.ts');
+    await client.open(file);
+    expect((await client.diagnosticsFor(file)).diagnostics).toEqual([]);
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: uriOf(second), name: 'b' }], removed: [] },
+    });
+    const found = await client.diagnosticsFor(file, (p) => codes(p).includes('duplicate-code'));
+    expect(found.diagnostics[0].relatedInformation![0].location.uri).toBe(uriOf(path.join(second, 'src/b.ts')));
+  });
+
   it('show a duplicate block with the other copy as related information', async () => {
     const root = makeProject({ 'package.json': '{"name":"p"}', 'src/a.ts': BLOCK('priceA'), 'src/b.ts': `// b\n${BLOCK('priceB')}` });
     const client = await start([root], { debounceMs: 0, duplicates: true });
