@@ -232,6 +232,18 @@ describe('hover, code lens and code actions', () => {
     expect(await client.hover(file, 1, 10)).toBeNull();
   });
 
+  it('hover knows arrow functions by their variable and methods by their name in the class', async () => {
+    const source = 'export const trim = (s: string | null) => (s == null ? "" : s.trim());\nexport class Cart {\n  total(items: number[]) {\n    return items.length;\n  }\n}\n';
+    const root = makeProject({ 'package.json': '{"name":"p"}', 'src/shapes.ts': source });
+    const client = await start([root]);
+    const file = path.join(root, 'src/shapes.ts');
+    await client.open(file);
+    const arrow = await client.hover(file, 0, 15);
+    expect((arrow!.contents as { value: string }).value).toMatch(/^\*\*trim\*\* · arrow · exported/);
+    const method = await client.hover(file, 2, 4);
+    expect((method!.contents as { value: string }).value).toMatch(/^\*\*Cart\.total\*\* · method/);
+  });
+
   it('a code lens on each exported function counts its edge cases and offers generation', async () => {
     const root = makeProject({ 'package.json': '{"name":"p"}', 'src/cart.ts': CART + MANY + 'function hidden(a) { return a?.b; }\n' });
     const client = await start([root]);
