@@ -95,32 +95,37 @@ export class Generations {
     const { file } = this.check(target);
     if (this.running.has(file)) throw new GenerationRefused(`tests for ${path.basename(file)} are already being generated`);
     this.running.add(file);
+    try {
+      return await this.run(file, target, token);
+    } finally {
+      this.running.delete(file);
+    }
+  }
+
+  private async run(file: string, target: GenerateTarget, token: CancellationToken): Promise<GenerationResult> {
     const what = target.function ? `${target.function} (${path.basename(file)})` : path.basename(file);
     const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
     const progress = this.capabilities.window?.workDoneProgress ? await this.connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('tdd-fast', undefined, `Generating tests for ${what}`, true);
     progress?.token.onCancellationRequested(() => controller.abort());
-    token.onCancellationRequested(() => controller.abort());
     const started = Date.now();
     const ticker = setInterval(() => progress?.report(`Recording ${what}: ${Math.round((Date.now() - started) / 1000)} s`), 1000);
     try {
-      const result = await runWorker(
-        {
-          file,
-          options: {
-            function: target.function,
-            record: true,
-            recordOptions: { testTimeoutMs: this.settings.testTimeoutMs, vitestBin: this.settings.vitestBin },
-          },
+      const job = {
+        file,
+        options: {
+          function: target.function,
+          record: true,
+          recordOptions: { testTimeoutMs: this.settings.testTimeoutMs, vitestBin: this.settings.vitestBin },
         },
-        controller.signal,
-      );
+      };
+      const result = await runWorker(job, controller.signal);
       await this.announce(result, what);
       return result;
     } finally {
       clearInterval(ticker);
       progress?.done();
-      this.running.delete(file);
     }
   }
 
