@@ -6,7 +6,7 @@
 //     when browsing; with --keep-open all stay open, the documents' text then counts too).
 // It starts `tdd-fast lsp --stdio` (the built package) and talks to it with vscode-languageserver-protocol.
 //
-//   node bench/lsp.mjs --corpus /work/corpora/effect/package            # `npm pack effect`, unpacked
+//   npm run bench:lsp -- --corpus /work/corpora/effect/package         # `npm pack effect`, unpacked
 //   node bench/lsp.mjs --corpus <dir> --file src/ByteSize.ts --edits 500 --seed 7
 //
 // Edits are deterministic (seeded): each inserts a comment line at a random line, the next removes it, so the file
