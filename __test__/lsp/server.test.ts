@@ -443,6 +443,9 @@ describe('tdd-fast lsp --stdio', () => {
     const file = path.join(root, 'src/cart.ts');
     await client.open(file);
     expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
+    const stats = (await client.connection.sendRequest('tdd-fast/stats')) as { openDocuments: number; memory: { rss: number } };
+    expect(stats.openDocuments).toBe(1);
+    expect(stats.memory.rss).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     await client.connection.sendRequest('shutdown');
     await client.connection.sendNotification('exit');
