@@ -31,7 +31,7 @@ function argsOf(p: Plan, name: string): string[][] {
 function valuesAt(p: Plan, name: string, index: number): unknown[] {
   return argsOf(p, name)
     .filter((args) => args.length > index)
-    .map((args) => new Function(`return (${args[index].replace(/ as never$/, '')});`)());
+    .map((args) => new Function(`return (${args[index]});`)());
 }
 
 const isNumber = (v: unknown) => typeof v === 'number';
@@ -126,12 +126,23 @@ module.exports = { page };
     expect(new Set(sides)).toEqual(new Set(['left', 'right']));
   });
 
-  it('passes the members of an enum', async () => {
+  it('passes the members of a numeric enum; a string enum is a TODO, never a cast (TypeScript needs the enum itself)', async () => {
     const p = await plan(
-      { 'src/paint.ts': "export enum Color { Red = 'red', Green = 'green' }\nexport function paint(c: Color): string {\n  return c === Color.Red ? 'r' : 'g';\n}\n" },
+      {
+        'src/paint.ts': [
+          "export enum Color { Red = 'red', Green = 'green' }",
+          'export enum Size { S, M }',
+          "export function paint(c: Color): string {\n  return c === Color.Red ? 'r' : 'g';\n}",
+          "export function measure(s: Size): string {\n  return s === Size.S ? 's' : 'm';\n}",
+          '',
+        ].join('\n'),
+      },
       'src/paint.ts',
     );
-    expect(new Set(valuesAt(p, 'paint', 0))).toEqual(new Set(['red', 'green']));
+    expect(new Set(valuesAt(p, 'measure', 0))).toEqual(new Set([0, 1]));
+    const paint = p.functions.find((f) => f.name === 'paint')!;
+    expect(paint.cases.map((c) => c.expect)).toContainEqual({ kind: 'todo', reason: expect.stringContaining('Color (a string enum') });
+    expect(paint.cases.flatMap((c) => c.args).join(' ')).not.toContain('as never');
   });
 
   it('gives an optional boolean property booleans, never strings, and strings to a string | string[] input', async () => {

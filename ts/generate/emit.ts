@@ -4,10 +4,12 @@
  * sequence). Targets the search could not run keep the static plan's cases. Never writes to the module namespace.
  */
 import type { FilePlan } from './plan';
-import { CASE_MARKER, HEADER, JS_RESOLVER, renderCase, type RenderOptions } from './render';
+import { checkEmitted } from './emitted-check';
+import { CASE_MARKER, defaultOwnName, emittedFileName, fileHead, HEADER, renderCase, type RenderOptions } from './render';
 import type { SearchOutcome, Target } from './search';
 import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
-import { quote } from './values';
+import { quote } from './value-code';
+import { unparseable } from './write';
 import { assertSpies, declareSpies } from './emit-spies';
 
 function titleLiteral(text: string): string {
@@ -15,7 +17,9 @@ function titleLiteral(text: string): string {
 }
 
 function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolean }): string[] {
-  const any = typescript ? ': any' : '';
+  // The error a test asserts, by its class and message (a thrown non-Error value is compared whole).
+  const any = typescript ? ': Error' : '';
+  const caught = typescript ? '    return error as Error;' : '    return error;';
   const all = [
     '',
     '/** The error a call throws (the test fails when it does not throw). */',
@@ -23,17 +27,17 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
     '  try {',
     '    run();',
     '  } catch (error) {',
-    '    return error;',
+    caught,
     '  }',
     "  throw new Error('expected the call to throw');",
     '}',
     '',
     '/** The reason a promise rejects with (the test fails when it resolves). */',
-    `async function rejected(promise${typescript ? ': unknown' : ''})${typescript ? ': Promise<any>' : ''} {`,
+    `async function rejected(promise${typescript ? ': unknown' : ''})${typescript ? ': Promise<Error>' : ''} {`,
     '  try {',
     '    await promise;',
     '  } catch (error) {',
-    '    return error;',
+    caught,
     '  }',
     "  throw new Error('expected the promise to reject');",
     '}',
@@ -196,14 +200,12 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   let tests = 0;
   let todo = 0;
   let throws = 0;
-  const lines: string[] = [
+  const header: string[] = [
     `${HEADER} ${options.version} from ${options.sourceLabel}. Do not edit: regenerate with \`npx tdd-fast generate ${options.sourceLabel} --record\`.`,
     '// Recorded by a coverage-guided search: inputs from the types, the code\'s constants and patterns, kept when they',
     '// reached new code; values are what the code returned when it was generated (see docs/generate.md).',
-    "import { describe, expect, it } from 'vitest';",
-    `import * as mod from ${quote(options.importPath)};`,
   ];
-  if (search.loadError) return loadFailure(lines, options, search.loadError);
+  if (search.loadError) return loadFailure(header, options, search.loadError);
   let needsHelpers = false;
   const body: string[] = [];
   const covered = new Set<string>();
@@ -249,10 +251,26 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     }
     body.push('', `describe(${quote(fn.name)}, () => {`, ...block, '});');
   }
-  if (!options.typescript && body.some((l) => l.includes('exported('))) lines.push(JS_RESOLVER.trimEnd());
+  // The default export's own name: a target reached as the module's default export itself.
+  const own = defaultOwnName([
+    ...search.targets.filter((t) => search.results.get(t.id)?.access === 'mod.default').map((t) => t.name),
+    ...plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name),
+  ]);
+  const { head, body: rewritten } = fileHead(header, body, options, own);
+  const lines = [...head];
   if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
+  lines.push(...rewritten);
   // `vi` only when a test declares a callback as vi.fn.
-  if (body.some((l) => l.includes('= vi.fn'))) lines[lines.indexOf("import { describe, expect, it } from 'vitest';")] = "import { describe, expect, it, vi } from 'vitest';";
-  lines.push(...body);
-  return { text: `${lines.join('\n')}\n`, cases, tests, todo, throws };
+  if (rewritten.some((l) => l.includes('= vi.fn'))) lines[lines.indexOf("import { describe, expect, it } from 'vitest';")] = "import { describe, expect, it, vi } from 'vitest';";
+  // Parsed as the output's language before anything is written: a case that does not parse becomes a TODO.
+  const checked = checkEmitted(`${lines.join('\n')}\n`, emittedFileName(options));
+  if (checked.problems.length) throw unparseable(emittedFileName(options), checked.problems);
+  for (const id of checked.dropped.keys()) {
+    const c = cases.get(id);
+    if (!c || c.todo) continue;
+    c.todo = true;
+    tests--;
+    todo++;
+  }
+  return { text: checked.text, cases, tests, todo, throws };
 }

@@ -6,8 +6,8 @@
  * - `search` (the crash filter, search-runtime.ts): a throw is blamed on the generated argument only when the
  *   argument provably does not fit, so such names fit anything and any object can stand for an object type.
  */
-import type { TypeShape } from './shapes';
-import { RealDate } from './search-values';
+import type { TypeShape } from '../engine/types';
+import { RealDate } from './value-code';
 
 export type FitMode = 'declared' | 'search';
 

@@ -146,6 +146,8 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       record: false,
       sourceLabel: path.relative(root, file).split(path.sep).join('/'),
       version,
+      outputFile: output,
+      moduleFormat: report.moduleFormat,
     };
     assertInsideRoot(root, output);
     assertReplaceable(output);

@@ -4,7 +4,9 @@
  */
 import { ALL_SCENARIOS } from '../engine/defaults';
 import type { FileReport, FunctionReport, Guard, GuardCondition } from '../engine/types';
-import { describeValue, fromCase, hasKind, lit, literalCode, modelParam, type ParamModel, type Value } from './values';
+import { literalCode } from './value-code';
+import { hasKind } from './value-shapes';
+import { describeValue, fromCase, lit, modelParam, type ParamModel, type Value } from './values';
 import { fits } from './fits';
 
 export type Scenario = 'edge_cases' | 'domain_knowledge' | 'happy_path';
@@ -86,11 +88,6 @@ const MAX_CASES = 16;
 function snippet(text: string, max = 60): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 3)}...` : one;
-}
-
-function guardText(guard: Guard): string {
-  const action = guard.action === 'throw' ? 'throw' : `return${guard.returns && guard.returns !== 'undefined' ? ` ${guard.returns}` : ''}`;
-  return `if (${snippet(guard.condition, 40)}) ${snippet(action, 30)}`;
 }
 
 /** Evaluates one condition on concrete argument values: true / false / undefined (cannot tell). */
@@ -351,7 +348,7 @@ function planFunction(
             scenario: 'edge_cases',
             line: guard.line,
             about: `${cond.subject}${cond.path ? '.length' : ''} is ${cond.path === 'length' ? value.label.replace(/^an? /, '') : value.label}`,
-            why: `line ${guard.line}: ${guardText(guard)}`,
+            why: `the guard on line ${guard.line}`,
             overrides: new Map([[i, value]]),
           });
         }
@@ -424,7 +421,8 @@ function planFunction(
         const fires = guardFires(guard, known);
         if (fires === undefined) break;
         if (!fires) continue;
-        const why = `line ${guard.line}: ${guardText(guard)}`;
+        // Titles name the guard by its line, not by its code (a reviewer reads the source beside the test).
+        const why = `the guard on line ${guard.line}`;
         if (guard.action === 'throw') {
           expectation = { kind: 'throws', error: guard.error, message: guard.message };
           title = `throws${guard.message ? ` '${snippet(guard.message, 40)}'` : guard.error ? ` ${guard.error}` : ''} when ${draft.about} (${why})`;

@@ -4,16 +4,19 @@
  * input's fault, not a behaviour; see search-suite.ts).
  */
 import { fits } from './fits';
-import { typicalOf, vague } from './search-inputs';
+import { typicalOf, vague } from './value-shapes';
 import type { SpecCallable, SpecParam } from './search-runtime';
-import { toCode } from './search-values';
+import { toCode } from './value-code';
 import type { TypeShape } from './shapes';
+import { fitsDeclarations } from './value-shapes';
 
 export interface Args {
   values: unknown[];
   codes: string[];
   valid: boolean;
   uncertain: boolean;
+  /** Every argument fits its parameter's declaration as TypeScript checks it (a TypeScript test may show it). */
+  typed: boolean;
 }
 
 /** A rest parameter's array spread into single arguments; null when an element cannot be written as code. */
@@ -43,7 +46,7 @@ function addArg(p: SpecParam | undefined, v: unknown, out: Args): boolean {
 
 /** The arguments as code, or null when one cannot be written (a class instance, a symbol). */
 export function argsFor(c: SpecCallable, values: unknown[]): Args | null {
-  const out: Args = { values: [], codes: [], valid: true, uncertain: false };
+  const out: Args = { values: [], codes: [], valid: true, uncertain: false, typed: fitsDeclarations(c.params, values) };
   for (let i = 0; i < values.length; i++) {
     if (!addArg(c.params[Math.min(i, c.params.length - 1)], values[i], out)) return null;
   }

@@ -6,7 +6,7 @@
  * predicates come from the generic callbacks that fit the declared return type (search-inputs.ts).
  * Each callback is written in the test as the same source text it was made from.
  */
-import { IDENT, tag } from './search-values';
+import { IDENT, tag } from './value-code';
 import type { TypeShape } from './shapes';
 
 type FunctionShape = Extract<TypeShape, { kind: 'function' }>;

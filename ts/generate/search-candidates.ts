@@ -9,10 +9,12 @@
 import type { Coverage } from './search-coverage';
 import { describeCall } from './search-titles';
 import { argsFor } from './search-args';
-import { mutateValue, pick, prng, hashString, sharedPairs, typicalOf, type Ctx } from './search-inputs';
+import { mutateValue, pick, prng, hashString, sharedPairs, type Ctx } from './search-inputs';
+import { typicalOf } from './value-shapes';
 import { CALL_SELF, Runner, type Candidate, type Ran } from './search-run';
 import type { Spec, SpecCallable, SpecTarget, TargetResult } from './search-runtime';
-import { clone, toCode } from './search-values';
+import { toCode } from './value-code';
+import { clone } from './value-shapes';
 
 /** A step a phase proposes: which callable, under which method name (null: the target itself), with which values. */
 export type StepPlan = { method: string | null; c: SpecCallable; values: unknown[] };
@@ -197,9 +199,18 @@ export class TargetSearch {
     }
   }
 
+  /** One more run of a candidate, logged like every call and skipped when it stopped the last round (shrinking). */
+  async rerun(cand: Candidate): Promise<Ran> {
+    const index = this.n++;
+    if (this.skip.has(`${this.target.id}:${index}`)) return { cand, blocks: new Set(['skipped']), steps: [], state: null, throws: false, exit: null };
+    this.log({ t: 'c', f: this.target.id, n: index });
+    return this.runner.runOnce(cand, false, true);
+  }
+
   makeCandidate(ctorVals: unknown[] | null, steps: StepPlan[], extra?: Partial<Candidate>): Candidate | null {
     let valid = true;
     let uncertain = false;
+    let typed = true;
     let ctorCodes: string[] | null = null;
     let ctorValues: unknown[] | null = null;
     if (this.target.kind === 'class') {
@@ -209,6 +220,7 @@ export class TargetSearch {
       ctorValues = a.values;
       valid &&= a.valid;
       uncertain ||= a.uncertain;
+      typed &&= a.typed;
     }
     const out: Candidate['steps'] = [];
     for (const s of steps) {
@@ -217,8 +229,9 @@ export class TargetSearch {
       out.push({ method: s.method, values: a.values, codes: a.codes });
       valid &&= a.valid;
       uncertain ||= a.uncertain;
+      typed &&= a.typed;
     }
-    return { ctor: ctorValues, ctorCodes, steps: out, valid, uncertain, boundary: false, ...extra };
+    return { ctor: ctorValues, ctorCodes, steps: out, valid, uncertain, typed, boundary: false, ...extra };
   }
 
   /**
@@ -231,7 +244,7 @@ export class TargetSearch {
     const sig = signature(ran);
     if (this.outputs.has(sig)) return;
     this.outputs.add(sig);
-    if (!fresh && ran.cand.valid && this.diverse.length < 96) this.diverse.push(ran);
+    if (!fresh && ran.cand.valid && (!this.target.typed || ran.cand.typed) && this.diverse.length < 96) this.diverse.push(ran);
   }
 
   private consider(cand: Candidate, ran: Ran): void {

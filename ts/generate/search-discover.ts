@@ -12,7 +12,7 @@
  */
 import * as path from 'node:path';
 import { factAt, type FunctionLocator } from './search-locate';
-import { IDENT, quote } from './search-values';
+import { IDENT, quote } from './value-code';
 import type { SpecCallable, SpecFact, SpecParam, SpecTarget } from './search-runtime';
 import type { TypeShape } from './shapes';
 

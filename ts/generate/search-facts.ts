@@ -72,7 +72,7 @@ export function callableSource(fn: FunctionReport | null | undefined, params: Se
   const paramText = params
     .map((p, i) => {
       const typical = models[i] && !models[i].unsupported ? `, typical: { code: ${JSON.stringify(models[i].typical.code)}, get: ${thunk(models[i].typical.code)} }` : '';
-      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${typical} }`;
+      return `{ name: ${JSON.stringify(p.name)}, optional: ${p.optional}, rest: ${p.rest}, inferred: ${p.inferred}, hasDefault: ${Boolean(p.hasDefault)}, shape: ${JSON.stringify(p.shape)}${p.declared !== undefined ? `, declared: ${JSON.stringify(p.declared)}` : ''}${typical} }`;
     })
     .join(', ');
   const seeds = seedsSource(from);

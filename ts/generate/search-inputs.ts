@@ -2,10 +2,10 @@
  * Inputs for the coverage-guided search (search-runtime.ts): values that fit a parameter's TypeShape (typical, a
  * pool of interesting ones, random ones), their mutations, and whether a value fits a shape (the crash filter).
  */
-import type { TypeShape } from './shapes';
+import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
-import { clone, IDENT, tag, toCode } from './search-values';
-import { reducerCallbacks } from './search-callbacks';
+import { IDENT } from './value-code';
+import { callbacksFor, clone, members, objectOf, typicalOf, untyped } from './value-shapes';
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -26,53 +26,6 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
-  ['(value) => value', (value) => value],
-  ['() => true', () => true],
-  ['() => false', () => false],
-  ['() => undefined', () => undefined],
-  ['(a, b) => (a < b ? -1 : a > b ? 1 : 0)', (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0)],
-  ['(value) => String(value)', (value) => String(value)],
-];
-
-/**
- * Callbacks that fit a function type: when it declares what it returns (`() => Promise<T>`, a predicate, a
- * comparator), only callbacks returning that; a callback of the wrong kind would make the code under test fail on
- * our input, not on its own behaviour.
- */
-export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unknown> {
-  const reducers = reducerCallbacks(shape);
-  if (reducers.length) return reducers;
-  const returns = shape.kind === 'function' ? shape.returns : undefined;
-  const generic = () => CALLBACKS.map((_, i) => callback(i));
-  if (!returns || vague(returns) || returns.kind === 'void' || returns.kind === 'undefined') {
-    return returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0)] : generic();
-  }
-  const fitting = generic().filter((f) => {
-    try {
-      return fits(f(1, 2), returns, 'search');
-    } catch {
-      return false;
-    }
-  });
-  if (fitting.length) return fitting;
-  const value = typicalOf(returns);
-  const code = toCode(value);
-  if (code === null) return generic();
-  if (returns.kind === 'promise') {
-    const inner = toCode(typicalOf(returns.value));
-    if (inner !== null) return [tag(() => Promise.resolve(clone(typicalOf(returns.value))), `() => Promise.resolve(${inner})`)];
-  }
-  return [tag(() => clone(value), `() => (${code})`)];
-}
-
-export function callback(i: number): (...a: unknown[]) => unknown {
-  const [code, fn] = CALLBACKS[i % CALLBACKS.length];
-  // A fresh function per use, so the serializer maps it to its code.
-  const f = (...a: unknown[]) => fn(...a);
-  return tag(f, code);
-}
-
 export interface Ctx {
   numbers: number[];
   strings: string[];
@@ -85,116 +38,8 @@ export function pick<T>(rng: () => number, items: T[]): T {
   return items[Math.floor(rng() * items.length) % items.length];
 }
 
-export function unionMembers(shape: TypeShape): TypeShape[] {
-  return shape.kind === 'union' ? shape.types.flatMap(unionMembers) : [shape];
-}
-
 export const BASE_NUMBERS = [0, 1, -1, 2, 3, 10, 100, 0.5, 1.5, -2.5, 1000, 1e6, NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER, 255, 60, 24, 7];
-export const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's", 'apple', 'boxes', 'person', 'children', 'city', 'mouse', 'status', 'leaf', 'analysis', 'Quiz'];
-
-export function typicalOf(shape: TypeShape, depth = 0): unknown {
-  if (depth > 5) return undefined;
-  switch (shape.kind) {
-    case 'string':
-      return 'Hello World';
-    case 'number':
-      return 3;
-    case 'boolean':
-      return true;
-    case 'bigint':
-      return 10n;
-    case 'symbol':
-      return undefined;
-    case 'null':
-      return null;
-    case 'undefined':
-    case 'void':
-    case 'never':
-      return undefined;
-    case 'any':
-    case 'unknown':
-      return 'Hello World';
-    case 'object':
-      if (!('properties' in shape)) return {};
-      return objectOf(shape, (s) => typicalOf(s, depth + 1), false);
-    case 'literal':
-      return shape.value;
-    case 'union': {
-      const members = unionMembers(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null' && m.kind !== 'void');
-      const concrete = members.filter((m) => !vague(m));
-      return typicalOf(concrete[0] ?? members[0] ?? shape.types[0], depth + 1);
-    }
-    case 'intersection': {
-      const out: Record<string, unknown> = {};
-      for (const t of shape.types) {
-        const v = typicalOf(t, depth + 1);
-        if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, v);
-      }
-      return out;
-    }
-    case 'array': {
-      const e1 = typicalOf(shape.element, depth + 1);
-      const e2 = secondOf(shape.element, depth + 1);
-      return [e1, e2, clone(e1)];
-    }
-    case 'tuple':
-      return shape.elements.filter((e) => !e.optional && !e.rest).map((e) => typicalOf(e.shape, depth + 1));
-    case 'record':
-      return { a: typicalOf(shape.value, depth + 1), b: secondOf(shape.value, depth + 1) };
-    case 'function':
-      return callbacksFor(shape)[0];
-    case 'date':
-      return new Date('2024-01-15T12:00:00.000Z');
-    case 'regexp':
-      return /a+/;
-    case 'error':
-      return new Error('boom');
-    case 'map':
-      return new Map([[typicalOf(shape.key, depth + 1), typicalOf(shape.value, depth + 1)]]);
-    case 'set':
-      return new Set([typicalOf(shape.element, depth + 1), secondOf(shape.element, depth + 1)]);
-    case 'promise': {
-      const v = typicalOf(shape.value, depth + 1);
-      const code = toCode(v);
-      return code === null ? undefined : tag(Promise.resolve(v), `Promise.resolve(${code})`);
-    }
-    case 'enum':
-      return shape.members[0]?.value;
-    default:
-      return undefined;
-  }
-}
-
-export function secondOf(shape: TypeShape, depth: number): unknown {
-  switch (shape.kind) {
-    case 'string':
-      return 'foo';
-    case 'number':
-      return 7;
-    case 'boolean':
-      return false;
-    case 'any':
-    case 'unknown':
-      return 2;
-    case 'enum':
-      return (shape.members[1] ?? shape.members[0])?.value;
-    case 'union': {
-      const members = unionMembers(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null');
-      return typicalOf(members[1] ?? members[0] ?? shape, depth + 1);
-    }
-    default:
-      return typicalOf(shape, depth + 1);
-  }
-}
-
-export function objectOf(shape: Extract<TypeShape, { kind: 'object'; properties: unknown }>, value: (s: TypeShape) => unknown, withOptional: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const p of shape.properties) {
-    if (p.optional && !withOptional) continue;
-    out[p.name] = value(p.shape);
-  }
-  return out;
-}
+export const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's"];
 
 /** A spread of interesting values of a shape (deterministic order). */
 export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
@@ -234,7 +79,7 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'enum':
       return shape.members.map((m) => m.value);
     case 'union': {
-      const pools = unionMembers(shape).map((m) => poolOf(m, ctx, depth + 1));
+      const pools = members(shape).map((m) => poolOf(m, ctx, depth + 1));
       const out: unknown[] = [];
       for (let i = 0; out.length < 60 && pools.some((p) => i < p.length); i++) for (const p of pools) if (i < p.length) out.push(p[i]);
       return out;
@@ -300,7 +145,7 @@ export function randomOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown {
       return pick(rng, poolOf(shape, ctx));
     }
     case 'union':
-      return randomOf(pick(rng, unionMembers(shape)), ctx, depth + 1);
+      return randomOf(pick(rng, members(shape)), ctx, depth + 1);
     case 'array': {
       const n = Math.floor(rng() * 9);
       // Untyped elements: one kind per array (numbers or strings), as real callers pass them.
@@ -350,9 +195,9 @@ export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 
   const rng = ctx.rng;
   if (rng() < 0.3 || depth > 3) return rng() < 0.5 ? randomOf(shape, ctx, depth) : pick(rng, poolOf(shape, ctx, depth));
   if (shape.kind === 'union') {
-    const members = unionMembers(shape);
-    const fitting = members.filter((m) => fits(value, m, 'search'));
-    return mutateValue(value, fitting.length && rng() < 0.7 ? pick(rng, fitting) : pick(rng, members), ctx, depth + 1);
+    const all = members(shape);
+    const fitting = all.filter((m) => fits(value, m, 'search'));
+    return mutateValue(value, fitting.length && rng() < 0.7 ? pick(rng, fitting) : pick(rng, all), ctx, depth + 1);
   }
   if (typeof value === 'number' && (shape.kind === 'number' || shape.kind === 'any' || shape.kind === 'unknown')) {
     return pick(rng, [value + 1, value - 1, value * 2, -value, value / 2, Math.floor(value / 10), value * 10, value + 0.5]);
@@ -398,35 +243,6 @@ export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 
   }
   if (typeof value === 'boolean') return !value;
   return randomOf(shape, ctx, depth);
-}
-
-/** No type at all (not even a name): `any`, `unknown`, or a name the core could not resolve. */
-function untyped(shape: TypeShape): boolean {
-  return shape.kind === 'any' || shape.kind === 'unknown' || shape.kind === 'unresolved';
-}
-
-/** The shape says nothing certain about the value (a throw may be our argument's fault). */
-
-export function vague(shape: TypeShape): boolean {
-  switch (shape.kind) {
-    case 'any':
-    case 'unknown':
-    case 'unresolved':
-    case 'ref':
-    case 'class':
-      return true;
-    case 'union':
-    case 'intersection':
-      return shape.types.some(vague);
-    case 'array':
-      return vague(shape.element);
-    case 'object':
-      return 'properties' in shape ? shape.properties.some((p) => !p.optional && vague(p.shape)) : true;
-    case 'record':
-      return vague(shape.value);
-    default:
-      return false;
-  }
 }
 
 const SHARED_PAIRS = new WeakMap<object, Array<[number, number]>>();

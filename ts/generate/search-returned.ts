@@ -9,7 +9,7 @@
 import type { TargetSearch } from './search-candidates';
 import { CALL_SELF, calledMethods } from './search-run';
 import { callableOf, memberType, type Joiner } from './search-discover';
-import { clone } from './search-values';
+import { clone } from './value-shapes';
 import type { Discovered, SpecTarget } from './search-runtime';
 
 /** The targets of what a function target's calls returned, each with how the parent names it. */

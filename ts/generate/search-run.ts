@@ -9,7 +9,9 @@ import { argsFor, typicalArgs } from './search-args';
 import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
 import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search-runtime';
 import type { TypeShape } from './shapes';
-import { clone, CODE, observe, RealDate, stateCode, tag, toCode, type View } from './search-values';
+import { observe, stateCode, type View } from './search-values';
+import { CODE, RealDate, tag, toCode } from './value-code';
+import { clone } from './value-shapes';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
 export class ExitCalled extends Error {
@@ -28,6 +30,8 @@ export interface Candidate {
   valid: boolean;
   /** Some argument's shape is vague: a TypeError may be our argument's fault. */
   uncertain: boolean;
+  /** Every argument fits its declaration as TypeScript checks it. */
+  typed: boolean;
   title?: string;
   boundary: boolean;
 }

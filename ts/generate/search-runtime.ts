@@ -35,6 +35,8 @@ export interface SpecParam {
   hasDefault?: boolean;
   /** Typical value from the planner (domain knowledge from the name), as a thunk and its code. */
   typical?: { code: string; get: () => unknown };
+  /** The declaration when `shape` is inferred from usage (null: none); a TypeScript test shows only values fitting it. */
+  declared?: TypeShape | null;
 }
 
 export interface SpecSeed {
@@ -67,6 +69,8 @@ export interface SpecTarget extends SpecCallable {
   access: SpecAccess[];
   /** Classes: instance methods exercised in sequences. */
   methods?: SpecCallable[];
+  /** The test file is TypeScript: its calls may only show arguments of the declared types. */
+  typed?: boolean;
   /**
    * How the object of a sequence is made: `new` (a class, the default) or a plain call (the object or function a
    * factory returns, see search-returned.ts).

@@ -7,7 +7,7 @@
 import { fits } from './fits';
 import { restGroup, typicalArgs } from './search-args';
 import { pick, poolOf, randomOf, sharedPairs } from './search-inputs';
-import { clone } from './search-values';
+import { clone } from './value-shapes';
 import { SHARED, type StepPlan, type TargetSearch } from './search-candidates';
 
 const call = (s: TargetSearch, values: unknown[]): StepPlan[] => [{ method: null, c: s.target, values }];

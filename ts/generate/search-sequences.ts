@@ -6,7 +6,8 @@
  */
 import { argsFor, restGroup, typicalArgs } from './search-args';
 import { pick, poolOf, randomOf } from './search-inputs';
-import { clone, FACTORY, tag } from './search-values';
+import { tag } from './value-code';
+import { clone, FACTORY } from './value-shapes';
 import type { StepPlan, TargetSearch } from './search-candidates';
 import type { Ran } from './search-run';
 import type { SpecCallable } from './search-runtime';

@@ -4,7 +4,9 @@
  * value no chosen one returned; then each chosen test is run twice more, the second time as on another machine, and
  * what differs between the two is not asserted.
  */
-import { titleFor } from './search-titles';
+import { titlesFor } from './search-titles';
+import { behaviourOf, shrinkChosen } from './shrink';
+import { restGroup } from './search-args';
 import { asOnAnotherMachine } from './search-values';
 import { signature, type TargetSearch } from './search-candidates';
 import { sameOutcome, type Ran } from './search-run';
@@ -26,8 +28,11 @@ export async function buildSuite(s: TargetSearch): Promise<TargetResult> {
   const { cap } = s.budget;
   const maxTests = Math.max(cap, Math.min(3 * cap, Math.ceil(s.covered.size / BLOCKS_PER_TEST)));
   const { chosen, eligible } = setCover(s, maxTests);
+  // The set cover's picks, shrunk by blocks and outcome; the boundary and distinct-result ones keep their result.
+  const covering = chosen.length;
   addBoundaries(eligible, chosen, maxTests);
   addDiverse(s, chosen, maxTests);
+  await shrinkAll(s, chosen, covering);
   await record(s, chosen);
   return result;
 }
@@ -69,6 +74,8 @@ function best(runs: Ran[], got: Set<string>, allowed: (r: Ran) => boolean): Ran 
 /** Greedy set cover over the kept candidates. Throws only from type-valid inputs, and few of them. */
 function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible: Ran[] } {
   const eligible = s.kept.filter((r) => {
+    // A TypeScript test shows only arguments of the declared types (it must pass `tsc --strict`).
+    if (s.target.typed && !r.cand.typed) return false;
     const ours = blamedOnInput(r);
     if (ours) s.result.rejectedThrows++;
     return !ours;
@@ -171,7 +178,7 @@ function uniqueTitle(titles: Set<string>, title: string): string {
 /** Runs each chosen test again with fresh inputs; the second run, as on another machine, drops what differs. */
 async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
   const { result, target } = s;
-  const titles = new Set<string>();
+  const recorded: Array<{ steps: Ran['steps']; cand: Ran['cand'] }> = [];
   for (const r of chosen) {
     const a = await s.runner.runOnce(r.cand, true);
     const b = await asOnAnotherMachine(() => s.runner.runOnce(r.cand, true));
@@ -179,9 +186,28 @@ async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
       result.nondeterministic++;
       keepAgreed(a, b);
     }
-    const newBlocks = [...r.blocks].filter((k) => !chosen.slice(0, chosen.indexOf(r)).some((o) => o.blocks.has(k)));
-    const title = uniqueTitle(titles, r.cand.title ?? titleFor(target, a, newBlocks.map((k) => s.coverage.snippet(k)).find((x) => x !== null) ?? null));
+    recorded.push({ steps: a.steps, cand: r.cand });
+    const title = '';
     const construct = s.target.construct === 'call' ? { construct: 'call' as const } : {};
     result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, ...(a.spies?.length ? { spies: a.spies } : {}), blocks: r.blocks.size, boundary: r.cand.boundary });
   }
+  // Titles say the input class and the outcome (search-titles.ts), naming what sets each test apart from the others.
+  titlesFor({ ...target, methods: s.methods }, recorded).forEach((title, i) => (result.tests[i].title = title));
+}
+
+/** The chosen runs shrunk in place (shrink.ts): a fifth of the count budget, the search's time cap as a safety net. */
+async function shrinkAll(s: TargetSearch, chosen: Ran[], covering: number): Promise<void> {
+  const isClass = s.target.kind === 'class' || s.methods.length > 0;
+  const callable = (m: string | null) => (m === null ? s.target : s.methods.find((x) => x.name === m)!);
+  await shrinkChosen<Ran['cand'], Ran>(chosen, covering, {
+    wanted: (r, exact) => (exact ? { blocks: r.blocks, ending: signature(r) } : behaviourOf(r)),
+    key: (c) => JSON.stringify([c.ctorCodes, c.steps.map((st) => [st.method, st.codes])]),
+    args: (c) => [...(isClass ? [c.ctor ?? []] : []), ...c.steps.map((st) => st.values)],
+    rebuild: (c, args) => {
+      const [ctorVals, stepArgs] = isClass ? [args[0], args.slice(1)] : [null, args];
+      const next = s.makeCandidate(ctorVals, c.steps.map((st, i) => ({ method: st.method, c: callable(st.method), values: restGroup(callable(st.method), stepArgs[i]) })), { title: c.title, boundary: c.boundary });
+      return next && (next.valid || !c.valid) ? next : null;
+    },
+    run: (c) => s.rerun(c),
+  }, { runs: Math.ceil(s.budget.count / 5), until: performance.now() + s.spec.budgetMs * s.budget.scale });
 }

@@ -1,12 +1,11 @@
 /**
- * Values as test code, for the coverage-guided search (search-runtime.ts): the source text that rebuilds a value
- * (`toCode`), what can be asserted of an object's state (`partialCode`), observations of an instance after a method
- * sequence (`observe`), fresh copies of arguments (`clone`) and the shifted clock of the second recording run.
+ * What the search child records of a run (search-runtime.ts): what can be asserted of an object's state
+ * (`partialCode`), observations of an instance after a method sequence (`observe`) and the shifted clock and working
+ * directory of the second recording run. Values as code are value-code.ts's; values of a shape, value-shapes.ts's.
  */
 import { tmpdir } from 'node:os';
-import type { TypeShape } from './shapes';
+import { MAX_CODE, propertyKey, RealDate, toCode } from './value-code';
 
-export const RealDate = Date;
 /** Shifted clock for the second recording run: a result that depends on the current time differs there. */
 export const SHIFT_MS = 400 * 86_400_000 + 3 * 3_600_000 + 17 * 60_000;
 /**
@@ -34,115 +33,6 @@ export function asOnAnotherMachine<T>(run: () => Promise<T>): Promise<T> {
     globalThis.Date = RealDate;
     process.chdir(cwd);
   });
-}
-
-/** Values the serializer cannot see through (callbacks, promises) carry their source text here. */
-export const CODE = new WeakMap<object, string>();
-
-export function tag<T extends object>(value: T, code: string): T {
-  CODE.set(value, code);
-  return value;
-}
-
-/** Tagged values that a call may change (instances of the class under test): each use gets a fresh one. */
-export const FACTORY = new WeakMap<object, () => unknown>();
-
-export const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-export function quote(s: string): string {
-  return `'${s
-    .replace(/\\/g, '\\\\')
-    .replace(/'/g, "\\'")
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r')
-    .replace(/\t/g, '\\t')
-    .replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
-}
-
-export const MAX_CODE = 3000;
-
-/** JavaScript source text that rebuilds `value`, or null when it cannot (class instances, symbols, cycles). */
-export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set()): string | null {
-  if (depth > 8) return null;
-  switch (typeof value) {
-    case 'undefined':
-      return 'undefined';
-    case 'boolean':
-      return String(value);
-    case 'number':
-      if (Number.isNaN(value)) return 'NaN';
-      if (value === Infinity) return 'Infinity';
-      if (value === -Infinity) return '-Infinity';
-      if (Object.is(value, -0)) return '-0';
-      return String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'string':
-      return value.length > MAX_CODE ? null : quote(value);
-    case 'symbol':
-      return null;
-    case 'function': {
-      const code = CODE.get(value);
-      return code ?? null;
-    }
-  }
-  if (value === null) return 'null';
-  const obj = value as object;
-  const tagged = CODE.get(obj);
-  if (tagged) return tagged;
-  if (seen.has(obj)) return null;
-  seen.add(obj);
-  try {
-    let out: string | null = null;
-    if (Array.isArray(obj)) {
-      const parts: string[] = [];
-      for (let i = 0; i < obj.length; i++) {
-        if (!(i in obj)) return null;
-        const c = toCode(obj[i], depth + 1, seen);
-        if (c === null) return null;
-        parts.push(c);
-      }
-      if (Object.keys(obj).length !== obj.length) return null;
-      out = `[${parts.join(', ')}]`;
-    } else if (obj instanceof RealDate) {
-      out = Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
-    } else if (obj instanceof RegExp) {
-      out = `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
-    } else if (obj instanceof Map) {
-      const parts: string[] = [];
-      for (const [k, v] of obj) {
-        const kc = toCode(k, depth + 1, seen);
-        const vc = toCode(v, depth + 1, seen);
-        if (kc === null || vc === null) return null;
-        parts.push(`[${kc}, ${vc}]`);
-      }
-      out = parts.length ? `new Map([${parts.join(', ')}])` : 'new Map()';
-    } else if (obj instanceof Set) {
-      const parts: string[] = [];
-      for (const v of obj) {
-        const c = toCode(v, depth + 1, seen);
-        if (c === null) return null;
-        parts.push(c);
-      }
-      out = parts.length ? `new Set([${parts.join(', ')}])` : 'new Set()';
-    } else {
-      const proto = Object.getPrototypeOf(obj);
-      if (proto !== Object.prototype && proto !== null) return null;
-      if (Object.getOwnPropertySymbols(obj).length) return null;
-      const parts: string[] = [];
-      for (const key of Object.keys(obj)) {
-        const desc = Object.getOwnPropertyDescriptor(obj, key)!;
-        if (desc.get || desc.set) return null;
-        const c = toCode(desc.value, depth + 1, seen);
-        if (c === null) return null;
-        parts.push(`${IDENT.test(key) ? key : quote(key)}: ${c}`);
-      }
-      out = parts.length ? `{ ${parts.join(', ')} }` : '{}';
-    }
-    return out !== null && out.length > MAX_CODE ? null : out;
-  } finally {
-    seen.delete(obj);
-  }
 }
 
 /**
@@ -188,7 +78,7 @@ function partialFields(value: object, depth: number, seen: Set<object>): string 
     if (!desc || desc.get || desc.set || typeof desc.value === 'function') continue;
     const c = partialCode(desc.value, depth + 1, seen);
     if (c === null || (c === '{}' && isInstance(desc.value))) continue;
-    parts.push(`${IDENT.test(key) ? key : quote(key)}: ${c}`);
+    parts.push(`${propertyKey(key)}: ${c}`);
   }
   return parts.length ? `{ ${parts.join(', ')} }` : '{}';
 }
@@ -284,20 +174,3 @@ function observerView(replica: object | undefined, name: string): View | null {
   return code !== null && code.length < 400 ? { expr: `instance.${name}()`, code } : null;
 }
 
-/** A fresh copy of an argument (functions mutate their inputs; each run gets its own). */
-export function clone(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 10) return value;
-  const fresh = FACTORY.get(value);
-  if (fresh) return fresh();
-  if (CODE.has(value)) return value;
-  if (Array.isArray(value)) return value.map((v) => clone(v, depth + 1));
-  if (value instanceof RealDate) return new RealDate(value.getTime());
-  if (value instanceof RegExp) return new RegExp(value.source, value.flags);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [clone(k, depth + 1), clone(v, depth + 1)]));
-  if (value instanceof Set) return new Set([...value].map((v) => clone(v, depth + 1)));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key], depth + 1);
-  return out;
-}

@@ -18,7 +18,7 @@ import { RUNTIME_GLOBAL } from './search-host-global';
 import type { TargetResult } from './search-runtime';
 import { callableSource, factsSource, searchParams } from './search-facts';
 import { searchParam, type SearchParam } from './shapes';
-import { quote } from './values';
+import { quote } from './value-code';
 
 export interface SearchOptions {
   /** Candidate calls per function (the count budget). Default 300. */
@@ -172,7 +172,7 @@ function targetsSource(targets: Target[], prefix: string, typescript: boolean): 
       access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
     }
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, access: [${access.join(', ')}]${lineSource(t)}`;
+    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, typed: ${typescript}, access: [${access.join(', ')}]${lineSource(t)}`;
     if (t.kind === 'function') {
       lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { planned })} },`);
     } else {

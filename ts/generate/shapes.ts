@@ -4,7 +4,8 @@
  * from the core (docs/architecture.md, "TypeShape"); nothing here parses type text or literals.
  */
 import type { FunctionReport, ParamInfo, ParamUsage, TypeShape } from '../engine/types';
-import { fromCase, isOpaque, isVague } from './values';
+import { fromCase } from './values';
+import { isOpaque, isVague } from './value-shapes';
 
 export type { TypeShape };
 
@@ -18,6 +19,8 @@ export interface SearchParam {
   inferred: boolean;
   /** The parameter has a default value: its typical argument is none (the default applies). */
   hasDefault?: boolean;
+  /** What the source declares (null: nothing), when `shape` is an inference from usage. */
+  declared?: TypeShape | null;
 }
 
 const ANY: TypeShape = { kind: 'any' };
@@ -27,7 +30,7 @@ export function searchParam(param: ParamInfo, usage: ParamUsage | undefined): Se
   void usage;
   const base = { name: param.name, optional: param.optional || param.defaultValue !== null, rest: param.rest, hasDefault: param.defaultValue !== null };
   if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { ...base, shape: param.shape, inferred: false };
-  if (param.inferred) return { ...base, shape: param.inferred, inferred: true };
+  if (param.inferred) return { ...base, shape: param.inferred, inferred: true, declared: param.shape ?? null };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };
   return { ...base, shape: param.rest ? { kind: 'array', element: ANY, readonly: false } : ANY, inferred: true };
 }

@@ -9,6 +9,10 @@
  */
 import type { CaseValue, ParamInfo, ParamUsage, PropertyShape, TypeShape } from '../engine/types';
 import { fits } from './fits';
+import { literalCode, propertyKey, quote } from './value-code';
+import { FIXED_DATE_ISO, hasKind, isOpaque, isVague, members, secondOf, typicalOf } from './value-shapes';
+
+const ANY: TypeShape = { kind: 'any' };
 
 export interface Value {
   /** JavaScript source text of the argument. */
@@ -24,34 +28,6 @@ export interface Value {
 
 export function lit(value: unknown, label?: string): Value {
   return { code: literalCode(value), label: label ?? describeValue(value), runtime: value, known: true };
-}
-
-export function literalCode(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (value === Infinity) return 'Infinity';
-    if (value === -Infinity) return '-Infinity';
-    if (Object.is(value, -0)) return '-0';
-    return String(value);
-  }
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return `[${value.map(literalCode).join(', ')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return '{}';
-    return `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${literalCode(v)}`).join(', ')} }`;
-  }
-  return String(value);
-}
-
-function propertyKey(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key);
-}
-
-export function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 }
 
 export function describeValue(value: unknown): string {
@@ -80,23 +56,6 @@ export function fromCase(c: CaseValue, label?: string): Value {
   return { code: c.code, label: label ?? c.description, known: false };
 }
 
-const ANY: TypeShape = { kind: 'any' };
-
-/** A declaration the core could not see into: an unresolved name or a cut recursion. */
-export function isOpaque(shape: TypeShape | null | undefined): boolean {
-  return shape?.kind === 'unresolved' || shape?.kind === 'ref';
-}
-
-/** Union members, flattened (a non-union is its own single member). */
-export function members(shape: TypeShape): TypeShape[] {
-  return shape.kind === 'union' ? shape.types.flatMap(members) : [shape];
-}
-
-/** Whether any member of the shape has this kind. */
-export function hasKind(shape: TypeShape | null | undefined, kind: TypeShape['kind']): boolean {
-  return Boolean(shape) && members(shape!).some((m) => m.kind === kind || (m.kind === 'literal' && typeof m.value === kind));
-}
-
 export interface ParamModel {
   param: ParamInfo;
   /** The shape values are built from: the declared one, else the inferred one; null when nothing is known. */
@@ -112,13 +71,6 @@ export interface ParamModel {
   unsupported?: string;
 }
 
-/** A declaration that says little (`any`, `unknown`, bare `object` / JSDoc `{Object}`): the core refines it by usage. */
-export function isVague(shape: TypeShape | null | undefined): boolean {
-  if (!shape) return false;
-  if (shape.kind === 'any' || shape.kind === 'unknown') return true;
-  return shape.kind === 'object' && shape.properties.length === 0 && shape.index === null;
-}
-
 /** The shape a parameter's values are built from, and whether it is the declaration. */
 export function effectiveShape(param: ParamInfo): { shape: TypeShape | null; declared: boolean } {
   if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { shape: param.shape, declared: true };
@@ -126,7 +78,7 @@ export function effectiveShape(param: ParamInfo): { shape: TypeShape | null; dec
   return { shape: param.shape ?? null, declared: Boolean(param.shape) };
 }
 
-const FIXED_DATE = "new Date('2024-01-15T12:00:00.000Z')";
+const FIXED_DATE = `new Date('${FIXED_DATE_ISO}')`;
 
 /** What the values of one parameter are built with. */
 interface Context {
@@ -143,23 +95,37 @@ function domainValue(ctx: Context, kind: string): Value | undefined {
 type ShapeOf<K extends TypeShape['kind']> = Extract<TypeShape, { kind: K }>;
 type Builder<K extends TypeShape['kind']> = (shape: ShapeOf<K>, ctx: Context) => Value | undefined;
 
-const identityCallback = (ctx: Context): Value =>
-  ctx.ts
-    ? { code: '((value: unknown) => value) as never', label: 'an identity callback', known: false, cast: true }
-    : { code: '(value) => value', label: 'an identity callback', known: false };
+/**
+ * A callback for a function type: in TypeScript one that returns a typical value of the declared return type
+ * (`() => 'Hello World'` fits `(x: number) => string`; fewer parameters are always allowed), in JavaScript the
+ * identity. None when TypeScript needs a return value that cannot be built.
+ */
+function callbackValue(shape: ShapeOf<'function'>, ctx: Context): Value | undefined {
+  if (!ctx.ts) return { code: '(value) => value', label: 'an identity callback', known: false };
+  const returns = shape.returns;
+  if (!returns || ['void', 'undefined', 'any', 'unknown'].includes(returns.kind)) return { code: '() => undefined', label: 'a callback', known: false };
+  const v = typicalFor(returns, { ts: true });
+  return v && !v.cast ? { code: `() => (${v.code})`, label: 'a callback', known: false } : undefined;
+}
 
-function enumValue(shape: ShapeOf<'enum'>, member: ShapeOf<'enum'>['members'][number], ctx: Context): Value {
-  // A string enum's members are not assignable from their literals in TypeScript: cast them.
-  return { code: ctx.ts ? `${member.code} as never` : member.code, label: `${shape.name}.${member.name}`, runtime: member.value, known: true, cast: ctx.ts };
+/**
+ * An enum member as its value. TypeScript accepts a number for a numeric enum, but not a string for a string enum:
+ * that needs the enum itself in scope, which the planner cannot import (its module is not known), so in TypeScript
+ * a string member gives no value (the case becomes a TODO rather than a cast that hides the type).
+ */
+function enumValue(shape: ShapeOf<'enum'>, member: ShapeOf<'enum'>['members'][number], ctx: Context): Value | undefined {
+  if (ctx.ts && typeof member.value === 'string') return undefined;
+  return { code: member.code, label: `${shape.name}.${member.name}`, runtime: member.value, known: true };
 }
 
 /** Typical values by kind. Kinds not here (never, class instances, opaque names) cannot be built. */
 const TYPICAL: { [K in TypeShape['kind']]?: Builder<K> } = {
   literal: (shape) => ({ ...lit(shape.value), code: shape.code }),
-  string: (_, ctx) => domainValue(ctx, 'string') ?? lit('Hello World'),
-  number: (_, ctx) => domainValue(ctx, 'number') ?? lit(3),
-  boolean: () => lit(true),
-  bigint: () => ({ code: '10n', label: '10n', runtime: 10n, known: true }),
+  // Primitives: value-shapes.ts's typical values (the search starts from the same ones).
+  string: (shape, ctx) => domainValue(ctx, 'string') ?? lit(typicalOf(shape)),
+  number: (shape, ctx) => domainValue(ctx, 'number') ?? lit(typicalOf(shape)),
+  boolean: (shape) => lit(typicalOf(shape)),
+  bigint: (shape) => lit(typicalOf(shape)),
   null: () => lit(null),
   undefined: () => lit(undefined),
   void: () => lit(undefined),
@@ -179,7 +145,7 @@ const TYPICAL: { [K in TypeShape['kind']]?: Builder<K> } = {
     ),
   object: (shape, ctx) => objectTypical(shape.properties.filter((p) => !p.optional), shape.index?.value ?? null, ctx),
   record: (shape, ctx) => recordTypical(shape.key, shape.value, ctx),
-  function: (_, ctx) => identityCallback(ctx),
+  function: (shape, ctx) => callbackValue(shape, ctx),
   date: (_, ctx) => domainValue(ctx, 'date') ?? { code: FIXED_DATE, label: 'a fixed date', known: false },
   regexp: () => ({ code: '/a+/', label: 'a regex', known: false }),
   error: () => ({ code: "new Error('boom')", label: 'an error', known: false }),
@@ -190,7 +156,7 @@ const TYPICAL: { [K in TypeShape['kind']]?: Builder<K> } = {
 
 /** Without a type: the name's domain value, else a string. */
 function anyValue(ctx: Context): Value {
-  return (ctx.domain && ctx.domain.kind !== 'date' ? fromCase(ctx.domain.typical) : undefined) ?? lit('Hello World');
+  return (ctx.domain && ctx.domain.kind !== 'date' ? fromCase(ctx.domain.typical) : undefined) ?? lit(typicalOf(ANY));
 }
 
 /** A value built by code from typical values of its parts (`new Map(...)`), unknown at plan time. */
@@ -254,8 +220,8 @@ function secondValue(shape: TypeShape, ts: boolean): Value | undefined {
   const ms = members(shape);
   const literals = ms.filter((m) => m.kind === 'literal');
   if (literals.length > 1) return typicalFor(literals[1], { ts });
-  if (hasKind(shape, 'string')) return lit('second');
-  if (hasKind(shape, 'number')) return lit(7);
+  if (hasKind(shape, 'string')) return lit(secondOf({ kind: 'string' }, 0));
+  if (hasKind(shape, 'number')) return lit(secondOf({ kind: 'number' }, 0));
   return undefined;
 }
 
@@ -309,7 +275,10 @@ function edgesFor(shape: TypeShape, ctx: Context, typical: Value): Value[] {
         out.push({ ...lit(m.value), code: m.code });
         break;
       case 'enum':
-        for (const e of m.members) out.push(enumValue(m, e, ctx));
+        for (const e of m.members) {
+          const v = enumValue(m, e, ctx);
+          if (v) out.push(v);
+        }
         break;
       case 'array': {
         out.push(lit([]));
@@ -368,20 +337,20 @@ export function modelParam(param: ParamInfo, usage: ParamUsage | undefined, ts: 
   const ctx: Context = { ts, domain: param.domain };
   let typical: Value | undefined;
   let unsupported: string | undefined;
-  if (shape && !isOpaque(shape)) {
-    typical = typicalFor(shape, ctx);
-    // Declared as an opaque name but used in a way the core could infer: the inferred value, cast to the type.
-    if (typical && !declared && isOpaque(param.shape) && ts) typical = { ...typical, code: `${typical.code} as never`, cast: true, known: false };
-  }
+  // TypeScript: a declaration the core cannot see into takes no value inferred from usage (it would not type-check).
+  const hidden = ts && !declared && isOpaque(param.shape) ? param.shape : null;
+  if (shape && !isOpaque(shape) && !hidden) typical = typicalFor(shape, ctx);
   if (!typical) {
-    if (shape && (ts || !isOpaque(shape))) {
-      const what = shape.kind === 'unresolved' ? shape.text : shape.kind === 'ref' || shape.kind === 'class' ? shape.name : shape.kind;
+    const named = hidden ?? shape;
+    if (named && (ts || !isOpaque(named))) {
+      const what = named.kind === 'unresolved' ? named.text : named.kind === 'ref' || named.kind === 'class' ? named.name : named.kind === 'enum' ? `${named.name} (a string enum: a TypeScript test needs the enum itself)` : named.kind;
       unsupported = `parameter '${param.name}' has type ${what}, which tdd-fast cannot construct`;
     } else {
       typical = typicalFor(ANY, ctx);
     }
   }
-  const fallback: Value = typical ?? { code: 'undefined as never', label: 'undefined', known: false, cast: true };
+  // Only a case that is a TODO (the parameter cannot be built) holds this value; its call is written as a comment.
+  const fallback: Value = typical ?? { code: 'undefined', label: 'undefined', known: false, cast: true };
 
   const edges: Value[] = [];
   const add = (v: Value) => {

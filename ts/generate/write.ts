@@ -6,9 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { HEADER } from './render';
+import { syntaxProblems, type SyntaxProblem } from './emitted-check';
+import { HEADER } from './markers';
 
-export type GenerateErrorCode = 'OUTSIDE_ROOT' | 'HAND_WRITTEN' | 'NOT_FOUND' | 'ANALYSIS_FAILED' | 'RECORD_FAILED';
+export type GenerateErrorCode = 'OUTSIDE_ROOT' | 'HAND_WRITTEN' | 'NOT_FOUND' | 'ANALYSIS_FAILED' | 'RECORD_FAILED' | 'UNPARSEABLE';
 
 export class GenerateError extends Error {
   constructor(
@@ -18,6 +19,12 @@ export class GenerateError extends Error {
     super(message);
     this.name = 'GenerateError';
   }
+}
+
+/** The error for a text that does not parse outside its cases (a bug of the emitter: nothing is written). */
+export function unparseable(file: string, problems: SyntaxProblem[]): GenerateError {
+  const where = problems.slice(0, 3).map((p) => `line ${p.line}:${p.column}: ${p.message}`).join('; ');
+  return new GenerateError('UNPARSEABLE', `${file}: the generated test file does not parse (${where}); nothing was written. Please report this as a tdd-fast bug.`);
 }
 
 /** True when the file exists and was written by tdd-fast (its first line carries the header). */
@@ -71,6 +78,9 @@ export function assertReplaceable(target: string): void {
 /** Writes `content` to `target` inside `root`, atomically, refusing hand-written files. */
 export function writeGenerated(root: string, target: string, content: string): void {
   if (!content.startsWith(HEADER)) throw new Error('internal: generated content must start with the header');
+  // The last line of defence: the emitters already turned unparseable cases into TODOs (emitted-check.ts).
+  const problems = syntaxProblems(content, target);
+  if (problems.length) throw unparseable(target, problems);
   assertInsideRoot(root, target);
   assertReplaceable(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });

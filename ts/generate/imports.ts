@@ -1,0 +1,133 @@
+/**
+ * Imports as a person writes them. The emitters reach the module under test through a namespace, `mod.total(...)`,
+ * `mod.default(...)`, `new mod.Cart()`, which is exact whatever the module's shape (the search chose each access path
+ * by loading the module). This pass turns every `mod.<name>` into a named import (`import { total } from './cart'`)
+ * and `mod.default` into a default import named after what it is (`import prettyBytes from './index.js'`). Both are
+ * the same binding as the namespace member they replace, for ES modules and CommonJS alike (a CommonJS module's
+ * default import is its `module.exports`; its named imports are the names Node's loader detects, which is where the
+ * search found them). Only a member that is not an identifier (`mod['a-b']`) keeps a namespace import.
+ */
+import { IDENT, quote } from './value-code';
+
+/** Names a binding must not take: the test file's own (vitest, helpers, locals) and the language's reserved words. */
+const TAKEN = new Set([
+  'describe', 'expect', 'it', 'vi', 'thrown', 'rejected', 'exported', 'instance', 'error', 'result', 'value', 'mod',
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
+  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield',
+  'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await', 'arguments', 'eval',
+  'undefined', 'NaN', 'Infinity', 'Object', 'Array', 'Map', 'Set', 'Date', 'RegExp', 'Error', 'Promise', 'Symbol',
+  'String', 'Number', 'Boolean', 'BigInt', 'JSON', 'Math', 'TypeError', 'RangeError', 'SyntaxError',
+]);
+
+/** Locals the emitters declare in a test: `arg0`, `arg1_0`, `error2`. */
+const LOCAL = /^(arg\d+(_\d+)?|error\d+)$/;
+
+/** A local name for the default export: `pretty-bytes` -> `prettyBytes`, `2d.js` -> `_2d`. */
+export function identifierFrom(text: string): string {
+  const words = text.split(/[^A-Za-z0-9_$]+/).filter(Boolean);
+  const name = words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
+  if (!name) return 'subject';
+  return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+
+/**
+ * The default import's name: the default export's own name when it is a function or class (`prettyBytes`,
+ * `Account`), else the module's file name (`./cart` -> `cart`; an `index` file: its folder's name).
+ */
+export function defaultImportName(ownName: string | null, importPath: string): string {
+  if (ownName && IDENT.test(ownName) && !['default', 'exports', 'module', 'anonymous'].includes(ownName)) return ownName;
+  const parts = importPath.split('/').filter((p) => p && p !== '.' && p !== '..');
+  let base = (parts.pop() ?? 'subject').replace(/\.[cm]?[jt]sx?$/, '');
+  if (base === 'index' && parts.length) base = parts.pop()!;
+  return identifierFrom(base);
+}
+
+/** `mod` followed by identifier members, at a token boundary. */
+const ACCESS = /(?<![\w$.])mod((?:\.[A-Za-z_$][\w$]*)*)(?![\w$])/y;
+
+interface Bindings {
+  named: Map<string, string>;
+  defaultName: string | null;
+  namespace: boolean;
+}
+
+/** Where the string literal starting at `i` ends (one past its closing quote), or the line's end. */
+function stringEnd(line: string, i: number): number {
+  const quoteChar = line[i];
+  let j = i + 1;
+  while (j < line.length && line[j] !== quoteChar) j += line[j] === '\\' ? 2 : 1;
+  return Math.min(j + 1, line.length);
+}
+
+/** The text of the access at `i` (mapped, or kept when `map` gives null), or the single character there. */
+function accessAt(line: string, i: number, map: (members: string[]) => string | null): { text: string; end: number } {
+  ACCESS.lastIndex = i;
+  const m = line[i] === 'm' ? ACCESS.exec(line) : null;
+  if (!m) return { text: line[i], end: i + 1 };
+  return { text: map(m[1].split('.').slice(1)) ?? m[0], end: i + m[0].length };
+}
+
+/**
+ * Rewrites the `mod...` accesses of one line; strings are left as they are. `code` maps the members of an access
+ * in code to its text; `comment`, in a comment (a TODO's call shown as a hint), may keep it (null).
+ */
+function rewriteLine(line: string, code: (members: string[]) => string, comment: (members: string[]) => string | null): string {
+  let out = '';
+  let inComment = false;
+  for (let i = 0; i < line.length; ) {
+    const ch = line[i];
+    if (ch === "'" || ch === '"' || ch === '`') {
+      const end = stringEnd(line, i);
+      out += line.slice(i, end);
+      i = end;
+      continue;
+    }
+    inComment ||= ch === '/' && line[i + 1] === '/';
+    const next = accessAt(line, i, inComment ? comment : code);
+    out += next.text;
+    i = next.end;
+  }
+  return out;
+}
+
+/**
+ * The file's lines with `mod.x` accesses turned into imported bindings, and the import lines to put in place of
+ * `import * as mod from '<importPath>'`.
+ */
+export function personImports(lines: string[], importPath: string, defaultOwnName: string | null): { imports: string[]; lines: string[] } {
+  const bindings: Bindings = { named: new Map(), defaultName: null, namespace: false };
+  const used = new Set<string>();
+  const claim = (wanted: string, suffix: string): string => {
+    let name = wanted;
+    const free = (n: string) => !TAKEN.has(n) && !used.has(n) && !LOCAL.test(n);
+    if (!free(name)) name = `${wanted}${suffix}`;
+    for (let n = 2; !free(name); n++) name = `${wanted}${suffix}${n}`;
+    used.add(name);
+    return name;
+  };
+  // Named bindings first (a person's `total` stays `total`), then the default one.
+  const names = new Set<string>();
+  for (const line of lines) rewriteLine(line, (members) => (members[0] && members[0] !== 'default' && names.add(members[0]), ''), () => null);
+  for (const name of [...names].sort()) bindings.named.set(name, claim(name, 'Export'));
+  const head = (first: string | undefined): string | undefined => (first === 'default' ? (bindings.defaultName ??= claim(defaultImportName(defaultOwnName, importPath), 'Default')) : first === undefined ? undefined : bindings.named.get(first));
+  const code = (members: string[]): string => {
+    if (members.length === 0) bindings.namespace = true;
+    return members.length === 0 ? 'mod' : [head(members[0]), ...members.slice(1)].join('.');
+  };
+  // In a comment (a TODO's call as a hint) the name a person would import, without adding an import for it.
+  const comment = (members: string[]): string | null => {
+    if (members.length === 0) return null;
+    const known = members[0] === 'default' ? (bindings.defaultName ?? defaultImportName(defaultOwnName, importPath)) : (bindings.named.get(members[0]) ?? members[0]);
+    return [known, ...members.slice(1)].join('.');
+  };
+  const out = lines.map((line) => rewriteLine(line, code, () => null)).map((line) => rewriteLine(line, (m) => `mod${m.map((x) => `.${x}`).join('')}`, comment));
+  const specifier = quote(importPath);
+  const named = [...bindings.named].map(([exported, as]) => (exported === as ? exported : `${exported} as ${as}`));
+  const imports: string[] = [];
+  if (bindings.defaultName && named.length) imports.push(`import ${bindings.defaultName}, { ${named.join(', ')} } from ${specifier};`);
+  else if (bindings.defaultName) imports.push(`import ${bindings.defaultName} from ${specifier};`);
+  else if (named.length) imports.push(`import { ${named.join(', ')} } from ${specifier};`);
+  if (bindings.namespace) imports.push(`import * as mod from ${specifier};`);
+  return { imports, lines: out };
+}

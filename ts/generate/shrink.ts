@@ -1,0 +1,194 @@
+/**
+ * Shrinking a chosen test's inputs (search child, after the suite is chosen), as property-testing libraries shrink a
+ * counterexample: each argument is replaced by a smaller value of its kind (`qty: 1` rather than `qty: 2239`, `'a'`
+ * rather than `'HelloY:\t -_ World'`, an array with fewer elements), the call is run again, and the smaller value is
+ * kept when the call still runs the same blocks and ends the same way. Bounded by a count of re-runs (so the same
+ * source and seed still give the same file) and by a time cap that is only a safety net.
+ *
+ * Loaded in the search child: imports nothing heavy.
+ */
+import type { Outcome } from './search-runtime';
+import { CODE } from './value-code';
+import { FACTORY } from './value-shapes';
+
+/** Smaller values than `value` of the same kind, most wanted first; none for values that have no smaller form. */
+export function smallerValues(value: unknown): unknown[] {
+  if (value !== null && (typeof value === 'object' || typeof value === 'function') && (CODE.has(value) || FACTORY.has(value))) return [];
+  switch (typeof value) {
+    case 'number':
+      return smallerNumbers(value);
+    case 'bigint':
+      return value === 0n ? [] : [0n, 1n, value / 2n].filter((b, i, all) => abs(b) < abs(value) && all.indexOf(b) === i);
+    case 'string':
+      return smallerStrings(value);
+    case 'boolean':
+      return value ? [false] : [];
+    case 'object':
+      if (Array.isArray(value)) return smallerArrays(value);
+      if (value !== null && Object.getPrototypeOf(value) === Object.prototype) return smallerObjects(value as Record<string, unknown>);
+      return [];
+    default:
+      return [];
+  }
+}
+
+function abs(b: bigint): bigint {
+  return b < 0n ? -b : b;
+}
+
+/**
+ * Simpler means nearer zero, then an integer rather than a fraction, then positive: 0, 1, the integer part, then
+ * values from half of it up to one less (a bisection towards zero, as property-testing libraries shrink integers).
+ */
+function smallerNumbers(x: number): number[] {
+  if (!Number.isFinite(x) || x === 0) return [];
+  const base = Math.trunc(x);
+  // A fraction stays a fraction first (the code may test for one): 0.5, then its own fractional part.
+  const fractions = Number.isInteger(x) ? [] : [0.5, -0.5, x - base];
+  const out = [0, 1, ...fractions, base, -base, -x];
+  for (let step = Math.trunc(base / 2); step !== 0; step = Math.trunc(step / 2)) out.push(base - step);
+  const simpler = (c: number) =>
+    Math.abs(c) < Math.abs(x) || (Math.abs(c) === Math.abs(x) && ((Number.isInteger(c) && !Number.isInteger(x)) || (c > 0 && x < 0)));
+  return [...new Set(out)].filter((c) => !Object.is(c, x) && simpler(c));
+}
+
+/** Shorter strings first (`''`, `'a'`, halves, one character fewer), then the same length in plain letters. */
+function smallerStrings(s: string): string[] {
+  if (s === '') return [];
+  const chars = [...s];
+  const out = ['', 'a', chars[0], chars.slice(0, Math.ceil(chars.length / 2)).join(''), chars.slice(Math.floor(chars.length / 2)).join('')];
+  for (let i = 0; i < Math.min(chars.length, 12); i++) out.push([...chars.slice(0, i), ...chars.slice(i + 1)].join(''));
+  const plain = chars.map((c) => (/[A-Za-z0-9]/.test(c) ? c.toLowerCase() : c)).join('');
+  out.push(plain);
+  return [...new Set(out)].filter((c) => c.length < s.length || (c.length === s.length && c < s));
+}
+
+function smallerArrays(a: unknown[]): unknown[] {
+  if (a.length === 0) return [];
+  const out: unknown[][] = [[], a.slice(0, 1), a.slice(0, Math.ceil(a.length / 2))];
+  for (let i = 0; i < Math.min(a.length, 8); i++) out.push([...a.slice(0, i), ...a.slice(i + 1)]);
+  // Then each element smaller, in place (the first few candidates of each).
+  for (let i = 0; i < Math.min(a.length, 8); i++) for (const v of smallerValues(a[i]).slice(0, 3)) out.push(a.map((x, k) => (k === i ? v : x)));
+  const seen = new Set<string>();
+  return out.filter((c) => c.length <= a.length && !seen.has(keyOf(c)) && Boolean(seen.add(keyOf(c))) && keyOf(c) !== keyOf(a));
+}
+
+/** Each property's value smaller, one property at a time (properties are never dropped: the type may need them). */
+function smallerObjects(o: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [];
+  for (const key of Object.keys(o).slice(0, 12)) for (const v of smallerValues(o[key]).slice(0, 4)) out.push({ ...o, [key]: v });
+  return out;
+}
+
+function keyOf(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** How a run ended: the last step's kind and, for a throw, the error it asserts (a shrunk call must end the same). */
+export function behaviourOf(ran: { blocks: Set<string>; steps: Array<{ outcome: Outcome }> }): Behaviour {
+  const o = ran.steps[ran.steps.length - 1]?.outcome;
+  const ending = !o ? 'none' : o.kind === 'throws' || o.kind === 'rejects' ? `${o.kind} ${o.error.name}: ${o.error.message}` : o.kind;
+  return { blocks: ran.blocks, ending };
+}
+
+/** What a shrink step keeps equal: the blocks a call ran and how it ended (`returns`, `throws RangeError`, ...). */
+export interface Behaviour {
+  blocks: Set<string>;
+  ending: string;
+}
+
+export interface ShrinkHooks<C> {
+  /** The candidate's argument lists: the constructor's (classes) and each call's. */
+  args(c: C): unknown[][];
+  /** The candidate with these argument lists, or null when they do not make a valid call (it must stay as valid). */
+  rebuild(c: C, args: unknown[][]): C | null;
+  run(c: C): Promise<Behaviour>;
+}
+
+function same(a: Behaviour, b: Behaviour): boolean {
+  if (a.ending !== b.ending || a.blocks.size !== b.blocks.size) return false;
+  for (const k of a.blocks) if (!b.blocks.has(k)) return false;
+  return true;
+}
+
+/** The argument lists with argument `at[1]` of list `at[0]` replaced by `value`. */
+function replaced(args: unknown[][], at: readonly [number, number], value: unknown): unknown[][] {
+  return args.map((l, k) => (k === at[0] ? l.map((v, j) => (j === at[1] ? value : v)) : l));
+}
+
+/**
+ * The smallest candidate found that behaves like `cand` (`wanted`): greedy, argument by argument, each replaced by
+ * the first smaller value that keeps the behaviour, until no argument shrinks or `budget.runs` re-runs are spent.
+ */
+export async function shrink<C>(cand: C, wanted: Behaviour, hooks: ShrinkHooks<C>, budget: { runs: number; until: number }): Promise<{ cand: C; runs: number }> {
+  let best = cand;
+  let runs = 0;
+  const spent = () => runs >= budget.runs || performance.now() >= budget.until;
+  /** The first smaller value of one argument that keeps the behaviour, as a candidate; null when none does. */
+  const step = async (args: unknown[][], list: number, i: number): Promise<C | null> => {
+    for (const smaller of smallerValues(args[list][i])) {
+      if (spent()) return null;
+      const next = hooks.rebuild(best, replaced(args, [list, i], smaller));
+      if (next === null) continue;
+      runs++;
+      if (same(await hooks.run(next), wanted)) return next;
+    }
+    return null;
+  };
+  // Passes over the arguments; an argument that shrank is tried again at once (its next smaller value), the others
+  // in the next pass only if something shrank in this one.
+  for (let improved = true; improved && !spent(); ) {
+    improved = false;
+    const positions = hooks.args(best).flatMap((l, list) => l.map((_, i) => [list, i] as const));
+    for (const [list, i] of positions) {
+      for (let next = await step(hooks.args(best), list, i); next !== null; next = await step(hooks.args(best), list, i)) {
+        best = next;
+        improved = true;
+      }
+    }
+  }
+  return { cand: best, runs };
+}
+
+/** A chosen run of the search, as shrinking sees it. */
+export interface ChosenRun<C> {
+  cand: C;
+  exit: string | null;
+}
+
+/**
+ * Shrinks the chosen runs in place: the set cover's picks (the first `covering`) keep their blocks and how they end;
+ * the others (boundary cases, distinct results) were kept for what they return, so `wanted(run, true)` keeps exactly
+ * that. A run whose shrunk call equals an earlier chosen one is dropped (its blocks are that one's).
+ */
+export async function shrinkChosen<C, R extends ChosenRun<C>>(
+  chosen: R[],
+  covering: number,
+  io: Omit<ShrinkHooks<C>, 'run'> & { run: (c: C) => Promise<R>; wanted: (run: R, exact: boolean) => Behaviour; key: (c: C) => string },
+  budget: { runs: number; until: number },
+): Promise<void> {
+  let left = budget.runs;
+  const extras = new Set(chosen.slice(covering));
+  const keys = new Set<string>();
+  for (let i = 0; i < chosen.length; i++) {
+    const r = chosen[i];
+    if (left > 0 && r.exit === null) {
+      const exact = extras.has(r);
+      const hooks: ShrinkHooks<C> = { args: io.args, rebuild: io.rebuild, run: async (c) => io.wanted(await io.run(c), exact) };
+      // Measured again: runs of a batch that reached nothing new carry no blocks of their own.
+      const wanted = await hooks.run(r.cand);
+      // An even share of what is left, so the last tests get shrunk too.
+      const share = Math.max(4, Math.floor(left / (chosen.length - i)));
+      const { cand, runs } = await shrink(r.cand, wanted, hooks, { runs: Math.min(left, share, 24), until: budget.until });
+      left -= runs + 1;
+      chosen[i] = { ...r, cand };
+    }
+    const k = io.key(chosen[i].cand);
+    if (keys.has(k)) chosen.splice(i--, 1);
+    else keys.add(k);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Values as source text: the one place that writes a runtime value as the JavaScript that rebuilds it. The planner
+ * (values.ts), the search child (search-runtime.ts) and the emitters (emit.ts, render.ts) all write literals with
+ * these, so a string is quoted one way everywhere and what the search records is what the test file says.
+ *
+ * Loaded in the search child: imports nothing heavy.
+ */
+
+/** The real Date, saved before the second recording run replaces the global with a shifted clock. */
+export const RealDate = Date;
+
+export const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** Longest literal written into a test (a bigger value is not asserted). */
+export const MAX_CODE = 3000;
+
+/** Values the serializer cannot see through (callbacks, promises, instances) carry their source text here. */
+export const CODE = new WeakMap<object, string>();
+
+export function tag<T extends object>(value: T, code: string): T {
+  CODE.set(value, code);
+  return value;
+}
+
+/**
+ * A single-quoted string literal. Control characters, lone surrogates and the two line separators JavaScript source
+ * cannot hold raw are written as `\u` escapes, so the literal survives any file encoding and every parser.
+ */
+export function quote(text: string): string {
+  return `'${text
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/[\u0000-\u001f\u2028\u2029\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+
+/**
+ * An object key as written in a literal: bare when it is an identifier, quoted otherwise, and computed for
+ * `__proto__` (in a literal, `__proto__: v` and `'__proto__': v` set the prototype instead of an own property).
+ */
+export function propertyKey(key: string): string {
+  if (key === '__proto__') return "['__proto__']";
+  return IDENT.test(key) ? key : quote(key);
+}
+
+/** A member access: `.name`, or `['a-b']` when the name is not an identifier. */
+export function memberAccess(key: string): string {
+  return IDENT.test(key) ? `.${key}` : `[${quote(key)}]`;
+}
+
+function numberCode(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return 'Infinity';
+  if (value === -Infinity) return '-Infinity';
+  if (Object.is(value, -0)) return '-0';
+  return String(value);
+}
+
+/** JavaScript source text that rebuilds `value`, or null when it cannot (class instances, symbols, cycles). */
+export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set()): string | null {
+  if (depth > 8) return null;
+  switch (typeof value) {
+    case 'undefined':
+      return 'undefined';
+    case 'boolean':
+      return String(value);
+    case 'number':
+      return numberCode(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'string':
+      return value.length > MAX_CODE ? null : quote(value);
+    case 'symbol':
+      return null;
+    case 'function':
+      return CODE.get(value) ?? null;
+  }
+  if (value === null) return 'null';
+  const obj = value as object;
+  const tagged = CODE.get(obj);
+  if (tagged) return tagged;
+  if (seen.has(obj)) return null;
+  seen.add(obj);
+  try {
+    const out = objectCode(obj, depth, seen);
+    return out !== null && out.length > MAX_CODE ? null : out;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function objectCode(obj: object, depth: number, seen: Set<object>): string | null {
+  const inner = (v: unknown) => toCode(v, depth + 1, seen);
+  if (Array.isArray(obj)) return arrayCode(obj, inner);
+  if (obj instanceof RealDate) return Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
+  if (obj instanceof RegExp) return `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
+  if (obj instanceof Map) return collectionCode('Map', [...obj].map(([k, v]) => joined([inner(k), inner(v)], (kc, vc) => `[${kc}, ${vc}]`)));
+  if (obj instanceof Set) return collectionCode('Set', [...obj].map(inner));
+  return plainObjectCode(obj, inner);
+}
+
+/** Every part written, or null when one cannot be. */
+function joined(parts: Array<string | null>, join: (...codes: string[]) => string): string | null {
+  return parts.some((p) => p === null) ? null : join(...(parts as string[]));
+}
+
+/**
+ * A dense array (a hole cannot be written); named properties beside the elements (a regex match's `index`, a
+ * parser's `vars`) are written too: `Object.assign([1, 2], { vars: [] })`.
+ */
+function arrayCode(items: unknown[], inner: (v: unknown) => string | null): string | null {
+  if (Object.getPrototypeOf(items) !== Array.prototype) return null;
+  const parts: Array<string | null> = [];
+  for (let i = 0; i < items.length; i++) parts.push(i in items ? inner(items[i]) : null);
+  const list = joined(parts, (...codes) => `[${codes.join(', ')}]`);
+  const named = Object.keys(items).filter((k) => !/^(0|[1-9]\d*)$/.test(k));
+  if (list === null || named.length === 0) return list;
+  if (Object.getOwnPropertySymbols(items).length) return null;
+  const extra = plainObjectCode(Object.fromEntries(named.map((k) => [k, (items as unknown as Record<string, unknown>)[k]])), inner);
+  return extra === null ? null : `Object.assign(${list}, ${extra})`;
+}
+
+function collectionCode(kind: 'Map' | 'Set', parts: Array<string | null>): string | null {
+  return joined(parts, (...codes) => (codes.length ? `new ${kind}([${codes.join(', ')}])` : `new ${kind}()`));
+}
+
+/**
+ * A plain object (own data properties only; no symbols or accessors), or one without a prototype
+ * (`Object.create(null)`, written `{ __proto__: null, ... }`: a test comparing it strictly checks the prototype).
+ */
+function plainObjectCode(obj: object, inner: (v: unknown) => string | null): string | null {
+  const proto = Object.getPrototypeOf(obj);
+  if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(obj).length) return null;
+  const parts: Array<string | null> = proto === null ? ['__proto__: null'] : [];
+  for (const key of Object.keys(obj)) {
+    const desc = Object.getOwnPropertyDescriptor(obj, key)!;
+    const c = desc.get || desc.set ? null : inner(desc.value);
+    parts.push(c === null ? null : `${propertyKey(key)}: ${c}`);
+  }
+  return joined(parts, (...codes) => (codes.length ? `{ ${codes.join(', ')} }` : '{}'));
+}
+
+/** A literal for the planner's values (JSON values and the few non-JSON ones the core names): never null. */
+export function literalCode(value: unknown): string {
+  return toCode(value) ?? String(value);
+}
