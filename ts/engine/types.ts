@@ -69,7 +69,13 @@ export type TypeShape =
   /** A recursion (or size/depth limit) cut: the named type is already being expanded. */
   | { kind: 'ref'; name: string }
   /** A named type the core could not resolve (from node_modules, an unbound generic). */
-  | { kind: 'unresolved'; text: string };
+  | { kind: 'unresolved'; text: string; origin?: TypeOrigin };
+
+/** Where an unresolved name was imported from (a package's module specifier) and the name it has there. */
+export interface TypeOrigin {
+  module: string;
+  name: string;
+}
 
 export interface PropertyShape {
   name: string;

@@ -11,6 +11,8 @@ import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
 import { quote } from './value-code';
 import { unparseable } from './write';
 import { assertSpies, declareSpies } from './emit-spies';
+import { databaseHooks, renderDatabaseTest, templateLines } from './emit-database';
+import type { DatabaseOrigin } from './search-database';
 
 function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
@@ -111,7 +113,9 @@ function isAsync(test: FoundTest): boolean {
 function renderFound(target: Target, access: string, test: FoundTest, id: string, typescript: boolean): string[] {
   const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(test.title)}, ${isAsync(test) ? 'async ' : ''}() => {`];
   const ind = '    ';
-  if (target.kind === 'function') {
+  if (target.database) {
+    out.push(...renderDatabaseTest(target, test, ind, typescript, assertCall));
+  } else if (target.kind === 'function') {
     const step = test.steps[0];
     const args = step.args.slice();
     for (const m of step.mutated) {
@@ -208,6 +212,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   if (search.loadError) return loadFailure(header, options, search.loadError);
   let needsHelpers = false;
   const body: string[] = [];
+  let database: DatabaseOrigin | null = null;
   const covered = new Set<string>();
   for (const target of search.targets) {
     const result = search.results.get(target.id);
@@ -215,6 +220,10 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     const block: string[] = [];
     if (result && result.access && result.tests.length) {
       target.functions.forEach((f) => covered.add(f.name));
+      if (target.database && result.database) {
+        database = result.database;
+        block.push(...databaseHooks(options.typescript), '');
+      }
       result.tests.forEach((test, k) => {
         const id = `${target.id}.${k}`;
         if (test.steps.some((s) => s.outcome.kind === 'throws' || s.outcome.kind === 'rejects')) {
@@ -256,12 +265,17 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     ...search.targets.filter((t) => search.results.get(t.id)?.access === 'mod.default').map((t) => t.name),
     ...plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name),
   ]);
-  const { head, body: rewritten } = fileHead(header, body, options, own);
+  const setup = database ? templateLines(database, options) : null;
+  const { head, body: rewritten } = fileHead(header, setup ? [...setup.lines, ...body] : body, options, own);
   const lines = [...head];
+  if (setup) lines.splice(lines.indexOf("import { describe, expect, it } from 'vitest';"), 1, "import { afterEach, beforeEach, describe, expect, it } from 'vitest';", ...setup.imports);
   if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
   lines.push(...rewritten);
   // `vi` only when a test declares a callback as vi.fn.
-  if (rewritten.some((l) => l.includes('= vi.fn'))) lines[lines.indexOf("import { describe, expect, it } from 'vitest';")] = "import { describe, expect, it, vi } from 'vitest';";
+  if (rewritten.some((l) => l.includes('= vi.fn'))) {
+    const at = lines.findIndex((l) => l.startsWith('import {') && l.endsWith("from 'vitest';"));
+    lines[at] = lines[at].replace(' it }', ' it, vi }');
+  }
   // Parsed as the output's language before anything is written: a case that does not parse becomes a TODO.
   const checked = checkEmitted(`${lines.join('\n')}\n`, emittedFileName(options));
   if (checked.problems.length) throw unparseable(emittedFileName(options), checked.problems);

@@ -20,6 +20,7 @@ import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
 import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOptions } from './search';
+import { databaseSetupFor, withDatabaseTarget } from './database-target';
 
 export interface RecordOptions extends ChildOptions {
   /** The coverage-guided search's budgets and seed. */
@@ -103,9 +104,13 @@ export async function searchAndEmit(job: RecordJob, options: RecordOptions): Pro
 /** searchAndEmit for many files of one root in one search process (see runSearchBatch). */
 export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptions): Promise<PendingRecord[]> {
   if (jobs.length === 0) return [];
-  const targets = jobs.map((job) => buildTargets(job.plan, job.report, job.renderOptions.typescript));
+  const targets = jobs.map((job) => withDatabaseTarget(buildTargets(job.plan, job.report, job.renderOptions.typescript), `${path.basename(job.report.path)} with a database`));
+  const setupOf = (i: number, file: string) => (targets[i].some((t) => t.database) ? databaseSetupFor(options.root, file) : undefined);
   const searched = await runSearchBatch(
-    jobs.map((job, i) => ({ targets: targets[i], file: path.resolve(options.root, job.report.path), typescript: job.renderOptions.typescript, report: job.report })),
+    jobs.map((job, i) => {
+      const file = path.resolve(options.root, job.report.path);
+      return { targets: targets[i], file, typescript: job.renderOptions.typescript, report: job.report, database: setupOf(i, file) };
+    }),
     jobs[0].output,
     options,
   );

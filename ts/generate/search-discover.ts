@@ -196,6 +196,11 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
   const reached = new Set<unknown>();
   const promoted = new Map<string, SpecTarget>();
   for (const t of planned) {
+    // A database target's methods are the module's functions that take the handle (search-database.ts).
+    if (t.database) {
+      for (const m of t.methods ?? []) reached.add(mod[m.name] ?? (mod.default as Record<string, unknown> | undefined)?.[m.name]);
+      continue;
+    }
     const hit = plannedValue(t);
     if (!hit) continue;
     reached.add(hit.value);

@@ -20,6 +20,9 @@ import { returnedTargets } from './search-returned';
 import { FunctionLocator } from './search-locate';
 import { searchFunction } from './search-seeds';
 import { searchSequences } from './search-sequences';
+import { searchDatabase, type DatabaseOrigin } from './search-database';
+
+export { databaseSetup } from './search-database';
 import { buildSuite } from './search-suite';
 import type { View } from './search-values';
 import type { TypeShape } from './shapes';
@@ -78,6 +81,8 @@ export interface SpecTarget extends SpecCallable {
   construct?: 'new' | 'call';
   /** A planned function's first line (the core's), to reach it by location when none of its access codes does. */
   line?: number;
+  /** The object of the sequences is a database facade (search-database.ts). */
+  database?: boolean;
 }
 
 /** The core's facts of one function of the module (any function, exported or not), by where it starts. */
@@ -195,6 +200,8 @@ export interface TargetResult {
    * a planned function that is a class at run time (kind `class`).
    */
   discovered?: Discovered;
+  /** A database target: where its template's schema came from (the test file builds the same template). */
+  database?: DatabaseOrigin;
 }
 
 
@@ -300,7 +307,8 @@ async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, 
   if (!reached) return null;
   const s = new TargetSearch({ spec, target, coverage, skip, log, ...reached });
   s.runner.join = join;
-  if (target.kind === 'class') await searchSequences(s);
+  if (target.database) await searchDatabase(s);
+  else if (target.kind === 'class') await searchSequences(s);
   else await searchFunction(s);
   return s;
 }

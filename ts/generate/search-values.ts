@@ -99,6 +99,9 @@ export interface View {
   code: string;
 }
 
+/** An object's own observations beyond its fields (a database facade's changed tables, search-database.ts). */
+export const EXTRA_VIEWS = Symbol('tdd-fast.views');
+
 export const SIZE_NAMES = ['length', 'size', 'count'];
 
 /** Own fields and what iterating yields: two equal snapshots mean a call left the instance as it was. */
@@ -121,7 +124,8 @@ export function snapshot(instance: object): string {
  * when recording, never during the search.
  */
 export async function observe(instance: object, observers: string[], replay: () => Promise<object | undefined>): Promise<View[]> {
-  const views = [...sizeViews(instance)];
+  const extra = (instance as Record<symbol, unknown>)[EXTRA_VIEWS];
+  const views = [...(typeof extra === 'function' ? (extra as () => View[])() : []), ...sizeViews(instance)];
   const items = iterationView(instance);
   if (items) views.push(items);
   for (const name of observers.slice(0, 8)) {

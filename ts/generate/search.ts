@@ -19,6 +19,7 @@ import type { TargetResult } from './search-runtime';
 import { callableSource, factsSource, searchParams } from './search-facts';
 import { searchParam, type SearchParam } from './shapes';
 import { quote } from './value-code';
+import { databaseSetupSource, databaseTargetSource, type DatabaseMethod, type DatabaseSetup } from './database-target';
 
 export interface SearchOptions {
   /** Candidate calls per function (the count budget). Default 300. */
@@ -51,6 +52,8 @@ export interface Target {
   params: SearchParam[];
   report: FunctionReport | null;
   methods: Array<{ name: string; fn: FunctionPlan; report: FunctionReport | undefined; params: SearchParam[] }>;
+  /** A database target (database-target.ts): its methods are the module's functions that take a database handle. */
+  database?: DatabaseMethod[];
 }
 
 export interface SearchOutcome {
@@ -162,6 +165,10 @@ function lineSource(t: Target): string {
 function targetsSource(targets: Target[], prefix: string, typescript: boolean): string[] {
   const lines: string[] = [];
   for (const t of targets) {
+    if (t.database) {
+      lines.push(`      ${databaseTargetSource(t, prefix + t.id, typescript)},`);
+      continue;
+    }
     const access = t.accessCodes.map((c) => `{ code: ${JSON.stringify(c)}, get: () => ${c} }`);
     // `module.exports = Stack` (a class or function exported as the module itself): reached as `mod.default`.
     const last = t.accessCodes[0]?.match(/^mod\.([A-Za-z_$][\w$]*)$/);
@@ -192,6 +199,8 @@ export interface SearchJob {
   typescript: boolean;
   /** The core's report of the file: its functions' facts, joined at run time to what the module exports. */
   report?: FileReport;
+  /** Where a database target's schema may come from (database-target.ts), when the file has one. */
+  database?: DatabaseSetup;
 }
 
 /**
@@ -203,7 +212,8 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     '// tdd-fast record-mode search: a temporary file, deleted after the run.',
     // The search runtime comes from the host (search-host.ts), not an import: in a DOM environment Vite would resolve
     // a Node builtin the way a browser must, and this file goes through the project's transform like its tests.
-    `const { runSearch } = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}];`,
+    `const runtime = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}];`,
+    'const { runSearch } = runtime;',
     'const env = process.env;',
     'const groups = [',
   ];
@@ -212,6 +222,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     lines.push(
       `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
       `    const mod = await import(${JSON.stringify(job.file)});`,
+      ...(job.database && job.targets.some((t) => t.database) ? [`    ${databaseSetupSource(job.database, root)}`] : []),
       '    return { mod, targets: [',
       ...targetsSource(job.targets, `${j}.`, job.typescript),
       `    ], facts: ${job.report ? factsSource(job.report, job.typescript) : '[]'} };`,

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::model::Language;
 use crate::testgen::types::{
     EnumMemberShape, FunctionParamShape, IndexShape, LiteralValue, PropertyShape, TupleElement,
-    TypeShape,
+    TypeOrigin, TypeShape,
 };
 
 const FIXTURE: &str = r#"
@@ -116,7 +116,17 @@ pub fn every_shape() -> Vec<TypeShape> {
             export_path: Some(vec!["C".into()]),
         },
         TypeShape::Ref { name: "T".into() },
-        TypeShape::Unresolved { text: "T".into() },
+        TypeShape::Unresolved {
+            text: "T".into(),
+            origin: None,
+        },
+        TypeShape::Unresolved {
+            text: "Database".into(),
+            origin: Some(TypeOrigin {
+                module: "better-sqlite3".into(),
+                name: "Database".into(),
+            }),
+        },
     ]
 }
 

@@ -107,7 +107,20 @@ pub enum TypeShape {
     /// A named type the core could not resolve (from node_modules, an unbound generic `T`, `keyof X`, ...).
     Unresolved {
         text: String,
+        /// The module the name was imported from and its name there, when the import is not followed (a package:
+        /// `import type { Database } from 'better-sqlite3'` gives `better-sqlite3` / `Database`): what tells a
+        /// database handle from a project type that happens to be called `Database`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        origin: Option<TypeOrigin>,
     },
+}
+
+/// Where an unresolved named type comes from: the import's module specifier and the name it has there
+/// (`Database`, `default.Database` for `import Database from 'better-sqlite3'` used as `Database.Database`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeOrigin {
+    pub module: String,
+    pub name: String,
 }
 
 /// The value of a literal type: a string, a number or a boolean (a bigint literal's value is its decimal text).
@@ -163,7 +176,10 @@ pub struct EnumMemberShape {
 
 impl TypeShape {
     pub fn unresolved(text: impl Into<String>) -> Self {
-        TypeShape::Unresolved { text: text.into() }
+        TypeShape::Unresolved {
+            text: text.into(),
+            origin: None,
+        }
     }
 
     /// A rough node count, for the size limit.

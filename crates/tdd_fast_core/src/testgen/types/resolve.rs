@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 use super::project::{self, Module};
 use super::syntax::{Decl, ObjectExpr, TypeExpr, TypeParam};
-use super::{FunctionParamShape, IndexShape, LiteralValue, PropertyShape, TupleElement, TypeShape};
+use super::{
+    FunctionParamShape, IndexShape, LiteralValue, PropertyShape, TupleElement, TypeOrigin,
+    TypeShape,
+};
 
 /// Nested expansions of named types (interfaces, aliases) in one shape.
 pub const MAX_DEPTH: usize = 6;
@@ -157,7 +160,10 @@ impl Resolver {
             return found;
         }
         self.builtin(name, args, scope, env)
-            .unwrap_or_else(|| TypeShape::unresolved(display(name, args)))
+            .unwrap_or_else(|| TypeShape::Unresolved {
+                text: display(name, args),
+                origin: import_origin(name, scope),
+            })
     }
 
     /// A name declared in `scope` or imported into it.
@@ -407,6 +413,26 @@ impl Resolver {
         };
         Some(shape)
     }
+}
+
+/// The import a name that did not resolve comes through (`Database` or `Database.Database`): its module and the
+/// name there. None for a name declared nowhere (an unbound generic) or a bare namespace import.
+fn import_origin(name: &str, scope: &Module) -> Option<TypeOrigin> {
+    let (head, rest) = match name.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (name, None),
+    };
+    let import = scope.types.imports.get(head)?;
+    let name = match (import.imported.as_str(), rest) {
+        ("*", Some(rest)) => rest.to_string(),
+        ("*", None) => return None,
+        (imported, Some(rest)) => format!("{imported}.{rest}"),
+        (imported, None) => imported.to_string(),
+    };
+    Some(TypeOrigin {
+        module: import.from.clone(),
+        name,
+    })
 }
 
 /// The module and local name behind an export, following `export { a as b } from` and `export * from` chains.

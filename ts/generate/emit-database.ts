@@ -1,0 +1,87 @@
+/**
+ * Tests of a database target (parent side, emit): one `describe` per module whose functions take a database handle,
+ * a fresh database from `tdd-fast/testing`'s SQLite template before each test and closed after it, the recorded calls
+ * in sequence on it (`addBook(db, …)` then `findBook(db, …)`), each asserted, then the rows of the tables the sequence
+ * changed. The template is built from where the search found the schema (search-database.ts): the configured
+ * migrations folder, the project's `migrate(db)`, or its exported schema string.
+ */
+import * as path from 'node:path';
+import type { RenderOptions } from './render';
+import type { Target } from './search';
+import type { DatabaseOrigin } from './search-database';
+import type { FoundTest, Step } from './search-runtime';
+import { assertSpies, declareSpies } from './emit-spies';
+import { quote } from './value-code';
+
+type AssertCall = (call: string, step: Step, indent: string, name: string, typescript: boolean) => string[];
+
+/** The import of a project module from the test file (relative, as importPathFor writes the module under test's). */
+function importFrom(options: RenderOptions, file: string): string {
+  const dir = options.outputFile ? path.dirname(options.outputFile) : null;
+  if (!dir) return options.importPath;
+  let relative = path.relative(dir, file).split(path.sep).join('/');
+  if (!relative.startsWith('.')) relative = `./${relative}`;
+  return options.typescript ? relative.replace(/\.[cm]?tsx?$/, '') : relative;
+}
+
+/** Whether `file` is the module under test (its exports are reached through `mod`, rewritten into its imports). */
+function isSelf(options: RenderOptions, file: string): boolean {
+  return options.outputFile !== undefined && importFrom(options, file) === options.importPath;
+}
+
+/** The template's declaration and the imports it needs (the schema's module when it is another one). */
+export function templateLines(origin: DatabaseOrigin, options: RenderOptions): { imports: string[]; lines: string[] } {
+  const testing = options.typescript ? "import { SqliteTemplate, type SqliteDatabase } from 'tdd-fast/testing';" : "import { SqliteTemplate } from 'tdd-fast/testing';";
+  const imports = [testing];
+  let source: string;
+  if (origin.kind === 'migrations') source = `{ migrationsDir: ${quote(origin.dir)} }`;
+  else {
+    const self = isSelf(options, origin.file);
+    const names = origin.kind === 'migrate' && origin.key ? [origin.name, origin.key] : [origin.name];
+    if (!self) imports.push(`import { ${names.join(', ')} } from ${quote(importFrom(options, origin.file))};`);
+    const ref = (name: string) => (self ? `mod.${name}` : name);
+    source = origin.kind === 'schema' ? `{ ddl: ${ref(origin.name)} }` : `{ ddl: '' }, { seed: ${ref(origin.name)}${origin.key ? `, cacheKey: ${ref(origin.key)}` : ''} }`;
+  }
+  const why = origin.kind === 'migrate' ? ` // built once by ${origin.name}(db), cached by ${origin.key ? `${origin.key} and ` : ''}its source text` : '';
+  return { imports, lines: ['', `const template = SqliteTemplate.fromSchema(${source});${why}`] };
+}
+
+/** A call of a function with the handle put back where it takes it: `mod.addBook(db, { ... })`. */
+function callOf(target: Target, method: string | null, args: string[]): string {
+  const index = target.database?.find((m) => m.name === method)?.index ?? 0;
+  const all = args.slice();
+  while (all.length < index) all.push('undefined');
+  all.splice(index, 0, 'db');
+  return `mod.${method}(${all.join(', ')})`;
+}
+
+/** One recorded sequence on a fresh database: each call asserted, then the changed tables' rows. */
+export function renderDatabaseTest(target: Target, test: FoundTest, ind: string, typescript: boolean, assertCall: AssertCall): string[] {
+  const [ctor, ...calls] = test.steps;
+  if (!ctor || ctor.outcome.kind !== 'returns') return [];
+  const out: string[] = [];
+  const spies = new Map<string, string>();
+  calls.forEach((step, i) => {
+    const args = step.args.slice();
+    for (const m of step.mutated) {
+      out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
+      args[m.index] = `arg${i}_${m.index}`;
+    }
+    out.push(...declareSpies(test, i, args, { callee: `mod.${step.method}`, indent: ind, typescript, names: spies }));
+    out.push(...assertCall(callOf(target, step.method, args), step, ind, `error${i === 0 ? '' : i}`, typescript));
+    for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+  });
+  out.push(...assertSpies(test, spies, ind));
+  for (const view of test.views ?? []) {
+    const observer = view.expr.match(/^instance\.([A-Za-z_$][\w$]*)\(\)$/);
+    const expr = observer ? callOf(target, observer[1], []) : view.expr;
+    if (expr.startsWith('instance')) continue;
+    out.push(`${ind}expect(${expr}).${view.code === 'undefined' ? 'toBeUndefined()' : `toStrictEqual(${view.code})`};`);
+  }
+  return out;
+}
+
+/** The `describe` block's own setup: a fresh database before each test, closed after it. */
+export function databaseHooks(typescript: boolean): string[] {
+  return [`  let db${typescript ? ': SqliteDatabase' : ''};`, '  beforeEach(() => {', '    db = template.fresh();', '  });', '  afterEach(() => db.close());'];
+}

@@ -1,0 +1,223 @@
+/**
+ * Database-backed code in the search (child side). A module's functions that take a database handle form one
+ * sequence target (database-target.ts): its object is a facade over a fresh database from `tdd-fast/testing`'s
+ * SQLite template, with each function as a method that passes the handle, so a sequence is "insert, then find /
+ * update / delete" on one database, as the emitted test runs it (emit-database.ts).
+ *
+ * The schema comes from what the project offers, found here at run time: the migrations folder the config names
+ * (`testing.migrationsDir`), else an exported function that, given an empty database, creates tables (`migrate(db)`),
+ * else an exported string that does (`export const SCHEMA = 'CREATE TABLE ...'`). Each is tried on an empty
+ * in-memory database; the first that leaves a table is used.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteTemplate, type SqliteDatabase } from '../testing/sqlite/template';
+import { typicalArgs } from './search-args';
+import type { StepPlan, TargetSearch } from './search-candidates';
+import { searchSequences } from './search-sequences';
+import { EXTRA_VIEWS, type View } from './search-values';
+import { quote, toCode } from './value-code';
+import { clone } from './value-shapes';
+
+/** Where the test file's template gets its schema (the parent writes the template line from it). */
+export type DatabaseOrigin =
+  | { kind: 'migrations'; dir: string }
+  /** `file` exports `name(db)`; `key`: a schema string the same module exports, the image's cache key. */
+  | { kind: 'migrate'; file: string; name: string; key?: string }
+  | { kind: 'schema'; file: string; name: string };
+
+interface SetupInput {
+  root: string;
+  migrationsDir: string | null;
+  modules: Array<{ file: string; load: () => Promise<Record<string, unknown>> }>;
+}
+
+/** A facade maker per module, and the origin its template was built from (null: no schema found, `error` says why). */
+export interface DatabaseSetup {
+  origin: DatabaseOrigin | null;
+  error?: string;
+  maker: (mod: Record<string, unknown>, methods: Array<{ name: string; index: number }>) => () => object;
+}
+
+const ORIGIN = Symbol('tdd-fast.database-origin');
+/** Handles opened by facades, closed once far behind (a search opens hundreds; a few recent ones may still run). */
+const OPEN: SqliteDatabase[] = [];
+
+function tableNames(db: SqliteDatabase): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+}
+
+/** Whether `apply` builds a schema on an empty database. */
+function createsTables(apply: (db: SqliteDatabase) => unknown): boolean {
+  const probe = new Database(':memory:');
+  try {
+    const r = apply(probe);
+    return !(r && typeof (r as { then?: unknown }).then === 'function') && tableNames(probe).length > 0;
+  } catch {
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
+const SQL_SCHEMA = /\bcreate\s+table\b/i;
+
+/** The schema's origin among the candidates: the configured migrations, a migrate function, a schema string. */
+async function findOrigin(input: SetupInput): Promise<{ origin: DatabaseOrigin; template: SqliteTemplate } | { error: string }> {
+  const cacheDir = path.join(os.tmpdir(), 'tdd-fast-search-templates');
+  if (input.migrationsDir) {
+    try {
+      const template = SqliteTemplate.fromSchema({ migrationsDir: input.migrationsDir }, { root: input.root, cacheDir });
+      return { origin: { kind: 'migrations', dir: input.migrationsDir }, template };
+    } catch (error) {
+      return { error: `the migrations in ${input.migrationsDir} (testing.migrationsDir) failed: ${String((error as Error)?.message ?? error).split('\n')[0]}` };
+    }
+  }
+  const loaded: Array<{ file: string; ns: Record<string, unknown> }> = [];
+  for (const m of input.modules) {
+    try {
+      loaded.push({ file: m.file, ns: await m.load() });
+    } catch {
+      // a module that does not load offers no schema
+    }
+  }
+  const strings = (ns: Record<string, unknown>) => Object.keys(ns).filter((k) => typeof ns[k] === 'string' && SQL_SCHEMA.test(ns[k] as string));
+  for (const { file, ns } of loaded) {
+    for (const name of Object.keys(ns)) {
+      const fn = ns[name];
+      if (typeof fn !== 'function' || fn.length !== 1 || /^class\b/.test(Function.prototype.toString.call(fn))) continue;
+      if (!createsTables((db) => (fn as (db: SqliteDatabase) => unknown)(db))) continue;
+      const key = strings(ns).find((k) => createsTables((db) => db.exec(ns[k] as string)));
+      const template = SqliteTemplate.fromSchema({ ddl: '' }, { seed: fn as (db: SqliteDatabase) => void, cacheKey: key ? (ns[key] as string) : undefined, root: input.root, cacheDir });
+      return { origin: { kind: 'migrate', file, name, ...(key ? { key } : {}) }, template };
+    }
+  }
+  for (const { file, ns } of loaded) {
+    for (const name of strings(ns)) {
+      if (!createsTables((db) => db.exec(ns[name] as string))) continue;
+      return { origin: { kind: 'schema', file, name }, template: SqliteTemplate.fromSchema({ ddl: ns[name] as string }, { root: input.root, cacheDir }) };
+    }
+  }
+  return { error: 'no schema for its database: set testing.migrationsDir in tdd-fast.config.json, or export a function that takes the database and creates the tables (migrate(db)), or the SQL schema as a string' };
+}
+
+/** Every table's rows (the facade's state: two sequences that leave the same rows assert the same). */
+function tableState(db: SqliteDatabase): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const t of tableNames(db)) out[t] = db.prepare(`SELECT * FROM "${t.replace(/"/g, '""')}"`).all();
+  return out;
+}
+
+const MAX_ROWS = 20;
+
+/** What the test asserts of the tables a sequence changed: their rows, or their row count when there are many. */
+function tableViews(db: SqliteDatabase, before: Record<string, unknown[]>): View[] {
+  const views: View[] = [];
+  for (const [table, rows] of Object.entries(tableState(db))) {
+    const code = toCode(rows);
+    if (code === toCode(before[table] ?? [])) continue;
+    const from = /^[A-Za-z_][\w]*$/.test(table) ? table : `"${table.replace(/"/g, '""')}"`;
+    if (code !== null && rows.length <= MAX_ROWS && code.length < 4000) views.push({ expr: `db.prepare(${quote(`SELECT * FROM ${from}`)}).all()`, code });
+    else views.push({ expr: `db.prepare(${quote(`SELECT COUNT(*) AS n FROM ${from}`)}).get()`, code: `{ n: ${rows.length} }` });
+  }
+  return views;
+}
+
+/** The function a facade method calls: the module's export of that name (an ES module's, or CommonJS's default). */
+function exportOf(mod: Record<string, unknown>, name: string): (...a: unknown[]) => unknown {
+  const direct = mod[name] ?? (mod.default as Record<string, unknown> | undefined)?.[name];
+  if (typeof direct !== 'function') throw new TypeError(`${name} is not a function of the module`);
+  return direct as (...a: unknown[]) => unknown;
+}
+
+/** Builds the database setup of a module (called once per module by the search file, after the module loaded). */
+export async function databaseSetup(input: SetupInput): Promise<DatabaseSetup> {
+  const found = await findOrigin(input);
+  if ('error' in found) {
+    return { origin: null, error: found.error, maker: () => Object.assign(() => { throw new Error(found.error); }, { [ORIGIN]: { error: found.error } }) };
+  }
+  const { template, origin } = found;
+  const empty = template.fresh();
+  const baseline = tableState(empty);
+  empty.close();
+  const maker = (mod: Record<string, unknown>, methods: Array<{ name: string; index: number }>) => {
+    const make = (): object => {
+      const db = template.fresh();
+      OPEN.push(db);
+      if (OPEN.length > 32) OPEN.shift()!.close();
+      const facade: Record<string | symbol, unknown> = {};
+      for (const m of methods) {
+        const fn = exportOf(mod, m.name);
+        facade[m.name] = (...args: unknown[]) => {
+          const all = args.slice();
+          while (all.length < m.index) all.push(undefined);
+          all.splice(m.index, 0, db);
+          return fn(...all);
+        };
+      }
+      Object.defineProperty(facade, 'tables', { enumerable: true, get: () => tableState(db) });
+      facade[EXTRA_VIEWS] = () => tableViews(db, baseline);
+      return facade;
+    };
+    return Object.assign(make, { [ORIGIN]: { origin } });
+  };
+  return { origin, maker };
+}
+
+type Maker = (() => object) & { [ORIGIN]?: { origin?: DatabaseOrigin; error?: string } };
+
+/** Total rows of a facade's database (its `tables` state). */
+function rowCount(facade: object): number {
+  return Object.values((facade as { tables: Record<string, unknown[]> }).tables).reduce((n, rows) => n + rows.length, 0);
+}
+
+/**
+ * The methods that add rows when called alone on a fresh database, with the arguments that did (typical ones, else
+ * the first seed that did): the rows later calls can find.
+ */
+function inserters(s: TargetSearch, make: () => object): StepPlan[] {
+  const out: StepPlan[] = [];
+  for (const m of s.methods) {
+    const tries = [typicalArgs(m), ...m.seeds.map((seed) => s.seedValues(seed)).filter((v): v is unknown[] => v !== null)].slice(0, 6);
+    for (const values of tries) {
+      const facade = make();
+      try {
+        const r = (facade as Record<string, (...a: unknown[]) => unknown>)[m.name](...values.map((v) => clone(v)));
+        if (r && typeof (r as { then?: unknown }).then === 'function') break;
+      } catch {
+        continue;
+      }
+      if (rowCount(facade) > 0) {
+        out.push({ method: m.name, c: m, values });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The search of a database target: each function on its own, then after the functions that insert rows (so a query
+ * finds what they inserted), then the sequence search's mutations (search-sequences.ts).
+ */
+export async function searchDatabase(s: TargetSearch): Promise<void> {
+  const make = s.runner.init.callee as Maker;
+  const tag = make[ORIGIN];
+  if (!tag?.origin) {
+    s.result.error = tag?.error ?? 'no database';
+    return;
+  }
+  s.result.database = tag.origin;
+  const seed = inserters(s, make);
+  for (const m of s.methods) {
+    if (!s.budgetLeft()) return;
+    const prefix = seed.filter((st) => st.method !== m.name);
+    if (prefix.length) await s.propose([], [...prefix, { method: m.name, c: m, values: typicalArgs(m) }]);
+  }
+  for (const st of seed) {
+    if (!s.budgetLeft()) return;
+    await s.propose([], [st, st]);
+  }
+  await searchSequences(s);
+}
