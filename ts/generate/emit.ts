@@ -250,6 +250,13 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     const why = target ? (search.failed.get(target.id) ?? search.results.get(target.id)?.error) : undefined;
     const block: string[] = [];
     for (const c of fn.cases) {
+      // A database the search could not make (no schema found): its reason, not the planner's "cannot construct".
+      if (why && target?.database) {
+        block.push(...todoBlock(c.id, c.title, why));
+        cases.set(c.id, { describe: fn.name, title: c.title, target: null, todo: true });
+        todo++;
+        continue;
+      }
       if (why && c.expect.kind === 'unknown') c.recorded = { kind: 'dropped', reason: why };
       block.push(...renderCase(fn, c, { ...options, record: false }));
       const asserted = c.expect.kind === 'throws' || c.expect.kind === 'returns';

@@ -1,0 +1,105 @@
+/**
+ * Database-backed code in record mode: functions that take a better-sqlite3 handle (recognised by the type's import,
+ * not by the parameter's name) are searched on real fresh databases from `tdd-fast/testing`'s SQLite template, and the
+ * recorded tests build the same template, call the repository in sequence and assert the rows. Real runs of the built
+ * CLI on a small fixture project, then the project's own `vitest run` on the written file; nothing is mocked.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { makeProject, repoRoot, runCli } from '../helpers';
+
+const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+
+const SCHEMA_TS = [
+  "import type { Database } from 'better-sqlite3';",
+  '',
+  'export const SCHEMA = `',
+  'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL DEFAULT 0);',
+  '`;',
+  '',
+  'export function migrate(db: Database): void {',
+  '  db.exec(SCHEMA);',
+  '}',
+  '',
+].join('\n');
+
+const REPO_TS = [
+  "import type { Database } from 'better-sqlite3';",
+  '',
+  'export interface Item { id: number; name: string; qty: number }',
+  '',
+  'export function addItem(db: Database, name: string, qty: number): Item {',
+  "  if (qty < 0) throw new RangeError('qty must be positive');",
+  "  const info = db.prepare('INSERT INTO items (name, qty) VALUES (?, ?)').run(name, qty);",
+  '  return findItem(db, Number(info.lastInsertRowid)) as Item;',
+  '}',
+  '',
+  'export function findItem(db: Database, id: number): Item | undefined {',
+  "  return db.prepare('SELECT id, name, qty FROM items WHERE id = ?').get(id) as Item | undefined;",
+  '}',
+  '',
+  '/** Takes `n` out of stock; throws when there are not that many. */',
+  'export function take(db: Database, id: number, n: number): number {',
+  '  const item = findItem(db, id);',
+  "  if (!item) throw new Error(`no item ${id}`);",
+  "  if (item.qty < n) throw new Error(`only ${item.qty} left`);",
+  "  db.prepare('UPDATE items SET qty = qty - ? WHERE id = ?').run(n, id);",
+  '  return item.qty - n;',
+  '}',
+  '',
+].join('\n');
+
+/** The fixture: tdd-fast installed as a devDependency would be (its tests import `tdd-fast/testing`). */
+function project(files: Record<string, string>): string {
+  const root = makeProject({ 'package.json': '{"name":"shop","private":true,"type":"module"}', ...files });
+  fs.mkdirSync(path.join(root, 'node_modules'), { recursive: true });
+  fs.symlinkSync(repoRoot, path.join(root, 'node_modules', 'tdd-fast'), 'dir');
+  return root;
+}
+
+function userRun(root: string): { numFailedTests: number; numPassedTests: number } {
+  const out = path.join(root, 'report.json');
+  const result = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
+  return JSON.parse(fs.readFileSync(out, 'utf8'));
+}
+
+describe('record mode on functions that take a database handle', () => {
+  it('records sequences on a fresh template database that pass under the project\'s vitest and reach the queries', () => {
+    const root = project({ 'src/db/schema.ts': SCHEMA_TS, 'src/items.ts': REPO_TS });
+    const run = runCli(['generate', 'src/items.ts', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    expect(text).not.toMatch(/cannot construct|TODO/);
+    // The template from the project's own migrate(db), a fresh database per test, closed after it.
+    expect(text).toContain("import { SqliteTemplate, type SqliteDatabase } from 'tdd-fast/testing';");
+    expect(text).toContain("import { migrate, SCHEMA } from './db/schema';");
+    expect(text).toMatch(/const template = SqliteTemplate\.fromSchema\(\{ ddl: '' \}, \{ seed: migrate, cacheKey: SCHEMA \}\);/);
+    expect(text).toContain('db = template.fresh();');
+    expect(text).toContain('afterEach(() => db.close());');
+    // An insert, then a query that finds its row, and the table's rows asserted.
+    expect(text).toMatch(/addItem\(db, [^)]*\)[\s\S]*?take\(db, 1, /);
+    expect(text).toMatch(/expect\(db\.prepare\('SELECT \* FROM items'\)\.all\(\)\)\.toStrictEqual\(\[\{ id: 1, /);
+    expect(text).toMatch(/only \d+ left/);
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBeGreaterThan(2);
+  });
+
+  it('says what to do when the project offers no schema, instead of "cannot construct"', () => {
+    const root = project({ 'src/items.ts': REPO_TS });
+    const run = runCli(['generate', 'src/items.ts', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    expect(text).toMatch(/no schema for its database: set testing\.migrationsDir/);
+    expect(text).not.toMatch(/cannot construct/);
+  });
+});
