@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteTemplate, type SqliteDatabase } from '../testing/sqlite/template';
 import { typicalArgs } from './search-args';
-import type { StepPlan, TargetSearch } from './search-candidates';
+import { SHARED, type StepPlan, type TargetSearch } from './search-candidates';
 import { searchSequences } from './search-sequences';
 import { EXTRA_VIEWS, type View } from './search-values';
 import { quote, toCode } from './value-code';
@@ -197,9 +197,40 @@ function inserters(s: TargetSearch, make: () => object): StepPlan[] {
   return out;
 }
 
+/** Numbers and strings of the rows the inserters left (ids, emails): the arguments a query finds them by. */
+function rowValues(make: () => object, seed: StepPlan[]): unknown[] {
+  if (seed.length === 0) return [];
+  const facade = make() as Record<string, (...a: unknown[]) => unknown>;
+  try {
+    for (const st of seed) facade[st.method!](...st.values.map((v) => clone(v)));
+  } catch {
+    return [];
+  }
+  const out: unknown[] = [];
+  for (const rows of Object.values((facade as unknown as { tables: Record<string, Array<Record<string, unknown>>> }).tables)) {
+    for (const row of rows.slice(0, 4)) for (const v of Object.values(row)) if ((typeof v === 'number' || typeof v === 'string') && !out.includes(v)) out.push(v);
+  }
+  return out.slice(0, 24);
+}
+
+/** A function's typical call with one argument set to a value of the inserted rows of the same type. */
+function withRowValues(m: StepPlan['c'], found: unknown[]): unknown[][] {
+  const base = typicalArgs(m);
+  const out: unknown[][] = [];
+  base.forEach((v, i) => {
+    for (const x of found.filter((f) => typeof f === typeof v && f !== v).slice(0, 4)) {
+      const next = base.slice();
+      next[i] = x;
+      out.push(next);
+    }
+  });
+  return out.slice(0, 12);
+}
+
 /**
  * The search of a database target: each function on its own, then after the functions that insert rows (so a query
- * finds what they inserted), then the sequence search's mutations (search-sequences.ts).
+ * finds what they inserted, also called with the inserted rows' ids and values), then the sequence search's
+ * mutations (search-sequences.ts), whose pools then hold those values too.
  */
 export async function searchDatabase(s: TargetSearch): Promise<void> {
   const make = s.runner.init.callee as Maker;
@@ -210,10 +241,18 @@ export async function searchDatabase(s: TargetSearch): Promise<void> {
   }
   s.result.database = tag.origin;
   const seed = inserters(s, make);
+  const found = rowValues(make, seed);
+  for (const v of found) {
+    if (typeof v === 'number' && !SHARED.numbers.includes(v)) SHARED.numbers.push(v);
+    if (typeof v === 'string' && v.length < 40 && !SHARED.strings.includes(v)) SHARED.strings.push(v);
+  }
   for (const m of s.methods) {
-    if (!s.budgetLeft()) return;
     const prefix = seed.filter((st) => st.method !== m.name);
-    if (prefix.length) await s.propose([], [...prefix, { method: m.name, c: m, values: typicalArgs(m) }]);
+    if (prefix.length === 0) continue;
+    for (const values of [typicalArgs(m), ...withRowValues(m, found)]) {
+      if (!s.budgetLeft()) return;
+      await s.propose([], [...prefix, { method: m.name, c: m, values }]);
+    }
   }
   for (const st of seed) {
     if (!s.budgetLeft()) return;
