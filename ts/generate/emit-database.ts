@@ -48,11 +48,21 @@ export function templateLines(origin: DatabaseOrigin, options: RenderOptions): {
 
 /** A call of a function with the handle put back where it takes it: `mod.addBook(db, { ... })`. */
 function callOf(target: Target, method: string | null, args: string[]): string {
-  const index = target.database?.find((m) => m.name === method)?.index ?? 0;
+  const entry = target.database?.find((m) => m.name === method);
+  const index = entry?.index ?? 0;
   const all = args.slice();
   while (all.length < index) all.push('undefined');
   all.splice(index, 0, 'db');
-  return `mod.${method}(${all.join(', ')})`;
+  // Another module's function (a seeder) is imported by name (seederImports); the module's own through `mod`.
+  return `${entry?.file ? '' : 'mod.'}${method}(${all.join(', ')})`;
+}
+
+/** Imports of the other modules' functions the recorded tests call to seed rows. */
+export function seederImports(target: Target, tests: FoundTest[], options: RenderOptions): string[] {
+  const used = new Set(tests.flatMap((t) => t.steps.map((s) => s.method)));
+  const byFile = new Map<string, string[]>();
+  for (const m of target.database ?? []) if (m.file && used.has(m.name)) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m.name]);
+  return [...byFile].map(([file, names]) => `import { ${names.sort().join(', ')} } from ${quote(importFrom(options, file))};`);
 }
 
 /** One recorded sequence on a fresh database: each call asserted, then the changed tables' rows. */
@@ -67,7 +77,11 @@ export function renderDatabaseTest(target: Target, test: FoundTest, ind: string,
       out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
       args[m.index] = `arg${i}_${m.index}`;
     }
-    out.push(...declareSpies(test, i, args, { callee: `mod.${step.method}`, indent: ind, typescript, names: spies }));
+    // The callback's parameter type by its place in the function's own parameters (the handle is one of them).
+    const handle = target.database?.find((m) => m.name === step.method)?.index ?? 0;
+    const position = (index: number) => (index >= handle ? index + 1 : index);
+    const foreign = target.database?.find((m) => m.name === step.method)?.file;
+    out.push(...declareSpies(test, i, args, { callee: `${foreign ? '' : 'mod.'}${step.method}`, indent: ind, typescript, names: spies, position }));
     out.push(...assertCall(callOf(target, step.method, args), step, ind, `error${i === 0 ? '' : i}`, typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
   });

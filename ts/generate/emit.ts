@@ -11,7 +11,7 @@ import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
 import { quote } from './value-code';
 import { unparseable } from './write';
 import { assertSpies, declareSpies } from './emit-spies';
-import { databaseHooks, renderDatabaseTest, templateLines } from './emit-database';
+import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
 import type { DatabaseOrigin } from './search-database';
 
 function titleLiteral(text: string): string {
@@ -213,6 +213,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   let needsHelpers = false;
   const body: string[] = [];
   let database: DatabaseOrigin | null = null;
+  const seeders: string[] = [];
   const covered = new Set<string>();
   for (const target of search.targets) {
     const result = search.results.get(target.id);
@@ -222,6 +223,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
       target.functions.forEach((f) => covered.add(f.name));
       if (target.database && result.database) {
         database = result.database;
+        seeders.push(...seederImports(target, result.tests, options));
         block.push(...databaseHooks(options.typescript), '');
       }
       result.tests.forEach((test, k) => {
@@ -275,7 +277,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   const setup = database ? templateLines(database, options) : null;
   const { head, body: rewritten } = fileHead(header, setup ? [...setup.lines, ...body] : body, options, own);
   const lines = [...head];
-  if (setup) lines.splice(lines.indexOf("import { describe, expect, it } from 'vitest';"), 1, "import { afterEach, beforeEach, describe, expect, it } from 'vitest';", ...setup.imports);
+  if (setup) lines.splice(lines.indexOf("import { describe, expect, it } from 'vitest';"), 1, "import { afterEach, beforeEach, describe, expect, it } from 'vitest';", ...setup.imports, ...seeders);
   if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
   lines.push(...rewritten);
   // `vi` only when a test declares a callback as vi.fn.

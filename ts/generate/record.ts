@@ -20,7 +20,7 @@ import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
 import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOptions } from './search';
-import { databaseSetupFor, withDatabaseTarget } from './database-target';
+import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
 
 export interface RecordOptions extends ChildOptions {
   /** The coverage-guided search's budgets and seed. */
@@ -106,11 +106,11 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   if (jobs.length === 0) return [];
   const targets = jobs.map((job) => withDatabaseTarget(buildTargets(job.plan, job.report, job.renderOptions.typescript), `${path.basename(job.report.path)} with a database`));
   const setupOf = (i: number, file: string) => (targets[i].some((t) => t.database) ? databaseSetupFor(options.root, file) : undefined);
+  const files = jobs.map((job) => path.resolve(options.root, job.report.path));
+  const setups = await Promise.all(files.map((file, i) => setupOf(i, file)));
+  setups.forEach((setup, i) => addSeeders(targets[i], setup, files[i]));
   const searched = await runSearchBatch(
-    jobs.map((job, i) => {
-      const file = path.resolve(options.root, job.report.path);
-      return { targets: targets[i], file, typescript: job.renderOptions.typescript, report: job.report, database: setupOf(i, file) };
-    }),
+    jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: job.report, database: setups[i] })),
     jobs[0].output,
     options,
   );

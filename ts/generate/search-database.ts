@@ -37,7 +37,7 @@ interface SetupInput {
 export interface DatabaseSetup {
   origin: DatabaseOrigin | null;
   error?: string;
-  maker: (mod: Record<string, unknown>, methods: Array<{ name: string; index: number }>) => () => object;
+  maker: (mod: Record<string, unknown>, methods: Array<{ name: string; index: number; file?: string }>) => () => object;
 }
 
 const ORIGIN = Symbol('tdd-fast.database-origin');
@@ -64,7 +64,19 @@ function createsTables(apply: (db: SqliteDatabase) => unknown): boolean {
 const SQL_SCHEMA = /\bcreate\s+table\b/i;
 
 /** The schema's origin among the candidates: the configured migrations, a migrate function, a schema string. */
-async function findOrigin(input: SetupInput): Promise<{ origin: DatabaseOrigin; template: SqliteTemplate } | { error: string }> {
+async function loadAll(input: SetupInput): Promise<Array<{ file: string; ns: Record<string, unknown> }>> {
+  const loaded: Array<{ file: string; ns: Record<string, unknown> }> = [];
+  for (const m of input.modules) {
+    try {
+      loaded.push({ file: m.file, ns: await m.load() });
+    } catch {
+      // a module that does not load offers no schema and no seeder
+    }
+  }
+  return loaded;
+}
+
+async function findOrigin(input: SetupInput, loaded: Array<{ file: string; ns: Record<string, unknown> }>): Promise<{ origin: DatabaseOrigin; template: SqliteTemplate; migrate?: unknown } | { error: string }> {
   const cacheDir = path.join(os.tmpdir(), 'tdd-fast-search-templates');
   if (input.migrationsDir) {
     try {
@@ -72,14 +84,6 @@ async function findOrigin(input: SetupInput): Promise<{ origin: DatabaseOrigin; 
       return { origin: { kind: 'migrations', dir: input.migrationsDir }, template };
     } catch (error) {
       return { error: `the migrations in ${input.migrationsDir} (testing.migrationsDir) failed: ${String((error as Error)?.message ?? error).split('\n')[0]}` };
-    }
-  }
-  const loaded: Array<{ file: string; ns: Record<string, unknown> }> = [];
-  for (const m of input.modules) {
-    try {
-      loaded.push({ file: m.file, ns: await m.load() });
-    } catch {
-      // a module that does not load offers no schema
     }
   }
   const strings = (ns: Record<string, unknown>) => Object.keys(ns).filter((k) => typeof ns[k] === 'string' && SQL_SCHEMA.test(ns[k] as string));
@@ -90,7 +94,7 @@ async function findOrigin(input: SetupInput): Promise<{ origin: DatabaseOrigin; 
       if (!createsTables((db) => (fn as (db: SqliteDatabase) => unknown)(db))) continue;
       const key = strings(ns).find((k) => createsTables((db) => db.exec(ns[k] as string)));
       const template = SqliteTemplate.fromSchema({ ddl: '' }, { seed: fn as (db: SqliteDatabase) => void, cacheKey: key ? (ns[key] as string) : undefined, root: input.root, cacheDir });
-      return { origin: { kind: 'migrate', file, name, ...(key ? { key } : {}) }, template };
+      return { origin: { kind: 'migrate', file, name, ...(key ? { key } : {}) }, template, migrate: fn };
     }
   }
   for (const { file, ns } of loaded) {
@@ -133,22 +137,27 @@ function exportOf(mod: Record<string, unknown>, name: string): (...a: unknown[])
 
 /** Builds the database setup of a module (called once per module by the search file, after the module loaded). */
 export async function databaseSetup(input: SetupInput): Promise<DatabaseSetup> {
-  const found = await findOrigin(input);
+  const loaded = await loadAll(input);
+  const found = await findOrigin(input, loaded);
   if ('error' in found) {
     return { origin: null, error: found.error, maker: () => Object.assign(() => { throw new Error(found.error); }, { [ORIGIN]: { error: found.error } }) };
   }
-  const { template, origin } = found;
+  const { template, origin, migrate } = found;
   const empty = template.fresh();
   const baseline = tableState(empty);
   empty.close();
-  const maker = (mod: Record<string, unknown>, methods: Array<{ name: string; index: number }>) => {
+  const maker = (mod: Record<string, unknown>, methods: Array<{ name: string; index: number; file?: string }>) => {
     const make = (): object => {
       const db = template.fresh();
       OPEN.push(db);
       if (OPEN.length > 32) OPEN.shift()!.close();
       const facade: Record<string | symbol, unknown> = {};
       for (const m of methods) {
-        const fn = exportOf(mod, m.name);
+        const owner = m.file ? loaded.find((l) => l.file === m.file)?.ns : mod;
+        if (!owner) continue;
+        const fn = exportOf(owner, m.name);
+        // The template already ran the migration: calling it again tests nothing the template does not.
+        if (fn === migrate) continue;
         facade[m.name] = (...args: unknown[]) => {
           const all = args.slice();
           while (all.length < m.index) all.push(undefined);
@@ -240,13 +249,19 @@ export async function searchDatabase(s: TargetSearch): Promise<void> {
     return;
   }
   s.result.database = tag.origin;
-  const seed = inserters(s, make);
+  // Methods the facade leaves out (the migration the template ran) are not called.
+  const facade = make();
+  for (let i = s.methods.length - 1; i >= 0; i--) if (typeof (facade as Record<string, unknown>)[s.methods[i].name] !== 'function') s.methods.splice(i, 1);
+  // Other modules' functions stay only as seeders: those that insert rows, called before the module's own.
+  const seed = inserters(s, make).sort((a, b) => Number(Boolean(b.c.seeder)) - Number(Boolean(a.c.seeder)));
+  for (let i = s.methods.length - 1; i >= 0; i--) if (s.methods[i].seeder && !seed.some((st) => st.c === s.methods[i])) s.methods.splice(i, 1);
   const found = rowValues(make, seed);
   for (const v of found) {
     if (typeof v === 'number' && !SHARED.numbers.includes(v)) SHARED.numbers.push(v);
     if (typeof v === 'string' && v.length < 40 && !SHARED.strings.includes(v)) SHARED.strings.push(v);
   }
   for (const m of s.methods) {
+    if (m.seeder) continue;
     const prefix = seed.filter((st) => st.method !== m.name);
     if (prefix.length === 0) continue;
     for (const values of [typicalArgs(m), ...withRowValues(m, found)]) {

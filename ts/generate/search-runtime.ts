@@ -64,6 +64,8 @@ export interface SpecCallable {
   constants: unknown[];
   /** The declared return type (the core's), when there is one: the types of what a returned function takes. */
   returns?: TypeShape | null;
+  /** A database target's function of another module, there to insert rows before the module's own calls. */
+  seeder?: boolean;
 }
 
 export interface SpecTarget extends SpecCallable {
