@@ -52,6 +52,18 @@ const REPO_TS = [
   '',
 ].join('\n');
 
+/** A module whose queries need rows only another module inserts (an order needs an item). */
+const ORDERS_TS = [
+  "import type { Database } from 'better-sqlite3';",
+  '',
+  'export function orderCount(db: Database, itemId: number): number {',
+  "  const item = db.prepare('SELECT qty FROM items WHERE id = ?').get(itemId) as { qty: number } | undefined;",
+  "  if (!item) throw new Error(`no item ${itemId}`);",
+  '  return item.qty > 0 ? 1 : 0;',
+  '}',
+  '',
+].join('\n');
+
 /** The fixture: tdd-fast installed as a devDependency would be (its tests import `tdd-fast/testing`). */
 function project(files: Record<string, string>): string {
   const root = makeProject({ 'package.json': '{"name":"shop","private":true,"type":"module"}', ...files });
@@ -92,6 +104,19 @@ describe('record mode on functions that take a database handle', () => {
     const report = userRun(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(2);
+  });
+
+  it("seeds rows through another module's insert function when the module's own queries need them", () => {
+    const root = project({ 'src/db/schema.ts': SCHEMA_TS, 'src/items.ts': REPO_TS, 'src/orders.ts': ORDERS_TS });
+    const run = runCli(['generate', 'src/orders.ts', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/orders.generated.test.ts'), 'utf8');
+    expect(text).toContain("import { addItem } from './items';");
+    // Both branches after an insert: the item found (1 or 0 by its quantity), and the one that is not.
+    expect(text).toMatch(/addItem\(db, [^\n]*\n[^\n]*expect\(orderCount\(db, 1\)\)\.toBe\([01]\)/);
+    expect(text).toMatch(/no item/);
+    const report = userRun(root);
+    expect(report.numFailedTests).toBe(0);
   });
 
   it('says what to do when the project offers no schema, instead of "cannot construct"', () => {

@@ -206,6 +206,33 @@ function inserters(s: TargetSearch, make: () => object): StepPlan[] {
   return out;
 }
 
+/** What a call gives, as text: its value or its error's message (to compare two runs). */
+function outcomeText(run: () => unknown): string {
+  try {
+    return `= ${toCode(run()) ?? '?'}`;
+  } catch (error) {
+    return `! ${String((error as Error)?.message ?? error)}`;
+  }
+}
+
+/** Whether the module's own functions give something else after `seeder` ran (they read the rows it inserts). */
+function changesOwnCalls(s: TargetSearch, make: () => object, seeder: StepPlan): boolean {
+  for (const m of s.methods.filter((x) => !x.seeder)) {
+    const plain = make() as Record<string, (...a: unknown[]) => unknown>;
+    const seeded = make() as Record<string, (...a: unknown[]) => unknown>;
+    try {
+      seeded[seeder.method!](...seeder.values.map((v) => clone(v)));
+    } catch {
+      return false;
+    }
+    const found = rowValues(make, [seeder]);
+    for (const values of [typicalArgs(m), ...withRowValues(m, found)]) {
+      if (outcomeText(() => plain[m.name](...values.map((v) => clone(v)))) !== outcomeText(() => seeded[m.name](...values.map((v) => clone(v))))) return true;
+    }
+  }
+  return false;
+}
+
 /** Numbers and strings of the rows the inserters left (ids, emails): the arguments a query finds them by. */
 function rowValues(make: () => object, seed: StepPlan[]): unknown[] {
   if (seed.length === 0) return [];
@@ -252,8 +279,11 @@ export async function searchDatabase(s: TargetSearch): Promise<void> {
   // Methods the facade leaves out (the migration the template ran) are not called.
   const facade = make();
   for (let i = s.methods.length - 1; i >= 0; i--) if (typeof (facade as Record<string, unknown>)[s.methods[i].name] !== 'function') s.methods.splice(i, 1);
-  // Other modules' functions stay only as seeders: those that insert rows, called before the module's own.
-  const seed = inserters(s, make).sort((a, b) => Number(Boolean(b.c.seeder)) - Number(Boolean(a.c.seeder)));
+  // Other modules' functions stay only as seeders: those that insert rows the module's own functions then see,
+  // called before the module's own.
+  const seed = inserters(s, make)
+    .filter((st) => !st.c.seeder || changesOwnCalls(s, make, st))
+    .sort((a, b) => Number(Boolean(b.c.seeder)) - Number(Boolean(a.c.seeder)));
   for (let i = s.methods.length - 1; i >= 0; i--) if (s.methods[i].seeder && !seed.some((st) => st.c === s.methods[i])) s.methods.splice(i, 1);
   const found = rowValues(make, seed);
   for (const v of found) {
