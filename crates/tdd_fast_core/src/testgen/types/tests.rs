@@ -254,13 +254,34 @@ export function f<T>(a: Box<string>, b: Thing, c: T, d: keyof Box<number>) {}";
     );
     assert_eq!(
         param_shape(code, "f", 1),
-        json!({"kind": "unresolved", "text": "Thing"})
+        json!({"kind": "unresolved", "text": "Thing", "origin": {"module": "some-package", "name": "Thing"}})
     );
     assert_eq!(
         param_shape(code, "f", 2),
         json!({"kind": "unresolved", "text": "T"})
     );
     assert_eq!(param_shape(code, "f", 3)["kind"], json!("unresolved"));
+}
+
+#[test]
+fn an_unresolved_import_keeps_its_module_and_name() {
+    // What tells better-sqlite3's handle from a project's own `Database`: the import, whatever the local name.
+    let code = "
+import type { Database as Db } from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
+import * as pg from 'pg';
+export function f(a: Db, b: Sqlite.Database, c: pg.Client, d: Missing) {}";
+    let origin = |i| param_shape(code, "f", i)["origin"].clone();
+    assert_eq!(
+        origin(0),
+        json!({"module": "better-sqlite3", "name": "Database"})
+    );
+    assert_eq!(
+        origin(1),
+        json!({"module": "better-sqlite3", "name": "default.Database"})
+    );
+    assert_eq!(origin(2), json!({"module": "pg", "name": "Client"}));
+    assert_eq!(origin(3), Value::Null);
 }
 
 #[test]
