@@ -29,21 +29,24 @@ function isSelf(options: RenderOptions, file: string): boolean {
   return options.outputFile !== undefined && importFrom(options, file) === options.importPath;
 }
 
+/** The template's schema argument(s), and the import of the schema's module when it is not the module under test. */
+function schemaSource(origin: DatabaseOrigin, options: RenderOptions): { source: string; imports: string[] } {
+  if (origin.kind === 'migrations') return { source: `{ migrationsDir: ${quote(origin.dir)} }`, imports: [] };
+  const self = isSelf(options, origin.file);
+  const key = origin.kind === 'migrate' ? origin.key : undefined;
+  const names = key ? [origin.name, key] : [origin.name];
+  const imports = self ? [] : [`import { ${names.join(', ')} } from ${quote(importFrom(options, origin.file))};`];
+  const ref = (name: string) => (self ? `mod.${name}` : name);
+  if (origin.kind === 'schema') return { source: `{ ddl: ${ref(origin.name)} }`, imports };
+  return { source: `{ ddl: '' }, { seed: ${ref(origin.name)}${key ? `, cacheKey: ${ref(key)}` : ''} }`, imports };
+}
+
 /** The template's declaration and the imports it needs (the schema's module when it is another one). */
 export function templateLines(origin: DatabaseOrigin, options: RenderOptions): { imports: string[]; lines: string[] } {
   const testing = options.typescript ? "import { SqliteTemplate, type SqliteDatabase } from 'tdd-fast/testing';" : "import { SqliteTemplate } from 'tdd-fast/testing';";
-  const imports = [testing];
-  let source: string;
-  if (origin.kind === 'migrations') source = `{ migrationsDir: ${quote(origin.dir)} }`;
-  else {
-    const self = isSelf(options, origin.file);
-    const names = origin.kind === 'migrate' && origin.key ? [origin.name, origin.key] : [origin.name];
-    if (!self) imports.push(`import { ${names.join(', ')} } from ${quote(importFrom(options, origin.file))};`);
-    const ref = (name: string) => (self ? `mod.${name}` : name);
-    source = origin.kind === 'schema' ? `{ ddl: ${ref(origin.name)} }` : `{ ddl: '' }, { seed: ${ref(origin.name)}${origin.key ? `, cacheKey: ${ref(origin.key)}` : ''} }`;
-  }
+  const { source, imports } = schemaSource(origin, options);
   const why = origin.kind === 'migrate' ? ` // built once by ${origin.name}(db), cached by ${origin.key ? `${origin.key} and ` : ''}its source text` : '';
-  return { imports, lines: ['', `const template = SqliteTemplate.fromSchema(${source});${why}`] };
+  return { imports: [testing, ...imports], lines: ['', `const template = SqliteTemplate.fromSchema(${source});${why}`] };
 }
 
 /** A call of a function with the handle put back where it takes it: `mod.addBook(db, { ... })`. */
@@ -66,7 +69,8 @@ export function seederImports(target: Target, tests: FoundTest[], options: Rende
 }
 
 /** One recorded sequence on a fresh database: each call asserted, then the changed tables' rows. */
-export function renderDatabaseTest(target: Target, test: FoundTest, ind: string, typescript: boolean, assertCall: AssertCall): string[] {
+export function renderDatabaseTest(target: Target, test: FoundTest, at: { ind: string; typescript: boolean; assertCall: AssertCall }): string[] {
+  const { ind, typescript, assertCall } = at;
   const [ctor, ...calls] = test.steps;
   if (!ctor || ctor.outcome.kind !== 'returns') return [];
   const out: string[] = [];

@@ -114,7 +114,7 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
   const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(test.title)}, ${isAsync(test) ? 'async ' : ''}() => {`];
   const ind = '    ';
   if (target.database) {
-    out.push(...renderDatabaseTest(target, test, ind, typescript, assertCall));
+    out.push(...renderDatabaseTest(target, test, { ind, typescript, assertCall }));
   } else if (target.kind === 'function') {
     const step = test.steps[0];
     const args = step.args.slice();
@@ -167,6 +167,59 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
   if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
   for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
   return out;
+}
+
+/**
+ * The file parsed as the output's language before anything is written: a case that does not parse becomes a TODO
+ * (`dropped`: how many kept tests that turned into TODOs).
+ */
+function checkedText(lines: string[], options: RenderOptions, cases: Emitted['cases']): { text: string; dropped: number } {
+  const checked = checkEmitted(`${lines.join('\n')}\n`, emittedFileName(options));
+  if (checked.problems.length) throw unparseable(emittedFileName(options), checked.problems);
+  let dropped = 0;
+  for (const id of checked.dropped.keys()) {
+    const c = cases.get(id);
+    if (!c || c.todo) continue;
+    c.todo = true;
+    dropped++;
+  }
+  return { text: checked.text, dropped };
+}
+
+/** The TODOs of calls that hung or exited the process (at most 5 per target). */
+function hangNotes(id: string, notes: string[]): { lines: string[]; count: number } {
+  const lines = notes.slice(0, 5).flatMap((note, k) => todoBlock(`${id}.t${k}`, `found by the search: ${note}`.slice(0, 200), 'assert the intended behaviour by hand; record mode does not keep calls that hang or exit the process.'));
+  return { lines, count: Math.min(notes.length, 5) };
+}
+
+/** The file's lines: head and imports (a database target's template and hooks), helpers, then the tests. */
+function fileLines(
+  file: { header: string[]; body: string[]; own: string | null; needsHelpers: boolean },
+  options: RenderOptions,
+  database: { setup: { imports: string[]; lines: string[] }; seeders: string[] } | null,
+): string[] {
+  const { header, body, own } = file;
+  const { head, body: rewritten } = fileHead(header, database ? [...database.setup.lines, ...body] : body, options, own);
+  const lines = database ? withDatabaseImports(head, [...database.setup.imports, ...database.seeders]) : [...head];
+  if (file.needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
+  lines.push(...rewritten);
+  // `vi` only when a test declares a callback as vi.fn.
+  const at = lines.findIndex((l) => l.startsWith('import {') && l.endsWith("from 'vitest';"));
+  if (rewritten.some((l) => l.includes('= vi.fn'))) lines[at] = lines[at].replace(' it }', ' it, vi }');
+  return lines;
+}
+
+/** A case of a function whose database the search could not make, as a TODO saying why. */
+function databaseTodo(c: { id: string; title: string }, describe: string, why: string, cases: Emitted['cases']): string[] {
+  cases.set(c.id, { describe, title: c.title, target: null, todo: true });
+  return todoBlock(c.id, c.title, why);
+}
+
+/** The file's head with vitest's hooks and the template's imports (a database target's tests need them). */
+function withDatabaseImports(head: string[], imports: string[]): string[] {
+  const lines = [...head];
+  lines.splice(lines.indexOf("import { describe, expect, it } from 'vitest';"), 1, "import { afterEach, beforeEach, describe, expect, it } from 'vitest';", ...imports);
+  return lines;
 }
 
 function todoBlock(id: string, title: string, reason: string): string[] {
@@ -236,12 +289,9 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
         cases.set(id, { describe, title: test.title, target, todo: false });
         tests++;
       });
-      const notes = result.exits.length ? result.exits : (search.hangs.get(target.id) ?? []);
-      notes.slice(0, 5).forEach((note, k) => {
-        const id = `${target.id}.t${k}`;
-        block.push(...todoBlock(id, `found by the search: ${note}`.slice(0, 200), 'assert the intended behaviour by hand; record mode does not keep calls that hang or exit the process.'));
-        todo++;
-      });
+      const notes = hangNotes(target.id, result.exits.length ? result.exits : (search.hangs.get(target.id) ?? []));
+      block.push(...notes.lines);
+      todo += notes.count;
     }
     if (block.length) body.push('', `describe(${quote(describe)}, () => {`, ...block, '});');
   }
@@ -254,8 +304,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     for (const c of fn.cases) {
       // A database the search could not make (no schema found): its reason, not the planner's "cannot construct".
       if (why && target?.database) {
-        block.push(...todoBlock(c.id, c.title, why));
-        cases.set(c.id, { describe: fn.name, title: c.title, target: null, todo: true });
+        block.push(...databaseTodo(c, fn.name, why, cases));
         todo++;
         continue;
       }
@@ -274,26 +323,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     ...search.targets.filter((t) => search.results.get(t.id)?.access === 'mod.default').map((t) => t.name),
     ...plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name),
   ]);
-  const setup = database ? templateLines(database, options) : null;
-  const { head, body: rewritten } = fileHead(header, setup ? [...setup.lines, ...body] : body, options, own);
-  const lines = [...head];
-  if (setup) lines.splice(lines.indexOf("import { describe, expect, it } from 'vitest';"), 1, "import { afterEach, beforeEach, describe, expect, it } from 'vitest';", ...setup.imports, ...seeders);
-  if (needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
-  lines.push(...rewritten);
-  // `vi` only when a test declares a callback as vi.fn.
-  if (rewritten.some((l) => l.includes('= vi.fn'))) {
-    const at = lines.findIndex((l) => l.startsWith('import {') && l.endsWith("from 'vitest';"));
-    lines[at] = lines[at].replace(' it }', ' it, vi }');
-  }
-  // Parsed as the output's language before anything is written: a case that does not parse becomes a TODO.
-  const checked = checkEmitted(`${lines.join('\n')}\n`, emittedFileName(options));
-  if (checked.problems.length) throw unparseable(emittedFileName(options), checked.problems);
-  for (const id of checked.dropped.keys()) {
-    const c = cases.get(id);
-    if (!c || c.todo) continue;
-    c.todo = true;
-    tests--;
-    todo++;
-  }
-  return { text: checked.text, cases, tests, todo, throws };
+  const lines = fileLines({ header, body, own, needsHelpers }, options, database ? { setup: templateLines(database, options), seeders } : null);
+  const checked = checkedText(lines, options, cases);
+  return { text: checked.text, cases, tests: tests - checked.dropped, todo: todo + checked.dropped, throws };
 }

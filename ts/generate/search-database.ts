@@ -76,34 +76,56 @@ async function loadAll(input: SetupInput): Promise<Array<{ file: string; ns: Rec
   return loaded;
 }
 
-async function findOrigin(input: SetupInput, loaded: Array<{ file: string; ns: Record<string, unknown> }>): Promise<{ origin: DatabaseOrigin; template: SqliteTemplate; migrate?: unknown } | { error: string }> {
-  const cacheDir = path.join(os.tmpdir(), 'tdd-fast-search-templates');
-  if (input.migrationsDir) {
-    try {
-      const template = SqliteTemplate.fromSchema({ migrationsDir: input.migrationsDir }, { root: input.root, cacheDir });
-      return { origin: { kind: 'migrations', dir: input.migrationsDir }, template };
-    } catch (error) {
-      return { error: `the migrations in ${input.migrationsDir} (testing.migrationsDir) failed: ${String((error as Error)?.message ?? error).split('\n')[0]}` };
-    }
-  }
-  const strings = (ns: Record<string, unknown>) => Object.keys(ns).filter((k) => typeof ns[k] === 'string' && SQL_SCHEMA.test(ns[k] as string));
+type Loaded = Array<{ file: string; ns: Record<string, unknown> }>;
+type Found = { origin: DatabaseOrigin; template: SqliteTemplate; migrate?: unknown };
+const CACHE_DIR = path.join(os.tmpdir(), 'tdd-fast-search-templates');
+
+/** The exported strings of a module that hold `CREATE TABLE` and build tables on an empty database. */
+function schemaStrings(ns: Record<string, unknown>): string[] {
+  return Object.keys(ns).filter((k) => typeof ns[k] === 'string' && SQL_SCHEMA.test(ns[k] as string) && createsTables((db) => db.exec(ns[k] as string)));
+}
+
+/** An exported function of one parameter that creates tables on an empty database (`migrate(db)`). */
+function fromMigrate(loaded: Loaded, root: string): Found | null {
   for (const { file, ns } of loaded) {
     for (const name of Object.keys(ns)) {
       const fn = ns[name];
       if (typeof fn !== 'function' || fn.length !== 1 || /^class\b/.test(Function.prototype.toString.call(fn))) continue;
       if (!createsTables((db) => (fn as (db: SqliteDatabase) => unknown)(db))) continue;
-      const key = strings(ns).find((k) => createsTables((db) => db.exec(ns[k] as string)));
-      const template = SqliteTemplate.fromSchema({ ddl: '' }, { seed: fn as (db: SqliteDatabase) => void, cacheKey: key ? (ns[key] as string) : undefined, root: input.root, cacheDir });
+      // The schema string the same module exports keys the image (migrate's source text alone does not change).
+      const key = schemaStrings(ns)[0];
+      const template = SqliteTemplate.fromSchema({ ddl: '' }, { seed: fn as (db: SqliteDatabase) => void, cacheKey: key ? (ns[key] as string) : undefined, root, cacheDir: CACHE_DIR });
       return { origin: { kind: 'migrate', file, name, ...(key ? { key } : {}) }, template, migrate: fn };
     }
   }
+  return null;
+}
+
+/** An exported SQL string that creates tables. */
+function fromSchemaString(loaded: Loaded, root: string): Found | null {
   for (const { file, ns } of loaded) {
-    for (const name of strings(ns)) {
-      if (!createsTables((db) => db.exec(ns[name] as string))) continue;
-      return { origin: { kind: 'schema', file, name }, template: SqliteTemplate.fromSchema({ ddl: ns[name] as string }, { root: input.root, cacheDir }) };
+    const name = schemaStrings(ns)[0];
+    if (name) return { origin: { kind: 'schema', file, name }, template: SqliteTemplate.fromSchema({ ddl: ns[name] as string }, { root, cacheDir: CACHE_DIR }) };
+  }
+  return null;
+}
+
+/** The schema's origin: the configured migrations, else a migrate function, else a schema string. */
+function findOrigin(input: SetupInput, loaded: Loaded): Found | { error: string } {
+  if (input.migrationsDir) {
+    try {
+      const template = SqliteTemplate.fromSchema({ migrationsDir: input.migrationsDir }, { root: input.root, cacheDir: CACHE_DIR });
+      return { origin: { kind: 'migrations', dir: input.migrationsDir }, template };
+    } catch (error) {
+      return { error: `the migrations in ${input.migrationsDir} (testing.migrationsDir) failed: ${String((error as Error)?.message ?? error).split('\n')[0]}` };
     }
   }
-  return { error: 'no schema for its database: set testing.migrationsDir in tdd-fast.config.json, or export a function that takes the database and creates the tables (migrate(db)), or the SQL schema as a string' };
+  return (
+    fromMigrate(loaded, input.root) ??
+    fromSchemaString(loaded, input.root) ?? {
+      error: 'no schema for its database: set testing.migrationsDir in tdd-fast.config.json, or export a function that takes the database and creates the tables (migrate(db)), or the SQL schema as a string',
+    }
+  );
 }
 
 /** Every table's rows (the facade's state: two sequences that leave the same rows assert the same). */
@@ -138,7 +160,7 @@ function exportOf(mod: Record<string, unknown>, name: string): (...a: unknown[])
 /** Builds the database setup of a module (called once per module by the search file, after the module loaded). */
 export async function databaseSetup(input: SetupInput): Promise<DatabaseSetup> {
   const loaded = await loadAll(input);
-  const found = await findOrigin(input, loaded);
+  const found = findOrigin(input, loaded);
   if ('error' in found) {
     return { origin: null, error: found.error, maker: () => Object.assign(() => { throw new Error(found.error); }, { [ORIGIN]: { error: found.error } }) };
   }
@@ -263,6 +285,47 @@ function withRowValues(m: StepPlan['c'], found: unknown[]): unknown[][] {
   return out.slice(0, 12);
 }
 
+/** Drops the methods `keep` rejects (the array is the search's own list). */
+function dropMethods(s: TargetSearch, keep: (m: TargetSearch['methods'][number]) => boolean): void {
+  for (let i = s.methods.length - 1; i >= 0; i--) if (!keep(s.methods[i])) s.methods.splice(i, 1);
+}
+
+/**
+ * The steps that put rows in a fresh database before a call: the module's own inserters and the other modules' that
+ * change what the module's functions give (those come first). Other modules' functions not kept are dropped.
+ */
+function seedingSteps(s: TargetSearch, make: () => object): StepPlan[] {
+  const seed = inserters(s, make)
+    .filter((st) => !st.c.seeder || changesOwnCalls(s, make, st))
+    .sort((a, b) => Number(Boolean(b.c.seeder)) - Number(Boolean(a.c.seeder)));
+  dropMethods(s, (m) => !m.seeder || seed.some((st) => st.c === m));
+  return seed;
+}
+
+/** The inserted rows' values join the pools the mutations draw from (a query's id is one of them). */
+function sharePoolValues(found: unknown[]): void {
+  for (const v of found) {
+    if (typeof v === 'number' && !SHARED.numbers.includes(v)) SHARED.numbers.push(v);
+    if (typeof v === 'string' && v.length < 40 && !SHARED.strings.includes(v)) SHARED.strings.push(v);
+  }
+}
+
+/** Each of the module's functions after the seeding steps, typical and with the inserted rows' values. */
+async function afterSeeding(s: TargetSearch, seed: StepPlan[], found: unknown[]): Promise<void> {
+  for (const m of s.methods.filter((x) => !x.seeder)) {
+    const prefix = seed.filter((st) => st.method !== m.name);
+    if (prefix.length === 0) continue;
+    for (const values of [typicalArgs(m), ...withRowValues(m, found)]) {
+      if (!s.budgetLeft()) return;
+      await s.propose([], [...prefix, { method: m.name, c: m, values }]);
+    }
+  }
+  for (const st of seed) {
+    if (!s.budgetLeft()) return;
+    await s.propose([], [st, st]);
+  }
+}
+
 /**
  * The search of a database target: each function on its own, then after the functions that insert rows (so a query
  * finds what they inserted, also called with the inserted rows' ids and values), then the sequence search's
@@ -277,31 +340,11 @@ export async function searchDatabase(s: TargetSearch): Promise<void> {
   }
   s.result.database = tag.origin;
   // Methods the facade leaves out (the migration the template ran) are not called.
-  const facade = make();
-  for (let i = s.methods.length - 1; i >= 0; i--) if (typeof (facade as Record<string, unknown>)[s.methods[i].name] !== 'function') s.methods.splice(i, 1);
-  // Other modules' functions stay only as seeders: those that insert rows the module's own functions then see,
-  // called before the module's own.
-  const seed = inserters(s, make)
-    .filter((st) => !st.c.seeder || changesOwnCalls(s, make, st))
-    .sort((a, b) => Number(Boolean(b.c.seeder)) - Number(Boolean(a.c.seeder)));
-  for (let i = s.methods.length - 1; i >= 0; i--) if (s.methods[i].seeder && !seed.some((st) => st.c === s.methods[i])) s.methods.splice(i, 1);
+  const facade = make() as Record<string, unknown>;
+  dropMethods(s, (m) => typeof facade[m.name] === 'function');
+  const seed = seedingSteps(s, make);
   const found = rowValues(make, seed);
-  for (const v of found) {
-    if (typeof v === 'number' && !SHARED.numbers.includes(v)) SHARED.numbers.push(v);
-    if (typeof v === 'string' && v.length < 40 && !SHARED.strings.includes(v)) SHARED.strings.push(v);
-  }
-  for (const m of s.methods) {
-    if (m.seeder) continue;
-    const prefix = seed.filter((st) => st.method !== m.name);
-    if (prefix.length === 0) continue;
-    for (const values of [typicalArgs(m), ...withRowValues(m, found)]) {
-      if (!s.budgetLeft()) return;
-      await s.propose([], [...prefix, { method: m.name, c: m, values }]);
-    }
-  }
-  for (const st of seed) {
-    if (!s.budgetLeft()) return;
-    await s.propose([], [st, st]);
-  }
+  sharePoolValues(found);
+  await afterSeeding(s, seed, found);
   await searchSequences(s);
 }

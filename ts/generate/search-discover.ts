@@ -192,13 +192,17 @@ class Walker {
   }
 }
 
+/** A database target's methods are the module's functions that take the handle (search-database.ts). */
+function reachDatabase(t: SpecTarget, mod: Record<string, unknown>, reached: Set<unknown>): void {
+  for (const m of t.methods ?? []) reached.add(mod[m.name] ?? (mod.default as Record<string, unknown> | undefined)?.[m.name]);
+}
+
 export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g: number, join: Joiner): Discovery {
   const reached = new Set<unknown>();
   const promoted = new Map<string, SpecTarget>();
   for (const t of planned) {
-    // A database target's methods are the module's functions that take the handle (search-database.ts).
     if (t.database) {
-      for (const m of t.methods ?? []) reached.add(mod[m.name] ?? (mod.default as Record<string, unknown> | undefined)?.[m.name]);
+      reachDatabase(t, mod, reached);
       continue;
     }
     const hit = plannedValue(t);
