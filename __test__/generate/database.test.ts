@@ -119,6 +119,20 @@ describe('record mode on functions that take a database handle', () => {
     expect(report.numFailedTests).toBe(0);
   });
 
+  it('builds the template from the migrations folder the config names (testing.migrationsDir)', () => {
+    const root = project({
+      'tdd-fast.config.json': JSON.stringify({ testing: { migrationsDir: 'db/migrations' } }),
+      'db/migrations/001_items.sql': 'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL DEFAULT 0);\n',
+      'src/items.ts': REPO_TS,
+    });
+    const run = runCli(['generate', 'src/items.ts', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    expect(text).toContain("const template = SqliteTemplate.fromSchema({ migrationsDir: 'db/migrations' });");
+    expect(text).toMatch(/addItem\(db, /);
+    expect(userRun(root).numFailedTests).toBe(0);
+  });
+
   it('says what to do when the project offers no schema, instead of "cannot construct"', () => {
     const root = project({ 'src/items.ts': REPO_TS });
     const run = runCli(['generate', 'src/items.ts', '--record'], root);
