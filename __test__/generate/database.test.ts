@@ -50,6 +50,13 @@ const REPO_TS = [
   '  return item.qty - n;',
   '}',
   '',
+  '/** The handle as the second parameter, under another name: it is known by its type. */',
+  'export function rename(id: number, conn: Database, name: string): boolean {',
+  "  const changed = conn.prepare('UPDATE items SET name = ? WHERE id = ?').run(name, id).changes;",
+  "  if (changed === 0) throw new Error(`no item ${id}`);",
+  '  return true;',
+  '}',
+  '',
 ].join('\n');
 
 /** A module whose queries need rows only another module inserts (an order needs an item). */
@@ -101,6 +108,7 @@ describe('record mode on functions that take a database handle', () => {
     expect(text).toMatch(/addItem\(db, [^)]*\)[\s\S]*?take\(db, 1, /);
     expect(text).toMatch(/expect\(db\.prepare\('SELECT \* FROM items'\)\.all\(\)\)\.toStrictEqual\(\[\{ id: 1, /);
     expect(text).toMatch(/only \d+ left/);
+    expect(text).toMatch(/expect\(rename\(1, db, [^)]*\)\)\.toBe\(true\)/);
     const report = userRun(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(2);
@@ -131,6 +139,26 @@ describe('record mode on functions that take a database handle', () => {
     expect(text).toContain("const template = SqliteTemplate.fromSchema({ migrationsDir: 'db/migrations' });");
     expect(text).toMatch(/addItem\(db, /);
     expect(userRun(root).numFailedTests).toBe(0);
+  });
+
+  it("leaves a project's own class called Database alone (a handle is known by its package, not its name)", () => {
+    const root = project({
+      'src/db/schema.ts': SCHEMA_TS,
+      'src/memory.ts': [
+        'export class Database {',
+        '  rows: string[] = [];',
+        '}',
+        '',
+        'export function count(db: Database): number {',
+        '  return db.rows.length;',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = runCli(['generate', 'src/memory.ts', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(root, 'src/memory.generated.test.ts'), 'utf8');
+    expect(text).not.toContain('tdd-fast/testing');
   });
 
   it('says what to do when the project offers no schema, instead of "cannot construct"', () => {

@@ -271,18 +271,24 @@ function rowValues(make: () => object, seed: StepPlan[]): unknown[] {
   return out.slice(0, 24);
 }
 
-/** A function's typical call with one argument set to a value of the inserted rows of the same type. */
+/**
+ * A function's typical call with one argument set to a value of the inserted rows of the same type, or one more than
+ * a number there (a stored quantity and the first that exceeds it); the same again with the first argument set to the
+ * first such value (the row's id, where a repository's functions take it first).
+ */
 function withRowValues(m: StepPlan['c'], found: unknown[]): unknown[][] {
-  const base = typicalArgs(m);
-  const out: unknown[][] = [];
-  base.forEach((v, i) => {
-    for (const x of found.filter((f) => typeof f === typeof v && f !== v).slice(0, 4)) {
-      const next = base.slice();
-      next[i] = x;
-      out.push(next);
-    }
-  });
-  return out.slice(0, 12);
+  const near = [...found, ...found.filter((f): f is number => typeof f === 'number').map((n) => n + 1)];
+  const variants = (base: unknown[]): unknown[][] =>
+    base.flatMap((v, i) =>
+      near
+        .filter((f) => typeof f === typeof v && f !== v)
+        .slice(0, 4)
+        .map((x) => base.map((b, j) => (j === i ? x : b))),
+    );
+  const typical = typicalArgs(m);
+  const id = typical.length > 1 ? found.find((f) => typeof f === typeof typical[0]) : undefined;
+  const keyed = id === undefined ? [] : variants([id, ...typical.slice(1)]).filter((v) => v[0] === id);
+  return [...variants(typical).slice(0, 12), ...keyed.slice(0, 8)];
 }
 
 /** Drops the methods `keep` rejects (the array is the search's own list). */
