@@ -25,7 +25,7 @@ export function syntaxProblems(text: string, file: string): SyntaxProblem[] {
 }
 
 /** Lines [start, end) of each case block: from its marker to the next marker or the end of its `describe`. */
-function caseBlocks(lines: string[]): Array<{ id: string; start: number; end: number }> {
+export function caseBlocks(lines: string[]): Array<{ id: string; start: number; end: number }> {
   const blocks: Array<{ id: string; start: number; end: number }> = [];
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i].trim();
@@ -37,10 +37,25 @@ function caseBlocks(lines: string[]): Array<{ id: string; start: number; end: nu
   return blocks;
 }
 
-function todoBlock(id: string, lines: string[], start: number, problem: SyntaxProblem): string[] {
+/** The id of the case whose block holds 1-based `line`, or null when the line lies outside every case. */
+export function caseOfLine(blocks: ReturnType<typeof caseBlocks>, line: number): string | null {
+  return blocks.find((b) => line - 1 >= b.start && line - 1 < b.end)?.id ?? null;
+}
+
+function todoBlock(id: string, lines: string[], start: number, why: string): string[] {
   const title = lines.slice(start + 1).find((l) => /^ {2}it(\.todo)?\(/.test(l));
   const literal = title?.match(/^ {2}it(?:\.todo)?\(('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)?.[1] ?? JSON.stringify(`case ${id}`);
-  return [`  ${CASE_MARKER}${id}`, `  it.todo(${literal});`, `  // TODO(tdd-fast): the generated code of this case did not parse (${problem.message.replace(/\n/g, ' ')}); write it by hand.`];
+  return [`  ${CASE_MARKER}${id}`, `  it.todo(${literal});`, `  // TODO(tdd-fast): ${why.replace(/\n/g, ' ')}`];
+}
+
+/** `text` with each case of `reasons` (id -> reason) written as an `it.todo` whose comment is `todo(reason)`. */
+export function replaceCases(text: string, reasons: Map<string, string>, todo: (reason: string) => string): string {
+  const lines = text.split('\n');
+  // From the last block up, so earlier line numbers stay valid.
+  for (const block of caseBlocks(lines).filter((b) => reasons.has(b.id)).sort((a, b) => b.start - a.start)) {
+    lines.splice(block.start, block.end - block.start, ...todoBlock(block.id, lines, block.start, todo(reasons.get(block.id) ?? '')));
+  }
+  return lines.join('\n');
 }
 
 export interface CheckedText {
@@ -61,20 +76,15 @@ export function checkEmitted(text: string, file: string): CheckedText {
   for (let round = 0; round < 50; round++) {
     const problems = syntaxProblems(current, file);
     if (problems.length === 0) return { text: current, dropped, problems };
-    const lines = current.split('\n');
-    const blocks = caseBlocks(lines);
-    const hit = new Map<string, { block: (typeof blocks)[number]; problem: SyntaxProblem }>();
+    const blocks = caseBlocks(current.split('\n'));
+    const hit = new Map<string, string>();
     for (const problem of problems) {
-      const block = blocks.find((b) => problem.line - 1 >= b.start && problem.line - 1 < b.end && !dropped.has(b.id));
-      if (block && !hit.has(block.id)) hit.set(block.id, { block, problem });
+      const id = caseOfLine(blocks, problem.line);
+      if (id !== null && !dropped.has(id) && !hit.has(id)) hit.set(id, problem.message);
     }
     if (hit.size === 0) return { text: current, dropped, problems };
-    // Replace from the last block up, so earlier line numbers stay valid.
-    for (const { block, problem } of [...hit.values()].sort((a, b) => b.block.start - a.block.start)) {
-      lines.splice(block.start, block.end - block.start, ...todoBlock(block.id, lines, block.start, problem));
-      dropped.set(block.id, problem.message);
-    }
-    current = lines.join('\n');
+    current = replaceCases(current, hit, (message) => `the generated code of this case did not parse (${message}); write it by hand.`);
+    for (const [id, message] of hit) dropped.set(id, message);
   }
   return { text: current, dropped, problems: syntaxProblems(current, file) };
 }

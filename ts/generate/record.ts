@@ -21,6 +21,8 @@ import { CASE_MARKER, type RenderOptions } from './render';
 import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOptions } from './search';
 import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
+import { caseBlocks } from './emitted-check';
+import { describeProblem, typecheckEmitted } from './emitted-typecheck';
 
 export interface RecordOptions extends ChildOptions {
   /** The coverage-guided search's budgets and seed. */
@@ -115,10 +117,36 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
     options,
   );
   return jobs.map((job, i) => {
-    const emitted = emitFile(job.plan, searched[i], job.renderOptions);
+    const notes = [...(searched[i].notes ?? [])];
+    const emitted = job.renderOptions.typescript ? typechecked(emitFile(job.plan, searched[i], job.renderOptions), job.output, notes) : emitFile(job.plan, searched[i], job.renderOptions);
     job.write(emitted.text);
-    return { output: job.output, emitted, searched: searched[i].results.size, notes: searched[i].notes, write: job.write };
+    return { output: job.output, emitted, searched: searched[i].results.size, notes: notes.length ? notes : undefined, write: job.write };
   });
+}
+
+/** Tests that expect a throw or a rejection (their block asserts through `thrown`/`rejected` or `toThrow`). */
+const EXPECTS_THROW = /\bthrown\(|\brejected\(|\.toThrow|\.rejects\./;
+
+/**
+ * The emitted TypeScript after the type check (emitted-typecheck.ts): each case holding a tsc error is a TODO and
+ * counts as one (a throw it expected no longer counts); errors outside every case become a note.
+ */
+function typechecked(emitted: Emitted, output: string, notes: string[]): Emitted {
+  const checked = typecheckEmitted(emitted.text, output);
+  if (checked.problems.length) notes.push(`the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`);
+  if (checked.dropped.size === 0) return emitted;
+  const lines = emitted.text.split('\n');
+  const throwing = new Set(caseBlocks(lines).filter((b) => EXPECTS_THROW.test(lines.slice(b.start, b.end).join('\n'))).map((b) => b.id));
+  const out: Emitted = { ...emitted, text: checked.text, cases: new Map(emitted.cases) };
+  for (const id of checked.dropped.keys()) {
+    const c = out.cases.get(id);
+    if (!c || c.todo) continue;
+    out.cases.set(id, { ...c, todo: true });
+    out.tests--;
+    out.todo++;
+    if (throwing.has(id)) out.throws--;
+  }
+  return out;
 }
 
 /**
