@@ -9,6 +9,7 @@ import type { SpecCallable, SpecParam } from './search-runtime';
 import { toCode } from './value-code';
 import type { TypeShape } from './shapes';
 import { fitsDeclarations } from './value-shapes';
+import { typedCode } from './enum-code';
 
 export interface Args {
   values: unknown[];
@@ -35,7 +36,7 @@ function spread(p: SpecParam, v: unknown, out: Args): boolean {
 /** One argument for parameter `p` (none: past the declared ones); false when it cannot be written as code. */
 function addArg(p: SpecParam | undefined, v: unknown, out: Args): boolean {
   if (p?.rest) return spread(p, v, out);
-  const code = toCode(v);
+  const code = p ? typedCode(v, p.shape) : toCode(v);
   if (code === null) return false;
   out.codes.push(code);
   out.values.push(v);

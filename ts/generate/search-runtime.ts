@@ -14,6 +14,7 @@
 import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
 import { reach, resetShared, TargetSearch } from './search-candidates';
+import { setEnumSource } from './enum-code';
 import { ExitCalled } from './search-run';
 import { discover, type Joiner } from './search-discover';
 import { returnedTargets } from './search-returned';
@@ -275,6 +276,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     return;
   }
   const { mod, targets } = loaded;
+  setEnumSource(mod);
   const { found, promoted } = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
   const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file };
   const one = async (target: SpecTarget, discovered?: Discovered): Promise<void> => {
