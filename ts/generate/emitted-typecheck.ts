@@ -28,7 +28,7 @@ export interface TypecheckedText {
   dropped: Map<string, string>;
   /** Diagnostics outside every case (imports, helpers): the check says nothing about the cases then; the text is kept. */
   problems: TypeProblem[];
-  /** Wall time of the check (all rounds), for the cost report. */
+  /** Wall time of the check (all rounds; a batch's time shared by its files), for the cost report. */
   ms: number;
 }
 
@@ -73,21 +73,48 @@ function defaultOptions(ts: typeof TS): TS.CompilerOptions {
   };
 }
 
-function createChecker(ts: typeof TS, configFile: string | undefined, root: string): Checker | null {
+/** The nearest folder above `dir` holding a package.json (the package the emitted file belongs to), or null. */
+function packageRoot(dir: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return null;
+  }
+}
+
+function inside(dir: string, root: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The tsconfig that governs `file`: the nearest one up from its folder, when it lies within the file's package or
+ * claims the files beside it (a monorepo's shared config). A config further up that does not (the tsconfig of some
+ * enclosing project) is not the user's: the defaults apply then.
+ */
+function configFor(ts: typeof TS, file: string): { configFile: string; parsed: TS.ParsedCommandLine } | null | undefined {
+  const dir = path.dirname(file);
+  const configFile = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
+  if (!configFile) return undefined;
+  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (!parsed) return null;
+  const pkg = packageRoot(dir);
+  if (pkg !== null && !inside(path.dirname(configFile), pkg) && !parsed.fileNames.some((f) => path.dirname(path.resolve(f)) === dir)) return undefined;
+  return { configFile, parsed };
+}
+
+function createChecker(ts: typeof TS, config: { configFile: string; parsed: TS.ParsedCommandLine } | undefined, root: string): Checker {
   let options = defaultOptions(ts);
   let ambient: string[] = [];
-  if (configFile) {
-    const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
-    if (!parsed) return null;
-    options = parsed.options;
+  if (config) {
+    options = config.parsed.options;
     // Global declarations of the project (`vite-env.d.ts`, `global.d.ts`); other sources come in through imports.
-    ambient = parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
+    ambient = config.parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
   }
   // The user's `tsc --noEmit` under `strict`: nothing is written, no build info is kept.
   options = { ...options, strict: true, noEmit: true, declaration: false, composite: false, incremental: false, tsBuildInfoFile: undefined, emitDeclarationOnly: false };
   const virtual = new Map<string, { text: string; version: number }>();
   const roots = [...ambient];
-  const currentDirectory = configFile ? path.dirname(configFile) : root;
+  const currentDirectory = config ? path.dirname(config.configFile) : root;
   const mtime = (file: string): string => {
     try {
       return String(fs.statSync(file).mtimeMs);
@@ -118,21 +145,28 @@ function createChecker(ts: typeof TS, configFile: string | undefined, root: stri
 }
 
 function checkerFor(file: string): Checker | null {
-  const root = path.dirname(file);
-  const ts = loadTypescript(root);
+  const dir = path.dirname(file);
+  const ts = loadTypescript(dir);
   if (!ts) return null;
-  const configFile = ts.findConfigFile(path.dirname(file), ts.sys.fileExists, 'tsconfig.json');
-  const key = `${configFile ?? ''}\0${configFile ? '' : root}`;
-  if (!checkers.has(key)) checkers.set(key, createChecker(ts, configFile, root));
+  const config = configFor(ts, file);
+  // a tsconfig the compiler cannot read: no check rather than one under options the user does not have
+  if (config === null) return null;
+  const key = config ? config.configFile : `\0${packageRoot(dir) ?? dir}`;
+  if (!checkers.has(key)) checkers.set(key, createChecker(ts, config, packageRoot(dir) ?? dir));
   return checkers.get(key) ?? null;
 }
 
-/** The errors tsc reports for `text` as the file `file` (its imports resolved from where it will be written). */
-function problemsOf(checker: Checker, file: string, text: string): TypeProblem[] {
-  const { ts, service, virtual, roots } = checker;
-  const held = virtual.get(file);
-  virtual.set(file, { text, version: (held?.version ?? 0) + 1 });
-  if (!roots.includes(file)) roots.push(file);
+/** Holds `text` as the file `file` (where it will be written, so its imports resolve from there). */
+function hold(checker: Checker, file: string, text: string): void {
+  const held = checker.virtual.get(file);
+  if (held?.text === text) return;
+  checker.virtual.set(file, { text, version: (held?.version ?? 0) + 1 });
+  if (!checker.roots.includes(file)) checker.roots.push(file);
+}
+
+/** The errors tsc reports for the held file `file`. */
+function problemsOf(checker: Checker, file: string): TypeProblem[] {
+  const { ts, service } = checker;
   const diagnostics = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
   const source = service.getProgram()?.getSourceFile(file);
   return diagnostics
@@ -151,39 +185,48 @@ export function describeProblem(problem: TypeProblem): string {
 }
 
 /**
- * Type-checks `text` as the TypeScript file `file` (where it will be written) and turns every case holding an error
- * into a TODO, until the file checks or the errors left lie outside every case. A project where the compiler cannot
- * run (no `typescript` to load, a tsconfig it cannot parse) gets the text back unchanged.
+ * Type-checks each emitted `text` as the TypeScript file `file` (where it will be written) and turns every case
+ * holding an error into a TODO, until the file checks or the errors left lie outside every case. All files of a call
+ * share one program per round (the compiler resolves the test framework's and the sources' types once). A project
+ * where the compiler cannot run (no `typescript` to load, a tsconfig it cannot parse) gets its text back unchanged.
  */
-export function typecheckEmitted(text: string, file: string): TypecheckedText {
+export function typecheckEmittedAll(files: Array<{ text: string; file: string }>): TypecheckedText[] {
   const started = performance.now();
-  const absolute = path.resolve(file).split(path.sep).join('/');
-  const checker = checkerFor(absolute);
-  const dropped = new Map<string, string>();
-  let current = text;
-  let problems: TypeProblem[] = [];
-  if (checker) {
-    for (let round = 0; round < 5; round++) {
-      problems = problemsOf(checker, absolute, current);
+  const states = files.map(({ text, file }) => {
+    const absolute = path.resolve(file).split(path.sep).join('/');
+    return { file: absolute, checker: checkerFor(absolute), text, dropped: new Map<string, string>(), problems: [] as TypeProblem[], done: false };
+  });
+  for (const st of states) st.done = st.checker === null;
+  for (let round = 0; round < 5 && states.some((st) => !st.done); round++) {
+    const pending = states.filter((st) => !st.done);
+    // every text first, so the diagnostics of all files come from one program
+    for (const st of pending) hold(st.checker!, st.file, st.text);
+    for (const st of pending) {
+      const problems = problemsOf(st.checker!, st.file);
+      const blocks = caseBlocks(st.text.split('\n'));
       const hit = new Map<string, string>();
       const outside: TypeProblem[] = [];
-      const blocks = caseBlocks(current.split('\n'));
       for (const problem of problems) {
         const id = caseOfLine(blocks, problem.line);
-        if (id === null || dropped.has(id)) outside.push(problem);
+        if (id === null || st.dropped.has(id)) outside.push(problem);
         else if (!hit.has(id)) hit.set(id, describeProblem(problem));
       }
+      st.problems = outside;
       if (hit.size === 0) {
-        problems = outside;
-        break;
+        st.done = true;
+        continue;
       }
-      current = replaceCases(current, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
-      for (const [id, reason] of hit) dropped.set(id, reason);
-      problems = [];
+      st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
+      for (const [id, reason] of hit) st.dropped.set(id, reason);
     }
   }
-  const ms = performance.now() - started;
-  typecheckCost.files++;
-  typecheckCost.ms += ms;
-  return { text: current, dropped, problems, ms };
+  const ms = (performance.now() - started) / Math.max(1, files.length);
+  typecheckCost.files += files.length;
+  typecheckCost.ms += ms * files.length;
+  return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms }));
+}
+
+/** typecheckEmittedAll for one file. */
+export function typecheckEmitted(text: string, file: string): TypecheckedText {
+  return typecheckEmittedAll([{ text, file }])[0];
 }

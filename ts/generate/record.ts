@@ -22,7 +22,7 @@ import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOptions } from './search';
 import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
 import { caseBlocks } from './emitted-check';
-import { describeProblem, typecheckEmitted } from './emitted-typecheck';
+import { describeProblem, typecheckEmittedAll, type TypecheckedText } from './emitted-typecheck';
 
 export interface RecordOptions extends ChildOptions {
   /** The coverage-guided search's budgets and seed. */
@@ -116,11 +116,15 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
     jobs[0].output,
     options,
   );
+  const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions));
+  // The TypeScript files of the batch type-checked together (one program), before anything is written.
+  const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript ? [i] : []));
+  const checked = typecheckEmittedAll(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
+  const notes = jobs.map((_, i) => [...(searched[i].notes ?? [])]);
+  ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k], notes[i])));
   return jobs.map((job, i) => {
-    const notes = [...(searched[i].notes ?? [])];
-    const emitted = job.renderOptions.typescript ? typechecked(emitFile(job.plan, searched[i], job.renderOptions), job.output, notes) : emitFile(job.plan, searched[i], job.renderOptions);
-    job.write(emitted.text);
-    return { output: job.output, emitted, searched: searched[i].results.size, notes: notes.length ? notes : undefined, write: job.write };
+    job.write(emitted[i].text);
+    return { output: job.output, emitted: emitted[i], searched: searched[i].results.size, notes: notes[i].length ? notes[i] : undefined, write: job.write };
   });
 }
 
@@ -131,8 +135,7 @@ const EXPECTS_THROW = /\bthrown\(|\brejected\(|\.toThrow|\.rejects\./;
  * The emitted TypeScript after the type check (emitted-typecheck.ts): each case holding a tsc error is a TODO and
  * counts as one (a throw it expected no longer counts); errors outside every case become a note.
  */
-function typechecked(emitted: Emitted, output: string, notes: string[]): Emitted {
-  const checked = typecheckEmitted(emitted.text, output);
+function typechecked(emitted: Emitted, checked: TypecheckedText, notes: string[]): Emitted {
   if (checked.problems.length) notes.push(`the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`);
   if (checked.dropped.size === 0) return emitted;
   const lines = emitted.text.split('\n');
