@@ -1,7 +1,7 @@
 /**
  * The type check of emitted TypeScript (ts/generate/emitted-typecheck.ts) on a real CLI run: a fixture whose naive
  * output would not type-check (a string enum nested in an object, optional parameters, a callback parameter, a
- * branded string and a class) gets a test file that the real `tsc --noEmit --strict` accepts, whose tests pass in
+ * branded string, a class, a method of an object parameter) gets a test file that the real `tsc --noEmit --strict` accepts, whose tests pass in
  * vitest, with enum members written by name and every ill-typed case turned into a TODO that names the diagnostic.
  */
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,15 @@ export function pick(items: string[], keep: (item: string, index: number) => boo
 export function label(warehouse: Warehouse, note?: string): string {
   return note === undefined ? warehouse.name : \`\${warehouse.name}: \${note}\`;
 }
+
+export interface Rate {
+  label: string;
+  perKg(): number;
+}
+
+export function quoteFor(parcel: Parcel, rate: Rate): string {
+  return \`\${rate.label}: \${rate.perKg() * parcel.weightKg}\`;
+}
 `;
 
 const TSCONFIG = JSON.stringify({
@@ -89,6 +98,8 @@ describe('the type check of emitted TypeScript', () => {
     expect(text).toMatch(/price\(\{ weightKg: [^}]*carrier: Carrier\.(Post|Courier)/);
     expect(text).not.toMatch(/carrier: '(post|courier)'/);
     expect(text).not.toMatch(/ as never|: any\b/);
+    // A method of an object parameter declared \`perKg(): number\` gets a callback taking no parameter that returns one.
+    expect(text).toMatch(/quoteFor\([^\n]*perKg: \(\) => \(\d+\)/);
     // Layer 2: a plain string where the branded `Sku` is declared does not type-check: that case is a TODO naming why.
     expect(text).toMatch(/\/\/ TODO\(tdd-fast\): the generated code of this case does not type-check \(TS2345: Argument of type '[^']*' is not assignable to parameter of type 'Sku'/);
     // The user's own tsconfig has strict off: the check forced it on, and so does the user's `tsc --strict`.

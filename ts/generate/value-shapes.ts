@@ -131,9 +131,10 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
   const reducers = reducerCallbacks(shape);
   if (reducers.length) return reducers;
   const returns = shape.kind === 'function' ? shape.returns : undefined;
-  const generic = () => CALLBACKS.map((_, i) => callback(i));
+  const generic = () => CALLBACKS.map((_, i) => callback(i)).filter((f) => typeable(f, shape));
   if (!returns || vague(returns) || returns.kind === 'void' || returns.kind === 'undefined') {
-    return returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0)] : generic();
+    const loose = returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0)].filter((f) => typeable(f, shape)) : generic();
+    return loose.length ? loose : [callback(3)];
   }
   const fitting = generic().filter((f) => {
     try {
@@ -151,6 +152,20 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
     if (inner !== null) return [tag(() => Promise.resolve(clone(typicalOf(returns.value))), `() => Promise.resolve(${inner})`)];
   }
   return [tag(() => clone(value), `() => (${code})`)];
+}
+
+/**
+ * Whether TypeScript accepts callback `f` where the function type `shape` is declared: it takes no more parameters
+ * than declared (`(value) => value` is no `() => number`), and the identity callback returns what it is given, so it
+ * fits only where the first parameter's type is the declared return type (or either is unknown to us).
+ */
+function typeable(f: (...a: unknown[]) => unknown, shape: TypeShape): boolean {
+  if (shape.kind !== 'function') return true;
+  const rest = shape.params.some((p) => p.rest);
+  if (!rest && f.length > shape.params.length) return false;
+  if (CODE.get(f) !== CALLBACKS[0][0]) return true;
+  const first = shape.params[0]?.shape;
+  return !first || vague(first) || vague(shape.returns) || JSON.stringify(first) === JSON.stringify(shape.returns);
 }
 
 /* ------------------------------------------------------------------ typical and second values */
