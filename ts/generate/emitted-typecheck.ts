@@ -28,6 +28,8 @@ export interface TypecheckedText {
   dropped: Map<string, string>;
   /** Diagnostics outside every case (imports, helpers): the check says nothing about the cases then; the text is kept. */
   problems: TypeProblem[];
+  /** Why the file was not checked at all (no `typescript` to load, a tsconfig the compiler cannot read). */
+  unchecked?: string;
   /** Wall time of the check (all rounds; a batch's time shared by its files), for the cost report. */
   ms: number;
 }
@@ -223,7 +225,11 @@ export function typecheckEmittedAll(files: Array<{ text: string; file: string }>
   const ms = (performance.now() - started) / Math.max(1, files.length);
   typecheckCost.files += files.length;
   typecheckCost.ms += ms * files.length;
-  return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms }));
+  return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms, ...(st.checker ? {} : { unchecked: uncheckedWhy(st.file) }) }));
+}
+
+function uncheckedWhy(file: string): string {
+  return loadTypescript(path.dirname(file)) ? 'its tsconfig could not be read by the TypeScript compiler' : 'no `typescript` package could be loaded';
 }
 
 /** typecheckEmittedAll for one file. */

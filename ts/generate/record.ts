@@ -136,6 +136,7 @@ const EXPECTS_THROW = /\bthrown\(|\brejected\(|\.toThrow|\.rejects\./;
  * counts as one (a throw it expected no longer counts); errors outside every case become a note.
  */
 function typechecked(emitted: Emitted, checked: TypecheckedText, notes: string[]): Emitted {
+  if (checked.unchecked) notes.push(`the emitted file was not type-checked: ${checked.unchecked}`);
   if (checked.problems.length) notes.push(`the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`);
   if (checked.dropped.size === 0) return emitted;
   const lines = emitted.text.split('\n');
