@@ -236,6 +236,8 @@ export interface Emitted {
   throws: number;
   /** Set when the module did not load (then the file holds one TODO saying why). */
   loadError?: string;
+  /** Set when the type check (emitted-typecheck.ts) could not run, or found errors outside every case. */
+  typecheck?: string;
 }
 
 /**

@@ -211,7 +211,7 @@ function applySummary(result: GenerateResult, summary: RecordSummary, started: n
   result.tests = summary.tests;
   result.todo = summary.todo;
   result.throws = summary.throws;
-  const warnings = [...(summary.loadError ? [summary.loadError] : []), ...(summary.notes ?? []).map((note) => `search: ${note}`)];
+  const warnings = [...(summary.loadError ? [summary.loadError] : []), ...(summary.notes ?? []).map((note) => `search: ${note}`), ...(summary.typecheck ? [summary.typecheck] : [])];
   if (warnings.length) result.warnings = [...(result.warnings ?? []), ...warnings];
   result.ms = performance.now() - started;
 }

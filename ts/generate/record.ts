@@ -44,6 +44,8 @@ export interface RecordSummary {
   loadError?: string;
   /** What the search's setup skipped (see SearchOutcome.notes). */
   notes?: string[];
+  /** Why the emitted TypeScript was not (fully) type-checked (see Emitted.typecheck). */
+  typecheck?: string;
 }
 
 interface JsonAssertion {
@@ -120,11 +122,10 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   // The TypeScript files of the batch type-checked together (one program), before anything is written.
   const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript ? [i] : []));
   const checked = typecheckEmittedAll(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
-  const notes = jobs.map((_, i) => [...(searched[i].notes ?? [])]);
-  ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k], notes[i])));
+  ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k])));
   return jobs.map((job, i) => {
     job.write(emitted[i].text);
-    return { output: job.output, emitted: emitted[i], searched: searched[i].results.size, notes: notes[i].length ? notes[i] : undefined, write: job.write };
+    return { output: job.output, emitted: emitted[i], searched: searched[i].results.size, notes: searched[i].notes, write: job.write };
   });
 }
 
@@ -135,9 +136,13 @@ const EXPECTS_THROW = /\bthrown\(|\brejected\(|\.toThrow|\.rejects\./;
  * The emitted TypeScript after the type check (emitted-typecheck.ts): each case holding a tsc error is a TODO and
  * counts as one (a throw it expected no longer counts); errors outside every case become a note.
  */
-function typechecked(emitted: Emitted, checked: TypecheckedText, notes: string[]): Emitted {
-  if (checked.unchecked) notes.push(`the emitted file was not type-checked: ${checked.unchecked}`);
-  if (checked.problems.length) notes.push(`the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`);
+function typechecked(emitted: Emitted, checked: TypecheckedText): Emitted {
+  const typecheck = checked.unchecked
+    ? `the emitted file was not type-checked: ${checked.unchecked}`
+    : checked.problems.length
+      ? `the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`
+      : undefined;
+  if (typecheck) emitted = { ...emitted, typecheck };
   if (checked.dropped.size === 0) return emitted;
   const lines = emitted.text.split('\n');
   const throwing = new Set(caseBlocks(lines).filter((b) => EXPECTS_THROW.test(lines.slice(b.start, b.end).join('\n'))).map((b) => b.id));
@@ -183,7 +188,7 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
     return states.map(({ p, text, dropped, fileError }) => {
       const { emitted } = p;
       const loadError = emitted.loadError ?? (fileError ? `the generated file did not load in the project's vitest: ${fileError}` : undefined);
-      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError, notes: p.notes };
+      return { recorded: emitted.tests - dropped.size, dropped: dropped.size + emitted.todo, text, tests: emitted.tests + emitted.todo, todo: emitted.todo + dropped.size, throws: emitted.throws, searched: p.searched, loadError, notes: p.notes, typecheck: emitted.typecheck };
     });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
