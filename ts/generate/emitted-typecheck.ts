@@ -194,38 +194,48 @@ export function describeProblem(problem: TypeProblem): string {
  */
 export function typecheckEmittedAll(files: Array<{ text: string; file: string }>): TypecheckedText[] {
   const started = performance.now();
-  const states = files.map(({ text, file }) => {
+  const states: FileState[] = files.map(({ text, file }) => {
     const absolute = path.resolve(file).split(path.sep).join('/');
-    return { file: absolute, checker: checkerFor(absolute), text, dropped: new Map<string, string>(), problems: [] as TypeProblem[], done: false };
+    const checker = checkerFor(absolute);
+    return { file: absolute, checker, text, dropped: new Map<string, string>(), problems: [], done: checker === null };
   });
-  for (const st of states) st.done = st.checker === null;
   for (let round = 0; round < 5 && states.some((st) => !st.done); round++) {
     const pending = states.filter((st) => !st.done);
     // every text first, so the diagnostics of all files come from one program
     for (const st of pending) hold(st.checker!, st.file, st.text);
-    for (const st of pending) {
-      const problems = problemsOf(st.checker!, st.file);
-      const blocks = caseBlocks(st.text.split('\n'));
-      const hit = new Map<string, string>();
-      const outside: TypeProblem[] = [];
-      for (const problem of problems) {
-        const id = caseOfLine(blocks, problem.line);
-        if (id === null || st.dropped.has(id)) outside.push(problem);
-        else if (!hit.has(id)) hit.set(id, describeProblem(problem));
-      }
-      st.problems = outside;
-      if (hit.size === 0) {
-        st.done = true;
-        continue;
-      }
-      st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
-      for (const [id, reason] of hit) st.dropped.set(id, reason);
-    }
+    for (const st of pending) dropIllTyped(st);
   }
   const ms = (performance.now() - started) / Math.max(1, files.length);
   typecheckCost.files += files.length;
   typecheckCost.ms += ms * files.length;
   return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms, ...(st.checker ? {} : { unchecked: uncheckedWhy(st.file) }) }));
+}
+
+interface FileState {
+  file: string;
+  checker: Checker | null;
+  text: string;
+  dropped: Map<string, string>;
+  problems: TypeProblem[];
+  done: boolean;
+}
+
+/** One round on one held file: the cases holding a diagnostic become TODOs; done when none does. */
+function dropIllTyped(st: FileState): void {
+  const blocks = caseBlocks(st.text.split('\n'));
+  const hit = new Map<string, string>();
+  st.problems = [];
+  for (const problem of problemsOf(st.checker!, st.file)) {
+    const id = caseOfLine(blocks, problem.line);
+    if (id === null || st.dropped.has(id)) st.problems.push(problem);
+    else if (!hit.has(id)) hit.set(id, describeProblem(problem));
+  }
+  if (hit.size === 0) {
+    st.done = true;
+    return;
+  }
+  st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
+  for (const [id, reason] of hit) st.dropped.set(id, reason);
 }
 
 function uncheckedWhy(file: string): string {
