@@ -81,8 +81,8 @@ const TSCONFIG = JSON.stringify({
   include: ['src'],
 });
 
-function project(): string {
-  const root = makeProject({ 'package.json': '{"name":"shipping","type":"module"}', 'tsconfig.json': TSCONFIG, 'src/shipping.ts': SHIPPING });
+function project(tsconfig = TSCONFIG): string {
+  const root = makeProject({ 'package.json': '{"name":"shipping","type":"module"}', 'tsconfig.json': tsconfig, 'src/shipping.ts': SHIPPING });
   fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   return root;
 }
@@ -130,5 +130,44 @@ describe('the type check of emitted TypeScript', () => {
     const broken = typecheckEmitted(`${head.replace("'./shipping'", "'./missing'")}${good}});\n`, file);
     expect(broken.dropped.size).toBe(0);
     expect(broken.problems[0]).toMatchObject({ line: 2, code: 2307 });
+  });
+
+  it('under noUnusedLocals, removes the imports and the helper only a dropped case used', () => {
+    const tsconfig = JSON.parse(TSCONFIG);
+    tsconfig.compilerOptions.noUnusedLocals = true;
+    const root = project(JSON.stringify(tsconfig));
+    const file = path.join(root, 'src/shipping.generated.test.ts');
+    const text = [
+      "import { describe, expect, it } from 'vitest';",
+      "import { Carrier, price, sku } from './shipping';",
+      '',
+      '/** The error a call throws (the test fails when it does not throw). */',
+      'function thrown(run: () => unknown): Error {',
+      '  try {',
+      '    run();',
+      '  } catch (error) {',
+      '    return error as Error;',
+      '  }',
+      "  throw new Error('expected the call to throw');",
+      '}',
+      '',
+      "describe('shipping', () => {",
+      '  // tdd-fast:case a.0',
+      "  it('returns 550', () => {",
+      '    expect(price({ weightKg: 1, carrier: Carrier.Post })).toBe(550);',
+      '  });',
+      '  // tdd-fast:case a.1',
+      "  it('throws for a number', () => {",
+      '    expect(thrown(() => sku(3)).message).toBe(\'not a sku: 3\');',
+      '  });',
+      '});',
+      '',
+    ].join('\n');
+    const checked = typecheckEmitted(text, file);
+    expect([...checked.dropped.keys()]).toEqual(['a.1']);
+    expect(checked.problems).toEqual([]);
+    expect(checked.text).toContain("import { Carrier, price } from './shipping';");
+    expect(checked.text).not.toContain('function thrown(');
+    expect(checked.text).toContain("  it.todo('throws for a number');");
   });
 });

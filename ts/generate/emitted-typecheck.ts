@@ -15,11 +15,15 @@ import * as path from 'node:path';
 import type * as TS from 'typescript';
 
 import { caseBlocks, caseOfLine, replaceCases } from './emitted-check';
+import { pruneUnusedImports, unusedImport } from './emitted-unused-imports';
 
 export interface TypeProblem {
   line: number;
   code: number;
   message: string;
+  /** Offset and length of what the diagnostic is about. */
+  start?: number;
+  length?: number;
 }
 
 export interface TypecheckedText {
@@ -40,6 +44,12 @@ interface Checker {
   /** The emitted files, held in memory (never read from disk: an older generated file may sit there). */
   virtual: Map<string, { text: string; version: number }>;
   roots: string[];
+  /**
+   * Whether a file that lost cases is checked again: only under `noUnusedLocals`, where an import only a dropped case
+   * used becomes an error. Otherwise cases are independent `it` blocks: dropping one cannot make another ill-typed,
+   * and a check costs seconds on a large file.
+   */
+  recheck: boolean;
 }
 
 /** Checkers by tsconfig path ('' when the project has none), for the whole process. */
@@ -143,7 +153,7 @@ function createChecker(ts: typeof TS, config: { configFile: string; parsed: TS.P
     getDirectories: ts.sys.getDirectories,
     realpath: ts.sys.realpath,
   };
-  return { ts, service: ts.createLanguageService(host, ts.createDocumentRegistry()), virtual, roots };
+  return { ts, service: ts.createLanguageService(host, ts.createDocumentRegistry()), virtual, roots, recheck: Boolean(options.noUnusedLocals) };
 }
 
 function checkerFor(file: string): Checker | null {
@@ -177,6 +187,8 @@ function problemsOf(checker: Checker, file: string): TypeProblem[] {
       line: source && d.start !== undefined ? source.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
       code: d.code,
       message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\s+/g, ' '),
+      start: d.start,
+      length: d.length,
     }));
 }
 
@@ -222,18 +234,25 @@ interface FileState {
 
 /** One round on one held file: the cases holding a diagnostic become TODOs; done when none does. */
 function dropIllTyped(st: FileState): void {
-  const blocks = caseBlocks(st.text.split('\n'));
+  const lines = st.text.split('\n');
+  const blocks = caseBlocks(lines);
   const hit = new Map<string, string>();
+  const unused: TypeProblem[] = [];
   st.problems = [];
   for (const problem of problemsOf(st.checker!, st.file)) {
     const id = caseOfLine(blocks, problem.line);
-    if (id === null || st.dropped.has(id)) st.problems.push(problem);
-    else if (!hit.has(id)) hit.set(id, describeProblem(problem));
+    if (id !== null && !st.dropped.has(id)) {
+      if (!hit.has(id)) hit.set(id, describeProblem(problem));
+    } else if (st.dropped.size > 0 && unusedImport(problem, lines)) unused.push(problem);
+    else st.problems.push(problem);
   }
-  if (hit.size === 0) {
+  if (hit.size === 0 && unused.length === 0) {
     st.done = true;
     return;
   }
+  // an import only dropped cases used goes too (same offsets: imports precede every case)
+  st.text = pruneUnusedImports(st.text, unused);
+  st.done = !st.checker!.recheck;
   st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
   for (const [id, reason] of hit) st.dropped.set(id, reason);
 }
