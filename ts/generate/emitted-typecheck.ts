@@ -5,8 +5,8 @@
  * block) holding a diagnostic becomes an `it.todo` naming the first one, so a test that passes an argument the
  * declared type rejects (and throws because of it) is never kept, and the file passes the user's `tsc --noEmit`.
  *
- * One language service per tsconfig and process: the program of the next file (or of the next round on the same
- * file) reuses every parsed source file, so a generate run parses the project once.
+ * One language service per tsconfig and process: the program of the next batch of files reuses every parsed source
+ * file, so a generate run parses the project, its libraries and the test framework's declarations once.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,7 +30,7 @@ export interface TypecheckedText {
   text: string;
   /** Case ids turned into TODOs, with the first diagnostic of each. */
   dropped: Map<string, string>;
-  /** Diagnostics outside every case (imports, helpers): the check says nothing about the cases then; the text is kept. */
+  /** Diagnostics outside every case (an import that does not resolve): reported once; they drop nothing. */
   problems: TypeProblem[];
   /** Why the file was not checked at all (no `typescript` to load, a tsconfig the compiler cannot read). */
   unchecked?: string;
@@ -52,11 +52,9 @@ interface Checker {
   recheck: boolean;
 }
 
-/** Checkers by tsconfig path ('' when the project has none), for the whole process. */
+/** Checkers by tsconfig path (by package folder when there is none), for the whole process. */
 const checkers = new Map<string, Checker | null>();
 
-/** Time and files of every check of this process: what the check costs per file (see docs/generate.md). */
-export const typecheckCost = { files: 0, ms: 0 };
 
 /** The project's `typescript` (resolved from `dir` up), else the one tdd-fast depends on; null when neither loads. */
 function loadTypescript(dir: string): typeof TS | null {
@@ -218,8 +216,6 @@ export function typecheckEmittedAll(files: Array<{ text: string; file: string }>
     for (const st of pending) dropIllTyped(st);
   }
   const ms = (performance.now() - started) / Math.max(1, files.length);
-  typecheckCost.files += files.length;
-  typecheckCost.ms += ms * files.length;
   return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms, ...(st.checker ? {} : { unchecked: uncheckedWhy(st.file) }) }));
 }
 
