@@ -126,8 +126,9 @@ describe('the type check of emitted TypeScript', () => {
     expect(checked.text).toContain(good);
     expect(checked.text).toContain("  it.todo('throws when the parcel is a number');");
     expect(checked.problems).toEqual([]);
-    // An import that does not resolve is no fault of a case: nothing is dropped, the problem is reported.
-    const broken = typecheckEmitted(`${head.replace("'./shipping'", "'./missing'")}${good}});\n`, file);
+    // An import that does not resolve leaves the cases' types unknown: nothing is dropped, the problem is reported.
+    const local = "  // tdd-fast:case a.2\n  it('holds a local error', () => {\n    const n: number = 'x';\n    expect(n).toBe('x');\n  });\n";
+    const broken = typecheckEmitted(`${head.replace("'./shipping'", "'./missing'")}${good}${local}});\n`, file);
     expect(broken.dropped.size).toBe(0);
     expect(broken.problems[0]).toMatchObject({ line: 2, code: 2307 });
   });

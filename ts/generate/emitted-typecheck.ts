@@ -242,7 +242,9 @@ function dropIllTyped(st: FileState): void {
     } else if (st.dropped.size > 0 && unusedImport(problem, lines)) unused.push(problem);
     else st.problems.push(problem);
   }
-  if (hit.size === 0 && unused.length === 0) {
+  // An error outside every case on the first look (an import that does not resolve, `vitest` not installed where the
+  // file will be) leaves the types of the cases unknown: their errors are no fault of theirs, nothing is dropped.
+  if ((hit.size === 0 && unused.length === 0) || (st.dropped.size === 0 && st.problems.length > 0)) {
     st.done = true;
     return;
   }
