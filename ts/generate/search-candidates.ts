@@ -12,6 +12,7 @@ import { argsFor } from './search-args';
 import { mutateValue, pick, prng, hashString, sharedPairs, type Ctx } from './search-inputs';
 import { typicalOf } from './value-shapes';
 import { CALL_SELF, Runner, type Candidate, type Ran } from './search-run';
+import { StateParents } from './search-states';
 import type { Spec, SpecCallable, SpecTarget, TargetResult } from './search-runtime';
 import { toCode } from './value-code';
 import { clone } from './value-shapes';
@@ -106,6 +107,8 @@ export class TargetSearch {
   readonly kept: Ran[] = [];
   /** Runs that reached no new block but returned a value no kept run returned (see noteOutput). */
   readonly diverse: Ran[] = [];
+  /** Sequences kept as parents for the new kind of state they left the object in (search-states.ts). */
+  readonly states = new StateParents();
   readonly budget: Budget;
   readonly runner: Runner;
   n = 0;
@@ -276,6 +279,7 @@ export class TargetSearch {
       const ran = await this.runner.runOnce(cand, false, false);
       if (ran.exit !== null) exits = true;
       this.noteOutput(ran, false);
+      if (this.target.kind === 'class') this.states.note(ran);
     }
     const blocks = this.coverage.take();
     const wanted = new Set([...blocks].filter((b) => !this.covered.has(b)));

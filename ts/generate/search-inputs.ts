@@ -6,6 +6,7 @@ import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
 import { IDENT } from './value-code';
 import { callbacksFor, clone, members, objectOf, typicalOf, untyped } from './value-shapes';
+import { vocabularyArrays, vocabularyObjects } from './search-vocabulary';
 
 /* ------------------------------------------------------------------ PRNG */
 
@@ -71,7 +72,8 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'unknown':
     case 'unresolved':
     case 'ref':
-      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? [])];
+      // The module's own object shapes (search-vocabulary.ts) at the top level: what its helpers read from such a value.
+      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? []), ...(depth === 0 ? vocabularyObjects() : [])];
     case 'class':
       return [...(ctx.instances ?? []), typicalOf(shape)];
     case 'literal':
@@ -89,7 +91,7 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       if (untyped(shape.element)) {
         // Nothing says what the elements are: arrays of one kind (what sorting, searching and heaps compare),
         // unsorted, with a repeat, one long enough for a third level of a heap or a binary search's both halves.
-        return [[], [t], [3, 1, 2], ['b', 'a', 'c'], [5, 1, 4, 1, 3, 9, 2, 6], typicalOf(shape), [1, 'a', null]];
+        return [[], [t], [3, 1, 2], ['b', 'a', 'c'], [5, 1, 4, 1, 3, 9, 2, 6], typicalOf(shape), [1, 'a', null], ...(depth === 0 ? vocabularyArrays() : [])];
       }
       const elems = poolOf(shape.element, ctx, depth + 1).slice(0, 8);
       const long = elems.length >= 6 ? [elems[3], elems[0], elems[5], elems[1], elems[4], elems[2], elems[0], ...elems.slice(6)] : null;

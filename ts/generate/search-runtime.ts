@@ -24,6 +24,7 @@ import { searchSequences } from './search-sequences';
 import { searchDatabase, type DatabaseOrigin } from './search-database';
 
 export { databaseSetup } from './search-database';
+import { resetVocabulary, setVocabulary } from './search-vocabulary';
 import { buildSuite } from './search-suite';
 import type { View } from './search-values';
 import type { TypeShape } from './shapes';
@@ -266,6 +267,7 @@ function emptyResult(id: string, error: string): TargetResult {
 /** Loads one module of the batch and searches its targets from `from` on (each file starts from the same pools). */
 async function searchGroup(group: SpecGroup, g: number, from: number, ctx: GroupContext): Promise<void> {
   resetShared();
+  resetVocabulary();
   ctx.log({ t: 'load', g });
   let loaded: Awaited<ReturnType<SpecGroup['load']>>;
   try {
@@ -277,6 +279,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   }
   const { mod, targets } = loaded;
   setEnumSource(mod);
+  setVocabulary(loaded.facts ?? []);
   const { found, promoted } = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
   const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file };
   const one = async (target: SpecTarget, discovered?: Discovered): Promise<void> => {

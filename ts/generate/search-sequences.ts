@@ -4,6 +4,7 @@
  * a call, has one call's arguments mutated, or loses a call. Used for classes (`new C(...)` then methods) and for
  * what a factory call returns (an object's methods, or the returned function itself; see search-returned.ts).
  */
+import { fits } from './fits';
 import { argsFor, restGroup, typicalArgs } from './search-args';
 import { pick, poolOf, randomOf } from './search-inputs';
 import { tag } from './value-code';
@@ -69,7 +70,8 @@ function nextSequence(s: TargetSearch, parent: Ran | null, ctorBase: unknown[]):
   else if (r < 0.55 || steps.length === 0) {
     if (steps.length < MAX_STEPS) {
       const m = pick(s.rng, s.methods);
-      steps = [...steps, { method: m.name, c: m, values: s.rng() < 0.5 ? typicalArgs(m) : m.params.map((p) => randomOf(p.shape, s.ctx(m))) }];
+      const values = s.rng() < 0.5 ? typicalArgs(m) : m.params.map((p) => randomOf(p.shape, s.ctx(m)));
+      steps = [...steps, { method: m.name, c: m, values: reuseValues(s, m, values, [ctorVals, ...steps.map((st) => st.values)]) }];
     }
   } else {
     const i = Math.floor(s.rng() * steps.length);
@@ -77,6 +79,22 @@ function nextSequence(s: TargetSearch, parent: Ran | null, ctorBase: unknown[]):
     if (s.rng() < 0.2 && steps.length > 1) steps.splice(Math.floor(s.rng() * steps.length), 1);
   }
   return { ctorVals, steps };
+}
+
+/**
+ * Values an earlier call of the sequence took, passed again (Randoop reuses a sequence's values): `add(x)` then
+ * `has(x)`, `insert(item)` then `remove(item)`; each argument of the new call has a chance to be one of them when it
+ * fits the parameter.
+ */
+function reuseValues(s: TargetSearch, m: SpecCallable, values: unknown[], earlier: unknown[][]): unknown[] {
+  const used = earlier.flat().filter((v) => v !== undefined && v !== null && typeof v !== 'function');
+  if (used.length === 0) return values;
+  return values.map((v, i) => {
+    const p = m.params[i];
+    if (!p || p.rest || s.rng() >= 0.3) return v;
+    const candidate = pick(s.rng, used);
+    return fits(candidate, p.shape, 'search') ? clone(candidate) : v;
+  });
 }
 
 /** What a factory returned is built again from the arguments of the call that returned it (its first seed). */
@@ -95,7 +113,9 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   let stale = 0;
   while (s.budgetLeft() && stale < s.budget.stale) {
     const before = s.covered.size;
-    const parent = s.kept.length && s.rng() < 0.8 ? pick(s.rng, s.kept) : null;
+    // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
+    const parents = s.rng() < 0.3 && s.states.runs.length ? s.states.runs : s.kept;
+    const parent = parents.length && s.rng() < 0.8 ? pick(s.rng, parents) : null;
     const { ctorVals, steps } = nextSequence(s, parent, ctorBase);
     if (!(await s.propose(ctorVals, steps))) stale++;
     stale = s.covered.size > before ? 0 : stale + 1;
