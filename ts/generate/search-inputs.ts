@@ -5,7 +5,7 @@
 import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
 import { IDENT } from './value-code';
-import { callbacksFor, clone, members, objectOf, typicalOf, untyped } from './value-shapes';
+import { callback, callbacksFor, clone, CONTINUATION, members, objectOf, typicalOf, untyped } from './value-shapes';
 import { vocabularyArrays, vocabularyObjects } from './search-vocabulary';
 
 /* ------------------------------------------------------------------ PRNG */
@@ -72,8 +72,9 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'unknown':
     case 'unresolved':
     case 'ref':
-      // The module's own object shapes (search-vocabulary.ts) at the top level: what its helpers read from such a value.
-      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? []), ...(depth === 0 ? vocabularyObjects() : [])];
+      // At the top level, the module's own object shapes (search-vocabulary.ts: what its helpers read from such a
+      // value) and two callbacks (an untyped parameter may be a function the code calls as `fn.call(ctx, x, done)`).
+      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? []), ...(depth === 0 ? [...vocabularyObjects(), callback(0), callback(CONTINUATION)] : [])];
     case 'class':
       return [...(ctx.instances ?? []), typicalOf(shape)];
     case 'literal':

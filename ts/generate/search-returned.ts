@@ -7,16 +7,23 @@
  * facts of the code they were written in, joined by their V8 location (search-locate.ts).
  */
 import type { TargetSearch } from './search-candidates';
-import { CALL_SELF, calledMethods } from './search-run';
+import { CALL_SELF, calledMethods, type Candidate } from './search-run';
 import { callableOf, memberType, type Joiner } from './search-discover';
 import { clone } from './value-shapes';
 import type { Discovered, SpecTarget } from './search-runtime';
+
+function functionArgs(cand: Candidate): number {
+  return (cand.steps[0]?.values ?? []).filter((v) => typeof v === 'function').length;
+}
 
 /** The targets of what a function target's calls returned, each with how the parent names it. */
 export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: SpecTarget; discovered: Discovered }> {
   const out: Array<{ target: SpecTarget; discovered: Discovered }> = [];
   if (!s.result.access) return out;
-  s.runner.returned.forEach(({ cand, kind }, k) => {
+  s.runner.returned.forEach(({ cand: first, kind, more }, k) => {
+    // The calls that made it, those passing more callbacks first (a queue needs its worker function to run a task).
+    const calls = [first, ...more].sort((a, b) => functionArgs(b) - functionArgs(a));
+    const cand = calls[0];
     const step = cand.steps[0];
     let value: unknown;
     try {
@@ -40,7 +47,7 @@ export function returnedTargets(s: TargetSearch, join: Joiner): Array<{ target: 
       async: false,
       access: [{ code: s.result.access!, get: () => s.runner.init.callee }],
       params: s.target.params,
-      seeds: [{ title: 'the call that returned it', boundary: false, args: step.values.map((v, i) => ({ code: step.codes[i], get: () => clone(v) })) }],
+      seeds: calls.map((c) => ({ title: 'the call that returned it', boundary: false, args: c.steps[0].values.map((v, i) => ({ code: c.steps[0].codes[i], get: () => clone(v) })) })),
       constants: s.target.constants,
       methods,
     };

@@ -20,6 +20,11 @@ export class ExitCalled extends Error {
   }
 }
 
+/** Calls beyond the first that made an object of the same kind, kept to start its sequences from. */
+const MORE_FACTORY_CALLS = 5;
+
+const hasCallback = (c: Candidate) => (c.steps[0]?.values ?? []).some((v) => typeof v === 'function');
+
 /** The method name of a step that calls the sequence's object itself (a function a factory returned). */
 export const CALL_SELF = '';
 
@@ -227,7 +232,7 @@ export interface RunnerInit {
 
 export class Runner {
   /** Calls of a function target that returned an object with methods or a function (see search-returned.ts). */
-  readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function' }> = [];
+  readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function'; more: Candidate[] }> = [];
   /** The module's facts, for the parameters of a function a call returned (probed when recording). */
   join: Joiner | null = null;
 
@@ -315,14 +320,33 @@ export class Runner {
     return instance;
   }
 
-  /** Notes a call of a function target whose result has methods or is a function (explored as a sequence later). */
+  /**
+   * Notes a call of a function target whose result has methods or is a function (explored as a sequence later):
+   * the first call of each kind, and a few more that differ in what they pass (search-returned.ts starts the
+   * sequences from several of them: a queue made with a worker function works differently from one made with '').
+   */
   private noteReturned(cand: Candidate, value: unknown): void {
-    if (this.init.sequence || !cand.valid || this.returned.length >= 2) return;
+    if (this.init.sequence || !cand.valid) return;
     const fn = typeof value === 'function' && !isClassLike(value);
     const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && calledMethods(value).length > 0;
     if (!fn && !obj) return;
     const kind = fn ? 'function' : 'object';
-    if (!this.returned.some((r) => r.kind === kind)) this.returned.push({ cand, kind });
+    const first = this.returned.find((r) => r.kind === kind);
+    if (!first) {
+      if (this.returned.length < 2) this.returned.push({ cand, kind, more: [] });
+      return;
+    }
+    // Kinds of the arguments; a callback by its code (a worker that calls its continuation is not `(value) => value`).
+    const kinds = (c: Candidate) => JSON.stringify(c.steps[0]?.values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'function' ? (CODE.get(v) ?? 'function') : typeof v)));
+    const seen = [first.cand, ...first.more].map(kinds);
+    // Another call only when its arguments differ in kind (a function where the first passed a string).
+    if (seen.includes(kinds(cand))) return;
+    if (first.more.length < MORE_FACTORY_CALLS) first.more.push(cand);
+    else if (hasCallback(cand)) {
+      // A call passing a callback takes the place of one that passes none (the object's code calls it later).
+      const plain = first.more.map((c) => !hasCallback(c)).lastIndexOf(true);
+      if (plain >= 0) first.more[plain] = cand;
+    }
   }
 
   /** The calls of a candidate, with the object's state after each when recording a sequence. */

@@ -49,21 +49,26 @@ async function constructorPools(s: TargetSearch, ctorBase: unknown[]): Promise<v
   }
 }
 
-/** Each method once after the typical and seeded constructions, then each method's own seeds. */
-async function firstCalls(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
+/** The typical construction, then the target's seeds (for what a factory returned: the calls that made it). */
+function constructorSeeds(s: TargetSearch, ctorBase: unknown[]): unknown[][] {
   const ctorSeeds: unknown[][] = [ctorBase];
   for (const seed of s.target.seeds) {
     const v = s.seedValues(seed);
     if (v) ctorSeeds.push(restGroup(s.target, v));
   }
+  return ctorSeeds;
+}
+
+/** Each method once after the typical and seeded constructions, then each method's own seeds. */
+async function firstCalls(s: TargetSearch, ctorBase: unknown[], ctorSeeds: unknown[][]): Promise<void> {
   for (const m of s.methods) await methodSeeds(s, m, ctorSeeds);
   await constructorPools(s, ctorBase);
 }
 
 /** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
-function nextSequence(s: TargetSearch, parent: Ran | null, ctorBase: unknown[]): { ctorVals: unknown[]; steps: StepPlan[] } {
+function nextSequence(s: TargetSearch, parent: Ran | null, ctorSeeds: unknown[][]): { ctorVals: unknown[]; steps: StepPlan[] } {
   const byName = (name: string | null): SpecCallable => s.methods.find((m) => m.name === name)!;
-  let ctorVals = parent?.cand.ctor ?? ctorBase;
+  let ctorVals = parent?.cand.ctor ?? pick(s.rng, ctorSeeds);
   let steps: StepPlan[] = parent ? parent.cand.steps.map((st) => ({ method: st.method, c: byName(st.method), values: restGroup(byName(st.method), st.values) })) : [];
   const r = s.rng();
   if (r < 0.15 && s.target.params.length) ctorVals = s.mutateArgs(s.target, ctorVals);
@@ -109,14 +114,15 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   const ctorBase = constructorBase(s, factory);
   const instance = factory ? null : instanceFactory(s.runner.init.callee, s.result.access, argsFor(s.target, ctorBase));
   if (instance) s.methods.forEach((m) => (s.ctx(m).instances = [instance]));
-  await firstCalls(s, ctorBase);
+  const ctorSeeds = constructorSeeds(s, ctorBase);
+  await firstCalls(s, ctorBase, ctorSeeds);
   let stale = 0;
   while (s.budgetLeft() && stale < s.budget.stale) {
     const before = s.covered.size;
     // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
     const parents = s.rng() < 0.3 && s.states.runs.length ? s.states.runs : s.kept;
     const parent = parents.length && s.rng() < 0.8 ? pick(s.rng, parents) : null;
-    const { ctorVals, steps } = nextSequence(s, parent, ctorBase);
+    const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds);
     if (!(await s.propose(ctorVals, steps))) stale++;
     stale = s.covered.size > before ? 0 : stale + 1;
   }

@@ -111,7 +111,19 @@ export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
   ['() => undefined', () => undefined],
   ['(a, b) => (a < b ? -1 : a > b ? 1 : 0)', (a, b) => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0)],
   ['(value) => String(value)', (value) => String(value)],
+  // A callback that fails: the code's handling of its callbacks' errors (a retry, a catch that reports) is reached.
+  ["() => { throw new Error('failed'); }", () => {
+    throw new Error('failed');
+  }],
+  // A worker in the Node style: it hands its input on to the continuation it is given (`worker(task, done)`), so
+  // the code that waits for it goes on.
+  ["(value, next) => (typeof next === 'function' ? next(null, value) : value)", (value, next) => (typeof next === 'function' ? (next as (e: null, v: unknown) => unknown)(null, value) : value)],
 ];
+
+/** The Node-style worker of CALLBACKS (it calls the continuation it is given). */
+export const CONTINUATION = CALLBACKS.length - 1;
+/** The callback of CALLBACKS that throws. */
+const FAILING = CALLBACKS.length - 2;
 
 export function callback(i: number): (...a: unknown[]) => unknown {
   const [code, fn] = CALLBACKS[i % CALLBACKS.length];
@@ -133,7 +145,7 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
   const returns = shape.kind === 'function' ? shape.returns : undefined;
   const generic = () => CALLBACKS.map((_, i) => callback(i)).filter((f) => typeable(f, shape));
   if (!returns || vague(returns) || returns.kind === 'void' || returns.kind === 'undefined') {
-    const loose = returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0)].filter((f) => typeable(f, shape)) : generic();
+    const loose = returns && (returns.kind === 'void' || returns.kind === 'undefined') ? [callback(3), callback(0), callback(CONTINUATION)].filter((f) => typeable(f, shape)) : generic();
     return loose.length ? loose : [callback(3)];
   }
   const fitting = generic().filter((f) => {
@@ -143,7 +155,8 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
       return false;
     }
   });
-  if (fitting.length) return fitting;
+  // A callback that throws fits every declared return type (it never returns one).
+  if (fitting.length) return [...fitting.filter((f) => CODE.get(f) !== CALLBACKS[FAILING][0]), callback(FAILING)];
   const value = typicalOf(returns);
   const code = toCode(value);
   if (code === null) return generic();
