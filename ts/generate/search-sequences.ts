@@ -118,13 +118,14 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   await firstCalls(s, ctorBase, ctorSeeds);
   let stale = 0;
   while (s.budgetLeft() && stale < s.budget.stale) {
-    const before = s.covered.size;
+    const before = s.covered.size + s.states.runs.length;
     // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
     const parents = s.rng() < 0.3 && s.states.runs.length ? s.states.runs : s.kept;
     const parent = parents.length && s.rng() < 0.8 ? pick(s.rng, parents) : null;
     const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds);
     if (!(await s.propose(ctorVals, steps))) stale++;
-    stale = s.covered.size > before ? 0 : stale + 1;
+    // A new kind of state is progress too (capped: search-states.ts keeps a bounded number).
+    stale = s.covered.size + s.states.runs.length > before ? 0 : stale + 1;
   }
 }
 
