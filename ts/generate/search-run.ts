@@ -11,7 +11,7 @@ import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search
 import type { TypeShape } from './shapes';
 import { observe, stateCode, type View } from './search-values';
 import { CODE, RealDate, tag, toCode } from './value-code';
-import { clone } from './value-shapes';
+import { CALLBACK_ERRORS, clone } from './value-shapes';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
 export class ExitCalled extends Error {
@@ -112,7 +112,7 @@ function errorInfo(e: unknown, classes: Map<unknown, string>): ErrorInfo {
     const name = typeof ctor === 'function' ? (ctor as { name: string }).name : e.name;
     const fromModule = classes.get(ctor);
     const builtin = BUILTIN_ERRORS.includes(name) && (globalThis as Record<string, unknown>)[name] === ctor ? name : null;
-    return { name, ctor: fromModule ?? builtin, message: String(e.message), code: null };
+    return { name, ctor: fromModule ?? builtin, message: String(e.message), code: null, ...(CALLBACK_ERRORS.has(e) ? { own: true } : {}) };
   }
   return { name: typeof e, ctor: null, message: String(e), code: toCode(e) };
 }

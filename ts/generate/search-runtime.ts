@@ -127,6 +127,8 @@ export interface ErrorInfo {
   message: string;
   /** A thrown non-Error value, as code. */
   code: string | null;
+  /** The error is the one a generated failing callback threw, passed on unchanged. */
+  own?: boolean;
 }
 
 export type Outcome =

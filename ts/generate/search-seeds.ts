@@ -9,6 +9,7 @@ import { restGroup, typicalArgs } from './search-args';
 import { pick, poolOf, randomOf, sharedPairs } from './search-inputs';
 import { clone } from './value-shapes';
 import { SHARED, type StepPlan, type TargetSearch } from './search-candidates';
+import { emptyNeighbours } from './search-near';
 
 const call = (s: TargetSearch, values: unknown[]): StepPlan[] => [{ method: null, c: s.target, values }];
 
@@ -98,5 +99,6 @@ export async function searchFunction(s: TargetSearch): Promise<void> {
   const pools = s.target.params.map((p) => poolOf(p.shape, s.ctx(s.target)));
   await onePerParameter(s, base, pools);
   await equalArguments(s, base, pools);
+  await emptyNeighbours(s);
   await mutation(s, base);
 }

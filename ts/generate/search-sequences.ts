@@ -68,7 +68,8 @@ async function firstCalls(s: TargetSearch, ctorBase: unknown[], ctorSeeds: unkno
 /** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
 function nextSequence(s: TargetSearch, parent: Ran | null, ctorSeeds: unknown[][]): { ctorVals: unknown[]; steps: StepPlan[] } {
   const byName = (name: string | null): SpecCallable => s.methods.find((m) => m.name === name)!;
-  let ctorVals = parent?.cand.ctor ?? pick(s.rng, ctorSeeds);
+  // A fresh start: what a factory returned is made by one of the calls that made it; a class, the typical way.
+  let ctorVals = parent?.cand.ctor ?? (s.target.construct === 'call' ? pick(s.rng, ctorSeeds) : ctorSeeds[0]);
   let steps: StepPlan[] = parent ? parent.cand.steps.map((st) => ({ method: st.method, c: byName(st.method), values: restGroup(byName(st.method), st.values) })) : [];
   const r = s.rng();
   if (r < 0.15 && s.target.params.length) ctorVals = s.mutateArgs(s.target, ctorVals);

@@ -43,6 +43,12 @@ function errorOf(r: Ran): string {
   return last.kind === 'throws' || last.kind === 'rejects' ? `${last.error?.name}: ${last.error?.message}` : '';
 }
 
+/** The run ends with the error a generated failing callback threw (value-shapes.ts CALLBACKS), passed on unchanged. */
+function ownError(r: Ran): boolean {
+  const last = r.steps[r.steps.length - 1].outcome;
+  return (last.kind === 'throws' || last.kind === 'rejects') && last.error.own === true;
+}
+
 /** A throw blamed on the generated input: an argument that does not fit, or a TypeError of a vague one. */
 function blamedOnInput(r: Ran): boolean {
   if (!r.throws) return false;
@@ -97,7 +103,8 @@ function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible:
   let distinctLeft = MAX_ERROR_TESTS;
   const errors = new Set<string>();
   for (;;) {
-    const r = chosen.length < maxTests ? best(eligible, got, (x) => !chosen.includes(x) && (throwsLeft > 0 || !errors.has(errorOf(x)))) : null;
+    // Our failing callback's own error passed on is no error message of the code's: it gets no slot of its own.
+    const r = chosen.length < maxTests ? best(eligible, got, (x) => !chosen.includes(x) && (throwsLeft > 0 || (!errors.has(errorOf(x)) && !ownError(x)))) : null;
     if (!r) break;
     if (throwsLeft > 0) throwsLeft--;
     else if (distinctLeft-- <= 0) break;

@@ -104,6 +104,9 @@ function hasEnumMember(shape: TypeShape, value: string, depth = 0): boolean {
 
 /* ------------------------------------------------------------------ callbacks */
 
+/** Errors the failing callback of CALLBACKS threw: a call that ends with one ends with our error, not its own. */
+export const CALLBACK_ERRORS = new WeakSet<object>();
+
 export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
   ['(value) => value', (value) => value],
   ['() => true', () => true],
@@ -113,7 +116,9 @@ export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
   ['(value) => String(value)', (value) => String(value)],
   // A callback that fails: the code's handling of its callbacks' errors (a retry, a catch that reports) is reached.
   ["() => { throw new Error('failed'); }", () => {
-    throw new Error('failed');
+    const error = new Error('failed');
+    CALLBACK_ERRORS.add(error);
+    throw error;
   }],
   // A worker in the Node style: it hands its input on to the continuation it is given (`worker(task, done)`), so
   // the code that waits for it goes on.
