@@ -21,22 +21,25 @@ function emptiesOf(p: SpecParam): unknown[] {
   return out.slice(0, 2);
 }
 
+/** The call `values` with argument `i` made `empty` (left out at the end: written without it, so a default applies). */
+function withEmpty(values: unknown[], i: number, empty: unknown): unknown[] | null {
+  const next = values.map((v) => clone(v));
+  while (next.length <= i) next.push(undefined);
+  if (next[i] === empty) return null;
+  next[i] = clone(empty);
+  return empty === undefined && i === next.length - 1 ? next.slice(0, i) : next;
+}
+
 export async function emptyNeighbours(s: TargetSearch): Promise<void> {
   const { target } = s;
   const empties = target.params.map((p) => (p.rest ? [] : emptiesOf(p)));
-  for (const parent of s.kept.slice(0, PARENTS)) {
-    const values = parent.cand.steps[0]?.values;
-    if (!values) continue;
+  const parents = s.kept.slice(0, PARENTS).flatMap((r) => (r.cand.steps[0] ? [restGroup(target, r.cand.steps[0].values)] : []));
+  for (const values of parents) {
     for (let i = 0; i < target.params.length; i++) {
       for (const empty of empties[i]) {
         if (!s.budgetLeft()) return;
-        const next = restGroup(target, values).map((v) => clone(v));
-        while (next.length <= i) next.push(undefined);
-        if (next[i] === empty) continue;
-        next[i] = clone(empty);
-        // Left out at the end: the call is written without it, so a default applies.
-        const trimmed = empty === undefined && i === next.length - 1 ? next.slice(0, i) : next;
-        await s.propose(null, [{ method: null, c: target, values: trimmed }]);
+        const next = withEmpty(values, i, empty);
+        if (next) await s.propose(null, [{ method: null, c: target, values: next }]);
       }
     }
   }
