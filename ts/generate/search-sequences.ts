@@ -10,6 +10,7 @@ import { pick, poolOf, randomOf } from './search-inputs';
 import { tag } from './value-code';
 import { clone, FACTORY } from './value-shapes';
 import type { StepPlan, TargetSearch } from './search-candidates';
+import { PROGRESS_STATES } from './search-states';
 import type { Ran } from './search-run';
 import type { SpecCallable } from './search-runtime';
 
@@ -119,14 +120,15 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   await firstCalls(s, ctorBase, ctorSeeds);
   let stale = 0;
   while (s.budgetLeft() && stale < s.budget.stale) {
-    const before = s.covered.size + s.states.runs.length;
+    const progress = () => s.covered.size + Math.min(s.states.runs.length, PROGRESS_STATES);
+    const before = progress();
     // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
     const parents = s.rng() < 0.3 && s.states.runs.length ? s.states.runs : s.kept;
     const parent = parents.length && s.rng() < 0.8 ? pick(s.rng, parents) : null;
     const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds);
     if (!(await s.propose(ctorVals, steps))) stale++;
-    // A new kind of state is progress too (capped: search-states.ts keeps a bounded number).
-    stale = s.covered.size + s.states.runs.length > before ? 0 : stale + 1;
+    // A new kind of state is progress too (the first PROGRESS_STATES of them: a bounded number).
+    stale = progress() > before ? 0 : stale + 1;
   }
 }
 

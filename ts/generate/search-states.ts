@@ -9,6 +9,8 @@ import type { Ran } from './search-run';
 
 /** Parents kept per target for their state alone. */
 const MAX_PARENTS = 48;
+/** New states that count as progress (reset the stale count): the first few; the rest only join the parents. */
+export const PROGRESS_STATES = 12;
 
 /** The instance's state with its literals replaced by their kind: `{ n: 3, s: 'a' }` -> `{ n: #n, s: #s }`. */
 export function abstractState(code: string): string {
@@ -23,7 +25,9 @@ export class StateParents {
 
   /** Keeps a sequence that returned normally and left a state of a kind not seen before; true when kept. */
   note(ran: Ran): boolean {
+    // A state reached through a call that never settled is not one to extend: each extension waits for it again.
     if (ran.state === null || ran.throws || ran.exit !== null || ran.steps.length < 2 || !ran.cand.valid) return false;
+    if (ran.steps.some((st) => st.outcome.kind === 'timeout')) return false;
     const key = abstractState(ran.state);
     if (this.seen.has(key)) return false;
     this.seen.add(key);
