@@ -67,14 +67,15 @@ async function firstCalls(s: TargetSearch, ctorBase: unknown[], ctorSeeds: unkno
 }
 
 /** The next sequence from a kept one (or from nothing): constructor mutated, a call added, or a call changed. */
-function nextSequence(s: TargetSearch, parent: Ran | null, ctorSeeds: unknown[][]): { ctorVals: unknown[]; steps: StepPlan[] } {
+function nextSequence(s: TargetSearch, parent: Ran | null, ctorSeeds: unknown[][], grow = false): { ctorVals: unknown[]; steps: StepPlan[] } {
   const byName = (name: string | null): SpecCallable => s.methods.find((m) => m.name === name)!;
   // A fresh start: what a factory returned is made by one of the calls that made it; a class, the typical way.
   let ctorVals = parent?.cand.ctor ?? (s.target.construct === 'call' ? pick(s.rng, ctorSeeds) : ctorSeeds[0]);
   let steps: StepPlan[] = parent ? parent.cand.steps.map((st) => ({ method: st.method, c: byName(st.method), values: restGroup(byName(st.method), st.values) })) : [];
   const r = s.rng();
-  if (r < 0.15 && s.target.params.length) ctorVals = s.mutateArgs(s.target, ctorVals);
-  else if (r < 0.55 || steps.length === 0) {
+  // A parent kept for its state grows by a call (what the state makes reachable is the point of keeping it).
+  if (r < 0.15 && s.target.params.length && !grow) ctorVals = s.mutateArgs(s.target, ctorVals);
+  else if (grow || r < 0.55 || steps.length === 0) {
     if (steps.length < MAX_STEPS) {
       const m = pick(s.rng, s.methods);
       const values = s.rng() < 0.5 ? typicalArgs(m) : m.params.map((p) => randomOf(p.shape, s.ctx(m)));
@@ -98,7 +99,7 @@ function reuseValues(s: TargetSearch, m: SpecCallable, values: unknown[], earlie
   if (used.length === 0) return values;
   return values.map((v, i) => {
     const p = m.params[i];
-    if (!p || p.rest || s.rng() >= 0.3) return v;
+    if (!p || p.rest || s.rng() >= 0.5) return v;
     const candidate = pick(s.rng, used);
     return fits(candidate, p.shape, 'search') ? clone(candidate) : v;
   });
@@ -119,16 +120,21 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   const ctorSeeds = constructorSeeds(s, ctorBase);
   await firstCalls(s, ctorBase, ctorSeeds);
   let stale = 0;
-  while (s.budgetLeft() && stale < s.budget.stale) {
-    const progress = () => s.covered.size + Math.min(s.states.runs.length, PROGRESS_STATES);
+  // Proposals that ran nothing (a sequence tried before, arguments that cannot be written) are not stale runs, but
+  // they are bounded too.
+  let idle = 0;
+  const progress = () => s.covered.size + Math.min(s.states.runs.length, PROGRESS_STATES);
+  while (s.budgetLeft() && stale < s.budget.stale && idle < 4 * s.budget.count) {
     const before = progress();
+    const tried = s.n;
     // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
-    const parents = s.rng() < 0.3 && s.states.runs.length ? s.states.runs : s.kept;
-    const parent = parents.length && s.rng() < 0.8 ? pick(s.rng, parents) : null;
-    const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds);
-    if (!(await s.propose(ctorVals, steps))) stale++;
+    const fromState = s.rng() < 0.4 && s.states.runs.length > 0;
+    const parent = fromState ? s.states.next() : s.kept.length && s.rng() < 0.8 ? pick(s.rng, s.kept) : null;
+    const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds, fromState);
+    await s.propose(ctorVals, steps);
+    if (s.n === tried) idle++;
     // A new kind of state is progress too (the first PROGRESS_STATES of them: a bounded number).
-    stale = progress() > before ? 0 : stale + 1;
+    else stale = progress() > before ? 0 : stale + 1;
   }
 }
 
