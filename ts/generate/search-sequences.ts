@@ -119,21 +119,30 @@ export async function searchSequences(s: TargetSearch): Promise<void> {
   if (instance) s.methods.forEach((m) => (s.ctx(m).instances = [instance]));
   const ctorSeeds = constructorSeeds(s, ctorBase);
   await firstCalls(s, ctorBase, ctorSeeds);
+  await extendSequences(s, ctorSeeds);
+}
+
+/** A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts). */
+function parentOf(s: TargetSearch): { parent: Ran | null; fromState: boolean } {
+  if (s.rng() < 0.4 && s.states.runs.length > 0) return { parent: s.states.next(), fromState: true };
+  return { parent: s.kept.length && s.rng() < 0.8 ? pick(s.rng, s.kept) : null, fromState: false };
+}
+
+/** Kept sequences extended and mutated until the budget, or a run of candidates that reach nothing new, ends it. */
+async function extendSequences(s: TargetSearch, ctorSeeds: unknown[][]): Promise<void> {
   let stale = 0;
   // Proposals that ran nothing (a sequence tried before, arguments that cannot be written) are not stale runs, but
   // they are bounded too.
   let idle = 0;
+  // A new kind of state is progress too (the first PROGRESS_STATES of them: a bounded number).
   const progress = () => s.covered.size + Math.min(s.states.runs.length, PROGRESS_STATES);
   while (s.budgetLeft() && stale < s.budget.stale && idle < 4 * s.budget.count) {
     const before = progress();
     const tried = s.n;
-    // A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts).
-    const fromState = s.rng() < 0.4 && s.states.runs.length > 0;
-    const parent = fromState ? s.states.next() : s.kept.length && s.rng() < 0.8 ? pick(s.rng, s.kept) : null;
+    const { parent, fromState } = parentOf(s);
     const { ctorVals, steps } = nextSequence(s, parent, ctorSeeds, fromState);
     await s.propose(ctorVals, steps);
     if (s.n === tried) idle++;
-    // A new kind of state is progress too (the first PROGRESS_STATES of them: a bounded number).
     else stale = progress() > before ? 0 : stale + 1;
   }
 }
