@@ -1,7 +1,7 @@
 /**
  * End to end with a real editor: headless Neovim (Debian's `neovim`, installed by .ci/run) runs an editing session
- * (neovim/session.lua) against `tdd-fast lsp --stdio`: open, diagnostics, edit, new diagnostics, hover, the generate
- * code action, the generated file. Under CI=true a missing `nvim` fails this test instead of skipping it.
+ * (neovim/session.lua) against `tdd-fast lsp --stdio`: open, diagnostics, a syntax error typed and taken back, edit,
+ * new diagnostics, hover, the generate code action, the generated file. Under CI=true a missing `nvim` fails this test instead of skipping it.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +29,8 @@ interface SessionResult {
   error: string | null;
   steps: string[];
   opened: Array<{ code: string; lnum: number; message: string }>;
+  broken: Array<{ code: string; lnum: number; message: string }>;
+  repaired: Array<{ code: string; lnum: number; message: string }>;
   edited: unknown[];
   hover: string;
   actions: string[];
@@ -59,8 +61,13 @@ describe('Neovim (headless) as the client', () => {
     expect(fs.existsSync(out), `nvim wrote no result (status ${run.status}): ${run.stderr}${run.stdout}`).toBe(true);
     const result = JSON.parse(fs.readFileSync(out, 'utf8')) as SessionResult;
     expect(result.error).toBeNull();
-    expect(result.steps).toEqual(['diagnostics', 'edit', 'hover', 'code actions', 'generate']);
-    expect(result.opened).toEqual([{ code: 'long-parameter-list', lnum: 6, message: 'many has 7 parameters (maximum 4)' }]);
+    expect(result.steps).toEqual(['diagnostics', 'syntax error', 'edit', 'hover', 'code actions', 'generate']);
+    const longList = { code: 'long-parameter-list', lnum: 6, message: 'many has 7 parameters (maximum 4)' };
+    expect(result.opened).toEqual([longList]);
+    // A syntax error mid-edit keeps the findings of the functions before it, and goes once the text parses again.
+    expect(result.broken).toEqual(expect.arrayContaining([longList, { code: 'parse-error', lnum: 13, message: 'Expected `}` but found `EOF`' }]));
+    expect(result.broken).toHaveLength(2);
+    expect(result.repaired).toEqual([longList]);
     expect(result.edited).toEqual([]);
     expect(result.hover).toContain('**total** · function · exported');
     expect(result.hover).toContain('`null-check` `items`');

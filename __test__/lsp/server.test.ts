@@ -117,6 +117,24 @@ describe('diagnostics', () => {
     expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
   });
 
+  it('reload a config named by the configFile setting, or found above the folder, when it changes', async () => {
+    const outer = makeProject({ 'tdd-fast.config.json': '{}', 'app/package.json': '{"name":"app"}', 'app/configs/strict.json': '{}', 'app/src/cart.ts': CART + MANY });
+    const root = path.join(outer, 'app');
+    const file = path.join(root, 'src/cart.ts');
+    const named = await start([root], { debounceMs: 0, duplicates: false, configFile: 'configs/strict.json' });
+    const above = await start([root], { debounceMs: 0, duplicates: false });
+    for (const client of [named, above]) {
+      await client.open(file);
+      expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
+    }
+    for (const [client, configFile] of [[named, path.join(root, 'configs/strict.json')], [above, path.join(outer, 'tdd-fast.config.json')]] as const) {
+      expect(JSON.stringify(client.registrations)).toContain(configFile);
+      fs.writeFileSync(configFile, JSON.stringify({ rules: { 'long-parameter-list': 'off' } }));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(configFile), type: 2 }] });
+      await client.diagnosticsFor(file, (p) => p.diagnostics.length === 0);
+    }
+  });
+
   it('reload the config when it is saved in the editor (clients that do not watch files)', async () => {
     const root = makeProject({ 'package.json': '{"name":"p"}', 'tdd-fast.config.json': '{}', 'src/cart.ts': CART + MANY });
     const client = await startInProcess({ folders: [root], initializationOptions: { debounceMs: 0, duplicates: false }, capabilities: {} });
@@ -210,6 +228,27 @@ describe('diagnostics', () => {
     expect(dup.relatedInformation).toHaveLength(1);
     expect(dup.relatedInformation![0].location.uri).toBe(uriOf(path.join(root, 'src/b.ts')));
     expect(dup.relatedInformation![0].location.range.start.line).toBeGreaterThanOrEqual(1);
+  });
+
+  it('find duplicates in the unsaved buffers of open documents, not in the files on disk', async () => {
+    const root = makeProject({ 'package.json': '{"name":"p"}', 'src/a.ts': BLOCK('priceA'), 'src/b.ts': CART });
+    const client = await start([root], { debounceMs: 0, duplicates: true, duplicateScanDelayMs: 0 });
+    const [a, b] = [path.join(root, 'src/a.ts'), path.join(root, 'src/b.ts')];
+    await client.open(a);
+    await client.open(b);
+    // The copy is typed into b's buffer and never saved: b.ts on disk stays CART.
+    await client.change(b, [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: `// copied\n${BLOCK('priceB')}` }]);
+    const inB = await client.diagnosticsFor(b, (p) => codes(p).includes('duplicate-code'));
+    const dupB = inB.diagnostics.find((d) => d.code === 'duplicate-code')!;
+    expect(dupB.range.start.line).toBe(6);
+    expect(dupB.relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line])).toEqual([[uriOf(a), 0]]);
+    // The other copy points back at the buffer's lines.
+    const inA = await client.diagnosticsFor(a, (p) => codes(p).includes('duplicate-code'));
+    expect(inA.diagnostics[0].relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line])).toEqual([[uriOf(b), 6]]);
+    expect(fs.readFileSync(b, 'utf8')).toBe(CART);
+    // Closed without saving: the disk is the truth again, and the duplicate goes.
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(b) } });
+    await client.diagnosticsFor(a, (p) => !codes(p).includes('duplicate-code'));
   });
 });
 
@@ -370,6 +409,20 @@ describe('bad input', () => {
     const fixed = await client.change(file, [{ range: { start: { line: brace, character: 0 }, end: { line: brace, character: 0 } }, text: '}' }]);
     expect(codes(await client.diagnosticsFor(file, () => true, fixed))).toEqual(['long-parameter-list']);
     expect(await client.hover(file, brace - 5, 18)).not.toBeNull();
+  });
+
+  it('a file opened with an unclosed brace shows the findings of the functions before it (no earlier clean version)', async () => {
+    const root = makeProject({ 'package.json': '{"name":"p"}' });
+    const client = await start([root]);
+    const file = path.join(root, 'src/open.ts');
+    // \`mid\` never closes its \`if\`: the parser reports the end of the file and gives up on the whole program.
+    const text = CART + MANY + MID.replace('    return 1;\n  }\n', '    return 1;\n') + LATE;
+    await client.open(file, text);
+    const published = await client.diagnosticsFor(file);
+    expect(codes(published).sort()).toEqual(['long-parameter-list', 'parse-error']);
+    expect(published.diagnostics.find((d) => d.code === 'long-parameter-list')!.range.start.line).toBe(6);
+    expect(await client.hover(file, 0, 18)).not.toBeNull();
+    expect(await client.hover(file, text.split('\n').indexOf('export function mid(x: number) {'), 18)).toBeNull();
   });
 
   it('a buffer over maxFileSize, a binary buffer and a buffer that was not UTF-8 each get one diagnostic saying why', async () => {

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { serverModule } from '../../editors/vscode/src/server-module';
 import { makeProject, repoRoot } from '../helpers';
 import { startChild } from './client';
 
@@ -49,6 +50,16 @@ function unzip(file: string, into: string): Promise<string[]> {
 }
 
 describe('the VS Code extension', () => {
+  it("starts the workspace's own tdd-fast when a folder installs it, and the bundled server otherwise", () => {
+    const bundled = '/extension/server/bin/tdd-fast.js';
+    const plain = makeProject({ 'package.json': '{"name":"plain"}' });
+    const installs = makeProject({ 'package.json': '{"name":"installs"}', 'node_modules/tdd-fast/bin/tdd-fast.js': '' });
+    expect(serverModule([plain], bundled)).toEqual({ module: bundled, from: 'bundled' });
+    expect(serverModule([], bundled)).toEqual({ module: bundled, from: 'bundled' });
+    const own = { module: path.join(installs, 'node_modules', 'tdd-fast', 'bin', 'tdd-fast.js'), from: 'workspace' };
+    expect(serverModule([plain, installs], bundled)).toEqual(own);
+  });
+
   it('type-checks against the VS Code API and vscode-languageclient', () => {
     const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(extension, 'tsconfig.json')], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');

@@ -96,6 +96,7 @@ export function analyzeSource(code: string, filename = 'input.ts', options: Anal
       fileTimeLimit: options.fileTimeLimit,
       config: configJson(options),
       types: options.types,
+      fingerprints: options.fingerprints,
     },
     options.function,
   );

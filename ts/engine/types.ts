@@ -255,6 +255,8 @@ export interface FileReport {
   moduleFormat: ModuleFormat;
   /** `export ... from` declarations; `from` is the project-relative path of the resolved file. */
   reexports: ReExport[];
+  /** `analyzeSource` with `fingerprints: true`: the text's duplicate fingerprint (for matching it against other files). */
+  fingerprint?: FileFingerprint;
 }
 
 export type ModuleFormat = 'esm' | 'commonjs' | 'umd' | 'script';

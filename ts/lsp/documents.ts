@@ -2,7 +2,8 @@
  * The editor's open buffers, kept in sync from didOpen / didChange / didClose (incremental edits applied with
  * vscode-languageserver-textdocument). Each buffer also remembers the first line any edit touched since its last
  * analysis without syntax errors: the lines above it are unchanged since then (see analysis.ts, which keeps the
- * findings of functions there while the file does not parse).
+ * findings of functions there while the file does not parse), and whether it holds edits not saved yet (the duplicate
+ * scan then reads the buffer instead of the file).
  */
 import type { DidChangeTextDocumentParams, DidOpenTextDocumentParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -19,6 +20,8 @@ export interface OpenDocument {
   document: TextDocument;
   /** 0-based; Infinity when nothing changed since the last clean analysis. */
   firstChangedLine: number;
+  /** Edited since it was opened or last saved. */
+  unsaved: boolean;
 }
 
 /** The first line where `before` and `after` differ (full-text changes carry no range). */
@@ -32,13 +35,12 @@ function firstDifferentLine(before: string, after: string): number {
   return line;
 }
 
-
 export class OpenDocuments {
   private readonly open = new Map<string, OpenDocument>();
 
   didOpen(params: DidOpenTextDocumentParams): OpenDocument {
     const { uri, languageId, version, text } = params.textDocument;
-    const entry = { document: TextDocument.create(uri, languageId, version, text), firstChangedLine: Infinity };
+    const entry = { document: TextDocument.create(uri, languageId, version, text), firstChangedLine: Infinity, unsaved: false };
     this.open.set(uri, entry);
     return entry;
   }
@@ -56,6 +58,7 @@ export class OpenDocuments {
     }
     entry.document = document;
     entry.firstChangedLine = first;
+    entry.unsaved = true;
     return entry;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Cross-file duplicates for the editor: a background scan of each project (scan-worker.ts, a child process) when the
- * server starts and after files are saved or change on disk. Scans of one project never overlap: a request during a
- * scan runs once more after it. Duplicates describe the files as saved.
+ * server starts, after files are saved or change on disk, and once edits pause. Scans of one project never overlap: a
+ * request during a scan runs once more after it. Duplicates describe the open documents as the editor holds them
+ * (their unsaved edits included) and every other file as saved.
  */
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
@@ -31,6 +32,8 @@ export class DuplicateScans {
     /** Called after a project's duplicates changed (to publish its open documents again). */
     private readonly onScanned: (project: Project) => void,
     private readonly log: (message: string) => void,
+    /** The project's open documents with unsaved edits, read when a scan starts. */
+    private readonly buffersOf: (project: Project) => ScanJob['buffers'] = () => [],
   ) {}
 
   /** Scans the project now, or once more after the scan in progress. Resolves when its duplicates are current. */
@@ -57,6 +60,7 @@ export class DuplicateScans {
         maxFileSize: this.settings.maxFileSize,
         maxNesting: this.settings.maxNesting,
         fileTimeLimit: this.settings.fileTimeLimit,
+        buffers: this.buffersOf(project),
       });
       if ('error' in outcome) {
         this.log(`tdd-fast: the duplicate scan of ${project.root} failed: ${outcome.error}`);

@@ -16,7 +16,7 @@ import { GenerationRefused } from './generation';
 import { failure, guardNotification, guardRequest } from './guards';
 import { hoverAt } from './hover';
 import { ServerState } from './state';
-import { PROJECT_FILES, type Project } from './workspace';
+import type { Project } from './workspace';
 
 const { version } = require('../../package.json') as { version: string };
 
@@ -36,8 +36,11 @@ const CAPABILITIES: InitializeResult['capabilities'] = {
 function onInitialized(connection: Connection, state: ServerState): void {
   const { capabilities } = state;
   if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    // Config files found above a folder, or named by the configFile setting, are watched by their own path.
+    const configs = state.workspace.projects().flatMap((p) => (p.configFile ? [p.configFile.split(path.sep).join('/')] : []));
+    const watchers = [...new Set([...WATCHED, ...configs])].map((globPattern) => ({ globPattern }));
     void connection.client
-      .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) })
+      .register(DidChangeWatchedFilesNotification.type, { watchers })
       .catch((error: unknown) => failure(connection, 'registering file watchers', error));
   }
   if (capabilities.workspace?.workspaceFolders) {
@@ -70,13 +73,14 @@ function syncDocuments(connection: Connection, state: ServerState): void {
     guardNotification(connection, 'textDocument/didChange', (params) => {
       documents.didChange(params);
       state.schedule(params.textDocument.uri);
+      state.scanSoon(params.textDocument.uri);
     }),
   );
   connection.onDidSaveTextDocument(
     guardNotification(connection, 'textDocument/didSave', (params) => {
       const file = fileOf(params.textDocument.uri);
-      if (file && PROJECT_FILES.has(path.basename(file))) return state.reloadProjects();
-      documents.require(params.textDocument.uri);
+      if (file && state.workspace.isProjectFile(file)) return state.reloadProjects();
+      documents.require(params.textDocument.uri).unsaved = false;
       state.cancel(params.textDocument.uri);
       state.publish(params.textDocument.uri);
       if (file && SOURCE_FILE.test(file)) void state.scans.request(state.workspace.projectFor(file));
@@ -86,10 +90,13 @@ function syncDocuments(connection: Connection, state: ServerState): void {
     guardNotification(connection, 'textDocument/didClose', (params) => {
       const { uri } = params.textDocument;
       state.cancel(uri);
+      const unsaved = documents.get(uri)?.unsaved;
       documents.didClose(uri);
       state.cache.forget(uri);
       const file = fileOf(uri);
       if (file && SOURCE_FILE.test(file)) connection.sendDiagnostics({ uri, diagnostics: [] });
+      // Its unsaved edits are gone: duplicates describe the file on disk again.
+      if (unsaved) state.scanSoon(uri);
     }),
   );
   connection.onDidChangeWatchedFiles(
@@ -97,7 +104,7 @@ function syncDocuments(connection: Connection, state: ServerState): void {
       const touched = new Set<Project>();
       for (const change of params.changes) {
         const file = fileOf(change.uri);
-        if (file && PROJECT_FILES.has(path.basename(file))) return state.reloadProjects();
+        if (file && state.workspace.isProjectFile(file)) return state.reloadProjects();
         if (!file || !SOURCE_FILE.test(file)) continue;
         const project = state.workspace.projectFor(file);
         if (change.type !== FileChangeType.Changed) project.filesChanged();

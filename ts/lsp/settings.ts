@@ -19,6 +19,8 @@ export interface ServerSettings {
   duplicates: boolean;
   /** Worker threads of the background scan (its analysis must not take the cores the edits need). */
   scanThreads: number;
+  /** Milliseconds between the last edit and the duplicate scan that reads the unsaved buffers. */
+  duplicateScanDelayMs: number;
   /** Record mode: the time limit of one call, ms. */
   testTimeoutMs?: number;
   /** Record mode: vitest's `vitest.mjs` (default: resolved from the project). */
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxFileSize: 2 * 1024 * 1024,
   duplicates: true,
   scanThreads: 1,
+  duplicateScanDelayMs: 1000,
 };
 
 function count(value: unknown): number | undefined {
@@ -50,6 +53,7 @@ export function settingsFrom(options: unknown): ServerSettings {
     configFile: text(given.configFile),
     duplicates: typeof given.duplicates === 'boolean' ? given.duplicates : DEFAULT_SETTINGS.duplicates,
     scanThreads: Math.max(1, Math.floor(count(given.scanThreads) ?? DEFAULT_SETTINGS.scanThreads)),
+    duplicateScanDelayMs: count(given.duplicateScanDelayMs) ?? DEFAULT_SETTINGS.duplicateScanDelayMs,
     testTimeoutMs: count(given.testTimeoutMs),
     vitestBin: text(given.vitestBin),
   };

@@ -37,6 +37,7 @@ export class ServerState {
   generations: Generations;
   scans: DuplicateScans;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scanTimers = new Map<Project, NodeJS.Timeout>();
   private readonly problemFiles = new Set<string>();
 
   constructor(readonly connection: Connection) {
@@ -52,7 +53,41 @@ export class ServerState {
     this.workspace.setFolders(foldersOf(params));
     this.analyzer = new Analyzer(this.workspace, this.settings, this.cache);
     this.generations = new Generations(this.connection, this.capabilities, this.documents, this.settings);
-    this.scans = new DuplicateScans(this.settings, (project) => this.publishAll(project), (message) => this.log(message));
+    this.scans = new DuplicateScans(
+      this.settings,
+      (project) => this.publishAll(project),
+      (message) => this.log(message),
+      (project) => this.unsavedBuffers(project),
+    );
+  }
+
+  /** The project's open documents with unsaved edits that the CLI would analyse, as the duplicate scan reads them. */
+  private unsavedBuffers(project: Project): Array<{ path: string; text: string }> {
+    const out: Array<{ path: string; text: string }> = [];
+    for (const open of this.documents.all()) {
+      const file = fileOf(open.document.uri);
+      if (!open.unsaved || !file || this.workspace.projectFor(file) !== project || !this.analyzer.analyses(open.document.uri)) continue;
+      out.push({ path: project.relative(file), text: open.document.getText() });
+    }
+    return out;
+  }
+
+  /**
+   * After an edit (or closing a buffer with unsaved edits): scan its project for duplicates once the edits pause for
+   * `duplicateScanDelayMs`, so they describe the buffer and not the file as last saved.
+   */
+  scanSoon(uri: string): void {
+    const file = fileOf(uri);
+    if (!this.settings.duplicates || !file || !SOURCE_FILE.test(file)) return;
+    const project = this.workspace.projectFor(file);
+    clearTimeout(this.scanTimers.get(project));
+    this.scanTimers.set(
+      project,
+      setTimeout(() => {
+        this.scanTimers.delete(project);
+        void this.scans.request(project);
+      }, this.settings.duplicateScanDelayMs),
+    );
   }
 
   log(message: string): void {
@@ -97,8 +132,9 @@ export class ServerState {
   }
 
   cancelAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...this.scanTimers.values()]) clearTimeout(timer);
     this.timers.clear();
+    this.scanTimers.clear();
   }
 
   /** Publishes every open document (of one project). */

@@ -27,6 +27,8 @@ export const PROJECT_FILES = new Set([CONFIG_FILE, 'package.json', DEFAULT_BASEL
 
 export class Project {
   configJson = '{}';
+  /** The config file in use (it may sit above the root, or have the name of the configFile setting). */
+  configFile?: string;
   baseline?: Baseline;
   problems: Problem[] = [];
   /** Cross-file duplicates from the last background scan (scan.ts). */
@@ -44,12 +46,16 @@ export class Project {
   reload(): void {
     this.problems = [];
     this.listed = undefined;
+    this.configFile = undefined;
     try {
-      this.configJson = resolveConfig(this.root, { config: this.settings.configFile }).json;
+      const resolved = resolveConfig(this.root, { config: this.settings.configFile });
+      this.configJson = resolved.json;
+      this.configFile = resolved.source?.replace(/#tdd-fast$/, '');
     } catch (error) {
       this.configJson = '{}';
       const message = error instanceof Error ? error.message : String(error);
       const file = (error instanceof ConfigError && error.file) || path.join(this.root, this.settings.configFile ?? CONFIG_FILE);
+      this.configFile = file;
       this.problems.push({ file, message: `${message}. Until it is fixed, files here are analysed with the defaults.` });
     }
     this.baseline = undefined;
@@ -142,5 +148,10 @@ export class Workspace {
 
   workspaceFolders(): Project[] {
     return [...this.folders];
+  }
+
+  /** Whether a change to this file means loading the projects again: a config, baseline or ignore file. */
+  isProjectFile(file: string): boolean {
+    return PROJECT_FILES.has(path.basename(file)) || this.projects().some((p) => p.configFile === file);
   }
 }

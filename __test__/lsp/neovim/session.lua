@@ -1,6 +1,6 @@
 -- An editing session in headless Neovim (0.7 and later: vim.lsp.start_client) against `tdd-fast lsp --stdio`, as a
--- user would run it: open a file, wait for diagnostics, edit, see them change, hover, save, run the "Generate tests"
--- code action, find the generated file. What it saw goes to $TDD_OUT as JSON for the vitest test to check.
+-- user would run it: open a file, wait for diagnostics, type a syntax error and take it back, edit, see them change,
+-- hover, save, run the "Generate tests" code action, find the generated file. What it saw goes to $TDD_OUT as JSON for the vitest test to check.
 local root = vim.env.TDD_ROOT
 local results = { steps = {} }
 
@@ -53,6 +53,22 @@ local function session()
   assert(vim.wait(30000, function() return #vim.diagnostic.get(bufnr) > 0 end, 20), 'no diagnostics after opening')
   results.opened = diagnostics()
   step('diagnostics')
+
+  -- A function typed at the end whose brace is not closed yet: the syntax error joins the findings above it.
+  local lines = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, lines, lines, false, { '', 'export function broken(x: number) {', '  if (x) {', '    return x;' })
+  local function has_syntax_error()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.code == 'parse-error' then return true end
+    end
+    return false
+  end
+  assert(vim.wait(30000, has_syntax_error, 20), 'no syntax error after typing an unclosed function')
+  results.broken = diagnostics()
+  vim.api.nvim_buf_set_lines(bufnr, lines, -1, false, {})
+  assert(vim.wait(30000, function() return not has_syntax_error() end, 20), 'the syntax error stayed after deleting the function')
+  results.repaired = diagnostics()
+  step('syntax error')
 
   -- Two parameters and a rest parameter instead of seven: the long-parameter-list finding must go.
   vim.api.nvim_buf_set_lines(bufnr, 6, 7, false, { 'export function many(a: number, b: number, ...c: number[]) {' })

@@ -158,30 +158,49 @@ pub fn parse<'a>(
             tokens: ret.tokens,
         };
     }
-    // oxc gave up on this file (no program at all). So that the functions before the error are still inventoried,
-    // parse the text up to the last top-level line before the first error. Only unparseable files pay for this.
+    // oxc gave up on this file (no program at all): an edit left a brace open, say. So that the functions before the
+    // error are still inventoried, parse the longest prefix that ends at a top-level line and parses. Only files oxc
+    // gives up on pay for this.
     let first_error = ret
         .diagnostics
         .iter()
         .filter_map(|d| d.labels.first().map(|l| l.offset()))
         .min();
-    let (program, tokens) =
-        match first_error.and_then(|offset| last_top_level_line_start(text, offset as usize)) {
-            Some(cut) if cut > 0 => {
-                let prefix = parse_text(allocator, &text[..cut], language);
-                if prefix.panicked {
-                    (ret.program, ret.tokens)
-                } else {
-                    (prefix.program, prefix.tokens)
-                }
-            }
-            _ => (ret.program, ret.tokens),
-        };
+    let cuts = first_error.map_or_else(Vec::new, |offset| {
+        top_level_line_starts(text, offset as usize)
+    });
+    let (program, tokens) = match longest_parsing_prefix(allocator, text, language, &cuts) {
+        Some(prefix) => (prefix.program, prefix.tokens),
+        None => (ret.program, ret.tokens),
+    };
     Parsed {
         program,
         errors,
         tokens,
     }
+}
+
+/// The parse of the longest `text[..cut]` (over `cuts`, ascending) that oxc does not give up on. A prefix that holds
+/// the broken statement fails, and so does every longer one, so a binary search finds it in log2(cuts) parses.
+fn longest_parsing_prefix<'a>(
+    allocator: &'a Allocator,
+    text: &'a str,
+    language: Language,
+    cuts: &[usize],
+) -> Option<oxc_parser::ParserReturn<'a>> {
+    let (mut low, mut high) = (0, cuts.len());
+    let mut best = None;
+    while low < high {
+        let middle = (low + high) / 2;
+        let prefix = parse_text(allocator, &text[..cuts[middle]], language);
+        if prefix.panicked {
+            high = middle;
+        } else {
+            best = Some(prefix);
+            low = middle + 1;
+        }
+    }
+    best
 }
 
 fn parse_text<'a>(
@@ -199,21 +218,18 @@ fn parse_text<'a>(
         .parse()
 }
 
-/// The start of the last line before `offset` that begins a top-level statement (starts at column 0 with something
-/// other than a closing bracket), so the text before it holds only complete statements.
-fn last_top_level_line_start(text: &str, offset: usize) -> Option<usize> {
-    let head = text.get(..offset.min(text.len()))?;
-    let mut start = head.rfind('\n').map_or(0, |i| i + 1);
-    loop {
-        let first = text[start..].chars().next();
-        if first.is_some_and(|c| !c.is_whitespace() && !matches!(c, '}' | ')' | ']')) {
-            return Some(start);
-        }
-        if start == 0 {
-            return None;
-        }
-        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-    }
+/// The starts of the lines before `offset` that begin a top-level statement (at column 0, with something other than a
+/// closing bracket), ascending: the text before one holds only complete statements if it parses at all.
+fn top_level_line_starts(text: &str, offset: usize) -> Vec<usize> {
+    let head = &text.as_bytes()[..offset.min(text.len())];
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', head).map(|i| i + 1));
+    line_starts
+        .filter(|&start| start > 0 && start < head.len())
+        .filter(|&start| {
+            let first = head[start];
+            !first.is_ascii_whitespace() && !matches!(first, b'}' | b')' | b']')
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -303,6 +319,48 @@ mod tests {
         let lines = LineIndex::new(text);
         let parsed = parse(&allocator, text, Language::Ts, &lines);
         assert!(!parsed.errors.is_empty());
+        assert_eq!(parsed.errors[0].line, 2);
+    }
+
+    /// Names of the top-level functions a parse kept.
+    fn function_names(parsed: &Parsed) -> Vec<String> {
+        parsed
+            .program
+            .body
+            .iter()
+            .filter_map(|statement| match statement {
+                oxc_ast::ast::Statement::ExportDeclaration(export) => match &export.declaration {
+                    oxc_ast::ast::Declaration::FunctionDeclaration(f) => {
+                        f.id.as_ref().map(|id| id.name.to_string())
+                    }
+                    _ => None,
+                },
+                oxc_ast::ast::Statement::FunctionDeclaration(f) => {
+                    f.id.as_ref().map(|id| id.name.to_string())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unclosed_brace_keeps_every_function_before_the_broken_one() {
+        let allocator = Allocator::default();
+        // The brace of `mid`'s `if` is never closed: oxc reports it at the end of the file and gives up.
+        let text =
+            "export function a() {\n  return 1;\n}\nfunction b(x: number) {\n  return x;\n}\n\
+                    export function mid(x: number) {\n  if (x) {\n    return 1;\n  return 0;\n}\n\
+                    export function late() {\n  return 2;\n}\nconst tail = 1;\n";
+        let lines = LineIndex::new(text);
+        let parsed = parse(&allocator, text, Language::Ts, &lines);
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].line, 16);
+        assert_eq!(function_names(&parsed), ["a", "b"]);
+        // A file that breaks on its first line keeps nothing, and says why.
+        let first = "export function broken( {\nexport function late() {}\n";
+        let lines = LineIndex::new(first);
+        let parsed = parse(&allocator, first, Language::Ts, &lines);
+        assert!(function_names(&parsed).is_empty());
         assert_eq!(parsed.errors[0].line, 2);
     }
 

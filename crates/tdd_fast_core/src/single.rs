@@ -3,12 +3,16 @@
 //! the cursor, test generation for one function) parses the file once as usual but keeps only what that function
 //! needs: its own report, the smells that name it, and the file's syntax errors.
 
-use crate::analyze::{analyze_isolated, analyze_text, with_error_policy, AnalyzeOptions};
+use crate::analyze::{
+    analyze_isolated, analyze_text, failed_report, with_error_policy, AnalyzeOptions,
+};
 use crate::model::{FileReport, Language};
+use crate::source::ReadError;
 
 /// Analyses text in memory: the file's report, or with `function` only that function's (see `analyze_function`).
 /// The path's extension picks the language (TypeScript when it names none). Runs on a big analysis stack (deep code
-/// recurses), and a panic becomes the file's error: nothing unwinds into the caller.
+/// recurses), and a panic becomes the file's error: nothing unwinds into the caller. Text over
+/// `options.max_file_size` is refused with the error a file of that size on disk gets.
 pub fn analyze_source(
     text: &str,
     path: &str,
@@ -16,6 +20,15 @@ pub fn analyze_source(
     function: Option<&str>,
 ) -> Result<FileReport, String> {
     let language = crate::source::language_of(std::path::Path::new(path)).unwrap_or(Language::Ts);
+    let size = text.len() as u64;
+    if size > options.max_file_size {
+        let why = ReadError::TooLarge {
+            size,
+            limit: options.max_file_size,
+        };
+        let report = failed_report(path, language, String::new(), why.to_string());
+        return Ok(with_error_policy(report, &options.config));
+    }
     crate::guard::on_analysis_stack(|| match function {
         Some(name) => analyze_function(text, path, language, options, name),
         None => Ok(with_error_policy(
@@ -120,6 +133,31 @@ mod tests {
         };
         let broken = analyze_source("function (", "b.ts", &options, None).unwrap();
         assert_eq!(broken.errors[0].severity, crate::model::Severity::Warning);
+    }
+
+    #[test]
+    fn text_over_max_file_size_is_refused_with_one_error_saying_why() {
+        let options = AnalyzeOptions {
+            max_file_size: CODE.len() as u64 - 1,
+            ..Default::default()
+        };
+        let report = analyze_source(CODE, "a.ts", &options, None).unwrap();
+        assert!(report.functions.is_empty() && report.smells.is_empty());
+        assert_eq!(report.errors.len(), 1);
+        let limit = CODE.len() - 1;
+        assert!(
+            report.errors[0]
+                .message
+                .contains(&format!("({} bytes, limit {limit} bytes", CODE.len())),
+            "{:?}",
+            report.errors
+        );
+        let at_the_limit = AnalyzeOptions {
+            max_file_size: CODE.len() as u64,
+            ..Default::default()
+        };
+        let whole = analyze_source(CODE, "a.ts", &at_the_limit, None).unwrap();
+        assert!(whole.errors.is_empty() && whole.functions.len() == 2);
     }
 
     #[test]

@@ -236,7 +236,9 @@ pub fn clear_caches() -> Result<()> {
     })
 }
 
-/// Analyses source text in memory; returns the JSON text of a FileReport. The filename picks the language.
+/// Analyses source text in memory; returns the JSON text of a FileReport. The filename picks the language. With
+/// `options.fingerprints`, the report carries the text's duplicate fingerprint (`fingerprint: { path, tokens, lines }`,
+/// for `mergeDuplicatesJson`: an editor's buffer matched against the saved files).
 #[napi(js_name = "analyzeSourceJson")]
 pub fn analyze_source_json(
     code: String,
@@ -246,10 +248,27 @@ pub fn analyze_source_json(
 ) -> Result<String> {
     let options = batch_options(options);
     guarded("analysing source text", || {
-        let report =
-            single::analyze_source(&code, &filename, &options.analyze, function_name.as_deref());
-        to_json(&report.map_err(Error::from_reason)?)
+        let mut report =
+            single::analyze_source(&code, &filename, &options.analyze, function_name.as_deref())
+                .map_err(Error::from_reason)?;
+        let fingerprint = report.fingerprint.take();
+        if !options.fingerprints {
+            return to_json(&report);
+        }
+        let encoded = tdd_fast_core::shard::encode(&report.path, &fingerprint.unwrap_or_default());
+        to_json(&WithFingerprint {
+            report: &report,
+            fingerprint: encoded,
+        })
     })
+}
+
+/// A FileReport's JSON with its duplicate fingerprint beside its fields.
+#[derive(serde::Serialize)]
+struct WithFingerprint<'r> {
+    #[serde(flatten)]
+    report: &'r tdd_fast_core::model::FileReport,
+    fingerprint: tdd_fast_core::shard::FileFingerprint,
 }
 
 /// The files an analysis of these paths would cover (walked like `analyzeFilesJson`, then `options.config`'s include

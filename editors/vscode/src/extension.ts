@@ -4,24 +4,16 @@
  * the server bundled in this extension otherwise. Everything else (diagnostics, hover, code lens, generate actions,
  * progress, showing the generated file) is standard LSP that vscode-languageclient handles.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
+import { serverModule } from './server-module';
+
 const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
 
 let client: LanguageClient | undefined;
-
-/** The CLI to start: the first workspace folder's own tdd-fast, else the bundled one. */
-export function serverModule(folders: string[], bundled: string): { module: string; from: 'workspace' | 'bundled' } {
-  for (const folder of folders) {
-    const candidate = path.join(folder, 'node_modules', 'tdd-fast', 'bin', 'tdd-fast.js');
-    if (fs.existsSync(candidate)) return { module: candidate, from: 'workspace' };
-  }
-  return { module: bundled, from: 'bundled' };
-}
 
 /** Starts the server with the current settings. */
 async function start(context: ExtensionContext): Promise<void> {
