@@ -54,9 +54,12 @@ local function session()
   results.opened = diagnostics()
   step('diagnostics')
 
-  -- A function typed at the end whose brace is not closed yet: the syntax error joins the findings above it.
+  -- A function typed above another whose brace is not closed yet (the parser gives up at the end of the file): the
+  -- syntax error joins the findings of the functions above it.
   local lines = vim.api.nvim_buf_line_count(bufnr)
-  vim.api.nvim_buf_set_lines(bufnr, lines, lines, false, { '', 'export function broken(x: number) {', '  if (x) {', '    return x;' })
+  vim.api.nvim_buf_set_lines(bufnr, lines, lines, false, {
+    '', 'export function broken(x: number) {', '  if (x) {', '    return x;', '  }', 'function late() {', '  return 2;', '}',
+  })
   local function has_syntax_error()
     for _, d in ipairs(vim.diagnostic.get(bufnr)) do
       if d.code == 'parse-error' then return true end
