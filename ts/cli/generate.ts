@@ -26,6 +26,7 @@ export interface GenerateCommandOptions {
   format: 'text' | 'json';
   root?: string;
   testTimeout?: number;
+  timeBudget?: number;
 }
 
 function scenarioList(value: string): Scenario[] {
@@ -50,7 +51,7 @@ export function registerGenerateCommand(
     .command('generate')
     .description('generate vitest tests for the exported functions of JavaScript/TypeScript files and folders')
     .argument('<paths...>', 'source files and folders (folders are walked respecting .gitignore; test files are skipped)')
-    .option('--function <name>', 'only this function (name or Class.method)')
+    .option('--function <name>', 'only this function (name or Class.method): its tests alone, also in record mode')
     .option('--scenarios <list>', `comma-separated: ${ALL_SCENARIOS.join(',')}`, scenarioList, [...ALL_SCENARIOS])
     .option('--out-dir <dir>', 'write tests under this folder, mirroring the sources (default: beside each source)')
     .option('--dry-run', 'print the generated tests to stdout instead of writing them')
@@ -58,6 +59,7 @@ export function registerGenerateCommand(
     .addOption(new Option('--format <format>', 'text, or json for the test plan itself').choices(['text', 'json']).default('text'))
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('--test-timeout <ms>', 'record mode: time limit per call', positive)
+    .option('--time-budget <seconds>', "record mode: the whole run's search time (default 180); what was found by then is written", positive)
     .action(async (paths: string[], options: GenerateCommandOptions) => {
       checkPathsExist(paths, io.cwd);
       setExitCode(await runGenerate(paths, options, io));
@@ -84,11 +86,16 @@ export async function runGenerate(paths: string[], options: GenerateCommandOptio
     dryRun: options.dryRun || (json && !options.record),
     record: options.record,
     recordOptions: options.testTimeout ? { testTimeoutMs: options.testTimeout } : undefined,
+    timeBudget: options.timeBudget,
   });
   if (json) {
     io.stdout(`${JSON.stringify({ version: 1, files: results.map((r) => toJson(r, root)) }, null, 2)}\n`);
   } else {
     for (const r of results) report(r, root, options, io);
+  }
+  if (options.function && results.every((r) => r.functions === 0 && r.errors.length === 0)) {
+    io.stderr(`tdd-fast generate: no function named '${options.function}' in the given files.\n`);
+    return 2;
   }
   return results.some((r) => r.errors.length) ? 1 : 0;
 }
@@ -123,7 +130,8 @@ function report(r: GenerateResult, root: string, options: GenerateCommandOptions
     return;
   }
   if (r.functions === 0) {
-    io.stderr(`${rel(root, r.file)}: no exported functions\n`);
+    // With --function, the files that do not hold it are not news (the end says when none does).
+    if (!options.function) io.stderr(`${rel(root, r.file)}: no exported functions\n`);
     return;
   }
   const recorded = r.recorded !== undefined ? `, ${r.recorded} recorded, ${r.dropped} dropped to TODO` : '';

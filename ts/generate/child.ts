@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { onExit } from './exit-cleanup';
 import { nearestConfig, setsTsconfigPaths } from './project-config';
 import type { VerifyRequest } from './verify-host';
 import { GenerateError } from './write';
@@ -127,6 +128,8 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
       timedOut = true;
       kill();
     }, timeoutMs);
+    // Its own process group does not get the signal that ends this process: it is ended with it.
+    const forget = onExit(kill);
     // Watchdog: once the child has started logging, a log that stops growing means a call that does not return.
     let watch: NodeJS.Timeout | undefined;
     if (stall) {
@@ -150,6 +153,7 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
       }, 100);
     }
     const done = (code: number | null) => {
+      forget();
       clearTimeout(timer);
       if (watch) clearInterval(watch);
       resolve({ code, timedOut, stdout, stderr });

@@ -13,6 +13,7 @@ import { unparseable } from './write';
 import { assertSpies, declareSpies } from './emit-spies';
 import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
 import type { DatabaseOrigin } from './search-database';
+import { withEntry, withGlobals } from './emit-globals';
 
 function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
@@ -326,6 +327,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     ...plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name),
   ]);
   const lines = fileLines({ header, body, own, needsHelpers }, options, database ? { setup: templateLines(database, options), seeders } : null);
-  const checked = checkedText(lines, options, cases);
+  // What the search did before it loaded the module, the test file does too (emit-globals.ts).
+  const checked = checkedText(withGlobals(withEntry(lines, search.entry, options.outputFile), search.globals), options, cases);
   return { text: checked.text, cases, tests: tests - checked.dropped, todo: todo + checked.dropped, throws };
 }

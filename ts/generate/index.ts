@@ -12,6 +12,7 @@ import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { renderFile } from './render';
+import { sweepLeftovers } from './search-temp';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
 export { planFile, type FilePlan, type FunctionPlan, type TestCase, type Expectation, type Scenario } from './plan';
@@ -37,7 +38,15 @@ export interface GenerateOptions {
   concurrency?: number;
   /** Cases per function. Default 16. */
   maxCases?: number;
+  /**
+   * Record mode: wall-time budget of the whole run's search, seconds (default 180). Each target gets at most its share
+   * of the time left; what was found when it runs out is written, the rest says it was not searched.
+   */
+  timeBudget?: number;
 }
+
+/** Default of `timeBudget`, seconds. */
+export const DEFAULT_TIME_BUDGET_S = 180;
 
 export interface GenerateResult {
   /** Absolute path of the source file. */
@@ -221,6 +230,10 @@ function applySummary(result: GenerateResult, summary: RecordSummary, started: n
  * contiguous chunks, each chunk searched in one child process (Node and the coverage session start once per chunk).
  */
 async function searchPending(pending: Map<GenerateResult, Pending>, options: GenerateOptions): Promise<void> {
+  // Search files earlier versions left beside these sources (a killed run) go first.
+  sweepLeftovers([...pending.keys()].map((r) => path.dirname(r.file)));
+  const budgetS = options.timeBudget ?? DEFAULT_TIME_BUDGET_S;
+  const search = { ...options.recordOptions?.search, deadline: Date.now() + budgetS * 1000, budgetS, only: options.function };
   const groups = new Map<string, Array<[GenerateResult, Pending]>>();
   for (const entry of pending) {
     const key = `${entry[1].root}\0${entry[1].typescript}`;
@@ -236,7 +249,7 @@ async function searchPending(pending: Map<GenerateResult, Pending>, options: Gen
     try {
       const records = await searchAndEmitBatch(
         chunk.map(([, p]) => p.job),
-        { ...options.recordOptions, root: chunk[0][1].root },
+        { ...options.recordOptions, search, root: chunk[0][1].root },
       );
       chunk.forEach(([, p], i) => (p.record = records[i]));
     } catch (error) {

@@ -6,6 +6,7 @@
  * and asks this side for each module, as a vitest worker asks the vitest main process (`fetchModule` over IPC).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { resolveVitest } from './child';
@@ -70,6 +71,21 @@ function projectOf(vitest: Vitest, file: string): VitestProject {
 }
 
 /**
+ * What Vite may serve: its default (the workspace root) plus the OS temp dir, where the search file lives
+ * (search-temp.ts); a DOM environment's module graph refuses files outside the allowed folders.
+ */
+async function servedFolders(vitestDir: string, root: string): Promise<string[]> {
+  let workspace = root;
+  try {
+    const vite = (await import(require.resolve('vite', { paths: [vitestDir] }))) as { searchForWorkspaceRoot?: (root: string) => string };
+    workspace = vite.searchForWorkspaceRoot?.(root) ?? root;
+  } catch {
+    // Vite's default cannot be asked: the config's folder
+  }
+  return [...new Set([workspace, os.tmpdir(), fs.realpathSync(os.tmpdir())])];
+}
+
+/**
  * Opens the project's vitest for `file` (the nearest config; without one, vitest's defaults at `root`). It starts
  * Vite's dev server in middleware mode (no port) and runs no tests.
  */
@@ -79,7 +95,7 @@ export async function openProjectVitest(file: string, root: string, vitestBin?: 
   const { createVitest } = (await import(nodeEntry)) as { createVitest: (mode: string, options: object, vite?: object, vitestOptions?: object) => Promise<Vitest> };
   const configFile = nearestConfig(file);
   const vitestRoot = configFile ? path.dirname(configFile) : root;
-  const viteOverrides = setsTsconfigPaths(configFile) ? {} : { resolve: { tsconfigPaths: true } };
+  const viteOverrides = { ...(setsTsconfigPaths(configFile) ? {} : { resolve: { tsconfigPaths: true } }), server: { fs: { allow: await servedFolders(vitestDir, vitestRoot) } } };
   const vitest = await createVitest('test', { root: vitestRoot, config: configFile ?? false, watch: false, run: true, coverage: { enabled: false } }, viteOverrides, {
     stdout: process.stderr,
   });

@@ -115,7 +115,6 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   setups.forEach((setup, i) => addSeeders(targets[i], setup, files[i]));
   const searched = await runSearchBatch(
     jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: job.report, database: setups[i] })),
-    jobs[0].output,
     options,
   );
   const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions));

@@ -112,8 +112,8 @@ export class TargetSearch {
   readonly budget: Budget;
   readonly runner: Runner;
   n = 0;
-  private readonly skip: Set<string>;
-  private readonly log: (e: object) => void;
+  readonly skip: Set<string>;
+  readonly log: (e: object) => void;
   private stopped = false;
   private readonly banned = new Set<string>();
   private readonly seen = new Set<string>();
@@ -166,7 +166,12 @@ export class TargetSearch {
   }
 
   budgetLeft(): boolean {
-    return !this.stopped && this.n < this.budget.count && performance.now() - this.budget.started < this.spec.budgetMs * this.budget.scale;
+    return !this.stopped && this.n < this.budget.count && performance.now() - this.budget.started < this.timeCapMs();
+  }
+
+  /** The search's time cap: the per-function safety net (times a class's scale), or the run's share when smaller. */
+  timeCapMs(): number {
+    return Math.min(this.spec.budgetMs * this.budget.scale, this.spec.capMs ?? Infinity);
   }
 
   /** One argument copied into a parameter of its kind, sometimes with a change: equal and nearly equal pairs. */

@@ -22,6 +22,8 @@ type Invoke = { type: string; data?: unknown };
 function ipcTransport(): { invoke(payload: Invoke): Promise<unknown> } {
   const waiting = new Map<number, (answer: unknown) => void>();
   let next = 0;
+  // The parent is gone (killed, even with SIGKILL): nobody reads this search any more.
+  process.on('disconnect', () => process.exit(3));
   process.on('message', (message: { tddFast?: string; id?: number; answer?: unknown }) => {
     if (message?.tddFast !== 'answer' || message.id === undefined) return;
     waiting.get(message.id)?.(message.answer);
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
     }
   }
   (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] = require('./search-runtime') as unknown;
-  await runner.import(setup.searchFile);
+  // The search file lives outside the project (search-temp.ts): the browser-like environment of a DOM test resolves
+  // `/x` against the root, so it is named by Vite's file-system prefix there.
+  await runner.import(setup.viteEnvironment === 'client' ? `/@fs${setup.searchFile}` : setup.searchFile);
 }
 
 main().then(

@@ -245,6 +245,8 @@ export class Runner {
   readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function'; more: Candidate[] }> = [];
   /** The module's facts, for the parameters of a function a call returned (probed when recording). */
   join: Joiner | null = null;
+  /** Whether recording runs observe the instance (sizes, iteration, observer methods); off after observing hung. */
+  observing = true;
 
   constructor(readonly init: RunnerInit) {}
 
@@ -425,6 +427,11 @@ export class Runner {
     return out;
   }
 
+  /** Observations only of a sequence's instance the sequence changed (an untouched one says little, and often). */
+  private observable(instance: unknown, state: string | null, ctorState: string | null): boolean {
+    return this.init.sequence && this.observing && instance !== null && typeof instance === 'object' && state !== ctorState;
+  }
+
   async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
     const { sequence } = this.init;
     // Fresh copies before the first take (a copy of an instance runs its class's constructor).
@@ -441,8 +448,7 @@ export class Runner {
     if (stopped) return { cand, blocks, steps, state: null, throws, exit, ...spied };
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
-    // Observations only when the sequence changed the instance (an untouched one says little, and often).
-    const observable = sequence && record && instance !== null && typeof instance === 'object' && !throws && exit === null && state !== run.ctorState;
+    const observable = record && this.observable(instance, state, run.ctorState) && !throws && exit === null;
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);

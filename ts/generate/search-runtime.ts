@@ -15,6 +15,9 @@ import { appendFileSync } from 'node:fs';
 import { Coverage } from './search-coverage';
 import { reach, resetShared, TargetSearch } from './search-candidates';
 import { setEnumSource } from './enum-code';
+import { budgetReason, SearchClock } from './search-clock';
+import { orphanCheck } from './search-orphan';
+import { inScope } from './search-scope';
 import { ExitCalled } from './search-run';
 import { discover, type Joiner } from './search-discover';
 import { returnedTargets } from './search-returned';
@@ -109,6 +112,8 @@ export interface Spec {
   root: string;
   seed: number;
   budgetMs: number;
+  /** This target's share of the run's time budget (search-clock.ts), ms: a hard cap, a class's scale included. */
+  capMs?: number;
   budgetCount: number;
   settleMs: number;
   maxTests: number;
@@ -116,6 +121,11 @@ export interface Spec {
   /** Index, over all groups' targets in order, of the first target this round searches. */
   startAt: number;
   groups: SpecGroup[];
+  /** Epoch ms when the run's search must end (`--time-budget`; null: none), and that budget in seconds. */
+  deadline?: number | null;
+  budgetS?: number;
+  /** `--function NAME`: targets found at run time are searched only when they are that function (or its class). */
+  only?: string | null;
 }
 
 /* ------------------------------------------------------------------ results (read by search.ts) */
@@ -214,7 +224,11 @@ export interface TargetResult {
 /* ------------------------------------------------------------------ the search */
 
 export async function runSearch(spec: Spec): Promise<void> {
-  const log = (entry: object) => appendFileSync(spec.log, `${JSON.stringify(entry)}\n`);
+  const orphaned = orphanCheck();
+  const log = (entry: object) => {
+    orphaned();
+    appendFileSync(spec.log, `${JSON.stringify(entry)}\n`);
+  };
   const coverage = new Coverage(spec.root);
   const locator = new FunctionLocator();
   const skip = new Set(spec.skip);
@@ -225,6 +239,8 @@ export async function runSearch(spec: Spec): Promise<void> {
   process.on('unhandledRejection', () => undefined);
   process.on('uncaughtException', () => undefined);
   log({ t: 'ready' });
+  const clock = new SearchClock(spec.deadline ?? null, spec.budgetMs);
+  const progress = { planned: spec.groups.reduce((n, g) => n + g.ids.length, 0), started: spec.startAt, unsearched: 0 };
   const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
     process.exit = ((code?: unknown) => {
       throw new ExitCalled(code);
@@ -244,12 +260,14 @@ export async function runSearch(spec: Spec): Promise<void> {
       // A module without planned targets runs for its walk alone, unless an earlier round stopped in it.
       const past = group.ids.length === 0 ? offset < spec.startAt || skip.has(`walk:${g}`) : offset + group.ids.length <= spec.startAt;
       if (past) continue;
-      await searchGroup(group, g, spec.startAt - offset, { spec, coverage, locator, skip, log, guarded });
+      await searchGroup(group, g, spec.startAt - offset, { spec, coverage, locator, skip, log, guarded, clock, progress });
     }
   } finally {
     coverage.close();
     locator.close();
   }
+  if (progress.unsearched > 0) log({ t: 'note', text: `the run's time budget (${spec.budgetS} s) ran out: ${progress.unsearched} target(s) were not searched` });
+  if (clock.cut > 0) log({ t: 'note', text: `the run's time budget was tight: ${clock.cut} target(s) were searched for less than the usual time, so a run with more time may find more` });
   log({ t: 'end' });
 }
 
@@ -260,6 +278,9 @@ interface GroupContext {
   skip: Set<string>;
   log: (entry: object) => void;
   guarded: <T>(run: () => Promise<T>) => Promise<T>;
+  clock: SearchClock;
+  /** Planned targets of the round, those started so far, and the targets the budget left unsearched. */
+  progress: { planned: number; started: number; unsearched: number };
 }
 
 function emptyResult(id: string, error: string): TargetResult {
@@ -282,14 +303,27 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   const { mod, targets } = loaded;
   setEnumSource(mod);
   setVocabulary(loaded.facts ?? []);
-  const { found, promoted } = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
+  const discovery = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
+  const { promoted } = discovery;
+  const found = discovery.found.flatMap((t) => inScope(t, ctx.spec.only ?? null));
   const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file };
-  const one = async (target: SpecTarget, discovered?: Discovered): Promise<void> => {
+  let foundLeft = found.length;
+  const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
+    if (ctx.clock.expired()) {
+      ctx.progress.unsearched++;
+      // A planned target says why it has no test; one found at run time (or returned by a call) is left out.
+      if (planned) ctx.log({ t: 'done', f: target.id, result: emptyResult(target.id, budgetReason(ctx.spec.budgetS ?? 0)) });
+      return;
+    }
     ctx.log({ t: 'target', f: target.id });
+    const ms = ctx.clock.shareMs(ctx.progress.planned - ctx.progress.started + foundLeft + 1);
+    const spec = ms === null ? ctx.spec : { ...ctx.spec, capMs: ms };
     let result: TargetResult;
     let search: TargetSearch | null = null;
+    const started = Date.now();
     try {
-      search = await ctx.guarded(() => searchTarget(ctx.spec, target, ctx.coverage, ctx.skip, ctx.log, join));
+      search = await ctx.guarded(() => searchTarget(spec, target, ctx.coverage, ctx.skip, ctx.log, join));
+      ctx.clock.settle(ms, Date.now() - started);
       result = search ? await ctx.guarded(() => buildSuite(search!)) : unreachable(target);
     } catch (error) {
       result = emptyResult(target.id, String((error as Error)?.message ?? error));
@@ -301,9 +335,14 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
   for (let ti = Math.max(0, from); ti < targets.length; ti++) {
     const replaced = promoted.get(targets[ti].id);
-    await one(replaced ?? targets[ti], replaced ? asFound(replaced) : undefined);
+    ctx.progress.started++;
+    await one(replaced ?? targets[ti], replaced ? asFound(replaced) : undefined, true);
   }
-  if (!ctx.skip.has(`walk:${g}`)) for (const target of found) await one(target, asFound(target));
+  if (ctx.skip.has(`walk:${g}`)) return;
+  for (const target of found) {
+    foundLeft--;
+    await one(target, asFound(target));
+  }
 }
 
 function unreachable(target: SpecTarget): TargetResult {

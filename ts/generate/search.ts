@@ -6,7 +6,6 @@
  * logged before it stopped). Returns what the search found per target; emit.ts turns that into the test file.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { FileReport, FunctionReport, ParamInfo } from '../engine/types';
@@ -14,7 +13,11 @@ import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { runNode, type ChildOptions } from './child';
 import { nearestConfig } from './project-config';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
+import { ambientGlobals, type AmbientGlobal } from './ambient-globals';
+import { cycleEntry, ImportGraph } from './cycle-entry';
+import { budgetReason } from './search-clock';
 import { RUNTIME_GLOBAL } from './search-host-global';
+import { closeSearchDir, openSearchDir, SEARCH_FILE_HEADER } from './search-temp';
 import type { TargetResult } from './search-runtime';
 import { callableSource, factsSource, searchParams } from './search-facts';
 import { searchParam, type SearchParam } from './shapes';
@@ -35,6 +38,15 @@ export interface SearchOptions {
   stallMs?: number;
   /** Tests kept per function at most. Default 12. */
   maxTests?: number;
+  /**
+   * The run's search ends at this epoch ms (`--time-budget`): each target gets at most its share of the time left
+   * (search-clock.ts), and what was found by then is written. Default: none.
+   */
+  deadline?: number;
+  /** The run's time budget in seconds, as the notes and TODOs say it. */
+  budgetS?: number;
+  /** `--function NAME`: what the walk of the loaded module finds is searched only when it is that function. */
+  only?: string;
 }
 
 /** Where the search child runs, and the search's budgets. */
@@ -67,12 +79,18 @@ export interface SearchOutcome {
   loadError?: string;
   /** What the search child's setup skipped (a setup file that failed outside vitest's runner, an environment). */
   notes?: string[];
+  /** Build-time flags defined before the module loaded: the test file defines them too. */
+  globals?: AmbientGlobal[];
+  /** The package entry imported before the module (an import cycle): the test file imports it first too. */
+  entry?: string | null;
 }
 
 const HOST = path.join(__dirname, 'search-host.js');
 /** Defaults of the search budgets (see SearchOptions). */
 export const DEFAULT_BUDGET_COUNT = 300;
 export const DEFAULT_BUDGET_MS = 10_000;
+/** How long past the run's deadline a search child may take to write its last result before it is killed. */
+const DEADLINE_GRACE_MS = 5_000;
 
 /** Ways to reach an export path from `mod` (the ESM namespace; CommonJS exports sit under `default`). */
 export function accessCodes(exportPath: string[], defaultExport: boolean): string[] {
@@ -201,6 +219,10 @@ export interface SearchJob {
   report?: FileReport;
   /** Where a database target's schema may come from (database-target.ts), when the file has one. */
   database?: DatabaseSetup;
+  /** Build-time flags the project declares and nothing defines (ambient-globals.ts), set before the import. */
+  globals?: AmbientGlobal[];
+  /** The package entry imported first: the file is in an import cycle only the entry loads in order (cycle-entry.ts). */
+  entry?: string | null;
 }
 
 /**
@@ -209,7 +231,7 @@ export interface SearchJob {
  */
 export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }): string {
   const lines = [
-    '// tdd-fast record-mode search: a temporary file, deleted after the run.',
+    SEARCH_FILE_HEADER,
     // The search runtime comes from the host (search-host.ts), not an import: in a DOM environment Vite would resolve
     // a Node builtin the way a browser must, and this file goes through the project's transform like its tests.
     `const runtime = globalThis[${JSON.stringify(RUNTIME_GLOBAL)}];`,
@@ -221,6 +243,9 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     const ids = job.targets.map((t) => `${j}.${t.id}`);
     lines.push(
       `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
+      ...(job.globals?.length ? [`    for (const [k, v] of Object.entries({ ${job.globals.map((g) => `${g.name}: ${g.code}`).join(', ')} })) if (!(k in globalThis)) globalThis[k] = v;`] : []),
+      // An entry that throws leaves the module to load on its own (and say why it cannot).
+      ...(job.entry ? [`    try { await import(${JSON.stringify(job.entry)}); } catch {}`] : []),
       `    const mod = await import(${JSON.stringify(job.file)});`,
       ...(job.database && job.targets.some((t) => t.database) ? [`    ${databaseSetupSource(job.database, root)}`] : []),
       '    return { mod, targets: [',
@@ -239,6 +264,9 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     `    budgetCount: ${options.budgetCount ?? DEFAULT_BUDGET_COUNT},`,
     `    settleMs: ${options.settleMs},`,
     `    maxTests: ${options.maxTests ?? 12},`,
+    `    deadline: ${options.deadline ?? null},`,
+    `    budgetS: ${options.budgetS ?? 0},`,
+    `    only: ${JSON.stringify(options.only ?? null)},`,
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
     "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
     '    groups,',
@@ -248,7 +276,13 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
   return lines.join('\n');
 }
 
-type LogEntry = { t: 'ready' | 'end' } | { t: 'note'; text: string } | { t: 'load'; g: number } | { t: 'target'; f: string } | { t: 'c'; f: string; n: number } | { t: 'done'; f: string; result: TargetResult };
+type LogEntry =
+  | { t: 'ready' | 'end' }
+  | { t: 'note'; text: string }
+  | { t: 'load'; g: number }
+  | { t: 'target'; f: string }
+  | { t: 'c' | 'r'; f: string; n: number }
+  | { t: 'done'; f: string; result: TargetResult };
 
 function readLog(file: string): LogEntry[] {
   if (!fs.existsSync(file)) return [];
@@ -282,18 +316,21 @@ interface RoundState {
   /** The target being searched, and the last call it logged. */
   current: string | null;
   lastCall: { f: string; n: number } | null;
+  /** The chosen test being recorded (the suite's last phase), when that is where it stopped. */
+  recording: { f: string; n: number } | null;
 }
 
 function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult) => void, notes: string[]): RoundState {
-  const state: RoundState = { ended: false, loading: null, current: null, lastCall: null };
+  const state: RoundState = { ended: false, loading: null, current: null, lastCall: null, recording: null };
   for (const e of entries) {
     if (e.t === 'note') notes.push(...(notes.includes(e.text) ? [] : [e.text]));
     else if (e.t === 'load') Object.assign(state, { loading: e.g, current: null });
     else if (e.t === 'target') Object.assign(state, { current: e.f, loading: null, lastCall: null });
-    else if (e.t === 'c') state.lastCall = { f: e.f, n: e.n };
+    else if (e.t === 'c') Object.assign(state, { lastCall: { f: e.f, n: e.n }, recording: null });
+    else if (e.t === 'r') state.recording = { f: e.f, n: e.n };
     else if (e.t === 'done') {
       done(e.f, e.result);
-      Object.assign(state, { current: null, lastCall: null });
+      Object.assign(state, { current: null, lastCall: null, recording: null });
     } else if (e.t === 'end') state.ended = true;
   }
   return state;
@@ -325,6 +362,13 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
     // A target found at run time stopped the process: the rest of that module's discoveries are skipped.
     return after(Number(state.current.split('.')[0]));
   }
+  if (state.recording) {
+    // Recording a chosen test did not return: the target runs again without observing its instance, then (when it
+    // still does not return) without that test.
+    const { f, n } = state.recording;
+    on.skip.push(on.skip.includes(`noviews:${f}`) ? `rec:${f}:${n}` : `noviews:${f}`);
+    return index;
+  }
   if (state.lastCall) {
     on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
     on.hang(flat[index]);
@@ -337,29 +381,38 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
 /**
  * Runs the search for a batch of files in one child process (Node, the module runner and the coverage session start
  * once), in rounds: after a call that hung or killed the process, the next round replays the search up to that call,
- * skips it and goes on. `near` is a path beside which the temporary search file is written (inside the project).
+ * skips it and goes on. The temporary search file is written in a folder of this process under the OS temp dir
+ * (search-temp.ts), never beside the sources.
  */
-export async function runSearchBatch(jobs: SearchJob[], near: string, options: SearchRunOptions): Promise<SearchOutcome[]> {
+export async function runSearchBatch(jobs: SearchJob[], options: SearchRunOptions): Promise<SearchOutcome[]> {
   const outcomes: SearchOutcome[] = jobs.map((j) => ({ targets: j.targets, results: new Map(), failed: new Map(), hangs: new Map() }));
   const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
   // A module without planned targets is still loaded and walked (search-discover.ts) when the core saw code in it.
   if (flat.length === 0 && !jobs.some((j) => j.report?.functions.length)) return outcomes;
   const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
   const typescript = jobs.some((j) => j.typescript);
-  const searchFile = near.replace(/\.generated\.test\.([cm]?[jt]sx?)$/, typescript ? '.tdd-fast-search.mts' : '.tdd-fast-search.mjs');
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-search-'));
+  // The search file and its logs live in a temporary folder of this process, never in the user's tree.
+  const logDir = openSearchDir();
+  const searchFile = path.join(logDir, typescript ? 'search.mts' : 'search.mjs');
   const notes: string[] = [];
   let project: ProjectVitest | null = null;
   try {
     project = await openProject(jobs[0].file, options, (why) => flat.forEach((f) => fail(f, why)));
     if (project) {
+      const defined = Object.keys(project.setup.globals);
+      const graph = new ImportGraph();
+      jobs.forEach((job, j) => {
+        job.globals = ambientGlobals(job.file, options.root, defined);
+        job.entry = cycleEntry(job.file, options.root, graph);
+        Object.assign(outcomes[j], { globals: job.globals, entry: job.entry });
+      });
       const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
       fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
       await runRounds({ jobs, flat, outcomes, project, searchFile, logDir, notes, fail }, options);
     }
     outcomes.forEach((outcome) => Object.assign(outcome, { loadError: loadErrorOf(outcome), notes }));
   } finally {
-    cleanUp(searchFile, logDir);
+    cleanUp(logDir);
     await project?.close();
   }
   return outcomes;
@@ -374,7 +427,9 @@ async function runRounds(
   const record = recorder(flat, outcomes);
   const skip: string[] = [];
   let startAt = 0;
+  const deadline = options.search?.deadline;
   for (let round = 0; startAt <= flat.length && round < 12 + 2 * jobs.length; round++) {
+    if (deadline !== undefined && Date.now() >= deadline) break;
     const logFile = path.join(batch.logDir, `round-${round}.jsonl`);
     const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, startAt, left: flat.length - startAt }, options);
     const entries = readLog(logFile);
@@ -383,14 +438,15 @@ async function runRounds(
       break;
     }
     const state = replayLog(entries, record, batch.notes);
-    if (state.ended) break;
+    if (state.ended || (deadline !== undefined && Date.now() >= deadline)) break;
     const why = stopReason(run);
     const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
     if (next === null) break;
     startAt = next;
   }
   const unreached = flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id));
-  unreached.forEach((f) => fail(f, 'the search did not reach it (earlier calls kept stopping the process)'));
+  const outOfTime = deadline !== undefined && Date.now() >= deadline;
+  unreached.forEach((f) => fail(f, outOfTime ? budgetReason(options.search?.budgetS ?? 0) : 'the search did not reach it (earlier calls kept stopping the process)'));
 }
 
 /** Why a round's child stopped before the end, as a target's TODO says it. */
@@ -451,6 +507,9 @@ function runRound(
   options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
   const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
+  // Past the run's deadline the child ends by itself; this kill (a few seconds later) is for a call that does not return.
+  const deadline = options.search?.deadline;
+  const untilDeadline = deadline === undefined ? Infinity : Math.max(1000, deadline - Date.now() + DEADLINE_GRACE_MS);
   return runNode(['--no-warnings', HOST], {
     cwd: options.root,
     env: {
@@ -459,7 +518,7 @@ function runRound(
       TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
       TDD_FAST_SEARCH_START: String(round.startAt),
     },
-    timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget),
+    timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget, untilDeadline),
     stall: { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
     onMessage: (message, reply) => {
       const m = message as { tddFast?: string; id?: number; payload?: never };
@@ -468,10 +527,8 @@ function runRound(
   });
 }
 
-function cleanUp(searchFile: string, logDir: string): void {
-  if (process.env.TDD_FAST_SEARCH_KEEP) process.stderr.write(`tdd-fast: search logs kept in ${logDir}\n`);
-  else {
-    fs.rmSync(searchFile, { force: true });
-    fs.rmSync(logDir, { recursive: true, force: true });
-  }
+function cleanUp(logDir: string): void {
+  const keep = Boolean(process.env.TDD_FAST_SEARCH_KEEP);
+  if (keep) process.stderr.write(`tdd-fast: search file and logs kept in ${logDir}\n`);
+  closeSearchDir(logDir, keep);
 }
