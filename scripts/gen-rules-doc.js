@@ -31,11 +31,11 @@ function withDefaults(rule) {
 }
 
 /**
- * The presets section, from the core's own table (the binding's `presetsJson()`: the data the engine applies), so the
- * docs cannot drift from it. Needs the native build (`npm run build:native`).
+ * The presets section, from the core's own table as crates/tdd_fast_core/presets.json holds it (a core test keeps that
+ * file equal to the presets the engine applies), so the docs cannot drift from it.
  */
 function presetsSection() {
-  const presets = JSON.parse(require(path.join(root, 'native', 'binding.js')).presetsJson());
+  const presets = JSON.parse(fs.readFileSync(path.join(root, 'crates', 'tdd_fast_core', 'presets.json'), 'utf8'));
   const option = (options) => Object.entries(options).map(([k, v]) => `\`${k}\` = ${v}`).join(', ');
   const out = [
     '# Presets',

@@ -146,21 +146,18 @@ fn analyze_text_unguarded(
         let facts = profile::time(Phase::Visit, || {
             Collector::new(text, &lines)
                 .with_types(options.types)
+                .with_rules(&options.config)
                 .collect_facts(&parsed.program)
         });
         let fingerprint = profile::time(Phase::Duplicates, || {
-            crate::lint::duplicates::fingerprint(
-                &parsed.tokens,
-                &lines,
-                &facts.file_signals.module_declarations,
-            )
+            crate::lint::duplicates::fingerprint(&parsed.tokens, &lines, &facts.module_declarations)
         });
         // Module shapes and type declarations: two walks over the top-level statements, not a second parse.
         // Declarations are only lowered when the type model was asked for (`options.types`) and the file has functions
         // or classes whose types may need them: a declaration-only file (`lib.dom.d.ts`) has nothing to resolve here, and files that import from it read
         // it on their own (types/project.rs).
-        let needs_types = options.types
-            && (!facts.functions.is_empty() || !facts.file_signals.classes.is_empty());
+        let needs_types =
+            options.types && (!facts.functions.is_empty() || !facts.classes.is_empty());
         let type_inputs = profile::time(Phase::Visit, || {
             let is_js = matches!(language, Language::Js | Language::Jsx);
             crate::testgen::types::FileInputs {
@@ -199,13 +196,15 @@ fn analyze_text_unguarded(
                 lines: &lines,
                 file_lines: lines.line_count(),
                 functions: &functions,
-                function_signals: &facts.function_signals,
-                signals: &facts.file_signals,
+                function_spans: &facts.function_spans,
+                classes: &facts.classes,
+                class_spans: &facts.class_spans,
+                signals: &facts.rule_signals,
             },
             config,
         )
     });
-    let mut classes = facts.file_signals.classes;
+    let mut classes = facts.classes;
     let (module_format, reexports) = profile::time(Phase::Rules, || {
         crate::testgen::types::finish(
             text,

@@ -30,6 +30,7 @@ pub static FINDINGS: &[RuleMeta] = &[
         options: &[],
         list_options: &[],
         check: no_check,
+        collects: None,
     },
     RuleMeta {
         id: DUPLICATE_CODE,
@@ -37,6 +38,7 @@ pub static FINDINGS: &[RuleMeta] = &[
         options: &[],
         list_options: &[],
         check: no_check,
+        collects: None,
     },
 ];
 

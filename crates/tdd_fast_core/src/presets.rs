@@ -4,8 +4,9 @@
 //!   code nobody would change are off, and the size thresholds are the ones size alone is worth a look at.
 //! - `all`: every rule on, at the severity and thresholds its `META` declares (what tdd-fast reported before presets).
 //!
-//! A preset is data: the differences from `all`, each with the reason, so docs/rules.md and the binding show the same
-//! table the engine applies.
+//! A preset is data: the differences from `all`, each with the reason, so docs/rules.md shows the table the engine
+//! applies: a test below keeps `presets.json` (beside Cargo.toml) equal to [`PRESETS`], and scripts/gen-rules-doc.js
+//! writes the docs' presets section from that file.
 
 use serde::Serialize;
 
@@ -185,6 +186,24 @@ fn options_object<S: serde::Serializer>(
 mod tests {
     use super::*;
     use crate::lint::smells::RULES;
+
+    /// `presets.json` is [`PRESETS`] as the docs generator reads it; `UPDATE_PRESETS=1 cargo test -p tdd_fast_core
+    /// presets_json` rewrites it after a change to the presets.
+    #[test]
+    fn presets_json_is_current() {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("presets.json");
+        let expected = serde_json::to_string_pretty(PRESETS).expect("presets serialize") + "\n";
+        if std::env::var_os("UPDATE_PRESETS").is_some() {
+            std::fs::write(&file, &expected).expect("write presets.json");
+        }
+        let current = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            current == expected,
+            "{} is stale: run `UPDATE_PRESETS=1 cargo test -p tdd_fast_core presets_json`, then \
+             `node scripts/gen-rules-doc.js`",
+            file.display()
+        );
+    }
 
     #[test]
     fn every_preset_rule_names_a_rule_and_its_options() {

@@ -296,16 +296,6 @@ pub fn list_files_json(
     })
 }
 
-/// The rule presets (`recommended`, `all`) as JSON text: `[{ name, description, default, rules: [{ id, severity,
-/// options, why }] }]`, each rule a difference from the rules' own defaults. scripts/gen-rules-doc.js writes
-/// docs/rules.md's presets section from it (the test suite checks that file is current).
-#[napi(js_name = "presetsJson")]
-pub fn presets_json() -> Result<String> {
-    guarded("listing the presets", || {
-        to_json(&tdd_fast_core::presets::PRESETS)
-    })
-}
-
 /// Validates configuration JSON; throws an Error whose message names the offending key.
 #[napi(js_name = "checkConfigJson")]
 pub fn check_config_json(config: String) -> Result<()> {

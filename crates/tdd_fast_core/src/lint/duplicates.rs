@@ -145,6 +145,19 @@ fn code(kind: Kind) -> u8 {
     }
 }
 
+/// Records `import ...` and `export ... from ...` declarations during the pass: [`fingerprint`] leaves them out (lists
+/// of re-exports look alike once identifiers are normalised, and copying them is no smell).
+pub fn on_enter(collector: &mut crate::lint::facts::Collector, kind: oxc_ast::AstKind) {
+    use oxc_ast::AstKind;
+    let span = match kind {
+        AstKind::ImportDeclaration(d) => d.span,
+        AstKind::ExportAllDeclaration(d) => d.span,
+        AstKind::ExportFromDeclaration(d) => d.span,
+        _ => return,
+    };
+    collector.module_declarations.push(span);
+}
+
 /// The fingerprint of a file from the tokens of its one parse, leaving out the tokens inside `skip` (sorted spans:
 /// import/export-from declarations).
 pub fn fingerprint(tokens: &[Token], lines: &LineIndex, skip: &[oxc_span::Span]) -> Fingerprint {

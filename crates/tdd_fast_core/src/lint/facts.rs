@@ -13,8 +13,8 @@ use oxc_span::{GetSpan, Span};
 
 use crate::lint::metrics::{self, FrameMetrics};
 use crate::lint::patterns;
-use crate::lint::smells::{self, FileSignals, FunctionSignals};
-use crate::model::{FunctionKind, FunctionReport, Param};
+use crate::lint::smells::RuleSignals;
+use crate::model::{ClassReport, FunctionKind, FunctionReport, Param};
 use crate::parse::LineIndex;
 
 /// An open function (or a code path ESLint treats like one, such as a class static block) whose metrics accumulate.
@@ -24,19 +24,20 @@ pub struct Frame {
     pub metrics: FrameMetrics,
     /// Span of the function node; tells its own leave_node apart from nested nodes.
     pub span: Span,
-    /// What smell rules need beyond the report (returns, body span).
-    pub signals: FunctionSignals,
     /// Names the function's code reads, for the constants behind them (see constants.rs).
     pub referenced: Vec<String>,
 }
 
-/// Everything the pass yields for a file: functions in source order with their rule signals (same order), and the
-/// file-level signals.
+/// Everything the pass yields for a file: functions in source order with their nodes' spans (same order), the classes,
+/// what each syntax rule recorded, and the module declarations the duplicate detector leaves out.
 pub struct Facts {
     pub functions: Vec<FunctionReport>,
-    pub function_signals: Vec<FunctionSignals>,
-    pub file_signals: FileSignals,
-    /// One per `file_signals.classes` entry, same order (see exports.rs).
+    pub function_spans: Vec<Span>,
+    pub classes: Vec<ClassReport>,
+    pub class_spans: Vec<Span>,
+    pub rule_signals: RuleSignals,
+    pub module_declarations: Vec<Span>,
+    /// One per `classes` entry, same order (see exports.rs).
     pub class_facts: Vec<crate::testgen::exports::ClassFacts>,
 }
 
@@ -46,15 +47,22 @@ pub struct Collector<'a, 's> {
     pub ancestors: Vec<AstKind<'a>>,
     pub frames: Vec<Frame>,
     pub functions: Vec<FunctionReport>,
-    pub function_signals: Vec<FunctionSignals>,
-    pub file_signals: FileSignals,
+    /// The span of each function's node, same order as `functions`.
+    pub function_spans: Vec<Span>,
+    /// Every class (lint/classes.rs) and its span, same order.
+    pub classes: Vec<ClassReport>,
+    pub class_spans: Vec<Span>,
+    /// What each syntax rule records during the pass (its own type, in its own file; lint/smells).
+    pub rule_signals: RuleSignals,
+    /// `import ...` and `export ... from ...` declarations (lint/duplicates.rs).
+    pub module_declarations: Vec<Span>,
     /// ESLint 10 `max-nested-callbacks`'s stack (spans of the open callbacks): a function expression or arrow passed
     /// as an argument to a call pushes and pops itself on exit; other functions leave the stack alone (ESLint 9 popped
     /// on leaving every function expression).
     pub callbacks: Vec<Span>,
     /// Local names exported by `export { a }`, `export default a`, `module.exports = { a }` and the like.
     exported_names: HashSet<String>,
-    /// Type and member facts of every class, in the order `file_signals.classes` gets them.
+    /// Type and member facts of every class, in the order `classes` gets them.
     pub class_facts: Vec<crate::testgen::exports::ClassFacts>,
     /// Literal values bound to names anywhere in the file, and the names each reported function reads (same order
     /// as `functions`): a function's constants include those of the bindings and functions it uses.
@@ -71,6 +79,13 @@ impl<'a, 's> Collector<'a, 's> {
         self
     }
 
+    /// Collects signals only for the syntax rules `config` enables (without it: for every rule). Their findings are
+    /// the same either way: a rule that is off is never checked.
+    pub fn with_rules(mut self, config: &crate::config::Config) -> Self {
+        self.rule_signals = RuleSignals::new(Some(config));
+        self
+    }
+
     pub fn new(text: &'s str, lines: &'s LineIndex<'s>) -> Self {
         Self {
             text,
@@ -78,8 +93,11 @@ impl<'a, 's> Collector<'a, 's> {
             ancestors: Vec::with_capacity(64),
             frames: Vec::with_capacity(16),
             functions: Vec::new(),
-            function_signals: Vec::new(),
-            file_signals: FileSignals::default(),
+            function_spans: Vec::new(),
+            classes: Vec::new(),
+            class_spans: Vec::new(),
+            rule_signals: RuleSignals::new(None),
+            module_declarations: Vec::new(),
             callbacks: Vec::new(),
             exported_names: HashSet::new(),
             class_facts: Vec::new(),
@@ -103,10 +121,10 @@ impl<'a, 's> Collector<'a, 's> {
             &self.named_constants,
         );
         let exported_names = std::mem::take(&mut self.exported_names);
-        let mut pairs: Vec<(FunctionReport, FunctionSignals)> = self
+        let mut pairs: Vec<(FunctionReport, Span)> = self
             .functions
             .into_iter()
-            .zip(self.function_signals)
+            .zip(self.function_spans)
             .collect();
         for (function, _) in &mut pairs {
             let root = function.name.split('.').next().unwrap_or_default();
@@ -115,11 +133,14 @@ impl<'a, 's> Collector<'a, 's> {
             }
         }
         pairs.sort_by_key(|(f, _)| (f.start_line, f.line, f.column));
-        let (functions, function_signals) = pairs.into_iter().unzip();
+        let (functions, function_spans) = pairs.into_iter().unzip();
         Facts {
             functions,
-            function_signals,
-            file_signals: self.file_signals,
+            function_spans,
+            classes: self.classes,
+            class_spans: self.class_spans,
+            rule_signals: self.rule_signals,
+            module_declarations: self.module_declarations,
             class_facts: self.class_facts,
         }
     }
@@ -168,11 +189,6 @@ impl<'a, 's> Collector<'a, 's> {
             report,
             metrics: FrameMetrics::default(),
             span: kind.span(),
-            signals: FunctionSignals {
-                body: smells::body_span(kind),
-                end: kind.span().end,
-                ..FunctionSignals::default()
-            },
             referenced: Vec::new(),
         });
     }
@@ -187,7 +203,7 @@ impl<'a, 's> Collector<'a, 's> {
         if let Some(mut report) = frame.report {
             report.metrics = frame.metrics.finish(report.metrics);
             self.functions.push(report);
-            self.function_signals.push(frame.signals);
+            self.function_spans.push(frame.span);
             self.function_refs.push(frame.referenced);
         }
     }
@@ -559,19 +575,26 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
                 report: None,
                 metrics: FrameMetrics::code_path_only(),
                 span: block.span,
-                signals: FunctionSignals::default(),
                 referenced: Vec::new(),
             }),
             AstKind::ExportNamedDeclaration(_)
             | AstKind::ExportDefaultDeclaration(_)
             | AstKind::AssignmentExpression(_) => self.note_exports(kind),
-            AstKind::Class(class) => self
-                .class_facts
-                .push(crate::testgen::exports::class_facts(class, self.text)),
+            AstKind::Class(class) => {
+                self.class_facts
+                    .push(crate::testgen::exports::class_facts(class, self.text));
+                crate::lint::classes::collect(self, class);
+            }
             _ => {}
         }
+        crate::lint::duplicates::on_enter(self, kind);
         metrics::on_enter(self, kind);
-        smells::on_enter(self, kind);
+        if self.rule_signals.wants(&kind) {
+            // Taken out for the call so that the rules can read the rest of the pass's state.
+            let mut signals = std::mem::take(&mut self.rule_signals);
+            signals.enter(self, kind);
+            self.rule_signals = signals;
+        }
         patterns::on_enter(self, kind);
         crate::testgen::usage::on_enter(self, kind);
         crate::testgen::constants::on_enter(self, kind);

@@ -203,33 +203,41 @@ pub fn resolve_named(
     refs: &[Vec<String>],
     named: &NamedConstants,
 ) {
-    let own: Vec<Vec<Constant>> = functions.iter().map(|f| f.constants.clone()).collect();
+    // What each function gets, decided before any list grows, so that another function's constants are its own ones
+    // (as the pass found them) without copying every list first.
     let mut by_name: HashMap<&str, usize> = HashMap::new();
     for (i, f) in functions.iter().enumerate() {
         if !f.name.contains('.') {
             by_name.entry(f.name.as_str()).or_insert(i);
         }
     }
-    let by_name: HashMap<String, usize> = by_name
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+    let additions: Vec<Vec<Constant>> = functions
+        .iter()
+        .enumerate()
+        .map(|(i, function)| {
+            let mut added: Vec<Constant> = Vec::new();
+            let Some(names) = refs.get(i) else {
+                return added;
+            };
+            let from_bindings = names.iter().filter_map(|n| named.bindings.get(n));
+            let from_functions = names
+                .iter()
+                .filter_map(|n| by_name.get(n.as_str()))
+                .filter(|&&j| j != i)
+                .map(|&j| &functions[j].constants);
+            for constant in from_bindings.chain(from_functions).flatten() {
+                if function.constants.len() + added.len() >= MAX_CONSTANTS {
+                    break;
+                }
+                if !function.constants.contains(constant) && !added.contains(constant) {
+                    added.push(constant.clone());
+                }
+            }
+            added
+        })
         .collect();
-    for (i, function) in functions.iter_mut().enumerate() {
-        let Some(names) = refs.get(i) else { continue };
-        let from_bindings = names.iter().filter_map(|n| named.bindings.get(n));
-        let from_functions = names
-            .iter()
-            .filter_map(|n| by_name.get(n))
-            .filter(|&&j| j != i)
-            .map(|&j| &own[j]);
-        for constant in from_bindings.chain(from_functions).flatten() {
-            if function.constants.len() >= MAX_CONSTANTS {
-                break;
-            }
-            if !function.constants.contains(constant) {
-                function.constants.push(constant.clone());
-            }
-        }
+    for (function, added) in functions.iter_mut().zip(additions) {
+        function.constants.extend(added);
     }
 }
 

@@ -289,7 +289,41 @@ const FLAG_PREFIXES: &[&str] = &["is", "has", "should", "can", "enable", "allow"
 
 /// The domain a parameter (or property) name falls in, if any: the last word decides (`emailCount` is a count).
 pub fn domain_of(name: &str) -> Option<&'static Domain> {
-    let words = words(name);
+    meaning(name).domain
+}
+
+/// What a name says: whether it starts with a flag prefix (`isOpen`) and the domain it names.
+#[derive(Clone, Copy)]
+struct Meaning {
+    flag: bool,
+    domain: Option<&'static Domain>,
+}
+
+/// [`Meaning`] of a name, remembered per thread: the same parameter names come back in every file, and splitting a
+/// name into words allocates.
+fn meaning(name: &str) -> Meaning {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Meaning>> = Default::default();
+    }
+    SEEN.with(|seen| {
+        if let Some(known) = seen.borrow().get(name) {
+            return *known;
+        }
+        let words = words(name);
+        let found = Meaning {
+            flag: words.len() > 1 && FLAG_PREFIXES.contains(&words[0].as_str()),
+            domain: domain_by_words(name, &words),
+        };
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(name.to_string(), found);
+        found
+    })
+}
+
+fn domain_by_words(name: &str, words: &[String]) -> Option<&'static Domain> {
     let last = words.last()?;
     // `at` only as a suffix of a longer name (`createdAt`), never alone.
     if last == "at" && words.len() == 1 {
@@ -304,15 +338,15 @@ pub fn domain_of(name: &str) -> Option<&'static Domain> {
 
 /// The typical-value domain of a name, for the generator (flags by prefix included).
 pub fn param_domain(name: &str) -> Option<ParamDomain> {
-    let words = words(name);
-    if words.len() > 1 && FLAG_PREFIXES.contains(&words[0].as_str()) {
+    let meaning = meaning(name);
+    if meaning.flag {
         return Some(ParamDomain {
             name: "flag".into(),
             kind: "boolean".into(),
             typical: crate::testgen::pattern_values::CaseValue::from_code("true", None),
         });
     }
-    let found = domain_of(name)?;
+    let found = meaning.domain?;
     let (code, kind) = found.typical?;
     Some(ParamDomain {
         name: found.name.into(),

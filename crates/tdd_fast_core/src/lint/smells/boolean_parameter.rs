@@ -19,10 +19,11 @@ pub const META: RuleMeta = RuleMeta {
     options: &[],
     list_options: &[],
     check,
+    collects: None,
 };
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    for (f, signals) in ctx.functions.iter().zip(ctx.function_signals) {
+    for (f, span) in ctx.functions.iter().zip(ctx.function_spans) {
         if f.kind == FunctionKind::Setter {
             continue;
         }
@@ -33,7 +34,7 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
                 out.push(smell(
                     &META,
                     settings,
-                    ctx.function_loc(f, signals),
+                    ctx.function_loc(f, span),
                     Some(&f.name),
                     0.0,
                     0.0,

@@ -13,10 +13,10 @@
 use std::collections::HashMap;
 
 use oxc_ast::ast::StringLiteral;
-use oxc_ast::AstKind;
+use oxc_ast::{AstKind, AstType};
 use oxc_span::{GetSpan, Span};
 
-use super::{smell, RuleContext, RuleMeta};
+use super::{smell, Collects, RuleContext, RuleMeta, Signals};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -27,12 +27,31 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("threshold", 3.0), ("minLength", 10.0)],
     list_options: &[],
     check,
+    collects: Some(Collects::of::<Strings>(&[AstType::StringLiteral])),
 };
 
-/// Records a string literal's content span unless its context is a name rather than a value.
-pub fn collect(collector: &mut Collector, literal: &StringLiteral) {
+/// The file's string literals that may repeat: the span of each one's content, and its line.
+#[derive(Default)]
+struct Strings(Vec<(Span, u32)>);
+
+impl Signals for Strings {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let AstKind::StringLiteral(literal) = kind {
+            if counts(at, literal) {
+                let line = at.lines.line(literal.span.start);
+                self.0.push((
+                    Span::new(literal.span.start + 1, literal.span.end - 1),
+                    line,
+                ));
+            }
+        }
+    }
+}
+
+/// Whether a string literal counts: long enough, and a value rather than a name.
+fn counts(collector: &Collector, literal: &StringLiteral) -> bool {
     if literal.span.size() < 5 {
-        return; // content shorter than 3 characters never counts
+        return false; // content shorter than 3 characters never counts
     }
     let skip = match collector.parent() {
         Some(
@@ -59,11 +78,7 @@ pub fn collect(collector: &mut Collector, literal: &StringLiteral) {
         }
         _ => false,
     };
-    if !skip {
-        let line = collector.lines.line(literal.span.start);
-        let content = Span::new(literal.span.start + 1, literal.span.end - 1);
-        collector.file_signals.strings.push((content, line));
-    }
+    !skip
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
@@ -73,7 +88,10 @@ fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     // HashMap's iteration order would make the output differ from run to run).
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(&str, Vec<u32>, Span)> = Vec::new();
-    for (span, line) in &ctx.signals.strings {
+    let Some(Strings(strings)) = ctx.signals() else {
+        return;
+    };
+    for (span, line) in strings {
         let content = ctx
             .text
             .get(span.start as usize..span.end as usize)

@@ -9,8 +9,9 @@
 //! **Good:** `try { save(); } catch (e) { log.warn("save failed", e); }` or a comment: `catch { /* optional */ }`
 
 use oxc_ast::ast::CatchClause;
+use oxc_ast::{AstKind, AstType};
 
-use super::{smell, RuleContext, RuleMeta};
+use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -21,13 +22,20 @@ pub const META: RuleMeta = RuleMeta {
     options: &[],
     list_options: &[],
     check,
+    collects: Some(Collects::of::<EmptyCatches>(&[AstType::CatchClause])),
 };
 
-/// Records an empty catch clause (its signal: `FileSignals::empty_catches`).
-pub fn collect(collector: &mut Collector, clause: &CatchClause) {
-    if is_empty(collector.text, clause) {
-        let site = collector.site(clause.span);
-        collector.file_signals.empty_catches.push(site);
+/// The file's empty catch clauses.
+#[derive(Default)]
+struct EmptyCatches(Vec<Site>);
+
+impl Signals for EmptyCatches {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let AstKind::CatchClause(clause) = kind {
+            if is_empty(at.text, clause) {
+                self.0.push(at.site(clause.span));
+            }
+        }
     }
 }
 
@@ -43,7 +51,10 @@ fn is_empty(text: &str, clause: &CatchClause) -> bool {
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    for site in &ctx.signals.empty_catches {
+    let Some(EmptyCatches(sites)) = ctx.signals() else {
+        return;
+    };
+    for site in sites {
         out.push(smell(
             &META,
             settings,

@@ -19,6 +19,7 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("threshold", 15.0)],
     list_options: &[],
     check,
+    collects: None,
 };
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {

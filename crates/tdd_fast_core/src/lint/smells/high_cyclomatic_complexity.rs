@@ -20,6 +20,7 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("threshold", 20.0)],
     list_options: &[],
     check,
+    collects: None,
 };
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {

@@ -10,13 +10,9 @@
 //!
 //! **Good:** `Router`, `Store`, `View` and `Logger` composed by a small `App`.
 
-use oxc_ast::ast::Class;
-use oxc_ast::AstKind;
-
 use super::{smell, RuleContext, RuleMeta};
 use crate::config::RuleSettings;
-use crate::lint::facts::Collector;
-use crate::model::{ClassReport, Severity, Smell};
+use crate::model::{Severity, Smell};
 
 pub const META: RuleMeta = RuleMeta {
     id: "large-class",
@@ -24,37 +20,13 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("maxMembers", 20.0), ("maxLines", 300.0)],
     list_options: &[],
     check,
+    collects: None,
 };
-
-/// Records the class's size (also reported per file as `classes`).
-pub fn collect(collector: &mut Collector, class: &Class) {
-    let name = match (&class.id, collector.parent()) {
-        (Some(id), _) => id.name.to_string(),
-        (None, Some(AstKind::VariableDeclarator(d))) => {
-            collector.source(oxc_span::GetSpan::span(&d.id)).to_string()
-        }
-        (None, Some(AstKind::ExportDefaultDeclaration(_))) => "default".to_string(),
-        _ => "<class>".to_string(),
-    };
-    let line = collector.lines.line(class.span.start);
-    let end_line = collector
-        .lines
-        .line(class.span.end.saturating_sub(1).max(class.span.start));
-    collector.file_signals.class_spans.push(class.span);
-    collector.file_signals.classes.push(ClassReport {
-        name,
-        line,
-        end_line,
-        members: class.body.body.len() as u32,
-        lines: end_line + 1 - line,
-        ..Default::default()
-    });
-}
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let max_members = settings.number("maxMembers");
     let max_lines = settings.number("maxLines");
-    for (class, span) in ctx.signals.classes.iter().zip(&ctx.signals.class_spans) {
+    for (class, span) in ctx.classes.iter().zip(ctx.class_spans) {
         let (value, threshold, what) = if f64::from(class.members) > max_members {
             (class.members, max_members, "members")
         } else if f64::from(class.lines) > max_lines {

@@ -18,6 +18,7 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("threshold", 500.0)],
     list_options: &[],
     check,
+    collects: None,
 };
 
 /// From the first character to the last one of the last line (a final line break starts no line).

@@ -14,10 +14,10 @@
 //! **Good:** `const ADULT_AGE = 18; if (age >= ADULT_AGE) {}` / `const ONE_DAY_MS = 24 * 60 * 60 * 1000;`
 
 use oxc_ast::ast::{NumericLiteral, UnaryOperator, VariableDeclarationKind};
-use oxc_ast::AstKind;
+use oxc_ast::{AstKind, AstType};
 use oxc_span::GetSpan;
 
-use super::{smell, RuleContext, RuleMeta, Site};
+use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -28,18 +28,32 @@ pub const META: RuleMeta = RuleMeta {
     options: &[],
     list_options: &[("ignore", &[-1.0, 0.0, 1.0, 2.0])],
     check,
+    collects: Some(Collects::of::<MagicNumbers>(&[AstType::NumericLiteral])),
 };
 
-/// A numeric literal that may be magic (its signal: `FileSignals::magic_numbers`).
-#[derive(Debug, Clone)]
-pub struct MagicNumber {
-    pub site: Site,
-    pub value: f64,
-    pub raw: String,
+/// The file's numeric literals that may be magic.
+#[derive(Default)]
+struct MagicNumbers(Vec<MagicNumber>);
+
+/// A numeric literal that may be magic.
+struct MagicNumber {
+    site: Site,
+    value: f64,
+    raw: String,
 }
 
-/// Records a numeric literal unless its context names it (the ignore list is applied by the rule, from config).
-pub fn collect(collector: &mut Collector, literal: &NumericLiteral) {
+impl Signals for MagicNumbers {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let AstKind::NumericLiteral(literal) = kind {
+            if let Some(number) = unnamed(at, literal) {
+                self.0.push(number);
+            }
+        }
+    }
+}
+
+/// A numeric literal, unless its context names it (the ignore list is applied by the rule, from config).
+fn unnamed(collector: &Collector, literal: &NumericLiteral) -> Option<MagicNumber> {
     let mut value = literal.value;
     let mut span = literal.span;
     let mut context = 0; // ancestor index of the node that holds the number
@@ -77,19 +91,19 @@ pub fn collect(collector: &mut Collector, literal: &NumericLiteral) {
         _ => false,
     };
     if exempt {
-        return;
+        return None;
     }
     let raw = collector.source(span).to_string();
     let site = collector.site(span);
-    collector
-        .file_signals
-        .magic_numbers
-        .push(MagicNumber { site, value, raw });
+    Some(MagicNumber { site, value, raw })
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let ignore = settings.list("ignore");
-    for number in &ctx.signals.magic_numbers {
+    let Some(MagicNumbers(numbers)) = ctx.signals() else {
+        return;
+    };
+    for number in numbers {
         if ignore.contains(&number.value) {
             continue;
         }

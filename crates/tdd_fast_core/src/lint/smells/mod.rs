@@ -1,11 +1,14 @@
 //! Smell rules. Each rule is one file with a doc comment (what, why, a bad and a good example; docs/rules.md is
 //! generated from it), a `META` (id, default severity, thresholds) and a `check` over the file's facts, plus fixture
-//! tests. Rules that need syntax collect owned signals during the single visitor pass, each in its own file (`collect`,
-//! called from `on_enter` here, which only dispatches by node kind), never a second traversal; the rules themselves
-//! run after the pass.
+//! tests. A rule that needs syntax declares its own [`Signals`] type in its file and the node kinds it looks at
+//! (`META.collects`); the single visitor pass hands it those nodes (never a second traversal), and its `check` reads
+//! back only its own signals after the pass. Nothing here knows what any rule records.
 
-use oxc_ast::ast::*;
-use oxc_ast::AstKind;
+use std::any::Any;
+use std::sync::OnceLock;
+
+use oxc_ast::ast_kind::AST_TYPE_MAX;
+use oxc_ast::{AstKind, AstType};
 use oxc_span::Span;
 
 use crate::config::{Config, RuleSettings};
@@ -38,6 +41,124 @@ pub struct RuleMeta {
     pub options: &'static [(&'static str, f64)],
     pub list_options: &'static [(&'static str, &'static [f64])],
     pub check: fn(&RuleContext, &RuleSettings, &mut Vec<Smell>),
+    /// What the rule records during the pass, for rules that need syntax beyond the facts (`None`: facts only).
+    pub collects: Option<Collects>,
+}
+
+/// A syntax rule's own record of one file, filled during the pass: the rule's file defines the type.
+pub trait Signals: AsAny + Send {
+    /// Called for each node of one of the rule's `Collects::kinds`, with the pass's state (ancestors, frames).
+    fn enter(&mut self, at: &Collector, kind: AstKind);
+}
+
+/// Lets a rule's `check` get its own `Signals` type back from the file's [`RuleSignals`].
+pub trait AsAny: Any {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// The node kinds a syntax rule looks at, and how to make its empty signals.
+#[derive(Debug, Clone, Copy)]
+pub struct Collects {
+    pub kinds: &'static [AstType],
+    pub new: fn() -> Box<dyn Signals>,
+}
+
+impl Collects {
+    /// Signals of type `T`, fed the nodes of `kinds`.
+    pub const fn of<T: Signals + Default>(kinds: &'static [AstType]) -> Self {
+        Self {
+            kinds,
+            new: new_signals::<T>,
+        }
+    }
+}
+
+fn new_signals<T: Signals + Default>() -> Box<dyn Signals> {
+    Box::new(T::default())
+}
+
+/// Every syntax rule's signals for one file (slots in `RULES` order), and which rules each node kind goes to.
+#[derive(Default)]
+pub struct RuleSignals {
+    /// `None` for rules over the facts alone and for rules the configuration turns off (nothing to collect).
+    slots: Vec<Option<Box<dyn Signals>>>,
+    /// Per `AstType`: the indexes of the rules that look at it (computed once per process).
+    dispatch: &'static [Vec<usize>],
+    /// The node kinds an enabled rule looks at, as a bit set over `AstType`.
+    wanted: [u64; 4],
+}
+
+impl std::fmt::Debug for RuleSignals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSignals").finish_non_exhaustive()
+    }
+}
+
+impl RuleSignals {
+    /// Empty signals for every syntax rule the configuration enables (every rule without one).
+    pub fn new(config: Option<&Config>) -> Self {
+        static DISPATCH: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
+        let dispatch = DISPATCH.get_or_init(|| {
+            let mut table = vec![Vec::new(); AST_TYPE_MAX as usize + 1];
+            for (i, meta) in RULES.iter().enumerate() {
+                for kind in meta.collects.iter().flat_map(|c| c.kinds) {
+                    table[*kind as usize].push(i);
+                }
+            }
+            table
+        });
+        let mut wanted = [0u64; 4];
+        let slots = RULES
+            .iter()
+            .map(|meta| {
+                let collects = meta.collects?;
+                if config.is_some_and(|c| c.rule(meta.id).severity.is_none()) {
+                    return None;
+                }
+                for kind in collects.kinds {
+                    wanted[*kind as usize / 64] |= 1 << (*kind as usize % 64);
+                }
+                Some((collects.new)())
+            })
+            .collect();
+        Self {
+            slots,
+            dispatch,
+            wanted,
+        }
+    }
+
+    /// Whether an enabled rule looks at nodes of this kind (most nodes: none).
+    pub fn wants(&self, kind: &AstKind) -> bool {
+        let ty = kind.ty() as usize;
+        self.wanted[ty / 64] & (1 << (ty % 64)) != 0
+    }
+
+    /// Hands a node to the rules that look at its kind.
+    pub fn enter(&mut self, at: &Collector, kind: AstKind) {
+        let Some(rules) = self.dispatch.get(kind.ty() as usize) else {
+            return;
+        };
+        for &rule in rules {
+            if let Some(Some(signals)) = self.slots.get_mut(rule) {
+                signals.enter(at, kind);
+            }
+        }
+    }
+
+    /// A rule's own signals, by their type.
+    pub fn get<T: Signals>(&self) -> Option<&T> {
+        self.slots
+            .iter()
+            .flatten()
+            .find_map(|signals| (**signals).as_any().downcast_ref::<T>())
+    }
 }
 
 pub static RULES: &[RuleMeta] = &[
@@ -59,17 +180,6 @@ pub static RULES: &[RuleMeta] = &[
     duplicate_string_literal::META,
 ];
 
-/// Per-function facts only rules need (kept beside `FunctionReport`, in the same order).
-#[derive(Debug, Clone, Default)]
-pub struct FunctionSignals {
-    /// `return` statements of the function itself (nested functions excluded).
-    pub returns: u32,
-    /// The function's block body, if it has one.
-    pub body: Option<Span>,
-    /// Where the function node ends (byte offset), for the end column of function smells.
-    pub end: u32,
-}
-
 /// Where a smell is: 1-based lines and UTF-16 columns, the end just after the last character (like ESLint).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Loc {
@@ -87,37 +197,18 @@ pub struct Site {
     pub function: Option<String>,
 }
 
-/// File-level signals collected during the pass. Each rule's own signal is collected by that rule's `collect` (in its
-/// file, called from `on_enter`) and read only by that rule's `check`.
-#[derive(Debug, Clone, Default)]
-pub struct FileSignals {
-    /// Every class (large_class.rs collects them; test generation reads them too).
-    pub classes: Vec<ClassReport>,
-    /// The span of each class in `classes`, same order (large_class.rs).
-    pub class_spans: Vec<Span>,
-    /// magic_number.rs.
-    pub magic_numbers: Vec<magic_number::MagicNumber>,
-    /// String literals that may repeat: (span of the literal's content, line) (duplicate_string_literal.rs).
-    pub strings: Vec<(Span, u32)>,
-    /// empty_catch.rs.
-    pub empty_catches: Vec<Site>,
-    /// useless_catch.rs.
-    pub useless_catches: Vec<Site>,
-    /// nested_ternary.rs.
-    pub nested_ternaries: Vec<Site>,
-    /// `import ...` and `export ... from ...` declarations, in source order: left out of duplicate fingerprints
-    /// (lists of re-exports look alike once identifiers are normalised, and copying them is no smell).
-    pub module_declarations: Vec<Span>,
-}
-
 /// Everything a rule sees.
 pub struct RuleContext<'r> {
     pub text: &'r str,
     pub lines: &'r LineIndex<'r>,
     pub file_lines: u32,
     pub functions: &'r [FunctionReport],
-    pub function_signals: &'r [FunctionSignals],
-    pub signals: &'r FileSignals,
+    /// The span of each function's node, same order as `functions` (where its smells end).
+    pub function_spans: &'r [Span],
+    /// Every class of the file with its span (lint/classes.rs).
+    pub classes: &'r [ClassReport],
+    pub class_spans: &'r [Span],
+    pub signals: &'r RuleSignals,
 }
 
 /// Runs every enabled rule over a file's facts; smells come out sorted by line.
@@ -147,13 +238,18 @@ impl RuleContext<'_> {
     }
 
     /// A function smell's location: from the function's head (where ESLint reports the function) to its end.
-    pub fn function_loc(&self, f: &FunctionReport, signals: &FunctionSignals) -> Loc {
+    pub fn function_loc(&self, f: &FunctionReport, span: &Span) -> Loc {
         Loc {
             line: f.line,
             column: f.column,
             end_line: f.end_line,
-            end_column: self.lines.position(signals.end).1,
+            end_column: self.lines.position(span.end).1,
         }
+    }
+
+    /// A rule's own signals (`None` only if the rule declares no `collects`).
+    pub fn signals<T: Signals>(&self) -> Option<&T> {
+        self.signals.get::<T>()
     }
 }
 
@@ -191,13 +287,13 @@ pub fn metric_rule(
     describe: impl Fn(&FunctionReport, u32, f64) -> String,
 ) {
     let threshold = settings.number("threshold");
-    for (f, signals) in ctx.functions.iter().zip(ctx.function_signals) {
+    for (f, span) in ctx.functions.iter().zip(ctx.function_spans) {
         let value = value_of(f);
         if f64::from(value) > threshold {
             out.push(smell(
                 meta,
                 settings,
-                ctx.function_loc(f, signals),
+                ctx.function_loc(f, span),
                 Some(&f.name),
                 f64::from(value),
                 threshold,
@@ -217,41 +313,6 @@ impl Collector<'_, '_> {
                 .rev()
                 .find_map(|f| f.report.as_ref().map(|r| r.name.clone())),
         }
-    }
-}
-
-/// Collects rule signals for one node, inside the single pass.
-pub fn on_enter(collector: &mut Collector, kind: AstKind) {
-    match kind {
-        AstKind::ImportDeclaration(d) => collector.file_signals.module_declarations.push(d.span),
-        AstKind::ExportAllDeclaration(d) => collector.file_signals.module_declarations.push(d.span),
-        AstKind::ExportFromDeclaration(d) => {
-            collector.file_signals.module_declarations.push(d.span)
-        }
-        AstKind::ReturnStatement(_) => too_many_returns::collect(collector),
-        AstKind::Class(class) => large_class::collect(collector, class),
-        AstKind::NumericLiteral(literal) => magic_number::collect(collector, literal),
-        AstKind::StringLiteral(literal) => duplicate_string_literal::collect(collector, literal),
-        AstKind::CatchClause(clause) => {
-            empty_catch::collect(collector, clause);
-            useless_catch::collect(collector, clause);
-        }
-        AstKind::ConditionalExpression(conditional) => {
-            nested_ternary::collect(collector, conditional)
-        }
-        _ => {}
-    }
-}
-
-/// The body span of a function node (block bodies only; expression arrows have none worth comparing).
-pub fn body_span(kind: AstKind) -> Option<Span> {
-    match kind {
-        AstKind::Function(f) => f.body.as_ref().map(|b| b.span),
-        AstKind::ArrowFunctionExpression(f) => match &f.body {
-            ArrowFunctionBody::FunctionBody(body) => Some(body.span),
-            _ => None,
-        },
-        _ => None,
     }
 }
 

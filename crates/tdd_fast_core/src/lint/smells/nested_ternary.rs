@@ -9,8 +9,9 @@
 //! **Good:** `if`/`switch` statements or a lookup: `const label = LABELS[n] ?? "many";`
 
 use oxc_ast::ast::{ConditionalExpression, Expression};
+use oxc_ast::{AstKind, AstType};
 
-use super::{smell, RuleContext, RuleMeta};
+use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -21,27 +22,41 @@ pub const META: RuleMeta = RuleMeta {
     options: &[],
     list_options: &[],
     check,
+    collects: Some(Collects::of::<NestedTernaries>(&[
+        AstType::ConditionalExpression,
+    ])),
 };
 
-/// Records a conditional expression that has another one as its test or a branch (parentheses see-through).
-pub fn collect(collector: &mut Collector, conditional: &ConditionalExpression) {
+/// The file's conditional expressions that hold another one.
+#[derive(Default)]
+struct NestedTernaries(Vec<Site>);
+
+impl Signals for NestedTernaries {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let AstKind::ConditionalExpression(conditional) = kind {
+            if is_nested(conditional) {
+                self.0.push(at.site(conditional.span));
+            }
+        }
+    }
+}
+
+/// A conditional expression that has another one as its test or a branch (parentheses see-through).
+fn is_nested(conditional: &ConditionalExpression) -> bool {
     let nested = |e: &Expression| {
         matches!(
             e.without_parentheses(),
             Expression::ConditionalExpression(_)
         )
     };
-    if nested(&conditional.test)
-        || nested(&conditional.consequent)
-        || nested(&conditional.alternate)
-    {
-        let site = collector.site(conditional.span);
-        collector.file_signals.nested_ternaries.push(site);
-    }
+    nested(&conditional.test) || nested(&conditional.consequent) || nested(&conditional.alternate)
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    for site in &ctx.signals.nested_ternaries {
+    let Some(NestedTernaries(sites)) = ctx.signals() else {
+        return;
+    };
+    for site in sites {
         out.push(smell(
             &META,
             settings,

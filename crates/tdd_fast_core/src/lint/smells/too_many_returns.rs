@@ -9,7 +9,12 @@
 //!
 //! **Good:** guard clauses up front, then one main path; or a lookup table in place of a branch per value.
 
-use super::{smell, RuleContext, RuleMeta};
+use std::collections::HashMap;
+
+use oxc_ast::{AstKind, AstType};
+use oxc_span::Span;
+
+use super::{smell, Collects, RuleContext, RuleMeta, Signals};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -20,29 +25,39 @@ pub const META: RuleMeta = RuleMeta {
     options: &[("threshold", 3.0)],
     list_options: &[],
     check,
+    collects: Some(Collects::of::<Returns>(&[AstType::ReturnStatement])),
 };
 
-/// Counts a `return` for the innermost function (or code path) it belongs to.
-pub fn collect(collector: &mut Collector) {
-    if let Some(frame) = collector.frames.last_mut() {
-        frame.signals.returns += 1;
+/// `return` statements per function, keyed by the span of the innermost function (or code path) they belong to.
+#[derive(Default)]
+struct Returns(HashMap<Span, u32>);
+
+impl Signals for Returns {
+    fn enter(&mut self, at: &Collector, _: AstKind) {
+        if let Some(frame) = at.frames.last() {
+            *self.0.entry(frame.span).or_default() += 1;
+        }
     }
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
     let threshold = settings.number("threshold");
-    for (f, signals) in ctx.functions.iter().zip(ctx.function_signals) {
-        if f64::from(signals.returns) > threshold {
+    let Some(Returns(counts)) = ctx.signals() else {
+        return;
+    };
+    for (f, span) in ctx.functions.iter().zip(ctx.function_spans) {
+        let returns = counts.get(span).copied().unwrap_or(0);
+        if f64::from(returns) > threshold {
             out.push(smell(
                 &META,
                 settings,
-                ctx.function_loc(f, signals),
+                ctx.function_loc(f, span),
                 Some(&f.name),
-                f64::from(signals.returns),
+                f64::from(returns),
                 threshold,
                 format!(
                     "{} has {} return statements (maximum {threshold})",
-                    f.name, signals.returns
+                    f.name, returns
                 ),
             ));
         }

@@ -9,8 +9,9 @@
 //! **Good:** `return load();`, or wrap with context: `catch (e) { throw new LoadError("config", { cause: e }); }`
 
 use oxc_ast::ast::{BindingPattern, CatchClause, Expression, Statement};
+use oxc_ast::{AstKind, AstType};
 
-use super::{smell, RuleContext, RuleMeta};
+use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
 use crate::config::RuleSettings;
 use crate::lint::facts::Collector;
 use crate::model::{Severity, Smell};
@@ -21,13 +22,20 @@ pub const META: RuleMeta = RuleMeta {
     options: &[],
     list_options: &[],
     check,
+    collects: Some(Collects::of::<UselessCatches>(&[AstType::CatchClause])),
 };
 
-/// Records a catch clause that only rethrows (its signal: `FileSignals::useless_catches`).
-pub fn collect(collector: &mut Collector, clause: &CatchClause) {
-    if is_useless(clause) {
-        let site = collector.site(clause.span);
-        collector.file_signals.useless_catches.push(site);
+/// The file's catch clauses that only rethrow.
+#[derive(Default)]
+struct UselessCatches(Vec<Site>);
+
+impl Signals for UselessCatches {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let AstKind::CatchClause(clause) = kind {
+            if is_useless(clause) {
+                self.0.push(at.site(clause.span));
+            }
+        }
     }
 }
 
@@ -48,7 +56,10 @@ fn is_useless(clause: &CatchClause) -> bool {
 }
 
 fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    for site in &ctx.signals.useless_catches {
+    let Some(UselessCatches(sites)) = ctx.signals() else {
+        return;
+    };
+    for site in sites {
         out.push(smell(
             &META,
             settings,
