@@ -77,7 +77,12 @@ pub fn analyze_text(
 ) -> FileReport {
     crate::guard::test_panic_hook(text);
     // Refuse what could overflow the stack before parsing it (an overflow aborts; it cannot be caught).
-    let nesting = crate::guard::nesting_estimate(text, options.max_nesting);
+    // The estimate grows by at most 2 per byte, so a text shorter than half the limit is never over it: not scanned.
+    let nesting = if text.len().saturating_mul(2) <= options.max_nesting as usize {
+        0
+    } else {
+        crate::guard::nesting_estimate(text, options.max_nesting)
+    };
     if nesting > options.max_nesting {
         // Like every file that is not analysed (binary, too large): a whole-file error and `lines: 0`.
         return failed_report(

@@ -19,9 +19,31 @@ pub const ANALYSIS_STACK_SIZE: usize = 256 * 1024 * 1024;
 /// [`ANALYSIS_STACK_SIZE`].
 pub const DEFAULT_MAX_NESTING: u32 = 10_000;
 
-/// Runs `work` on a fresh thread with [`ANALYSIS_STACK_SIZE`] of stack (for callers on a thread of unknown stack
-/// size: the JS main thread of `analyzeSource`, the fuzzer). A panic in `work` resumes in the caller.
+/// Runs `work` on a thread with [`ANALYSIS_STACK_SIZE`] of stack (for callers on a thread of unknown stack size: the
+/// JS main thread of `analyzeSource`, the fuzzer). A panic in `work` resumes in the caller.
+///
+/// The thread is one long-lived worker, not a new thread per call: an editor calls this on every keystroke, and each
+/// fresh thread cost a spawn and, in a long session, native memory (a malloc arena and a parser arena of its own).
+/// Calls from several threads at once take turns.
 pub fn on_analysis_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    static WORKER: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let worker = WORKER.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "tdd-fast-analyze".into())
+            .stack_size(ANALYSIS_STACK_SIZE)
+            .build()
+            .ok()
+    });
+    match worker {
+        // `install` blocks until `work` is done on the worker and resumes its panic here.
+        Some(worker) => worker.install(work),
+        None => on_fresh_thread(work),
+    }
+}
+
+/// The fallback when the worker cannot start: a scoped thread for this call alone.
+fn on_fresh_thread<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
             .name("tdd-fast-analyze".into())
@@ -413,6 +435,41 @@ mod tests {
 
     fn est(text: &str) -> u32 {
         nesting_estimate(text, u32::MAX)
+    }
+
+    /// analyze.rs skips the scan for texts shorter than half the limit: that is only safe while no byte adds more
+    /// than 2 to the estimate.
+    #[test]
+    fn the_estimate_grows_by_at_most_two_per_byte() {
+        let units = [
+            "(", "[", "{", "!", "a+", "f()", ")(", "](", "]([", "x=>", "`${", "new ", "typeof ",
+            "a?b:", "a.b", "if(a)", "else ", "await ", "-", "a[0]",
+        ];
+        for unit in units {
+            for n in [1, 7, 1000] {
+                let text = unit.repeat(n);
+                assert!(
+                    est(&text) as usize <= 2 * text.len(),
+                    "{unit:?} x {n}: {}",
+                    est(&text)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn analysis_stack_calls_share_one_worker_thread_and_resume_panics() {
+        let first = on_analysis_stack(|| std::thread::current().id());
+        let second = on_analysis_stack(|| std::thread::current().id());
+        assert_eq!(first, second);
+        assert_ne!(first, std::thread::current().id());
+        let caught = std::panic::catch_unwind(|| on_analysis_stack(|| panic!("boom")));
+        assert!(caught.is_err());
+        assert_eq!(
+            on_analysis_stack(|| 2 + 2),
+            4,
+            "the worker survives a panic"
+        );
     }
 
     #[test]
