@@ -279,7 +279,8 @@ export interface ClassField {
 
 export interface ClassMethod {
   name: string;
-  kind: 'method' | 'getter' | 'setter';
+  /** `constructor`: the class's constructor is `private` or `protected` (code outside cannot `new` it). */
+  kind: 'method' | 'getter' | 'setter' | 'constructor';
   static: boolean;
   async: boolean;
   private: boolean;

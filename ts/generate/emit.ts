@@ -14,6 +14,8 @@ import { assertSpies, declareSpies } from './emit-spies';
 import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
 import type { DatabaseOrigin } from './search-database';
 import { withEntry, withGlobals } from './emit-globals';
+import { resolveTokens, withoutTokens, type ModuleSpecifiers } from './emit-modules';
+import type { ModuleImport } from './imports';
 
 function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
@@ -112,7 +114,7 @@ function isAsync(test: FoundTest): boolean {
 }
 
 function renderFound(target: Target, access: string, test: FoundTest, id: string, typescript: boolean): string[] {
-  const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(test.title)}, ${isAsync(test) ? 'async ' : ''}() => {`];
+  const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(withoutTokens(test.title))}, ${isAsync(test) ? 'async ' : ''}() => {`];
   const ind = '    ';
   if (target.database) {
     out.push(...renderDatabaseTest(target, test, { ind, typescript, assertCall }));
@@ -189,18 +191,18 @@ function checkedText(lines: string[], options: RenderOptions, cases: Emitted['ca
 
 /** The TODOs of calls that hung or exited the process (at most 5 per target). */
 function hangNotes(id: string, notes: string[]): { lines: string[]; count: number } {
-  const lines = notes.slice(0, 5).flatMap((note, k) => todoBlock(`${id}.t${k}`, `found by the search: ${note}`.slice(0, 200), 'assert the intended behaviour by hand; record mode does not keep calls that hang or exit the process.'));
+  const lines = notes.slice(0, 5).flatMap((note, k) => todoBlock(`${id}.t${k}`, withoutTokens(`found by the search: ${note}`).slice(0, 200), 'assert the intended behaviour by hand; record mode does not keep calls that hang or exit the process.'));
   return { lines, count: Math.min(notes.length, 5) };
 }
 
 /** The file's lines: head and imports (a database target's template and hooks), helpers, then the tests. */
 function fileLines(
-  file: { header: string[]; body: string[]; own: string | null; needsHelpers: boolean },
+  file: { header: string[]; body: string[]; own: string | null; others: ModuleImport[]; needsHelpers: boolean },
   options: RenderOptions,
   database: { setup: { imports: string[]; lines: string[] }; seeders: string[] } | null,
 ): string[] {
-  const { header, body, own } = file;
-  const { head, body: rewritten } = fileHead(header, database ? [...database.setup.lines, ...body] : body, options, own);
+  const { header, body, own, others } = file;
+  const { head, body: rewritten } = fileHead(header, database ? [...database.setup.lines, ...body] : body, options, { own, others });
   const lines = database ? withDatabaseImports(head, [...database.setup.imports, ...database.seeders]) : [...head];
   if (file.needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
   lines.push(...rewritten);
@@ -255,7 +257,7 @@ function loadFailure(lines: string[], options: RenderOptions, error: string): Em
   return { text: `${[...head, ...body].join('\n')}\n`, cases, tests: 0, todo: 1, throws: 0, loadError: error };
 }
 
-export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderOptions): Emitted {
+export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderOptions, modules: ModuleSpecifiers = new Map()): Emitted {
   const cases: Emitted['cases'] = new Map();
   let tests = 0;
   let todo = 0;
@@ -289,7 +291,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
           throws++;
         }
         block.push(...renderFound(target, result.access!, test, id, options.typescript));
-        cases.set(id, { describe, title: test.title, target, todo: false });
+        cases.set(id, { describe, title: withoutTokens(test.title), target, todo: false });
         tests++;
       });
       const notes = hangNotes(target.id, result.exits.length ? result.exits : (search.hangs.get(target.id) ?? []));
@@ -326,7 +328,8 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
     ...search.targets.filter((t) => search.results.get(t.id)?.access === 'mod.default').map((t) => t.name),
     ...plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name),
   ]);
-  const lines = fileLines({ header, body, own, needsHelpers }, options, database ? { setup: templateLines(database, options), seeders } : null);
+  const resolved = resolveTokens(body, modules);
+  const lines = fileLines({ header, body: resolved.body, own, others: resolved.others, needsHelpers }, options, database ? { setup: templateLines(database, options), seeders } : null);
   // What the search did before it loaded the module, the test file does too (emit-globals.ts).
   const checked = checkedText(withGlobals(withEntry(lines, search.entry, options.outputFile), search.globals), options, cases);
   return { text: checked.text, cases, tests: tests - checked.dropped, todo: todo + checked.dropped, throws };

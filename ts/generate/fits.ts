@@ -2,11 +2,13 @@
  * Whether a runtime value fits a TypeShape: one check for the planner and for the search.
  *
  * - `declared` (the planner, values.ts): a pattern value becomes a case only when it fits what the code declares, so
- *   a name the core could not see into (`unresolved`, `ref`, a class) never fits and objects must be plain ones.
+ *   a name the core could not see into (`unresolved`, `ref`, a class) fits only an instance built as that type
+ *   (instance-registry.ts) and objects must be plain ones.
  * - `search` (the crash filter, search-runtime.ts): a throw is blamed on the generated argument only when the
  *   argument provably does not fit, so such names fit anything and any object can stand for an object type.
  */
 import type { TypeShape } from '../engine/types';
+import { builtType } from './instance-registry';
 import { RealDate } from './value-code';
 
 export type FitMode = 'declared' | 'search';
@@ -33,10 +35,13 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
     case 'unknown':
       return true;
     case 'never':
+      return !strict;
+    // A named type fits, when declared, what the package's own constructors or factories built as it.
     case 'unresolved':
+      return !strict || builtType(value) === shape.text;
     case 'ref':
     case 'class':
-      return !strict;
+      return !strict || builtType(value) === shape.name;
     case 'undefined':
     case 'void':
       return value === undefined;
@@ -65,6 +70,7 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
         shape.elements.every((e, i) => e.rest || (i < value.length ? inner(value[i], e.shape, e.optional) : e.optional))
       );
     case 'object': {
+      if (strict && shape.name && builtType(value) === shape.name) return true;
       if (!(strict ? isPlainObject(value) : value !== null && typeof value === 'object')) return false;
       const record = value as Record<string, unknown>;
       if (!('properties' in shape)) return true;
@@ -76,7 +82,8 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
     case 'record':
       return (strict ? isPlainObject(value) : value !== null && typeof value === 'object' && !Array.isArray(value)) && Object.values(value as object).every((v) => inner(v, shape.value));
     case 'function':
-      return typeof value === 'function';
+      // Declared: a callback needing more parameters than the type gives is not assignable to it.
+      return typeof value === 'function' && (!strict || shape.params.some((p) => p.rest) || value.length <= shape.params.length);
     default: {
       const builtin = BUILTIN_CLASSES[shape.kind];
       return builtin ? value instanceof builtin : !strict;

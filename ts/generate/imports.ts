@@ -43,8 +43,10 @@ export function defaultImportName(ownName: string | null, importPath: string): s
   return identifierFrom(base);
 }
 
-/** `mod` followed by identifier members, at a token boundary. */
-const ACCESS = /(?<![\w$.])mod((?:\.[A-Za-z_$][\w$]*)*)(?![\w$])/y;
+/** `<namespace>` followed by identifier members, at a token boundary. */
+function accessPattern(namespace: string): RegExp {
+  return new RegExp(`(?<![\\w$.])${namespace.replace(/\$/g, '\\$')}((?:\\.[A-Za-z_$][\\w$]*)*)(?![\\w$])`, 'y');
+}
 
 interface Bindings {
   named: Map<string, string>;
@@ -61,18 +63,18 @@ function stringEnd(line: string, i: number): number {
 }
 
 /** The text of the access at `i` (mapped, or kept when `map` gives null), or the single character there. */
-function accessAt(line: string, i: number, map: (members: string[]) => string | null): { text: string; end: number } {
-  ACCESS.lastIndex = i;
-  const m = line[i] === 'm' ? ACCESS.exec(line) : null;
+function accessAt(line: string, i: number, on: { namespace: string; access: RegExp }, map: (members: string[]) => string | null): { text: string; end: number } {
+  on.access.lastIndex = i;
+  const m = line.startsWith(on.namespace, i) ? on.access.exec(line) : null;
   if (!m) return { text: line[i], end: i + 1 };
   return { text: map(m[1].split('.').slice(1)) ?? m[0], end: i + m[0].length };
 }
 
 /**
- * Rewrites the `mod...` accesses of one line; strings are left as they are. `code` maps the members of an access
- * in code to its text; `comment`, in a comment (a TODO's call shown as a hint), may keep it (null).
+ * Rewrites the `<namespace>...` accesses of one line; strings are left as they are. `code` maps the members of an
+ * access in code to its text; `comment`, in a comment (a TODO's call shown as a hint), may keep it (null).
  */
-function rewriteLine(line: string, code: (members: string[]) => string, comment: (members: string[]) => string | null): string {
+function rewriteLine(line: string, on: { namespace: string; access: RegExp }, code: (members: string[]) => string, comment: (members: string[]) => string | null): string {
   let out = '';
   let inComment = false;
   for (let i = 0; i < line.length; ) {
@@ -84,19 +86,61 @@ function rewriteLine(line: string, code: (members: string[]) => string, comment:
       continue;
     }
     inComment ||= ch === '/' && line[i + 1] === '/';
-    const next = accessAt(line, i, inComment ? comment : code);
+    const next = accessAt(line, i, on, inComment ? comment : code);
     out += next.text;
     i = next.end;
   }
   return out;
 }
 
+/** A module the test file reaches through a namespace in the emitted text, and the specifier it is imported from. */
+export interface ModuleImport {
+  /** `mod` for the module under test; another module's placeholder (instance-registry.ts `moduleToken`). */
+  namespace: string;
+  importPath: string;
+  /** The default export's own name (see defaultImportName). */
+  ownName: string | null;
+}
+
+/** One module's accesses turned into bindings `claim` names; its import lines. */
+function bindModule(lines: string[], module: ModuleImport, claim: (wanted: string, suffix: string) => string): { imports: string[]; lines: string[] } {
+  const { namespace, importPath, ownName } = module;
+  const on = { namespace, access: accessPattern(namespace) };
+  const bindings: Bindings = { named: new Map(), defaultName: null, namespace: false };
+  // Named bindings first (a person's `total` stays `total`), then the default one.
+  const names = new Set<string>();
+  for (const line of lines) rewriteLine(line, on, (members) => (members[0] && members[0] !== 'default' && names.add(members[0]), ''), () => null);
+  for (const name of [...names].sort()) bindings.named.set(name, claim(name, 'Export'));
+  const head = (first: string | undefined): string | undefined => (first === 'default' ? (bindings.defaultName ??= claim(defaultImportName(ownName, importPath), 'Default')) : first === undefined ? undefined : bindings.named.get(first));
+  // Another module kept whole is bound to a namespace named after its file.
+  const whole = namespace === 'mod' ? 'mod' : claim(`${defaultImportName(null, importPath)}Module`, '');
+  const code = (members: string[]): string => {
+    if (members.length === 0) bindings.namespace = true;
+    return members.length === 0 ? whole : [head(members[0]), ...members.slice(1)].join('.');
+  };
+  // In a comment (a TODO's call as a hint) the name a person would import, without adding an import for it.
+  const comment = (members: string[]): string | null => {
+    if (members.length === 0) return null;
+    const known = members[0] === 'default' ? (bindings.defaultName ?? defaultImportName(ownName, importPath)) : (bindings.named.get(members[0]) ?? members[0]);
+    return [known, ...members.slice(1)].join('.');
+  };
+  const out = lines.map((line) => rewriteLine(line, on, code, () => null)).map((line) => rewriteLine(line, on, (m) => `${namespace}${m.map((x) => `.${x}`).join('')}`, comment));
+  const specifier = quote(importPath);
+  const named = [...bindings.named].map(([exported, as]) => (exported === as ? exported : `${exported} as ${as}`));
+  const imports: string[] = [];
+  if (bindings.defaultName && named.length) imports.push(`import ${bindings.defaultName}, { ${named.join(', ')} } from ${specifier};`);
+  else if (bindings.defaultName) imports.push(`import ${bindings.defaultName} from ${specifier};`);
+  else if (named.length) imports.push(`import { ${named.join(', ')} } from ${specifier};`);
+  if (bindings.namespace) imports.push(`import * as ${whole} from ${specifier};`);
+  return { imports, lines: out };
+}
+
 /**
  * The file's lines with `mod.x` accesses turned into imported bindings, and the import lines to put in place of
- * `import * as mod from '<importPath>'`.
+ * `import * as mod from '<importPath>'`. `others`: further modules the text reaches through their placeholders (the
+ * package's own types built from another file: `import { Point } from './point'`), bound after the module under test.
  */
-export function personImports(lines: string[], importPath: string, defaultOwnName: string | null): { imports: string[]; lines: string[] } {
-  const bindings: Bindings = { named: new Map(), defaultName: null, namespace: false };
+export function personImports(lines: string[], importPath: string, defaultOwnName: string | null, others: ModuleImport[] = []): { imports: string[]; lines: string[] } {
   const used = new Set<string>();
   const claim = (wanted: string, suffix: string): string => {
     let name = wanted;
@@ -106,28 +150,13 @@ export function personImports(lines: string[], importPath: string, defaultOwnNam
     used.add(name);
     return name;
   };
-  // Named bindings first (a person's `total` stays `total`), then the default one.
-  const names = new Set<string>();
-  for (const line of lines) rewriteLine(line, (members) => (members[0] && members[0] !== 'default' && names.add(members[0]), ''), () => null);
-  for (const name of [...names].sort()) bindings.named.set(name, claim(name, 'Export'));
-  const head = (first: string | undefined): string | undefined => (first === 'default' ? (bindings.defaultName ??= claim(defaultImportName(defaultOwnName, importPath), 'Default')) : first === undefined ? undefined : bindings.named.get(first));
-  const code = (members: string[]): string => {
-    if (members.length === 0) bindings.namespace = true;
-    return members.length === 0 ? 'mod' : [head(members[0]), ...members.slice(1)].join('.');
-  };
-  // In a comment (a TODO's call as a hint) the name a person would import, without adding an import for it.
-  const comment = (members: string[]): string | null => {
-    if (members.length === 0) return null;
-    const known = members[0] === 'default' ? (bindings.defaultName ?? defaultImportName(defaultOwnName, importPath)) : (bindings.named.get(members[0]) ?? members[0]);
-    return [known, ...members.slice(1)].join('.');
-  };
-  const out = lines.map((line) => rewriteLine(line, code, () => null)).map((line) => rewriteLine(line, (m) => `mod${m.map((x) => `.${x}`).join('')}`, comment));
-  const specifier = quote(importPath);
-  const named = [...bindings.named].map(([exported, as]) => (exported === as ? exported : `${exported} as ${as}`));
   const imports: string[] = [];
-  if (bindings.defaultName && named.length) imports.push(`import ${bindings.defaultName}, { ${named.join(', ')} } from ${specifier};`);
-  else if (bindings.defaultName) imports.push(`import ${bindings.defaultName} from ${specifier};`);
-  else if (named.length) imports.push(`import { ${named.join(', ')} } from ${specifier};`);
-  if (bindings.namespace) imports.push(`import * as mod from ${specifier};`);
+  let out = lines;
+  for (const module of [{ namespace: 'mod', importPath, ownName: defaultOwnName }, ...others]) {
+    if (module.namespace !== 'mod' && !out.some((l) => l.includes(module.namespace))) continue;
+    const bound = bindModule(out, module, claim);
+    imports.push(...bound.imports);
+    out = bound.lines;
+  }
   return { imports, lines: out };
 }

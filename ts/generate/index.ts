@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { analyzeFiles } from '../engine/api';
 import { DECLARATION_FILE, TEST_FILE } from '../engine/defaults';
 import type { FileReport } from '../engine/types';
+import { importPathFor, isTypeScript } from './import-path';
 import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
@@ -87,21 +88,13 @@ export function findProjectRoot(file: string): string {
   }
 }
 
-function isTypeScript(file: string): boolean {
-  return /\.[cm]?tsx?$/.test(file);
-}
+export { importPathFor } from './import-path';
 
 export function outputPathFor(source: string, root: string, outDir?: string): string {
   const ext = /\.tsx$/.test(source) ? 'tsx' : isTypeScript(source) ? 'ts' : 'js';
   const base = path.basename(source).replace(/\.[cm]?[jt]sx?$/, '');
   const dir = outDir ? path.join(path.resolve(root, outDir), path.relative(root, path.dirname(source))) : path.dirname(source);
   return path.join(dir, `${base}.generated.test.${ext}`);
-}
-
-export function importPathFor(output: string, source: string): string {
-  let relative = path.relative(path.dirname(output), source).split(path.sep).join('/');
-  if (!relative.startsWith('.')) relative = `./${relative}`;
-  return isTypeScript(source) ? relative.replace(/\.[cm]?tsx?$/, '') : relative;
 }
 
 function countCases(plan: FilePlan, record: boolean): { tests: number; todo: number } {

@@ -19,10 +19,12 @@ import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
 import { configGroups, runVitest, type ChildOptions } from './child';
-import { buildTargets, runSearchBatch, type SearchOptions } from './search';
+import { buildTargets, runSearchBatch, type SearchOutcome, type SearchOptions } from './search';
 import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
 import { caseBlocks } from './emitted-check';
 import { describeProblem, typecheckEmittedAll, type TypecheckedText } from './emitted-typecheck';
+import { importPathFor } from './import-path';
+import type { ModuleSpecifiers } from './emit-modules';
 
 export interface RecordOptions extends ChildOptions {
   /** The coverage-guided search's budgets and seed. */
@@ -117,7 +119,7 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
     jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: job.report, database: setups[i] })),
     options,
   );
-  const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions));
+  const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions, specifiers(searched[i], files[i], job.output)));
   // The TypeScript files of the batch type-checked together (one program), before anything is written.
   const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript ? [i] : []));
   const checked = typecheckEmittedAll(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
@@ -155,6 +157,11 @@ function typechecked(emitted: Emitted, checked: TypecheckedText): Emitted {
     if (throwing.has(id)) out.throws--;
   }
   return out;
+}
+
+/** How the test file at `output` imports each module the search built values from (null: the module under test). */
+function specifiers(outcome: SearchOutcome, file: string, output: string): ModuleSpecifiers {
+  return new Map((outcome.modules ?? []).map(({ token, file: from }) => [token, from === file ? null : importPathFor(output, from)]));
 }
 
 /**

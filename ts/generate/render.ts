@@ -7,7 +7,7 @@ import { checkEmitted } from './emitted-check';
 import { CASE_MARKER, HEADER } from './markers';
 import { unparseable } from './write';
 import type { ModuleFormat } from '../engine/types';
-import { personImports } from './imports';
+import { personImports, type ModuleImport } from './imports';
 import { IDENT, memberAccess, quote } from './value-code';
 
 export { CASE_MARKER, HEADER } from './markers';
@@ -44,9 +44,9 @@ export function defaultOwnName(names: Array<string | null>): string | null {
  * writes them (imports.ts) and, when some access is only known at run time, the `exported()` helper. `body` comes
  * back with its `mod.x` accesses rewritten.
  */
-export function fileHead(header: string[], body: string[], options: RenderOptions, ownName: string | null): { head: string[]; body: string[] } {
+export function fileHead(header: string[], body: string[], options: RenderOptions, names: { own: string | null; others?: ModuleImport[] }): { head: string[]; body: string[] } {
   const resolver = body.some((l) => l.includes('exported('));
-  const { imports, lines } = personImports(body, options.importPath, ownName);
+  const { imports, lines } = personImports(body, options.importPath, names.own, names.others);
   const namespace = `import * as mod from ${quote(options.importPath)};`;
   const all = resolver && !imports.includes(namespace) ? [...imports, namespace] : imports;
   return { head: [...header, "import { describe, expect, it } from 'vitest';", ...all, ...(resolver ? [JS_RESOLVER.trimEnd()] : [])], body: lines };
@@ -86,7 +86,7 @@ export function renderFile(plan: FilePlan, options: RenderOptions): string {
     '// Inputs come from the code (guards, comparisons, parameter types and usage, names); see docs/generate.md.',
   ];
   const own = defaultOwnName(plan.functions.filter((f) => !f.access.method && (f.access.defaultExport || f.access.exportPath.length === 0)).map((f) => f.name));
-  const { head, body: rewritten } = fileHead(header, body, options, own);
+  const { head, body: rewritten } = fileHead(header, body, options, { own });
   const lines = [...head, ...rewritten];
   const checked = checkEmitted(`${lines.join('\n')}\n`, emittedFileName(options));
   if (checked.problems.length) throw unparseable(emittedFileName(options), checked.problems);

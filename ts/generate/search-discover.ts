@@ -67,16 +67,20 @@ export function methodsOf(value: object): Array<{ name: string; fn: (...a: unkno
 export interface Joiner {
   locator: FunctionLocator;
   facts: SpecFact[];
-  /** Absolute path of the module under test (facts are of this file only). */
+  /** Absolute path of the module under test (`facts` are of this file). */
   file: string;
+  /** Facts of other files of the package, by absolute path (where the objects calls return may come from). */
+  others?: Array<{ file: string; facts: SpecFact[] }>;
 }
 
-/** The facts of the code `fn` was made from, when it was written in the module under test. */
+/** The facts of the code `fn` was made from, when it was written in the module under test (or another known file). */
 export function factsOf(fn: unknown, join: Joiner): SpecFact | null {
   const where = join.locator.locate(fn);
   if (!where) return null;
-  const same = where.file === join.file || (!path.isAbsolute(where.file) && join.file.endsWith(where.file.replace(/^(\.\.?\/)+/, '')));
-  return same ? factAt(join.facts, where) : null;
+  const same = (file: string) => where.file === file || (!path.isAbsolute(where.file) && file.endsWith(where.file.replace(/^(\.\.?\/)+/, '')));
+  if (same(join.file)) return factAt(join.facts, where);
+  const other = join.others?.find((o) => same(o.file));
+  return other ? factAt(other.facts, where) : null;
 }
 
 /** Parameters from a declared function type (`(date?: Date) => string`, a `.d.ts` of a JavaScript file). */
@@ -208,6 +212,11 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
     const hit = plannedValue(t);
     if (!hit) continue;
     reached.add(hit.value);
+    // A class searched through its static factory (a private constructor): the class is planned, not found.
+    if (t.owner) {
+      reachedOwner(t.owner, reached);
+      continue;
+    }
     // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
     if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
     // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
@@ -235,6 +244,14 @@ function byLocation(planned: SpecTarget[], found: SpecTarget, reached: Set<unkno
   if (!owner) return false;
   promoted.set(owner.id, { ...owner, access: found.access });
   return true;
+}
+
+function reachedOwner(owner: () => unknown, reached: Set<unknown>): void {
+  try {
+    reached.add(owner());
+  } catch {
+    // the class is not where the planner put it: the walk may find it
+  }
 }
 
 function reachedBy(a: SpecTarget['access'][number], reached: Set<unknown>): boolean {

@@ -4,6 +4,7 @@
  */
 import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
+import { builtType, instancesOf } from './instance-registry';
 import { IDENT } from './value-code';
 import { callback, callbacksFor, clone, CONTINUATION, members, objectOf, typicalOf, untyped } from './value-shapes';
 import { vocabularyArrays, vocabularyObjects } from './search-vocabulary';
@@ -42,6 +43,15 @@ export function pick<T>(rng: () => number, items: T[]): T {
 export const BASE_NUMBERS = [0, 1, -1, 2, 3, 10, 100, 0.5, 1.5, -2.5, 1000, 1e6, NaN, Infinity, -Infinity, -0, Number.MAX_SAFE_INTEGER, 255, 60, 24, 7];
 export const BASE_STRINGS = ['', 'a', 'abc', 'Hello World', 'hello-world', 'foo_bar', 'FooBar', ' padded ', '123', '-1.5', '1e3', 'true', 'null', 'a,b,c', 'ünïcödé 🚀', 'x'.repeat(60), '\n', '0', 'A', 'first line\n  second line\n    third', '\tTabbed\r\nWindows line', '  leading', 'trailing  ', 'CONSTANT_CASE', 'camelCaseWord', 'a.b.c', 'user@example.com', 'https://example.com/a?b=1#c', '2024-01-15T12:00:00Z', '1.2.3', '#ff8800', '<b>&amp;</b>', '"quoted"', "it's"];
 
+/**
+ * Values of no known type: the code's constants, then a spread of kinds; at the top level, the module's own object
+ * shapes (search-vocabulary.ts: what its helpers read from such a value) and two callbacks (an untyped parameter may
+ * be a function the code calls as `fn.call(ctx, x, done)`).
+ */
+function anyPool(ctx: Ctx, depth: number): unknown[] {
+  return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? []), ...(depth === 0 ? [...vocabularyObjects(), callback(0), callback(CONTINUATION)] : [])];
+}
+
 /** A spread of interesting values of a shape (deterministic order). */
 export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
   if (depth > 4) return [typicalOf(shape)];
@@ -68,15 +78,18 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     case 'undefined':
     case 'void':
       return [undefined];
+    case 'unresolved':
+    case 'ref': {
+      // A name the package's own constructors or factories build: those instances, else anything.
+      const built = instancesOf(shape.kind === 'ref' ? shape.name : shape.text);
+      if (built.length) return [...built, ...(ctx.instances ?? [])];
+      return anyPool(ctx, depth);
+    }
     case 'any':
     case 'unknown':
-    case 'unresolved':
-    case 'ref':
-      // At the top level, the module's own object shapes (search-vocabulary.ts: what its helpers read from such a
-      // value) and two callbacks (an untyped parameter may be a function the code calls as `fn.call(ctx, x, done)`).
-      return [...ctx.strings.slice(0, 8), ...ctx.numbers.slice(0, 4), 'Hello World', 3, true, null, undefined, [1, 2, 3], { a: 1 }, '', 0, -1, 'a', 'b', 1, 2, 'abc', false, ...(ctx.instances ?? []), ...(depth === 0 ? [...vocabularyObjects(), callback(0), callback(CONTINUATION)] : [])];
+      return anyPool(ctx, depth);
     case 'class':
-      return [...(ctx.instances ?? []), typicalOf(shape)];
+      return [...new Set([...instancesOf(shape.name), ...(ctx.instances ?? []), typicalOf(shape)])];
     case 'literal':
       return [shape.value];
     case 'enum':
@@ -101,7 +114,8 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
     }
     case 'object': {
       if (!('properties' in shape)) return [{}, { a: 1 }];
-      const out: unknown[] = [objectOf(shape, (s) => typicalOf(s), false), objectOf(shape, (s) => typicalOf(s), true)];
+      // What the package's own factories return for this interface first (search-instances.ts), then literals.
+      const out: unknown[] = [...(shape.name ? instancesOf(shape.name) : []), objectOf(shape, (s) => typicalOf(s), false), objectOf(shape, (s) => typicalOf(s), true)];
       for (const p of shape.properties) {
         for (const v of poolOf(p.shape, ctx, depth + 1).slice(0, 8)) {
           const o = objectOf(shape, (s) => typicalOf(s), false);
@@ -196,6 +210,8 @@ export function randomString(ctx: Ctx): string {
 
 export function mutateValue(value: unknown, shape: TypeShape, ctx: Ctx, depth = 0): unknown {
   const rng = ctx.rng;
+  // A built instance is written as the call that built it: changed in place, its code would no longer say what it is.
+  if (builtType(value) !== undefined) return pick(rng, poolOf(shape, ctx, depth));
   if (rng() < 0.3 || depth > 3) return rng() < 0.5 ? randomOf(shape, ctx, depth) : pick(rng, poolOf(shape, ctx, depth));
   if (shape.kind === 'union') {
     const all = members(shape);

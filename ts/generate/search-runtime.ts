@@ -23,6 +23,7 @@ import { discover, type Joiner } from './search-discover';
 import { returnedTargets } from './search-returned';
 import { FunctionLocator } from './search-locate';
 import { searchFunction } from './search-seeds';
+import { loadMakers, type SpecMaker } from './search-instances';
 import { searchSequences } from './search-sequences';
 import { searchDatabase, type DatabaseOrigin } from './search-database';
 
@@ -86,6 +87,8 @@ export interface SpecTarget extends SpecCallable {
    * factory returns, see search-returned.ts).
    */
   construct?: 'new' | 'call';
+  /** A class built through its static factory (`access` is the factory): the class itself. */
+  owner?: () => unknown;
   /** A planned function's first line (the core's), to reach it by location when none of its access codes does. */
   line?: number;
   /** The object of the sequences is a database facade (search-database.ts). */
@@ -126,6 +129,10 @@ export interface Spec {
   budgetS?: number;
   /** `--function NAME`: targets found at run time are searched only when they are that function (or its class). */
   only?: string | null;
+  /** Ways to build the package's own types where parameters take them (search-instances.ts). */
+  makers?: SpecMaker[];
+  /** The facts of the makers' files: what their instances' methods take when a call returns one. */
+  moduleFacts?: Array<{ file: string; facts: SpecFact[] }>;
 }
 
 /* ------------------------------------------------------------------ results (read by search.ts) */
@@ -300,13 +307,16 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     for (const id of group.ids) ctx.log({ t: 'done', f: id, result: emptyResult(id, why) });
     return;
   }
+  // The package's own types are built once the first module loaded (the makers' modules load after it, so a module
+  // that hangs or exits while loading is still the one the parent blames).
+  await ctx.guarded(() => loadMakers(ctx.spec.makers ?? []));
   const { mod, targets } = loaded;
   setEnumSource(mod);
   setVocabulary(loaded.facts ?? []);
-  const discovery = discover(mod, targets, g, { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file });
+  const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file, others: ctx.spec.moduleFacts };
+  const discovery = discover(mod, targets, g, join);
   const { promoted } = discovery;
   const found = discovery.found.flatMap((t) => inScope(t, ctx.spec.only ?? null));
-  const join = { locator: ctx.locator, facts: loaded.facts ?? [], file: group.file };
   let foundLeft = found.length;
   const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
     if (ctx.clock.expired()) {

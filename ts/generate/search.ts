@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { FileReport, FunctionReport, ParamInfo } from '../engine/types';
+import type { ClassReport, FileReport, FunctionReport } from '../engine/types';
 import { classPrefix, type FilePlan, type FunctionPlan } from './plan';
 import { runNode, type ChildOptions } from './child';
 import { nearestConfig } from './project-config';
@@ -20,6 +20,7 @@ import { RUNTIME_GLOBAL } from './search-host-global';
 import { closeSearchDir, openSearchDir, SEARCH_FILE_HEADER } from './search-temp';
 import type { TargetResult } from './search-runtime';
 import { callableSource, factsSource, searchParams } from './search-facts';
+import { findMakers, makersSource, moduleFactsSource, moduleTokens, type Makers } from './search-makers';
 import { searchParam, type SearchParam } from './shapes';
 import { quote } from './value-code';
 import { databaseSetupSource, databaseTargetSource, type DatabaseMethod, type DatabaseSetup } from './database-target';
@@ -66,6 +67,21 @@ export interface Target {
   methods: Array<{ name: string; fn: FunctionPlan; report: FunctionReport | undefined; params: SearchParam[] }>;
   /** A database target (database-target.ts): its methods are the module's functions that take a database handle. */
   database?: DatabaseMethod[];
+  /** A class whose constructor is private: its instances come from this call (a static factory), not `new`. */
+  construct?: 'call';
+}
+
+/**
+ * The static factory of a class whose constructor is `private` or `protected` (only the class itself can `new` it):
+ * a static method declared to return the class (`Money.of`). Null when the constructor is public or none exists.
+ */
+function privateFactory(cls: ClassReport, owner: string, byName: Map<string, FunctionReport>): { member: string; fn: FunctionReport } | null {
+  if (!cls.methods.some((m) => m.kind === 'constructor')) return null;
+  for (const m of cls.methods) {
+    const fn = byName.get(`${owner}.${m.name}`);
+    if (m.static && !m.private && m.kind === 'method' && fn && !fn.async && fn.returns?.kind === 'class' && fn.returns.name === cls.name) return { member: m.name, fn };
+  }
+  return null;
 }
 
 export interface SearchOutcome {
@@ -83,6 +99,8 @@ export interface SearchOutcome {
   globals?: AmbientGlobal[];
   /** The package entry imported before the module (an import cycle): the test file imports it first too. */
   entry?: string | null;
+  /** The modules recorded values may build the package's types from (their code's placeholders; search-makers.ts). */
+  modules?: Array<{ token: string; file: string }>;
 }
 
 const HOST = path.join(__dirname, 'search-host.js');
@@ -112,6 +130,33 @@ function exportPathOf(fn: FunctionReport, planned: FunctionPlan): string[] {
   return planned.access.exportPath;
 }
 
+/** The class target of a planned instance method's class: built with `new`, or through its factory (private constructor). */
+function classTargetOf(planned: FunctionPlan, index: number, report: FileReport, byName: Map<string, FunctionReport>): Target {
+  const classPath = planned.access.exportPath;
+  const paramsOf = (fn: FunctionReport) => searchParams(fn);
+  // The class by its name prefix, or (`P.abs` where `Big.prototype = P`) by the core's export path of the class.
+  const byPath = (report.classes ?? []).find((c) => JSON.stringify((c as { exportPath?: unknown }).exportPath) === JSON.stringify(classPath));
+  const prefix = classPrefix(planned.name);
+  const owner = byName.has(prefix) || !byPath ? prefix : byPath.name;
+  const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
+  const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
+  const classReport = (report.classes ?? []).find((c) => c.name === className);
+  const factory = classReport ? privateFactory(classReport, owner, byName) : null;
+  const made = factory?.fn ?? ctor;
+  return {
+    id: `c${index}`,
+    kind: 'class',
+    name: className,
+    functions: [],
+    accessCodes: accessCodes(classPath, planned.access.defaultExport).map((c) => (factory ? `${c}.${factory.member}` : c)),
+    async: false,
+    params: made ? paramsOf(made) : (classReport?.constructorParams ?? []).map((p) => searchParam(p, undefined)),
+    report: made ?? null,
+    methods: [],
+    ...(factory ? { construct: 'call' as const } : {}),
+  };
+}
+
 export function buildTargets(plan: FilePlan, report: FileReport, typescript: boolean): Target[] {
   const byName = new Map(report.functions.map((f) => [f.name, f]));
   const targets: Target[] = [];
@@ -122,28 +167,10 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
     if (!fn) return;
     const method = planned.access.method;
     if (method && !method.static) {
-      const classPath = planned.access.exportPath;
-      const key = classPath.join('.');
+      const key = planned.access.exportPath.join('.');
       let target = classes.get(key);
       if (!target) {
-        // The class by its name prefix, or (`P.abs` where `Big.prototype = P`) by the core's export path of the class.
-        const byPath = (report.classes ?? []).find((c) => JSON.stringify((c as { exportPath?: unknown }).exportPath) === JSON.stringify(classPath));
-        const prefix = classPrefix(planned.name);
-        const owner = byName.has(prefix) || !byPath ? prefix : byPath.name;
-        const className = owner.split('.').pop() || classPath[classPath.length - 1] || planned.name.split('.')[0];
-        const ctor = byName.get(`${owner}.constructor`) ?? byName.get(owner);
-        const classReport = (report.classes ?? []).find((c) => c.name === className) as { constructorParams?: ParamInfo[] } | undefined;
-        target = {
-          id: `c${index}`,
-          kind: 'class',
-          name: className,
-          functions: [],
-          accessCodes: accessCodes(classPath, planned.access.defaultExport),
-          async: false,
-          params: ctor ? paramsOf(ctor) : (classReport?.constructorParams ?? []).map((p) => searchParam(p, undefined)),
-          report: ctor ?? null,
-          methods: [],
-        };
+        target = classTargetOf(planned, index, report, byName);
         classes.set(key, target);
         targets.push(target);
       }
@@ -174,9 +201,24 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
   return targets;
 }
 
+/** A class built by its static factory: the call, and the class itself (the walk must not take it as a new target). */
+function factorySource(t: Target): string {
+  if (!t.construct) return '';
+  const factory = t.accessCodes[0];
+  return `, construct: ${JSON.stringify(t.construct)}, owner: () => ${factory.slice(0, factory.lastIndexOf('.'))}`;
+}
+
 /** Where a function target starts, so the search can reach it by location when no access code does. */
 function lineSource(t: Target): string {
   return t.kind === 'function' && t.report ? `, line: ${t.report.line}` : '';
+}
+
+/** A class target's constructor (or factory) and methods, as source text. */
+function classSource(t: Target, typescript: boolean): string {
+  // The planner's constructor arguments are the constructor's, not a factory's.
+  const ctorArgs = t.construct ? [] : (t.functions[0]?.access.constructorArgs ?? []);
+  const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.params, typescript, { planned: m.fn })} }`);
+  return `${callableSource(t.report, t.params, typescript, { ctorArgs })}, methods: [${methods.join(', ')}]`;
 }
 
 /** The target list of one module, as source text; access codes read `mod`, ids get `prefix` (unique in a batch). */
@@ -197,13 +239,11 @@ function targetsSource(targets: Target[], prefix: string, typescript: boolean): 
       access.splice(0, 1, `{ code: ${JSON.stringify(t.accessCodes[0])}, get: () => (typeof mod.default === 'function' && mod.default.name === ${JSON.stringify(probe[0])} ? mod.default.${probe[1]} : undefined) }`);
     }
     const planned = t.kind === 'function' ? t.functions[0] : null;
-    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, typed: ${typescript}, access: [${access.join(', ')}]${lineSource(t)}`;
+    const head = `id: ${JSON.stringify(prefix + t.id)}, kind: ${JSON.stringify(t.kind)}, name: ${JSON.stringify(t.name)}, async: ${t.async}, typed: ${typescript}, access: [${access.join(', ')}]${lineSource(t)}${factorySource(t)}`;
     if (t.kind === 'function') {
       lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { planned })} },`);
     } else {
-      const ctorArgs = t.functions[0]?.access.constructorArgs ?? [];
-      const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.params, typescript, { planned: m.fn })} }`);
-      lines.push(`      { ${head}, ${callableSource(t.report, t.params, typescript, { ctorArgs })}, methods: [${methods.join(', ')}] },`);
+      lines.push(`      { ${head}, ${classSource(t, typescript)} },`);
     }
   }
   return lines;
@@ -229,7 +269,7 @@ export interface SearchJob {
  * The search file of a batch: each module is imported when its turn comes (a module that fails to load, or that
  * hangs or exits while loading, costs only its own targets), then its targets are searched.
  */
-export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }): string {
+export function searchSource(jobs: SearchJob[], root: string, options: SearchOptions & { settleMs: number }, makers: Makers = { modules: [], makers: [], reports: new Map() }): string {
   const lines = [
     SEARCH_FILE_HEADER,
     // The search runtime comes from the host (search-host.ts), not an import: in a DOM environment Vite would resolve
@@ -270,6 +310,8 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
     "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
     '    groups,',
+    `    makers: ${makersSource(makers, jobs.some((j) => j.typescript))},`,
+    `    moduleFacts: ${moduleFactsSource(makers, jobs.some((j) => j.typescript))},`,
     '});',
     '',
   );
@@ -407,7 +449,9 @@ export async function runSearchBatch(jobs: SearchJob[], options: SearchRunOption
         Object.assign(outcomes[j], { globals: job.globals, entry: job.entry });
       });
       const settleMs = Math.min(options.testTimeoutMs ?? 2000, 500);
-      fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }));
+      const makers = await findMakers(new Map(jobs.flatMap((j) => (j.report ? [[j.file, j.report] as const] : []))), options.root);
+      outcomes.forEach((outcome) => (outcome.modules = moduleTokens(makers)));
+      fs.writeFileSync(searchFile, searchSource(jobs, options.root, { ...options.search, settleMs }, makers));
       await runRounds({ jobs, flat, outcomes, project, searchFile, logDir, notes, fail }, options);
     }
     outcomes.forEach((outcome) => Object.assign(outcome, { loadError: loadErrorOf(outcome), notes }));

@@ -7,6 +7,7 @@
  */
 import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
+import { instancesOf } from './instance-registry';
 import { reducerCallbacks } from './search-callbacks';
 import { CODE, RealDate, tag, toCode } from './value-code';
 
@@ -201,9 +202,19 @@ export function objectOf(shape: Extract<TypeShape, { kind: 'object'; properties:
 }
 
 type ShapeOf<K extends TypeShape['kind']> = Extract<TypeShape, { kind: K }>;
+
+/**
+ * An interface with methods (`Shape { area(): number }`) is what the package's factory returns (`square(3)`), when
+ * one built it: a literal of stub callbacks says less than the real thing. Plain data stays a literal.
+ */
+function factoryBuilt(shape: ShapeOf<'object'>): unknown {
+  if (!shape.name || !shape.properties.some((p) => !p.optional && p.shape.kind === 'function')) return undefined;
+  return instancesOf(shape.name)[0];
+}
+
 type Typical = { [K in TypeShape['kind']]?: (shape: ShapeOf<K>, depth: number) => unknown };
 
-/** Typical values by kind; kinds not here (symbol, never, class instances, opaque names) give undefined. */
+/** Typical values by kind; kinds not here (symbol, never) give undefined, as do types nothing could build. */
 const TYPICAL: Typical = {
   string: () => 'Hello World',
   number: () => 3,
@@ -212,7 +223,7 @@ const TYPICAL: Typical = {
   null: () => null,
   any: () => 'Hello World',
   unknown: () => 'Hello World',
-  object: (shape, depth) => ('properties' in shape ? objectOf(shape, (s) => typicalOf(s, depth + 1), false) : {}),
+  object: (shape, depth) => ('properties' in shape ? (factoryBuilt(shape) ?? objectOf(shape, (s) => typicalOf(s, depth + 1), false)) : {}),
   literal: (shape) => shape.value,
   union: (shape, depth) => {
     const ms = members(shape).filter((m) => m.kind !== 'undefined' && m.kind !== 'null' && m.kind !== 'void');
@@ -245,6 +256,10 @@ const TYPICAL: Typical = {
     return code === null ? undefined : tag(Promise.resolve(v), `Promise.resolve(${code})`);
   },
   enum: (shape) => shape.members[0]?.value,
+  // The package's own types: an instance its constructors or factories built (search-instances.ts), if any.
+  class: (shape) => instancesOf(shape.name)[0],
+  ref: (shape) => instancesOf(shape.name)[0],
+  unresolved: (shape) => instancesOf(shape.text)[0],
 };
 
 /** The value a shape takes when nothing else is known of it (the search's first call). */

@@ -62,7 +62,7 @@ pub struct ClassField {
 #[serde(rename_all = "camelCase")]
 pub struct ClassMethod {
     pub name: String,
-    /// `method`, `getter` or `setter`.
+    /// `method`, `getter` or `setter`; `constructor` for a `private` or `protected` constructor (see `class_methods`).
     pub kind: String,
     pub r#static: bool,
     pub r#async: bool,
@@ -911,7 +911,9 @@ impl Pass<'_> {
     }
 }
 
-/// Methods of a class body, for `ClassReport.methods`.
+/// Methods of a class body, for `ClassReport.methods`. A `private` or `protected` constructor is listed too (kind
+/// `constructor`, `private: true`): code outside the class cannot `new` it, and a generated test must build the class
+/// through its static factories instead.
 pub fn class_methods(class: &Class<'_>, text: &str) -> Vec<ClassMethod> {
     let mut out = Vec::new();
     for element in &class.body.body {
@@ -919,7 +921,22 @@ pub fn class_methods(class: &Class<'_>, text: &str) -> Vec<ClassMethod> {
             continue;
         };
         let kind = match m.kind {
-            MethodDefinitionKind::Constructor => continue,
+            MethodDefinitionKind::Constructor => {
+                if matches!(
+                    m.accessibility,
+                    Some(TSAccessibility::Private | TSAccessibility::Protected)
+                ) && !out.iter().any(|x: &ClassMethod| x.kind == "constructor")
+                {
+                    out.push(ClassMethod {
+                        name: "constructor".to_string(),
+                        kind: "constructor".to_string(),
+                        r#static: false,
+                        r#async: false,
+                        private: true,
+                    });
+                }
+                continue;
+            }
             MethodDefinitionKind::Method => "method",
             MethodDefinitionKind::Get => "getter",
             MethodDefinitionKind::Set => "setter",
@@ -1054,6 +1071,26 @@ export default function main() {}
         let names: Vec<&str> = class.methods.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, vec!["insert", "from"]);
         assert!(class.methods[1].r#static);
+    }
+
+    #[test]
+    fn a_private_or_protected_constructor_is_listed_so_tests_use_the_factories() {
+        let code = "export class Money {\n  private constructor(readonly cents: number) {}\n  static of(cents: number) { return new Money(cents); }\n}\nexport class Base {\n  protected constructor() {}\n}\nexport class Open {\n  constructor(x: number) {}\n  run() {}\n}";
+        let r = report(code, Language::Ts);
+        let kinds = |name: &str| -> Vec<(String, String, bool)> {
+            let class = r.classes.iter().find(|c| c.name == name).unwrap();
+            class
+                .methods
+                .iter()
+                .map(|m| (m.name.clone(), m.kind.clone(), m.private))
+                .collect()
+        };
+        let hidden = ("constructor".to_string(), "constructor".to_string(), true);
+        assert_eq!(kinds("Money")[0], hidden);
+        assert_eq!(kinds("Base"), vec![hidden]);
+        assert!(kinds("Open")
+            .iter()
+            .all(|(_, kind, _)| kind != "constructor"));
     }
 
     #[test]

@@ -13,12 +13,14 @@
 //! - [`project`]: other files of the project, read and reduced to their declarations on demand (imported files, the
 //!   `.d.ts` beside a `.js` file), memoised by content hash. Every file read this way is a dependency of the report:
 //!   the batch stores the dependencies' hashes with the cache entry and re-analyses when one of them changed.
+//! - [`aliases`]: tsconfig `paths`, so a type imported through `@domain/money` resolves like a relative import.
 //! - [`jsdoc`]: `@param {type} name` / `@returns {type}` of plain JavaScript, parsed as TypeScript type text.
 //!
 //! Serialized internally tagged by `kind`, camelCase (see docs/architecture.md, "TypeShape").
 
 use serde::{Deserialize, Serialize};
 
+pub mod aliases;
 pub mod infer;
 pub mod jsdoc;
 pub mod project;

@@ -2,8 +2,8 @@
 //!
 //! Only test generation reads other files (`AnalyzeOptions::types`); plain analysis never comes here. A file is read,
 //! hashed, parsed on its own allocator and reduced to its [`FileTypes`] once per run (a batch calls [`begin_run`]),
-//! shared by every file that imports it, and memoised across runs by path and content hash. Only relative
-//! specifiers (`./x`, `../y/z.js`) are followed, never `node_modules`; `.js` in a specifier also tries `.ts`, `.tsx`
+//! shared by every file that imports it, and memoised across runs by path and content hash. Relative specifiers
+//! (`./x`, `../y/z.js`) and tsconfig `paths` aliases (aliases.rs) are followed, never `node_modules`; `.js` in a specifier also tries `.ts`, `.tsx`
 //! and `.d.ts` (TypeScript's ESM convention), and a folder tries its `index` file.
 //!
 //! **Cache correctness.** Every file read here is a dependency of the report being built: its (absolute path,
@@ -80,6 +80,11 @@ pub fn current() -> Option<(PathBuf, PathBuf)> {
     CONTEXT.with(|c| c.borrow().as_ref().map(|c| (c.abs.clone(), c.root.clone())))
 }
 
+/// Records a file read for the report being built (its hash is checked before a cached report is reused).
+pub fn record_dependency(abs: &Path, hash: &str) {
+    record(abs, hash);
+}
+
 fn record(abs: &Path, hash: &str) {
     CONTEXT.with(|c| {
         if let Some(context) = c.borrow_mut().as_mut() {
@@ -121,6 +126,7 @@ fn run_files() -> &'static RunFiles {
 
 /// Starts a run (a batch): files read from here on are read again, once, so a run sees the files as they are now.
 pub fn begin_run() {
+    super::aliases::begin_run();
     run_files()
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -205,17 +211,25 @@ const TYPE_EXTENSIONS: &[&str] = &[
     "ts", "tsx", "d.ts", "mts", "d.mts", "cts", "d.cts", "js", "jsx", "mjs", "cjs",
 ];
 
-/// The file a relative specifier names, seen from `from` (a file). `None` for bare specifiers (packages).
+/// The file a relative specifier names, seen from `from` (a file), or one the project's tsconfig `paths` map a bare
+/// specifier to (aliases.rs). `None` for other bare specifiers (packages).
 pub fn resolve_specifier(from: &Path, specifier: &str) -> Option<PathBuf> {
     if !(specifier.starts_with("./")
         || specifier.starts_with("../")
         || specifier == "."
         || specifier == "..")
     {
-        return None;
+        let (_, root) = current()?;
+        return super::aliases::candidates(from, specifier, &root)
+            .into_iter()
+            .find_map(resolve_base);
     }
-    let dir = from.parent()?;
-    let base = dir.join(specifier);
+    resolve_base(from.parent()?.join(specifier))
+}
+
+/// The file `base` names as an import does: itself, with TypeScript's extension for a `.js` one, with an extension,
+/// or its folder's index file.
+fn resolve_base(base: PathBuf) -> Option<PathBuf> {
     let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file());
     // `./x.js` written for TypeScript's ESM output: the source is `./x.ts` (or a `.d.ts` beside the `.js`).
     let name = base.file_name()?.to_string_lossy().into_owned();
