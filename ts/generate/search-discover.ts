@@ -205,18 +205,10 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
   const reached = new Set<unknown>();
   const promoted = new Map<string, SpecTarget>();
   for (const t of planned) {
-    if (t.database) {
-      reachDatabase(t, mod, reached);
-      continue;
-    }
+    if (reachedWhole(t, mod, reached)) continue;
     const hit = plannedValue(t);
     if (!hit) continue;
     reached.add(hit.value);
-    // A class searched through its static factory (a private constructor): the class is planned, not found.
-    if (t.owner) {
-      reachedOwner(t.owner, reached);
-      continue;
-    }
     // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
     if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
     // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
@@ -246,12 +238,24 @@ function byLocation(planned: SpecTarget[], found: SpecTarget, reached: Set<unkno
   return true;
 }
 
-function reachedOwner(owner: () => unknown, reached: Set<unknown>): void {
+/**
+ * A planned target the walk must not take apart: a database target (its functions), or a class searched through its
+ * static factory (a private constructor: the factory and the class itself are planned, not found). True when `t` is one.
+ */
+function reachedWhole(t: SpecTarget, mod: Record<string, unknown>, reached: Set<unknown>): boolean {
+  if (t.database) {
+    reachDatabase(t, mod, reached);
+    return true;
+  }
+  if (!t.owner) return false;
+  const hit = plannedValue(t);
+  if (hit) reached.add(hit.value);
   try {
-    reached.add(owner());
+    reached.add(t.owner());
   } catch {
     // the class is not where the planner put it: the walk may find it
   }
+  return true;
 }
 
 function reachedBy(a: SpecTarget['access'][number], reached: Set<unknown>): boolean {
