@@ -120,8 +120,9 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
     options,
   );
   const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions, specifiers(searched[i], files[i], job.output)));
-  // The TypeScript files of the batch type-checked together (one program), before anything is written.
-  const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript ? [i] : []));
+  // The TypeScript files of the batch type-checked together (one program), before anything is written. A file with
+  // no recorded test (only TODOs) has nothing the check could drop: it is not checked, and gets no warning.
+  const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript && emitted[i].tests > 0 ? [i] : []));
   const checked = typecheckEmittedAll(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
   ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k])));
   return jobs.map((job, i) => {
