@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { onExit } from './exit-cleanup';
+import { processIsAlive as alive } from '../testing/fsutil';
 
 const PREFIX = 'tdd-fast-search-';
 /** The first line of every search file tdd-fast writes (search.ts): what the sweep of a source folder checks. */
@@ -19,15 +20,6 @@ const KEPT = 'kept';
 
 const open = new Map<string, () => void>();
 let swept = false;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes the search folders of processes that are gone (a run killed with SIGKILL). */
 export function sweepStaleDirs(tmp = os.tmpdir()): string[] {

@@ -37,7 +37,8 @@ export function readOwner(lockFile: string): LockOwner | null {
   }
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether `pid` runs on this machine (a process we may not signal still runs). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

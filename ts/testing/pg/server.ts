@@ -17,6 +17,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PgServerError } from './errors';
+import { processIsAlive as alive } from '../fsutil';
 
 export interface StartPostgresOptions {
   /** Keep the cluster here (reused when it already holds one; a running server there is reused too). Default: a new temp dir. */
@@ -163,15 +164,6 @@ function readPostmasterPid(dataDir: string): { pid: number; port: number } | nul
     return { pid: Number(lines[0]), port: Number(lines[3]) };
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
