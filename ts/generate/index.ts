@@ -12,6 +12,7 @@ import { importPathFor, isTypeScript } from './import-path';
 import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
+import { reexportsOwnCode } from './reexported-files';
 import { renderFile } from './render';
 import { sweepLeftovers } from './search-temp';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
@@ -138,7 +139,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
-    if (nothingToTest(plan, report, Boolean(options.record), file)) {
+    if (nothingToTest(plan, report, Boolean(options.record), { file, root })) {
       result.ms = performance.now() - started;
       return result;
     }
@@ -185,10 +186,12 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
  * no exported function, unless it is an ES module without an `export` (an entry point run for its side effects:
  * nothing to import, and loading it would run it).
  */
-function nothingToTest(plan: FilePlan, report: FileReport, record: boolean, file: string): boolean {
+function nothingToTest(plan: FilePlan, report: FileReport, record: boolean, where: { file: string; root: string }): boolean {
   if (plan.functions.length > 0) return false;
-  if (!record || report.functions.length === 0) return true;
-  return report.moduleFormat === 'esm' && !hasExportStatement(file);
+  if (!record) return true;
+  // A barrel (only `export ... from` lines) has no function of its own, but the module exports the re-exported ones.
+  if (report.functions.length === 0 && !reexportsOwnCode(report, where.root)) return true;
+  return report.moduleFormat === 'esm' && !hasExportStatement(where.file);
 }
 
 function hasExportStatement(file: string): boolean {

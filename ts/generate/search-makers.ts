@@ -14,6 +14,7 @@ import { analyzeFiles } from '../engine/api';
 import type { ClassReport, FileReport, FunctionReport, TypeShape } from '../engine/types';
 import { callableSource, factsSource, searchParams } from './search-facts';
 import { moduleToken } from './instance-registry';
+import { reexportedReports } from './reexported-files';
 
 /** One way to build a value of `type` (see SpecMaker in search-instances.ts). */
 export interface Maker {
@@ -116,8 +117,11 @@ export async function findMakers(reports: Map<string, FileReport>, root: string)
   const wanted = new Map<string, string | null>();
   const collect = (report: FileReport) => report.functions.forEach((fn) => fn.params.forEach((p) => namedTypes(p.shape, wanted)));
   reports.forEach(collect);
-  const all = new Map(reports);
-  const tried = new Set(reports.keys());
+  // A barrel's functions are located in the files it re-exports from: their facts join them (and may hold makers).
+  const reexported = await reexportedReports(reports, root);
+  reexported.forEach(collect);
+  const all = new Map([...reports, ...reexported]);
+  const tried = new Set(all.keys());
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const missing = [...new Set([...wanted.values()].filter((p): p is string => Boolean(p)).map((p) => path.resolve(root, p)))].filter((p) => !tried.has(p));
     if (missing.length === 0) break;
@@ -138,6 +142,7 @@ export async function findMakers(reports: Map<string, FileReport>, root: string)
   const used = new Map<string, FileReport>();
   for (const [file, report] of all) {
     const found = makersIn(report, file, wanted);
+    if (reexported.has(file)) used.set(file, report);
     if (found.length === 0) continue;
     modules.push(file);
     makers.push(...found);
