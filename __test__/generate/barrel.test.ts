@@ -54,4 +54,13 @@ describe('generate --record on a barrel', () => {
     expect(run.stderr).toContain('src/constants.ts: no exported functions');
     expect(fs.existsSync(path.join(root, 'src/constants.generated.test.ts'))).toBe(false);
   }, 240_000);
+
+  it('without --record, a barrel says it only re-exports (not that it exports nothing)', () => {
+    const root = makeProject(FILES);
+    const run = runCli(['generate', 'src/index.ts', 'src/constants.ts'], root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('src/index.ts: only re-exports functions of other files (--record tests them through this module)');
+    expect(run.stderr).not.toContain('src/index.ts: no exported functions');
+    expect(run.stderr).toContain('src/constants.ts: no exported functions');
+  });
 });

@@ -68,6 +68,8 @@ export interface GenerateResult {
   throws?: number;
   /** Exported functions found / planned. */
   functions: number;
+  /** Without --record: the module has no function of its own but re-exports its package's (a barrel). */
+  barrel?: boolean;
   errors: string[];
   /** What the user should know about this file that did not stop it (record mode: the module did not load, said once). */
   warnings?: string[];
@@ -140,6 +142,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
     if (nothingToTest(plan, report, Boolean(options.record), { file, root })) {
+      result.barrel = plan.functions.length === 0 && reexportsOwnCode(report, root);
       result.ms = performance.now() - started;
       return result;
     }
