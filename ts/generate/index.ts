@@ -142,7 +142,7 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
     const output = outputPathFor(file, root, options.outDir);
     result.output = output;
     if (nothingToTest(plan, report, Boolean(options.record), { file, root })) {
-      result.barrel = plan.functions.length === 0 && reexportsOwnCode(report, root);
+      result.barrel = onlyReexports(plan, report, root);
       result.ms = performance.now() - started;
       return result;
     }
@@ -195,6 +195,11 @@ function nothingToTest(plan: FilePlan, report: FileReport, record: boolean, wher
   // A barrel (only `export ... from` lines) has no function of its own, but the module exports the re-exported ones.
   if (report.functions.length === 0 && !reexportsOwnCode(report, where.root)) return true;
   return report.moduleFormat === 'esm' && !hasExportStatement(where.file);
+}
+
+/** A module with no function of its own that re-exports its package's functions (a barrel). */
+function onlyReexports(plan: FilePlan, report: FileReport, root: string): boolean {
+  return plan.functions.length === 0 && reexportsOwnCode(report, root);
 }
 
 function hasExportStatement(file: string): boolean {
