@@ -34,6 +34,9 @@ export function signature(ran: Ran): string {
   return JSON.stringify([ran.steps.map((st) => st.outcome), ran.state]);
 }
 
+/** How many calls deep from an exported target the objects calls return are explored (search-returned.ts). */
+export const MAX_DEPTH = 3;
+
 /** Candidates run in batches with one coverage take per batch (a take costs milliseconds in a vitest worker). */
 const BATCH = 8;
 
@@ -111,6 +114,8 @@ export class TargetSearch {
   readonly states = new StateParents();
   readonly budget: Budget;
   readonly runner: Runner;
+  /** Blocks counted as covered from the start (those the target it was returned from reached). */
+  readonly inherited: number;
   n = 0;
   readonly skip: Set<string>;
   readonly log: (e: object) => void;
@@ -145,7 +150,21 @@ export class TargetSearch {
     this.methods = (target.methods ?? []).filter(Boolean);
     if (sequence && this.methods.length === 0) this.result.error = 'no methods to exercise';
     const observers = this.methods.filter((m) => m.params.length === 0 && !m.async && m.name !== CALL_SELF).map((m) => m.name);
-    this.runner = new Runner({ callee: init.callee, construct: target.construct ?? 'new', sequence, classes, observers, coverage: init.coverage, settleMs: spec.settleMs, returnsOf: (method) => (method === null ? target.returns : this.methods.find((m) => m.name === method)?.returns) });
+    this.runner = new Runner({
+      callee: init.callee,
+      construct: target.construct ?? 'new',
+      sequence,
+      classes,
+      observers,
+      coverage: init.coverage,
+      settleMs: spec.settleMs,
+      returnsOf: (method) => (method === null ? target.returns : this.methods.find((m) => m.name === method)?.returns),
+      self: target.self,
+      chains: sequence && !target.database && (target.depth ?? 0) < MAX_DEPTH,
+    });
+    // What the target it came from reached is not new here (a chain keeps only calls that reach more).
+    for (const b of target.known ?? []) this.covered.add(b);
+    this.inherited = this.covered.size;
     const scale = sequence ? Math.max(1, Math.ceil(this.methods.length / 4)) : 1;
     const count = spec.budgetCount * scale;
     this.budget = { scale, count, cap: spec.maxTests * scale, stale: Math.min(count, 96 * scale), started: performance.now() };

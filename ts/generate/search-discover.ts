@@ -178,22 +178,55 @@ class Walker {
     private readonly join: Joiner,
   ) {}
 
-  private add(code: string, fn: (...a: unknown[]) => unknown): void {
+  private add(code: string, fn: (...a: unknown[]) => unknown, owner: Owner | null): void {
     if (this.found.length >= MAX_FOUND || this.reached.has(fn)) return;
     // A dependency's function the module re-exports is the dependency's to test.
     if (this.join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
-    const at = { id: `${this.g}.d${this.found.length}`, name: nameOf(code, fn), access: code };
+    const on = ownerOf(code, fn, owner);
+    const at = { id: `${this.g}.d${this.found.length}`, name: nameOf(on.code, fn), access: on.code };
     if (isClassLike(fn)) this.found.push(classTarget(at, fn, this.join));
-    else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code, get: () => fn }], line: factsOf(fn, this.join)?.line });
+    else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code: on.code, get: () => fn }], line: factsOf(fn, this.join)?.line, ...(on.self ? { self: on.self } : {}) });
   }
 
-  walk(value: unknown, code: string, depth: number): void {
+  walk(value: unknown, code: string, depth: number, owner: Owner | null = null): void {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function') || this.visited.has(value) || depth > MAX_DEPTH) return;
     this.visited.add(value);
-    if (typeof value === 'function') this.add(code, value as (...a: unknown[]) => unknown);
+    if (typeof value === 'function') this.add(code, value as (...a: unknown[]) => unknown, owner);
     // A function's static members (`lib.Thing.parse`, `pluralize.plural`); an object's properties.
-    for (const m of members(value, code)) this.walk(m.value, m.code, depth + 1);
+    for (const m of members(value, code)) this.walk(m.value, m.code, depth + 1, { value, code, namespace: false, mod: owner?.mod ?? null });
   }
+}
+
+/** The object a found function was read from: the module's namespace, or an object or function inside it. */
+interface Owner {
+  value: object;
+  code: string;
+  namespace: boolean;
+  /** The module's namespace (to reach a CommonJS export through `module.exports`). */
+  mod: Record<string, unknown> | null;
+}
+
+/** Whether a function's code reads `this` (a method of the object it sits on, not a free function). */
+export function readsThis(fn: unknown): boolean {
+  try {
+    return /\bthis\b/.test(Function.prototype.toString.call(fn));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How a found function is called: a member of an object (`Joi.string()`, `lib.Thing.parse()`) on that object, as the
+ * test's code calls it; a named export on nothing, except a method of a CommonJS `module.exports` that reads `this`:
+ * that one is reached and called through the default import (`Joi.string()`, not the detached `string()`).
+ */
+function ownerOf(code: string, fn: unknown, owner: Owner | null): { code: string; self?: () => unknown } {
+  if (!owner) return { code };
+  if (!owner.namespace) return { code, self: () => owner.value };
+  const key = /^mod\.([A-Za-z_$][\w$]*)$/.exec(code)?.[1];
+  const exports = owner.mod?.default as Record<string, unknown> | undefined;
+  if (!key || !exports || (typeof exports !== 'object' && typeof exports !== 'function') || exports[key] !== fn || !readsThis(fn)) return { code };
+  return { code: `mod.default.${key}`, self: () => exports };
 }
 
 /** A database target's methods are the module's functions that take the handle (search-database.ts). */
@@ -211,18 +244,38 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
     reached.add(hit.value);
     // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
     if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
+    // A method of an object that reads `this` (`api.make`): called on its object, as the test writes it.
+    else if (t.kind === 'function' && readsThis(hit.value)) {
+      const on = plannedOwner(mod, hit.code, hit.value);
+      if (on) promoted.set(t.id, { ...t, access: [{ code: on.code, get: () => hit.value }], self: on.self });
+    }
     // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
     // methods the prototype has, with the facts of their code.
     else if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) promoted.set(t.id, { ...t, methods: classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join).methods });
   }
   const walker = new Walker(reached, g, join);
   // The namespace's named exports first, then CommonJS's module.exports (its properties are often the same values).
+  const namespace: Owner = { value: mod, code: 'mod', namespace: true, mod };
   for (const key of Object.keys(mod)) {
-    if (key !== 'default' && key !== 'module.exports') walker.walk(mod[key], member('mod', key), 1);
+    if (key !== 'default' && key !== 'module.exports') walker.walk(mod[key], member('mod', key), 1, namespace);
   }
-  walker.walk(mod.default, 'mod.default', 1);
+  walker.walk(mod.default, 'mod.default', 1, namespace);
   const found = walker.found.filter((d) => !byLocation(planned, d, reached, promoted));
   return { found: found.map((d, k) => ({ ...d, id: `${g}.d${k}` })), promoted };
+}
+
+/**
+ * The object a planned function's access code reads it from (`mod.default.make` -> `mod.default`), to call it on; a
+ * named export of a CommonJS module goes through its `module.exports` (ownerOf). Null when it is called on nothing.
+ */
+function plannedOwner(mod: Record<string, unknown>, code: string, fn: unknown): { code: string; self: () => unknown } | null {
+  const parts = code.split('.');
+  if (parts[0] !== 'mod' || parts.length < 2 || !parts.every((p) => IDENT.test(p))) return null;
+  let owner: unknown = mod;
+  for (const p of parts.slice(1, -1)) owner = owner !== null && (typeof owner === 'object' || typeof owner === 'function') ? (owner as Record<string, unknown>)[p] : undefined;
+  if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) return null;
+  const on = ownerOf(code, fn, { value: owner, code: parts.slice(0, -1).join('.'), namespace: owner === mod, mod });
+  return on.self ? { code: on.code, self: on.self } : null;
 }
 
 /**

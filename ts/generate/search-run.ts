@@ -22,6 +22,8 @@ export class ExitCalled extends Error {
 
 /** Calls beyond the first that made an object of the same kind, kept to start its sequences from. */
 const MORE_FACTORY_CALLS = 5;
+/** Methods of a sequence's object whose returned objects or functions are explored (search-returned.ts). */
+const MAX_CHAINED = 3;
 
 const hasCallback = (c: Candidate) => (c.steps[0]?.values ?? []).some((v) => typeof v === 'function');
 
@@ -238,11 +240,37 @@ export interface RunnerInit {
   settleMs: number;
   /** The declared return type of the target (null method) or of a method: the types a returned function takes. */
   returnsOf: (method: string | null) => TypeShape | null | undefined;
+  /**
+   * The object the target is a member of, when it is called as one (`Joi.string()`: a method of an API object that
+   * reads `this`); undefined for a plain function.
+   */
+  self?: () => unknown;
+  /** Sequences: what their first call returns (an object with methods, a function) is noted for a chain of its own. */
+  chains?: boolean;
+}
+
+/**
+ * A call that returned an object with methods or a function (explored as a target of its own, search-returned.ts):
+ * the first of its kind, more that differ in what they pass, and the method of the sequence's object that returned
+ * it (undefined: the function target itself).
+ */
+export interface Returned {
+  cand: Candidate;
+  kind: 'object' | 'function';
+  more: Candidate[];
+  method?: string;
+}
+
+/** A value worth exploring as a target: a function (not a class), or an object with methods (not an array or a promise). */
+export function explorable(value: unknown): 'object' | 'function' | null {
+  if (typeof value === 'function') return isClassLike(value) ? null : 'function';
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { then?: unknown }).then === 'function') return null;
+  return calledMethods(value).length > 0 ? 'object' : null;
 }
 
 export class Runner {
-  /** Calls of a function target that returned an object with methods or a function (see search-returned.ts). */
-  readonly returned: Array<{ cand: Candidate; kind: 'object' | 'function'; more: Candidate[] }> = [];
+  /** Calls that returned an object with methods or a function (see search-returned.ts). */
+  readonly returned: Returned[] = [];
   /** The module's facts, for the parameters of a function a call returned (probed when recording). */
   join: Joiner | null = null;
   /** Whether recording runs observe the instance (sizes, iteration, observer methods); off after observing hung. */
@@ -309,14 +337,14 @@ export class Runner {
   private make(values: unknown[]): unknown {
     const callee = this.init.callee as new (...a: unknown[]) => unknown;
     if (this.init.construct === 'new') return new callee(...values);
-    const made = (callee as unknown as (...a: unknown[]) => unknown)(...values);
+    const made = (callee as unknown as (...a: unknown[]) => unknown).apply(this.init.self?.(), values);
     if (made === null || (typeof made !== 'object' && typeof made !== 'function')) throw new TypeError('the factory returned no object');
     return made;
   }
 
   /** The function a step calls and its `this`: a method of the object, or the object itself (CALL_SELF). */
   private callOf(instance: unknown, method: string | null): { fn: unknown; self: unknown } {
-    if (!this.init.sequence) return { fn: this.init.callee, self: undefined };
+    if (!this.init.sequence) return { fn: this.init.callee, self: this.init.self?.() };
     if (method === CALL_SELF) return { fn: instance, self: undefined };
     return { fn: (instance as Record<string, unknown>)[method!], self: instance };
   }
@@ -335,21 +363,23 @@ export class Runner {
   }
 
   /**
-   * Notes a call of a function target whose result has methods or is a function (explored as a sequence later):
+   * Notes a call whose result has methods or is a function (explored as a sequence later): of a function target,
    * the first call of each kind, and a few more that differ in what they pass (search-returned.ts starts the
-   * sequences from several of them: a queue made with a worker function works differently from one made with '').
+   * sequences from several of them: a queue made with a worker function works differently from one made with '');
+   * of a sequence, the first call after the object was made, per method (`v8n().string()`, `Joi.string().min(2)`:
+   * a fluent builder's next object), a few methods at most.
    */
-  private noteReturned(cand: Candidate, value: unknown): void {
-    if (this.init.sequence || !cand.valid) return;
-    const fn = typeof value === 'function' && !isClassLike(value);
-    const obj = !fn && value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { then?: unknown }).then !== 'function' && calledMethods(value).length > 0;
-    if (!fn && !obj) return;
-    const kind = fn ? 'function' : 'object';
-    const first = this.returned.find((r) => r.kind === kind);
+  private noteReturned(cand: Candidate, value: unknown, method?: string): void {
+    if (!cand.valid) return;
+    const kind = explorable(value);
+    if (!kind) return;
+    const first = this.returned.find((r) => r.kind === kind && r.method === method);
     if (!first) {
-      if (this.returned.length < 2) this.returned.push({ cand, kind, more: [] });
+      if (this.returned.length < (method === undefined ? 2 : MAX_CHAINED)) this.returned.push({ cand, kind, more: [], ...(method === undefined ? {} : { method }) });
       return;
     }
+    // A sequence's object made another way is another chain (its arguments are part of the chain's code).
+    if (method !== undefined && JSON.stringify(cand.ctorCodes) !== JSON.stringify(first.cand.ctorCodes)) return;
     // Kinds of the arguments; a callback by its code (a worker that calls its continuation is not `(value) => value`).
     const kinds = (c: Candidate) => JSON.stringify(c.steps[0]?.values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'function' ? (CODE.get(v) ?? 'function') : typeof v)));
     const seen = [first.cand, ...first.more].map(kinds);
@@ -420,6 +450,8 @@ export class Runner {
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
       const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
       if (!sequence && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value);
+      // The first call on a sequence's object: a new object or a function it returns may start a chain.
+      else if (sequence && i === 0 && this.init.chains && !fluent && cand.steps.length === 1 && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value, cand.steps[0].method ?? undefined);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });
       note(outcome);

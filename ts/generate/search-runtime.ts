@@ -20,7 +20,7 @@ import { orphanCheck } from './search-orphan';
 import { inScope } from './search-scope';
 import { ExitCalled } from './search-run';
 import { discover, type Joiner } from './search-discover';
-import { returnedTargets } from './search-returned';
+import { MAX_CHAINS_PER_MODULE, returnedTargets } from './search-returned';
 import { FunctionLocator } from './search-locate';
 import { searchFunction } from './search-seeds';
 import { loadMakers, type SpecMaker } from './search-instances';
@@ -93,6 +93,18 @@ export interface SpecTarget extends SpecCallable {
   line?: number;
   /** The object of the sequences is a database facade (search-database.ts). */
   database?: boolean;
+  /**
+   * The object the target is called on (`Joi.string()`: a member of an API object, whose code reads `this`); a
+   * plain function is called on nothing.
+   */
+  self?: () => unknown;
+  /**
+   * How many calls made this target's object from a target the module exports (what a function returned: 1; what a
+   * method of that returned: 2, ...); bounds the chains search-returned.ts explores.
+   */
+  depth?: number;
+  /** Blocks the target it was returned from already reached: only calls that reach more are kept. */
+  known?: Set<string>;
 }
 
 /** The core's facts of one function of the module (any function, exported or not), by where it starts. */
@@ -318,6 +330,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   const { promoted } = discovery;
   const found = discovery.found.flatMap((t) => inScope(t, ctx.spec.only ?? null));
   let foundLeft = found.length;
+  let chainsLeft = MAX_CHAINS_PER_MODULE;
   const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
     if (ctx.clock.expired()) {
       ctx.progress.unsearched++;
@@ -339,8 +352,12 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
       result = emptyResult(target.id, String((error as Error)?.message ?? error));
     }
     ctx.log({ t: 'done', f: target.id, result: discovered ? { ...result, discovered } : result });
-    // The objects and functions its calls returned, each searched in sequences right after it.
-    if (search) for (const next of returnedTargets(search, join)) await one(next.target, next.discovered);
+    // The objects and functions its calls returned, each searched in sequences right after it (chains included).
+    if (!search) return;
+    for (const next of returnedTargets(search, join, chainsLeft)) {
+      if (next.target.known) chainsLeft--;
+      await one(next.target, next.discovered);
+    }
   };
   const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
   for (let ti = Math.max(0, from); ti < targets.length; ti++) {

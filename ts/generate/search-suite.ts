@@ -23,15 +23,16 @@ export async function buildSuite(s: TargetSearch): Promise<TargetResult> {
   await s.flush();
   (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - s.budget.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
   result.candidates = s.n;
-  result.covered = s.covered.size;
+  result.covered = s.covered.size - s.inherited;
   // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard).
   const { cap } = s.budget;
-  const maxTests = Math.max(cap, Math.min(3 * cap, Math.ceil(s.covered.size / BLOCKS_PER_TEST)));
+  const maxTests = Math.max(cap, Math.min(3 * cap, Math.ceil(result.covered / BLOCKS_PER_TEST)));
   const { chosen, eligible } = setCover(s, maxTests);
   // The set cover's picks, shrunk by blocks and outcome; the boundary and distinct-result ones keep their result.
   const covering = chosen.length;
   addBoundaries(eligible, chosen, maxTests);
-  addDiverse(s, chosen, maxTests);
+  // A chain (search-returned.ts) is there for the code its parent did not reach: no tests for distinct results alone.
+  if (!s.target.known) addDiverse(s, chosen, maxTests);
   await shrinkAll(s, chosen, covering);
   await record(s, chosen);
   return result;
@@ -87,7 +88,8 @@ function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible:
     return !ours;
   });
   const chosen: Ran[] = [];
-  const got = new Set<string>();
+  // A chain's tests are chosen for what they reach beyond the target it was returned from.
+  const got = new Set<string>(s.target.known ?? []);
   const take = (r: Ran) => {
     chosen.push(r);
     for (const b of r.blocks) got.add(b);
