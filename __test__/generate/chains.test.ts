@@ -1,0 +1,72 @@
+/**
+ * What calls return, explored as chains, end to end: the built package runs `generate --record` on fixtures
+ * (__test__/generate/fixtures/chains/) where the behaviour sits behind a chain of calls: a fluent, immutable builder
+ * (`rules().text().atLeast(3).check('')` is the only way to 'too short') and an API object whose methods read `this`
+ * (`api.make(name)` throws when called detached, as Joi's root methods do). The generated tests must build the
+ * chain as one expression, call the API's methods on their object, and pass a real vitest run.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { repoRoot } from '../helpers';
+
+const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
+const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+const fixtures = path.join(__dirname, 'fixtures', 'chains');
+const FILES = ['src/rules.js', 'src/api.cjs'];
+
+let root = '';
+const generated = new Map<string, string>();
+
+/** The `describe(name, ...)` block of a generated file. */
+function describeBlock(text: string, name: string): string {
+  const start = text.indexOf(`describe('${name}', () => {`);
+  expect(start, `describe('${name}') in\n${text}`).toBeGreaterThanOrEqual(0);
+  return text.slice(start, text.indexOf('\n});', start));
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-chains-'));
+  fs.cpSync(fixtures, root, { recursive: true });
+  const out = await api.generateTestsBatch(
+    FILES.map((f) => path.join(root, f)),
+    { root, record: true, recordOptions: { vitestBin, search: { budgetCount: 120, budgetMs: 20_000, seed: 7 } } },
+  );
+  out.forEach((r, i) => {
+    if (r.output && fs.existsSync(r.output)) generated.set(FILES[i], fs.readFileSync(r.output, 'utf8'));
+  });
+}, 600_000);
+
+describe('chains of what calls return', () => {
+  it('a fluent builder: the object a method returns is explored, built by the chain as one expression', () => {
+    const text = generated.get('src/rules.js')!;
+    // `rules()` returns a builder; `text()` another; `atLeast(n)` on that one makes `check` compare a length.
+    const chain = describeBlock(text, 'what rules().text().atLeast() returns');
+    expect(chain).toMatch(/const instance = rules\(\)\.text\(\)\.atLeast\([1-9]\d*\);\n\s+expect\(instance\.check\('[^']*'\)\)\.toBe\('too short'\);/);
+    expect(describeBlock(text, 'what rules().text() returns')).toMatch(/expect\(instance\.check\('[^']*'\)\)\.toBe\('ok text'\);/);
+  });
+
+  it('a chain keeps only calls that reach code its parent did not: no chain of a builder that changes nothing new', () => {
+    const text = generated.get('src/rules.js')!;
+    // `rules().text().text()` runs exactly the blocks `rules().text()` ran.
+    expect(text).not.toContain("describe('what rules().text().text() returns'");
+  });
+
+  it('methods of an API object that read `this` are called on it, never detached', () => {
+    const text = generated.get('src/api.cjs')!;
+    expect(text).toContain("import api from './api.cjs';");
+    expect(text).not.toContain('Must be invoked on the api object');
+    const returned = describeBlock(text, 'what api.make returns');
+    expect(returned).toMatch(/const instance = api\.make\('[^']*'\);/);
+    expect(returned).toMatch(/expect\(instance\.greet\('[^']+'\)\)\.toBe\('hi [^']+, from [^']*'\);/);
+  });
+
+  it('the generated files pass a real vitest run', () => {
+    const run = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...FILES.map((f) => f.replace(/\.(c?js)$/, '.generated.test.js'))], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/Tests\s+\d+ passed/);
+  });
+});
