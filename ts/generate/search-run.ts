@@ -22,6 +22,14 @@ export class ExitCalled extends Error {
 
 /** Calls beyond the first that made an object of the same kind, kept to start its sequences from. */
 const MORE_FACTORY_CALLS = 5;
+/**
+ * How long a promise of a call that once never settled is waited for at least: once a method's promise did not settle
+ * within the settle time, its later promises wait three times the slowest one of it that settled, not less than this,
+ * and not more than the settle time (a throttle or a queue whose promises wait on something that never comes would
+ * cost the full settle time on every call of it).
+ */
+export const SHORT_SETTLE_MS = 100;
+
 /** Methods of a sequence's object whose returned objects or functions are explored (search-returned.ts). */
 const MAX_CHAINED = 3;
 
@@ -278,13 +286,29 @@ export class Runner {
 
   constructor(readonly init: RunnerInit) {}
 
+  /** Per method (`''` for the target itself, `new` for a sequence's construction): the slowest promise that settled. */
+  private readonly settled = new Map<string, number>();
+  /** Methods one of whose promises never settled. */
+  private readonly unsettled = new Set<string>();
+
+  /** How long a promise of `key`'s call is waited for (shorter once one of its promises never settled). */
+  private settleMsOf(key: string): number {
+    if (!this.unsettled.has(key)) return this.init.settleMs;
+    return Math.min(this.init.settleMs, Math.max(SHORT_SETTLE_MS, 3 * (this.settled.get(key) ?? 0)));
+  }
+
   /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
-  private async invoke(run: () => unknown): Promise<Raw> {
+  private async invoke(run: () => unknown, key = ''): Promise<Raw> {
     try {
       const value = run();
       if (value && typeof (value as { then?: unknown }).then === 'function') {
-        const r = await settle(value, this.init.settleMs);
-        if (r.kind === 'timeout') return { timeout: true };
+        const started = performance.now();
+        const r = await settle(value, this.settleMsOf(key));
+        if (r.kind === 'timeout') {
+          this.unsettled.add(key);
+          return { timeout: true };
+        }
+        this.settled.set(key, Math.max(this.settled.get(key) ?? 0, performance.now() - started));
         return r.kind === 'rejects' ? { ok: false, error: r.value, async: true } : { ok: true, value: r.value, async: true };
       }
       return { ok: true, value, async: false };
@@ -351,12 +375,12 @@ export class Runner {
 
   /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
   private async replayInstance(cand: Candidate): Promise<object | undefined> {
-    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))));
+    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))), 'new');
     if (!returnedOk(raw) || raw.value === null || typeof raw.value !== 'object') return undefined;
     const instance = raw.value;
     for (const st of cand.steps) {
       const { fn, self } = this.callOf(instance, st.method);
-      const r = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, st.values.map((v) => clone(v))));
+      const r = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, st.values.map((v) => clone(v))), st.method ?? '');
       if (!returnedOk(r)) return undefined;
     }
     return instance;
@@ -401,7 +425,7 @@ export class Runner {
     let instance: unknown;
     let ctorState: string | null = null;
     if (this.init.sequence) {
-      const raw = await this.invoke(() => this.make(ctorValues));
+      const raw = await this.invoke(() => this.make(ctorValues), 'new');
       raws.push(raw);
       if (returnedOk(raw)) instance = raw.value;
       ctorState = stateOf(instance);
@@ -409,7 +433,7 @@ export class Runner {
     }
     for (let i = 0; i < cand.steps.length; i++) {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
-      const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]));
+      const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]), cand.steps[i].method ?? '');
       raws.push(raw);
       probes[raws.length - 1] = record ? this.probesOf(raw, cand.steps[i].method) : [];
       if (this.init.sequence && record) states.push(stateOf(instance));

@@ -331,6 +331,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   const found = discovery.found.flatMap((t) => inScope(t, ctx.spec.only ?? null));
   let foundLeft = found.length;
   let chainsLeft = MAX_CHAINS_PER_MODULE;
+  const chains: Array<{ target: SpecTarget; discovered: Discovered }> = [];
   const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
     if (ctx.clock.expired()) {
       ctx.progress.unsearched++;
@@ -339,7 +340,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
       return;
     }
     ctx.log({ t: 'target', f: target.id });
-    const ms = ctx.clock.shareMs(ctx.progress.planned - ctx.progress.started + foundLeft + 1);
+    const ms = ctx.clock.shareMs(ctx.progress.planned - ctx.progress.started + foundLeft + chains.length + 1);
     const spec = ms === null ? ctx.spec : { ...ctx.spec, capMs: ms };
     let result: TargetResult;
     let search: TargetSearch | null = null;
@@ -352,11 +353,15 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
       result = emptyResult(target.id, String((error as Error)?.message ?? error));
     }
     ctx.log({ t: 'done', f: target.id, result: discovered ? { ...result, discovered } : result });
-    // The objects and functions its calls returned, each searched in sequences right after it (chains included).
+    // The objects and functions its calls returned, each searched in sequences right after it; chains off a
+    // sequence (search-returned.ts) wait until the module's own targets were searched, shallowest first.
     if (!search) return;
     for (const next of returnedTargets(search, join, chainsLeft)) {
-      if (next.target.known) chainsLeft--;
-      await one(next.target, next.discovered);
+      if (!next.target.known) await one(next.target, next.discovered);
+      else {
+        chainsLeft--;
+        chains.push(next);
+      }
     }
   };
   const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
@@ -370,6 +375,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     foundLeft--;
     await one(target, asFound(target));
   }
+  for (let next = chains.shift(); next; next = chains.shift()) await one(next.target, next.discovered);
 }
 
 function unreachable(target: SpecTarget): TargetResult {
