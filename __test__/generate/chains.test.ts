@@ -2,8 +2,9 @@
  * What calls return, explored as chains, end to end: the built package runs `generate --record` on fixtures
  * (__test__/generate/fixtures/chains/) where the behaviour sits behind a chain of calls: a fluent, immutable builder
  * (`rules().text().atLeast(3).check('')` is the only way to 'too short') and an API object whose methods read `this`
- * (`api.make(name)` throws when called detached, as Joi's root methods do). The generated tests must build the
- * chain as one expression, call the API's methods on their object, and pass a real vitest run.
+ * (`api.make(name)` throws when called detached, as Joi's root methods do), and a returned function with a property
+ * its user sets (`gate(n).isOpen = false`, as p-throttle's `isEnabled`). The generated tests must build the chain as
+ * one expression, call the API's methods on their object, set the property as a step, and pass a real vitest run.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,7 +17,7 @@ import { repoRoot } from '../helpers';
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'chains');
-const FILES = ['src/rules.js', 'src/api.cjs'];
+const FILES = ['src/rules.js', 'src/api.cjs', 'src/gate.js'];
 
 let root = '';
 const generated = new Map<string, string>();
@@ -62,6 +63,12 @@ describe('chains of what calls return', () => {
     const returned = describeBlock(text, 'what api.make returns');
     expect(returned).toMatch(/const instance = api\.make\('[^']*'\);/);
     expect(returned).toMatch(/expect\(instance\.greet\('[^']+'\)\)\.toBe\('hi [^']+, from [^']*'\);/);
+  });
+
+  it('a property the returned function lets its user set is a step of its sequences, written as an assignment', () => {
+    const block = describeBlock(generated.get('src/gate.js')!, 'what gate returns');
+    // Only `isOpen = false` and then a call reaches 'closed'.
+    expect(block).toMatch(/it\("after setting isOpen, call\(\) returns 'closed'[^"]*", \(\) => \{\n\s+const instance = gate\(-?[\d.]+\);\n\s+instance\.isOpen = false;\n\s+expect\(instance\('[^']*'\)\)\.toBe\('closed'\);/);
   });
 
   it('the generated files pass a real vitest run', () => {

@@ -9,6 +9,7 @@ import { CASE_MARKER, defaultOwnName, emittedFileName, fileHead, HEADER, renderC
 import type { SearchOutcome, Target } from './search';
 import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
 import { quote } from './value-code';
+import { setterOf } from './setter-step';
 import { unparseable } from './write';
 import { assertSpies, declareSpies } from './emit-spies';
 import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
@@ -159,10 +160,13 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
       out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
       args[m.index] = `arg${i}_${m.index}`;
     }
-    // The empty method name calls the object itself: the function a factory returned.
-    const callee = step.method === '' ? 'instance' : `instance.${step.method}`;
+    // The empty method name calls the object itself: the function a factory returned; `=name` sets a property.
+    const property = setterOf(step.method);
+    const callee = step.method === '' ? 'instance' : `instance.${property ?? step.method}`;
     out.push(...declareSpies(test, i, args, { callee, indent: ind, typescript, names: spies }));
-    out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    if (property !== null && step.outcome.kind === 'returns') out.push(`${ind}${callee} = ${args[0] ?? 'undefined'};`);
+    else if (property !== null) out.push(...assertCall(`(${callee} = ${args[0] ?? 'undefined'})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    else out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
     between(step, i);
   });

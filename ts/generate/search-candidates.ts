@@ -13,6 +13,7 @@ import { mutateValue, pick, prng, hashString, sharedPairs, type Ctx } from './se
 import { typicalOf } from './value-shapes';
 import { CALL_SELF, Runner, type Candidate, type Ran } from './search-run';
 import { StateParents } from './search-states';
+import { setterOf } from './setter-step';
 import type { Spec, SpecCallable, SpecTarget, TargetResult } from './search-runtime';
 import { toCode } from './value-code';
 import { clone } from './value-shapes';
@@ -160,6 +161,7 @@ export class TargetSearch {
       settleMs: spec.settleMs,
       returnsOf: (method) => (method === null ? target.returns : this.methods.find((m) => m.name === method)?.returns),
       self: target.self,
+      watched: this.methods.flatMap((m) => setterOf(m.name) ?? []),
       chains: sequence && !target.database && (target.depth ?? 0) < MAX_DEPTH,
     });
     // What the target it came from reached is not new here (a chain keeps only calls that reach more).

@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import { factAt, type FunctionLocator } from './search-locate';
 import { IDENT, quote } from './value-code';
+import { SET_PREFIX } from './setter-step';
 import type { SpecCallable, SpecFact, SpecParam, SpecTarget } from './search-runtime';
 import type { TypeShape } from './shapes';
 
@@ -64,6 +65,46 @@ export function methodsOf(value: object): Array<{ name: string; fn: (...a: unkno
   return out.slice(0, MAX_METHODS);
 }
 
+/** Setters an object offers at most as sequence steps. */
+const MAX_SETTERS = 4;
+
+/** The kind of a primitive a property holds now, as the shape of what it takes (null: not a primitive, or unknown). */
+function currentKind(value: object, key: string): TypeShape | null {
+  let now: unknown;
+  try {
+    now = (value as Record<string, unknown>)[key];
+  } catch {
+    return null;
+  }
+  if (typeof now === 'boolean') return { kind: 'boolean' };
+  if (typeof now === 'number') return { kind: 'number' };
+  if (typeof now === 'string') return { kind: 'string' };
+  return null;
+}
+
+/**
+ * Properties an object lets its user set, as sequence steps (`throttled.isEnabled = false`, `list.length = 0`): its
+ * own and its prototypes' accessors with a setter (not Object's, not named with a leading underscore). What a setter
+ * takes comes from its code's facts, else from the kind of value the property holds now.
+ */
+export function settersOf(value: object, join: Joiner): SpecCallable[] {
+  const out: SpecCallable[] = [];
+  const seen = new Set<string>(['constructor', '__proto__']);
+  for (let o: object | null = value; o && o !== Object.prototype && o !== Function.prototype && out.length < MAX_SETTERS; o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (seen.has(key) || !IDENT.test(key) || key.startsWith('_') || out.length >= MAX_SETTERS) continue;
+      seen.add(key);
+      const set = Object.getOwnPropertyDescriptor(o, key)?.set;
+      if (typeof set !== 'function') continue;
+      const spec = callableOf(`${SET_PREFIX}${key}`, set as (...a: unknown[]) => unknown, join);
+      const kind = currentKind(value, key);
+      const params = spec.params.length && !spec.params.every((p) => p.inferred) ? spec.params.slice(0, 1) : [{ name: key, optional: false, rest: false, inferred: true, shape: kind ?? { kind: 'any' as const } }];
+      out.push({ ...spec, async: false, params });
+    }
+  }
+  return out;
+}
+
 export interface Joiner {
   locator: FunctionLocator;
   facts: SpecFact[];
@@ -112,7 +153,8 @@ export function memberType(returns: TypeShape | null | undefined, name: string):
 /** A class target: constructor parameters from the facts at the class's location, methods from its prototype. */
 export function classTarget(at: { id: string; name: string; access: string }, ctor: (...a: unknown[]) => unknown, join: Joiner): SpecTarget {
   const own = callableOf(at.name, ctor, join);
-  const methods = methodsOf((ctor as { prototype: object }).prototype).map((m) => callableOf(m.name, m.fn, join));
+  const proto = (ctor as { prototype: object }).prototype;
+  const methods = [...methodsOf(proto).map((m) => callableOf(m.name, m.fn, join)), ...settersOf(proto, join)];
   return { ...own, id: at.id, kind: 'class', access: [{ code: at.access, get: () => ctor }], methods };
 }
 

@@ -14,7 +14,7 @@
  */
 import { MAX_DEPTH, type TargetSearch } from './search-candidates';
 import { CALL_SELF, calledMethods, type Candidate, type Returned } from './search-run';
-import { callableOf, memberType, type Joiner } from './search-discover';
+import { callableOf, memberType, settersOf, type Joiner } from './search-discover';
 import { clone } from './value-shapes';
 import type { Discovered, SpecCallable, SpecTarget } from './search-runtime';
 import type { TypeShape } from './shapes';
@@ -93,11 +93,12 @@ function returnedTarget(s: TargetSearch, join: Joiner, noted: Returned, k: numbe
   } catch {
     return null;
   }
+  // Its methods (or the function itself), and the properties it lets its user set (`throttled.isEnabled = false`).
   const methods =
     kind === 'function' && typeof value === 'function'
-      ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join, maker.returns)]
+      ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join, maker.returns), ...settersOf(value, join)]
       : value !== null && typeof value === 'object'
-        ? calledMethods(value).map((m) => callableOf(m.name, m.fn, join, memberType(maker.returns, m.name)))
+        ? [...calledMethods(value).map((m) => callableOf(m.name, m.fn, join, memberType(maker.returns, m.name))), ...settersOf(value, join)]
         : [];
   if (methods.length === 0) return null;
   const name = chainName(s, method);

@@ -7,6 +7,7 @@
 import type { Coverage } from './search-coverage';
 import { argsFor, typicalArgs } from './search-args';
 import { callableOf, isClassLike, methodsOf, type Joiner } from './search-discover';
+import { setterOf } from './setter-step';
 import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search-runtime';
 import type { TypeShape } from './shapes';
 import { observe, stateCode, type View } from './search-values';
@@ -63,6 +64,8 @@ export interface Ran {
   values?: unknown[];
   /** Recording runs: how the code called the callbacks passed to it. */
   spies?: SpyRecord[];
+  /** A function object's settable properties as they read after the run (a state to grow from, not asserted). */
+  watched?: string;
 }
 
 /** A callback argument of a recording run, wrapped to count its calls as `vi.fn` will in the test. */
@@ -244,6 +247,8 @@ export interface RunnerInit {
   classes: Map<unknown, string>;
   /** Zero-parameter methods, candidates for observing an instance's state after a sequence (see observe()). */
   observers: string[];
+  /** Properties the sequences set (search-discover.ts settersOf): read back as the state of a function's object. */
+  watched?: string[];
   coverage: Coverage;
   settleMs: number;
   /** The declared return type of the target (null method) or of a method: the types a returned function takes. */
@@ -370,6 +375,9 @@ export class Runner {
   private callOf(instance: unknown, method: string | null): { fn: unknown; self: unknown } {
     if (!this.init.sequence) return { fn: this.init.callee, self: this.init.self?.() };
     if (method === CALL_SELF) return { fn: instance, self: undefined };
+    const property = setterOf(method);
+    // A property set as a step: `instance.isEnabled = value` (what the assignment evaluates to is not asserted).
+    if (property !== null) return { fn: (value: unknown) => void ((instance as Record<string, unknown>)[property] = value), self: undefined };
     return { fn: (instance as Record<string, unknown>)[method!], self: instance };
   }
 
@@ -504,10 +512,24 @@ export class Runner {
     if (stopped) return { cand, blocks, steps, state: null, throws, exit, ...spied };
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
+    // A function's object has no fields to assert, but what its settable properties read now is a state to grow
+    // sequences from (`isEnabled = false` then a call), never asserted (search-states.ts).
+    const watched = sequence && state === null && typeof instance === 'function' ? this.watchedState(instance) : null;
     const observable = record && this.observable(instance, state, run.ctorState) && !throws && exit === null;
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
-    return { cand, blocks, steps, state, views, throws, exit, values, ...spied };
+    return { cand, blocks, steps, state, views, throws, exit, values, ...spied, ...(watched ? { watched } : {}) };
+  }
+
+  /** The settable properties' values, as code (null when there are none, or one cannot be read). */
+  private watchedState(instance: unknown): string | null {
+    const keys = this.init.watched ?? [];
+    if (keys.length === 0) return null;
+    try {
+      return stateCode(Object.fromEntries(keys.map((k) => [k, (instance as Record<string, unknown>)[k]])));
+    } catch {
+      return null;
+    }
   }
 }

@@ -61,10 +61,12 @@ export class StateParents {
 
   /** Keeps a sequence that returned normally and left a new kind of state; true when kept. */
   note(ran: Ran): boolean {
-    if (ran.state === null || ran.throws || ran.exit !== null || ran.steps.length < 2 || !ran.cand.valid) return false;
+    const state = ran.state ?? ran.watched ?? null;
+    if (state === null || ran.throws || ran.exit !== null || ran.steps.length < 2 || !ran.cand.valid) return false;
     // A state reached through a call that never settled is not one to extend: each extension waits for it again.
     if (ran.steps.some((st) => st.outcome.kind === 'timeout')) return false;
-    const fresh = stateKinds(ran.state).filter((k) => !this.seen.has(k));
+    // What a function object's settable properties read is a state by its values (`isEnabled: false` after true).
+    const fresh = (ran.state === null ? [`=${state}`] : stateKinds(state)).filter((k) => !this.seen.has(k));
     if (fresh.length === 0) return false;
     fresh.forEach((k) => this.seen.add(k));
     if (this.runs.length >= MAX_PARENTS) return false;

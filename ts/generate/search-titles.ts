@@ -6,10 +6,11 @@
 import type { Outcome, Step } from './search-runtime';
 import type { SpecCallable, SpecTarget } from './search-runtime';
 import { toCode } from './value-code';
+import { setterOf } from './setter-step';
 
 export function describeCall(target: Pick<SpecTarget, 'name'>, cand: { ctorCodes: string[] | null; steps: Array<{ method: string | null; codes: string[] }> }): string {
   const head = cand.ctorCodes ? `new ${target.name}(${cand.ctorCodes.join(', ')})` : '';
-  const calls = cand.steps.map((s) => `${s.method ? `.${s.method}` : target.name}(${s.codes.join(', ')})`).join('');
+  const calls = cand.steps.map((s) => (setterOf(s.method) !== null ? `.${setterOf(s.method)} = ${s.codes[0]}` : `${s.method ? `.${s.method}` : target.name}(${s.codes.join(', ')})`)).join('');
   const text = head + calls;
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
@@ -192,6 +193,12 @@ function lastCall(target: TitleTarget, ran: TitledRun): { at: number; params: Sp
   return { at, params: target.methods?.find((m) => m.name === last.method)?.params ?? [], values: ran.cand.steps[at]?.values ?? [] };
 }
 
+/** A step as a title names it: its method, `call` for the object itself, `setting x` for a property set. */
+function stepWords(method: string | null): string {
+  const property = setterOf(method);
+  return property !== null ? `setting ${property}` : method || 'call';
+}
+
 /**
  * The titles of a target's tests: the outcome of each test's last call and the class of the inputs that set it apart
  * (`throws RangeError when qty is 0`); for a class, the calls before it (`after push, pop() returns 1`). Titles that
@@ -218,9 +225,10 @@ export function titlesFor(target: TitleTarget, runs: TitledRun[]): string[] {
     if (target.kind !== 'class') title = `${outcomeWords(last.outcome)}${when}`;
     else if (last.method === null) title = `the constructor ${last.outcome.kind === 'throws' ? outcomeWords(last.outcome) : 'works'}${when}`;
     else {
-      const before = ran.cand.steps.slice(0, calls[i].at).map((s) => s.method || "call");
+      const before = ran.cand.steps.slice(0, calls[i].at).map((s) => stepWords(s.method));
       const after = before.length ? `after ${[...new Set(before)].slice(0, 3).join(', ')}${new Set(before).size > 3 ? ', ...' : ''}, ` : '';
-      title = `${after}${last.method || "call"}() ${outcomeWords(last.outcome)}${when}`;
+      const property = setterOf(last.method);
+      title = property !== null ? `${after}setting ${property} ${last.outcome.kind === 'returns' ? 'works' : outcomeWords(last.outcome)}${when}` : `${after}${last.method || 'call'}() ${outcomeWords(last.outcome)}${when}`;
     }
     let unique = title;
     for (let n = 2; seen.has(unique); n++) unique = `${title} [${n}]`;
