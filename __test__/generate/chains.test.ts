@@ -4,7 +4,8 @@
  * (`rules().text().atLeast(3).check('')` is the only way to 'too short') and an API object whose methods read `this`
  * (`api.make(name)` throws when called detached, as Joi's root methods do), and a returned function with a property
  * its user sets (`gate(n).isOpen = false`, as p-throttle's `isEnabled`). The generated tests must build the chain as
- * one expression, call the API's methods on their object, set the property as a step, and pass a real vitest run.
+ * one expression, call the API's methods on their object, set the property as a step, and pass a real vitest run;
+ * generators (sync and async, TypeScript) are asserted by what iterating them yields.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import { repoRoot } from '../helpers';
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'chains');
-const FILES = ['src/rules.js', 'src/api.cjs', 'src/gate.js'];
+const FILES = ['src/rules.js', 'src/api.cjs', 'src/gate.js', 'src/ranges.ts'];
 
 let root = '';
 const generated = new Map<string, string>();
@@ -71,8 +72,20 @@ describe('chains of what calls return', () => {
     expect(block).toMatch(/it\("after setting isOpen, call\(\) returns 'closed'[^"]*", \(\) => \{\n\s+const instance = gate\(-?[\d.]+\);\n\s+instance\.isOpen = false;\n\s+expect\(instance\('[^']*'\)\)\.toBe\('closed'\);/);
   });
 
+  it('a returned iterator is asserted by what it yields: spread when sync, collected with for await when async', () => {
+    const text = generated.get('src/ranges.ts')!;
+    const count = describeBlock(text, 'countTo');
+    expect(count).toMatch(/it\('yields \[1, 2\] when n is 2', \(\) => \{\n\s+expect\(\[\.\.\.countTo\(2\)\]\)\.toStrictEqual\(\[1, 2\]\);/);
+    // The generator's guard runs at the first step of the iteration, not at the call.
+    expect(count).toContain('const error = thrown(() => [...countTo(-1)]);');
+    const chunks = describeBlock(text, 'chunks');
+    expect(chunks).toMatch(/await expect\(collected\(chunks\(\['[^']*'\], [1-9][\d.]*\)\)\)\.resolves\.toStrictEqual\(\[\['[^']*'\]\]\);/);
+    expect(chunks).toMatch(/const error = await rejected\(collected\(chunks\(\[[^\]]*\], 0\)\)\);/);
+    expect(text).toContain('async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {');
+  });
+
   it('the generated files pass a real vitest run', () => {
-    const run = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...FILES.map((f) => f.replace(/\.(c?js)$/, '.generated.test.js'))], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    const run = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, ...FILES.map((f) => f.replace(/\.(c?js)$/, '.generated.test.js').replace(/\.ts$/, '.generated.test.ts'))], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/Tests\s+\d+ passed/);
   });

@@ -22,7 +22,7 @@ function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
 }
 
-function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolean }): string[] {
+function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolean; collected: boolean }): string[] {
   // The error a test asserts, by its class and message (a thrown non-Error value is compared whole).
   const any = typescript ? ': Error' : '';
   const caught = typescript ? '    return error as Error;' : '    return error;';
@@ -49,7 +49,16 @@ function helpers(typescript: boolean, which: { thrown: boolean; rejected: boolea
     '}',
   ];
   const split = all.indexOf('/** The reason a promise rejects with (the test fails when it resolves). */');
-  return [...(which.thrown ? all.slice(0, split - 1) : []), ...(which.rejected ? all.slice(split - 1) : [])];
+  const collect = [
+    '',
+    '/** What an async iterator yields, to its end. */',
+    typescript ? 'async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {' : 'async function collected(items) {',
+    `  const out${typescript ? ': T[]' : ''} = [];`,
+    '  for await (const item of items) out.push(item);',
+    '  return out;',
+    '}',
+  ];
+  return [...(which.thrown ? all.slice(0, split - 1) : []), ...(which.rejected ? all.slice(split - 1) : []), ...(which.collected ? collect : [])];
 }
 
 function valueMatcher(o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, typescript: boolean): string | null {
@@ -80,8 +89,12 @@ function errorLines(subject: string, error: ErrorInfo, indent: string): string[]
 }
 
 /** Lines asserting one call. `call` is the expression, `asyncCtx` whether we may await. */
-function assertCall(call: string, step: Step, indent: string, name: string, typescript: boolean): string[] {
+function assertCall(made: string, step: Step, indent: string, name: string, typescript: boolean): string[] {
   const o = step.outcome;
+  const iterated = o.kind === 'returns' || o.kind === 'throws' || o.kind === 'rejects' ? o.iterated : undefined;
+  // A returned iterator is asserted by what it yields, iterated as its user iterates it.
+  if (iterated === 'async') return assertCall(`collected(${made})`, { ...step, outcome: o.kind === 'returns' ? { ...o, kind: 'resolves', iterated: undefined } : { ...(o as Extract<Outcome, { kind: 'throws' | 'rejects' }>), kind: 'rejects', iterated: undefined } }, indent, name, typescript);
+  const call = iterated === 'sync' ? `[...${made}]` : made;
   switch (o.kind) {
     case 'returns': {
       if (o.calls?.length) return returnedFunction(call, o.calls, { indent, name, typescript });
@@ -111,7 +124,12 @@ function returnedFunction(call: string, calls: Array<{ args: string[]; outcome: 
 }
 
 function isAsync(test: FoundTest): boolean {
-  return test.steps.some((s) => s.outcome.kind === 'resolves' || s.outcome.kind === 'rejects');
+  return test.steps.some((s) => s.outcome.kind === 'resolves' || s.outcome.kind === 'rejects' || iteratedAsync(s.outcome));
+}
+
+/** A returned async iterator, collected with `for await` in the test (the `collected` helper). */
+function iteratedAsync(o: Outcome): boolean {
+  return (o.kind === 'returns' || o.kind === 'throws' || o.kind === 'rejects') && o.iterated === 'async';
 }
 
 function renderFound(target: Target, access: string, test: FoundTest, id: string, typescript: boolean): string[] {
@@ -208,7 +226,7 @@ function fileLines(
   const { header, body, own, others } = file;
   const { head, body: rewritten } = fileHead(header, database ? [...database.setup.lines, ...body] : body, options, { own, others });
   const lines = database ? withDatabaseImports(head, [...database.setup.imports, ...database.seeders]) : [...head];
-  if (file.needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')) }));
+  if (file.needsHelpers) lines.push(...helpers(options.typescript, { thrown: body.some((l) => l.includes('thrown(')), rejected: body.some((l) => l.includes('rejected(')), collected: body.some((l) => l.includes('collected(')) }));
   lines.push(...rewritten);
   // `vi` only when a test declares a callback as vi.fn.
   const at = lines.findIndex((l) => l.startsWith('import {') && l.endsWith("from 'vitest';"));
@@ -294,6 +312,7 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
           needsHelpers = true;
           throws++;
         }
+        if (test.steps.some((s) => iteratedAsync(s.outcome))) needsHelpers = true;
         block.push(...renderFound(target, result.access!, test, id, options.typescript));
         cases.set(id, { describe, title: withoutTokens(test.title), target, todo: false });
         tests++;

@@ -45,7 +45,8 @@ export function defaultImportName(ownName: string | null, importPath: string): s
 
 /** `<namespace>` followed by identifier members, at a token boundary. */
 function accessPattern(namespace: string): RegExp {
-  return new RegExp(`(?<![\\w$.])${namespace.replace(/\$/g, '\\$')}((?:\\.[A-Za-z_$][\\w$]*)*)(?![\\w$])`, 'y');
+  // Not a member of something else (`x.mod`), but a spread of it (`[...mod.range(3)]`) is the namespace.
+  return new RegExp(`(?<![\\w$])(?<!(?<!\\.\\.)\\.)${namespace.replace(/\$/g, '\\$')}((?:\\.[A-Za-z_$][\\w$]*)*)(?![\\w$])`, 'y');
 }
 
 interface Bindings {

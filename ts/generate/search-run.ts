@@ -105,7 +105,20 @@ function spyRecords(spies: Spy[]): SpyRecord[] {
 /** A call of a returned function: its arguments as code and what it gave. */
 type Probe = { args: string[]; outcome: Outcome };
 
-type Raw = { ok: true; value: unknown; async: boolean } | { ok: false; error: unknown; async: boolean } | { timeout: true };
+/** `iterated`: the call returned an iterator, iterated to its end here (`value`: what it yielded). */
+type Raw = { ok: true; value: unknown; async: boolean; iterated?: 'sync' | 'async' } | { ok: false; error: unknown; async: boolean; iterated?: 'sync' | 'async' } | { timeout: true };
+
+/** Items a returned iterator yields at most to be asserted by them (past that it is asserted as an object). */
+const MAX_ITEMS = 64;
+
+/** A returned iterator (a generator's, an async generator's, an iterator object: it has `next`), and which kind. */
+function iteratorKind(value: unknown): 'sync' | 'async' | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Map || value instanceof Set || ArrayBuffer.isView(value)) return null;
+  const it = value as { next?: unknown; [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  if (typeof it.next !== 'function') return null;
+  if (typeof it[Symbol.asyncIterator] === 'function') return 'async';
+  return typeof it[Symbol.iterator] === 'function' ? 'sync' : null;
+}
 
 const BUILTIN_ERRORS = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError'];
 /** Built-in classes a value is asserted an instance of when it cannot be written as a literal. */
@@ -153,7 +166,7 @@ function withoutFunctions(value: object, depth = 0): object {
   return out;
 }
 
-function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Outcome {
+function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Extract<Outcome, { kind: 'returns' | 'resolves' }> {
   // A structure holding functions (a store's `{ dispatch, ... }`, a config with a callback) is asserted by its other
   // fields; its functions by what they do (search-returned.ts), never by identity.
   const functions = typeof value === 'object' && holdsFunction(value);
@@ -303,7 +316,7 @@ export class Runner {
   }
 
   /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
-  private async invoke(run: () => unknown, key = ''): Promise<Raw> {
+  private async invoke(run: () => unknown, key = '', iterate = true): Promise<Raw> {
     try {
       const value = run();
       if (value && typeof (value as { then?: unknown }).then === 'function') {
@@ -316,9 +329,40 @@ export class Runner {
         this.settled.set(key, Math.max(this.settled.get(key) ?? 0, performance.now() - started));
         return r.kind === 'rejects' ? { ok: false, error: r.value, async: true } : { ok: true, value: r.value, async: true };
       }
+      // A generator's body runs as it is iterated: what it yields is its result (and its coverage).
+      const kind = iteratorKind(value);
+      if (kind && iterate) return await this.iterate(value as Iterator<unknown> & AsyncIterator<unknown>, kind, key);
       return { ok: true, value, async: false };
     } catch (error) {
       return { ok: false, error, async: false };
+    }
+  }
+
+  /**
+   * A returned iterator iterated to its end, as the test will (`[...it]`, `for await`): what it yielded, or the
+   * error it threw; one that yields more than MAX_ITEMS is left as the object it is (an endless generator).
+   */
+  private async iterate(it: Iterator<unknown> & AsyncIterator<unknown>, kind: 'sync' | 'async', key: string): Promise<Raw> {
+    const items: unknown[] = [];
+    const async = kind === 'async';
+    try {
+      for (;;) {
+        let step: IteratorResult<unknown>;
+        if (async) {
+          const r = await settle(it.next(), this.settleMsOf(key));
+          if (r.kind === 'timeout') {
+            this.unsettled.add(key);
+            return { timeout: true };
+          }
+          if (r.kind === 'rejects') return { ok: false, error: r.value, async, iterated: kind };
+          step = r.value as IteratorResult<unknown>;
+        } else step = it.next();
+        if (step.done) return { ok: true, value: items, async: false, iterated: kind };
+        if (items.length >= MAX_ITEMS) return { ok: true, value: it, async: false };
+        items.push(step.value);
+      }
+    } catch (error) {
+      return { ok: false, error, async, iterated: kind };
     }
   }
 
@@ -327,8 +371,9 @@ export class Runner {
     if ('timeout' in raw) return { kind: 'timeout' };
     if (!raw.ok) {
       if (raw.error instanceof ExitCalled) return { kind: 'exit', code: String(raw.error.exitCode ?? '') };
-      return { kind: raw.async ? 'rejects' : 'throws', error: errorInfo(raw.error, this.init.classes) };
+      return { kind: raw.async ? 'rejects' : 'throws', error: errorInfo(raw.error, this.init.classes), ...(raw.iterated ? { iterated: raw.iterated } : {}) };
     }
+    if (raw.iterated) return { ...outcomeOf('returns', raw.value), iterated: raw.iterated };
     const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
     // A function is asserted by what it does, never by identity: called with typical arguments of its parameters.
     if (typeof raw.value === 'function' && outcome.kind === 'returns' && !isClassLike(raw.value)) {
@@ -365,7 +410,7 @@ export class Runner {
   /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
   private make(values: unknown[]): unknown {
     const callee = this.init.callee as new (...a: unknown[]) => unknown;
-    if (this.init.construct === 'new') return new callee(...values);
+    if (this.init.construct === 'new', false) return new callee(...values);
     const made = (callee as unknown as (...a: unknown[]) => unknown).apply(this.init.self?.(), values);
     if (made === null || (typeof made !== 'object' && typeof made !== 'function')) throw new TypeError('the factory returned no object');
     return made;
@@ -383,7 +428,7 @@ export class Runner {
 
   /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
   private async replayInstance(cand: Candidate): Promise<object | undefined> {
-    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))), 'new');
+    const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))), 'new', false);
     if (!returnedOk(raw) || raw.value === null || typeof raw.value !== 'object') return undefined;
     const instance = raw.value;
     for (const st of cand.steps) {
@@ -433,7 +478,7 @@ export class Runner {
     let instance: unknown;
     let ctorState: string | null = null;
     if (this.init.sequence) {
-      const raw = await this.invoke(() => this.make(ctorValues), 'new');
+      const raw = await this.invoke(() => this.make(ctorValues), 'new', false);
       raws.push(raw);
       if (returnedOk(raw)) instance = raw.value;
       ctorState = stateOf(instance);

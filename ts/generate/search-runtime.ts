@@ -171,8 +171,10 @@ export type Outcome =
       self?: boolean;
       /** A returned function: what calls of it returned (it is asserted by what it does, not by identity). */
       calls?: Array<{ args: string[]; outcome: Outcome }>;
+      /** A returned iterator, iterated to its end: `code` is what it yielded (`[...it]`, or `for await` when async). */
+      iterated?: 'sync' | 'async';
     }
-  | { kind: 'throws' | 'rejects'; error: ErrorInfo }
+  | { kind: 'throws' | 'rejects'; error: ErrorInfo; iterated?: 'sync' | 'async' }
   | { kind: 'exit'; code: string }
   | { kind: 'timeout' };
 

@@ -164,7 +164,7 @@ function outcomeWords(o: Outcome): string {
   switch (o.kind) {
     case 'returns':
     case 'resolves': {
-      const verb = o.kind === 'resolves' ? 'resolves to' : 'returns';
+      const verb = o.kind === 'resolves' ? 'resolves to' : o.iterated ? 'yields' : 'returns';
       if (o.self) return `${verb} the instance`;
       return `${verb} ${o.code !== null && o.code.length <= 32 ? o.code : kindWords(o)}`;
     }
