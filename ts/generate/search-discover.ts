@@ -224,7 +224,8 @@ class Walker {
     if (this.found.length >= MAX_FOUND || this.reached.has(fn)) return;
     // A dependency's function the module re-exports is the dependency's to test.
     if (this.join.locator.locate(fn)?.file.includes(`${path.sep}node_modules${path.sep}`)) return;
-    const on = ownerOf(code, fn, owner);
+    // A class is built with `new` (its `this` is the new instance): it keeps the access it was found at.
+    const on = isClassLike(fn) ? { code } : ownerOf(code, fn, owner);
     const at = { id: `${this.g}.d${this.found.length}`, name: nameOf(on.code, fn), access: on.code };
     if (isClassLike(fn)) this.found.push(classTarget(at, fn, this.join));
     else this.found.push({ ...callableOf(at.name, fn, this.join), id: at.id, kind: 'function', access: [{ code: on.code, get: () => fn }], line: factsOf(fn, this.join)?.line, ...(on.self ? { self: on.self } : {}) });

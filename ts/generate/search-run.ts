@@ -410,7 +410,7 @@ export class Runner {
   /** Builds the object of a sequence: `new Class(...)`, or a factory call whose result has methods or is a function. */
   private make(values: unknown[]): unknown {
     const callee = this.init.callee as new (...a: unknown[]) => unknown;
-    if (this.init.construct === 'new', false) return new callee(...values);
+    if (this.init.construct === 'new') return new callee(...values);
     const made = (callee as unknown as (...a: unknown[]) => unknown).apply(this.init.self?.(), values);
     if (made === null || (typeof made !== 'object' && typeof made !== 'function')) throw new TypeError('the factory returned no object');
     return made;
