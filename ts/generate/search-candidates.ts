@@ -115,8 +115,6 @@ export class TargetSearch {
   readonly states = new StateParents();
   readonly budget: Budget;
   readonly runner: Runner;
-  /** Blocks counted as covered from the start (those the target it was returned from reached). */
-  readonly inherited: number;
   n = 0;
   readonly skip: Set<string>;
   readonly log: (e: object) => void;
@@ -166,7 +164,6 @@ export class TargetSearch {
     });
     // What the target it came from reached is not new here (a chain keeps only calls that reach more).
     for (const b of target.known ?? []) this.covered.add(b);
-    this.inherited = this.covered.size;
     const scale = sequence ? Math.max(1, Math.ceil(this.methods.length / 4)) : 1;
     const count = spec.budgetCount * scale;
     this.budget = { scale, count, cap: spec.maxTests * scale, stale: Math.min(count, 96 * scale), started: performance.now() };

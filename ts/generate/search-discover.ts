@@ -285,16 +285,8 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
     const hit = plannedValue(t);
     if (!hit) continue;
     reached.add(hit.value);
-    // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
-    if (t.kind === 'function' && isClassLike(hit.value)) promoted.set(t.id, classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join));
-    // A method of an object that reads `this` (`api.make`): called on its object, as the test writes it.
-    else if (t.kind === 'function' && readsThis(hit.value)) {
-      const on = plannedOwner(mod, hit.code, hit.value);
-      if (on) promoted.set(t.id, { ...t, access: [{ code: on.code, get: () => hit.value }], self: on.self });
-    }
-    // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
-    // methods the prototype has, with the facts of their code.
-    else if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) promoted.set(t.id, { ...t, methods: classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, join).methods });
+    const replaced = asFoundAtRunTime(t, hit, { mod, join });
+    if (replaced) promoted.set(t.id, replaced);
   }
   const walker = new Walker(reached, g, join);
   // The namespace's named exports first, then CommonJS's module.exports (its properties are often the same values).
@@ -305,6 +297,21 @@ export function discover(mod: Record<string, unknown>, planned: SpecTarget[], g:
   walker.walk(mod.default, 'mod.default', 1, namespace);
   const found = walker.found.filter((d) => !byLocation(planned, d, reached, promoted));
   return { found: found.map((d, k) => ({ ...d, id: `${g}.d${k}` })), promoted };
+}
+
+/** A planned target as the loaded module shows it, when that differs from the plan (null: as planned). */
+function asFoundAtRunTime(t: SpecTarget, hit: { value: (...a: unknown[]) => unknown; code: string }, at: { mod: Record<string, unknown>; join: Joiner }): SpecTarget | null {
+  // `lib.Thing` planned as a function is a class built in an IIFE: construct it, call its methods.
+  if (t.kind === 'function' && isClassLike(hit.value)) return classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, at.join);
+  // A method of an object that reads `this` (`api.make`): called on its object, as the test writes it.
+  if (t.kind === 'function' && readsThis(hit.value)) {
+    const on = plannedOwner(at.mod, hit.code, hit.value);
+    return on ? { ...t, access: [{ code: on.code, get: () => hit.value }], self: on.self } : null;
+  }
+  // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
+  // methods the prototype has, with the facts of their code.
+  if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) return { ...t, methods: classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, at.join).methods };
+  return null;
 }
 
 /**

@@ -294,6 +294,22 @@ export function explorable(value: unknown): 'object' | 'function' | null {
   return calledMethods(value).length > 0 ? 'object' : null;
 }
 
+/** Kinds of a call's arguments; a callback by its code (a worker that calls its continuation is not `(value) => value`). */
+function argumentKinds(c: Candidate): string {
+  return JSON.stringify(c.steps[0]?.values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'function' ? (CODE.get(v) ?? 'function') : typeof v)));
+}
+
+/** Another call that made an object of a noted kind, kept when its arguments differ in kind from those kept. */
+function addMore(first: Returned, cand: Candidate): void {
+  if ([first.cand, ...first.more].map(argumentKinds).includes(argumentKinds(cand))) return;
+  if (first.more.length < MORE_FACTORY_CALLS) first.more.push(cand);
+  else if (hasCallback(cand)) {
+    // A call passing a callback takes the place of one that passes none (the object's code calls it later).
+    const plain = first.more.map((c) => !hasCallback(c)).lastIndexOf(true);
+    if (plain >= 0) first.more[plain] = cand;
+  }
+}
+
 export class Runner {
   /** Calls that returned an object with methods or a function (see search-returned.ts). */
   readonly returned: Returned[] = [];
@@ -457,17 +473,16 @@ export class Runner {
     }
     // A sequence's object made another way is another chain (its arguments are part of the chain's code).
     if (method !== undefined && JSON.stringify(cand.ctorCodes) !== JSON.stringify(first.cand.ctorCodes)) return;
-    // Kinds of the arguments; a callback by its code (a worker that calls its continuation is not `(value) => value`).
-    const kinds = (c: Candidate) => JSON.stringify(c.steps[0]?.values.map((v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'function' ? (CODE.get(v) ?? 'function') : typeof v)));
-    const seen = [first.cand, ...first.more].map(kinds);
-    // Another call only when its arguments differ in kind (a function where the first passed a string).
-    if (seen.includes(kinds(cand))) return;
-    if (first.more.length < MORE_FACTORY_CALLS) first.more.push(cand);
-    else if (hasCallback(cand)) {
-      // A call passing a callback takes the place of one that passes none (the object's code calls it later).
-      const plain = first.more.map((c) => !hasCallback(c)).lastIndexOf(true);
-      if (plain >= 0) first.more[plain] = cand;
-    }
+    addMore(first, cand);
+  }
+
+  /**
+   * What call `i` of a candidate returned, noted when it may be explored: a function target's result, or what the
+   * only call on a sequence's object returned (a chain, search-returned.ts).
+   */
+  private noteResult(cand: Candidate, value: unknown, i: number): void {
+    if (!this.init.sequence) this.noteReturned(cand, value);
+    else if (i === 0 && this.init.chains && cand.steps.length === 1) this.noteReturned(cand, value, cand.steps[0].method ?? undefined);
   }
 
   /** The calls of a candidate, with the object's state after each when recording a sequence. */
@@ -526,9 +541,7 @@ export class Runner {
       const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
       const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
-      if (!sequence && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value);
-      // The first call on a sequence's object: a new object or a function it returns may start a chain.
-      else if (sequence && i === 0 && this.init.chains && !fluent && cand.steps.length === 1 && returnedOk(raw) && !raw.async) this.noteReturned(cand, raw.value, cand.steps[0].method ?? undefined);
+      if (returnedOk(raw) && !raw.async && !fluent) this.noteResult(cand, raw.value, i);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });
       note(outcome);
@@ -557,24 +570,24 @@ export class Runner {
     if (stopped) return { cand, blocks, steps, state: null, throws, exit, ...spied };
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
-    // A function's object has no fields to assert, but what its settable properties read now is a state to grow
-    // sequences from (`isEnabled = false` then a call), never asserted (search-states.ts).
-    const watched = sequence && state === null && typeof instance === 'function' ? this.watchedState(instance) : null;
     const observable = record && this.observable(instance, state, run.ctorState) && !throws && exit === null;
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
-    return { cand, blocks, steps, state, views, throws, exit, values, ...spied, ...(watched ? { watched } : {}) };
+    return { cand, blocks, steps, state, views, throws, exit, values, ...spied, ...this.watchedState(instance, state) };
   }
 
-  /** The settable properties' values, as code (null when there are none, or one cannot be read). */
-  private watchedState(instance: unknown): string | null {
+  /**
+   * A function object has no fields to assert, but what its settable properties read after a run is a state to grow
+   * sequences from (`isEnabled = false` then a call; search-states.ts), never asserted: their values as code.
+   */
+  private watchedState(instance: unknown, state: string | null): { watched?: string } {
     const keys = this.init.watched ?? [];
-    if (keys.length === 0) return null;
+    if (!this.init.sequence || state !== null || typeof instance !== 'function' || keys.length === 0) return {};
     try {
-      return stateCode(Object.fromEntries(keys.map((k) => [k, (instance as Record<string, unknown>)[k]])));
+      return { watched: stateCode(Object.fromEntries(keys.map((k) => [k, (instance as unknown as Record<string, unknown>)[k]]))) ?? undefined };
     } catch {
-      return null;
+      return {};
     }
   }
 }

@@ -23,7 +23,7 @@ export async function buildSuite(s: TargetSearch): Promise<TargetResult> {
   await s.flush();
   (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - s.budget.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
   result.candidates = s.n;
-  result.covered = s.covered.size - s.inherited;
+  result.covered = s.covered.size - (s.target.known?.size ?? 0);
   // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard).
   const { cap } = s.budget;
   const maxTests = Math.max(cap, Math.min(3 * cap, Math.ceil(result.covered / BLOCKS_PER_TEST)));

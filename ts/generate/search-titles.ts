@@ -199,6 +199,15 @@ function stepWords(method: string | null): string {
   return property !== null ? `setting ${property}` : method || 'call';
 }
 
+/** A sequence's title: the calls before its last one, then the last one's outcome (`after push, pop() returns 1`). */
+function sequenceTitle(earlier: Array<{ method: string | null }>, last: Step, when: string): string {
+  const before = earlier.map((s) => stepWords(s.method));
+  const after = before.length ? `after ${[...new Set(before)].slice(0, 3).join(', ')}${new Set(before).size > 3 ? ', ...' : ''}, ` : '';
+  const property = setterOf(last.method);
+  if (property !== null) return `${after}setting ${property} ${last.outcome.kind === 'returns' ? 'works' : outcomeWords(last.outcome)}${when}`;
+  return `${after}${last.method || 'call'}() ${outcomeWords(last.outcome)}${when}`;
+}
+
 /**
  * The titles of a target's tests: the outcome of each test's last call and the class of the inputs that set it apart
  * (`throws RangeError when qty is 0`); for a class, the calls before it (`after push, pop() returns 1`). Titles that
@@ -224,12 +233,7 @@ export function titlesFor(target: TitleTarget, runs: TitledRun[]): string[] {
     let title: string;
     if (target.kind !== 'class') title = `${outcomeWords(last.outcome)}${when}`;
     else if (last.method === null) title = `the constructor ${last.outcome.kind === 'throws' ? outcomeWords(last.outcome) : 'works'}${when}`;
-    else {
-      const before = ran.cand.steps.slice(0, calls[i].at).map((s) => stepWords(s.method));
-      const after = before.length ? `after ${[...new Set(before)].slice(0, 3).join(', ')}${new Set(before).size > 3 ? ', ...' : ''}, ` : '';
-      const property = setterOf(last.method);
-      title = property !== null ? `${after}setting ${property} ${last.outcome.kind === 'returns' ? 'works' : outcomeWords(last.outcome)}${when}` : `${after}${last.method || 'call'}() ${outcomeWords(last.outcome)}${when}`;
-    }
+    else title = sequenceTitle(ran.cand.steps.slice(0, calls[i].at), last, when);
     let unique = title;
     for (let n = 2; seen.has(unique); n++) unique = `${title} [${n}]`;
     seen.add(unique);
