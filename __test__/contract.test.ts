@@ -14,7 +14,7 @@ import { repoRoot } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const binding = require(path.join(repoRoot, 'native', 'binding.js')) as {
   contractSampleJson(): string;
-  analyzeSourceJson(code: string, filename: string): string;
+  analyzeSourceJson(code: string, filename: string, options?: { types?: boolean }): string;
 };
 
 type Json = Record<string, unknown>;
@@ -124,6 +124,55 @@ describe('ts/engine/types.ts and the native contract', () => {
       expect(required.filter((k) => !written.has(k)), `declared in ${name}, never written`).toEqual([]);
     });
   }
+
+  // Generation's facts: what only `generate` reads, written only when the analysis asks for them (`types: true`).
+  const GENERATION_ONLY: Record<string, string[]> = {
+    FunctionReport: ['usage', 'returns', 'constants'],
+    ParamInfo: ['shape', 'inferred', 'defaultCase', 'domain'],
+    EdgeCasePattern: ['param', 'cases'],
+    ClassField: ['shape'],
+  };
+
+  it("generation's facts are optional in ts/engine/types.ts and written in full when asked for", () => {
+    for (const [name, fields] of Object.entries(GENERATION_ONLY)) {
+      for (const field of fields) {
+        expect(interfaces.get(name)!.properties.get(field), `${name}.${field}`).toEqual({ optional: true });
+        expect(instances[name].every((o) => field in o), `${name}.${field} in the sample (types: true)`).toBe(true);
+      }
+    }
+  });
+
+  it("a plain analysis (analyze, the editor) leaves generation's facts out and keeps everything else", () => {
+    const code = [
+      'export class Cart { total: number = 0; add(price: number, qty = 1) { if (price < 0) throw new Error("negative"); return price * qty; } }',
+      'export function pick(items: string[] | null, mode: "a" | "b") { if (!items) return 0; return mode === "a" ? items.length : 1; }',
+    ].join('\n');
+    const typed = JSON.parse(binding.analyzeSourceJson(code, 'cart.ts', { types: true })) as Json;
+    const plain = JSON.parse(binding.analyzeSourceJson(code, 'cart.ts', {})) as Json;
+    const strip = (report: Json): Json => {
+      const drop = (o: Json, name: string): Json =>
+        Object.fromEntries(Object.entries(o).filter(([k]) => !GENERATION_ONLY[name].includes(k)));
+      return {
+        ...report,
+        functions: all(report.functions).map((f) => ({
+          ...drop(f, 'FunctionReport'),
+          params: all(f.params).map((p) => drop(p, 'ParamInfo')),
+          patterns: all(f.patterns).map((p) => drop(p, 'EdgeCasePattern')),
+        })),
+        classes: all(report.classes).map((c) => ({
+          ...c,
+          constructorParams: all(c.constructorParams).map((p) => drop(p, 'ParamInfo')),
+          fields: all(c.fields).map((f) => drop(f, 'ClassField')),
+        })),
+      };
+    };
+    const fns = all(typed.functions);
+    expect(fns.some((f) => all((f.usage as Json).guards).length > 0 && all(f.constants).length > 0)).toBe(true);
+    expect(all(plain.functions).map((f) => f.name)).toEqual(['Cart.add', 'pick']);
+    // Nothing generation's is written, and everything else is exactly what the analysis for generation writes.
+    expect(JSON.stringify(plain)).not.toMatch(/"(usage|returns|constants|inferred|defaultCase|domain|cases|shape)"/);
+    expect(plain).toEqual(strip(typed));
+  });
 
   it('every TypeShape kind the core writes is declared, with its fields', () => {
     const kinds = new Set(shapeValues.map((s) => s.kind as string));

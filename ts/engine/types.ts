@@ -14,8 +14,8 @@ export interface ParamInfo {
   defaultValue: string | null;
   rest: boolean;
   /**
-   * The resolved type (annotation, JSDoc, or the `.d.ts` beside a `.js`); null when nothing is known. Always present in
-   * the core's output (optional here only so hand-built ParamInfo literals in the generator still compile).
+   * The resolved type (annotation, JSDoc, or the `.d.ts` beside a `.js`); null when nothing is known. Generation's
+   * facts (this and the three below): present only in an analysis asked for them (`types: true`, what `generate` asks).
    */
   shape?: TypeShape | null;
   /**
@@ -135,10 +135,13 @@ export interface EdgeCasePattern {
   subject: string;
   values: string[];
   reason?: string | null;
-  /** The parameter the case applies to (null when the subject is not a parameter). */
-  param: string | null;
-  /** `values` as structured data; placeholders become values of the parameter's type, non-inputs have none. */
-  cases: CaseValue[];
+  /** The parameter the case applies to (null when the subject is not a parameter). Generation's (`types: true`). */
+  param?: string | null;
+  /**
+   * `values` as structured data; placeholders become values of the parameter's type, non-inputs have none.
+   * Generation's (`types: true`).
+   */
+  cases?: CaseValue[];
 }
 
 export interface FunctionReport {
@@ -155,17 +158,23 @@ export interface FunctionReport {
   params: ParamInfo[];
   metrics: Metrics;
   patterns: EdgeCasePattern[];
-  /** Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/testgen/usage.rs). */
-  usage: FunctionUsage;
-  /** The resolved return type, or null. */
-  returns: TypeShape | null;
+  /**
+   * Parameter usage and guard facts for test generation (crates/tdd_fast_core/src/testgen/usage.rs). Generation's facts
+   * (this, `returns` and `constants`) are present only in an analysis asked for them (`types: true`).
+   */
+  usage?: FunctionUsage;
+  /** The resolved return type, or null. Generation's (`types: true`). */
+  returns?: TypeShape | null;
   /**
    * Property path from the module's export object (ESM namespace, or CommonJS `module.exports` = []) to the
    * function; for class methods, the path of their class. null when the module does not export it.
    */
   exportPath: string[] | null;
-  /** Comparison operands, switch cases, searched arguments, string literals and regex samples of the body (<= 64). */
-  constants: FunctionConstant[];
+  /**
+   * Comparison operands, switch cases, searched arguments, string literals and regex samples of the body (<= 64).
+   * Generation's (`types: true`).
+   */
+  constants?: FunctionConstant[];
 }
 
 export interface ParamUsage {
@@ -270,7 +279,8 @@ export interface ReExport {
 
 export interface ClassField {
   name: string;
-  shape: TypeShape | null;
+  /** The field's resolved type. Generation's (`types: true`). */
+  shape?: TypeShape | null;
   static: boolean;
   readonly: boolean;
   optional: boolean;

@@ -22,9 +22,11 @@ pub struct AnalyzeOptions {
     pub file_time_limit_ms: u64,
     /// Rules, thresholds, globs, duplicate settings (validated JSON from the front end; see config.rs).
     pub config: std::sync::Arc<crate::config::Config>,
-    /// Resolve every parameter, return value and field to a `TypeShape` (the type model: annotations, JSDoc, relative
-    /// imports, the `.d.ts` beside a `.js`). Test generation asks for it; plain analysis does not, and then reports
-    /// keep each parameter's written `type` with `shape`, `returns` and fields' shapes null (no other file is read).
+    /// Generation's facts: resolve every parameter, return value and field to a `TypeShape` (the type model:
+    /// annotations, JSDoc, relative imports, the `.d.ts` beside a `.js`), and collect each function's usage, guards
+    /// and constants, its edge cases' structured values, its parameters' domains and inferred shapes. Test generation
+    /// asks for them; plain analysis (metrics, smells, patterns, duplicates) does not: its reports keep each
+    /// parameter's written `type`, leave those fields out of the JSON (`model::generation_only`) and read no other file.
     pub types: bool,
 }
 
@@ -224,12 +226,15 @@ fn analyze_text_unguarded(
             },
         )
     });
-    profile::time(Phase::Rules, || {
-        crate::lint::patterns::values::structure(&mut functions);
-        for class in &mut classes {
-            crate::testgen::types::infer::fill_params(&mut class.constructor_params, &[]);
-        }
-    });
+    if options.types {
+        // Generation's facts: structured values, domains, inferred shapes (plain analysis reports none of them).
+        profile::time(Phase::Rules, || {
+            crate::lint::patterns::values::structure(&mut functions);
+            for class in &mut classes {
+                crate::testgen::types::infer::fill_params(&mut class.constructor_params, &[]);
+            }
+        });
+    }
     FileReport {
         path: path.to_string(),
         language,
@@ -242,6 +247,7 @@ fn analyze_text_unguarded(
         module_format,
         reexports,
         fingerprint: Some(Box::new(fingerprint)),
+        generation: options.types,
     }
 }
 
@@ -281,6 +287,7 @@ pub fn failed_report(path: &str, language: Language, hash: String, message: Stri
         module_format: Default::default(),
         reexports: Vec::new(),
         fingerprint: None,
+        generation: false,
     }
 }
 

@@ -86,14 +86,20 @@ impl FileResult {
         }
     }
 
-    /// Shares the entry's texts (no copy).
-    fn cached(path: &str, entry: &Entry, keep_report: bool) -> Self {
+    /// Shares the entry's texts (no copy). `generation`: the cache holds generation's facts (`AnalyzeOptions::types`).
+    fn cached(path: &str, entry: &Entry, keep_report: bool, generation: bool) -> Self {
         Self {
             path: path.to_string(),
             hash: entry.hash.clone(),
             json: entry.json.clone(),
             counts: entry.counts,
-            report: keep_report.then(|| entry.report()).flatten(),
+            report: keep_report
+                .then(|| entry.report())
+                .flatten()
+                .map(|report| FileReport {
+                    generation,
+                    ..report
+                }),
             fingerprint: None,
         }
     }
@@ -131,7 +137,8 @@ fn finish_cache(cache: Option<Cache>) -> Vec<String> {
         return Vec::new();
     };
     let warning = profile::time(Phase::Cache, || cache.save());
-    *cache::MEMORY.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache);
+    let slot = cache::memory_for(cache.generation());
+    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(cache);
     warning.into_iter().collect()
 }
 
@@ -474,12 +481,21 @@ fn fingerprints_of<'f>(
         .collect()
 }
 
-/// The in-memory cache when it belongs to this location and key, else the one on disk (or a new one).
+/// The in-memory cache when it belongs to this location and key, else the one on disk (or a new one). Reports with
+/// generation's facts (`types`) are cached apart from plain ones, in their own file and memory slot, so that
+/// `analyze` and `generate` do not evict each other's entries.
 fn take_cache(options: &BatchOptions, warnings: &mut Vec<String>) -> Cache {
     let key = cache::cache_key(&options.analyze.fingerprint());
     let limits = options.cache.limits.clone().unwrap_or_default();
-    let location = options.cache.location.clone();
-    let mut memory = cache::MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+    let generation = options.analyze.types;
+    let location = options
+        .cache
+        .location
+        .as_deref()
+        .map(|l| cache::location_for(l, generation));
+    let mut memory = cache::memory_for(generation)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(cache) = memory.take() {
         if cache.key() == key && cache.location() == location.as_deref() {
             return cache;
@@ -488,25 +504,40 @@ fn take_cache(options: &BatchOptions, warnings: &mut Vec<String>) -> Cache {
     drop(memory);
     let (cache, warning) = profile::time(Phase::Cache, || Cache::load(key, location, limits));
     warnings.extend(warning);
-    cache
+    cache.for_generation(generation)
 }
 
-/// Stats of the process-wide cache (for `getCacheStats()`).
+/// Stats of the process-wide caches, plain and generation's together (for `getCacheStats()`).
 pub fn cache_stats() -> CacheStats {
-    cache::MEMORY
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .map(|c| c.stats)
-        .unwrap_or_default()
+    [false, true]
+        .into_iter()
+        .filter_map(|generation| {
+            cache::memory_for(generation)
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+                .map(|c| c.stats)
+        })
+        .fold(CacheStats::default(), |all, one| CacheStats {
+            hits: all.hits + one.hits,
+            misses: all.misses + one.misses,
+            evictions: all.evictions + one.evictions,
+            entries: all.entries + one.entries,
+            bytes: all.bytes + one.bytes,
+            loaded_from_disk: all.loaded_from_disk || one.loaded_from_disk,
+        })
 }
 
-/// Empties the in-memory cache and deletes its file, if any.
+/// Empties the in-memory caches and deletes their files, if any.
 pub fn clear_cache() {
-    let mut memory = cache::MEMORY.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(cache) = memory.take() {
-        if let Some(path) = cache.location() {
-            let _ = std::fs::remove_file(path);
+    for generation in [false, true] {
+        let mut memory = cache::memory_for(generation)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(cache) = memory.take() {
+            if let Some(path) = cache.location() {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }
@@ -578,7 +609,7 @@ fn analyze_cached(
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_stamp(shown, stamp)) {
             if deps_unchanged(entry) {
-                return Outcome::Hit(FileResult::cached(shown, entry, keep_report));
+                return Outcome::Hit(FileResult::cached(shown, entry, keep_report, options.types));
             }
         }
     }
@@ -606,7 +637,10 @@ fn analyze_cached(
     if let (Some(cache), Some(stamp)) = (cache, stamp) {
         if let Some(entry) = profile::time(Phase::Cache, || cache.lookup_hash(shown, &hash)) {
             if deps_unchanged(entry) {
-                return Outcome::HitNewStamp(FileResult::cached(shown, entry, keep_report), stamp);
+                return Outcome::HitNewStamp(
+                    FileResult::cached(shown, entry, keep_report, options.types),
+                    stamp,
+                );
             }
         }
     }
@@ -732,11 +766,55 @@ mod tests {
     }
 
     #[test]
+    fn analysis_and_generation_keep_their_cache_entries_side_by_side() {
+        let dir = project("both-modes");
+        let paths = [dir.join("src")];
+        let plain = options(&dir, true);
+        let mut generation = options(&dir, true);
+        generation.analyze.types = true;
+        let run = |opts: &BatchOptions| {
+            cache::forget_memory(); // each run as a new process: its cache comes from disk
+            analyze_paths_json(&paths, opts, None)
+        };
+        let first = run(&plain);
+        let typed = run(&generation);
+        assert_eq!(
+            typed.envelope.contains("\"misses\":3"),
+            true,
+            "{}",
+            typed.envelope
+        );
+        // Neither run evicted the other's entries: both are all hits now.
+        for opts in [&plain, &generation] {
+            let again = run(opts);
+            assert!(
+                again.envelope.contains("\"hits\":3,\"misses\":0"),
+                "{}",
+                again.envelope
+            );
+        }
+        assert!(dir.join("cache.bin").exists() && dir.join("cache.types.bin").exists());
+        // Plain reports leave generation's facts out; reports for generation carry them, also from the cache.
+        let text = |j: &BatchJson| String::from_utf8(j.text.clone()).unwrap();
+        assert!(!text(&first).contains("\"usage\""));
+        assert!(text(&run(&generation)).contains("\"usage\""));
+        cache::forget_memory();
+        let structs = analyze_paths(&paths, &generation, None);
+        let a = structs
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("a.ts"))
+            .unwrap();
+        assert!(serde_json::to_string(a).unwrap().contains("\"usage\""));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn a_file_over_the_size_limit_is_a_cache_hit_on_the_next_run() {
         let dir = project("too-large");
         let paths = [dir.join("src")];
         let opts = options(&dir, true);
-        *cache::MEMORY.lock().unwrap() = None;
+        cache::forget_memory();
         let first = analyze_paths(&paths, &opts, None);
         assert_eq!(first.summary.cache.misses, 3);
         let big = first
@@ -745,7 +823,7 @@ mod tests {
             .find(|f| f.path.ends_with("big.ts"))
             .unwrap();
         assert!(big.errors[0].message.contains("too large"));
-        *cache::MEMORY.lock().unwrap() = None; // a new process: the cache comes from disk
+        cache::forget_memory(); // a new process: the cache comes from disk
         let second = analyze_paths(&paths, &opts, None);
         assert_eq!(second.summary.cache.hits, 3);
         assert_eq!(second.files, first.files);
@@ -777,9 +855,9 @@ mod tests {
             "the fixture should have a duplicate block"
         );
         let opts = roomy(true);
-        *cache::MEMORY.lock().unwrap() = None;
+        cache::forget_memory();
         assert_eq!(analyze_paths(&paths, &opts, None).duplicates, uncached);
-        *cache::MEMORY.lock().unwrap() = None; // a new process: cache (and its duplicates) from disk
+        cache::forget_memory(); // a new process: cache (and its duplicates) from disk
         let warm = analyze_paths(&paths, &opts, None);
         assert_eq!(warm.summary.cache.hits, 2);
         assert_eq!(warm.duplicates, uncached);

@@ -36,16 +36,16 @@ pub struct Param {
     pub default_value: Option<String>,
     pub rest: bool,
     /// The resolved type (annotation, JSDoc, or the sibling `.d.ts`); `None` when nothing is known. See types/.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub shape: Option<crate::testgen::types::TypeShape>,
     /// When `shape` is `None`: the shape the parameter's usage, default value or name implies (see types/infer.rs).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub inferred: Option<crate::testgen::types::TypeShape>,
     /// The default value as a structured value (`None` without a default).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub default_case: Option<crate::testgen::pattern_values::CaseValue>,
     /// What the parameter's name says it holds (patterns/domain.rs), with a typical value of that domain.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub domain: Option<crate::lint::patterns::domain::ParamDomain>,
 }
 
@@ -80,10 +80,10 @@ pub struct EdgeCase {
     #[serde(default)]
     pub reason: Option<String>,
     /// The parameter the case applies to (`None` when the subject is not a parameter).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub param: Option<String>,
     /// `values` as structured data: the JavaScript expression, its JSON value when it has one, and what it is.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub cases: Vec<crate::lint::patterns::values::CaseValue>,
 }
 
@@ -106,16 +106,17 @@ pub struct FunctionReport {
     pub metrics: Metrics,
     pub patterns: Vec<EdgeCase>,
     /// Parameter usage and guard facts for test generation (see usage.rs).
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub usage: Usage,
     /// The resolved return type (annotation, JSDoc `@returns`, or the sibling `.d.ts`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub returns: Option<crate::testgen::types::TypeShape>,
     /// Property path from the module's export object to the function (for methods: to their class); `None` when
     /// the module does not export it. See exports.rs.
     #[serde(default)]
     pub export_path: Option<Vec<String>>,
     /// Literals the function's code compares against or uses, and strings its regex tests match (see constants.rs).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "generation_only")]
     pub constants: Vec<crate::testgen::constants::Constant>,
     /// Type syntax held between the visitor pass and resolution (never serialized).
     #[serde(skip)]
@@ -183,7 +184,7 @@ pub struct Smell {
     pub threshold: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileReport {
     /// Relative to the project root, forward slashes.
@@ -209,6 +210,79 @@ pub struct FileReport {
     /// the report (and the cache stores it beside the report's JSON), see dupes.rs.
     #[serde(skip)]
     pub fingerprint: Option<Box<Fingerprint>>,
+    /// Generation's facts were collected (`AnalyzeOptions::types`). Without them the JSON leaves out every field
+    /// marked `generation_only` (usage, constants, shapes, structured values, domains) instead of writing them empty.
+    #[serde(skip)]
+    pub generation: bool,
+}
+
+impl Serialize for FileReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let _scope = generation_facts::Scope::enter(self.generation);
+        FileReportJson {
+            path: &self.path,
+            language: self.language,
+            hash: &self.hash,
+            lines: self.lines,
+            errors: &self.errors,
+            functions: &self.functions,
+            smells: &self.smells,
+            classes: &self.classes,
+            module_format: self.module_format,
+            reexports: &self.reexports,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// `FileReport` as the JSON contract writes it (field order is the contract's).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileReportJson<'a> {
+    path: &'a str,
+    language: Language,
+    hash: &'a str,
+    lines: u32,
+    errors: &'a [FileError],
+    functions: &'a [FunctionReport],
+    smells: &'a [Smell],
+    classes: &'a [ClassReport],
+    module_format: crate::testgen::exports::ModuleFormat,
+    reexports: &'a [crate::testgen::exports::ReExport],
+}
+
+/// Serde's `skip_serializing_if` for the fields only test generation reads: true while a report without them is being
+/// written (the analysis JSON of `analyze`, the editor, the API without `types`). Outside a `FileReport` (a function
+/// serialized alone) nothing is skipped.
+pub fn generation_only<T>(_: &T) -> bool {
+    generation_facts::skipped()
+}
+
+mod generation_facts {
+    use std::cell::Cell;
+
+    thread_local! {
+        static SKIPPED: Cell<bool> = const { Cell::new(false) };
+    }
+
+    pub fn skipped() -> bool {
+        SKIPPED.with(Cell::get)
+    }
+
+    /// Set for one report's serialization; the previous state comes back on drop (also when serializing fails).
+    pub struct Scope(bool);
+
+    impl Scope {
+        pub fn enter(generation: bool) -> Self {
+            Scope(SKIPPED.with(|s| s.replace(!generation)))
+        }
+    }
+
+    impl Drop for Scope {
+        fn drop(&mut self) {
+            SKIPPED.with(|s| s.set(self.0));
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

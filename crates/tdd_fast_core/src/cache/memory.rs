@@ -20,6 +20,8 @@ pub struct Cache {
     pub(super) dirty: bool,
     /// The duplicates of the last batch and the key of the files they came from (see `duplicates_for`).
     pub(super) duplicates: Option<(u64, Vec<Duplicate>)>,
+    /// Its reports carry generation's facts (`AnalyzeOptions::types`): it lives in the other memory slot.
+    generation: bool,
 }
 
 fn entry_weight(entry: &Entry) -> u64 {
@@ -41,7 +43,18 @@ impl Cache {
             stats: CacheStats::default(),
             dirty: false,
             duplicates: None,
+            generation: false,
         }
+    }
+
+    /// Marks the cache as the one of reports with generation's facts (see `memory_for`).
+    pub fn for_generation(mut self, generation: bool) -> Self {
+        self.generation = generation;
+        self
+    }
+
+    pub fn generation(&self) -> bool {
+        self.generation
     }
 
     /// A cached file's duplicate-detection fingerprint (a hit's result does not carry it: most runs never need it).
@@ -125,8 +138,27 @@ impl Cache {
     }
 }
 
-/// The process-wide in-memory cache (API users, watch mode): reused while the location and key stay the same.
-pub static MEMORY: Mutex<Option<Cache>> = Mutex::new(None);
+/// The process-wide in-memory caches (API users, watch mode, the language server): reused while the location and key
+/// stay the same. Two slots, so a process that analyses (plain reports) and generates (reports with generation's
+/// facts, another cache key) keeps both instead of each run evicting the other's.
+static PLAIN: Mutex<Option<Cache>> = Mutex::new(None);
+static GENERATION: Mutex<Option<Cache>> = Mutex::new(None);
+
+/// The memory slot of plain reports (`false`) or of reports with generation's facts (`true`).
+pub fn memory_for(generation: bool) -> &'static Mutex<Option<Cache>> {
+    if generation {
+        &GENERATION
+    } else {
+        &PLAIN
+    }
+}
+
+/// Drops both in-memory caches (what a new process starts with).
+pub fn forget_memory() {
+    for slot in [&PLAIN, &GENERATION] {
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
 
 #[cfg(test)]
 mod tests {

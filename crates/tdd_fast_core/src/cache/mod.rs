@@ -24,7 +24,24 @@ mod memory;
 
 pub use counts::ReportCounts;
 pub use disk::FORMAT_VERSION;
-pub use memory::{Cache, MEMORY};
+pub use memory::{forget_memory, memory_for, Cache};
+
+/// Where reports with generation's facts are cached beside the plain cache file: `analysis.bin` ->
+/// `analysis.types.bin` (plain reports stay at `location`).
+pub fn location_for(location: &std::path::Path, generation: bool) -> std::path::PathBuf {
+    if !generation {
+        return location.to_path_buf();
+    }
+    let stem = location
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match location.extension() {
+        Some(ext) => format!("{stem}.types.{}", ext.to_string_lossy()),
+        None => format!("{stem}.types"),
+    };
+    location.with_file_name(name)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {

@@ -68,14 +68,17 @@ pub struct Collector<'a, 's> {
     /// as `functions`): a function's constants include those of the bindings and functions it uses.
     pub named_constants: crate::testgen::constants::NamedConstants,
     pub function_refs: Vec<Vec<String>>,
-    /// Lower each function's type annotations for the type model (`AnalyzeOptions::types`); off for plain analysis.
-    lower_types: bool,
+    /// Collect what only test generation reads (`AnalyzeOptions::types`): each function's type annotations lowered for
+    /// the type model, its parameters' usage and guards (testgen/usage.rs), its constants (testgen/constants.rs). Off
+    /// for plain analysis, which reports none of them.
+    generation: bool,
 }
 
 impl<'a, 's> Collector<'a, 's> {
-    /// Also lowers type annotations for the type model (test generation asks for it; `analyze` does not).
-    pub fn with_types(mut self, lower_types: bool) -> Self {
-        self.lower_types = lower_types;
+    /// Also collects generation's facts: type annotations for the type model, usage, constants (test generation asks
+    /// for them; `analyze` does not).
+    pub fn with_types(mut self, generation: bool) -> Self {
+        self.generation = generation;
         self
     }
 
@@ -103,7 +106,7 @@ impl<'a, 's> Collector<'a, 's> {
             class_facts: Vec::new(),
             named_constants: Default::default(),
             function_refs: Vec::new(),
-            lower_types: false,
+            generation: false,
         }
     }
 
@@ -115,11 +118,13 @@ impl<'a, 's> Collector<'a, 's> {
     /// Runs the pass over a program: functions in source order, with their rule signals and the file's signals.
     pub fn collect_facts(mut self, program: &Program<'a>) -> Facts {
         self.visit_program(program);
-        crate::testgen::constants::resolve_named(
-            &mut self.functions,
-            &self.function_refs,
-            &self.named_constants,
-        );
+        if self.generation {
+            crate::testgen::constants::resolve_named(
+                &mut self.functions,
+                &self.function_refs,
+                &self.named_constants,
+            );
+        }
         let exported_names = std::mem::take(&mut self.exported_names);
         let mut pairs: Vec<(FunctionReport, Span)> = self
             .functions
@@ -246,7 +251,7 @@ impl<'a, 's> Collector<'a, 's> {
             _ => false,
         };
         let pending = crate::testgen::types::PendingFn {
-            params: if self.lower_types {
+            params: if self.generation {
                 crate::testgen::types::syntax::lower_params(params, self.text)
                     .into_iter()
                     .map(|p| p.ty)
@@ -255,8 +260,8 @@ impl<'a, 's> Collector<'a, 's> {
                 Vec::new()
             },
             returns: match kind {
-                AstKind::Function(f) if self.lower_types => f.return_type.as_ref(),
-                AstKind::ArrowFunctionExpression(f) if self.lower_types => f.return_type.as_ref(),
+                AstKind::Function(f) if self.generation => f.return_type.as_ref(),
+                AstKind::ArrowFunctionExpression(f) if self.generation => f.return_type.as_ref(),
                 _ => None,
             }
             .map(|t| crate::testgen::types::syntax::lower(&t.type_annotation, self.text)),
@@ -596,8 +601,10 @@ impl<'a> Visit<'a> for Collector<'a, '_> {
             self.rule_signals = signals;
         }
         patterns::on_enter(self, kind);
-        crate::testgen::usage::on_enter(self, kind);
-        crate::testgen::constants::on_enter(self, kind);
+        if self.generation {
+            crate::testgen::usage::on_enter(self, kind);
+            crate::testgen::constants::on_enter(self, kind);
+        }
         self.ancestors.push(kind);
     }
 

@@ -51,6 +51,7 @@ pub struct ReExport {
 #[serde(rename_all = "camelCase")]
 pub struct ClassField {
     pub name: String,
+    #[serde(default, skip_serializing_if = "crate::model::generation_only")]
     pub shape: Option<crate::testgen::types::TypeShape>,
     pub r#static: bool,
     pub readonly: bool,

@@ -482,7 +482,7 @@ fn plain_analysis_reads_no_other_file_and_leaves_shapes_null() {
     let typed_files = batch(&dir);
     let key = crate::cache::cache_key(&typed().fingerprint());
     let (cache, _) =
-        crate::cache::Cache::load(key, Some(dir.join("cache.bin")), Default::default());
+        crate::cache::Cache::load(key, Some(dir.join("cache.types.bin")), Default::default());
     let app = typed_files.iter().find(|f| f.path == "src/app.ts").unwrap();
     let deps = &cache.lookup_hash(&app.path, &app.hash).unwrap().deps;
     assert_eq!(deps.len(), 1);
