@@ -510,11 +510,16 @@ fn class_char(class: &Class) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::AnalyzeOptions;
     use crate::model::Language;
 
     fn constants(source: &str) -> Vec<String> {
-        let report =
-            crate::analyze::analyze_text(source, "a.js", Language::Js, &Default::default());
+        let report = crate::analyze::analyze_text(
+            source,
+            "a.js",
+            Language::Js,
+            &AnalyzeOptions::with_types(),
+        );
         report.functions[0]
             .constants
             .iter()

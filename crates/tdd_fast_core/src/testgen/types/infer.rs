@@ -222,7 +222,7 @@ mod tests {
             "/**\n * @param {Object} opts\n * @param {*} s\n */\nexport function f(opts, s) { return opts.limit + s.trim(); }",
             "a.js",
             Language::Js,
-            &Default::default(),
+            &crate::analyze::AnalyzeOptions::with_types(),
         );
         let p = &report.functions[0].params;
         assert!(
