@@ -23,24 +23,23 @@ describe('the Node API', () => {
     expect(report.functions).toHaveLength(1);
     const [fn] = report.functions;
     expect(fn).toMatchObject({ name: 'add', kind: 'arrow', exported: true, line: 1 });
+    // Analysis keeps the written type and leaves out what only generation reads (shapes, inferred types, structured
+    // defaults, domains, usage, constants): those come with `types: true`, below.
     expect(fn.params).toEqual([
-      // Analysis keeps the written type; the resolved shape is the type model's (`types: true`, below).
-      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false, shape: null, inferred: null, defaultCase: null, domain: null },
-      {
-        name: 'b',
-        type: null,
-        optional: true,
-        defaultValue: '2',
-        rest: false,
-        shape: null,
-        // No annotation: the core infers the type from the default and gives the default as a structured value.
-        inferred: { kind: 'number' },
-        defaultCase: { code: '2', description: '2', literal: 2 },
-        domain: null,
-      },
+      { name: 'a', type: 'number', optional: false, defaultValue: null, rest: false },
+      { name: 'b', type: null, optional: true, defaultValue: '2', rest: false },
     ]);
-    // With the type model (what generation asks for), the annotation is resolved.
+    expect(Object.keys(fn)).not.toContain('usage');
+    // With generation's facts (what `generate` asks for), the annotation is resolved, and a parameter without one gets
+    // the type its default implies and the default as a structured value.
     const typed = api.analyzeSource('export const add = (a: number, b = 2) => a + b;\n', 'math.ts', { types: true });
+    expect(typed.functions[0].params[1]).toMatchObject({
+      shape: null,
+      inferred: { kind: 'number' },
+      defaultCase: { code: '2', description: '2', literal: 2 },
+      domain: null,
+    });
+    expect(typed.functions[0].usage?.params.map((u) => u.name)).toEqual(['a', 'b']);
     expect(typed.functions[0].params.map((p) => p.shape)).toEqual([{ kind: 'number' }, null]);
   });
 
