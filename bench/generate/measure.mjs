@@ -261,31 +261,25 @@ function inspectEmitted(dir, testFiles) {
 
 /**
  * `tsc --noEmit --strict` over the generated TypeScript files: under the project's tsconfig when it has one (an
- * application), else a standalone bundler-style config. Only errors inside generated files are counted.
+ * application; its declaration files come along, as `tsc -p` has them), else the standalone options the generator's
+ * own type check uses (ts/generate/typecheck-config.ts, so the two cannot drift apart). Only errors inside generated
+ * files are counted.
  */
 function typecheck(dir, testFiles, useProjectTsconfig) {
   const tsFiles = testFiles.filter((f) => /\.[cm]?tsx?$/.test(f));
   if (tsFiles.length === 0) return { tsFiles: 0, tsErrors: 0, tsErrorFiles: 0, tsExamples: [], errorLines: [] };
   const include = tsFiles.map((f) => path.relative(dir, f));
-  const strict = { noEmit: true, strict: true, skipLibCheck: true };
+  const { STANDALONE_OPTIONS, FORCED_OPTIONS, standaloneTypes, loadTypescript, configFor, ambientFiles } = require(path.join(repo, 'dist', 'generate', 'typecheck-config.js'));
+  // skipLibCheck: errors inside libraries' declarations are not counted anyway, and checking them costs minutes
+  const strict = { ...FORCED_OPTIONS, skipLibCheck: true };
+  const ambient = () => {
+    const ts = loadTypescript(dir);
+    const config = ts && configFor(ts, path.join(dir, 'tsconfig.json'));
+    return config ? ambientFiles(config).map((f) => path.relative(dir, f)) : [];
+  };
   const config = useProjectTsconfig
-    ? { extends: './tsconfig.json', compilerOptions: strict, include, files: [] }
-    : {
-        compilerOptions: {
-          ...strict,
-          target: 'ES2022',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-          types: ['node'],
-          typeRoots: [path.join(repo, 'node_modules', '@types')],
-          esModuleInterop: true,
-          resolveJsonModule: true,
-          allowJs: true,
-          allowImportingTsExtensions: true,
-        },
-        include,
-      };
+    ? { extends: './tsconfig.json', compilerOptions: strict, include, files: ambient() }
+    : { compilerOptions: { ...STANDALONE_OPTIONS, ...strict, types: standaloneTypes(dir) }, include };
   fs.writeFileSync(path.join(dir, 'tsconfig.bench.json'), `${JSON.stringify(config, null, 2)}\n`);
   const result = run(process.execPath, [tscBin, '-p', 'tsconfig.bench.json', '--pretty', 'false'], { cwd: dir, timeout: 300_000 });
   if (timedOut(result)) return { tsFiles: tsFiles.length, tsErrors: NaN, tsErrorFiles: NaN, tsExamples: ['tsc timed out'], errorLines: [] };

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { importPathFor } from './import-path';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"\n]*)['"]/gm;
@@ -90,7 +91,5 @@ export function cycleEntry(file: string, root: string, graph = new ImportGraph()
 
 /** The entry as the test file imports it (relative to the output; TypeScript sources without their extension). */
 export function entrySpecifier(output: string, entry: string): string {
-  let relative = path.relative(path.dirname(output), entry).split(path.sep).join('/');
-  if (!relative.startsWith('.')) relative = `./${relative}`;
-  return /\.[cm]?tsx?$/.test(entry) ? relative.replace(/\.[cm]?tsx?$/, '') : relative;
+  return importPathFor(output, entry);
 }

@@ -12,6 +12,7 @@ import type { DatabaseOrigin } from './search-database';
 import type { FoundTest, Step } from './search-runtime';
 import { assertSpies, declareSpies } from './emit-spies';
 import { quote } from './value-code';
+import { importPathFor } from './import-path';
 
 type AssertCall = (call: string, step: Step, indent: string, name: string, typescript: boolean) => string[];
 
@@ -19,9 +20,9 @@ type AssertCall = (call: string, step: Step, indent: string, name: string, types
 function importFrom(options: RenderOptions, file: string): string {
   const dir = options.outputFile ? path.dirname(options.outputFile) : null;
   if (!dir) return options.importPath;
-  let relative = path.relative(dir, file).split(path.sep).join('/');
-  if (!relative.startsWith('.')) relative = `./${relative}`;
-  return options.typescript ? relative.replace(/\.[cm]?tsx?$/, '') : relative;
+  if (options.typescript) return importPathFor(options.outputFile!, file);
+  const relative = path.relative(dir, file).split(path.sep).join('/');
+  return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
 /** Whether `file` is the module under test (its exports are reached through `mod`, rewritten into its imports). */

@@ -9,13 +9,13 @@
  * file, so a generate run parses the project, its libraries and the test framework's declarations once.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 import type * as TS from 'typescript';
 
 import { caseBlocks, caseOfLine, replaceCases } from './emitted-check';
 import { pruneUnusedImports, unusedImport } from './emitted-unused-imports';
+import { ambientFiles, checkOptions, configFor, loadTypescript, packageRoot, type ProjectConfig } from './typecheck-config';
 
 export interface TypeProblem {
   line: number;
@@ -56,72 +56,10 @@ interface Checker {
 const checkers = new Map<string, Checker | null>();
 
 
-/** The project's `typescript` (resolved from `dir` up), else the one tdd-fast depends on; null when neither loads. */
-function loadTypescript(dir: string): typeof TS | null {
-  for (const from of [path.join(dir, 'noop.js'), __filename]) {
-    try {
-      return createRequire(from)('typescript') as typeof TS;
-    } catch {
-      // not installed there: try the next
-    }
-  }
-  return null;
-}
-
-/** Options of a project without a tsconfig: what a current Vite/vitest project compiles with. */
-function defaultOptions(ts: typeof TS): TS.CompilerOptions {
-  return {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    esModuleInterop: true,
-    resolveJsonModule: true,
-    allowJs: true,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-  };
-}
-
-/** The nearest folder above `dir` holding a package.json (the package the emitted file belongs to), or null. */
-function packageRoot(dir: string): string | null {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, 'package.json'))) return d;
-    if (path.dirname(d) === d) return null;
-  }
-}
-
-function inside(dir: string, root: string): boolean {
-  const rel = path.relative(root, dir);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/**
- * The tsconfig that governs `file`: the nearest one up from its folder, when it lies within the file's package or
- * claims the files beside it (a monorepo's shared config). A config further up that does not (the tsconfig of some
- * enclosing project) is not the user's: the defaults apply then.
- */
-function configFor(ts: typeof TS, file: string): { configFile: string; parsed: TS.ParsedCommandLine } | null | undefined {
-  const dir = path.dirname(file);
-  const configFile = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
-  if (!configFile) return undefined;
-  const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
-  if (!parsed) return null;
-  const pkg = packageRoot(dir);
-  if (pkg !== null && !inside(path.dirname(configFile), pkg) && !parsed.fileNames.some((f) => path.dirname(path.resolve(f)) === dir)) return undefined;
-  return { configFile, parsed };
-}
-
-function createChecker(ts: typeof TS, config: { configFile: string; parsed: TS.ParsedCommandLine } | undefined, root: string): Checker {
-  let options = defaultOptions(ts);
-  let ambient: string[] = [];
-  if (config) {
-    options = config.parsed.options;
-    // Global declarations of the project (`vite-env.d.ts`, `global.d.ts`); other sources come in through imports.
-    ambient = config.parsed.fileNames.filter((f) => /\.d\.[cm]?ts$/.test(f));
-  }
-  // The user's `tsc --noEmit` under `strict`: nothing is written, no build info is kept.
-  options = { ...options, strict: true, noEmit: true, declaration: false, composite: false, incremental: false, tsBuildInfoFile: undefined, emitDeclarationOnly: false };
+function createChecker(ts: typeof TS, config: ProjectConfig | undefined, root: string): Checker {
+  const options = checkOptions(ts, config, root);
+  // Global declarations of the project; other sources come in through imports.
+  const ambient = ambientFiles(config);
   const virtual = new Map<string, { text: string; version: number }>();
   const roots = [...ambient];
   const currentDirectory = config ? path.dirname(config.configFile) : root;
