@@ -14,11 +14,14 @@ import * as path from 'node:path';
 import type * as TS from 'typescript';
 
 import { caseBlocks, caseOfLine, replaceCases } from './emitted-check';
+import { repairCase, type CaseProblem } from './emitted-repairs';
 import { pruneUnusedImports, unusedImport } from './emitted-unused-imports';
 import { ambientFiles, checkOptions, configFor, loadTypescript, packageRoot, type ProjectConfig } from './typecheck-config';
 
 export interface TypeProblem {
   line: number;
+  /** 0-based column of the diagnostic's start on its line. */
+  column?: number;
   code: number;
   message: string;
   /** Offset and length of what the diagnostic is about. */
@@ -30,6 +33,8 @@ export interface TypecheckedText {
   text: string;
   /** Case ids turned into TODOs, with the first diagnostic of each. */
   dropped: Map<string, string>;
+  /** Cases kept because a repair (emitted-repairs.ts) made them type-check. */
+  repaired: number;
   /** Diagnostics outside every case (an import that does not resolve): reported once; they drop nothing. */
   problems: TypeProblem[];
   /** Why the file was not checked at all (no `typescript` to load, a tsconfig the compiler cannot read). */
@@ -121,6 +126,7 @@ function problemsOf(checker: Checker, file: string): TypeProblem[] {
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => ({
       line: source && d.start !== undefined ? source.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+      column: source && d.start !== undefined ? source.getLineAndCharacterOfPosition(d.start).character : 0,
       code: d.code,
       message: ts.flattenDiagnosticMessageText(d.messageText, ' ').replace(/\s+/g, ' '),
       start: d.start,
@@ -145,16 +151,23 @@ export function typecheckEmittedAll(files: Array<{ text: string; file: string }>
   const states: FileState[] = files.map(({ text, file }) => {
     const absolute = path.resolve(file).split(path.sep).join('/');
     const checker = checkerFor(absolute);
-    return { file: absolute, checker, text, dropped: new Map<string, string>(), problems: [], done: checker === null };
+    return { file: absolute, checker, text, dropped: new Map<string, string>(), repaired: new Map<string, number>(), problems: [], partial: null, changed: false, done: checker === null };
   });
-  for (let round = 0; round < 5 && states.some((st) => !st.done); round++) {
+  for (let round = 0; round < 8 && states.some((st) => !st.done); round++) {
     const pending = states.filter((st) => !st.done);
     // every text first, so the diagnostics of all files come from one program
-    for (const st of pending) hold(st.checker!, st.file, st.text);
-    for (const st of pending) dropIllTyped(st);
+    for (const st of pending) hold(st.checker!, st.file, st.partial ? onlyCases(st.text, st.partial) : st.text);
+    for (const st of pending) checkRound(st);
   }
   const ms = (performance.now() - started) / Math.max(1, files.length);
-  return states.map((st) => ({ text: st.text, dropped: st.dropped, problems: st.problems, ms, ...(st.checker ? {} : { unchecked: uncheckedWhy(st.file) }) }));
+  return states.map((st) => ({
+    text: st.text,
+    dropped: st.dropped,
+    repaired: [...st.repaired.keys()].filter((id) => !st.dropped.has(id)).length,
+    problems: st.problems,
+    ms,
+    ...(st.checker ? {} : { unchecked: uncheckedWhy(st.file) }),
+  }));
 }
 
 interface FileState {
@@ -162,35 +175,90 @@ interface FileState {
   checker: Checker | null;
   text: string;
   dropped: Map<string, string>;
+  /** Cases rewritten by a repair (emitted-repairs.ts), with how many repairs each had. */
+  repaired: Map<string, number>;
   problems: TypeProblem[];
+  /** The cases the next round checks alone (the ones just repaired), or null: the whole file. */
+  partial: Set<string> | null;
+  /** Whether a case changed since the whole file was last checked (an import only it used may be unused now). */
+  changed: boolean;
   done: boolean;
 }
 
-/** One round on one held file: the cases holding a diagnostic become TODOs; done when none does. */
-function dropIllTyped(st: FileState): void {
-  const lines = st.text.split('\n');
-  const blocks = caseBlocks(lines);
-  const hit = new Map<string, string>();
+/** A case's repairs at most: the second one covers what the first uncovered (an excess argument under a spy). */
+const MAX_REPAIRS = 2;
+
+/**
+ * `text` with only the cases of `ids` (the describes, imports and helpers around them kept): a repaired case is
+ * checked again alone, so a repair costs the check of its own lines, not of the whole file.
+ */
+function onlyCases(text: string, ids: Set<string>): string {
+  const lines = text.split('\n');
+  const drop = new Set<number>();
+  for (const b of caseBlocks(lines)) if (!ids.has(b.id)) for (let i = b.start; i < b.end; i++) drop.add(i);
+  return lines.filter((_, i) => !drop.has(i)).join('\n');
+}
+
+/** `text` with the lines of each case of `blocks` (id -> its new lines, marker included) replaced. */
+function replaceBlocks(text: string, replacements: Map<string, string[]>): string {
+  const lines = text.split('\n');
+  for (const b of caseBlocks(lines).filter((b) => replacements.has(b.id)).sort((x, y) => y.start - x.start)) lines.splice(b.start, b.end - b.start, ...replacements.get(b.id)!);
+  return lines.join('\n');
+}
+
+/**
+ * One round on one held file (the whole of it, or only its repaired cases): each case holding a diagnostic is
+ * repaired when every diagnostic of it has a repair, else it becomes a TODO; done when no case holds one.
+ */
+function checkRound(st: FileState): void {
+  const partial = st.partial;
+  const checked = (partial ? onlyCases(st.text, partial) : st.text).split('\n');
+  const blocks = caseBlocks(checked);
+  const perCase = new Map<string, CaseProblem[]>();
   const unused: TypeProblem[] = [];
-  st.problems = [];
+  const outside: TypeProblem[] = [];
   for (const problem of problemsOf(st.checker!, st.file)) {
     const id = caseOfLine(blocks, problem.line);
-    if (id !== null && !st.dropped.has(id)) {
-      if (!hit.has(id)) hit.set(id, describeProblem(problem));
-    } else if (st.dropped.size > 0 && unusedImport(problem, lines)) unused.push(problem);
-    else st.problems.push(problem);
+    const block = id === null ? undefined : blocks.find((b) => b.id === id);
+    if (id !== null && block && !st.dropped.has(id)) {
+      perCase.set(id, [...(perCase.get(id) ?? []), { ...problem, row: problem.line - 1 - block.start, column: problem.column ?? 0 }]);
+    } else if (st.changed && unusedImport(problem, checked)) unused.push(problem);
+    else outside.push(problem);
   }
+  st.partial = null;
+  // a file holding only some cases has errors of its own outside them (an import the removed cases used): not the file's
+  if (!partial) st.problems = outside;
   // An error outside every case on the first look (an import that does not resolve, `vitest` not installed where the
   // file will be) leaves the types of the cases unknown: their errors are no fault of theirs, nothing is dropped.
-  if ((hit.size === 0 && unused.length === 0) || (st.dropped.size === 0 && st.problems.length > 0)) {
+  if (!partial && st.dropped.size === 0 && st.repaired.size === 0 && outside.length > 0) {
     st.done = true;
     return;
   }
-  // an import only dropped cases used goes too (same offsets: imports precede every case)
-  st.text = pruneUnusedImports(st.text, unused);
-  st.done = !st.checker!.recheck;
+  const hit = new Map<string, string>();
+  const repairs = new Map<string, string[]>();
+  for (const [id, problems] of perCase) {
+    const block = blocks.find((b) => b.id === id)!;
+    const tries = st.repaired.get(id) ?? 0;
+    const fixed = tries < MAX_REPAIRS ? repairCase(checked.slice(block.start, block.end), problems) : null;
+    if (fixed) {
+      repairs.set(id, fixed);
+      st.repaired.set(id, tries + 1);
+    } else hit.set(id, describeProblem(problems[0]));
+  }
+  // an import only dropped cases used goes too (same offsets: imports precede every case); only on a whole-file check
+  if (!partial && unused.length) st.text = pruneUnusedImports(st.text, unused);
+  st.text = replaceBlocks(st.text, repairs);
   st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
   for (const [id, reason] of hit) st.dropped.set(id, reason);
+  if (!partial && unused.length) st.changed = false;
+  if (hit.size || repairs.size) st.changed = true;
+  if (repairs.size) {
+    st.partial = new Set(repairs.keys());
+    return;
+  }
+  // Cases are independent \`it\` blocks: dropping one cannot make another ill-typed. Only under noUnusedLocals is the
+  // whole file checked again, for an import that only changed cases used.
+  st.done = !(st.checker!.recheck && st.changed && (partial !== null || hit.size > 0));
 }
 
 function uncheckedWhy(file: string): string {
