@@ -13,7 +13,7 @@ import * as path from 'node:path';
 
 import type * as TS from 'typescript';
 
-import { caseBlocks, caseOfLine, replaceCases } from './emitted-check';
+import { caseBlocks, caseOfLine, replaceCases } from './case-blocks';
 import { repairCase, type CaseProblem } from './emitted-repairs';
 import { pruneUnusedImports, unusedImport } from './emitted-unused-imports';
 import { ambientFiles, checkOptions, configFor, loadTypescript, packageRoot, type ProjectConfig } from './typecheck-config';
@@ -60,6 +60,18 @@ interface Checker {
 /** Checkers by tsconfig path (by package folder when there is none), for the whole process. */
 const checkers = new Map<string, Checker | null>();
 
+/**
+ * One document registry per compiler for the whole process: checkers of two tsconfigs (a monorepo's packages) share
+ * the parsed declaration files of the libraries both read, when their options allow it.
+ */
+const registries = new WeakMap<typeof TS, TS.DocumentRegistry>();
+
+function registryOf(ts: typeof TS): TS.DocumentRegistry {
+  let registry = registries.get(ts);
+  if (!registry) registries.set(ts, (registry = ts.createDocumentRegistry()));
+  return registry;
+}
+
 
 function createChecker(ts: typeof TS, config: ProjectConfig | undefined, root: string): Checker {
   const options = checkOptions(ts, config, root);
@@ -94,7 +106,7 @@ function createChecker(ts: typeof TS, config: ProjectConfig | undefined, root: s
     getDirectories: ts.sys.getDirectories,
     realpath: ts.sys.realpath,
   };
-  return { ts, service: ts.createLanguageService(host, ts.createDocumentRegistry()), virtual, roots, recheck: Boolean(options.noUnusedLocals) };
+  return { ts, service: ts.createLanguageService(host, registryOf(ts)), virtual, roots, recheck: Boolean(options.noUnusedLocals) };
 }
 
 function checkerFor(file: string): Checker | null {
@@ -263,6 +275,22 @@ function checkRound(st: FileState): void {
 
 function uncheckedWhy(file: string): string {
   return loadTypescript(path.dirname(file)) ? 'its tsconfig could not be read by the TypeScript compiler' : 'no `typescript` package could be loaded';
+}
+
+/**
+ * Builds the program a later check of `files` will need (the test framework's declarations, the module under test
+ * and what it imports, parsed and bound), with a stand-in text at each output that imports what the test will:
+ * called while the search runs, so the check after it only checks the test file itself.
+ */
+export function warmTypecheck(files: Array<{ file: string; importPath: string }>): void {
+  for (const { file, importPath } of files) {
+    const absolute = path.resolve(file).split(path.sep).join('/');
+    const checker = checkerFor(absolute);
+    // a real test's text is held already: nothing to warm
+    if (!checker || checker.virtual.has(absolute)) continue;
+    hold(checker, absolute, `import { expect, vi } from 'vitest';\nimport * as mod from ${JSON.stringify(importPath)};\nexpect(mod).toBeDefined();\nvi.fn();\n`);
+    checker.service.getSemanticDiagnostics(absolute);
+  }
 }
 
 /** typecheckEmittedAll for one file. */

@@ -21,8 +21,9 @@ import { CASE_MARKER, type RenderOptions } from './render';
 import { configGroups, runVitest, type ChildOptions } from './child';
 import { buildTargets, runSearchBatch, type SearchOutcome, type SearchOptions } from './search';
 import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
-import { caseBlocks } from './emitted-check';
-import { describeProblem, typecheckEmittedAll, type TypecheckedText } from './emitted-typecheck';
+import { caseBlocks } from './case-blocks';
+import { describeProblem, type TypecheckedText } from './emitted-typecheck';
+import { typecheckInWorker, warmTypecheckSoon } from './typecheck-client';
 import { importPathFor } from './import-path';
 import type { ModuleSpecifiers } from './emit-modules';
 
@@ -115,15 +116,18 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   const files = jobs.map((job) => path.resolve(options.root, job.report.path));
   const setups = await Promise.all(files.map((file, i) => setupOf(i, file)));
   setups.forEach((setup, i) => addSeeders(targets[i], setup, files[i]));
+  // The type check's program is built in its worker thread while the search runs.
+  warmTypecheckSoon(jobs.flatMap((job) => (job.renderOptions.typescript ? [{ file: job.output, importPath: job.renderOptions.importPath }] : [])));
   const searched = await runSearchBatch(
     jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: job.report, database: setups[i] })),
     options,
   );
   const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions, specifiers(searched[i], files[i], job.output)));
-  // The TypeScript files of the batch type-checked together (one program), before anything is written. A file with
-  // no recorded test (only TODOs) has nothing the check could drop: it is not checked, and gets no warning.
+  // The TypeScript files of the batch type-checked together (one program, in the check's worker thread), before
+  // anything is written. A file with no recorded test (only TODOs) has nothing the check could drop: it is not
+  // checked, and gets no warning.
   const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript && emitted[i].tests > 0 ? [i] : []));
-  const checked = typecheckEmittedAll(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
+  const checked = await typecheckInWorker(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
   ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k])));
   return jobs.map((job, i) => {
     job.write(emitted[i].text);
