@@ -149,7 +149,8 @@ function typechecked(emitted: Emitted, checked: TypecheckedText): Emitted {
       ? `the emitted file does not type-check outside its tests (line ${checked.problems[0].line}: ${describeProblem(checked.problems[0])})`
       : undefined;
   if (typecheck) emitted = { ...emitted, typecheck };
-  if (checked.dropped.size === 0) return emitted;
+  // repaired cases (emitted-repairs.ts) change the text without dropping anything
+  if (checked.dropped.size === 0) return { ...emitted, text: checked.text };
   const lines = emitted.text.split('\n');
   const throwing = new Set(caseBlocks(lines).filter((b) => EXPECTS_THROW.test(lines.slice(b.start, b.end).join('\n'))).map((b) => b.id));
   const out: Emitted = { ...emitted, text: checked.text, cases: new Map(emitted.cases) };
