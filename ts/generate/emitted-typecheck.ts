@@ -274,7 +274,9 @@ function checkRound(st: FileState): void {
 }
 
 function uncheckedWhy(file: string): string {
-  return loadTypescript(path.dirname(file)) ? 'its tsconfig could not be read by the TypeScript compiler' : 'no `typescript` package could be loaded';
+  return loadTypescript(path.dirname(file))
+    ? 'its tsconfig could not be read by the TypeScript compiler'
+    : 'the project has no `typescript` package (`npm install --save-dev typescript`), so cases whose arguments do not fit the declared types may remain in it';
 }
 
 /**
