@@ -218,34 +218,29 @@ function replaceBlocks(text: string, replacements: Map<string, string[]>): strin
   return lines.join('\n');
 }
 
-/**
- * One round on one held file (the whole of it, or only its repaired cases): each case holding a diagnostic is
- * repaired when every diagnostic of it has a repair, else it becomes a TODO; done when no case holds one.
- */
-function checkRound(st: FileState): void {
-  const partial = st.partial;
-  const checked = (partial ? onlyCases(st.text, partial) : st.text).split('\n');
-  const blocks = caseBlocks(checked);
-  const perCase = new Map<string, CaseProblem[]>();
-  const unused: TypeProblem[] = [];
-  const outside: TypeProblem[] = [];
+interface RoundProblems {
+  perCase: Map<string, CaseProblem[]>;
+  /** Unused imports and helpers (only once a case changed). */
+  unused: TypeProblem[];
+  outside: TypeProblem[];
+}
+
+/** The held text's diagnostics: by case (with their row and column in it), unused imports, the rest. */
+function sortProblems(st: FileState, checked: string[], blocks: ReturnType<typeof caseBlocks>): RoundProblems {
+  const out: RoundProblems = { perCase: new Map(), unused: [], outside: [] };
   for (const problem of problemsOf(st.checker!, st.file)) {
     const id = caseOfLine(blocks, problem.line);
     const block = id === null ? undefined : blocks.find((b) => b.id === id);
     if (id !== null && block && !st.dropped.has(id)) {
-      perCase.set(id, [...(perCase.get(id) ?? []), { ...problem, row: problem.line - 1 - block.start, column: problem.column ?? 0 }]);
-    } else if (st.changed && unusedImport(problem, checked)) unused.push(problem);
-    else outside.push(problem);
+      out.perCase.set(id, [...(out.perCase.get(id) ?? []), { ...problem, row: problem.line - 1 - block.start, column: problem.column ?? 0 }]);
+    } else if (st.changed && unusedImport(problem, checked)) out.unused.push(problem);
+    else out.outside.push(problem);
   }
-  st.partial = null;
-  // a file holding only some cases has errors of its own outside them (an import the removed cases used): not the file's
-  if (!partial) st.problems = outside;
-  // An error outside every case on the first look (an import that does not resolve, `vitest` not installed where the
-  // file will be) leaves the types of the cases unknown: their errors are no fault of theirs, nothing is dropped.
-  if (!partial && st.dropped.size === 0 && st.repaired.size === 0 && outside.length > 0) {
-    st.done = true;
-    return;
-  }
+  return out;
+}
+
+/** Per case holding a diagnostic: its repaired lines, or the reason it becomes a TODO. */
+function repairOrDrop(st: FileState, perCase: Map<string, CaseProblem[]>, checked: string[], blocks: ReturnType<typeof caseBlocks>): { hit: Map<string, string>; repairs: Map<string, string[]> } {
   const hit = new Map<string, string>();
   const repairs = new Map<string, string[]>();
   for (const [id, problems] of perCase) {
@@ -257,13 +252,34 @@ function checkRound(st: FileState): void {
       st.repaired.set(id, tries + 1);
     } else hit.set(id, describeProblem(problems[0]));
   }
+  return { hit, repairs };
+}
+
+/**
+ * One round on one held file (the whole of it, or only its repaired cases): each case holding a diagnostic is
+ * repaired when every diagnostic of it has a repair, else it becomes a TODO; done when no case holds one.
+ */
+function checkRound(st: FileState): void {
+  const partial = st.partial;
+  const checked = (partial ? onlyCases(st.text, partial) : st.text).split('\n');
+  const blocks = caseBlocks(checked);
+  const { perCase, unused, outside } = sortProblems(st, checked, blocks);
+  st.partial = null;
+  // a file holding only some cases has errors of its own outside them (an import the removed cases used): not the file's
+  if (!partial) st.problems = outside;
+  // An error outside every case on the first look (an import that does not resolve, `vitest` not installed where the
+  // file will be) leaves the types of the cases unknown: their errors are no fault of theirs, nothing is dropped.
+  if (!partial && st.dropped.size === 0 && st.repaired.size === 0 && outside.length > 0) {
+    st.done = true;
+    return;
+  }
+  const { hit, repairs } = repairOrDrop(st, perCase, checked, blocks);
   // an import only dropped cases used goes too (same offsets: imports precede every case); only on a whole-file check
-  if (!partial && unused.length) st.text = pruneUnusedImports(st.text, unused);
-  st.text = replaceBlocks(st.text, repairs);
-  st.text = replaceCases(st.text, hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
+  const pruned = !partial && unused.length > 0;
+  if (pruned) st.text = pruneUnusedImports(st.text, unused);
+  st.text = replaceCases(replaceBlocks(st.text, repairs), hit, (reason) => `the generated code of this case does not type-check (${reason}); write it by hand.`);
   for (const [id, reason] of hit) st.dropped.set(id, reason);
-  if (!partial && unused.length) st.changed = false;
-  if (hit.size || repairs.size) st.changed = true;
+  st.changed = hit.size > 0 || repairs.size > 0 || (st.changed && !pruned);
   if (repairs.size) {
     st.partial = new Set(repairs.keys());
     return;
