@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot, runCli } from '../helpers';
 
-const { typecheckEmitted } = require(path.join(repoRoot, 'dist', 'generate', 'emitted-typecheck.js')) as typeof import('../../ts/generate/emitted-typecheck');
+const { typecheckEmitted, pruneUnusedAll } = require(path.join(repoRoot, 'dist', 'generate', 'emitted-typecheck.js')) as typeof import('../../ts/generate/emitted-typecheck');
 
 const tscBin = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -145,6 +145,44 @@ describe('the type check keeps what a typed form of the case can keep', () => {
     expect(checked.text).toContain('    const check = [(value: unknown) => value].length;');
     expect(checked.text).toContain("  it.todo('throws RangeError when text is a number');");
     fs.writeFileSync(file, checked.text);
+    expect(tsc(root)).toBe('');
+  }, 120_000);
+
+  it('under noUnusedLocals, a file that lost cases after the check (the verify run) loses the imports only they used', () => {
+    const tsconfig = JSON.parse(TSCONFIG);
+    tsconfig.compilerOptions.noUnusedLocals = true;
+    const root = makeProject({ 'package.json': '{"name":"schemas","type":"module"}', 'tsconfig.json': JSON.stringify(tsconfig), 'src/schema.ts': SCHEMA });
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const file = path.join(root, 'src/schema.generated.test.ts');
+    const text = [
+      "import { describe, expect, it } from 'vitest';",
+      "import { Schema, size } from './schema';",
+      '',
+      '/** The error a call throws (the test fails when it does not throw). */',
+      'function thrown(run: () => unknown): Error {',
+      '  try {',
+      '    run();',
+      '  } catch (error) {',
+      '    return error as Error;',
+      '  }',
+      "  throw new Error('expected the call to throw');",
+      '}',
+      '',
+      "describe('Schema', () => {",
+      '  // tdd-fast:case a.0',
+      "  it('count() returns 0', () => {",
+      '    expect(new Schema().count()).toBe(0);',
+      '  });',
+      '  // tdd-fast:case a.1',
+      "  it.todo('throws RangeError when text is long');",
+      '  // TODO(tdd-fast): the recorded result did not hold on a second run',
+      '});',
+      '',
+    ].join('\n');
+    const [pruned] = pruneUnusedAll([{ text, file }]);
+    expect(pruned).toContain("import { Schema } from './schema';");
+    expect(pruned).not.toContain('function thrown(');
+    fs.writeFileSync(file, pruned);
     expect(tsc(root)).toBe('');
   }, 120_000);
 });

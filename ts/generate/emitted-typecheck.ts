@@ -311,6 +311,23 @@ export function warmTypecheck(files: Array<{ file: string; importPath: string }>
   }
 }
 
+/**
+ * After edits made after the check (the verify run's TODOs): under `noUnusedLocals`, the imports and the
+ * `thrown`/`rejected` helper no case uses any more are removed, so the file still passes the user's `tsc`. Files
+ * under other options come back unchanged, unchecked.
+ */
+export function pruneUnusedAll(files: Array<{ text: string; file: string }>): string[] {
+  return files.map(({ text, file }) => {
+    const absolute = path.resolve(file).split(path.sep).join('/');
+    const checker = checkerFor(absolute);
+    if (!checker?.recheck) return text;
+    hold(checker, absolute, text);
+    const lines = text.split('\n');
+    const unused = problemsOf(checker, absolute).filter((p) => unusedImport(p, lines));
+    return unused.length ? pruneUnusedImports(text, unused) : text;
+  });
+}
+
 /** typecheckEmittedAll for one file. */
 export function typecheckEmitted(text: string, file: string): TypecheckedText {
   return typecheckEmittedAll([{ text, file }])[0];

@@ -23,8 +23,8 @@ import { buildTargets, runSearchBatch, type SearchOutcome, type SearchOptions } 
 import { addSeeders, databaseSetupFor, withDatabaseTarget } from './database-target';
 import { caseBlocks } from './case-blocks';
 import { describeProblem, type TypecheckedText } from './emitted-typecheck';
-import { typecheckInWorker, warmTypecheckSoon } from './typecheck-client';
-import { importPathFor } from './import-path';
+import { pruneUnusedInWorker, typecheckInWorker, warmTypecheckSoon } from './typecheck-client';
+import { importPathFor, isTypeScript } from './import-path';
 import type { ModuleSpecifiers } from './emit-modules';
 
 export interface RecordOptions extends ChildOptions {
@@ -197,6 +197,7 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
       }
       left = next;
     }
+    await pruneAfterVerify(states);
     return states.map(({ p, text, dropped, fileError }) => {
       const { emitted } = p;
       const loadError = emitted.loadError ?? (fileError ? `the generated file did not load in the project's vitest: ${fileError}` : undefined);
@@ -205,6 +206,20 @@ export async function verifyRecorded(pending: PendingRecord[], options: RecordOp
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * TypeScript files that lost cases in the verify run: an import or helper only those cases used is an error under
+ * `noUnusedLocals`, so it goes (emitted-typecheck.ts pruneUnusedAll; other options leave the files as they are).
+ */
+async function pruneAfterVerify(states: VerifyState[]): Promise<void> {
+  const changed = states.filter((st) => st.dropped.size > 0 && isTypeScript(st.p.output));
+  const texts = await pruneUnusedInWorker(changed.map((st) => ({ text: st.text, file: st.p.output })));
+  changed.forEach((st, i) => {
+    if (texts[i] === st.text) return;
+    st.text = texts[i];
+    st.p.write(texts[i]);
+  });
 }
 
 /** A written file through its verify runs: its text, the cases dropped to TODO, why the whole file failed (if it did). */

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { typecheckEmittedAll, type TypecheckedText } from './emitted-typecheck';
+import { pruneUnusedAll, typecheckEmittedAll, type TypecheckedText } from './emitted-typecheck';
 import type { WorkerReply, WorkerRequest } from './typecheck-worker';
 
 let worker: Worker | null = null;
@@ -73,4 +73,12 @@ export async function typecheckInWorker(files: Array<{ text: string; file: strin
   const reply = await ask({ kind: 'check', files }, true);
   if (!reply || !reply.ok || !reply.results) return typecheckEmittedAll(files);
   return reply.results.map((r) => ({ ...r, dropped: new Map(r.dropped) }));
+}
+
+/** pruneUnusedAll in the worker thread (in-process when the worker is not available). */
+export async function pruneUnusedInWorker(files: Array<{ text: string; file: string }>): Promise<string[]> {
+  if (files.length === 0) return [];
+  const reply = await ask({ kind: 'prune', files }, true);
+  if (!reply || !reply.ok || !reply.texts) return pruneUnusedAll(files);
+  return reply.texts;
 }

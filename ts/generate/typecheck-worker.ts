@@ -6,13 +6,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 
-import { typecheckEmittedAll, warmTypecheck } from './emitted-typecheck';
+import { pruneUnusedAll, typecheckEmittedAll, warmTypecheck } from './emitted-typecheck';
 
 export type WorkerRequest =
   | { id: number; kind: 'warm'; files: Array<{ file: string; importPath: string }> }
-  | { id: number; kind: 'check'; files: Array<{ text: string; file: string }> };
+  | { id: number; kind: 'check'; files: Array<{ text: string; file: string }> }
+  | { id: number; kind: 'prune'; files: Array<{ text: string; file: string }> };
 
-export type WorkerReply = { id: number; ok: true; results?: SerializedCheck[] } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; results?: SerializedCheck[]; texts?: string[] } | { id: number; ok: false; error: string };
 
 /** TypecheckedText as it crosses the thread boundary (its Map as entries). */
 export interface SerializedCheck {
@@ -29,6 +30,10 @@ parentPort?.on('message', (request: WorkerRequest) => {
     if (request.kind === 'warm') {
       warmTypecheck(request.files);
       parentPort!.postMessage({ id: request.id, ok: true } satisfies WorkerReply);
+      return;
+    }
+    if (request.kind === 'prune') {
+      parentPort!.postMessage({ id: request.id, ok: true, texts: pruneUnusedAll(request.files) } satisfies WorkerReply);
       return;
     }
     const results = typecheckEmittedAll(request.files).map((r) => ({ ...r, dropped: [...r.dropped] }));
