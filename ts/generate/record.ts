@@ -124,9 +124,8 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   );
   const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions, specifiers(searched[i], files[i], job.output)));
   // The TypeScript files of the batch type-checked together (one program, in the check's worker thread), before
-  // anything is written. A file with no recorded test (only TODOs) has nothing the check could drop: it is not
-  // checked, and gets no warning.
-  const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript && emitted[i].tests > 0 ? [i] : []));
+  // anything is written. A file of static TODOs is checked too: their bodies hold the planned calls, as code.
+  const ts = jobs.flatMap((job, i) => (job.renderOptions.typescript && !emitted[i].loadError ? [i] : []));
   const checked = await typecheckInWorker(ts.map((i) => ({ text: emitted[i].text, file: jobs[i].output })));
   ts.forEach((i, k) => (emitted[i] = typechecked(emitted[i], checked[k])));
   return jobs.map((job, i) => {
