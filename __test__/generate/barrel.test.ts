@@ -55,12 +55,80 @@ describe('generate --record on a barrel', () => {
     expect(fs.existsSync(path.join(root, 'src/constants.generated.test.ts'))).toBe(false);
   }, 240_000);
 
-  it('without --record, a barrel says it only re-exports (not that it exports nothing)', () => {
+  it('without --record, a barrel is planned through what it re-exports: the other files\' facts, imported from the barrel', () => {
     const root = makeProject(FILES);
     const run = runCli(['generate', 'src/index.ts', 'src/constants.ts'], root);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain('src/index.ts: only re-exports functions of other files (--record tests them through this module)');
     expect(run.stderr).not.toContain('src/index.ts: no exported functions');
+    expect(run.stdout).toMatch(/src\/index\.generated\.test\.ts: \d+ tests for 2 functions/);
     expect(run.stderr).toContain('src/constants.ts: no exported functions');
+    const text = fs.readFileSync(path.join(root, 'src/index.generated.test.ts'), 'utf8');
+    expect(text).toMatch(/^import \{ clamp, shout \} from '\.\/index';$/m);
+    // the parameter types of the files the functions are written in: numbers for clamp, strings for shout
+    expect(text).toMatch(/clamp\(-?[\d.]+, -?[\d.]+, -?[\d.]+\)/);
+    expect(text).toMatch(/shout\('[^']*'\)/);
+  });
+});
+
+/** A CommonJS barrel in the shapes packages ship: a map of `require` calls, `exports.x = require`, a spread. */
+const CJS: Record<string, string> = {
+  'package.json': '{"name":"cjs-barrel","private":true}',
+  'index.js': [
+    "var Stack = require('./stack.js');",
+    'module.exports = {',
+    "  clamp: require('./clamp.js'),",
+    '  Stack: Stack,',
+    "  ...require('./words.js'),",
+    '};',
+    "exports.ignored = require('node:path');",
+    '',
+  ].join('\n'),
+  'clamp.js': [
+    '/** @param {number} value @param {number} low @param {number} high */',
+    'module.exports = function clamp(value, low, high) {',
+    "  if (low > high) throw new RangeError('low must not exceed high');",
+    '  return Math.min(high, Math.max(low, value));',
+    '};',
+    '',
+  ].join('\n'),
+  'stack.js': [
+    'function Stack() { this.items = []; }',
+    'Stack.prototype.push = function (item) { this.items.push(item); return this.items.length; };',
+    "Stack.prototype.pop = function () { if (this.items.length === 0) throw new Error('empty stack'); return this.items.pop(); };",
+    'module.exports = Stack;',
+    '',
+  ].join('\n'),
+  'words.js': ['/** @param {string} words */', "exports.shout = function shout(words) { return words.length === 0 ? '(silence)' : words.toUpperCase() + '!'; };", ''].join('\n'),
+};
+
+describe('generate on a CommonJS barrel (`module.exports = { a: require(...) }`)', () => {
+  it('--record records the required files\' functions and classes through the barrel, and they pass under vitest', () => {
+    const root = makeProject(CJS);
+    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const run = runCli(['generate', 'index.js', '--record'], root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('no exported functions');
+    const text = fs.readFileSync(path.join(root, 'index.generated.test.js'), 'utf8');
+    expect(text).not.toMatch(/from '\.\/(clamp|stack|words)\.js'/);
+    // clamp with numbers (its JSDoc, in its own file), the Stack class by its methods, shout from the spread
+    expect(text).toMatch(/clamp\(-?[\d.]+, -?[\d.]+, -?[\d.]+\)\)\.toBe\(-?[\d.]+\)/);
+    expect(text).toMatch(/new [\w.]*Stack\(\)/);
+    expect(text).toContain('empty stack');
+    expect(text).toContain('(silence)');
+    const vitest = spawnSync(process.execPath, [vitestBin, 'run', 'index.generated.test.js'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(vitest.status, vitest.stdout + vitest.stderr).toBe(0);
+    expect(vitest.stdout + vitest.stderr).toMatch(/Tests\s+\d+ passed/);
+  }, 240_000);
+
+  it('without --record, the barrel is planned through the required files, their functions reached through it', () => {
+    const root = makeProject(CJS);
+    const run = runCli(['generate', 'index.js'], root);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('index.js: no exported functions');
+    const text = fs.readFileSync(path.join(root, 'index.generated.test.js'), 'utf8');
+    expect(text).not.toMatch(/\.\/(clamp|stack|words)\.js/);
+    // each function's JSDoc, in its own file: numbers for clamp, strings for shout
+    expect(text).toMatch(/\.clamp\(-?[\d.]+, -?[\d.]+, -?[\d.]+\)/);
+    expect(text).toMatch(/\.shout\('[^']*'\)/);
   });
 });

@@ -36,7 +36,9 @@ const USAGE = `usage: npm run bench:generate -- [options]
   --apps a,b               with a draw: only these apps (folder names)
   --reruns N               runs of the generated tests for the pass rate (default 5)
   --no-stryker             skip Stryker (it runs on single-file packages of a draw)
-  --record-timeout MS      time limit of generate --record per target (default 300000)
+  --time-budget S          generate --record's --time-budget (the search's wall time, default 180)
+  --record-timeout MS      time limit of generate --record per target (default: the time budget plus 60 s for
+                           analysis and the type check plus 5 s a file for the verify run)
   --stryker-timeout MS     time limit of Stryker per package (default 900000)
   --out FILE               markdown output (default bench/results/generate-<what>.md; rows also as .json)
   --render A.json[,B.json] print the table of rows earlier runs saved (B's rows replace A's of the same package)
@@ -44,7 +46,7 @@ const USAGE = `usage: npm run bench:generate -- [options]
 
 function parseArgs(argv) {
   const flags = new Set(['--no-apps', '--apps-only', '--no-stryker', '--verbose', '--help', '-h']);
-  const valued = new Set(['--apps', '--sample', '--seed', '--corpus', '--set', '--only', '--reruns', '--record-timeout', '--stryker-timeout', '--out', '--render']);
+  const valued = new Set(['--apps', '--sample', '--seed', '--corpus', '--set', '--only', '--reruns', '--time-budget', '--record-timeout', '--stryker-timeout', '--out', '--render']);
   const options = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -85,7 +87,8 @@ const log = (...parts) => {
 const settings = {
   reruns: integer(args['--reruns'] ?? 5, '--reruns', 1),
   stryker: !args['--no-stryker'],
-  recordTimeoutMs: integer(args['--record-timeout'] ?? 300_000, '--record-timeout', 1000),
+  timeBudgetS: integer(args['--time-budget'] ?? 180, '--time-budget', 1),
+  recordTimeoutMs: args['--record-timeout'] === undefined ? undefined : integer(args['--record-timeout'], '--record-timeout', 1000),
   strykerTimeoutMs: integer(args['--stryker-timeout'] ?? 900_000, '--stryker-timeout', 1000),
   log,
 };

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesExportingCode } from './exports-code.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
@@ -359,27 +360,44 @@ async function staticGeneration(dir, files, runs) {
 }
 
 /**
- * Measures one target. options: { reruns, stryker (boolean), recordTimeoutMs, strykerTimeoutMs, staticRuns, log }.
+ * The time limit of one target's `generate --record`: the search's own budget (`--time-budget`, which the generator
+ * keeps to) plus what comes after it, the analysis and the type check (60 s) and the verify run (5 s a file), so a
+ * target is cut only when the generator overran its budget, never while it verifies what it found in time.
+ */
+export function recordLimitMs(budgetS, files) {
+  return (budgetS + 60 + 5 * files) * 1000;
+}
+
+/**
+ * Measures one target. options: { reruns, stryker (boolean), timeBudgetS, recordTimeoutMs, strykerTimeoutMs, staticRuns,
+ * log }.
  * Never throws for a step that fails: the row's `errors` says which step and why.
  */
 export async function measure(target, options) {
-  const { reruns, recordTimeoutMs, log } = options;
+  const { reruns, log } = options;
   const row = { package: target.id, shape: target.shape, files: target.files.length, errors: [] };
   if (target.note) row.note = target.note;
   const dir = target.dir;
   const files = target.files.map((f) => path.join(dir, f));
   let perFile = new Map();
+  let exporting = new Map();
 
   try {
     const s = await staticGeneration(dir, files, options.staticRuns ?? 3);
     Object.assign(row, { functions: s.functions, msPerFunction: s.msPerFunction });
     perFile = s.perFile;
+    exporting = await filesExportingCode(api, files, dir);
   } catch (error) {
     row.errors.push(`static generation: ${firstLine(error)}`);
   }
+  // a file counts unless the core saw it export only types and constants (see exports-code.mjs)
+  const exportsCode = (f, generated) => (perFile.get(f) ?? 0) > 0 || Boolean(generated) || exporting.get(f) !== false;
+  row.typesOnlyFiles = files.filter((f) => !exportsCode(f, null)).length;
 
   log(target.id, `generate --record (${target.files.length} file(s))`);
-  const recorded = run(process.execPath, [cliBin, 'generate', ...target.files, '--record'], { cwd: dir, timeout: recordTimeoutMs });
+  const budgetS = options.timeBudgetS ?? 180;
+  const recordTimeoutMs = options.recordTimeoutMs ?? recordLimitMs(budgetS, target.files.length);
+  const recorded = run(process.execPath, [cliBin, 'generate', ...target.files, '--record', '--time-budget', String(budgetS)], { cwd: dir, timeout: recordTimeoutMs });
   row.recordS = recorded.ms / 1000;
   const testFiles = generatedTestFiles(dir);
   row.emitted = testFiles.length;
@@ -392,7 +410,9 @@ export async function measure(target, options) {
   Object.assign(row, inspectEmitted(dir, testFiles));
   if (testFiles.length === 0) {
     // nothing generated: no test covers or kills anything (counted as 0, not left out of the medians)
-    Object.assign(row, { kept: 0, statements: 0, branches: 0, zeroTestFiles: files.filter((f) => (perFile.get(f) ?? 1) > 0).length });
+    const zero = files.filter((f) => exportsCode(f, null));
+    Object.assign(row, { kept: 0, statements: 0, branches: 0, zeroTestFiles: zero.length });
+    if (zero.length) row.zeroTestExamples = zero.slice(0, 5).map((f) => path.relative(dir, f));
     if (options.stryker && target.mutate) row.mutation = 0;
     return row;
   }
@@ -435,17 +455,17 @@ export async function measure(target, options) {
   const throws = first ? throwShare(first.tests) : { share: NaN, count: NaN, calls: [] };
   row.throwShare = throws.share;
   row.throws = throws.count;
-  // source files the generator planned functions for (or wrote a file for) that ended with no kept test
+  // source files that export code (the generator planned functions for them, wrote a file for them, or the core saw
+  // them export a function, a class or a barrel of them) and ended with no kept test
   const keptPerGenerated = new Map();
   for (const t of first?.tests.values() ?? []) keptPerGenerated.set(t.file, (keptPerGenerated.get(t.file) ?? 0) + 1);
   const zero = [];
   for (const f of files) {
     const generated = testFiles.find((g) => g.replace(/\.generated\.test\.[^.]+$/, '') === f.replace(/\.[^./]+$/, ''));
-    const exportsCode = (perFile.get(f) ?? 0) > 0 || Boolean(generated);
-    if (exportsCode && !(generated && keptPerGenerated.get(generated))) zero.push(path.relative(dir, f));
+    if (exportsCode(f, generated) && !(generated && keptPerGenerated.get(generated))) zero.push(path.relative(dir, f));
   }
   row.zeroTestFiles = zero.length;
-  if (zero.length) row.zeroTestExamples = zero.slice(0, 5);
+  if (zero.length) row.zeroTestExamples = zero;
 
   const summaryFile = path.join(coverageDir, 'coverage-summary.json');
   if (fs.existsSync(summaryFile)) {

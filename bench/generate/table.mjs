@@ -53,6 +53,8 @@ export function summarize(rows) {
     staticMsPerFunction: m('msPerFunction'),
     todo: sum(rows, 'todo'),
     zeroTestFiles: sum(rows, 'zeroTestFiles'),
+    // NaN for rows saved before the bench told them apart
+    typesOnlyFiles: rows.some((r) => 'typesOnlyFiles' in r) ? sum(rows, 'typesOnlyFiles') : NaN,
     emitted: sum(rows, 'emitted'),
     unparsable: sum(rows, 'unparsable'),
     asNever: sum(rows, 'asNever'),
@@ -109,7 +111,8 @@ export function table(rows, { reruns, stryker }) {
     `- Tests kept: ${s.kept}, of which ${pct(s.keptPassingAll)} passed all ${reruns} reruns; ${s.throws} (${pct(s.kept ? (100 * s.throws) / s.kept : NaN)}) expect a throw, ` +
       `${int(s.illTypedThrows)} of them with an ill-typed argument (a tsc error in the test, or \`as never\`); ${s.todo} TODOs.`,
     `- Median \`--record\` ${fmt(s.recordS)} s per target; static generation ${fmt(s.staticMsPerFunction, 2)} ms per function (median).`,
-    `- Source files that export code and ended with 0 kept tests: ${s.zeroTestFiles}. Emitted files: ${s.emitted}, of which ${s.unparsable} do not parse as their extension's language; \`as never\`: ${s.asNever}.`,
+    `- Source files that export code and ended with 0 kept tests: ${s.zeroTestFiles}` +
+      `${Number.isNaN(s.typesOnlyFiles) ? '' : ` (not counted: ${s.typesOnlyFiles} measured files that export only types and constants)`}. Emitted files: ${s.emitted}, of which ${s.unparsable} do not parse as their extension's language; \`as never\`: ${s.asNever}.`,
     `- \`tsc --noEmit --strict\` over ${s.tsFiles} generated TypeScript files: ${s.tsErrors} errors in ${s.tsErrorFiles} files.`,
     `- Targets with an error in their row: ${s.failed}.`,
     '',

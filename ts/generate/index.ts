@@ -12,6 +12,7 @@ import { importPathFor, isTypeScript } from './import-path';
 import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
+import { barrelReport } from './barrel-report';
 import { reexportsOwnCode } from './reexported-files';
 import { renderFile } from './render';
 import { sweepLeftovers } from './search-temp';
@@ -136,7 +137,8 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
       throw new GenerateError('ANALYSIS_FAILED', `${file}: ${report.errors.map((e) => `${e.message} (line ${e.line})`).join('; ')}`);
     }
     const typescript = isTypeScript(file);
-    const plan = planFile(report, { scenarios: options.scenarios, function: options.function, typescript, maxCases: options.maxCases, unexported: Boolean(options.record) });
+    let plan: FilePlan;
+    [report, plan] = await planned(report, root, { ...options, typescript });
     result.plan = plan;
     result.functions = plan.functions.length;
     const output = outputPathFor(file, root, options.outDir);
@@ -181,6 +183,17 @@ async function generateOne(file: string, report: FileReport | undefined, root: s
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+/**
+ * The file's plan. Without --record a barrel is planned through the functions it re-exports, with the report that
+ * holds them (record mode walks the loaded module instead).
+ */
+async function planned(report: FileReport, root: string, options: GenerateOptions & { typescript: boolean }): Promise<[FileReport, FilePlan]> {
+  const planOptions = { scenarios: options.scenarios, function: options.function, typescript: options.typescript, maxCases: options.maxCases, unexported: Boolean(options.record) };
+  const plan = planFile(report, planOptions);
+  const through = !options.record && onlyReexports(plan, report, root) ? await barrelReport(report, root) : null;
+  return through ? [through, planFile(through, planOptions)] : [report, plan];
 }
 
 /**

@@ -7,6 +7,9 @@
  * search and the output stays the same from run to run; a file written under a binding budget says so.
  */
 
+/** Targets a module's walk may add beyond its planned ones (search-discover.ts keeps at most this many). */
+export const MAX_FOUND_PER_MODULE = 24;
+
 /** The least time a target gets when the run's budget is tight: enough for its seeds. */
 export const MIN_TARGET_MS = 250;
 
@@ -46,4 +49,15 @@ export class SearchClock {
   settle(shareMs: number | null, elapsedMs: number): void {
     if (shareMs !== null && shareMs < this.targetMs && elapsedMs >= shareMs) this.cut++;
   }
+}
+
+/**
+ * The last-resort time limit of one search process (parent side). With a run budget it is the run's deadline plus a
+ * grace: the child ends by itself there, and a call that does not return is the stall watchdog's. Without one, the
+ * per-target cap times the targets left, a class by its scale and each module still to walk with all the walk may
+ * find (a module whose exports only the walk finds counts, so its classes are not killed half-way).
+ */
+export function roundLimitMs(o: { targetMs: number; units: number; walks: number; deadline?: number; graceMs: number; now?: number }): number {
+  if (o.deadline !== undefined) return Math.max(1000, o.deadline - (o.now ?? Date.now()) + o.graceMs);
+  return 30_000 + o.targetMs * (o.units + o.walks * MAX_FOUND_PER_MODULE);
 }

@@ -11,6 +11,7 @@
  * finds beyond them is searched too, and a planned "function" that turns out to be a class is searched as one.
  */
 import * as path from 'node:path';
+import { MAX_FOUND_PER_MODULE } from './search-clock';
 import { factAt, type FunctionLocator } from './search-locate';
 import { IDENT, quote } from './value-code';
 import { SET_PREFIX } from './setter-step';
@@ -18,7 +19,7 @@ import type { SpecCallable, SpecFact, SpecParam, SpecTarget } from './search-run
 import type { TypeShape } from './shapes';
 
 /** At most this many targets found beyond the planned ones per module, in walk order. */
-const MAX_FOUND = 24;
+const MAX_FOUND = MAX_FOUND_PER_MODULE;
 /** How deep the walk goes into nested objects (`lib.util.compare` is depth 2). */
 const MAX_DEPTH = 3;
 /** Methods of a class at most. */

@@ -15,7 +15,7 @@ import { nearestConfig } from './project-config';
 import { openProjectVitest, type ProjectVitest } from './project-vitest';
 import { ambientGlobals, type AmbientGlobal } from './ambient-globals';
 import { cycleEntry, ImportGraph } from './cycle-entry';
-import { budgetReason } from './search-clock';
+import { budgetReason, roundLimitMs } from './search-clock';
 import { RUNTIME_GLOBAL } from './search-host-global';
 import { closeSearchDir, openSearchDir, SEARCH_FILE_HEADER } from './search-temp';
 import type { TargetResult } from './search-runtime';
@@ -477,7 +477,7 @@ async function runRounds(
   for (let round = 0; startAt <= flat.length && round < 12 + 2 * jobs.length; round++) {
     if (deadline !== undefined && Date.now() >= deadline) break;
     const logFile = path.join(batch.logDir, `round-${round}.jsonl`);
-    const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, startAt, left: flat.length - startAt }, options);
+    const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, ...workLeft(flat, jobs.length, startAt, skip) }, options);
     const entries = readLog(logFile);
     if (!entries.some((e) => e.t === 'ready')) {
       flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
@@ -493,6 +493,22 @@ async function runRounds(
   const unreached = flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id));
   const outOfTime = deadline !== undefined && Date.now() >= deadline;
   unreached.forEach((f) => fail(f, outOfTime ? budgetReason(options.search?.budgetS ?? 0) : 'the search did not reach it (earlier calls kept stopping the process)'));
+}
+
+/**
+ * What a round starting at `startAt` has left to search: planned targets (a class by its scale: its search's time cap
+ * grows with its methods) and modules whose walk is still to come (the child skips the same ones, search-runtime.ts).
+ */
+function workLeft(flat: Flat[], jobs: number, startAt: number, skip: string[]): { startAt: number; units: number; walks: number } {
+  const units = flat.slice(startAt).reduce((n, f) => n + Math.max(1, Math.ceil((f.target.methods?.length ?? 0) / 4)), 0);
+  let walks = 0;
+  for (let j = 0, offset = 0; j < jobs; j++) {
+    const planned = flat.filter((f) => f.job === j).length;
+    const ahead = planned === 0 ? offset >= startAt : offset + planned > startAt;
+    if (ahead && !skip.includes(`walk:${j}`)) walks++;
+    offset += planned;
+  }
+  return { startAt, units, walks };
 }
 
 /** Why a round's child stopped before the end, as a target's TODO says it. */
@@ -549,13 +565,11 @@ function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: T
  * the stall watchdog (a call that does not return) and an overall last resort.
  */
 function runRound(
-  round: { searchFile: string; project: ProjectVitest; logFile: string; skip: string[]; startAt: number; left: number },
+  round: { searchFile: string; project: ProjectVitest; logFile: string; skip: string[]; startAt: number; units: number; walks: number },
   options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
-  const budget = (options.search?.budgetMs ?? DEFAULT_BUDGET_MS) * round.left;
   // Past the run's deadline the child ends by itself; this kill (a few seconds later) is for a call that does not return.
-  const deadline = options.search?.deadline;
-  const untilDeadline = deadline === undefined ? Infinity : Math.max(1000, deadline - Date.now() + DEADLINE_GRACE_MS);
+  const limit = roundLimitMs({ targetMs: options.search?.budgetMs ?? DEFAULT_BUDGET_MS, units: round.units, walks: round.walks, deadline: options.search?.deadline, graceMs: DEADLINE_GRACE_MS });
   return runNode(['--no-warnings', HOST], {
     cwd: options.root,
     env: {
@@ -564,7 +578,7 @@ function runRound(
       TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
       TDD_FAST_SEARCH_START: String(round.startAt),
     },
-    timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, 30_000 + budget, untilDeadline),
+    timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, limit),
     stall: { file: round.logFile, ms: options.search?.stallMs ?? 3000 },
     onMessage: (message, reply) => {
       const m = message as { tddFast?: string; id?: number; payload?: never };

@@ -17,7 +17,10 @@
 //!   fields and whose prototype functions its instance methods; `Rational.parse = function` is a static one.
 //!
 //! `moduleFormat` is `esm` (any `import`/`export`), `commonjs` (`module.exports`/`exports.` at the top level),
-//! `umd` (the IIFE forms) or `script`. `reexports` lists `export ... from` with the resolved project-relative file.
+//! `umd` (the IIFE forms) or `script`. `reexports` lists `export ... from` with the resolved project-relative file,
+//! and the CommonJS barrel forms: a relative `require('./x')` where an export's value is (`module.exports = { a:
+//! require('./a') }`, `exports.x = require('./x')`, a binding to one, `Heap.MinHeap` of such a binding), spread into
+//! the export object (`{ ...require('./a') }`) or merged into it (`Object.assign(module.exports, require('./a'))`).
 //! Like the rest of the pass this runs on the AST while it is alive and keeps only owned data.
 
 use std::collections::HashMap;
@@ -307,6 +310,56 @@ fn note_member_assignment<'b, 'a>(scope: &mut Scope<'b, 'a>, expression: &'b Exp
     }
     if let Expression::AssignmentExpression(_) = assignment.right.get_inner_expression() {
         note_member_assignment(scope, &assignment.right);
+    }
+}
+
+/// `require('./x')` with a relative specifier: the specifier.
+fn relative_require<'b>(call: &'b CallExpression<'_>) -> Option<&'b str> {
+    let Expression::Identifier(callee) = call.callee.get_inner_expression() else {
+        return None;
+    };
+    if callee.name != "require" || call.arguments.len() != 1 {
+        return None;
+    }
+    match call.arguments[0].as_expression()?.get_inner_expression() {
+        Expression::StringLiteral(s) if s.value.starts_with('.') => Some(s.value.as_str()),
+        _ => None,
+    }
+}
+
+/// The relative specifier an expression's value is required from: `require('./x')`, or a name bound to it.
+fn required_by<'b>(expression: &'b Expression<'_>, scope: &Scope<'b, '_>) -> Option<&'b str> {
+    match expression.get_inner_expression() {
+        Expression::CallExpression(call) => relative_require(call),
+        Expression::Identifier(id) => match scope.bindings.get(id.name.as_str()) {
+            Some(Bound::Expr(Expression::CallExpression(call))) => relative_require(call),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `Object.assign(module.exports | exports, ...)`: the export path its sources are merged into.
+fn object_assign_target(call: &CallExpression<'_>) -> Option<Vec<String>> {
+    let Expression::StaticMemberExpression(callee) = call.callee.get_inner_expression() else {
+        return None;
+    };
+    let Expression::Identifier(object) = callee.object.get_inner_expression() else {
+        return None;
+    };
+    if object.name != "Object" || callee.property.name != "assign" {
+        return None;
+    }
+    let first = call.arguments.first()?.as_expression()?.get_inner_expression();
+    match first {
+        Expression::Identifier(id) if id.name == "exports" => Some(Vec::new()),
+        Expression::StaticMemberExpression(m) => {
+            let Expression::Identifier(id) = m.object.get_inner_expression() else {
+                return None;
+            };
+            (id.name == "module" && m.property.name == "exports").then(Vec::new)
+        }
+        _ => None,
     }
 }
 
@@ -618,8 +671,32 @@ impl Pass<'_> {
                     | self.commonjs_expression(&c.alternate, scope)
             }
             Expression::LogicalExpression(l) => self.commonjs_expression(&l.right, scope),
+            // `Object.assign(module.exports, require('./a'), { b })`: each source's members join the export object.
+            Expression::CallExpression(call) => {
+                let Some(path) = object_assign_target(call) else {
+                    return false;
+                };
+                for argument in call.arguments.iter().skip(1) {
+                    if let Some(e) = argument.as_expression() {
+                        self.mark_expr(e, path.clone(), scope, 0);
+                    }
+                }
+                true
+            }
             _ => false,
         }
+    }
+
+    /// A re-export of a CommonJS barrel: the value at `path` is (a member of) another file's `module.exports`.
+    fn reexport_required(&mut self, path: &[String], specifier: &str, imported: &str) {
+        let name = if path.is_empty() {
+            "*".to_string()
+        } else {
+            path.join(".")
+        };
+        self.out
+            .reexports
+            .push((name, specifier.to_string(), imported.to_string()));
     }
 
     /// UMD wrappers and IIFEs at the top level. True if one exported something.
@@ -713,6 +790,17 @@ impl Pass<'_> {
                     .or_insert((path, None));
             }
             Expression::ClassExpression(c) => self.mark_class(c, path, scope),
+            // `{ BiMap: require('./bi-map.js') }`: another file of the package, re-exported.
+            Expression::CallExpression(call) if relative_require(call).is_some() => {
+                let specifier = relative_require(call).unwrap_or_default();
+                self.reexport_required(&path, specifier, "*");
+            }
+            // `Heap.MinHeap` where `Heap = require('./heap.js')`: a member of another file's exports.
+            Expression::StaticMemberExpression(m) => {
+                if let Some(specifier) = required_by(&m.object, scope) {
+                    self.reexport_required(&path, specifier, m.property.name.as_str());
+                }
+            }
             // `Big = _Big_()`: what a local factory returns (its own scope, this one's member assignments).
             Expression::CallExpression(call) => {
                 let Expression::Identifier(callee) = call.callee.get_inner_expression() else {
@@ -750,8 +838,13 @@ impl Pass<'_> {
             }
             Expression::ObjectExpression(object) => {
                 for property in &object.properties {
-                    let ObjectPropertyKind::ObjectProperty(p) = property else {
-                        continue;
+                    let p = match property {
+                        ObjectPropertyKind::ObjectProperty(p) => p,
+                        // `{ ...require('./a'), b }`: the spread object's members sit at this path.
+                        ObjectPropertyKind::SpreadProperty(spread) => {
+                            self.mark_expr(&spread.argument, path.clone(), scope, depth + 1);
+                            continue;
+                        }
                     };
                     if p.kind != PropertyKind::Init {
                         continue;
@@ -1258,6 +1351,35 @@ module.exports = Rational;";
             found,
             vec![("b", "./x", "a"), ("*", "./y", "*"), ("ns", "./z", "*")]
         );
+    }
+
+    #[test]
+    fn commonjs_barrels_list_their_required_files() {
+        let r = report(
+            "var Heap = require('./heap.js');\nvar ext = require('lodash');\nmodule.exports = {\n  BiMap: require('./bi-map.js'),\n  Heap: Heap,\n  MinHeap: Heap.MinHeap,\n  ...require('./spread'),\n  lodash: ext,\n};\nexports.Queue = require('./queue');\nObject.assign(module.exports, require('./more'));",
+            Language::Js,
+        );
+        assert_eq!(r.module_format, super::ModuleFormat::Commonjs);
+        let found: Vec<(&str, &str, &str)> = r
+            .reexports
+            .iter()
+            .map(|e| (e.name.as_str(), e.from.as_str(), e.imported.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("BiMap", "./bi-map.js", "*"),
+                ("Heap", "./heap.js", "*"),
+                ("MinHeap", "./heap.js", "MinHeap"),
+                ("*", "./spread", "*"),
+                ("Queue", "./queue", "*"),
+                ("*", "./more", "*"),
+            ]
+        );
+        // `module.exports = require('./impl')`: the whole module is another file's.
+        let whole = report("module.exports = require('./impl');", Language::Js);
+        assert_eq!(whole.reexports.len(), 1);
+        assert_eq!(whole.reexports[0].name, "*");
     }
 
     #[test]
