@@ -117,7 +117,7 @@ describe('generate on a CommonJS barrel (`module.exports = { a: require(...) }`)
     expect(text).toContain('(silence)');
     const vitest = spawnSync(process.execPath, [vitestBin, 'run', 'index.generated.test.js'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(vitest.status, vitest.stdout + vitest.stderr).toBe(0);
-    expect(vitest.stdout + vitest.stderr).toMatch(/Tests\s+\d+ passed/);
+    expect((vitest.stdout + vitest.stderr).replace(/\u001b\[\d+m/g, '')).toMatch(/Tests\s+\d+ passed/);
   }, 240_000);
 
   it('without --record, the barrel is planned through the required files, their functions reached through it', () => {
