@@ -30,3 +30,19 @@ describe('record mode within a time budget', () => {
     expect(run.stdout).toMatch(/src\/slow\.generated\.test\.js: \d+ tests for 40 functions/);
   }, 180_000);
 });
+
+describe('the last-resort limit of a search process', () => {
+  // the built module (the tests use the package as built): the limit is a plain function of the work left
+  const { roundLimitMs, MAX_FOUND_PER_MODULE } = require('../../dist/generate/search-clock.js') as typeof import('../../ts/generate/search-clock');
+
+  it('follows the run deadline, not a count of planned targets, when there is a budget', () => {
+    const now = 1_000_000;
+    // a module whose targets are all found at run time (0 planned) is not cut at 30 s while the budget lasts
+    expect(roundLimitMs({ targetMs: 10_000, units: 0, walks: 1, deadline: now + 170_000, graceMs: 5_000, now })).toBe(175_000);
+  });
+
+  it('without a budget, counts each module still to walk with all the walk may find', () => {
+    expect(roundLimitMs({ targetMs: 10_000, units: 0, walks: 1, graceMs: 5_000 })).toBe(30_000 + 10_000 * MAX_FOUND_PER_MODULE);
+    expect(roundLimitMs({ targetMs: 10_000, units: 3, walks: 0, graceMs: 5_000 })).toBe(60_000);
+  });
+});

@@ -293,6 +293,7 @@ export interface ClassMethod {
   kind: 'method' | 'getter' | 'setter' | 'constructor';
   static: boolean;
   async: boolean;
+  /** `private`, `protected` or `#name`: code outside the class (a test) cannot call it. */
   private: boolean;
 }
 

@@ -265,11 +265,18 @@ function unplannable(fn: FunctionReport, report: FileReport, named: boolean): st
   // `Heap.prototype._down`, `queue._siftUp`: internal by convention; tests reach them through the public methods
   // (a user does not test `_up(Infinity)`, and such calls leave the object in states no public call can make).
   if (!named && fn.name.includes('.') && /^_[^_]/.test(fn.name.split('.').pop() ?? '')) return 'internal by convention (leading underscore): exercised through the public methods';
-  if (fn.params.some((p) => /^[[{]/.test(p.name))) {
-    // Destructured params still work: they are planned like an object/array by their type text.
-  }
-  void report;
+  if (hiddenMember(fn, report)) return 'private or protected: only its class calls it (exercised through the public methods)';
   return undefined;
+}
+
+/** A `private`, `protected` or `#name` method (the core's `private`): code outside its class cannot call it. */
+function hiddenMember(fn: FunctionReport, report: FileReport): boolean {
+  const parts = fn.name.split('.');
+  if (parts.length < 2) return false;
+  const member = parts.pop()!;
+  const owner = parts.filter((p) => p !== 'prototype').join('.');
+  const cls = (report.classes ?? []).find((c) => c.name === owner);
+  return Boolean(cls?.methods?.some((m) => m.name === member && m.private && m.kind !== 'constructor'));
 }
 
 export function planFile(report: FileReport, options: PlanOptions): FilePlan {

@@ -70,6 +70,7 @@ pub struct ClassMethod {
     pub kind: String,
     pub r#static: bool,
     pub r#async: bool,
+    /// `private`, `protected` or `#name`: code outside the class (a test) cannot call it.
     pub private: bool,
 }
 
@@ -350,7 +351,11 @@ fn object_assign_target(call: &CallExpression<'_>) -> Option<Vec<String>> {
     if object.name != "Object" || callee.property.name != "assign" {
         return None;
     }
-    let first = call.arguments.first()?.as_expression()?.get_inner_expression();
+    let first = call
+        .arguments
+        .first()?
+        .as_expression()?
+        .get_inner_expression();
     match first {
         Expression::Identifier(id) if id.name == "exports" => Some(Vec::new()),
         Expression::StaticMemberExpression(m) => {
@@ -1054,8 +1059,11 @@ pub fn class_methods(class: &Class<'_>, text: &str) -> Vec<ClassMethod> {
             kind: kind.to_string(),
             r#static: m.r#static,
             r#async: m.value.r#async,
-            private: m.accessibility == Some(TSAccessibility::Private)
-                || matches!(m.key, PropertyKey::PrivateIdentifier(_)),
+            // Not callable from outside the class: a generated test cannot call it (tsc says so).
+            private: matches!(
+                m.accessibility,
+                Some(TSAccessibility::Private | TSAccessibility::Protected)
+            ) || matches!(m.key, PropertyKey::PrivateIdentifier(_)),
         });
     }
     out
@@ -1185,6 +1193,26 @@ export default function main() {}
         assert!(kinds("Open")
             .iter()
             .all(|(_, kind, _)| kind != "constructor"));
+    }
+
+    #[test]
+    fn protected_and_private_methods_are_not_callable_from_a_test() {
+        let code = "export class F {\n  format(n: number) { return this.num(n); }\n  protected num(n: number) { return String(n); }\n  private hid() {}\n  #own() {}\n}";
+        let r = report(code, Language::Ts);
+        let hidden: Vec<(&str, bool)> = r.classes[0]
+            .methods
+            .iter()
+            .map(|m| (m.name.as_str(), m.private))
+            .collect();
+        assert_eq!(
+            hidden,
+            vec![
+                ("format", false),
+                ("num", true),
+                ("hid", true),
+                ("own", true)
+            ]
+        );
     }
 
     #[test]

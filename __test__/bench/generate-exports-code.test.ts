@@ -1,0 +1,41 @@
+/**
+ * The bench's "0-test files" count (bench/generate/exports-code.mjs): a file that exports only types and constants
+ * does not count, while a file exporting a function or a class, an ES barrel, a CommonJS `require` barrel and a
+ * CommonJS file whose export the core's recognisers miss all do (a real miss is never hidden). The real core.
+ */
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, repoRoot } from '../helpers';
+
+type ExportsCode = { filesExportingCode(api: unknown, files: string[], root: string): Promise<Map<string, boolean>> };
+const load = (): Promise<ExportsCode> => import(path.join(repoRoot, 'bench', 'generate', 'exports-code.mjs'));
+
+describe('which measured files export code', () => {
+  it('leaves out types and constants only, counts functions, classes and barrels of them', async () => {
+    const root = makeProject({
+      'package.json': '{"name":"mixed","private":true}',
+      'src/types.ts': 'export interface Money { cents: number }\nexport type Id = string;\nexport const LIMIT = 10;\nexport enum Kind { A = "a" }\n',
+      'src/money.ts': 'export function add(a: number, b: number): number { return a + b; }\n',
+      'src/store.ts': 'export class Store { get(k: string) { return k; } }\n',
+      'src/index.ts': "export * from './money';\nexport type { Money } from './types';\n",
+      'src/only-types.ts': "export * from './types';\n",
+      'lib/index.js': "module.exports = { add: require('./add.js') };\n",
+      'lib/add.js': 'module.exports = function add(a, b) { return a + b; };\n',
+      'lib/factory.js': 'function make() { return { run: function () { return 1; } }; }\nmodule.exports = make();\n',
+    });
+    const api = require(path.join(repoRoot, 'dist', 'index.js'));
+    const files = ['src/types.ts', 'src/money.ts', 'src/store.ts', 'src/index.ts', 'src/only-types.ts', 'lib/index.js', 'lib/factory.js'].map((f) => path.join(root, f));
+    const { filesExportingCode } = await load();
+    const found = await filesExportingCode(api, files, root);
+    const byName = Object.fromEntries([...found].map(([f, code]) => [path.relative(root, f).split(path.sep).join('/'), code]));
+    expect(byName).toEqual({
+      'src/types.ts': false,
+      'src/money.ts': true,
+      'src/store.ts': true,
+      'src/index.ts': true,
+      'src/only-types.ts': false,
+      'lib/index.js': true,
+      'lib/factory.js': true,
+    });
+  });
+});
