@@ -22,9 +22,13 @@ describe('which measured files export code', () => {
       'lib/index.js': "module.exports = { add: require('./add.js') };\n",
       'lib/add.js': 'module.exports = function add(a, b) { return a + b; };\n',
       'lib/factory.js': 'function make() { return { run: function () { return 1; } }; }\nmodule.exports = make();\n',
+      // a value a factory builds is code, an imported binding re-exported may be: both count (never a hidden miss)
+      'src/codec.ts': "import { make } from './make';\nexport const base32 = make({ prefix: 'b' });\n",
+      'src/make.ts': 'export const make = (o: { prefix: string }) => ({ encode: (s: string) => o.prefix + s });\n',
+      'src/entry.ts': "import { add } from './money';\nexport { add };\nexport const TABLE = { a: [1, 2], b: 'x' } as const;\n",
     });
     const api = require(path.join(repoRoot, 'dist', 'index.js'));
-    const files = ['src/types.ts', 'src/money.ts', 'src/store.ts', 'src/index.ts', 'src/only-types.ts', 'lib/index.js', 'lib/factory.js'].map((f) => path.join(root, f));
+    const files = ['src/types.ts', 'src/money.ts', 'src/store.ts', 'src/index.ts', 'src/only-types.ts', 'lib/index.js', 'lib/factory.js', 'src/codec.ts', 'src/entry.ts'].map((f) => path.join(root, f));
     const { filesExportingCode } = await load();
     const found = await filesExportingCode(api, files, root);
     const byName = Object.fromEntries([...found].map(([f, code]) => [path.relative(root, f).split(path.sep).join('/'), code]));
@@ -36,6 +40,8 @@ describe('which measured files export code', () => {
       'src/only-types.ts': false,
       'lib/index.js': true,
       'lib/factory.js': true,
+      'src/codec.ts': true,
+      'src/entry.ts': true,
     });
   });
 });

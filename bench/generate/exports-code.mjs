@@ -1,18 +1,19 @@
 /**
  * Which measured source files export code, for the bench's "0-test files" count (issue 22: no file that exports code
- * ends with 0 recorded tests). A file that exports only types, interfaces and constants has nothing a test could
- * call: it is left out of the count and the row says how many were left out. Everything else counts, so a real miss
- * is never hidden:
- * - an exported function or class (the core's `exportPath`);
- * - a barrel (ES `export ... from`, or a CommonJS `module.exports = { a: require('./a') }`) re-exporting a file of
- *   the package that exports code itself (followed a few barrels deep);
- * - a CommonJS, UMD or script file with any function: the core's export recognition is a hint there (a factory, an
- *   IIFE), and the generator walks what the loaded module exports;
- * - a file the generator planned functions for, or wrote a test file for (the caller adds those).
+ * ends with 0 recorded tests). A file that exports only types, interfaces, enums and constants has nothing a test
+ * could call: it is left out of the count and the row says how many were left out. The rule is conservative, so a
+ * real miss is never hidden: an ES module is "types and constants only" when every export is a type, an interface,
+ * an enum, a `const` whose value is made of literals (`export const LIMIT = 10`, `{ a: 1, b: ['x'] } as const`), or a
+ * re-export of a file that is itself types and constants only; anything else (a function, a class, a value a
+ * factory call builds: `export const base32 = rfc4648({...})`, an imported binding re-exported) exports code.
+ * A CommonJS, UMD or script file exports code when the core sees any function in it or a `require` barrel.
+ * The caller also counts every file the generator planned a function for or wrote a test file for.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+const require = createRequire(import.meta.url);
 const HOPS = 3;
 const DECLARATION = /\.d\.([cm]?)ts$/;
 
@@ -25,11 +26,55 @@ function codeFile(resolved) {
   return [`${base}.${declaration[1]}js`, `${base}.${declaration[1]}ts`, `${base}.js`, `${base}.ts`].find((c) => fs.existsSync(c)) ?? null;
 }
 
-/** Whether the report's own code is exported (without following re-exports). */
-function ownCodeExported(report) {
-  if (report.functions.some((f) => f.exported || (f.exportPath ?? null) !== null)) return true;
-  if ((report.classes ?? []).some((c) => (c.exportPath ?? null) !== null)) return true;
-  return report.moduleFormat !== 'esm' && report.functions.length > 0;
+/** Whether an expression is made of literals only (a constant a test has nothing to call on). */
+function constantValue(ts, e) {
+  if (!e) return false;
+  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression?.(e) || ts.isTypeAssertionExpression?.(e)) return constantValue(ts, e.expression);
+  if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isBigIntLiteral(e) || ts.isRegularExpressionLiteral(e)) return true;
+  if ([ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(e.kind)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return constantValue(ts, e.operand);
+  if (ts.isArrayLiteralExpression(e)) return e.elements.every((x) => constantValue(ts, x));
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && constantValue(ts, p.initializer));
+  return false;
+}
+
+const hasExport = (ts, node) => (ts.getModifiers?.(node) ?? node.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+
+/**
+ * An ES module's exports, read with TypeScript's parser: 'code' (something callable or built), 'none' (types and
+ * constants only), or the re-exported specifiers to decide by.
+ */
+function esExports(ts, file) {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const constants = new Set();
+  for (const s of source.statements) {
+    if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && constantValue(ts, d.initializer)) constants.add(d.name.text);
+    }
+    if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) constants.add(s.name.text);
+  }
+  const from = [];
+  for (const s of source.statements) {
+    if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s) || ts.isImportDeclaration(s)) continue;
+    if (ts.isExportDeclaration(s)) {
+      if (s.isTypeOnly) continue;
+      if (s.moduleSpecifier) from.push(s.moduleSpecifier.text);
+      else if (s.exportClause && ts.isNamedExports(s.exportClause) && s.exportClause.elements.some((x) => !x.isTypeOnly && !constants.has((x.propertyName ?? x.name).text))) return 'code';
+      continue;
+    }
+    if (ts.isExportAssignment(s)) {
+      if (!constantValue(ts, s.expression) && !(ts.isIdentifier(s.expression) && constants.has(s.expression.text))) return 'code';
+      continue;
+    }
+    if (!hasExport(ts, s)) continue;
+    if (ts.isVariableStatement(s)) {
+      if (!(s.declarationList.flags & ts.NodeFlags.Const) || s.declarationList.declarations.some((d) => !constantValue(ts, d.initializer))) return 'code';
+      continue;
+    }
+    if (ts.isModuleDeclaration(s) && s.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) continue;
+    return 'code';
+  }
+  return from;
 }
 
 /**
@@ -37,36 +82,41 @@ function ownCodeExported(report) {
  * @returns {Promise<Map<string, boolean>>}
  */
 export async function filesExportingCode(api, files, root) {
+  const ts = require(require.resolve('typescript', { paths: [root, process.cwd()] }));
   const reports = new Map();
-  const analyse = async (list) => {
-    const fresh = list.filter((f) => !reports.has(f));
-    if (fresh.length === 0) return;
-    const analysis = await api.analyzeFiles(fresh, { root, cache: false });
-    for (const r of analysis.files) reports.set(path.resolve(root, r.path), r);
-  };
-  await analyse(files);
-  // the files barrels re-export from, a few barrels deep
-  let frontier = [...reports.values()];
-  for (let hop = 0; hop < HOPS && frontier.length; hop++) {
-    const next = [...new Set(frontier.flatMap((r) => (r.reexports ?? []).map((e) => codeFile(path.resolve(root, e.from))).filter(Boolean)))].filter((f) => !reports.has(f));
-    await analyse(next);
-    frontier = next.map((f) => reports.get(f)).filter(Boolean);
-  }
+  const analysis = await api.analyzeFiles(files, { root, cache: false });
+  for (const r of analysis.files) reports.set(path.resolve(root, r.path), r);
   const memo = new Map();
   const exportsCode = (file, depth) => {
     if (memo.has(file)) return memo.get(file);
+    memo.set(file, true);
+    let answer = true;
     const report = reports.get(file);
-    memo.set(file, false);
-    const answer =
-      report !== undefined &&
-      (ownCodeExported(report) ||
-        (depth < HOPS &&
-          (report.reexports ?? []).some((e) => {
-            const target = codeFile(path.resolve(root, e.from));
-            return target !== null && exportsCode(target, depth + 1);
-          })));
+    if (report && report.moduleFormat !== 'esm') {
+      answer = report.functions.length > 0 || (report.reexports ?? []).length > 0;
+    } else if (/\.[cm]?[jt]sx?$/.test(file) && fs.existsSync(file)) {
+      const found = esExports(ts, file);
+      answer =
+        found === 'code' ||
+        found.some((specifier) => {
+          const target = resolveSpecifier(file, specifier);
+          // a specifier it cannot follow (a dependency, a path it cannot find) counts as code
+          return target === null || depth >= HOPS || exportsCode(target, depth + 1);
+        });
+    }
     memo.set(file, answer);
     return answer;
   };
   return new Map(files.map((f) => [f, exportsCode(f, 0)]));
+}
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
+
+/** A relative specifier's file (TypeScript's `./x.js` for `./x.ts`, folders to their index), or null. */
+function resolveSpecifier(from, specifier) {
+  if (!specifier.startsWith('.')) return null;
+  const base = path.resolve(path.dirname(from), specifier);
+  const stripped = base.replace(/\.(m|c)?js$/, '');
+  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => stripped + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))];
+  return candidates.map((c) => codeFile(c)).find((c) => c !== null && fs.statSync(c).isFile()) ?? null;
 }
