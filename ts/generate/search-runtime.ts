@@ -335,6 +335,8 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   let chainsLeft = MAX_CHAINS_PER_MODULE;
   const chains: Array<{ target: SpecTarget; discovered: Discovered }> = [];
   const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
+    // Finished in an earlier round that stopped later in this module (search.ts runs the module again).
+    if (ctx.skip.has(`done:${target.id}`)) return;
     if (ctx.clock.expired()) {
       ctx.progress.unsearched++;
       // A planned target says why it has no test; one found at run time (or returned by a call) is left out.

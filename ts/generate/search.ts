@@ -384,7 +384,7 @@ function replayLog(entries: LogEntry[], done: (id: string, result: TargetResult)
  * targets fail), at the target whose last call hung (that call is skipped next time), or past a target that stopped
  * before any call. Null: nothing to resume.
  */
-function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Flat, why: string) => void; skip: string[]; hang: (f: Flat) => void }): number | null {
+function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Flat, why: string) => void; skip: string[]; hang: (f: Flat) => void; finished: Set<string> }): number | null {
   // Past a module: its walk for unplanned targets is skipped (`walk:<job>`), the search goes on at the next job's.
   const after = (job: number) => {
     on.skip.push(`walk:${job}`);
@@ -402,8 +402,13 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
     // What a planned target's call returned (`<id>.r<k>`) stopped it: the search goes on after that target.
     const owner = flat.findIndex((f) => state.current!.startsWith(`${f.id}.r`));
     if (owner >= 0) return owner + 1;
-    // A target found at run time stopped the process: the rest of that module's discoveries are skipped.
-    return after(Number(state.current.split('.')[0]));
+    const job = Number(state.current.split('.')[0]);
+    // A target found at run time stopped the process at a call: the module runs again without that call, its
+    // targets that finished are not searched again (a barrel's every target is found at run time: one call that
+    // hangs must not cost the rest). Stopped before any call: the rest of that module's discoveries are skipped.
+    if (!state.lastCall) return after(job);
+    on.skip.push(`${state.lastCall.f}:${state.lastCall.n}`);
+    return restartModule(job, flat, on);
   }
   if (state.recording) {
     // Recording a chosen test did not return: the target runs again without observing its instance, then (when it
@@ -419,6 +424,17 @@ function resume(state: RoundState, flat: Flat[], why: string, on: { fail: (f: Fl
   }
   on.fail(flat[index], `the search ${why}`);
   return index + 1;
+}
+
+/**
+ * The round start that runs module `job` again from its first target: the targets that finished (any module's) are
+ * skipped by id, and the walks of the modules before it are not run again.
+ */
+function restartModule(job: number, flat: Flat[], on: { skip: string[]; finished: Set<string> }): number {
+  for (const id of on.finished) if (!on.skip.includes(`done:${id}`)) on.skip.push(`done:${id}`);
+  for (let j = 0; j < job; j++) if (!on.skip.includes(`walk:${j}`)) on.skip.push(`walk:${j}`);
+  const first = flat.findIndex((f) => f.job >= job);
+  return first < 0 ? flat.length : first;
 }
 
 /**
@@ -470,7 +486,13 @@ async function runRounds(
   options: SearchRunOptions,
 ): Promise<void> {
   const { jobs, flat, outcomes, fail } = batch;
-  const record = recorder(flat, outcomes);
+  const recordResult = recorder(flat, outcomes);
+  // The targets whose search finished (child ids), across rounds: a module run again skips them.
+  const finished = new Set<string>();
+  const record = (id: string, result: TargetResult) => {
+    finished.add(id);
+    recordResult(id, result);
+  };
   const skip: string[] = [];
   let startAt = 0;
   const deadline = options.search?.deadline;
@@ -486,7 +508,7 @@ async function runRounds(
     const state = replayLog(entries, record, batch.notes);
     if (state.ended || (deadline !== undefined && Date.now() >= deadline)) break;
     const why = stopReason(run);
-    const next = resume(state, flat, why, { fail, skip, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
+    const next = resume(state, flat, why, { fail, skip, finished, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
     if (next === null) break;
     startAt = next;
   }
