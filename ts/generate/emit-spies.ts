@@ -7,13 +7,22 @@
  */
 import type { FoundTest } from './search-runtime';
 
+/** The step of a spy on an argument of the sequence's constructor (or of the factory call that made its object). */
+export const CTOR_STEP = -1;
+
 /** Declares the spies of one step, replacing their arguments by the spies' names (in `args`, in place). */
-export function declareSpies(test: FoundTest, step: number, args: string[], at: { callee: string; indent: string; typescript: boolean; names: Map<string, string>; position?: (index: number) => number }): string[] {
+export function declareSpies(
+  test: FoundTest,
+  step: number,
+  args: string[],
+  at: { callee: string; indent: string; typescript: boolean; names: Map<string, string>; position?: (index: number) => number; constructs?: boolean },
+): string[] {
   const out: string[] = [];
   for (const spy of test.spies ?? []) {
     if (spy.step !== step || args[spy.index] === undefined) continue;
     const name = `callback${at.names.size === 0 ? '' : at.names.size + 1}`;
-    const type = at.typescript ? `<NonNullable<Parameters<typeof ${at.callee}>[${at.position ? at.position(spy.index) : spy.index}]>>` : '';
+    const parameters = at.constructs ? 'ConstructorParameters' : 'Parameters';
+    const type = at.typescript ? `<NonNullable<${parameters}<typeof ${at.callee}>[${at.position ? at.position(spy.index) : spy.index}]>>` : '';
     out.push(`${at.indent}const ${name} = vi.fn${type}(${args[spy.index]});`);
     args[spy.index] = name;
     at.names.set(`${spy.step}:${spy.index}`, name);

@@ -11,12 +11,13 @@ import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
 import { quote } from './value-code';
 import { setterOf } from './setter-step';
 import { unparseable } from './write';
-import { assertSpies, declareSpies } from './emit-spies';
+import { assertSpies, CTOR_STEP, declareSpies } from './emit-spies';
 import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
 import type { DatabaseOrigin } from './search-database';
 import { withEntry, withGlobals } from './emit-globals';
 import { resolveTokens, withoutTokens, type ModuleSpecifiers } from './emit-modules';
 import type { ModuleImport } from './imports';
+import { PIN_RANDOM, withRandomPin } from './emit-random';
 
 function titleLiteral(text: string): string {
   return text.includes("'") ? JSON.stringify(text) : quote(text);
@@ -135,6 +136,7 @@ function iteratedAsync(o: Outcome): boolean {
 function renderFound(target: Target, access: string, test: FoundTest, id: string, typescript: boolean): string[] {
   const out = [`  ${CASE_MARKER}${id}`, `  it(${titleLiteral(withoutTokens(test.title))}, ${isAsync(test) ? 'async ' : ''}() => {`];
   const ind = '    ';
+  if (test.random) out.push(`${ind}${PIN_RANDOM}`);
   if (target.database) {
     out.push(...renderDatabaseTest(target, test, { ind, typescript, assertCall }));
   } else if (target.kind === 'function') {
@@ -160,9 +162,12 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
 function renderSequence(access: string, test: FoundTest, ind: string, typescript: boolean): string[] {
   const [ctor, ...calls] = test.steps;
   // A class is built with `new`; what a factory returns, by the same call (search-returned.ts).
-  const ctorCall = `${test.construct === 'call' ? '' : 'new '}${access}(${(test.ctor ?? []).join(', ')})`;
-  if (ctor.outcome.kind !== 'returns') return assertCall(ctorCall, ctor, ind, 'error', typescript);
-  const out = [`${ind}const instance = ${ctorCall};`];
+  const spies = new Map<string, string>();
+  const ctorArgs = (test.ctor ?? []).slice();
+  const out = declareSpies(test, CTOR_STEP, ctorArgs, { callee: access, indent: ind, typescript, names: spies, constructs: test.construct !== 'call' });
+  const ctorCall = `${test.construct === 'call' ? '' : 'new '}${access}(${ctorArgs.join(', ')})`;
+  if (ctor.outcome.kind !== 'returns') return [...out, ...assertCall(ctorCall, ctor, ind, 'error', typescript), ...assertSpies(test, spies, ind)];
+  out.push(`${ind}const instance = ${ctorCall};`);
   // The state after a call, where it changed and before the last call (the final state is asserted below): a
   // sequence whose end undoes its middle (`reset(); reset()`) still says what the middle did.
   let last = ctor.state ?? null;
@@ -171,7 +176,6 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     out.push(`${ind}expect(instance).toMatchObject(${step.state});`);
     last = step.state;
   };
-  const spies = new Map<string, string>();
   calls.forEach((step, i) => {
     const args = step.args.slice();
     for (const m of step.mutated) {
@@ -190,7 +194,9 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
   });
   out.push(...assertSpies(test, spies, ind));
   if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
-  for (const view of test.views ?? []) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
+  // An observation the last call already made (`pending()` last, then `pending()` again) says nothing new.
+  const lastCall = calls.length ? `instance.${calls[calls.length - 1].method}(${calls[calls.length - 1].args.join(', ')})` : null;
+  for (const view of test.views ?? []) if (view.expr !== lastCall) out.push(`${ind}expect(${view.expr}).${viewMatcher(view.code)};`);
   return out;
 }
 
@@ -354,6 +360,6 @@ export function emitFile(plan: FilePlan, search: SearchOutcome, options: RenderO
   const resolved = resolveTokens(body, modules);
   const lines = fileLines({ header, body: resolved.body, own, others: resolved.others, needsHelpers }, options, database ? { setup: templateLines(database, options), seeders } : null);
   // What the search did before it loaded the module, the test file does too (emit-globals.ts).
-  const checked = checkedText(withGlobals(withEntry(lines, search.entry, options.outputFile), search.globals), options, cases);
+  const checked = checkedText(withRandomPin(withGlobals(withEntry(lines, search.entry, options.outputFile), search.globals), options.typescript), options, cases);
   return { text: checked.text, cases, tests: tests - checked.dropped, todo: todo + checked.dropped, throws };
 }

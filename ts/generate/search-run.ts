@@ -13,6 +13,8 @@ import type { TypeShape } from './shapes';
 import { observe, stateCode, type View } from './search-values';
 import { CODE, RealDate, tag, toCode } from './value-code';
 import { CALLBACK_ERRORS, clone } from './value-shapes';
+import { restartRandom, withPinnedRandom } from './search-random';
+import { CTOR_STEP } from './emit-spies';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
 export class ExitCalled extends Error {
@@ -66,6 +68,8 @@ export interface Ran {
   spies?: SpyRecord[];
   /** A function object's settable properties as they read after the run (a state to grow from, not asserted). */
   watched?: string;
+  /** The run drew from Math.random (pinned to a fixed sequence while it ran: search-random.ts). */
+  random?: boolean;
 }
 
 /** A callback argument of a recording run, wrapped to count its calls as `vi.fn` will in the test. */
@@ -97,7 +101,8 @@ function spyOn(values: unknown[], step: number, spies: Spy[]): void {
 function spyRecords(spies: Spy[]): SpyRecord[] {
   return spies.map((s) => {
     const last = s.calls[s.calls.length - 1];
-    const codes = last ? last.map((a) => toCode(a)) : null;
+    // A function the code passed (a continuation, `done`) is asserted as one: functions compare by identity.
+    const codes = last ? last.map((a) => (typeof a === 'function' ? 'expect.any(Function)' : toCode(a))) : null;
     return { step: s.step, index: s.index, calls: s.calls.length, last: codes && codes.every((c) => c !== null) ? (codes as string[]) : null };
   });
 }
@@ -444,6 +449,7 @@ export class Runner {
 
   /** The instance a candidate's sequence leaves behind, built again from fresh arguments (for observe()). */
   private async replayInstance(cand: Candidate): Promise<object | undefined> {
+    restartRandom();
     const raw = await this.invoke(() => this.make((cand.ctor ?? []).map((v) => clone(v))), 'new', false);
     if (!returnedOk(raw) || raw.value === null || typeof raw.value !== 'object') return undefined;
     const instance = raw.value;
@@ -549,12 +555,21 @@ export class Runner {
     return out;
   }
 
-  /** Observations only of a sequence's instance the sequence changed (an untouched one says little, and often). */
-  private observable(instance: unknown, state: string | null, ctorState: string | null): boolean {
-    return this.init.sequence && this.observing && instance !== null && typeof instance === 'object' && state !== ctorState;
+  /**
+   * Observations of a sequence's instance after its calls: also when its own fields did not change, since an object a
+   * factory returns keeps its state in the closure (a queue's `running()`, `length()`, `idle()` are all a test sees).
+   */
+  private observable(instance: unknown, cand: Candidate): boolean {
+    return this.init.sequence && this.observing && instance !== null && typeof instance === 'object' && cand.steps.length > 0;
   }
 
+  /** One run of a candidate with Math.random pinned (search-random.ts): the same values on every run. */
   async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
+    const { value, drew } = await withPinnedRandom(() => this.runPinned(cand, record, measure));
+    return drew ? { ...value, random: true } : value;
+  }
+
+  private async runPinned(cand: Candidate, record: boolean, measure: boolean): Promise<Ran> {
     const { sequence } = this.init;
     // Fresh copies before the first take (a copy of an instance runs its class's constructor).
     const ctorValues = sequence ? (cand.ctor ?? []).map((v) => clone(v)) : [];
@@ -562,6 +577,8 @@ export class Runner {
     const before = record ? stepValues.map((vs) => vs.map((v) => (v !== null && typeof v === 'object' ? toCode(v) : null))) : [];
     const spies: Spy[] = [];
     if (record) stepValues.forEach((vs, i) => spyOn(vs, i, spies));
+    // The callbacks the object was made with (a queue's worker, a store's reducer): step -1, the constructor's.
+    if (record && sequence) spyOn(ctorValues, CTOR_STEP, spies);
     if (measure) this.init.coverage.take();
     const run = await this.calls(ctorValues, cand, stepValues, record);
     const blocks = measure ? this.init.coverage.take() : NONE;
@@ -570,7 +587,7 @@ export class Runner {
     if (stopped) return { cand, blocks, steps, state: null, throws, exit, ...spied };
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
-    const observable = record && this.observable(instance, state, run.ctorState) && !throws && exit === null;
+    const observable = record && this.observable(instance, cand) && !throws && exit === null;
     const views = observable ? await observe(instance as object, this.init.observers, () => this.replayInstance(cand)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);

@@ -218,6 +218,8 @@ export interface FoundTest {
   views?: View[];
   /** Callbacks passed to the calls, as `vi.fn` in the test: how the code called them by the end of the test. */
   spies?: SpyRecord[];
+  /** The calls drew from Math.random: the test pins it to the sequence the search used (emit-random.ts). */
+  random?: true;
   blocks: number;
   boundary: boolean;
 }

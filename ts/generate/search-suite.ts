@@ -13,7 +13,7 @@ import { sameOutcome, type Ran } from './search-run';
 import type { Outcome, TargetResult } from './search-runtime';
 
 const TYPE_ERROR_OF_OURS = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|undefined or null|Cannot destructure|Cannot use 'in' operator|Invalid array length|is not defined/;
-/** Throwing tests beyond the one-in-four share, each asserting an error no other test of the function asserts. */
+/** Throwing tests of a target at most (each asserting its own error). */
 const MAX_ERROR_TESTS = 3;
 /** One more test allowed per this many blocks reached, past the configured cap (up to three times it). */
 const BLOCKS_PER_TEST = 3;
@@ -99,17 +99,16 @@ function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible:
     if (!r) break;
     take(r);
   }
-  // Few throwing tests: one per four kept ones, plus up to MAX_ERROR_TESTS more when each asserts an error no
-  // other test asserts (an invariant helper or a validator is mostly its error paths, each with its own message).
-  let throwsLeft = Math.max(1, Math.floor(chosen.length / 4));
-  let distinctLeft = MAX_ERROR_TESTS;
+  // Few throwing tests, each asserting an error (class and message) no other test of the target asserts: one per
+  // four normal ones, at least one, at most MAX_ERROR_TESTS. A second test of the same error adds a line covered,
+  // not a mutant killed; the error paths of a validator are each their own message.
+  let throwsLeft = Math.min(MAX_ERROR_TESTS, Math.max(1, Math.ceil(chosen.length / 4)));
   const errors = new Set<string>();
   for (;;) {
     // Our failing callback's own error passed on is no error message of the code's: it gets no slot of its own.
-    const r = chosen.length < maxTests ? best(eligible, got, (x) => !chosen.includes(x) && (throwsLeft > 0 || (!errors.has(errorOf(x)) && !ownError(x)))) : null;
+    const r = chosen.length < maxTests && throwsLeft > 0 ? best(eligible, got, (x) => !chosen.includes(x) && x.throws && !errors.has(errorOf(x)) && !ownError(x)) : null;
     if (!r) break;
-    if (throwsLeft > 0) throwsLeft--;
-    else if (distinctLeft-- <= 0) break;
+    throwsLeft--;
     errors.add(errorOf(r));
     take(r);
   }
@@ -146,7 +145,13 @@ function addDiverse(s: TargetSearch, chosen: Ran[], maxTests: number): void {
   }
 }
 
-function loosen(o: Outcome): Outcome {
+/** What two runs' outcomes agree on: a value that differs is asserted by its kind, a returned function's calls one by one. */
+function loosen(o: Outcome, other?: Outcome): Outcome {
+  if ((o.kind === 'returns' || o.kind === 'resolves') && o.calls) {
+    const theirs = other?.kind === o.kind ? other.calls : undefined;
+    const calls = o.calls.map((c, i) => (theirs?.[i] && sameOutcome(c.outcome, theirs[i].outcome) ? c : { ...c, outcome: loosen(c.outcome, theirs?.[i]?.outcome) }));
+    return { ...o, calls };
+  }
   if (o.kind === 'returns' || o.kind === 'resolves') return { ...o, code: null, plain: false, state: null };
   if (o.kind === 'throws' || o.kind === 'rejects') return { kind: o.kind, error: { ...o.error, message: '', code: null } };
   return o;
@@ -167,7 +172,7 @@ function agree(a: Ran, b: Ran): boolean {
 function keepAgreed(a: Ran, b: Ran): void {
   for (let i = 0; i < a.steps.length; i++) {
     const other = b.steps[i];
-    if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome);
+    if (!other || !sameOutcome(a.steps[i].outcome, other.outcome)) a.steps[i].outcome = loosen(a.steps[i].outcome, other?.outcome);
     if (!other || JSON.stringify(a.steps[i].mutated) !== JSON.stringify(other.mutated)) a.steps[i].mutated = [];
     if (!other || a.steps[i].state !== other.state) a.steps[i].state = null;
   }
@@ -204,7 +209,7 @@ async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
     recorded.push({ steps: a.steps, cand: r.cand });
     const title = '';
     const construct = s.target.construct === 'call' ? { construct: 'call' as const } : {};
-    result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, ...(a.spies?.length ? { spies: a.spies } : {}), blocks: r.blocks.size, boundary: r.cand.boundary });
+    result.tests.push({ title, ctor: r.cand.ctorCodes, ...construct, steps: a.steps, state: a.state, views: a.views, ...(a.spies?.length ? { spies: a.spies } : {}), ...(a.random || b.random ? { random: true as const } : {}), blocks: r.blocks.size, boundary: r.cand.boundary });
   }
   // Titles say the input class and the outcome (search-titles.ts), naming what sets each test apart from the others.
   titlesFor({ ...target, methods: s.methods }, recorded).forEach((title, i) => (result.tests[i].title = title));
@@ -224,5 +229,6 @@ async function shrinkAll(s: TargetSearch, chosen: Ran[], covering: number): Prom
       return next && (next.valid || !c.valid) ? next : null;
     },
     run: (c) => s.rerun(c),
+    near: [...new Set([s.target, ...s.methods].flatMap((c) => c.constants).filter((x): x is number => typeof x === 'number'))],
   }, { runs: Math.ceil(s.budget.count / 5), until: performance.now() + s.timeCapMs() });
 }

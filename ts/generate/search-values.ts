@@ -162,19 +162,25 @@ function iterationView(instance: object): View | null {
   }
 }
 
-/** `instance.<name>()` on a replica, kept only when the call leaves the replica as it was and returns a value. */
+/**
+ * `instance.<name>()` on a replica, kept only when it returns a value (not undefined: a command, `kill()`, says
+ * nothing), leaves the replica's fields as they were and returns the same when called again (state kept in a closure
+ * is not in the fields: `pop()` of a closure-based stack answers differently the second time).
+ */
 function observerView(replica: object | undefined, name: string): View | null {
   const fn = replica ? (replica as Record<string, unknown>)[name] : undefined;
   if (!replica || typeof fn !== 'function') return null;
   const before = snapshot(replica);
   let v: unknown;
+  let again: unknown;
   try {
     v = (fn as () => unknown).call(replica);
+    again = (fn as () => unknown).call(replica);
   } catch {
     return null;
   }
-  if (snapshot(replica) !== before || v === replica || (v !== null && typeof (v as { then?: unknown })?.then === 'function')) return null;
+  if (v === undefined || snapshot(replica) !== before || v === replica || (v !== null && typeof (v as { then?: unknown })?.then === 'function')) return null;
   const code = toCode(v);
-  return code !== null && code.length < 400 ? { expr: `instance.${name}()`, code } : null;
+  return code !== null && code.length < 400 && code === toCode(again) ? { expr: `instance.${name}()`, code } : null;
 }
 

@@ -12,11 +12,11 @@ import { CODE } from './value-code';
 import { FACTORY } from './value-shapes';
 
 /** Smaller values than `value` of the same kind, most wanted first; none for values that have no smaller form. */
-export function smallerValues(value: unknown): unknown[] {
+export function smallerValues(value: unknown, near: readonly number[] = []): unknown[] {
   if (value !== null && (typeof value === 'object' || typeof value === 'function') && (CODE.has(value) || FACTORY.has(value))) return [];
   switch (typeof value) {
     case 'number':
-      return smallerNumbers(value);
+      return smallerNumbers(value, near);
     case 'bigint':
       return value === 0n ? [] : [0n, 1n, value / 2n].filter((b, i, all) => abs(b) < abs(value) && all.indexOf(b) === i);
     case 'string':
@@ -24,8 +24,8 @@ export function smallerValues(value: unknown): unknown[] {
     case 'boolean':
       return value ? [false] : [];
     case 'object':
-      if (Array.isArray(value)) return smallerArrays(value);
-      if (value !== null && Object.getPrototypeOf(value) === Object.prototype) return smallerObjects(value as Record<string, unknown>);
+      if (Array.isArray(value)) return smallerArrays(value, near);
+      if (value !== null && Object.getPrototypeOf(value) === Object.prototype) return smallerObjects(value as Record<string, unknown>, near);
       return [];
     default:
       return [];
@@ -37,46 +37,70 @@ function abs(b: bigint): bigint {
 }
 
 /**
- * Simpler means nearer zero, then an integer rather than a fraction, then positive: 0, 1, the integer part, then
- * values from half of it up to one less (a bisection towards zero, as property-testing libraries shrink integers).
+ * Shrinking stops short of the values under which the code's operations cannot be told apart: 0 and ±1 (`a * b` and
+ * `a / b` agree for b = 1, `a + b` and `a - b` for b = 0), the empty string (`s + t` and `t`) and the empty array (a
+ * `map` and a `filter`). A test of `add(0)` covers the code a test of `add(3)` covers, but survives its mutants.
+ * Such values still come from the seeds (the code's constants, the edge cases), and shrinking gives them only where
+ * the code compares with them (a boundary, below). 3 rather than 2: `2 + 2` is `2 * 2`.
  */
-function smallerNumbers(x: number): number[] {
-  if (!Number.isFinite(x) || x === 0) return [];
+const SMALLEST_NUMBER = 3;
+
+/**
+ * Simpler means nearer zero, then an integer rather than a fraction, then positive. First the constants the code
+ * compares with and their neighbours (`near`: `score >= 90` makes 91, 90 and 89 candidates), so a value shrinks onto the
+ * boundary of the branch it takes, where a test tells `>=` from `>`; then SMALLEST_NUMBER, the integer part, then
+ * values from half of it up to one less (a bisection towards zero, as property-testing libraries shrink integers),
+ * never below SMALLEST_NUMBER in magnitude.
+ */
+function smallerNumbers(x: number, near: readonly number[]): number[] {
+  if (!Number.isFinite(x) || Math.abs(x) <= SMALLEST_NUMBER) return [];
   const base = Math.trunc(x);
-  // A fraction stays a fraction first (the code may test for one): 0.5, then its own fractional part.
-  const fractions = Number.isInteger(x) ? [] : [0.5, -0.5, x - base];
-  const out = [0, 1, ...fractions, base, -base, -x];
+  // A fraction stays a fraction first (the code may test for one): 3.5, then its own fractional part above the floor.
+  const fractions = Number.isInteger(x) ? [] : [SMALLEST_NUMBER + 0.5, -(SMALLEST_NUMBER + 0.5), SMALLEST_NUMBER + (x - base)];
+  // The nearest boundary below x first: 68 with `>= 50` and `>= 90` tries 51, 50, 49 (and ends at 50). Those under
+  // SMALLEST_NUMBER are the planner's seeds already (`n < 0` gives -1, 0 and 1).
+  const boundaries = near
+    .flatMap((c) => [c + 1, c, c - 1])
+    .filter((c) => Number.isFinite(c) && Math.abs(c) >= SMALLEST_NUMBER && Math.abs(c) < Math.abs(x))
+    .sort((a, b) => Math.abs(b) - Math.abs(a) || b - a);
+  const out = [SMALLEST_NUMBER, ...fractions, base, -base, -x];
   for (let step = Math.trunc(base / 2); step !== 0; step = Math.trunc(step / 2)) out.push(base - step);
   const simpler = (c: number) =>
     Math.abs(c) < Math.abs(x) || (Math.abs(c) === Math.abs(x) && ((Number.isInteger(c) && !Number.isInteger(x)) || (c > 0 && x < 0)));
-  return [...new Set(out)].filter((c) => !Object.is(c, x) && simpler(c));
+  const plain = out.filter((c) => Math.abs(c) >= SMALLEST_NUMBER && simpler(c));
+  return [...new Set([...boundaries, ...plain])].filter((c) => !Object.is(c, x));
 }
 
-/** Shorter strings first (`''`, `'a'`, halves, one character fewer), then the same length in plain letters. */
+/** Shorter strings first (`'a'`, halves, one character fewer), then the same length in plain letters; never `''`. */
 function smallerStrings(s: string): string[] {
-  if (s === '') return [];
+  if (s.length <= 1) return [];
   const chars = [...s];
-  const out = ['', 'a', chars[0], chars.slice(0, Math.ceil(chars.length / 2)).join(''), chars.slice(Math.floor(chars.length / 2)).join('')];
+  const out = ['a', chars[0], chars.slice(0, Math.ceil(chars.length / 2)).join(''), chars.slice(Math.floor(chars.length / 2)).join('')];
   for (let i = 0; i < Math.min(chars.length, 12); i++) out.push([...chars.slice(0, i), ...chars.slice(i + 1)].join(''));
   const plain = chars.map((c) => (/[A-Za-z0-9]/.test(c) ? c.toLowerCase() : c)).join('');
   out.push(plain);
-  return [...new Set(out)].filter((c) => c.length < s.length || (c.length === s.length && c < s));
+  return [...new Set(out)].filter((c) => c !== '' && (c.length < s.length || (c.length === s.length && c < s)));
 }
 
-function smallerArrays(a: unknown[]): unknown[] {
+/**
+ * Fewer elements, never fewer than two when there were two (one element is first and last, sorted and reversed, at
+ * every index: a test of it tells none of these apart), then each element smaller in place.
+ */
+function smallerArrays(a: unknown[], near: readonly number[]): unknown[] {
   if (a.length === 0) return [];
-  const out: unknown[][] = [[], a.slice(0, 1), a.slice(0, Math.ceil(a.length / 2))];
+  const least = Math.min(a.length, 2);
+  const out: unknown[][] = [a.slice(0, least), a.slice(0, Math.ceil(a.length / 2))];
   for (let i = 0; i < Math.min(a.length, 8); i++) out.push([...a.slice(0, i), ...a.slice(i + 1)]);
   // Then each element smaller, in place (the first few candidates of each).
-  for (let i = 0; i < Math.min(a.length, 8); i++) for (const v of smallerValues(a[i]).slice(0, 3)) out.push(a.map((x, k) => (k === i ? v : x)));
+  for (let i = 0; i < Math.min(a.length, 8); i++) for (const v of smallerValues(a[i], near).slice(0, 3)) out.push(a.map((x, k) => (k === i ? v : x)));
   const seen = new Set<string>();
-  return out.filter((c) => c.length <= a.length && !seen.has(keyOf(c)) && Boolean(seen.add(keyOf(c))) && keyOf(c) !== keyOf(a));
+  return out.filter((c) => c.length >= least && c.length <= a.length && !seen.has(keyOf(c)) && Boolean(seen.add(keyOf(c))) && keyOf(c) !== keyOf(a));
 }
 
 /** Each property's value smaller, one property at a time (properties are never dropped: the type may need them). */
-function smallerObjects(o: Record<string, unknown>): unknown[] {
+function smallerObjects(o: Record<string, unknown>, near: readonly number[]): unknown[] {
   const out: unknown[] = [];
-  for (const key of Object.keys(o).slice(0, 12)) for (const v of smallerValues(o[key]).slice(0, 4)) out.push({ ...o, [key]: v });
+  for (const key of Object.keys(o).slice(0, 12)) for (const v of smallerValues(o[key], near).slice(0, 4)) out.push({ ...o, [key]: v });
   return out;
 }
 
@@ -107,6 +131,8 @@ export interface ShrinkHooks<C> {
   /** The candidate with these argument lists, or null when they do not make a valid call (it must stay as valid). */
   rebuild(c: C, args: unknown[][]): C | null;
   run(c: C): Promise<Behaviour>;
+  /** The numbers the code compares with: shrinking tries them (and their neighbours) first. */
+  near?: readonly number[];
 }
 
 function same(a: Behaviour, b: Behaviour): boolean {
@@ -130,7 +156,7 @@ export async function shrink<C>(cand: C, wanted: Behaviour, hooks: ShrinkHooks<C
   const spent = () => runs >= budget.runs || performance.now() >= budget.until;
   /** The first smaller value of one argument that keeps the behaviour, as a candidate; null when none does. */
   const step = async (args: unknown[][], list: number, i: number): Promise<C | null> => {
-    for (const smaller of smallerValues(args[list][i])) {
+    for (const smaller of smallerValues(args[list][i], hooks.near ?? [])) {
       if (spent()) return null;
       const next = hooks.rebuild(best, replaced(args, [list, i], smaller));
       if (next === null) continue;
@@ -178,7 +204,7 @@ export async function shrinkChosen<C, R extends ChosenRun<C>>(
     const r = chosen[i];
     if (left > 0 && r.exit === null) {
       const exact = extras.has(r);
-      const hooks: ShrinkHooks<C> = { args: io.args, rebuild: io.rebuild, run: async (c) => io.wanted(await io.run(c), exact) };
+      const hooks: ShrinkHooks<C> = { args: io.args, rebuild: io.rebuild, near: io.near, run: async (c) => io.wanted(await io.run(c), exact) };
       // Measured again: runs of a batch that reached nothing new carry no blocks of their own.
       const wanted = await hooks.run(r.cand);
       // An even share of what is left, so the last tests get shrunk too.
