@@ -294,12 +294,13 @@ describe('record mode on an application fixture', () => {
     expect(invoice).toContain("import { InvoiceBook, label, lineTotal } from './invoice';");
     // Titles: the outcome and the class of the input that sets the test apart.
     expect(invoice).toMatch(/it\((['"])(addLine\(\) )?throws RangeError when line\.qty is 0\b[^\n]*\1/);
-    // Shrunk: no call keeps the typical 'Hello World' where a shorter string reaches the same blocks and outcome.
+    // Shrunk: no call keeps the typical 'Hello World' where a shorter string reaches the same blocks and outcome, and
+    // shrinking stops at 'a' and 3 (an empty string, 0 or 1 would hide the mutants of `qty * price.cents`).
     const calls = (text: string) => text.split('\n').filter((l) => /^\s+(expect\(|const error\d* = thrown\()(lineTotal|instance\.addLine|label)\(/.test(l));
     const lineCalls = calls(invoice).filter((l) => l.includes('lineTotal('));
     expect(lineCalls.length).toBeGreaterThan(2);
-    for (const l of lineCalls) expect(l, l).toMatch(/lineTotal\(\{ sku: '', qty: /);
-    expect(invoice).toMatch(/lineTotal\(\{ sku: '', qty: 0, price: \{ cents: 0, currency: 'EUR' \} \}/);
+    for (const l of lineCalls) expect(l, l).toMatch(/lineTotal\(\{ sku: 'a', qty: /);
+    expect(invoice).toMatch(/expect\(lineTotal\(\{ sku: 'a', qty: 3, price: \{ cents: 3, currency: 'EUR' \} \}[^\n]*\)\)\.toBe\(9\);/);
     const tsc = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.json', '--noEmit', '--strict'], { cwd: root, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
