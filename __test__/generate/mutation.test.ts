@@ -51,7 +51,8 @@ beforeAll(() => {
 describe('state kept in a closure is asserted through the object it made', () => {
   it('asserts the observers after a sequence, and the worker the object was made with as vi.fn', () => {
     const text = generated.get('src/tally.js')!;
-    expect(text).toMatch(/expect\(instance\.pending\(\)\)\.toBe\(2\);\n\s+expect\(instance\.finished\(\)\)\.toBe\(0\);\n\s+expect\(instance\.status\(\)\)\.toBe\('busy'\);/);
+    // The observers whose answer the calls changed (`finished()` is 0 before and after: not repeated).
+    expect(text).toMatch(/expect\(instance\.pending\(\)\)\.toBe\(2\);\n\s+expect\(instance\.status\(\)\)\.toBe\('busy'\);/);
     expect(text).toMatch(/const callback = vi\.fn\([^\n]*\);\n\s+const instance = createTally\(callback\);/);
     expect(text).toMatch(/expect\(callback\)\.toHaveBeenLastCalledWith\([^\n]*, expect\.any\(Function\)\);/);
   });

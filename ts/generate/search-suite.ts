@@ -12,7 +12,6 @@ import { signature, type TargetSearch } from './search-candidates';
 import { sameOutcome, type Ran } from './search-run';
 import type { Outcome, TargetResult } from './search-runtime';
 
-const TYPE_ERROR_OF_OURS = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|undefined or null|Cannot destructure|Cannot use 'in' operator|Invalid array length|is not defined/;
 /** Throwing tests of a target at most (each asserting its own error). */
 const MAX_ERROR_TESTS = 3;
 /** One more test allowed per this many blocks reached, past the configured cap (up to three times it). */
@@ -50,12 +49,16 @@ function ownError(r: Ran): boolean {
   return (last.kind === 'throws' || last.kind === 'rejects') && last.error.own === true;
 }
 
-/** A throw blamed on the generated input: an argument that does not fit, or a TypeError of a vague one. */
+/**
+ * A throw blamed on the generated input: an argument that does not fit its declaration, or a TypeError where some
+ * argument's type was guessed (untyped, inferred from usage): a TypeError says the argument was of the wrong type,
+ * the code's own (`"pairs" expected array, got type=string`) as much as the engine's (`x.map is not a function`).
+ */
 function blamedOnInput(r: Ran): boolean {
   if (!r.throws) return false;
   const last = r.steps[r.steps.length - 1].outcome;
   const error = last.kind === 'throws' || last.kind === 'rejects' ? last.error : null;
-  return !r.cand.valid || (r.cand.uncertain && error !== null && error.name === 'TypeError' && TYPE_ERROR_OF_OURS.test(error.message));
+  return !r.cand.valid || (r.cand.uncertain && error !== null && error.name === 'TypeError');
 }
 
 function cost(r: Ran): number {
