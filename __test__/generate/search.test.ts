@@ -398,11 +398,15 @@ describe('crash filter and throws', () => {
     expect(text).not.toMatch(/toBeInstanceOf\(TypeError\)/);
     expect(text).not.toMatch(/Cannot read properties/);
     expect(text).toMatch(/thrown\(\(\) => (text\.)?percent\(\d+\)\);\n\s+expect\(error\)\.toBeInstanceOf\(RangeError\);\n\s+expect\(error\.message\)\.toBe\('over 100'\);/);
-    // One throwing test per four kept ones, and beyond that only tests that each assert an error of their own.
+    // Throwing tests each assert an error of their own within a function, at most 3 per function.
     const kept = tests(text);
-    const throwing = kept.filter((t) => t.includes('thrown('));
-    const messages = throwing.map((t) => /error\.message\)\.toBe\((.+)\);/.exec(t)?.[1]);
-    expect(throwing.length).toBeLessThanOrEqual(Math.max(1, Math.floor(kept.length / 4)) + new Set(messages).size);
+    for (const fn of ['initials', 'percent', 'check']) {
+      const block = text.slice(text.indexOf(`describe('${fn}'`)).split('\ndescribe(')[0];
+      const messages = tests(block).filter((t) => t.includes('thrown(')).map((t) => /error\.message\)\.toBe\((.+)\);/.exec(t)?.[1]);
+      expect(new Set(messages).size, fn).toBe(messages.length);
+      expect(messages.length, fn).toBeLessThanOrEqual(3);
+    }
+    expect(kept.length).toBeGreaterThan(3);
     const checks = text.slice(text.indexOf("describe('check'"));
     expect(checks).toMatch(/expect\(error\.message\)\.toBe\('check failed'\);/);
     expect(checks).toMatch(/expect\(error\.message\)\.toBe\('check failed: .+'\);/);

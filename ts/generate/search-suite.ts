@@ -12,8 +12,9 @@ import { signature, type TargetSearch } from './search-candidates';
 import { sameOutcome, type Ran } from './search-run';
 import type { Outcome, TargetResult } from './search-runtime';
 
-/** Throwing tests of a target at most (each asserting its own error). */
+/** Throwing tests of a target at most, and allowed whatever the number of normal ones (each asserting its own error). */
 const MAX_ERROR_TESTS = 3;
+const MIN_ERROR_TESTS = 2;
 /** One more test allowed per this many blocks reached, past the configured cap (up to three times it). */
 const BLOCKS_PER_TEST = 3;
 
@@ -103,9 +104,9 @@ function setCover(s: TargetSearch, maxTests: number): { chosen: Ran[]; eligible:
     take(r);
   }
   // Few throwing tests, each asserting an error (class and message) no other test of the target asserts: one per
-  // four normal ones, at least one, at most MAX_ERROR_TESTS. A second test of the same error adds a line covered,
-  // not a mutant killed; the error paths of a validator are each their own message.
-  let throwsLeft = Math.min(MAX_ERROR_TESTS, Math.max(1, Math.ceil(chosen.length / 4)));
+  // four normal ones, at least two (an invariant helper is mostly its error paths, each message a behaviour of its
+  // own), at most MAX_ERROR_TESTS. A second test of the same error adds a line covered, not a mutant killed.
+  let throwsLeft = Math.min(MAX_ERROR_TESTS, Math.max(MIN_ERROR_TESTS, Math.ceil(chosen.length / 4)));
   const errors = new Set<string>();
   for (;;) {
     // Our failing callback's own error passed on is no error message of the code's: it gets no slot of its own.
