@@ -54,7 +54,9 @@ describe('sequences reach state-dependent branches', () => {
   it("an async method of a factory's object is awaited, with a worker that calls its continuation", () => {
     const text = generated.get('src/queue.js')!;
     const block = text.slice(text.indexOf("describe('what createQueue returns'"));
-    expect(block).toContain("const instance = createQueue((value, next) => (typeof next === 'function' ? next(null, value) : value));");
+    // The worker the queue was made with is a vi.fn: the test also asserts how the queue called it.
+    expect(block).toContain("const callback = vi.fn((value, next) => (typeof next === 'function' ? next(null, value) : value));\n    const instance = createQueue(callback);");
+    expect(block).toMatch(/expect\(callback\)\.toHaveBeenLastCalledWith\([^\n]*, expect\.any\(Function\)\);/);
     expect(block).toMatch(/await expect\(instance\.run\(('[^']*'|-?\d+)\)\)\.resolves\.toBe\(\1\);/);
   });
 

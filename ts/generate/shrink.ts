@@ -141,6 +141,16 @@ function same(a: Behaviour, b: Behaviour): boolean {
   return true;
 }
 
+/**
+ * Whether `value` would equal another number or string argument of the candidate that the value it replaces did
+ * not: two priorities 5 and 7 shrunk to 3 and 3 make a heap's order (and every `<` against `<=`) untestable.
+ */
+function collides(args: unknown[][], at: readonly [number, number], value: unknown): boolean {
+  if (typeof value !== 'number' && typeof value !== 'string') return false;
+  const before = args[at[0]][at[1]];
+  return args.some((l, k) => l.some((v, j) => (k !== at[0] || j !== at[1]) && v === value && v !== before));
+}
+
 /** The argument lists with argument `at[1]` of list `at[0]` replaced by `value`. */
 function replaced(args: unknown[][], at: readonly [number, number], value: unknown): unknown[][] {
   return args.map((l, k) => (k === at[0] ? l.map((v, j) => (j === at[1] ? value : v)) : l));
@@ -158,6 +168,7 @@ export async function shrink<C>(cand: C, wanted: Behaviour, hooks: ShrinkHooks<C
   const step = async (args: unknown[][], list: number, i: number): Promise<C | null> => {
     for (const smaller of smallerValues(args[list][i], hooks.near ?? [])) {
       if (spent()) return null;
+      if (collides(args, [list, i], smaller)) continue;
       const next = hooks.rebuild(best, replaced(args, [list, i], smaller));
       if (next === null) continue;
       runs++;
