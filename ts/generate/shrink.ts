@@ -57,12 +57,12 @@ function smallerNumbers(x: number, near: readonly number[]): number[] {
   const base = Math.trunc(x);
   // A fraction stays a fraction first (the code may test for one): 3.5, then its own fractional part above the floor.
   const fractions = Number.isInteger(x) ? [] : [SMALLEST_NUMBER + 0.5, -(SMALLEST_NUMBER + 0.5), SMALLEST_NUMBER + (x - base)];
-  // The nearest boundary below x first: 68 with `>= 50` and `>= 90` tries 51, 50, 49 (and ends at 50). Those under
-  // SMALLEST_NUMBER are the planner's seeds already (`n < 0` gives -1, 0 and 1).
+  // The smallest boundary that keeps the blocks: 68 with `>= 50` and `>= 90` tries 49, then 50 (and ends there); an
+  // option the code clamps with `Math.max(n, 1)` shrinks to 0, where the clamp shows.
   const boundaries = near
-    .flatMap((c) => [c + 1, c, c - 1])
-    .filter((c) => Number.isFinite(c) && Math.abs(c) >= SMALLEST_NUMBER && Math.abs(c) < Math.abs(x))
-    .sort((a, b) => Math.abs(b) - Math.abs(a) || b - a);
+    .flatMap((c) => [c - 1, c, c + 1])
+    .filter((c) => Number.isFinite(c) && Math.abs(c) < Math.abs(x))
+    .sort((a, b) => Math.abs(a) - Math.abs(b) || b - a);
   const out = [SMALLEST_NUMBER, ...fractions, base, -base, -x];
   for (let step = Math.trunc(base / 2); step !== 0; step = Math.trunc(step / 2)) out.push(base - step);
   const simpler = (c: number) =>
