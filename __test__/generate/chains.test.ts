@@ -79,7 +79,8 @@ describe('chains of what calls return', () => {
     // The generator's guard runs at the first step of the iteration, not at the call.
     expect(count).toContain('const error = thrown(() => [...countTo(-1)]);');
     const chunks = describeBlock(text, 'chunks');
-    expect(chunks).toMatch(/await expect\(collected\(chunks\(\['[^']*'\], [1-9][\d.]*\)\)\)\.resolves\.toStrictEqual\(\[\['[^']*'\]\]\);/);
+    // (Shrinking keeps two elements of a list that had several: one chunk or two.)
+    expect(chunks).toMatch(/await expect\(collected\(chunks\(\['[^']*'(, '[^']*')?\], [1-9][\d.]*\)\)\)\.resolves\.toStrictEqual\(\[\['[^']*'(, '[^']*')?\](, \['[^']*'\])?\]\);/);
     expect(chunks).toMatch(/const error = await rejected\(collected\(chunks\(\[[^\]]*\], 0\)\)\);/);
     expect(text).toContain('async function collected<T>(items: AsyncIterable<T>): Promise<T[]> {');
   });
