@@ -255,6 +255,26 @@ interface Calls {
   states: Array<string | null>;
 }
 
+/**
+ * The observations of a sequence's instance. When its own fields changed, all of them; otherwise those that differ
+ * from a freshly made object's (an object a factory returns keeps its state in the closure: a queue's `running()` and
+ * `idle()` are all a test sees of a `push`, while `dollars()` of an amount `add` did not change says nothing).
+ */
+async function changedViews(
+  instance: object,
+  run: { cand: Candidate; fieldsChanged: boolean; observers: string[] },
+  replay: (cand: Candidate) => Promise<object | undefined>,
+): Promise<View[]> {
+  const { cand, observers } = run;
+  const views = await observe(instance, observers, () => replay(cand));
+  if (run.fieldsChanged || views.length === 0) return views;
+  const untouched = { ...cand, steps: [] };
+  const fresh = await replay(untouched);
+  if (!fresh) return views;
+  const before = new Set((await observe(fresh, observers, () => replay(untouched))).map((v) => `${v.expr}=${v.code}`));
+  return views.filter((v) => !before.has(`${v.expr}=${v.code}`));
+}
+
 export interface RunnerInit {
   callee: unknown;
   /** Sequences build their object with `new` (classes) or by calling the target (what a factory returns). */
@@ -555,21 +575,6 @@ export class Runner {
     return out;
   }
 
-  /**
-   * The observations of a sequence's instance. When its own fields changed, all of them; otherwise those that differ
-   * from a freshly made object's (an object a factory returns keeps its state in the closure: a queue's `running()`
-   * and `idle()` are all a test sees of a `push`, while `dollars()` of an amount `add` did not change says nothing).
-   */
-  private async views(instance: object, cand: Candidate, fieldsChanged: boolean): Promise<View[]> {
-    const views = await observe(instance, this.init.observers, () => this.replayInstance(cand));
-    if (fieldsChanged || views.length === 0) return views;
-    const untouched = { ...cand, steps: [] };
-    const fresh = await this.replayInstance(untouched);
-    if (!fresh) return views;
-    const before = new Set((await observe(fresh, this.init.observers, () => this.replayInstance(untouched))).map((v) => `${v.expr}=${v.code}`));
-    return views.filter((v) => !before.has(`${v.expr}=${v.code}`));
-  }
-
   /** Observations of a sequence's instance after its calls (also when its own fields did not change: see views()). */
   private observable(instance: unknown, cand: Candidate): boolean {
     return this.init.sequence && this.observing && instance !== null && typeof instance === 'object' && cand.steps.length > 0;
@@ -600,7 +605,7 @@ export class Runner {
     const { instance } = run;
     const state = sequence ? stateOf(instance) : null;
     const observable = record && this.observable(instance, cand) && !throws && exit === null;
-    const views = observable ? await this.views(instance as object, cand, state !== run.ctorState) : undefined;
+    const views = observable ? await changedViews(instance as object, { cand, fieldsChanged: state !== run.ctorState, observers: this.init.observers }, (c) => this.replayInstance(c)) : undefined;
     const values: unknown[] = [];
     for (const raw of run.raws) if (returnedOk(raw)) primitives(raw.value, values, 0);
     return { cand, blocks, steps, state, views, throws, exit, values, ...spied, ...this.watchedState(instance, state) };
