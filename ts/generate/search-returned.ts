@@ -79,6 +79,17 @@ function methodMaker(s: TargetSearch, cand: Candidate, method: string): Maker | 
   return { code, callee: chained, takes: m, returns: m.returns };
 }
 
+/**
+ * Whether a TypeScript test may call the member on what the call returned: the declared return type names it as a
+ * required member (a method the object has at run time but its declared interface does not, or an optional one, is a
+ * type error there). A return type the core could not see into (none, a name) says nothing: every method is kept.
+ */
+function declaredMember(returns: TypeShape | null | undefined, name: string): boolean {
+  if (!returns || returns.kind !== 'object' || !('properties' in returns) || returns.index) return true;
+  const member = returns.properties.find((p) => p.name === name);
+  return member !== undefined && !member.optional;
+}
+
 /** The target of one noted kind of returned value, with how the parent names it (null when it has nothing to call). */
 function returnedTarget(s: TargetSearch, join: Joiner, noted: Returned, k: number): { target: SpecTarget; discovered: Discovered } | null {
   const { cand: first, kind, more, method } = noted;
@@ -98,7 +109,12 @@ function returnedTarget(s: TargetSearch, join: Joiner, noted: Returned, k: numbe
     kind === 'function' && typeof value === 'function'
       ? [callableOf(CALL_SELF, value as (...a: unknown[]) => unknown, join, maker.returns), ...settersOf(value, join)]
       : value !== null && typeof value === 'object'
-        ? [...calledMethods(value).map((m) => callableOf(m.name, m.fn, join, memberType(maker.returns, m.name))), ...settersOf(value, join)]
+        ? [
+            ...calledMethods(value)
+              .filter((m) => !s.target.typed || declaredMember(maker.returns, m.name))
+              .map((m) => callableOf(m.name, m.fn, join, memberType(maker.returns, m.name))),
+            ...settersOf(value, join),
+          ]
         : [];
   if (methods.length === 0) return null;
   const name = chainName(s, method);

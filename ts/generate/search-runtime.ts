@@ -118,6 +118,8 @@ export interface SpecFact extends SpecCallable {
 export interface SpecGroup {
   file: string;
   ids: string[];
+  /** The module's test file is TypeScript: every target of the group, found at run time or returned by a call too. */
+  typed?: boolean;
   load: () => Promise<{ mod: Record<string, unknown>; targets: SpecTarget[]; facts?: SpecFact[] }>;
 }
 
@@ -336,7 +338,9 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
   let foundLeft = found.length;
   let chainsLeft = MAX_CHAINS_PER_MODULE;
   const chains: Array<{ target: SpecTarget; discovered: Discovered }> = [];
-  const one = async (target: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
+  const one = async (given: SpecTarget, discovered?: Discovered, planned = false): Promise<void> => {
+    // A target found at run time or returned by a call shows only arguments of the declared types too (tsc --strict).
+    const target = given.typed === undefined && group.typed !== undefined ? { ...given, typed: group.typed } : given;
     // Finished in an earlier round that stopped later in this module (search.ts runs the module again).
     if (ctx.skip.has(`done:${target.id}`)) return;
     if (ctx.clock.expired()) {

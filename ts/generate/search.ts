@@ -283,7 +283,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
   jobs.forEach((job, j) => {
     const ids = job.targets.map((t) => `${j}.${t.id}`);
     lines.push(
-      `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, load: async () => {`,
+      `  { file: ${JSON.stringify(job.file)}, ids: ${JSON.stringify(ids)}, typed: ${job.typescript}, load: async () => {`,
       ...(job.globals?.length ? [`    for (const [k, v] of Object.entries({ ${job.globals.map((g) => `${g.name}: ${g.code}`).join(', ')} })) if (!(k in globalThis)) globalThis[k] = v;`] : []),
       // An entry that throws leaves the module to load on its own (and say why it cannot).
       ...(job.entry ? [`    try { await import(${JSON.stringify(job.entry)}); } catch {}`] : []),
