@@ -265,6 +265,21 @@ impl<'a, 's> Collector<'a, 's> {
                 _ => None,
             }
             .map(|t| crate::testgen::types::syntax::lower(&t.type_annotation, self.text)),
+            type_params: match kind {
+                AstKind::Function(f) if self.lower_types => {
+                    crate::testgen::types::syntax::function_type_params(
+                        f.type_parameters.as_deref(),
+                        self.text,
+                    )
+                }
+                AstKind::ArrowFunctionExpression(f) if self.lower_types => {
+                    crate::testgen::types::syntax::function_type_params(
+                        f.type_parameters.as_deref(),
+                        self.text,
+                    )
+                }
+                _ => Vec::new(),
+            },
             anchor: self.doc_anchor(kind, parent),
             node_start: span.start,
         };

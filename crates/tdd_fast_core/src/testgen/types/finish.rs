@@ -74,7 +74,7 @@ pub fn finish(
             .and_then(|d| declared_signature(d, function));
         for (i, param) in function.params.iter_mut().enumerate() {
             if let Some(Some(expr)) = pending.params.get(i) {
-                param.shape = resolver.shape(expr, &module);
+                param.shape = resolver.shape_generic(expr, &module, &pending.type_params);
             } else if let Some(p) = doc.as_ref().and_then(|d| d.param(&param.name)) {
                 param.shape = resolver.shape(&p.ty, &module);
             } else if let Some((dts, sig)) = &declared {
@@ -85,7 +85,7 @@ pub fn finish(
             }
         }
         function.returns = if let Some(expr) = &pending.returns {
-            resolver.shape(expr, &module)
+            resolver.shape_generic(expr, &module, &pending.type_params)
         } else if let Some(expr) = doc.as_ref().and_then(|d| d.returns.as_ref()) {
             resolver.shape(expr, &module)
         } else if let Some((dts, sig)) = &declared {
@@ -179,6 +179,17 @@ struct Shapes(Option<Resolver>);
 impl Shapes {
     fn shape(&mut self, expr: &TypeExpr, scope: &Module) -> Option<TypeShape> {
         self.0.as_mut().map(|r| r.shape(expr, scope))
+    }
+
+    fn shape_generic(
+        &mut self,
+        expr: &TypeExpr,
+        scope: &Module,
+        params: &[super::syntax::TypeParam],
+    ) -> Option<TypeShape> {
+        self.0
+            .as_mut()
+            .map(|r| r.shape_generic(expr, scope, params))
     }
 }
 

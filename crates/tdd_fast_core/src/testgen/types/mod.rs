@@ -253,6 +253,9 @@ pub struct PendingFn {
     /// The annotation of each parameter, aligned with `FunctionReport.params`.
     pub params: Vec<Option<syntax::TypeExpr>>,
     pub returns: Option<syntax::TypeExpr>,
+    /// The function's own type parameters (`<T extends C>`): each `T` in its signature is resolved as `C`, or as
+    /// `unknown` without a constraint (a call infers `T` from the argument, so any value fits).
+    pub type_params: Vec<syntax::TypeParam>,
     /// Where a leading JSDoc block would end (the start of the statement, property or method holding the function).
     pub anchor: u32,
     /// Span start of the function node (links the function to exports.rs's findings).

@@ -55,6 +55,29 @@ impl Resolver {
         self.resolve(expr, scope, &Env::new())
     }
 
+    /// `shape` inside a generic function: its own type parameters are bound to their constraints, else `unknown`.
+    pub fn shape_generic(
+        &mut self,
+        expr: &TypeExpr,
+        scope: &Module,
+        params: &[TypeParam],
+    ) -> TypeShape {
+        if params.is_empty() {
+            return self.shape(expr, scope);
+        }
+        self.budget = MAX_NODES;
+        self.stack.clear();
+        let mut env = Env::new();
+        for param in params {
+            let bound = match &param.constraint {
+                Some(constraint) => self.resolve(constraint, scope, &env),
+                None => TypeShape::Unknown,
+            };
+            env.insert(param.name.clone(), bound);
+        }
+        self.resolve(expr, scope, &env)
+    }
+
     fn spend(&mut self) -> bool {
         if self.budget == 0 {
             return false;
@@ -117,6 +140,11 @@ impl Resolver {
             },
             TypeExpr::Ref(name, args) => self.named(name, args, scope, env),
             TypeExpr::Opaque(text) => TypeShape::unresolved(text.clone()),
+            TypeExpr::Indexed(object, index, text) => {
+                let object = self.resolve(object, scope, env);
+                let index = self.resolve(index, scope, env);
+                look_up(object, &index).unwrap_or_else(|| TypeShape::unresolved(text.clone()))
+            }
         }
     }
 
@@ -353,6 +381,11 @@ impl Resolver {
             "Set" | "ReadonlySet" | "WeakSet" => TypeShape::Set {
                 element: Box::new(self.arg(args, 0, scope, env)),
             },
+            "PropertyKey" => union(vec![
+                TypeShape::String,
+                TypeShape::Number,
+                TypeShape::Symbol,
+            ]),
             "Date" => TypeShape::Date,
             "RegExp" => TypeShape::Regexp,
             "Error" | "TypeError" | "RangeError" | "SyntaxError" | "ReferenceError"
@@ -563,6 +596,77 @@ fn literal_strings(shape: &TypeShape) -> Option<Vec<String>> {
 }
 
 /// A union, flattened and without duplicates; one member is that member.
+/// An indexed access type (`T['key']`, `T[number]`, `T[0]`): the property, element or index value it names; None
+/// when the object is not known that far (then the syntax stays unresolved).
+fn look_up(object: TypeShape, index: &TypeShape) -> Option<TypeShape> {
+    if let TypeShape::Union { types } = index {
+        let found: Option<Vec<TypeShape>> =
+            types.iter().map(|k| look_up(object.clone(), k)).collect();
+        return found.map(union);
+    }
+    let maybe = |shape: TypeShape, optional: bool| {
+        if optional {
+            union(vec![shape, TypeShape::Undefined])
+        } else {
+            shape
+        }
+    };
+    match (object, index) {
+        (TypeShape::Union { types }, _) => {
+            let found: Option<Vec<TypeShape>> =
+                types.into_iter().map(|t| look_up(t, index)).collect();
+            found.map(union)
+        }
+        (
+            TypeShape::Object {
+                properties,
+                index: own_index,
+                ..
+            },
+            TypeShape::Literal {
+                value: LiteralValue::String(key),
+                ..
+            },
+        ) => properties
+            .into_iter()
+            .find(|p| &p.name == key)
+            .map(|p| maybe(p.shape, p.optional))
+            .or_else(|| own_index.map(|i| *i.value)),
+        (TypeShape::Object { index: Some(i), .. }, TypeShape::String | TypeShape::Number) => {
+            Some(*i.value)
+        }
+        (TypeShape::Record { value, .. }, _) => Some(*value),
+        (
+            TypeShape::Array { element, .. },
+            TypeShape::Number
+            | TypeShape::Literal {
+                value: LiteralValue::Number(_),
+                ..
+            },
+        ) => Some(*element),
+        (
+            TypeShape::Tuple { elements },
+            TypeShape::Literal {
+                value: LiteralValue::Number(n),
+                ..
+            },
+        ) => {
+            let i = *n as usize;
+            match elements.get(i) {
+                Some(e) if !e.rest => Some(maybe(e.shape.clone(), e.optional)),
+                _ => elements
+                    .iter()
+                    .find(|e| e.rest)
+                    .map(|e| maybe(e.shape.clone(), true)),
+            }
+        }
+        (TypeShape::Tuple { elements }, TypeShape::Number) => {
+            Some(union(elements.into_iter().map(|e| e.shape).collect()))
+        }
+        _ => None,
+    }
+}
+
 pub fn union(types: Vec<TypeShape>) -> TypeShape {
     let mut flat: Vec<TypeShape> = Vec::with_capacity(types.len());
     for t in types {

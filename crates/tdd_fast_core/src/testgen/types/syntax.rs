@@ -26,6 +26,8 @@ pub enum TypeExpr {
     Readonly(Box<TypeExpr>),
     /// Syntax the model does not represent (conditional, mapped, `keyof`, `typeof x`, template literal types): its text.
     Opaque(String),
+    /// `T['key']`, `T[number]`, `T[0]`: the object, the index, and the text (what is left when it cannot be looked up).
+    Indexed(Box<TypeExpr>, Box<TypeExpr>, String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +70,8 @@ pub struct FnSig {
 pub struct TypeParam {
     pub name: String,
     pub default: Option<TypeExpr>,
+    /// `T extends C`: what every `T` is (a function's own type parameters are bound to it, see resolve.rs).
+    pub constraint: Option<TypeExpr>,
 }
 
 /// A class as declared: what a test needs to construct it and look at it.
@@ -239,6 +243,11 @@ fn lower_depth(ty: &TSType<'_>, text: &str, depth: u32) -> TypeExpr {
             TypeExpr::Union(vec![down(&n.type_annotation), prim(TypeShape::Null)])
         }
         TSType::JSDocNonNullableType(n) => down(&n.type_annotation),
+        TSType::TSIndexedAccessType(a) => TypeExpr::Indexed(
+            Box::new(down(&a.object_type)),
+            Box::new(down(&a.index_type)),
+            short_text(source(text, ty.span())),
+        ),
         _ => TypeExpr::Opaque(short_text(source(text, ty.span()))),
     }
 }
@@ -443,9 +452,18 @@ fn lower_type_params(
             .map(|p| TypeParam {
                 name: p.name.name.to_string(),
                 default: p.default.as_ref().map(|t| lower(t, text)),
+                constraint: p.constraint.as_ref().map(|t| lower(t, text)),
             })
             .collect()
     })
+}
+
+/// A function's own type parameters (`function f<T extends string>`), with their constraints.
+pub fn function_type_params(
+    params: Option<&TSTypeParameterDeclaration<'_>>,
+    text: &str,
+) -> Vec<TypeParam> {
+    lower_type_params(params, text)
 }
 
 pub fn fn_sig(f: &Function<'_>, text: &str) -> FnSig {

@@ -256,11 +256,51 @@ export function f<T>(a: Box<string>, b: Thing, c: T, d: keyof Box<number>) {}";
         param_shape(code, "f", 1),
         json!({"kind": "unresolved", "text": "Thing", "origin": {"module": "some-package", "name": "Thing"}})
     );
-    assert_eq!(
-        param_shape(code, "f", 2),
-        json!({"kind": "unresolved", "text": "T"})
-    );
+    // A function's own unconstrained type parameter: a call infers it from the argument, so any value fits.
+    assert_eq!(param_shape(code, "f", 2), json!({"kind": "unknown"}));
     assert_eq!(param_shape(code, "f", 3)["kind"], json!("unresolved"));
+}
+
+#[test]
+fn a_function_type_parameter_is_its_constraint() {
+    let code = "
+interface Point { x: number }
+export function f<K extends string, P extends Point, T>(a: K, b: P[], c: Array<T>) {}
+export const g = <N extends number | bigint>(n: N): N => n;";
+    assert_eq!(param_shape(code, "f", 0), json!({"kind": "string"}));
+    assert_eq!(param_shape(code, "f", 1)["element"]["name"], json!("Point"));
+    assert_eq!(
+        param_shape(code, "f", 2)["element"],
+        json!({"kind": "unknown"})
+    );
+    assert_eq!(
+        param_shape(code, "g", 0),
+        json!({"kind": "union", "types": [{"kind": "number"}, {"kind": "bigint"}]})
+    );
+}
+
+#[test]
+fn indexed_access_types_are_looked_up() {
+    let code = "
+interface Options { mode: 'a' | 'b'; size?: number; tags: string[]; pair: [string, number] }
+type Params = { with: [Options, boolean] };
+export function f(a: Options['mode'], b: Options['size'], c: Options['tags'][number], d: Params['with'][0], e: Options['pair'][1], g: Options['missing'], h: PropertyKey) {}";
+    assert_eq!(param_shape(code, "f", 0)["kind"], json!("union"));
+    assert_eq!(
+        param_shape(code, "f", 1),
+        json!({"kind": "union", "types": [{"kind": "number"}, {"kind": "undefined"}]})
+    );
+    assert_eq!(param_shape(code, "f", 2), json!({"kind": "string"}));
+    assert_eq!(param_shape(code, "f", 3)["name"], json!("Options"));
+    assert_eq!(param_shape(code, "f", 4), json!({"kind": "number"}));
+    assert_eq!(
+        param_shape(code, "f", 5),
+        json!({"kind": "unresolved", "text": "Options['missing']"})
+    );
+    assert_eq!(
+        param_shape(code, "f", 6),
+        json!({"kind": "union", "types": [{"kind": "string"}, {"kind": "number"}, {"kind": "symbol"}]})
+    );
 }
 
 #[test]
