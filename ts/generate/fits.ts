@@ -13,6 +13,19 @@ import { RealDate } from './value-code';
 
 export type FitMode = 'declared' | 'search';
 
+/** What a callback of the search returns, when it always returns the same kind (`() => true`: true), for `declared`. */
+export const CALLBACK_RETURNS = new WeakMap<object, { value: unknown } | 'opaque'>();
+
+/**
+ * Whether a callback's return fits the declared return type, as tsc checks it: `() => true` is no `() => Money`.
+ * A callback the search did not tag (a reducer built from the type, an instance's factory) is taken as typed.
+ */
+function returnFits(value: object, returns: TypeShape): boolean {
+  const known = CALLBACK_RETURNS.get(value);
+  if (known === undefined || returns.kind === 'any' || returns.kind === 'unknown' || returns.kind === 'void') return true;
+  return known !== 'opaque' && fits(known.value, returns, 'declared');
+}
+
 const MAX_DEPTH = 6;
 
 /** Shapes of built-in classes: a value fits when it is an instance (the real Date, whatever the search's clock). */
@@ -83,7 +96,8 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
       return (strict ? isPlainObject(value) : value !== null && typeof value === 'object' && !Array.isArray(value)) && Object.values(value as object).every((v) => inner(v, shape.value));
     case 'function':
       // Declared: a callback needing more parameters than the type gives is not assignable to it.
-      return typeof value === 'function' && (!strict || shape.params.some((p) => p.rest) || value.length <= shape.params.length);
+      if (typeof value !== 'function') return false;
+      return !strict || ((shape.params.some((p) => p.rest) || value.length <= shape.params.length) && returnFits(value, shape.returns));
     default: {
       const builtin = BUILTIN_CLASSES[shape.kind];
       return builtin ? value instanceof builtin : !strict;

@@ -6,7 +6,7 @@
  * Loaded in the search child: imports nothing heavy.
  */
 import type { TypeShape } from '../engine/types';
-import { fits } from './fits';
+import { CALLBACK_RETURNS, fits } from './fits';
 import { instancesOf } from './instance-registry';
 import { reducerCallbacks } from './search-callbacks';
 import { CODE, RealDate, tag, toCode } from './value-code';
@@ -137,6 +137,10 @@ export function callback(i: number): (...a: unknown[]) => unknown {
   // may not pass a two-parameter comparator where a one-parameter callback is declared).
   const f = (...a: unknown[]) => fn(...a);
   Object.defineProperty(f, 'length', { value: fn.length });
+  // What it returns, for the declared-type check (the identity is typeable's; the failing one returns nothing).
+  const index = i % CALLBACKS.length;
+  if (index === CONTINUATION) CALLBACK_RETURNS.set(f, 'opaque');
+  else if (index !== 0 && index !== FAILING) CALLBACK_RETURNS.set(f, { value: fn(1, 2) });
   return tag(f, code);
 }
 
