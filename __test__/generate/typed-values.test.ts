@@ -3,7 +3,8 @@
  * the parameters the generator could not build before get recorded tests that the real `tsc --noEmit --strict`
  * accepts and vitest passes:
  * - a function's own type parameters (`<T>`: any value, `<K extends string>`: its constraint);
- * - indexed access types (`Options['mode']`, `Options['sizes'][number]`) and `PropertyKey`;
+ * - indexed access types (`Options['mode']`, `Options['sizes'][number]`), `PropertyKey` and typed arrays (arguments
+ *   and results written `new Uint8Array([...])`);
  * - the object a factory returns, searched in sequences, shows only arguments of the declared types (the factory's
  *   declared interface, not what the object has at run time), so no case of it is dropped by the type check.
  */
@@ -43,6 +44,12 @@ export function speedOf(mode: Options['mode']): number {
 export function bucket(size: Options['sizes'][number]): string {
   if (size < 0) throw new RangeError('size must not be negative');
   return size > 100 ? 'large' : 'small';
+}
+
+/** The bytes in reverse order; an empty input is refused. */
+export function reversed(bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 0) throw new RangeError('no bytes');
+  return bytes.slice().reverse();
 }
 
 export function describeKey(key: PropertyKey): string {
@@ -109,7 +116,7 @@ function passes(root: string): { failed: number; passed: number; why: string } {
 }
 
 describe('values of the declared types in a TypeScript test', () => {
-  it('builds generic, indexed-access and PropertyKey parameters; calls a returned object only as its declared type', () => {
+  it('builds generic, indexed-access, PropertyKey and Uint8Array parameters; calls a returned object only as its declared type', () => {
     const root = project();
     const run = runCli(['generate', 'src/picks.ts', 'src/ledger.ts', '--record'], root);
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -125,6 +132,7 @@ describe('values of the declared types in a TypeScript test', () => {
     expect(picks).toMatch(/bucket\(-?\d/);
     expect(picks).toMatch(/expect\(describeKey\(-?\d[^)]*\)\)\.toBe\('index /);
     expect(picks).toMatch(/expect\(describeKey\('[^']*'\)\)\.toBe\('name /);
+    expect(picks).toMatch(/expect\(reversed\(new Uint8Array\(\[[^\n]*\]\)\)\)\.toStrictEqual\(new Uint8Array\(\[/);
 
     const ledger = fs.readFileSync(path.join(root, 'src/ledger.generated.test.ts'), 'utf8');
     // The returned ledger's sequences: no case dropped by the type check, no call of the undeclared method.

@@ -9,6 +9,7 @@
  */
 import type { TypeShape } from '../engine/types';
 import { builtType } from './instance-registry';
+import { isTypedArrayOf } from './typed-arrays';
 import { RealDate } from './value-code';
 
 export type FitMode = 'declared' | 'search';
@@ -51,7 +52,7 @@ export function fits(value: unknown, shape: TypeShape, mode: FitMode, optional =
       return !strict;
     // A named type fits, when declared, what the package's own constructors or factories built as it.
     case 'unresolved':
-      return !strict || builtType(value) === shape.text;
+      return !strict || builtType(value) === shape.text || isTypedArrayOf(value, shape.text);
     case 'ref':
     case 'class':
       return !strict || builtType(value) === shape.name;

@@ -5,6 +5,7 @@
 import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
 import { builtType, instancesOf } from './instance-registry';
+import { typedArrayValues } from './typed-arrays';
 import { IDENT } from './value-code';
 import { callback, callbacksFor, clone, CONTINUATION, members, objectOf, typicalOf, untyped } from './value-shapes';
 import { vocabularyArrays, vocabularyObjects } from './search-vocabulary';
@@ -83,6 +84,8 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       // A name the package's own constructors or factories build: those instances, else anything.
       const built = instancesOf(shape.kind === 'ref' ? shape.name : shape.text);
       if (built.length) return [...built, ...(ctx.instances ?? [])];
+      const bytes = shape.kind === 'unresolved' ? typedArrayValues(shape.text) : [];
+      if (bytes.length) return bytes;
       return anyPool(ctx, depth);
     }
     case 'any':

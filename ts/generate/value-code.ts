@@ -5,6 +5,7 @@
  *
  * Loaded in the search child: imports nothing heavy.
  */
+import { typedArrayCode } from './typed-arrays';
 
 /** The real Date, saved before the second recording run replaces the global with a shifted clock. */
 export const RealDate = Date;
@@ -98,6 +99,7 @@ function objectCode(obj: object, depth: number, seen: Set<object>): string | nul
   if (obj instanceof RegExp) return `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
   if (obj instanceof Map) return collectionCode('Map', [...obj].map(([k, v]) => joined([inner(k), inner(v)], (kc, vc) => `[${kc}, ${vc}]`)));
   if (obj instanceof Set) return collectionCode('Set', [...obj].map(inner));
+  if (ArrayBuffer.isView(obj)) return typedArrayCode(obj, numberCode);
   return plainObjectCode(obj, inner);
 }
 

@@ -9,6 +9,7 @@ import type { TypeShape } from '../engine/types';
 import { CALLBACK_RETURNS, fits } from './fits';
 import { instancesOf } from './instance-registry';
 import { reducerCallbacks } from './search-callbacks';
+import { typedArrayValues } from './typed-arrays';
 import { CODE, RealDate, tag, toCode } from './value-code';
 
 /** Union members, flattened (a non-union is its own single member). */
@@ -263,7 +264,7 @@ const TYPICAL: Typical = {
   // The package's own types: an instance its constructors or factories built (search-instances.ts), if any.
   class: (shape) => instancesOf(shape.name)[0],
   ref: (shape) => instancesOf(shape.name)[0],
-  unresolved: (shape) => instancesOf(shape.text)[0],
+  unresolved: (shape) => instancesOf(shape.text)[0] ?? typedArrayValues(shape.text)[0],
 };
 
 /** The value a shape takes when nothing else is known of it (the search's first call). */
@@ -312,6 +313,7 @@ export function clone(value: unknown, depth = 0): unknown {
   if (value instanceof RegExp) return new RegExp(value.source, value.flags);
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [clone(k, depth + 1), clone(v, depth + 1)]));
   if (value instanceof Set) return new Set([...value].map((v) => clone(v, depth + 1)));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as unknown as { slice(): unknown }).slice();
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
