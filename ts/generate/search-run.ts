@@ -229,6 +229,19 @@ function withoutFunctionFields(value: object): object {
   return Object.fromEntries(fields.filter(([, v]) => !holdsFunction(v)));
 }
 
+/** Prototypes of the platform's own objects: a returned Date's or Map's methods are not the package's code. */
+const PLATFORM: object[] = [RealDate.prototype, RegExp.prototype, Map.prototype, Set.prototype, WeakMap.prototype, WeakSet.prototype, Error.prototype, ArrayBuffer.prototype];
+
+/** An instance of a built-in class itself (a subclass the package declares has methods of its own code). */
+function platformObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
+  if (proto === null) return false;
+  if (PLATFORM.includes(proto) || ArrayBuffer.isView(value)) return true;
+  // TypeError, RangeError, ...: the global of the constructor's name.
+  const ctor = proto.constructor as { name?: string } | undefined;
+  return value instanceof Error && typeof ctor === 'function' && (globalThis as Record<string, unknown>)[ctor.name ?? ''] === ctor;
+}
+
 /** The methods of a returned object worth calling: not the callbacks the test itself passed in (tagged with code). */
 export function calledMethods(value: object): Array<{ name: string; fn: (...a: unknown[]) => unknown }> {
   return methodsOf(value).filter((m) => CODE.get(m.fn) === undefined);
@@ -314,8 +327,9 @@ export interface Returned {
 
 /** A value worth exploring as a target: a function (not a class), or an object with methods (not an array or a promise). */
 export function explorable(value: unknown): 'object' | 'function' | null {
-  if (typeof value === 'function') return isClassLike(value) ? null : 'function';
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { then?: unknown }).then === 'function') return null;
+  // A function the test itself passed in (`firstOr([cb], ...)` returns it) is no code of the package's.
+  if (typeof value === 'function') return isClassLike(value) || CODE.get(value) !== undefined ? null : 'function';
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || platformObject(value) || typeof (value as { then?: unknown }).then === 'function') return null;
   return calledMethods(value).length > 0 ? 'object' : null;
 }
 
