@@ -5,6 +5,7 @@
  */
 import type { FunctionReport, ParamInfo, ParamUsage, TypeShape } from '../engine/types';
 import { fromCase } from './values';
+import { typedArrayClass } from './typed-arrays';
 import { isOpaque, isVague } from './value-shapes';
 
 export type { TypeShape };
@@ -29,6 +30,8 @@ const ANY: TypeShape = { kind: 'any' };
 export function searchParam(param: ParamInfo, usage: ParamUsage | undefined): SearchParam {
   void usage;
   const base = { name: param.name, optional: param.optional || param.defaultValue !== null, rest: param.rest, hasDefault: param.defaultValue !== null };
+  // A typed array is a name the core leaves unresolved, but the search knows its values (typed-arrays.ts).
+  if (param.shape?.kind === 'unresolved' && typedArrayClass(param.shape.text)) return { ...base, shape: param.shape, inferred: false };
   if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { ...base, shape: param.shape, inferred: false };
   if (param.inferred) return { ...base, shape: param.inferred, inferred: true, declared: param.shape ?? null };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };

@@ -9,6 +9,7 @@
  */
 import type { CaseValue, ParamInfo, ParamUsage, PropertyShape, TypeShape } from '../engine/types';
 import { fits } from './fits';
+import { typedArrayValues } from './typed-arrays';
 import { literalCode, propertyKey, quote } from './value-code';
 import { FIXED_DATE_ISO, hasKind, isOpaque, isVague, members, secondOf, typicalOf } from './value-shapes';
 
@@ -340,6 +341,9 @@ export function modelParam(param: ParamInfo, usage: ParamUsage | undefined, ts: 
   // TypeScript: a declaration the core cannot see into takes no value inferred from usage (it would not type-check).
   const hidden = ts && !declared && isOpaque(param.shape) ? param.shape : null;
   if (shape && !isOpaque(shape) && !hidden) typical = typicalFor(shape, ctx);
+  // A typed array (a built-in name the core leaves unresolved): its first value, `new Uint8Array([1, 2, 3])`.
+  const bytes = param.shape?.kind === 'unresolved' ? typedArrayValues(param.shape.text)[0] : undefined;
+  if (!typical && bytes !== undefined) typical = lit(bytes, 'bytes');
   if (!typical) {
     const named = hidden ?? shape;
     if (named && (ts || !isOpaque(named))) {
@@ -358,7 +362,8 @@ export function modelParam(param: ParamInfo, usage: ParamUsage | undefined, ts: 
     if (v.code === fallback.code) return;
     if (!edges.some((e) => e.code === v.code)) edges.push(v);
   };
-  if (shape && !isOpaque(shape)) for (const v of edgesFor(shape, ctx, fallback)) add(v);
+  if (bytes !== undefined && param.shape?.kind === 'unresolved') typedArrayValues(param.shape.text).slice(1, 3).forEach((v) => add(lit(v, (v as Uint8Array).length === 0 ? 'empty bytes' : 'bytes')));
+  else if (shape && !isOpaque(shape)) for (const v of edgesFor(shape, ctx, fallback)) add(v);
   else if (!shape) for (const v of edgesFor(ANY, ctx, fallback)) add(v);
   if (param.optional) add(lit(undefined));
   return { param, shape, declared, usage, typical: fallback, edges, unsupported };
