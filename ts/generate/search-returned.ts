@@ -95,6 +95,8 @@ function returnedTarget(s: TargetSearch, join: Joiner, noted: Returned, k: numbe
   const { cand: first, kind, more, method } = noted;
   const maker = method === undefined ? functionMaker(s) : methodMaker(s, first, method);
   if (!maker) return null;
+  // Declared as `unknown` (a type parameter's result): a TypeScript test can call nothing on it.
+  if (s.target.typed && maker.returns?.kind === 'unknown') return null;
   // The calls that made it, those passing more callbacks first (a queue needs its worker function to run a task).
   const calls = [first, ...more].sort((a, b) => functionArgs(b) - functionArgs(a));
   const step = calls[0].steps[0];

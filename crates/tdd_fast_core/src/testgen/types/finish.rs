@@ -72,9 +72,10 @@ pub fn finish(
         let declared = declaration
             .as_ref()
             .and_then(|d| declared_signature(d, function));
+        let type_params = super::syntax::bound_type_params(&pending.type_params, &pending.params);
         for (i, param) in function.params.iter_mut().enumerate() {
             if let Some(Some(expr)) = pending.params.get(i) {
-                param.shape = resolver.shape_generic(expr, &module, &pending.type_params);
+                param.shape = resolver.shape_generic(expr, &module, &type_params);
             } else if let Some(p) = doc.as_ref().and_then(|d| d.param(&param.name)) {
                 param.shape = resolver.shape(&p.ty, &module);
             } else if let Some((dts, sig)) = &declared {
@@ -85,7 +86,7 @@ pub fn finish(
             }
         }
         function.returns = if let Some(expr) = &pending.returns {
-            resolver.shape_generic(expr, &module, &pending.type_params)
+            resolver.shape_generic(expr, &module, &type_params)
         } else if let Some(expr) = doc.as_ref().and_then(|d| d.returns.as_ref()) {
             resolver.shape(expr, &module)
         } else if let Some((dts, sig)) = &declared {

@@ -466,6 +466,52 @@ pub fn function_type_params(
     lower_type_params(params, text)
 }
 
+/// The type parameters as a call's arguments bind them: an unconstrained one that more than one parameter mentions
+/// (`firstOr<T>(items: T[], fallback: T)`) is one concrete type, `number`, so the arguments agree on it; one that a
+/// single parameter mentions stays free (any value fits it: the call infers `T` from it).
+pub fn bound_type_params(params: &[TypeParam], signature: &[Option<TypeExpr>]) -> Vec<TypeParam> {
+    params
+        .iter()
+        .map(|p| {
+            let uses = signature
+                .iter()
+                .flatten()
+                .filter(|t| mentions(t, &p.name))
+                .count();
+            let mut bound = p.clone();
+            if bound.constraint.is_none() && uses > 1 {
+                bound.constraint = Some(TypeExpr::Shape(TypeShape::Number));
+            }
+            bound
+        })
+        .collect()
+}
+
+/// Whether the type syntax names `name` anywhere.
+fn mentions(expr: &TypeExpr, name: &str) -> bool {
+    match expr {
+        TypeExpr::Shape(_) | TypeExpr::Opaque(_) => false,
+        TypeExpr::Union(types) | TypeExpr::Intersection(types) => types.iter().any(|t| mentions(t, name)),
+        TypeExpr::Array(inner, _) | TypeExpr::Readonly(inner) => mentions(inner, name),
+        TypeExpr::Tuple(elements) => elements.iter().any(|e| mentions(&e.ty, name)),
+        TypeExpr::Object(object) => {
+            object.props.iter().any(|p| mentions(&p.ty, name))
+                || object
+                    .index
+                    .as_ref()
+                    .is_some_and(|i| mentions(&i.0, name) || mentions(&i.1, name))
+        }
+        TypeExpr::Function(params, returns) => {
+            params
+                .iter()
+                .any(|p| p.ty.as_ref().is_some_and(|t| mentions(t, name)))
+                || mentions(returns, name)
+        }
+        TypeExpr::Ref(own, args) => own == name || args.iter().any(|a| mentions(a, name)),
+        TypeExpr::Indexed(object, index, _) => mentions(object, name) || mentions(index, name),
+    }
+}
+
 pub fn fn_sig(f: &Function<'_>, text: &str) -> FnSig {
     FnSig {
         params: lower_params(&f.params, text),

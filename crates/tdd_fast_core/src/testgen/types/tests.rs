@@ -266,7 +266,8 @@ fn a_function_type_parameter_is_its_constraint() {
     let code = "
 interface Point { x: number }
 export function f<K extends string, P extends Point, T>(a: K, b: P[], c: Array<T>) {}
-export const g = <N extends number | bigint>(n: N): N => n;";
+export const g = <N extends number | bigint>(n: N): N => n;
+export function firstOr<T>(items: T[], fallback: T): T { return items[0] ?? fallback; }";
     assert_eq!(param_shape(code, "f", 0), json!({"kind": "string"}));
     assert_eq!(param_shape(code, "f", 1)["element"]["name"], json!("Point"));
     assert_eq!(
@@ -277,6 +278,9 @@ export const g = <N extends number | bigint>(n: N): N => n;";
         param_shape(code, "g", 0),
         json!({"kind": "union", "types": [{"kind": "number"}, {"kind": "bigint"}]})
     );
+    // Two parameters of one free `T`: one concrete type, so the arguments agree.
+    assert_eq!(param_shape(code, "firstOr", 0)["element"], json!({"kind": "number"}));
+    assert_eq!(param_shape(code, "firstOr", 1), json!({"kind": "number"}));
 }
 
 #[test]
