@@ -491,7 +491,9 @@ pub fn bound_type_params(params: &[TypeParam], signature: &[Option<TypeExpr>]) -
 fn mentions(expr: &TypeExpr, name: &str) -> bool {
     match expr {
         TypeExpr::Shape(_) | TypeExpr::Opaque(_) => false,
-        TypeExpr::Union(types) | TypeExpr::Intersection(types) => types.iter().any(|t| mentions(t, name)),
+        TypeExpr::Union(types) | TypeExpr::Intersection(types) => {
+            types.iter().any(|t| mentions(t, name))
+        }
         TypeExpr::Array(inner, _) | TypeExpr::Readonly(inner) => mentions(inner, name),
         TypeExpr::Tuple(elements) => elements.iter().any(|e| mentions(&e.ty, name)),
         TypeExpr::Object(object) => {

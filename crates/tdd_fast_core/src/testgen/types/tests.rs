@@ -279,7 +279,10 @@ export function firstOr<T>(items: T[], fallback: T): T { return items[0] ?? fall
         json!({"kind": "union", "types": [{"kind": "number"}, {"kind": "bigint"}]})
     );
     // Two parameters of one free `T`: one concrete type, so the arguments agree.
-    assert_eq!(param_shape(code, "firstOr", 0)["element"], json!({"kind": "number"}));
+    assert_eq!(
+        param_shape(code, "firstOr", 0)["element"],
+        json!({"kind": "number"})
+    );
     assert_eq!(param_shape(code, "firstOr", 1), json!({"kind": "number"}));
 }
 
