@@ -266,13 +266,13 @@ impl<'a, 's> Collector<'a, 's> {
             }
             .map(|t| crate::testgen::types::syntax::lower(&t.type_annotation, self.text)),
             type_params: match kind {
-                AstKind::Function(f) if self.lower_types => {
+                AstKind::Function(f) if self.generation => {
                     crate::testgen::types::syntax::function_type_params(
                         f.type_parameters.as_deref(),
                         self.text,
                     )
                 }
-                AstKind::ArrowFunctionExpression(f) if self.lower_types => {
+                AstKind::ArrowFunctionExpression(f) if self.generation => {
                     crate::testgen::types::syntax::function_type_params(
                         f.type_parameters.as_deref(),
                         self.text,
