@@ -266,6 +266,31 @@ export function label(customer: string | undefined, status: Status): string {
 }
 `;
 
+describe('arguments a recorded call mutated', () => {
+  it('are declared before the call, passed by name and asserted after it: in a function test, a method sequence and a database sequence', () => {
+    const returns = (code: string): Outcome => ({ kind: 'returns', code, type: 'number', plain: true });
+    const built: Outcome = { kind: 'returns', code: null, type: 'object', plain: false, state: '{}', builtin: null };
+    const found = (steps: FoundTest['steps']): FoundTest => ({ title: 'mutates', ctor: [], steps, state: null, blocks: 1, boundary: false });
+    const target = (id: string, kind: 'function' | 'class', database?: Array<{ name: string; index: number }>) =>
+      ({ id, kind, name: id, functions: [], accessCodes: [`mod.${id}`], async: false, params: [], report: null, methods: [], database }) as unknown as SearchOutcome['targets'][number];
+    const result = (id: string, test: FoundTest) => ({ id, access: `mod.${id}`, tests: [test], candidates: 1, covered: 1, exits: [], nondeterministic: 0, rejectedThrows: 0 });
+    const search = {
+      targets: [target('sortIn', 'function'), target('Bag', 'class'), target('Repo', 'class', [{ name: 'add', index: 0 }, { name: 'take', index: 1 }])],
+      results: new Map([
+        ['sortIn', result('sortIn', found([{ method: null, args: ['[3, 1]', '2'], outcome: returns('1'), mutated: [{ index: 0, code: '[1, 3]' }] }]))],
+        ['Bag', result('Bag', found([{ method: null, args: [], outcome: built, mutated: [] }, { method: 'fill', args: ['[1]', "'a'"], outcome: returns('2'), mutated: [{ index: 0, code: '[1, 2]' }] }]))],
+        ['Repo', result('Repo', found([{ method: null, args: [], outcome: built, mutated: [] }, { method: 'add', args: ['1'], outcome: returns('1'), mutated: [] }, { method: 'take', args: ['1', '[3]'], outcome: returns('0'), mutated: [{ index: 1, code: '[]' }] }]))],
+      ]),
+      hangs: new Map(),
+    } as unknown as SearchOutcome;
+    const { text } = emitFile(PLAN, search, { importPath: './subject', typescript: true, record: true, sourceLabel: 'subject.ts', version: '0', outputFile: '/tmp/subject.generated.test.ts' });
+    expect(text).toContain(['    const arg0 = [3, 1];', '    expect(sortIn(arg0, 2)).toBe(1);', '    expect(arg0).toStrictEqual([1, 3]);'].join('\n'));
+    expect(text).toContain(['    const arg0_0 = [1];', "    expect(instance.fill(arg0_0, 'a')).toBe(2);", '    expect(arg0_0).toStrictEqual([1, 2]);'].join('\n'));
+    // The database handle takes its place among the parameters; the step index names the variable.
+    expect(text).toContain(['    const arg1_1 = [3];', '    expect(take(1, db, arg1_1)).toBe(0);', '    expect(arg1_1).toStrictEqual([]);'].join('\n'));
+  });
+});
+
 describe('record mode on an application fixture', () => {
   it('writes TypeScript that passes tsc --noEmit --strict, with named imports, shrunk inputs and titles without code', async () => {
     const root = makeProject({

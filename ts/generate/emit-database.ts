@@ -11,6 +11,7 @@ import type { Target } from './search';
 import type { DatabaseOrigin } from './search-database';
 import type { FoundTest, Step } from './search-runtime';
 import { assertSpies, declareSpies } from './emit-spies';
+import { mutatedArguments } from './emit-mutated';
 import { quote } from './value-code';
 import { importPathFor } from './import-path';
 
@@ -77,18 +78,15 @@ export function renderDatabaseTest(target: Target, test: FoundTest, at: { ind: s
   const out: string[] = [];
   const spies = new Map<string, string>();
   calls.forEach((step, i) => {
-    const args = step.args.slice();
-    for (const m of step.mutated) {
-      out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
-      args[m.index] = `arg${i}_${m.index}`;
-    }
+    const { args, declare, assert } = mutatedArguments(step, `arg${i}_`, ind);
+    out.push(...declare);
     // The callback's parameter type by its place in the function's own parameters (the handle is one of them).
     const handle = target.database?.find((m) => m.name === step.method)?.index ?? 0;
     const position = (index: number) => (index >= handle ? index + 1 : index);
     const foreign = target.database?.find((m) => m.name === step.method)?.file;
     out.push(...declareSpies(test, i, args, { callee: `${foreign ? '' : 'mod.'}${step.method}`, indent: ind, typescript, names: spies, position }));
     out.push(...assertCall(callOf(target, step.method, args), step, ind, `error${i === 0 ? '' : i}`, typescript));
-    for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+    out.push(...assert);
   });
   out.push(...assertSpies(test, spies, ind));
   for (const view of test.views ?? []) {

@@ -12,6 +12,7 @@ import { quote } from './value-code';
 import { setterOf } from './setter-step';
 import { unparseable } from './write';
 import { assertSpies, CTOR_STEP, declareSpies } from './emit-spies';
+import { mutatedArguments } from './emit-mutated';
 import { databaseHooks, renderDatabaseTest, seederImports, templateLines } from './emit-database';
 import type { DatabaseOrigin } from './search-database';
 import { withEntry, withGlobals } from './emit-globals';
@@ -141,15 +142,12 @@ function renderFound(target: Target, access: string, test: FoundTest, id: string
     out.push(...renderDatabaseTest(target, test, { ind, typescript, assertCall }));
   } else if (target.kind === 'function') {
     const step = test.steps[0];
-    const args = step.args.slice();
-    for (const m of step.mutated) {
-      out.push(`${ind}const arg${m.index} = ${args[m.index]};`);
-      args[m.index] = `arg${m.index}`;
-    }
+    const { args, declare, assert } = mutatedArguments(step, 'arg', ind);
+    out.push(...declare);
     const spies = new Map<string, string>();
     out.push(...declareSpies(test, 0, args, { callee: access, indent: ind, typescript, names: spies }));
     out.push(...assertCall(`${access}(${args.join(', ')})`, step, ind, 'error', typescript));
-    for (const m of step.mutated) out.push(`${ind}expect(arg${m.index}).toStrictEqual(${m.code});`);
+    out.push(...assert);
     out.push(...assertSpies(test, spies, ind));
   } else {
     out.push(...renderSequence(access, test, ind, typescript));
@@ -177,11 +175,8 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     last = step.state;
   };
   calls.forEach((step, i) => {
-    const args = step.args.slice();
-    for (const m of step.mutated) {
-      out.push(`${ind}const arg${i}_${m.index} = ${args[m.index]};`);
-      args[m.index] = `arg${i}_${m.index}`;
-    }
+    const { args, declare, assert } = mutatedArguments(step, `arg${i}_`, ind);
+    out.push(...declare);
     // The empty method name calls the object itself: the function a factory returned; `=name` sets a property.
     const property = setterOf(step.method);
     const callee = step.method === '' ? 'instance' : `instance.${property ?? step.method}`;
@@ -189,7 +184,7 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     if (property !== null && step.outcome.kind === 'returns') out.push(`${ind}${callee} = ${args[0] ?? 'undefined'};`);
     else if (property !== null) out.push(...assertCall(`(${callee} = ${args[0] ?? 'undefined'})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     else out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
-    for (const m of step.mutated) out.push(`${ind}expect(arg${i}_${m.index}).toStrictEqual(${m.code});`);
+    out.push(...assert);
     between(step, i);
   });
   out.push(...assertSpies(test, spies, ind));
