@@ -88,6 +88,10 @@ try {
   }
   const files = fs.readdirSync(corpus, { recursive: true }).filter((f) => /\.[cm]?[jt]sx?$/.test(f)).length;
   console.log(`speed guard: ${files} files of ${corpusArg}, ${rounds} alternating rounds, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // Node reads and parses these certificates at every start (about 4% of a cold run on effect): say so beside the times.
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    console.log(`  NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): each tdd-fast process pays for loading it at start`);
+  }
   for (const tool of tools) {
     const s = samples[tool.id];
     const row = (key, digits) => median(s.map((x) => x[key])).toFixed(digits);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { cliPath, isCi, makeProject } from '../helpers';
+import { cliPath, isCi, makeProject, repoRoot } from '../helpers';
 
 const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
 const hasNvim = nvim.status === 0;
@@ -48,6 +48,21 @@ describe('Neovim (headless) as the client', () => {
     else it.skip(`skipped: ${why}`, () => undefined);
     return;
   }
+
+  it('every Lua snippet of docs/editors.md compiles (the 0.8+ and lspconfig forms are not run: CI has Neovim 0.7)', () => {
+    const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'editors.md'), 'utf8');
+    const snippets = [...doc.matchAll(/```lua\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(snippets).toHaveLength(3);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-nvim-doc-'));
+    snippets.forEach((code, i) => {
+      const file = path.join(dir, `snippet${i}.lua`);
+      fs.writeFileSync(file, code);
+      // loadfile compiles without running: a syntax error is reported and nvim exits 1.
+      const check = `lua local ok, err = loadfile(${JSON.stringify(file)}); if not ok then io.stderr:write(err) vim.cmd('cquit 1') end`;
+      const run = spawnSync('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', check, '-c', 'qa!'], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.status, `snippet ${i}: ${run.stderr}`).toBe(0);
+    });
+  });
 
   it('opens a file, gets diagnostics, edits, sees them change, hovers, generates tests and finds the file', () => {
     const root = makeProject({ 'package.json': '{"name":"nvim-e2e","type":"module"}', 'src/cart.ts': CART });
