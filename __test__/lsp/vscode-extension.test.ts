@@ -9,11 +9,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { initializationOptions, type SettingsReader } from '../../editors/vscode/src/init-options';
 import { serverModule } from '../../editors/vscode/src/server-module';
+import { settingsFrom } from '../../ts/lsp/settings';
 import { makeProject, repoRoot } from '../helpers';
 import { startChild } from './client';
 
 const extension = path.join(repoRoot, 'editors', 'vscode');
+/** The extension's settings as VS Code reads them: the user's values, else the manifest's defaults. */
+function settingsReader(user: Record<string, unknown> = {}): SettingsReader {
+  const manifest = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
+  const properties = manifest.contributes.configuration.properties;
+  return { get: <T>(key: string, fallback: T) => (key in user ? user[key] : (properties[`tdd-fast.${key}`]?.default ?? fallback)) as T };
+}
+
 const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
 
 interface ZipFile {
@@ -60,6 +69,19 @@ describe('the VS Code extension', () => {
     expect(serverModule([plain, installs], bundled)).toEqual(own);
   });
 
+  it("passes each of its settings (but nodePath, the client's own) to the server under the server's name, with the server's defaults", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, unknown> } } };
+    const settings = Object.keys(manifest.contributes.configuration.properties).map((key) => key.replace(/^tdd-fast\./, ''));
+    expect(settings).toContain('duplicateScanDelayMs');
+    const options = initializationOptions(settingsReader());
+    expect(Object.keys(options).sort()).toEqual(settings.filter((key) => key !== 'nodePath').sort());
+    // Nothing set: what the server does for a client that sends nothing.
+    expect(settingsFrom(options)).toEqual(settingsFrom({}));
+    // What the user sets reaches the server.
+    const user = { debounceMs: 0, duplicateScanDelayMs: 250, duplicates: false, maxFileSize: 4096, configFile: 'lint/tdd-fast.json' };
+    expect(settingsFrom(initializationOptions(settingsReader(user)))).toMatchObject(user);
+  });
+
   it('type-checks against the VS Code API and vscode-languageclient', () => {
     const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(extension, 'tsconfig.json')], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
@@ -93,7 +115,7 @@ describe('the VS Code extension', () => {
       'src/cart.ts': 'export function total(items: number[] | null) {\n  if (items == null) return 0;\n  return items.length;\n}\nexport function many(a, b, c, d, e, f) {\n  return a;\n}\n',
     });
     const cli = path.join(out, 'unpacked', 'extension', 'server', 'bin', 'tdd-fast.js');
-    const { client, child } = await startChild({ folders: [root], initializationOptions: { debounceMs: 0 } }, cli);
+    const { client, child } = await startChild({ folders: [root], initializationOptions: initializationOptions(settingsReader({ debounceMs: 0 })) }, cli);
     try {
       const file = path.join(root, 'src', 'cart.ts');
       await client.open(file);

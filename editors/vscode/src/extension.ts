@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
+import { initializationOptions } from './init-options';
 import { serverModule } from './server-module';
 
 const LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact'];
@@ -26,12 +27,7 @@ async function start(context: ExtensionContext): Promise<void> {
   const serverOptions: ServerOptions = { run, debug: run };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
-    initializationOptions: {
-      debounceMs: config.get<number>('debounceMs', 150),
-      duplicates: config.get<boolean>('duplicates', true),
-      maxFileSize: config.get<number>('maxFileSize', 2 * 1024 * 1024),
-      configFile: config.get<string>('configFile') || undefined,
-    },
+    initializationOptions: initializationOptions(config),
     outputChannelName: 'tdd-fast',
   };
   client = new LanguageClient('tdd-fast', 'tdd-fast', serverOptions, clientOptions);
