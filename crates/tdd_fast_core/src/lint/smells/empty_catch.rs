@@ -10,31 +10,26 @@
 
 use oxc_ast::ast::CatchClause;
 use oxc_ast::{AstKind, AstType};
+use oxc_span::Span;
 
-use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
-use crate::config::RuleSettings;
+use super::{node_rule, NodeRule, RuleMeta};
 use crate::lint::facts::Collector;
-use crate::model::{Severity, Smell};
+use crate::model::Severity;
 
-pub const META: RuleMeta = RuleMeta {
-    id: "empty-catch",
-    severity: Severity::Warning,
-    options: &[],
-    list_options: &[],
-    check,
-    collects: Some(Collects::of::<EmptyCatches>(&[AstType::CatchClause])),
-};
+pub const META: RuleMeta = node_rule::<EmptyCatch>();
 
-/// The file's empty catch clauses.
-#[derive(Default)]
-struct EmptyCatches(Vec<Site>);
+struct EmptyCatch;
 
-impl Signals for EmptyCatches {
-    fn enter(&mut self, at: &Collector, kind: AstKind) {
-        if let AstKind::CatchClause(clause) = kind {
-            if is_empty(at.text, clause) {
-                self.0.push(at.site(clause.span));
-            }
+impl NodeRule for EmptyCatch {
+    const ID: &'static str = "empty-catch";
+    const SEVERITY: Severity = Severity::Warning;
+    const KINDS: &'static [AstType] = &[AstType::CatchClause];
+    const MESSAGE: &'static str = "empty catch block swallows the error";
+
+    fn finding(at: &Collector, kind: AstKind) -> Option<Span> {
+        match kind {
+            AstKind::CatchClause(clause) if is_empty(at.text, clause) => Some(clause.span),
+            _ => None,
         }
     }
 }
@@ -48,23 +43,6 @@ fn is_empty(text: &str, clause: &CatchClause) -> bool {
         .get(clause.body.span.start as usize..clause.body.span.end as usize)
         .unwrap_or_default();
     !body.contains("//") && !body.contains("/*")
-}
-
-fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    let Some(EmptyCatches(sites)) = ctx.signals() else {
-        return;
-    };
-    for site in sites {
-        out.push(smell(
-            &META,
-            settings,
-            ctx.loc(site.span),
-            site.function.as_deref(),
-            0.0,
-            0.0,
-            "empty catch block swallows the error".to_string(),
-        ));
-    }
 }
 
 #[cfg(test)]

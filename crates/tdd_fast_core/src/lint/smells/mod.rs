@@ -5,6 +5,7 @@
 //! back only its own signals after the pass. Nothing here knows what any rule records.
 
 use std::any::Any;
+use std::marker::PhantomData;
 use std::sync::OnceLock;
 
 use oxc_ast::ast_kind::AST_TYPE_MAX;
@@ -300,6 +301,66 @@ pub fn metric_rule(
                 describe(f, value, threshold),
             ));
         }
+    }
+}
+
+/// A syntax rule whose findings are single nodes, each reported where it stands with the rule's one message
+/// (empty-catch, useless-catch, nested-ternary). Its file says which nodes and what to say; [`node_rule`] makes its
+/// `META`, and the signals (a list of [`Site`]s) and the check that reports them are shared here.
+pub trait NodeRule: 'static {
+    const ID: &'static str;
+    const SEVERITY: Severity;
+    /// The node kinds the rule looks at.
+    const KINDS: &'static [AstType];
+    const MESSAGE: &'static str;
+    /// The span to report when this node is a finding.
+    fn finding(at: &Collector, kind: AstKind) -> Option<Span>;
+}
+
+/// The `META` of a [`NodeRule`]: no options; it collects its nodes' sites during the pass.
+pub const fn node_rule<R: NodeRule>() -> RuleMeta {
+    RuleMeta {
+        id: R::ID,
+        severity: R::SEVERITY,
+        options: &[],
+        list_options: &[],
+        check: check_nodes::<R>,
+        collects: Some(Collects::of::<NodeSites<R>>(R::KINDS)),
+    }
+}
+
+/// A node rule's findings in one file (a type per rule, so each rule finds its own signals back).
+struct NodeSites<R>(Vec<Site>, PhantomData<fn() -> R>);
+
+impl<R> Default for NodeSites<R> {
+    fn default() -> Self {
+        Self(Vec::new(), PhantomData)
+    }
+}
+
+impl<R: NodeRule> Signals for NodeSites<R> {
+    fn enter(&mut self, at: &Collector, kind: AstKind) {
+        if let Some(span) = R::finding(at, kind) {
+            self.0.push(at.site(span));
+        }
+    }
+}
+
+fn check_nodes<R: NodeRule>(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
+    let Some(NodeSites(sites, _)) = ctx.signals::<NodeSites<R>>() else {
+        return;
+    };
+    let meta = node_rule::<R>();
+    for site in sites {
+        out.push(smell(
+            &meta,
+            settings,
+            ctx.loc(site.span),
+            site.function.as_deref(),
+            0.0,
+            0.0,
+            R::MESSAGE.to_string(),
+        ));
     }
 }
 

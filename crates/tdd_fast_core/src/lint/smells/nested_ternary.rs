@@ -10,33 +10,28 @@
 
 use oxc_ast::ast::{ConditionalExpression, Expression};
 use oxc_ast::{AstKind, AstType};
+use oxc_span::Span;
 
-use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
-use crate::config::RuleSettings;
+use super::{node_rule, NodeRule, RuleMeta};
 use crate::lint::facts::Collector;
-use crate::model::{Severity, Smell};
+use crate::model::Severity;
 
-pub const META: RuleMeta = RuleMeta {
-    id: "nested-ternary",
-    severity: Severity::Warning,
-    options: &[],
-    list_options: &[],
-    check,
-    collects: Some(Collects::of::<NestedTernaries>(&[
-        AstType::ConditionalExpression,
-    ])),
-};
+pub const META: RuleMeta = node_rule::<NestedTernary>();
 
-/// The file's conditional expressions that hold another one.
-#[derive(Default)]
-struct NestedTernaries(Vec<Site>);
+struct NestedTernary;
 
-impl Signals for NestedTernaries {
-    fn enter(&mut self, at: &Collector, kind: AstKind) {
-        if let AstKind::ConditionalExpression(conditional) = kind {
-            if is_nested(conditional) {
-                self.0.push(at.site(conditional.span));
+impl NodeRule for NestedTernary {
+    const ID: &'static str = "nested-ternary";
+    const SEVERITY: Severity = Severity::Warning;
+    const KINDS: &'static [AstType] = &[AstType::ConditionalExpression];
+    const MESSAGE: &'static str = "nested ternary expression";
+
+    fn finding(_: &Collector, kind: AstKind) -> Option<Span> {
+        match kind {
+            AstKind::ConditionalExpression(conditional) if is_nested(conditional) => {
+                Some(conditional.span)
             }
+            _ => None,
         }
     }
 }
@@ -50,23 +45,6 @@ fn is_nested(conditional: &ConditionalExpression) -> bool {
         )
     };
     nested(&conditional.test) || nested(&conditional.consequent) || nested(&conditional.alternate)
-}
-
-fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    let Some(NestedTernaries(sites)) = ctx.signals() else {
-        return;
-    };
-    for site in sites {
-        out.push(smell(
-            &META,
-            settings,
-            ctx.loc(site.span),
-            site.function.as_deref(),
-            0.0,
-            0.0,
-            "nested ternary expression".to_string(),
-        ));
-    }
 }
 
 #[cfg(test)]

@@ -10,31 +10,26 @@
 
 use oxc_ast::ast::{BindingPattern, CatchClause, Expression, Statement};
 use oxc_ast::{AstKind, AstType};
+use oxc_span::Span;
 
-use super::{smell, Collects, RuleContext, RuleMeta, Signals, Site};
-use crate::config::RuleSettings;
+use super::{node_rule, NodeRule, RuleMeta};
 use crate::lint::facts::Collector;
-use crate::model::{Severity, Smell};
+use crate::model::Severity;
 
-pub const META: RuleMeta = RuleMeta {
-    id: "useless-catch",
-    severity: Severity::Warning,
-    options: &[],
-    list_options: &[],
-    check,
-    collects: Some(Collects::of::<UselessCatches>(&[AstType::CatchClause])),
-};
+pub const META: RuleMeta = node_rule::<UselessCatch>();
 
-/// The file's catch clauses that only rethrow.
-#[derive(Default)]
-struct UselessCatches(Vec<Site>);
+struct UselessCatch;
 
-impl Signals for UselessCatches {
-    fn enter(&mut self, at: &Collector, kind: AstKind) {
-        if let AstKind::CatchClause(clause) = kind {
-            if is_useless(clause) {
-                self.0.push(at.site(clause.span));
-            }
+impl NodeRule for UselessCatch {
+    const ID: &'static str = "useless-catch";
+    const SEVERITY: Severity = Severity::Warning;
+    const KINDS: &'static [AstType] = &[AstType::CatchClause];
+    const MESSAGE: &'static str = "catch only rethrows the error: remove it or add context";
+
+    fn finding(_: &Collector, kind: AstKind) -> Option<Span> {
+        match kind {
+            AstKind::CatchClause(clause) if is_useless(clause) => Some(clause.span),
+            _ => None,
         }
     }
 }
@@ -52,23 +47,6 @@ fn is_useless(clause: &CatchClause) -> bool {
             matches!(&throw.argument, Expression::Identifier(arg) if arg.name == id.name)
         }
         _ => false,
-    }
-}
-
-fn check(ctx: &RuleContext, settings: &RuleSettings, out: &mut Vec<Smell>) {
-    let Some(UselessCatches(sites)) = ctx.signals() else {
-        return;
-    };
-    for site in sites {
-        out.push(smell(
-            &META,
-            settings,
-            ctx.loc(site.span),
-            site.function.as_deref(),
-            0.0,
-            0.0,
-            "catch only rethrows the error: remove it or add context".to_string(),
-        ));
     }
 }
 
