@@ -3,14 +3,10 @@
  * record mode defines it before the module loads, the test file does the same before its imports, and the project's
  * own vitest runs the tests. A declared global that is not such a flag (`window`) is never faked. Real CLI runs.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, repoRoot, runCli } from '../helpers';
-
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+import { makeProject } from '../helpers';
+import { recordFile, runVitest } from './helpers';
 
 const FILES: Record<string, string> = {
   'package.json': '{"name":"flags","private":true,"type":"module"}',
@@ -30,26 +26,20 @@ const FILES: Record<string, string> = {
 describe('build-time flags declared in a .d.ts', () => {
   it('are defined in the search and in the test file, whose tests pass under the project\'s own vitest', () => {
     const root = makeProject(FILES);
-    const run = runCli(['generate', 'src/label.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
+    const { run, text } = recordFile(root, 'src/label.ts');
     expect(run.stderr).not.toContain('could not be loaded');
-    const text = fs.readFileSync(path.join(root, 'src/label.generated.test.ts'), 'utf8');
     expect(text).toContain("vi.hoisted(() => Object.assign(globalThis, { __DEV__: true, __BUILD__: '' }));");
     expect(text).not.toMatch(/window/);
     expect(text).toContain("'dev::");
     expect(text).toContain('n must not be negative');
-    const out = path.join(root, 'report.json');
-    spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], { cwd: root, env: { ...process.env, CI: '1', NO_COLOR: '1' }, timeout: 120_000 });
-    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { numFailedTests: number; numPassedTests: number };
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(1);
   }, 180_000);
 
   it('are left alone when the project config defines them', () => {
     const root = makeProject({ ...FILES, 'vitest.config.mjs': "export default { define: { __DEV__: 'false', __BUILD__: '\"x\"' } };\n" });
-    const run = runCli(['generate', 'src/label.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/label.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/label.ts');
     expect(text).not.toContain('vi.hoisted');
     expect(text).toContain("'prod:x:");
   }, 180_000);

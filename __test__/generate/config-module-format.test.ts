@@ -4,11 +4,10 @@
  * config loader, through `createVitest`), so the config's alias and define apply in the search and the verify run.
  * A real CLI run.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, runCli } from '../helpers';
+import { makeProject } from '../helpers';
+import { recordFile } from './helpers';
 
 describe('an ESM vitest config in a CommonJS package', () => {
   it('loads as vitest loads it: its alias and define reach the search and the kept tests', () => {
@@ -36,10 +35,8 @@ describe('an ESM vitest config in a CommonJS package', () => {
         '',
       ].join('\n'),
     });
-    const run = runCli(['generate', 'src/convert.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
+    const { run, text } = recordFile(root, 'src/convert.ts');
     expect(run.stderr).not.toMatch(/could not be loaded|could not start/);
-    const text = fs.readFileSync(path.join(root, 'src/convert.generated.test.ts'), 'utf8');
     expect(text).toMatch(/ cm'\)/);
     expect(text).toContain('negative length');
     expect(text).not.toContain('it.todo');

@@ -8,42 +8,22 @@
  * imports a person writes, pass `tsc --noEmit --strict` and pass under a real vitest run.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { repoRoot } from '../helpers';
+import { copyFixture, describeBlock, recordBatch, runVitest } from './helpers';
 
-const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const tscBin = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-const fixtures = path.join(__dirname, 'fixtures', 'construct');
 const FILES = ['src/segment.ts', 'src/money.ts', 'src/order.ts', 'src/shapes.ts'];
 
 let root = '';
-const generated = new Map<string, string>();
-const results = new Map<string, { recorded?: number; errors: string[] }>();
-
-/** The `describe(name, ...)` block of a generated file. */
-function describeBlock(text: string, name: string): string {
-  const start = text.indexOf(`describe('${name}', () => {`);
-  expect(start, `describe('${name}') in\n${text}`).toBeGreaterThanOrEqual(0);
-  return text.slice(start, text.indexOf('\n});', start));
-}
+let generated = new Map<string, string>();
+let results: Awaited<ReturnType<typeof recordBatch>>['results'];
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-construct-'));
-  fs.cpSync(fixtures, root, { recursive: true });
-  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-  const out = await api.generateTestsBatch(
-    FILES.map((f) => path.join(root, f)),
-    { root, record: true, recordOptions: { vitestBin, search: { budgetCount: 120, budgetMs: 20_000, seed: 7 } } },
-  );
-  out.forEach((r, i) => {
-    results.set(FILES[i], r);
-    if (r.output && fs.existsSync(r.output)) generated.set(FILES[i], fs.readFileSync(r.output, 'utf8'));
-  });
+  root = copyFixture('construct', { nodeModules: true });
+  ({ results, generated } = await recordBatch(root, FILES));
 }, 600_000);
 
 describe('parameters of the package’s own types', () => {
@@ -84,17 +64,7 @@ describe('parameters of the package’s own types', () => {
     }
     const tsc = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.json', '--noEmit'], { cwd: root, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
-    const config = path.join(root, 'vitest.config.mjs');
-    fs.writeFileSync(config, "export default { test: { include: ['**/*.generated.test.*'], testTimeout: 5000 } };\n");
-    const report = path.join(root, 'report.json');
-    const run = spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--root', root, '--reporter=json', `--outputFile=${report}`], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
-      timeout: 120_000,
-    });
-    expect(fs.existsSync(report), run.stderr + run.stdout).toBe(true);
-    const json = JSON.parse(fs.readFileSync(report, 'utf8')) as { numFailedTests: number; numPassedTests: number };
+    const json = runVitest(root, { generatedOnly: { testTimeout: 5000 } });
     expect(json.numFailedTests).toBe(0);
     expect(json.numPassedTests).toBeGreaterThan(20);
   });

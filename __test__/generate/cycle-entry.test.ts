@@ -3,14 +3,12 @@
  * the modules, as mobx's `internal.ts`): record mode imports the entry first, in the search and in the test file, and
  * the project's own vitest runs the tests. A module in no cycle is imported alone. Real CLI runs.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, repoRoot, runCli } from '../helpers';
-
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+import { makeProject, runCli } from '../helpers';
+import { runVitest } from './helpers';
 
 const FILES: Record<string, string> = {
   'package.json': '{"name":"cyc","private":true,"type":"module"}',
@@ -44,9 +42,7 @@ describe('a module in an import cycle', () => {
     expect(lines.indexOf("import './index.js';")).toBeLessThan(lines.findIndex((l) => l.includes("from './utils.js'")));
     expect(text).toContain("'known a'");
     expect(fs.readFileSync(path.join(root, 'src/plain.generated.test.js'), 'utf8')).not.toContain('index.js');
-    const out = path.join(root, 'report.json');
-    spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], { cwd: root, env: { ...process.env, CI: '1', NO_COLOR: '1' }, timeout: 120_000 });
-    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { numFailedTests: number; numPassedTests: number };
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(1);
   }, 180_000);

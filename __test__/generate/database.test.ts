@@ -4,14 +4,12 @@
  * recorded tests build the same template, call the repository in sequence and assert the rows. Real runs of the built
  * CLI on a small fixture project, then the project's own `vitest run` on the written file; nothing is mocked.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, repoRoot, runCli } from '../helpers';
-
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+import { makeProject, repoRoot } from '../helpers';
+import { recordFile, runVitest } from './helpers';
 
 const SCHEMA_TS = [
   "import type { Database } from 'better-sqlite3';",
@@ -79,24 +77,10 @@ function project(files: Record<string, string>): string {
   return root;
 }
 
-function userRun(root: string): { numFailedTests: number; numPassedTests: number } {
-  const out = path.join(root, 'report.json');
-  const result = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
-  return JSON.parse(fs.readFileSync(out, 'utf8'));
-}
-
 describe('record mode on functions that take a database handle', () => {
   it('records sequences on a fresh template database that pass under the project\'s vitest and reach the queries', () => {
     const root = project({ 'src/db/schema.ts': SCHEMA_TS, 'src/items.ts': REPO_TS });
-    const run = runCli(['generate', 'src/items.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/items.ts');
     expect(text).not.toMatch(/cannot construct|TODO/);
     // The template from the project's own migrate(db), a fresh database per test, closed after it.
     expect(text).toContain("import { SqliteTemplate, type SqliteDatabase } from 'tdd-fast/testing';");
@@ -109,21 +93,19 @@ describe('record mode on functions that take a database handle', () => {
     expect(text).toMatch(/expect\(db\.prepare\('SELECT \* FROM items'\)\.all\(\)\)\.toStrictEqual\(\[\{ id: 1, /);
     expect(text).toMatch(/only \d+ left/);
     expect(text).toMatch(/expect\(rename\(1, db, [^)]*\)\)\.toBe\(true\)/);
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(2);
   });
 
   it("seeds rows through another module's insert function when the module's own queries need them", () => {
     const root = project({ 'src/db/schema.ts': SCHEMA_TS, 'src/items.ts': REPO_TS, 'src/orders.ts': ORDERS_TS });
-    const run = runCli(['generate', 'src/orders.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/orders.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/orders.ts');
     expect(text).toContain("import { addItem } from './items';");
     // Both branches after an insert: the item found (1 or 0 by its quantity), and the one that is not.
     expect(text).toMatch(/addItem\(db, [^\n]*\n[^\n]*expect\(orderCount\(db, 1\)\)\.toBe\([01]\)/);
     expect(text).toMatch(/no item/);
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
   });
 
@@ -133,12 +115,10 @@ describe('record mode on functions that take a database handle', () => {
       'db/migrations/001_items.sql': 'CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER NOT NULL DEFAULT 0);\n',
       'src/items.ts': REPO_TS,
     });
-    const run = runCli(['generate', 'src/items.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/items.ts');
     expect(text).toContain("const template = SqliteTemplate.fromSchema({ migrationsDir: 'db/migrations' });");
     expect(text).toMatch(/addItem\(db, /);
-    expect(userRun(root).numFailedTests).toBe(0);
+    expect(runVitest(root).numFailedTests).toBe(0);
   });
 
   it("leaves a project's own class called Database alone (a handle is known by its package, not its name)", () => {
@@ -155,17 +135,13 @@ describe('record mode on functions that take a database handle', () => {
         '',
       ].join('\n'),
     });
-    const run = runCli(['generate', 'src/memory.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/memory.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/memory.ts');
     expect(text).not.toContain('tdd-fast/testing');
   });
 
   it('says what to do when the project offers no schema, instead of "cannot construct"', () => {
     const root = project({ 'src/items.ts': REPO_TS });
-    const run = runCli(['generate', 'src/items.ts', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/items.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/items.ts');
     expect(text).toMatch(/no schema for its database: set testing\.migrationsDir/);
     expect(text).not.toMatch(/cannot construct/);
   });

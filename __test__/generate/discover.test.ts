@@ -5,41 +5,21 @@
  * combiner, a function returning a function); then a real vitest run checks the generated files. Fixtures:
  * __test__/generate/fixtures/discover/.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { repoRoot } from '../helpers';
+import { copyFixture, describeBlock, recordBatch, runVitest } from './helpers';
 
-const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
-const fixtures = path.join(__dirname, 'fixtures', 'discover');
 const FILES = ['src/umd.js', 'src/fraction.js', 'src/namespace.js', 'src/units.js', 'src/store.ts', 'src/template.js', 'src/main.mjs'];
 
 let root = '';
-const generated = new Map<string, string>();
-const results = new Map<string, { functions: number; recorded?: number; errors: string[] }>();
-
-/** The `describe(name, ...)` block of a generated file. */
-function describeBlock(text: string, name: string): string {
-  const start = text.indexOf(`describe('${name}', () => {`);
-  expect(start, `describe('${name}') in\n${text}`).toBeGreaterThanOrEqual(0);
-  return text.slice(start, text.indexOf('\n});', start));
-}
+let generated = new Map<string, string>();
+let results: Awaited<ReturnType<typeof recordBatch>>['results'];
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tdd-fast-discover-'));
-  fs.cpSync(fixtures, root, { recursive: true });
-  const out = await api.generateTestsBatch(
-    FILES.map((f) => path.join(root, f)),
-    { root, record: true, recordOptions: { vitestBin, search: { budgetCount: 120, budgetMs: 20_000, seed: 7 } } },
-  );
-  out.forEach((r, i) => {
-    results.set(FILES[i], r);
-    if (r.output && fs.existsSync(r.output)) generated.set(FILES[i], fs.readFileSync(r.output, 'utf8'));
-  });
+  root = copyFixture('discover');
+  ({ results, generated } = await recordBatch(root, FILES));
 }, 600_000);
 
 describe('runtime discovery of module shapes', () => {
@@ -148,17 +128,7 @@ describe('what calls return', () => {
       expect(r.errors, file).toEqual([]);
       expect(r.recorded, file).toBeGreaterThan(0);
     }
-    const config = path.join(root, 'vitest.config.mjs');
-    fs.writeFileSync(config, "export default { test: { include: ['**/*.generated.test.*'], testTimeout: 5000 } };\n");
-    const report = path.join(root, 'report.json');
-    const run = spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--root', root, '--reporter=json', `--outputFile=${report}`], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
-      timeout: 120_000,
-    });
-    expect(fs.existsSync(report), run.stderr + run.stdout).toBe(true);
-    const json = JSON.parse(fs.readFileSync(report, 'utf8')) as { numFailedTests: number; numPassedTests: number; numTotalTestSuites: number };
+    const json = runVitest(root, { generatedOnly: { testTimeout: 5000 } });
     expect(json.numFailedTests).toBe(0);
     expect(json.numPassedTests).toBeGreaterThan(60);
   });

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot } from '../helpers';
+import { linkNodeModules, runVitest as runProjectVitest, vitestBin } from './helpers';
 
 const dist = (m: string) => require(path.join(repoRoot, 'dist', 'generate', m));
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
@@ -24,15 +25,11 @@ type SearchOutcome = import('../../ts/generate/search').SearchOutcome;
 type FoundTest = import('../../ts/generate/search-results').FoundTest;
 type Outcome = import('../../ts/generate/search-results').Outcome;
 
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const tscBin = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
-function runVitest(root: string): { numFailedTests: number; numPassedTests: number; numTodoTests: number; text: string } {
-  fs.writeFileSync(path.join(root, 'vitest.config.mjs'), "export default { test: { include: ['**/*.generated.test.*'], testTimeout: 5000 } };\n");
-  const out = path.join(root, 'report.json');
-  const run = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' }, timeout: 120_000 });
-  expect(fs.existsSync(out), run.stderr + run.stdout).toBe(true);
-  return { ...JSON.parse(fs.readFileSync(out, 'utf8')), text: run.stdout + run.stderr };
+/** The generated test files under vitest, 5 s a test. */
+function runVitest(root: string) {
+  return runProjectVitest(root, { generatedOnly: { testTimeout: 5000 } });
 }
 
 /* ------------------------------------------------------------------ random recorded values */
@@ -188,7 +185,7 @@ describe('the parse check of an emitted file', () => {
     expect([emitted.tests, emitted.todo]).toEqual([1, 1]);
     writeGenerated(root, output, emitted.text);
     const report = runVitest(root);
-    expect([report.numPassedTests, report.numFailedTests, report.numTodoTests], report.text).toEqual([1, 0, 1]);
+    expect([report.numPassedTests, report.numFailedTests, report.numTodoTests], report.output).toEqual([1, 0, 1]);
     // A text that does not parse outside its cases is never written.
     expect(() => writeGenerated(root, output, `${emitted.text}\nconst broken: number = 1;\n`)).toThrow(/does not parse .*nothing was written/);
     expect(fs.readFileSync(output, 'utf8')).toBe(emitted.text);
@@ -302,7 +299,7 @@ describe('record mode on an application fixture', () => {
       'src/domain/money.ts': MONEY,
       'src/services/invoice.ts': INVOICE,
     });
-    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    linkNodeModules(root);
     const results = await api.generateTestsBatch(
       ['src/domain/money.ts', 'src/services/invoice.ts'].map((f) => path.join(root, f)),
       { root, record: true, recordOptions: { vitestBin, search: { seed: 7 } } },
@@ -330,7 +327,7 @@ describe('record mode on an application fixture', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
     const report = runVitest(root);
-    expect(report.numFailedTests, report.text).toBe(0);
+    expect(report.numFailedTests, report.output).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(20);
   }, 300_000);
 });

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot, runCli } from '../helpers';
+import { linkNodeModules, runVitest as runProjectVitest, vitestBin } from './helpers';
 
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 
 const TS_SOURCE = `export function truncate(s: string, max: number): string {
   if (!s) return '';
@@ -50,17 +50,7 @@ module.exports = { clamp, explode, spin };
 
 /** Runs vitest on one file of a fixture project; returns the parsed JSON report. */
 function runVitest(root: string, file: string) {
-  const config = path.join(root, 'vitest.config.mjs');
-  fs.writeFileSync(config, `export default { test: { include: ['**/*.generated.test.*'], testTimeout: 2000 } };\n`);
-  const out = path.join(root, 'report.json');
-  const result = spawnSync(process.execPath, [vitestBin, 'run', file, '--config', config, '--root', root, '--reporter=json', `--outputFile=${out}`], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
-  return JSON.parse(fs.readFileSync(out, 'utf8')) as { numFailedTests: number; numPassedTests: number; numTodoTests: number };
+  return runProjectVitest(root, { generatedOnly: { testTimeout: 2000 }, filters: [file] });
 }
 
 describe('static expectations', () => {
@@ -128,7 +118,7 @@ describe('static expectations', () => {
         include: ['src'],
       }),
     });
-    fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    linkNodeModules(root);
     const result = await api.generateTests(path.join(root, 'src/text.ts'));
     expect(result.errors).toEqual([]);
     const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });

@@ -8,9 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, repoRoot, runCli } from '../helpers';
-
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
+import { makeProject, runCli } from '../helpers';
+import { runVitest } from './helpers';
 
 /** A small application: a service importing its domain type through `@domain/money`. */
 const APP: Record<string, string> = {
@@ -48,19 +47,6 @@ function record(root: string, file: string) {
   return runCli(['generate', file, '--record'], root);
 }
 
-/** The project's own `vitest run` (its config, found by vitest itself): the JSON report. */
-function userRun(root: string): { numFailedTests: number; numPassedTests: number; testResults: Array<{ message?: string; status: string }> } {
-  const out = path.join(root, 'report.json');
-  const result = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
-  return JSON.parse(fs.readFileSync(out, 'utf8'));
-}
-
 /** Kept `it(...)` blocks (TODOs excluded). */
 function kept(text: string): number {
   return text.split('\n').filter((l) => /^\s{2}it\(/.test(l)).length;
@@ -80,7 +66,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(kept(text)).toBeGreaterThan(1);
     expect(text).toMatch(/toBeInstanceOf\(RangeError\)|RangeError/);
     expect(text).not.toContain('cannot construct');
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
@@ -100,7 +86,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(advice).toHaveLength(1);
     expect(advice[0]).toContain("'@domain/money'");
     fs.writeFileSync(path.join(root, 'vitest.config.mjs'), 'export default { resolve: { tsconfigPaths: true } };\n');
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
@@ -125,7 +111,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     const text = fs.readFileSync(path.join(root, 'src/price.generated.test.ts'), 'utf8');
     expect(text).not.toMatch(/is not defined/);
     expect(text).toMatch(/toBe\('\d+ EUR'\)/);
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
@@ -150,7 +136,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     const text = fs.readFileSync(path.join(root, 'src/badge.generated.test.ts'), 'utf8');
     expect(text).not.toMatch(/document is not defined/);
     expect(text).toMatch(/toBe\('<span class="badge">/);
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
@@ -169,7 +155,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(run.stderr).not.toMatch(/could not be loaded/);
     const text = fs.readFileSync(path.join(root, 'packages/billing/src/services/invoice.generated.test.ts'), 'utf8');
     expect(kept(text)).toBeGreaterThan(1);
-    const report = userRun(path.join(root, 'packages/billing'));
+    const report = runVitest(path.join(root, 'packages/billing'));
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);
@@ -187,7 +173,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(notes).toEqual(["tdd-fast generate: src/services/invoice.ts: search: the setup file test/setup.ts failed outside vitest's runner and was skipped: needs the test runner"]);
     const text = fs.readFileSync(path.join(root, 'src/services/invoice.generated.test.ts'), 'utf8');
     expect(kept(text)).toBeGreaterThan(1);
-    expect(userRun(root).numFailedTests).toBe(0);
+    expect(runVitest(root).numFailedTests).toBe(0);
   }, 180_000);
 
   it('says once why a generated file did not load in the verify run', () => {
@@ -235,7 +221,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(text.match(/could not be loaded/g)).toHaveLength(1);
     expect(text).not.toMatch(/cannot construct|as never/);
     // The file itself stays loadable: one TODO in the user's run, nothing failing.
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.testResults.every((f) => f.status !== 'failed')).toBe(true);
   }, 180_000);
@@ -276,7 +262,7 @@ describe('record mode loads modules as the project\'s vitest does', () => {
     expect(run.stderr).not.toMatch(/could not be loaded/);
     const text = fs.readFileSync(path.join(root, 'src/format.generated.test.ts'), 'utf8');
     expect(text).toMatch(/toBe\('1 item'\)/);
-    const report = userRun(root);
+    const report = runVitest(root);
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(kept(text));
   }, 180_000);

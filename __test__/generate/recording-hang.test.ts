@@ -3,11 +3,10 @@
  * search's runs did not: iterating an instance whose iterator never ends. The run leaves out what hangs (first the
  * observations, then the test) and goes on; the functions after it still get their tests. A real CLI run.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, runCli } from '../helpers';
+import { makeProject } from '../helpers';
+import { recordFile } from './helpers';
 
 const FILES: Record<string, string> = {
   'package.json': '{"name":"ring","private":true,"type":"module"}',
@@ -43,9 +42,7 @@ const FILES: Record<string, string> = {
 describe('a chosen test whose recording does not return', () => {
   it('is recorded without observing the instance, and the functions after it still get tests', () => {
     const root = makeProject(FILES);
-    const run = runCli(['generate', 'src/ring.js', '--record'], root);
-    expect(run.code, run.stderr).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/ring.generated.test.js'), 'utf8');
+    const { text } = recordFile(root, 'src/ring.js');
     expect(text).toMatch(/\.jam\(\)/);
     expect(text).toMatch(/describe\('after'[\s\S]*?\n\s+it\(/);
     expect(text).not.toContain('did not reach it');

@@ -2,37 +2,23 @@
  * Record mode's coverage-guided search, end to end: the built package generates test files for fixture projects with
  * `--record`, and real vitest runs of the generated files check them. Nothing of ours is mocked.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot } from '../helpers';
+import { runVitest as runProjectVitest, vitestBin, type VitestReport } from './helpers';
 
 const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 /** A count budget that binds long before the time cap, so runs are reproducible on a busy machine. */
 const search = { budgetCount: 120, budgetMs: 20_000, seed: 7 };
 
-interface Report {
-  numFailedTests: number;
-  numPassedTests: number;
-  numTodoTests: number;
-  testResults: Array<{ name: string; assertionResults: Array<{ title: string; status: string; failureMessages: string[] }> }>;
-}
+type Report = VitestReport;
 
-function runVitest(root: string, pattern = '**/*.generated.test.*'): Report {
-  const config = path.join(root, 'vitest.config.mjs');
-  fs.writeFileSync(config, `export default { test: { include: [${JSON.stringify(pattern)}], testTimeout: 5000 } };\n`);
-  const out = path.join(root, 'report.json');
-  const result = spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--root', root, '--reporter=json', `--outputFile=${out}`], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  expect(fs.existsSync(out), result.stderr + result.stdout).toBe(true);
-  return JSON.parse(fs.readFileSync(out, 'utf8')) as Report;
+/** The generated test files under vitest, 5 s a test. */
+function runVitest(root: string): Report {
+  return runProjectVitest(root, { generatedOnly: { testTimeout: 5000 } });
 }
 
 function failures(report: Report): string[] {

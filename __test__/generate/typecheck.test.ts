@@ -5,15 +5,14 @@
  * vitest, with enum members written by name and every ill-typed case turned into a TODO that names the diagnostic.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, repoRoot, runCli } from '../helpers';
+import { makeProject, repoRoot } from '../helpers';
+import { linkNodeModules, recordFile, runVitest } from './helpers';
 
 const { typecheckEmitted } = require(path.join(repoRoot, 'dist', 'generate', 'emitted-typecheck.js')) as typeof import('../../ts/generate/emitted-typecheck');
 
-const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const tscBin = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const SHIPPING = `export enum Carrier {
@@ -83,16 +82,14 @@ const TSCONFIG = JSON.stringify({
 
 function project(tsconfig = TSCONFIG): string {
   const root = makeProject({ 'package.json': '{"name":"shipping","type":"module"}', 'tsconfig.json': tsconfig, 'src/shipping.ts': SHIPPING });
-  fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  linkNodeModules(root);
   return root;
 }
 
 describe('the type check of emitted TypeScript', () => {
   it('writes a file the real tsc --noEmit --strict accepts and vitest passes, enum members by name, ill-typed cases as TODOs', () => {
     const root = project();
-    const run = runCli(['generate', 'src/shipping.ts', '--record'], root);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    const text = fs.readFileSync(path.join(root, 'src/shipping.generated.test.ts'), 'utf8');
+    const { text } = recordFile(root, 'src/shipping.ts');
     // Layer 1: the value fits the declared type in the first place (a string enum member, not its string).
     expect(text).toMatch(/import \{[^}]*\bCarrier\b[^}]*\} from '\.\/shipping';/);
     expect(text).toMatch(/price\(\{ weightKg: [^}]*carrier: Carrier\.(Post|Courier)/);
@@ -106,11 +103,8 @@ describe('the type check of emitted TypeScript', () => {
     const tsc = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.json', '--noEmit', '--strict'], { cwd: root, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
-    fs.writeFileSync(path.join(root, 'vitest.config.mjs'), "export default { test: { include: ['**/*.generated.test.*'] } };\n");
-    const out = path.join(root, 'report.json');
-    const vitest = spawnSync(process.execPath, [vitestBin, 'run', '--root', root, '--reporter=json', `--outputFile=${out}`], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1', NO_COLOR: '1' }, timeout: 120_000 });
-    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { numFailedTests: number; numPassedTests: number };
-    expect(report.numFailedTests, vitest.stdout + vitest.stderr).toBe(0);
+    const report = runVitest(root, { generatedOnly: { testTimeout: 5000 } });
+    expect(report.numFailedTests, report.output).toBe(0);
     expect(report.numPassedTests).toBeGreaterThan(10);
   }, 300_000);
 

@@ -7,18 +7,10 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../../ts/testing/index';
-import { repoRoot, requireBuiltPackage, tempDir } from './helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, requireBuiltPackage, tempDir, usePostgres } from './helpers';
 
-let server: PostgresServer;
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const pg = usePostgres({ admin: false });
 
 function runShop(mode: string, files: string[], extra: Record<string, string> = {}) {
   const vitest = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
@@ -26,14 +18,14 @@ function runShop(mode: string, files: string[], extra: Record<string, string> = 
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 600_000,
-    env: { ...process.env, TDD_FAST_PG_URL: server.url, SHOP_PG_MODE: mode, TDD_FAST_CACHE_DIR: cacheDir, NO_COLOR: '1', ...extra },
+    env: { ...process.env, TDD_FAST_PG_URL: pg.url, SHOP_PG_MODE: mode, TDD_FAST_CACHE_DIR: cacheDir, NO_COLOR: '1', ...extra },
   });
 }
 
 let cacheDir = '';
 
 async function shopDatabases(): Promise<string[]> {
-  const client = new Client({ connectionString: server.url });
+  const client = new Client({ connectionString: pg.url });
   await client.connect();
   try {
     const rows = await client.query("SELECT datname FROM pg_database WHERE starts_with(datname, 'tdf_shop_') AND NOT datistemplate");

@@ -7,32 +7,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresTemplate, startPostgres, type PostgresServer } from '../../ts/testing/index';
+import { describe, expect, it } from 'vitest';
+import { PostgresTemplate } from '../../ts/testing/index';
 import { lockKey } from '../../ts/testing/pg/sql-text';
-import { distTesting, requireBuiltPackage, tempDir } from './helpers';
+import { distTesting, requireBuiltPackage, tempDir, usePostgres } from './helpers';
 
-let server: PostgresServer | null = null;
-let url = '';
-let admin: Client;
-
-beforeAll(async () => {
-  if (process.env.TDD_FAST_PG_TEST_URL) url = process.env.TDD_FAST_PG_TEST_URL;
-  else {
-    server = await startPostgres();
-    url = server.socketUrl;
-  }
-  admin = new Client({ connectionString: url });
-  await admin.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-}, 60_000);
+const pg = usePostgres({ external: true, socket: true });
 
 async function clonesOf(name: string): Promise<string[]> {
-  const rows = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate ORDER BY datname', [`tdf_${name}_`]);
+  const rows = await pg.admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate ORDER BY datname', [`tdf_${name}_`]);
   return rows.rows.map((r) => r.datname as string);
 }
 
@@ -42,7 +25,7 @@ async function killedRun(options: { name: string; dir: string; cacheDir: string 
     const { PostgresTemplate } = require(${JSON.stringify(distTesting)});
     PostgresTemplate.create({ connectionString: process.env.URL, migrationsDir: ${JSON.stringify(options.dir)}, name: ${JSON.stringify(options.name)}, cacheDir: ${JSON.stringify(options.cacheDir)} })
       .then(async (t) => { await t.fresh(); await t.fresh(); process.stdout.write('holding\\n'); setInterval(() => {}, 1000); });`;
-  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: url, VITEST_POOL_ID: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: pg.url, VITEST_POOL_ID: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the child did not take two databases in 60 s')), 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -68,7 +51,7 @@ describe('a SIGKILLed run followed by a normal one', () => {
     for (let attempt = 0; attempt < tries; attempt++) {
       await killedRun({ name, dir, cacheDir });
       // No waiting and no retry: the next create() has to deal with whatever the killed run had in flight.
-      const next = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir });
+      const next = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir });
       expect(next.stats().reaped).toBeGreaterThanOrEqual(2); // at least the two it held
       await next.close();
       leftAfter.push((await clonesOf(name)).length);
@@ -85,14 +68,14 @@ describe('a SIGKILLed run followed by a normal one', () => {
     const gone = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => gone.once('exit', resolve));
     const clone = `tdf_${name}_w0_${owner}_1`;
-    await admin.query(`CREATE DATABASE ${clone}`);
-    await admin.query(`COMMENT ON DATABASE ${clone} IS '${JSON.stringify({ tddFast: 1, kind: 'clone', owner })}'`);
-    const lingering = new Client({ connectionString: url, application_name: `tdd-fast owner ${owner} pid ${gone.pid}` });
+    await pg.admin.query(`CREATE DATABASE ${clone}`);
+    await pg.admin.query(`COMMENT ON DATABASE ${clone} IS '${JSON.stringify({ tddFast: 1, kind: 'clone', owner })}'`);
+    const lingering = new Client({ connectionString: pg.url, application_name: `tdd-fast owner ${owner} pid ${gone.pid}` });
     await lingering.connect();
     await lingering.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`tdd-fast-owner:${owner}`)]);
     const ended = new Promise((resolve) => setTimeout(resolve, 300)).then(() => lingering.end());
 
-    const next = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir: tempDir() });
+    const next = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir: tempDir() });
     await ended;
     expect(next.stats().reaped).toBe(1);
     await next.close();

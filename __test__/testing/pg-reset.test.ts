@@ -4,23 +4,11 @@
  * prepared transaction, a lock), with the counts in stats().
  */
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresTemplate, startPostgres, type FreshPgDatabase, type PostgresServer } from '../../ts/testing/index';
-import { tempDir } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { PostgresTemplate, type FreshPgDatabase } from '../../ts/testing/index';
+import { tempDir, usePostgres } from './helpers';
 
-let server: PostgresServer;
-let admin: Client;
-
-beforeAll(async () => {
-  server = await startPostgres({ settings: { max_prepared_transactions: 4 } });
-  admin = new Client({ connectionString: server.url });
-  await admin.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-}, 60_000);
+const pg = usePostgres({ settings: { max_prepared_transactions: 4 } });
 
 /** Customers with an identity key, orders referencing them (ON DELETE CASCADE), a generated column, an audit trigger. */
 const DDL = `
@@ -49,7 +37,7 @@ let counter = 0;
 async function makeTemplate(extra: Record<string, unknown> = {}): Promise<PostgresTemplate> {
   // One database at most: a released one must come back (reset) or be replaced (fallback) before the next handout.
   return PostgresTemplate.create({
-    connectionString: server.url,
+    connectionString: pg.url,
     ddl: DDL,
     name: `reset${process.pid % 1000}_${++counter}`,
     cacheDir: tempDir(),
@@ -198,13 +186,13 @@ describe("PostgresTemplate recycle: 'reset'", () => {
       await template.close();
     }
     expect(await leftover()).toEqual([]);
-    expect((await admin.query('SELECT count(*)::int AS n FROM pg_prepared_xacts')).rows[0].n).toBe(0);
+    expect((await pg.admin.query('SELECT count(*)::int AS n FROM pg_prepared_xacts')).rows[0].n).toBe(0);
   }, 120_000);
 
   it("is 'drop', saying why, for a user who is not a superuser (event triggers need one)", async () => {
     const role = `tdf_plain_${process.pid}`;
-    await admin.query(`CREATE ROLE ${role} LOGIN CREATEDB`);
-    const asRole = new URL(server.url);
+    await pg.admin.query(`CREATE ROLE ${role} LOGIN CREATEDB`);
+    const asRole = new URL(pg.url);
     asRole.username = role;
     const template = await makeTemplate({ connectionString: asRole.toString() });
     try {
@@ -242,6 +230,6 @@ async function connected(connectionString: string): Promise<Client> {
 
 /** Clones of this file's templates still on the server. */
 async function leftover(): Promise<string[]> {
-  const rows = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'tdf\\_reset%' AND NOT datistemplate");
+  const rows = await pg.admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'tdf\\_reset%' AND NOT datistemplate");
   return rows.rows.map((r) => r.datname as string);
 }

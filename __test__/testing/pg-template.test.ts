@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PgAuthError,
   PgMigrationError,
@@ -15,30 +15,12 @@ import {
   PgTemplateInUseError,
   PgUnreachableError,
   PostgresTemplate,
-  startPostgres,
   withDatabase,
   type PostgresServer,
 } from '../../ts/testing/index';
-import { distTesting, requireBuiltPackage, tempDir } from './helpers';
+import { distTesting, requireBuiltPackage, tempDir, usePostgres } from './helpers';
 
-let server: PostgresServer | null = null;
-let url = '';
-let admin: Client;
-
-beforeAll(async () => {
-  if (process.env.TDD_FAST_PG_TEST_URL) url = process.env.TDD_FAST_PG_TEST_URL;
-  else {
-    server = await startPostgres();
-    url = server.socketUrl;
-  }
-  admin = new Client({ connectionString: url });
-  await admin.connect();
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
-}, 60_000);
+const pg = usePostgres({ external: true, socket: true });
 
 function migrations(files: Record<string, string>): string {
   const dir = tempDir('tdd-fast-pg-mig-');
@@ -55,7 +37,7 @@ const SCHEMA = {
 };
 
 async function databases(prefix: string): Promise<string[]> {
-  const rows = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate ORDER BY datname', [prefix]);
+  const rows = await pg.admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate ORDER BY datname', [prefix]);
   return rows.rows.map((r) => r.datname as string);
 }
 
@@ -68,19 +50,19 @@ describe('PostgresTemplate', () => {
     const name = uniqueName('build');
     const dir = migrations(SCHEMA);
     // Three instances at once, as parallel vitest workers would start: the advisory lock lets exactly one build.
-    const trio = await Promise.all([1, 2, 3].map(() => PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1 })));
+    const trio = await Promise.all([1, 2, 3].map(() => PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 1 })));
     expect(trio.map((t) => t.stats().builds).reduce((a, b) => a + b, 0)).toBe(1);
     expect(new Set(trio.map((t) => t.template)).size).toBe(1);
-    const row = await admin.query('SELECT datistemplate, datallowconn FROM pg_database WHERE datname = $1', [trio[0].template]);
+    const row = await pg.admin.query('SELECT datistemplate, datallowconn FROM pg_database WHERE datname = $1', [trio[0].template]);
     expect(row.rows[0]).toEqual({ datistemplate: true, datallowconn: false });
     await Promise.all(trio.map((t) => t.close()));
 
-    const again = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+    const again = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
     expect(again.stats()).toMatchObject({ builds: 0, reuses: 1, origin: 'reused' });
     await again.close();
 
     fs.writeFileSync(path.join(dir, '003_posts.sql'), 'CREATE TABLE posts (id serial PRIMARY KEY, user_id int REFERENCES users(id));');
-    const changed = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+    const changed = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
     expect(changed.stats().builds).toBe(1);
     expect(changed.template).not.toBe(trio[0].template);
     const db = await changed.fresh();
@@ -94,7 +76,7 @@ describe('PostgresTemplate', () => {
 
   it('hands out isolated clones with a connected client and a working connection string; close() drops them all', async () => {
     const name = uniqueName('iso');
-    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 3 });
+    const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 3 });
     await template.warm(3);
     const a = await template.fresh();
     const b = await template.fresh();
@@ -109,7 +91,7 @@ describe('PostgresTemplate', () => {
     await other.end();
     expect(template.stats()).toMatchObject({ handouts: 2, poolMisses: 0, inUse: 2 });
     // A test server (fsync off, as startPostgres runs it) gets FILE_COPY clones; any other keeps its default.
-    const fsync = (await admin.query('SHOW fsync')).rows[0].fsync as string;
+    const fsync = (await pg.admin.query('SHOW fsync')).rows[0].fsync as string;
     expect(template.stats().strategy).toBe(fsync === 'off' ? 'file_copy' : 'server default');
     a.release();
     a.release(); // harmless
@@ -129,7 +111,7 @@ describe('PostgresTemplate', () => {
       const { PostgresTemplate } = require(${JSON.stringify(distTesting)});
       PostgresTemplate.create({ connectionString: process.env.URL, migrationsDir: ${JSON.stringify(dir)}, name: ${JSON.stringify(name)}, cacheDir: ${JSON.stringify(cacheDir)}, poolSize: 3 })
         .then(async (t) => { await t.warm(3); await t.fresh(); await t.fresh(); process.stdout.write('ready\\n'); setInterval(() => {}, 1000); });`;
-    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: url, VITEST_POOL_ID: '7' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, URL: pg.url, VITEST_POOL_ID: '7' }, stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('child did not get ready in 60 s')), 60_000);
       child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && (clearTimeout(timer), resolve()));
@@ -144,14 +126,14 @@ describe('PostgresTemplate', () => {
     // Not ours: a database with the prefix but another shape, and one with our shape but someone else's comment.
     const foreignShape = `tdf_${name}_mine`;
     const foreignMarker = `tdf_${name}_w1_0badf00d_1`;
-    await admin.query(`CREATE DATABASE ${foreignShape}`);
-    await admin.query(`CREATE DATABASE ${foreignMarker}`);
-    await admin.query(`COMMENT ON DATABASE ${foreignMarker} IS 'owned by another tool'`);
+    await pg.admin.query(`CREATE DATABASE ${foreignShape}`);
+    await pg.admin.query(`CREATE DATABASE ${foreignMarker}`);
+    await pg.admin.query(`COMMENT ON DATABASE ${foreignMarker} IS 'owned by another tool'`);
 
     // The killed session's advisory lock is released when the server notices the closed socket.
     let next: PostgresTemplate | null = null;
     for (let attempt = 0; attempt < 50; attempt++) {
-      next = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
+      next = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 0 });
       if (next.stats().reaped >= left.length) break;
       await next.close();
       next = null;
@@ -160,8 +142,8 @@ describe('PostgresTemplate', () => {
     expect(next?.stats().reaped).toBeGreaterThanOrEqual(left.length);
     await next?.close();
     expect(await databases(`tdf_${name}_`)).toEqual([foreignMarker, foreignShape].sort());
-    await admin.query(`DROP DATABASE ${foreignShape}`);
-    await admin.query(`DROP DATABASE ${foreignMarker}`);
+    await pg.admin.query(`DROP DATABASE ${foreignShape}`);
+    await pg.admin.query(`DROP DATABASE ${foreignMarker}`);
   }, 120_000);
 
   it('runs a migrate(connectionString) callback for code-based migration tools, and keys the cache on its source', async () => {
@@ -175,14 +157,14 @@ describe('PostgresTemplate', () => {
       await client.end();
     };
     const name = uniqueName('code');
-    const template = await PostgresTemplate.create({ connectionString: url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
+    const template = await PostgresTemplate.create({ connectionString: pg.url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
     expect(calls).toHaveLength(1);
     expect(new URL(calls[0]).pathname).toBe(`/${template.template}`);
     const db = await template.fresh();
     expect((await db.client.query('SELECT label FROM knex_style')).rows).toEqual([{ label: 'from migrate' }]);
     db.release();
     await template.close();
-    const reused = await PostgresTemplate.create({ connectionString: url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
+    const reused = await PostgresTemplate.create({ connectionString: pg.url, migrate, name, cacheDir: tempDir(), poolSize: 0 });
     expect(calls).toHaveLength(1);
     expect(reused.template).toBe(template.template);
     await reused.close();
@@ -193,7 +175,7 @@ describe('PostgresTemplate', () => {
       ...SCHEMA,
       '003_broken.sql': "-- adds orders\nCREATE TABLE orders (id serial PRIMARY KEY);\n\nCREATE INDEX orders_by_missing ON orders (missing_column);\nSELECT 'never';",
     });
-    const error = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name: uniqueName('broken'), cacheDir: tempDir() }).catch((e: unknown) => e);
+    const error = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name: uniqueName('broken'), cacheDir: tempDir() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PgMigrationError);
     const migration = error as PgMigrationError;
     expect(migration.file).toBe('003_broken.sql');
@@ -209,7 +191,7 @@ describe('PostgresTemplate', () => {
     expect((unreachable as Error).message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(10_000);
 
-    const wrongUser = withDatabase(url, 'postgres').replace('postgres@', 'nobody_here:secret@');
+    const wrongUser = withDatabase(pg.url, 'postgres').replace('postgres@', 'nobody_here:secret@');
     const auth = await PostgresTemplate.create({ connectionString: wrongUser, ddl: 'SELECT 1' }).catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(PgAuthError);
     expect((auth as Error).message).toMatch(/refused the credentials: .*nobody_here/);
@@ -227,9 +209,9 @@ describe('PostgresTemplate', () => {
   });
 
   it('says which sessions hold the template when it is in use', async () => {
-    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('busy'), cacheDir: tempDir(), poolSize: 0 });
-    await admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS true`);
-    const squatter = new Client({ connectionString: withDatabase(url, template.template), application_name: 'squatter-gui' });
+    const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(SCHEMA), name: uniqueName('busy'), cacheDir: tempDir(), poolSize: 0 });
+    await pg.admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS true`);
+    const squatter = new Client({ connectionString: withDatabase(pg.url, template.template), application_name: 'squatter-gui' });
     await squatter.connect();
     try {
       const error = await template.fresh().catch((e: unknown) => e);
@@ -237,7 +219,7 @@ describe('PostgresTemplate', () => {
       expect((error as Error).message).toMatch(/is in use.*squatter-gui/);
     } finally {
       await squatter.end();
-      await admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS false`);
+      await pg.admin.query(`ALTER DATABASE ${template.template} WITH ALLOW_CONNECTIONS false`);
       await template.close();
     }
   });
@@ -245,7 +227,7 @@ describe('PostgresTemplate', () => {
   it('rejects with PgPoolExhaustedError when every database is handed out past the timeout', async () => {
     const name = uniqueName('full');
     const template = await PostgresTemplate.create({
-      connectionString: url,
+      connectionString: pg.url,
       migrationsDir: migrations(SCHEMA),
       name,
       cacheDir: tempDir(),
@@ -269,19 +251,19 @@ describe('PostgresTemplate', () => {
 
   // Needs the server's data directory, so only with the server this file starts.
   it.skipIf(Boolean(process.env.TDD_FAST_PG_TEST_URL))('seals the template with its relation cache init file, which every copy gets; the throwaway server runs without autovacuum', async () => {
-    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('init'), cacheDir: tempDir(), poolSize: 0 });
+    const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(SCHEMA), name: uniqueName('init'), cacheDir: tempDir(), poolSize: 0 });
     const initFile = async (database: string) => {
-      const oid = (await admin.query('SELECT oid FROM pg_database WHERE datname = $1', [database])).rows[0].oid as number;
-      return fs.existsSync(path.join((server as PostgresServer).dataDir, 'base', String(oid), 'pg_internal.init'));
+      const oid = (await pg.admin.query('SELECT oid FROM pg_database WHERE datname = $1', [database])).rows[0].oid as number;
+      return fs.existsSync(path.join((pg.server as PostgresServer).dataDir, 'base', String(oid), 'pg_internal.init'));
     };
     expect(await initFile(template.template)).toBe(true);
     // A copy nobody has connected to yet (a connection would write its own): the file came with the copy.
     const copy = `${template.template}_copy`;
-    await admin.query(`CREATE DATABASE "${copy}" TEMPLATE "${template.template}" STRATEGY FILE_COPY`);
+    await pg.admin.query(`CREATE DATABASE "${copy}" TEMPLATE "${template.template}" STRATEGY FILE_COPY`);
     expect(await initFile(copy)).toBe(true);
-    await admin.query(`DROP DATABASE "${copy}"`);
+    await pg.admin.query(`DROP DATABASE "${copy}"`);
     // Autovacuum visits templates too, and its vacuum of a catalog there would delete the file.
-    expect((await admin.query('SHOW autovacuum')).rows[0].autovacuum).toBe('off');
+    expect((await pg.admin.query('SHOW autovacuum')).rows[0].autovacuum).toBe('off');
     await template.close();
   });
 
@@ -292,7 +274,7 @@ describe('PostgresTemplate', () => {
     // The first run learns without planning anything (warmupStatements: 0). With planning on, its refill may EXPLAIN
     // the ready clone while this test still runs queries and drop what cannot plan before the count below is read
     // (seen once in five fresh-clone runs under load: 3 statements instead of 4).
-    const first = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmupStatements: 0 });
+    const first = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmupStatements: 0 });
     const db = await first.fresh();
     await db.client.query('INSERT INTO users (email) VALUES ($1)', ['c@x.io']);
     await db.client.query('INSERT INTO users (email) VALUES ($1)', ['d@x.io']); // the same statement: counted once
@@ -306,7 +288,7 @@ describe('PostgresTemplate', () => {
     const file = path.join(cacheDir, 'templates', `pg-warmup-${first.template}.json`);
     expect(fs.existsSync(file)).toBe(true);
 
-    const second = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 2 });
+    const second = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 2 });
     expect(second.stats().warmup.statements).toBe(4);
     await second.warm(2);
     for (let waited = 0; second.stats().warmup.done < 2 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -324,7 +306,7 @@ describe('PostgresTemplate', () => {
       'SELECT email FROM users WHERE id = $1',
     ]);
 
-    const cold = await PostgresTemplate.create({ connectionString: url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmup: false });
+    const cold = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: dir, name, cacheDir, poolSize: 1, warmup: false });
     const plain = await cold.fresh();
     await plain.client.query('SELECT 2');
     plain.release();
@@ -336,7 +318,7 @@ describe('PostgresTemplate', () => {
     'reuseClean gives back a database only when nothing wrote to it, by any connection, DDL, sequences and locks included',
     async () => {
       const name = uniqueName('reuse');
-      const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 1, reuseClean: true });
+      const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(SCHEMA), name, cacheDir: tempDir(), poolSize: 1, reuseClean: true });
       expect(template.stats().reuse).toMatchObject({ enabled: true, reason: null });
       const verdicts = () => template.stats().reuse.reused + template.stats().reuse.written;
       // One test's database through `body`, then the check's verdict: true when it went back to the pool.
@@ -350,7 +332,7 @@ describe('PostgresTemplate', () => {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         const reused = template.stats().reuse.reused > before.reused;
-        const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database])).rows.length > 0;
+        const exists = (await pg.admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.database])).rows.length > 0;
         expect(exists || !reused).toBe(true); // a written database is dropped (maybe later), a reused one is kept
         return reused;
       };
@@ -408,7 +390,7 @@ describe('PostgresTemplate', () => {
     ];
     for (const { options, schema, reason } of cases) {
       const name = uniqueName('reuseoff');
-      const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(schema), name, cacheDir: tempDir(), poolSize: 1, ...options });
+      const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(schema), name, cacheDir: tempDir(), poolSize: 1, ...options });
       const db = await template.fresh();
       await db.client.query('SELECT count(*) FROM users');
       db.release();
@@ -422,12 +404,12 @@ describe('PostgresTemplate', () => {
   });
 
   it('with the fast path off (TDD_FAST_TESTING=0) replays the migrations for every database', async () => {
-    const template = await PostgresTemplate.create({ connectionString: url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
+    const template = await PostgresTemplate.create({ connectionString: pg.url, migrationsDir: migrations(SCHEMA), name: uniqueName('replay'), cacheDir: tempDir(), enabled: false });
     expect(template.stats()).toMatchObject({ origin: 'replay', fastPath: false, builds: 0 });
     const db = await template.fresh();
     expect((await db.client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(2);
     db.release();
     await template.close();
-    expect((await admin.query('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [template.template])).rows[0].n).toBe(0);
+    expect((await pg.admin.query('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [template.template])).rows[0].n).toBe(0);
   });
 });
