@@ -395,7 +395,7 @@ describe('bad input', () => {
     const file = path.join(root, 'src/cart.ts');
     await client.open(file);
     expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
-    // Delete the closing brace of \`mid\`: the file now ends inside it, and the core recovers none of its functions.
+    // Delete the closing brace of \`mid\`: the file now ends inside it; the core recovers every function but \`mid\`.
     const brace = text.split('\n').indexOf('}', text.split('\n').indexOf('export function mid(x: number) {'));
     const version = await client.change(file, [{ range: { start: { line: brace, character: 0 }, end: { line: brace, character: 1 } }, text: '' }]);
     const broken = await client.diagnosticsFor(file, () => true, version);
@@ -423,6 +423,38 @@ describe('bad input', () => {
     expect(published.diagnostics.find((d) => d.code === 'long-parameter-list')!.range.start.line).toBe(6);
     expect(await client.hover(file, 0, 18)).not.toBeNull();
     expect(await client.hover(file, text.split('\n').indexOf('export function mid(x: number) {'), 18)).toBeNull();
+  });
+
+  it('a syntax error mid-edit keeps the functions after the broken one too, at their own lines', async () => {
+    const text = CART + MID + MANY + LATE;
+    const lines = text.split('\n');
+    const line = (start: string) => lines.findIndex((l) => l.startsWith(start));
+    const root = makeProject({ 'package.json': '{"name":"p"}', 'src/cart.ts': text });
+    const client = await start([root]);
+    const file = path.join(root, 'src/cart.ts');
+    await client.open(file);
+    expect(codes(await client.diagnosticsFor(file))).toEqual(['long-parameter-list']);
+    // Delete the closing brace of `mid`: the parser gives up at the end of the file, so `many` and `late` come back
+    // only from the core's recovery (the last clean version's functions are kept only above the edit).
+    const brace = lines.indexOf('}', line('export function mid('));
+    const version = await client.change(file, [{ range: { start: { line: brace, character: 0 }, end: { line: brace, character: 1 } }, text: '' }]);
+    const broken = await client.diagnosticsFor(file, () => true, version);
+    expect(codes(broken).sort()).toEqual(['long-parameter-list', 'parse-error']);
+    expect(broken.diagnostics.find((d) => d.code === 'long-parameter-list')!.range.start.line).toBe(line('export function many('));
+    expect(JSON.stringify(await client.hover(file, line('export function many('), 18))).toContain('**many**');
+    expect(JSON.stringify(await client.hover(file, line('export function late('), 18))).toContain('**late**');
+    expect(await client.hover(file, line('export function mid('), 18)).toBeNull();
+  });
+
+  it('a file opened with an unclosed brace shows the findings of the functions after it', async () => {
+    const root = makeProject({ 'package.json': '{"name":"p"}' });
+    const client = await start([root]);
+    const file = path.join(root, 'src/open.ts');
+    const text = CART + MID.replace('    return 1;\n  }\n', '    return 1;\n') + MANY;
+    await client.open(file, text);
+    const published = await client.diagnosticsFor(file);
+    expect(codes(published).sort()).toEqual(['long-parameter-list', 'parse-error']);
+    expect(published.diagnostics.find((d) => d.code === 'long-parameter-list')!.range.start.line).toBe(text.split('\n').findIndex((l) => l.startsWith('export function many(')));
   });
 
   it('a buffer over maxFileSize, a binary buffer and a buffer that was not UTF-8 each get one diagnostic saying why', async () => {

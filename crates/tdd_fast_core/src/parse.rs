@@ -158,19 +158,19 @@ pub fn parse<'a>(
             tokens: ret.tokens,
         };
     }
-    // oxc gave up on this file (no program at all): an edit left a brace open, say. So that the functions before the
-    // error are still inventoried, parse the longest prefix that ends at a top-level line and parses. Only files oxc
-    // gives up on pay for this.
+    // oxc gave up on this file (no program at all): an edit left a brace open, say. So that the functions before and
+    // after the broken statement are still inventoried, find where it starts (the longest prefix ending at a top-level
+    // line that parses) and where the text parses again after it, and parse the file with the statement blanked out.
+    // Only files oxc gives up on pay for this.
     let first_error = ret
         .diagnostics
         .iter()
         .filter_map(|d| d.labels.first().map(|l| l.offset()))
         .min();
-    let cuts = first_error.map_or_else(Vec::new, |offset| {
-        top_level_line_starts(text, offset as usize)
-    });
-    let (program, tokens) = match longest_parsing_prefix(allocator, text, language, &cuts) {
-        Some(prefix) => (prefix.program, prefix.tokens),
+    let recovered =
+        first_error.and_then(|offset| recover(allocator, text, language, offset as usize));
+    let (program, tokens) = match recovered {
+        Some(recovered) => (recovered.program, recovered.tokens),
         None => (ret.program, ret.tokens),
     };
     Parsed {
@@ -180,14 +180,80 @@ pub fn parse<'a>(
     }
 }
 
-/// The parse of the longest `text[..cut]` (over `cuts`, ascending) that oxc does not give up on. A prefix that holds
-/// the broken statement fails, and so does every longer one, so a binary search finds it in log2(cuts) parses.
+/// The parse of `text` without its first broken top-level statement (the error at `first_error` is in it or after
+/// it): the statements before it, and those after it from the first top-level line where the rest parses again.
+/// The statement is blanked out (spaces, line breaks kept), so every offset, line and column is the file's own.
+fn recover<'a>(
+    allocator: &'a Allocator,
+    text: &'a str,
+    language: Language,
+    first_error: usize,
+) -> Option<oxc_parser::ParserReturn<'a>> {
+    let starts = top_level_line_starts(text, text.len());
+    let before_error = starts.partition_point(|&start| start < first_error);
+    let prefix = longest_parsing_prefix(allocator, text, language, &starts[..before_error]);
+    // No prefix parses: the broken statement is the file's first.
+    let broken = prefix.as_ref().map_or(0, |(cut, _)| *cut);
+    let resumes = &starts[starts.partition_point(|&start| start <= broken)..];
+    let Some(resume) = first_resuming_line(text, language, broken, resumes) else {
+        return prefix.map(|(_, ret)| ret);
+    };
+    let blanked = allocator.alloc_str(&blank(text, broken, resume));
+    let ret = parse_text(allocator, blanked, language);
+    match ret.panicked {
+        false => Some(ret),
+        true => prefix.map(|(_, ret)| ret),
+    }
+}
+
+/// The first of `resumes` (ascending) where the text parses again with `text[broken..resume]` blanked out. Blanking
+/// less than the broken statement fails, and blanking more keeps failing only on a second broken statement, so a
+/// binary search finds it in log2(resumes) parses (in a scratch arena: only the final parse is kept).
+fn first_resuming_line(
+    text: &str,
+    language: Language,
+    broken: usize,
+    resumes: &[usize],
+) -> Option<usize> {
+    let (mut low, mut high) = (0, resumes.len());
+    let mut found = None;
+    let mut scratch = Allocator::default();
+    while low < high {
+        let middle = (low + high) / 2;
+        let candidate = blank(text, broken, resumes[middle]);
+        let parses = !parse_text(&scratch, &candidate, language).panicked;
+        scratch.reset();
+        if parses {
+            found = Some(resumes[middle]);
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    found
+}
+
+/// `text` with the bytes of `from..to` replaced by spaces, line breaks kept (so lines and offsets stay the same).
+fn blank(text: &str, from: usize, to: usize) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for byte in &mut bytes[from..to] {
+        if !matches!(*byte, b'\n' | b'\r') {
+            *byte = b' ';
+        }
+    }
+    // Only ASCII bytes were written, over whole characters (the range starts and ends at line starts).
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The cut and the parse of the longest `text[..cut]` (over `cuts`, ascending) that oxc does not give up on. A prefix
+/// that holds the broken statement fails, and so does every longer one, so a binary search finds it in log2(cuts)
+/// parses.
 fn longest_parsing_prefix<'a>(
     allocator: &'a Allocator,
     text: &'a str,
     language: Language,
     cuts: &[usize],
-) -> Option<oxc_parser::ParserReturn<'a>> {
+) -> Option<(usize, oxc_parser::ParserReturn<'a>)> {
     let (mut low, mut high) = (0, cuts.len());
     let mut best = None;
     while low < high {
@@ -196,7 +262,7 @@ fn longest_parsing_prefix<'a>(
         if prefix.panicked {
             high = middle;
         } else {
-            best = Some(prefix);
+            best = Some((cuts[middle], prefix));
             low = middle + 1;
         }
     }
@@ -235,6 +301,7 @@ fn top_level_line_starts(text: &str, offset: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oxc_span::GetSpan;
 
     /// The byte-at-a-time version `LineIndex::new` replaced (kept to prove they agree).
     fn reference_index(text: &str) -> (Vec<u32>, Vec<(u32, u32)>) {
@@ -344,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unclosed_brace_keeps_every_function_before_the_broken_one() {
+    fn an_unclosed_brace_keeps_every_function_but_the_broken_one() {
         let allocator = Allocator::default();
         // The brace of `mid`'s `if` is never closed: oxc reports it at the end of the file and gives up.
         let text =
@@ -355,13 +422,26 @@ mod tests {
         let parsed = parse(&allocator, text, Language::Ts, &lines);
         assert_eq!(parsed.errors.len(), 1);
         assert_eq!(parsed.errors[0].line, 16);
-        assert_eq!(function_names(&parsed), ["a", "b"]);
-        // A file that breaks on its first line keeps nothing, and says why.
+        assert_eq!(function_names(&parsed), ["a", "b", "late"]);
+        // What follows the broken function keeps its own place in the file.
+        let late = parsed
+            .program
+            .body
+            .iter()
+            .find(|s| text[s.span().start as usize..].starts_with("export function late"));
+        assert_eq!(late.map(|s| lines.line(s.span().start)), Some(12));
+        assert_eq!(parsed.program.body.len(), 4);
+        // A file that breaks on its first line keeps what follows the broken statement, and says why.
         let first = "export function broken( {\nexport function late() {}\n";
         let lines = LineIndex::new(first);
         let parsed = parse(&allocator, first, Language::Ts, &lines);
-        assert!(function_names(&parsed).is_empty());
+        assert_eq!(function_names(&parsed), ["late"]);
         assert_eq!(parsed.errors[0].line, 2);
+        // Two broken functions: what lies between them is lost, the rest is kept.
+        let two = "function a() {}\nfunction b() {\n  if (x) {\n}\nfunction c() {}\nfunction d() {\n  if (y) {\n}\nfunction e() {}\n";
+        let lines = LineIndex::new(two);
+        let parsed = parse(&allocator, two, Language::Ts, &lines);
+        assert_eq!(function_names(&parsed), ["a", "e"]);
     }
 
     #[test]
