@@ -1210,7 +1210,7 @@ export default function main() {}
                 ("format", false),
                 ("num", true),
                 ("hid", true),
-                ("own", true)
+                ("[#own]", true)
             ]
         );
     }
