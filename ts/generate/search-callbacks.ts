@@ -61,12 +61,15 @@ export function reducerCallbacks(shape: TypeShape): Array<(...a: unknown[]) => u
   if (shape.kind !== 'function' || !shape.returns || shape.params.length === 0) return [];
   const fn = shape as FunctionShape;
   const returns = defined(fn.returns!);
-  if (['void', 'undefined', 'any', 'unknown', 'never'].includes(returns.kind)) return [];
+  if (['void', 'undefined', 'never'].includes(returns.kind)) return [];
   const key = JSON.stringify(returns);
   const stateIndex = fn.params.findIndex((p) => !p.rest && JSON.stringify(defined(p.shape)) === key);
   if (stateIndex < 0) return [];
   const names = fn.params.map((p, i) => (IDENT.test(p.name) && fn.params.findIndex((q) => q.name === p.name) === i ? p.name : `arg${i}`));
   const actionIndex = fn.params.findIndex((p, i) => i !== stateIndex && !p.rest);
+  // A state of any type (an unconstrained type parameter the core erased, `(state: S, action) => S`) is a reducer only
+  // with an action to fold in; `(x: any) => any` alone is no reducer.
+  if ((returns.kind === 'any' || returns.kind === 'unknown') && actionIndex < 0) return [];
   const body = nextState(returns, actionIndex >= 0 ? defined(fn.params[actionIndex].shape) : null, names[stateIndex], actionIndex >= 0 ? names[actionIndex] : null);
   // A parameter the body does not read is named as unused (`_state`), as lint and `noUnusedParameters` want.
   names.forEach((n, i) => {
