@@ -28,6 +28,19 @@ export function linkNodeModules(root: string): void {
 }
 
 /** A count budget that binds long before the time cap, so runs are reproducible on a busy machine. */
+/** The `thrown` helper a generated test file holds, as the lines the generator writes (for hand-made generated files). */
+export const THROWN_HELPER_LINES = [
+  '/** The error a call throws (the test fails when it does not throw). */',
+  'function thrown(run: () => unknown): Error {',
+  '  try {',
+  '    run();',
+  '  } catch (error) {',
+  '    return error as Error;',
+  '  }',
+  "  throw new Error('expected the call to throw');",
+  '}',
+];
+
 export const SEARCH = { budgetCount: 120, budgetMs: 20_000, seed: 7 };
 
 type BatchResult = Awaited<ReturnType<typeof api.generateTestsBatch>>[number];

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot, runCli } from '../helpers';
+import { THROWN_HELPER_LINES } from './helpers';
 
 const { typecheckEmitted, pruneUnusedAll } = require(path.join(repoRoot, 'dist', 'generate', 'emitted-typecheck.js')) as typeof import('../../ts/generate/emitted-typecheck');
 
@@ -169,15 +170,7 @@ describe('the type check keeps what a typed form of the case can keep', () => {
       "import { describe, expect, it } from 'vitest';",
       "import { Schema, size } from './schema';",
       '',
-      '/** The error a call throws (the test fails when it does not throw). */',
-      'function thrown(run: () => unknown): Error {',
-      '  try {',
-      '    run();',
-      '  } catch (error) {',
-      '    return error as Error;',
-      '  }',
-      "  throw new Error('expected the call to throw');",
-      '}',
+      ...THROWN_HELPER_LINES,
       '',
       "describe('Schema', () => {",
       '  // tdd-fast:case a.0',

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { makeProject, repoRoot } from '../helpers';
-import { linkNodeModules, recordFile, runVitest } from './helpers';
+import { linkNodeModules, recordFile, runVitest, THROWN_HELPER_LINES } from './helpers';
 
 const { typecheckEmitted } = require(path.join(repoRoot, 'dist', 'generate', 'emitted-typecheck.js')) as typeof import('../../ts/generate/emitted-typecheck');
 
@@ -136,15 +136,7 @@ describe('the type check of emitted TypeScript', () => {
       "import { describe, expect, it } from 'vitest';",
       "import { Carrier, price, sku } from './shipping';",
       '',
-      '/** The error a call throws (the test fails when it does not throw). */',
-      'function thrown(run: () => unknown): Error {',
-      '  try {',
-      '    run();',
-      '  } catch (error) {',
-      '    return error as Error;',
-      '  }',
-      "  throw new Error('expected the call to throw');",
-      '}',
+      ...THROWN_HELPER_LINES,
       '',
       "describe('shipping', () => {",
       '  // tdd-fast:case a.0',
