@@ -7,6 +7,7 @@
  */
 import type { FileReport, FunctionReport } from '../engine/types';
 import type { FunctionPlan } from './plan';
+import { guardedShape } from './guard-shapes';
 import { guardConstants, searchParam, type SearchParam, type TypeShape } from './shapes';
 import { modelParam } from './values';
 
@@ -14,8 +15,15 @@ import { modelParam } from './values';
 export function searchParams(fn: FunctionReport): SearchParam[] {
   return fn.params.map((p) => {
     const usage = fn.usage?.params.find((u) => u.name === p.name);
-    return withUsageKeys(searchParam(p, usage), usage?.keys ?? []);
+    return withUsageKeys(withGuardedShape(fn, searchParam(p, usage)), usage?.keys ?? []);
   });
+}
+
+/** A parameter nothing types, whose leading throw guard names its `typeof` (guard-shapes.ts): that shape. */
+function withGuardedShape(fn: FunctionReport, param: SearchParam): SearchParam {
+  if (param.shape.kind !== 'any' && param.shape.kind !== 'unknown') return param;
+  const shape = guardedShape(fn, param.name);
+  return shape ? { ...param, shape, inferred: true } : param;
 }
 
 /**

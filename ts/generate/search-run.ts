@@ -2,7 +2,8 @@
  * Running one candidate (child side): a call of a function, or a sequence on an object built with `new` (a class) or
  * by a call (what a factory returns), between two coverage takes, with fresh copies of its arguments; what each call
  * returned or threw becomes an Outcome, as the test file will assert it. A returned function is probed (called with
- * typical arguments of its source's parameters) when recording, so it is asserted by what it does.
+ * typical arguments of its source's parameters) when recording, so it is asserted by what it does; in a sequence, only
+ * the last call's (an unsubscribe probed mid-sequence would undo what the later calls build on).
  */
 import type { Coverage } from './search-coverage';
 import { argsFor, typicalArgs } from './search-args';
@@ -543,7 +544,10 @@ export class Runner {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]), cand.steps[i].method ?? '');
       raws.push(raw);
-      probes[raws.length - 1] = record ? this.probesOf(raw, cand.steps[i].method) : [];
+      // A returned function is probed only after the last call: probing `on()`'s unsubscribe or `effect()`'s dispose
+      // in the middle would undo what the calls after it build on (the listener the next `emit()` reaches).
+      const last = i === cand.steps.length - 1;
+      probes[raws.length - 1] = record && (last || !this.init.sequence) ? this.probesOf(raw, cand.steps[i].method) : [];
       if (this.init.sequence && record) states.push(stateOf(instance));
       if (!returnedOk(raw)) break;
     }

@@ -129,12 +129,15 @@ function collectionCode(kind: 'Map' | 'Set', parts: Array<string | null>): strin
 }
 
 /**
- * A plain object (own data properties only; no symbols or accessors), or one without a prototype
+ * A plain object (own enumerable data properties only; no symbols, accessors or hidden properties), or one without a prototype
  * (`Object.create(null)`, written `{ __proto__: null, ... }`: a test comparing it strictly checks the prototype).
  */
 function plainObjectCode(obj: object, inner: (v: unknown) => string | null): string | null {
   const proto = Object.getPrototypeOf(obj);
   if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(obj).length) return null;
+  // A hidden own property (`Object.defineProperty(o, 'constructor', { value: Thing })`, a non-enumerable id) is not
+  // in the literal, and `toStrictEqual` would tell the two apart: such an object is not written.
+  if (Object.getOwnPropertyNames(obj).length !== Object.keys(obj).length) return null;
   const parts: Array<string | null> = proto === null ? ['__proto__: null'] : [];
   for (const key of Object.keys(obj)) {
     const desc = Object.getOwnPropertyDescriptor(obj, key)!;
