@@ -118,11 +118,14 @@ function assertCall(made: string, step: Step, indent: string, name: string, type
 
 /** A returned function, asserted by what its calls return: `const returned = f(1); expect(returned(2)).toBe(3);`. */
 function returnedFunction(call: string, calls: Array<{ args: string[]; outcome: Outcome }>, at: { indent: string; name: string; typescript: boolean }): string[] {
-  const { indent, name, typescript } = at;
-  const fn = name.replace(/^error/, 'returned');
-  const out = [`${indent}const ${fn} = ${call};`];
-  calls.forEach((c, i) => out.push(...assertCall(`${fn}(${c.args.join(', ')})`, { method: null, args: c.args, outcome: c.outcome, mutated: [] }, indent, `${name}_${i}`, typescript)));
-  return out;
+  const fn = at.name.replace(/^error/, 'returned');
+  return [`${at.indent}const ${fn} = ${call};`, ...returnedCalls(calls, at)];
+}
+
+/** The calls of a returned function (named as returnedFunction names it) with their assertions. */
+function returnedCalls(calls: Array<{ args: string[]; outcome: Outcome }>, at: { indent: string; name: string; typescript: boolean }): string[] {
+  const fn = at.name.replace(/^error/, 'returned');
+  return calls.flatMap((c, i) => assertCall(`${fn}(${c.args.join(', ')})`, { method: null, args: c.args, outcome: c.outcome, mutated: [] }, at.indent, `${at.name}_${i}`, at.typescript));
 }
 
 function isAsync(test: FoundTest): boolean {
@@ -169,6 +172,7 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
   // The state after a call, where it changed and before the last call (the final state is asserted below): a
   // sequence whose end undoes its middle (`reset(); reset()`) still says what the middle did.
   let last = ctor.state ?? null;
+  const later: string[] = [];
   const between = (step: Step, i: number) => {
     if (i === calls.length - 1 || step.state === undefined || step.state === null || step.state === last || step.state === '{}') return;
     out.push(`${ind}expect(instance).toMatchObject(${step.state});`);
@@ -183,10 +187,16 @@ function renderSequence(access: string, test: FoundTest, ind: string, typescript
     out.push(...declareSpies(test, i, args, { callee, indent: ind, typescript, names: spies }));
     if (property !== null && step.outcome.kind === 'returns') out.push(`${ind}${callee} = ${args[0] ?? 'undefined'};`);
     else if (property !== null) out.push(...assertCall(`(${callee} = ${args[0] ?? 'undefined'})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
-    else out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
+    else if (step.outcome.kind === 'returns' && step.outcome.later && step.outcome.calls?.length) {
+      // A function an earlier call returned (an unsubscribe) is called after the last call, as the search did.
+      const at = { indent: ind, name: `error${i === 0 ? '' : i}`, typescript };
+      out.push(`${ind}const ${at.name.replace(/^error/, 'returned')} = ${callee}(${args.join(', ')});`);
+      later.push(...returnedCalls(step.outcome.calls, at));
+    } else out.push(...assertCall(`${callee}(${args.join(', ')})`, step, ind, `error${i === 0 ? '' : i}`, typescript));
     out.push(...assert);
     between(step, i);
   });
+  out.push(...later);
   out.push(...assertSpies(test, spies, ind));
   if (test.state !== null && test.state !== '{}') out.push(`${ind}expect(instance).toMatchObject(${test.state});`);
   // An observation the last call already made (`pending()` last, then `pending()` again) says nothing new.

@@ -264,6 +264,8 @@ interface Calls {
   raws: Raw[];
   /** Recording: per call, the calls of the function it returned, made right after it (as the test makes them). */
   probes: Probe[][];
+  /** The calls whose probes were made after the sequence's last call (see calls()). */
+  later: Set<number>;
   instance: unknown;
   ctorState: string | null;
   states: Array<string | null>;
@@ -530,6 +532,7 @@ export class Runner {
   private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<Calls> {
     const raws: Raw[] = [];
     const probes: Probe[][] = [];
+    const later: number[] = [];
     const states: Array<string | null> = [];
     let instance: unknown;
     let ctorState: string | null = null;
@@ -538,20 +541,22 @@ export class Runner {
       raws.push(raw);
       if (returnedOk(raw)) instance = raw.value;
       ctorState = stateOf(instance);
-      if (instance === undefined) return { raws, probes, instance, ctorState, states };
+      if (instance === undefined) return { raws, probes, later: new Set(), instance, ctorState, states };
     }
     for (let i = 0; i < cand.steps.length; i++) {
       const { fn, self } = this.callOf(instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]), cand.steps[i].method ?? '');
       raws.push(raw);
-      // A returned function is probed only after the last call: probing `on()`'s unsubscribe or `effect()`'s dispose
-      // in the middle would undo what the calls after it build on (the listener the next `emit()` reaches).
-      const last = i === cand.steps.length - 1;
-      probes[raws.length - 1] = record && (last || !this.init.sequence) ? this.probesOf(raw, cand.steps[i].method) : [];
+      // In a sequence, a function a call before the last returned is probed after the last call: probing `on()`'s
+      // unsubscribe or `effect()`'s dispose in the middle would undo what the later calls build on.
+      const last = i === cand.steps.length - 1 || !returnedOk(raw);
+      if (record && (last || !this.init.sequence)) probes[raws.length - 1] = this.probesOf(raw, cand.steps[i].method);
+      else if (record) later.push(raws.length - 1);
       if (this.init.sequence && record) states.push(stateOf(instance));
       if (!returnedOk(raw)) break;
     }
-    return { raws, probes, instance, ctorState, states };
+    for (const r of later) probes[r] = this.probesOf(raws[r], cand.steps[this.init.sequence ? r - 1 : r].method);
+    return { raws, probes, later: new Set(later.filter((r) => probes[r].length)), instance, ctorState, states };
   }
 
   /** The constructor's step of a sequence (its value is the instance, not asserted). */
@@ -584,7 +589,8 @@ export class Runner {
       const raw = raws[r];
       const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
-      const outcome: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
+      const made: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
+      const outcome: Outcome = run.later.has(r) && made.kind === 'returns' && made.calls?.length ? { ...made, later: true } : made;
       if (returnedOk(raw) && !raw.async && !fluent) this.noteResult(cand, raw.value, i);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });

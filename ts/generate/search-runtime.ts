@@ -173,6 +173,8 @@ export type Outcome =
       self?: boolean;
       /** A returned function: what calls of it returned (it is asserted by what it does, not by identity). */
       calls?: Array<{ args: string[]; outcome: Outcome }>;
+      /** In a sequence, those calls were made after its last call (an unsubscribe must not undo what follows). */
+      later?: boolean;
       /** A returned iterator, iterated to its end: `code` is what it yielded (`[...it]`, or `for await` when async). */
       iterated?: 'sync' | 'async';
     }
