@@ -259,6 +259,13 @@ function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mut
   return mutated;
 }
 
+const FLUENT: Outcome = { kind: 'returns', code: null, type: 'object', plain: false, self: true };
+
+/** A returned function's outcome whose calls were made after the sequence's last call (see Runner.calls). */
+function probedLater(outcome: Outcome, later: boolean): Outcome {
+  return later && outcome.kind === 'returns' ? { ...outcome, later: true } : outcome;
+}
+
 /** What the calls of one run returned, with the sequence's object and its state after each call. */
 interface Calls {
   raws: Raw[];
@@ -530,33 +537,36 @@ export class Runner {
 
   /** The calls of a candidate, with the object's state after each when recording a sequence. */
   private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<Calls> {
-    const raws: Raw[] = [];
-    const probes: Probe[][] = [];
-    const later: number[] = [];
-    const states: Array<string | null> = [];
-    let instance: unknown;
-    let ctorState: string | null = null;
+    const run: Calls = { raws: [], probes: [], later: new Set(), instance: undefined, ctorState: null, states: [] };
     if (this.init.sequence) {
       const raw = await this.invoke(() => this.make(ctorValues), 'new', false);
-      raws.push(raw);
-      if (returnedOk(raw)) instance = raw.value;
-      ctorState = stateOf(instance);
-      if (instance === undefined) return { raws, probes, later: new Set(), instance, ctorState, states };
+      run.raws.push(raw);
+      if (returnedOk(raw)) run.instance = raw.value;
+      run.ctorState = stateOf(run.instance);
+      if (run.instance === undefined) return run;
     }
     for (let i = 0; i < cand.steps.length; i++) {
-      const { fn, self } = this.callOf(instance, cand.steps[i].method);
+      const { fn, self } = this.callOf(run.instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]), cand.steps[i].method ?? '');
-      raws.push(raw);
-      // In a sequence, a function a call before the last returned is probed after the last call: probing `on()`'s
-      // unsubscribe or `effect()`'s dispose in the middle would undo what the later calls build on.
-      const last = i === cand.steps.length - 1 || !returnedOk(raw);
-      if (record && (last || !this.init.sequence)) probes[raws.length - 1] = this.probesOf(raw, cand.steps[i].method);
-      else if (record) later.push(raws.length - 1);
-      if (this.init.sequence && record) states.push(stateOf(instance));
+      run.raws.push(raw);
+      if (this.init.sequence && record) run.states.push(stateOf(run.instance));
       if (!returnedOk(raw)) break;
     }
-    for (const r of later) probes[r] = this.probesOf(raws[r], cand.steps[this.init.sequence ? r - 1 : r].method);
-    return { raws, probes, later: new Set(later.filter((r) => probes[r].length)), instance, ctorState, states };
+    if (record) this.probeAll(run, cand);
+    return run;
+  }
+
+  /**
+   * The probes of the functions the calls returned: the last call's first, as if right after it, then the others in
+   * their order. Called after the last call: probing `on()`'s unsubscribe or `effect()`'s dispose in the middle of a
+   * sequence would undo what the later calls build on (the test calls them after the last call too: `later`).
+   */
+  private probeAll(run: Calls, cand: Candidate): void {
+    const first = this.init.sequence ? 1 : 0;
+    const last = run.raws.length - 1;
+    if (last < first) return;
+    run.probes[last] = this.probesOf(run.raws[last], cand.steps[last - first].method);
+    for (let r = first; r < last; r++) if ((run.probes[r] = this.probesOf(run.raws[r], cand.steps[r - first].method)).length) run.later.add(r);
   }
 
   /** The constructor's step of a sequence (its value is the instance, not asserted). */
@@ -589,8 +599,7 @@ export class Runner {
       const raw = raws[r];
       const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
-      const made: Outcome = fluent ? { kind: 'returns', code: null, type: 'object', plain: false, self: true } : this.toOutcome(raw, run.probes[r]);
-      const outcome: Outcome = run.later.has(r) && made.kind === 'returns' && made.calls?.length ? { ...made, later: true } : made;
+      const outcome = fluent ? FLUENT : probedLater(this.toOutcome(raw, run.probes[r]), run.later.has(r));
       if (returnedOk(raw) && !raw.async && !fluent) this.noteResult(cand, raw.value, i);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });
