@@ -4,7 +4,8 @@
  * Fixtures: __test__/generate/fixtures/branches/ (plain JavaScript, no types anywhere):
  * - bus.js: `on(name, listener)` throws unless the listener is a function (the only hint of its type) and returns
  *   the function that unsubscribes; `emit(name)` reaches a listener only while it is subscribed;
- * - pairs.js: `view()` returns an object with a hidden (non-enumerable) `constructor`, which a literal cannot write.
+ * - pairs.js: `view()` returns an object with a hidden (non-enumerable) `constructor`, which a literal cannot write;
+ * - cookie.js: a parser that compares keys inside a `forEach` callback, reached only by `name=value;key=value`.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import { repoRoot } from '../helpers';
 const cli = path.join(repoRoot, 'bin', 'tdd-fast.js');
 const vitestBin = path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
 const fixtures = path.join(__dirname, 'fixtures', 'branches');
-const FILES = ['src/bus.js', 'src/pairs.js'];
+const FILES = ['src/bus.js', 'src/pairs.js', 'src/cookie.js'];
 
 let root = '';
 let stdout = '';
@@ -47,6 +48,12 @@ describe('recorded tests reach the branches behind a guard and a subscription', 
   it("an object with a hidden own property is not written as a literal that `toStrictEqual` tells apart: no test is lost", () => {
     expect(stdout).toMatch(/src\/pairs\.generated\.test\.js: \d+ tests for \d+ functions \(0 TODO/);
     expect(generated.get('src/pairs.js')).not.toMatch(/toStrictEqual\(\{ left:/);
+  });
+
+  it("a parser's keys compared in a nested callback are reached with inputs in its own format (`a=b;expires=1`)", () => {
+    const text = generated.get('src/cookie.js')!;
+    expect(text).toMatch(/parseCookie\('[^'\n]*;expires=[^'\n]*'\)\)\.toStrictEqual\(\{[^\n]*expires: /);
+    expect(text).toMatch(/parseCookie\('[^'\n]*;secure[^'\n]*'\)\)\.toStrictEqual\(\{[^\n]*flags: \['secure'\]/);
   });
 
   it('the generated files pass in vitest', () => {

@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { FileReport } from '../engine/types';
+import { withNestedConstants } from './nested-constants';
 import { emitFile, type Emitted } from './emit';
 import type { FilePlan } from './plan';
 import { CASE_MARKER, type RenderOptions } from './render';
@@ -111,7 +112,9 @@ export async function searchAndEmit(job: RecordJob, options: RecordOptions): Pro
 /** searchAndEmit for many files of one root in one search process (see runSearchBatch). */
 export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptions): Promise<PendingRecord[]> {
   if (jobs.length === 0) return [];
-  const targets = jobs.map((job) => withDatabaseTarget(buildTargets(job.plan, job.report, job.renderOptions.typescript), `${path.basename(job.report.path)} with a database`));
+  // A callback's constants are the search's values for the function that runs it (nested-constants.ts).
+  const reports = jobs.map((job) => withNestedConstants(job.report));
+  const targets = jobs.map((job, i) => withDatabaseTarget(buildTargets(job.plan, reports[i], job.renderOptions.typescript), `${path.basename(job.report.path)} with a database`));
   const setupOf = (i: number, file: string) => (targets[i].some((t) => t.database) ? databaseSetupFor(options.root, file) : undefined);
   const files = jobs.map((job) => path.resolve(options.root, job.report.path));
   const setups = await Promise.all(files.map((file, i) => setupOf(i, file)));
@@ -119,7 +122,7 @@ export async function searchAndEmitBatch(jobs: RecordJob[], options: RecordOptio
   // The type check's program is built in its worker thread while the search runs.
   warmTypecheckSoon(jobs.flatMap((job) => (job.renderOptions.typescript ? [{ file: job.output, importPath: job.renderOptions.importPath }] : [])));
   const searched = await runSearchBatch(
-    jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: job.report, database: setups[i] })),
+    jobs.map((job, i) => ({ targets: targets[i], file: files[i], typescript: job.renderOptions.typescript, report: reports[i], database: setups[i] })),
     options,
   );
   const emitted = jobs.map((job, i) => emitFile(job.plan, searched[i], job.renderOptions, specifiers(searched[i], files[i], job.output)));

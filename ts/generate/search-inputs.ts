@@ -4,6 +4,7 @@
  */
 import type { TypeShape } from '../engine/types';
 import { fits } from './fits';
+import { formattedStrings } from './format-strings';
 import { builtType, instancesOf } from './instance-registry';
 import { typedArrayValues } from './typed-arrays';
 import { IDENT } from './value-code';
@@ -64,7 +65,7 @@ export function poolOf(shape: TypeShape, ctx: Ctx, depth = 0): unknown[] {
       // one piece, then the next.
       const short = ctx.strings.slice(0, 8).filter((x) => x.length > 0 && x.length <= 16);
       const joined = short.flatMap((a, i) => short.slice(i + 1).map((b) => a + b));
-      return [...ctx.strings, ...BASE_STRINGS, ...ctx.numbers.slice(0, 8).map(String), ...joined, ...combos];
+      return [...ctx.strings, ...formattedStrings(ctx.strings), ...BASE_STRINGS, ...ctx.numbers.slice(0, 8).map(String), ...joined, ...combos];
     }
     case 'number': {
       const near = ctx.numbers.flatMap((n) => [n, n - 1, n + 1]);
