@@ -261,6 +261,11 @@ function mutatedArgs(values: unknown[], before: Array<string | null>): Step['mut
 
 const FLUENT: Outcome = { kind: 'returns', code: null, type: 'object', plain: false, self: true };
 
+/** A returned function's outcome (taken with no calls yet) with the calls made of it. */
+function withProbes(outcome: Outcome, probes: Probe[] | undefined): Outcome {
+  return outcome.kind === 'returns' && outcome.calls ? { ...outcome, calls: probes ?? [] } : outcome;
+}
+
 /** A returned function's outcome whose calls were made after the sequence's last call (see Runner.calls). */
 function probedLater(outcome: Outcome, later: boolean): Outcome {
   return later && outcome.kind === 'returns' ? { ...outcome, later: true } : outcome;
@@ -273,6 +278,11 @@ interface Calls {
   probes: Probe[][];
   /** The calls whose probes were made after the sequence's last call (see calls()). */
   later: Set<number>;
+  /**
+   * Per call, what it gave as its test asserts it, taken right after it: a returned view of the object's own state
+   * (`{ left: this.items }`) is asserted as it was then, not as the later calls left it.
+   */
+  outcomes: Outcome[];
   instance: unknown;
   ctorState: string | null;
   states: Array<string | null>;
@@ -537,7 +547,7 @@ export class Runner {
 
   /** The calls of a candidate, with the object's state after each when recording a sequence. */
   private async calls(ctorValues: unknown[], cand: Candidate, stepValues: unknown[][], record: boolean): Promise<Calls> {
-    const run: Calls = { raws: [], probes: [], later: new Set(), instance: undefined, ctorState: null, states: [] };
+    const run: Calls = { raws: [], probes: [], later: new Set(), outcomes: [], instance: undefined, ctorState: null, states: [] };
     if (this.init.sequence) {
       const raw = await this.invoke(() => this.make(ctorValues), 'new', false);
       run.raws.push(raw);
@@ -549,6 +559,7 @@ export class Runner {
       const { fn, self } = this.callOf(run.instance, cand.steps[i].method);
       const raw = await this.invoke(() => (fn as (...a: unknown[]) => unknown).apply(self, stepValues[i]), cand.steps[i].method ?? '');
       run.raws.push(raw);
+      run.outcomes[run.raws.length - 1] = this.toOutcome(raw);
       if (this.init.sequence && record) run.states.push(stateOf(run.instance));
       if (!returnedOk(raw)) break;
     }
@@ -599,7 +610,7 @@ export class Runner {
       const raw = raws[r];
       const fluent = sequence && returnedOk(raw) && !raw.async && raw.value === instance && instance !== undefined;
       // A method that returns its own instance (a fluent `return this`) is asserted as exactly that.
-      const outcome = fluent ? FLUENT : probedLater(this.toOutcome(raw, run.probes[r]), run.later.has(r));
+      const outcome = fluent ? FLUENT : probedLater(withProbes(run.outcomes[r], run.probes[r]), run.later.has(r));
       if (returnedOk(raw) && !raw.async && !fluent) this.noteResult(cand, raw.value, i);
       const mutated = record ? mutatedArgs(stepValues[i], before[i]) : [];
       out.steps.push({ method: cand.steps[i].method, args: cand.steps[i].codes, outcome, mutated, ...(sequence && record ? { state: run.states[i] ?? null } : {}) });

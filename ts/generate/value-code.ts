@@ -94,13 +94,21 @@ export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set())
 
 function objectCode(obj: object, depth: number, seen: Set<object>): string | null {
   const inner = (v: unknown) => toCode(v, depth + 1, seen);
-  if (Array.isArray(obj)) return arrayCode(obj, inner);
   if (obj instanceof RealDate) return Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
   if (obj instanceof RegExp) return `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
+  // A hidden own property (`Object.defineProperty(o, 'constructor', { value: Thing })`, a non-enumerable id) is not
+  // in the literal, and `toStrictEqual` would tell the two apart: such a value is not written.
+  if (hasHiddenOwn(obj)) return null;
+  if (Array.isArray(obj)) return arrayCode(obj, inner);
   if (obj instanceof Map) return collectionCode('Map', [...obj].map(([k, v]) => joined([inner(k), inner(v)], (kc, vc) => `[${kc}, ${vc}]`)));
   if (obj instanceof Set) return collectionCode('Set', [...obj].map(inner));
   if (ArrayBuffer.isView(obj)) return typedArrayCode(obj, numberCode);
   return plainObjectCode(obj, inner);
+}
+
+/** A non-enumerable own property other than an array's `length`. */
+function hasHiddenOwn(obj: object): boolean {
+  return Object.getOwnPropertyNames(obj).some((k) => !Object.prototype.propertyIsEnumerable.call(obj, k) && !(k === 'length' && Array.isArray(obj)));
 }
 
 /** Every part written, or null when one cannot be. */
@@ -135,9 +143,6 @@ function collectionCode(kind: 'Map' | 'Set', parts: Array<string | null>): strin
 function plainObjectCode(obj: object, inner: (v: unknown) => string | null): string | null {
   const proto = Object.getPrototypeOf(obj);
   if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(obj).length) return null;
-  // A hidden own property (`Object.defineProperty(o, 'constructor', { value: Thing })`, a non-enumerable id) is not
-  // in the literal, and `toStrictEqual` would tell the two apart: such an object is not written.
-  if (Object.getOwnPropertyNames(obj).length !== Object.keys(obj).length) return null;
   const parts: Array<string | null> = proto === null ? ['__proto__: null'] : [];
   for (const key of Object.keys(obj)) {
     const desc = Object.getOwnPropertyDescriptor(obj, key)!;
