@@ -190,3 +190,25 @@ export function dropSourceMaps(dir, files) {
   }
   return dropped;
 }
+
+/**
+ * Removes the compiled JavaScript a package ships beside a measured TypeScript file (`index.js` next to `index.ts`):
+ * Vite resolves the tests' `./index` to the `.js` first, so the tests would run the compiled copy and the measured
+ * `.ts` would report no coverage. The copy is the bench's own; the package as published is untouched.
+ */
+export function dropCompiledSiblings(dir, files) {
+  const removed = [];
+  for (const rel of files) {
+    const m = /^(.*)\.([cm]?)tsx?$/.exec(rel);
+    if (!m || /\.d\.[cm]?ts$/.test(rel)) continue;
+    for (const ext of [`.${m[2]}js`, '.js', '.jsx']) {
+      const sibling = path.join(dir, m[1] + ext);
+      if (!files.includes(m[1] + ext) && fs.existsSync(sibling)) {
+        fs.rmSync(sibling);
+        fs.rmSync(`${sibling}.map`, { force: true });
+        removed.push(m[1] + ext);
+      }
+    }
+  }
+  return removed;
+}

@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listApps, prepareApp } from './apps.mjs';
-import { drawSample, dropSourceMaps, installPackage, readCorpus, removeShippedTests, sourceFiles } from './corpus.mjs';
+import { drawSample, dropCompiledSiblings, dropSourceMaps, installPackage, readCorpus, removeShippedTests, sourceFiles } from './corpus.mjs';
 import { measure, repo, run } from './measure.mjs';
 import { FRESH, HELD_OUT, PACKAGES as BENCH } from './packages.mjs';
 import { prepareListed } from './sets.mjs';
@@ -146,6 +146,7 @@ if (args['--sample'] !== undefined) {
         const removed = removeShippedTests(dir, pkg.source);
         const { files, total, capped } = sourceFiles(dir, pkg.source, seed);
         dropSourceMaps(dir, files);
+        dropCompiledSiblings(dir, files);
         return {
           id: `${pkg.name}@${pkg.version}`,
           kind: pkg.kind,

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filesExportingCode } from './exports-code.mjs';
+import { measuredFiles } from './measured-files.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '..', '..');
@@ -381,12 +382,15 @@ export async function measure(target, options) {
   const files = target.files.map((f) => path.join(dir, f));
   let perFile = new Map();
   let exporting = new Map();
+  let measured = files;
 
   try {
     const s = await staticGeneration(dir, files, options.staticRuns ?? 3);
     Object.assign(row, { functions: s.functions, msPerFunction: s.msPerFunction });
     perFile = s.perFile;
     exporting = await filesExportingCode(api, files, dir);
+    measured = await measuredFiles(api, files, dir);
+    row.measuredFiles = measured.length;
   } catch (error) {
     row.errors.push(`static generation: ${firstLine(error)}`);
   }
@@ -431,7 +435,8 @@ export async function measure(target, options) {
     // a generated file that cannot load (its error is in the row) must not hide the coverage of the others
     '--coverage.reportOnFailure',
     `--coverage.reportsDirectory=${coverageDir}`,
-    ...target.files.map((f) => `--coverage.include=${f}`),
+    // absolute paths: vitest matches an include as a substring (`index.js` would take in `inverted-index.js` too)
+    ...measured.map((f) => `--coverage.include=${f}`),
   ];
   let covered;
   for (let i = 0; i < reruns; i++) {
