@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+// The compiled CLI: its commands load with require, which works on dist/ (CommonJS), not on the TypeScript sources.
+import { buildProgram, needsOtherCommands, OTHER_COMMANDS } from '../dist/cli/main';
 import { makeProject, repoRoot, runCli } from './helpers';
 
 const sample = {
@@ -79,6 +81,11 @@ describe('tdd-fast analyze (CLI)', () => {
     const help = runCli(['--help'], dir);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/analyze/);
+    // The other commands are registered only when a run names one or asks for help: the help lists them all.
+    for (const name of OTHER_COMMANDS.flatMap((c) => c.names)) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    const generateHelp = runCli(['generate', '--help'], dir);
+    expect(generateHelp.code).toBe(0);
+    expect(generateHelp.stdout).toMatch(/--record/);
     const version = runCli(['--version'], dir);
     expect(version.stdout.trim()).toBe(require(`${repoRoot}/package.json`).version);
   });
@@ -97,5 +104,24 @@ describe('tdd-fast analyze (CLI)', () => {
     expect(run.stdout).toBe('');
     const fs = require('node:fs');
     expect(JSON.parse(fs.readFileSync(`${dir}/out/report.json`, 'utf8')).files).toHaveLength(2);
+  });
+});
+
+describe('the commands a run registers', () => {
+  const io = { cwd: repoRoot, stdout: () => {}, stderr: () => {} };
+  it('lists under OTHER_COMMANDS exactly the top-level commands besides analyze that the registrations create', () => {
+    const all = buildProgram(io, () => {}, true).commands.map((c) => c.name());
+    expect(all.filter((name) => name !== 'analyze').sort()).toEqual(OTHER_COMMANDS.flatMap((c) => c.names).sort());
+    expect(buildProgram(io, () => {}, false).commands.map((c) => c.name())).toEqual(['analyze']);
+  });
+
+  it('registers them all when an argument names one or asks for help, and only analyze otherwise', () => {
+    const argv = (...args: string[]) => ['node', 'tdd-fast', ...args];
+    for (const args of [['generate', 'src'], ['--help'], ['help', 'session'], ['analyze', '-h'], ['testing', 'pg', 'status'], ['watch'], ['src', 'lsp']]) {
+      expect(needsOtherCommands(argv(...args)), args.join(' ')).toBe(true);
+    }
+    for (const args of [[], ['src'], ['analyze', '.', '--format', 'json'], ['--version'], ['-f', 'sarif', 'lib']]) {
+      expect(needsOtherCommands(argv(...args)), args.join(' ')).toBe(false);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { functionCount } from '../engine/findings-report';
 import { findingsOf, type Finding } from '../report/findings';
 import { comparePaths } from './shard';
 import type { AnalysisResult } from '../engine/types';
@@ -137,7 +138,7 @@ export function summaryOf(result: AnalysisResult, files: AnalysisResult['files']
   return {
     ...result.summary,
     files: files.length,
-    functions: files.reduce((n, f) => n + f.functions.length, 0),
+    functions: files.reduce((n, f) => n + functionCount(f), 0),
     smells: files.reduce((n, f) => n + f.smells.length, 0),
     errors: files.reduce((n, f) => n + f.errors.length, 0),
   };

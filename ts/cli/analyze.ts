@@ -9,7 +9,7 @@ import { analyzeFilesForPrinting } from '../engine/api';
 import { resolveConfig } from '../engine/config';
 import type { AnalysisResult, Severity } from '../engine/types';
 import type { FormatterName } from '../report';
-import { FORMAT_NAMES } from '../report/load';
+import { FINDINGS_FORMATS, FORMAT_NAMES } from '../report/load';
 import { addCiOptions, afterAnalysis, emitReport, gateCode, integer, planPaths, resolveBaseline, type CiOptions } from './ci-options';
 import type { CliIO } from './main';
 import { createProgress } from './progress';
@@ -55,7 +55,7 @@ async function analyzeForCli(
   paths: string[],
   options: AnalyzeCommandOptions,
   io: CliIO,
-  how: { shard: boolean; parseFiles: boolean },
+  how: { shard: boolean; parseFiles: boolean; findingsOnly: boolean },
 ): Promise<Analysed> {
   const config = resolveConfig(io.cwd, options);
   const progress = options.progress ? createProgress(process.stderr) : undefined;
@@ -75,7 +75,7 @@ async function analyzeForCli(
         fingerprints: how.shard,
         onProgress: progress?.update,
       },
-      how.parseFiles,
+      { parseFiles: how.parseFiles, findingsOnly: how.findingsOnly },
     );
   } finally {
     progress?.stop();
@@ -91,7 +91,9 @@ async function runAnalyze(paths: string[], options: AnalyzeCommandOptions, io: C
   // Anything that rewrites the result after the analysis: then the core's text and counts no longer describe it.
   const rewrites = Boolean(plan.shard || options.changed || options.since !== undefined || options.baseline || options.updateBaseline);
   const printAsIs = options.format === 'json' && !rewrites;
-  const analysed = await analyzeForCli(plan.paths, options, io, { shard: plan.shard !== undefined, parseFiles: !printAsIs });
+  // Formats that print findings only get the core's findings product: the same findings, without every function's facts.
+  const findingsOnly = FINDINGS_FORMATS.has(options.format) && !options.functions;
+  const analysed = await analyzeForCli(plan.paths, options, io, { shard: plan.shard !== undefined, parseFiles: !printAsIs, findingsOnly });
   for (const warning of analysed.result.warnings ?? []) io.stderr(`tdd-fast: warning: ${warning}\n`);
   if (plan.shard) analysed.result.shard = plan.shard;
   const result = afterAnalysis(analysed.result, options, io);

@@ -5,13 +5,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { registerAnalyzeCommand } from './analyze';
-import { registerGenerateCommand } from './generate';
-import { registerLspCommand } from './lsp';
-import { registerMergeCommand } from './merge';
-import { registerSessionCommands } from './session';
-import { registerTestingCommands } from './testing';
 import { UsageError } from './usage';
-import { registerWatchCommand } from './watch';
 
 /** Exit codes follow ESLint: 0 clean, 1 findings over the gate, 2 usage or internal error. */
 export const EXIT = { clean: 0, findings: 1, failure: 2 } as const;
@@ -28,7 +22,43 @@ const defaultIO: CliIO = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * The commands other than `analyze`, by the top-level names each registers, loaded only when a run names one of them
+ * (or asks for help): `analyze` is the default command and the common one, and it should not pay for loading and
+ * building the others' options. A test holds these names equal to what the registrations create.
+ */
+export const OTHER_COMMANDS: ReadonlyArray<{ names: readonly string[]; register(program: Command, io: CliIO, setExitCode: (code: number) => void): void }> = [
+  { names: ['session'], register: (program) => (require('./session') as typeof import('./session')).registerSessionCommands(program) },
+  {
+    names: ['merge-reports'],
+    register: (program, io, setExitCode) => (require('./merge') as typeof import('./merge')).registerMergeCommand(program, io, setExitCode),
+  },
+  { names: ['perf', 'doctor', 'testing'], register: (program) => (require('./testing') as typeof import('./testing')).registerTestingCommands(program) },
+  { names: ['watch'], register: (program, io) => (require('./watch') as typeof import('./watch')).registerWatchCommand(program, io.cwd, io.stdout) },
+  {
+    names: ['generate'],
+    register: (program, io, setExitCode) => (require('./generate') as typeof import('./generate')).registerGenerateCommand(program, io, setExitCode),
+  },
+  { names: ['lsp'], register: (program) => (require('./lsp') as typeof import('./lsp')).registerLspCommand(program) },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Arguments that need every command registered: help (which lists them all) and the commander's `help <command>`. */
+const NEEDS_ALL = new Set(['help', '--help', '-h']);
+
+/**
+ * Whether `argv` (as process.argv: node, script, then the arguments) may name a command other than `analyze`: any
+ * argument equal to such a name, or a help request. When in doubt every command is registered, so the program parses
+ * exactly as if all were: an analysis of a folder named like a command costs the registrations and nothing else.
+ */
+export function needsOtherCommands(argv: readonly string[]): boolean {
+  const names = new Set(OTHER_COMMANDS.flatMap((c) => c.names));
+  return argv.slice(2).some((arg) => names.has(arg) || NEEDS_ALL.has(arg));
+}
+
+/** The program with every command (`all`, the default) or, for a run that names none of the others, `analyze` alone. */
+export function buildProgram(io: CliIO, setExitCode: (code: number) => void, all = true): Command {
   const { version } = require('../../package.json') as { version: string };
   const program = new Command('tdd-fast')
     .description('Fast test-driven development: edge cases, code smells and vitest tests from a Rust core.')
@@ -38,21 +68,20 @@ export function buildProgram(io: CliIO, setExitCode: (code: number) => void): Co
     .exitOverride();
 
   registerAnalyzeCommand(program, io, setExitCode);
-  registerSessionCommands(program);
-  registerMergeCommand(program, io, setExitCode);
-  registerTestingCommands(program);
-  registerWatchCommand(program, io.cwd, io.stdout);
-  registerGenerateCommand(program, io, setExitCode);
-  registerLspCommand(program);
+  if (all) for (const command of OTHER_COMMANDS) command.register(program, io, setExitCode);
   return program;
 }
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
   let exitCode: number = EXIT.clean;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    needsOtherCommands(argv),
+  );
   try {
     await program.parseAsync(argv);
     // The session and testing commands report through process.exitCode: bin/tdd-fast.js sets process.exitCode from

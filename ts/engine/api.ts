@@ -64,15 +64,27 @@ export async function analyzeFilesWithText(
 export async function analyzeFilesForPrinting(
   paths: string[],
   options: AnalyzeOptions = {},
-  parseFiles = false,
+  how: PrintingMode = {},
 ): Promise<{ result: AnalysisResult; counts: Record<Severity, number>; json: Buffer }> {
   const root = path.resolve(options.root ?? process.cwd());
   const absolute = (paths.length ? paths : ['.']).map((p) => path.resolve(root, p));
-  const out = await native().analyzeFilesText(absolute, nativeOptions(options, root), options.onProgress);
+  const findingsOnly = how.findingsOnly ?? false;
+  const out = await native().analyzeFilesText(absolute, { ...nativeOptions(options, root), findingsOnly }, options.onProgress);
   // The core counted every finding (file errors, smells, duplicates) at its rule's severity: nothing is counted here.
   const counts: Record<Severity, number> = { error: out.errors, warning: out.warnings, info: out.infos };
+  const parseFiles = how.parseFiles || findingsOnly;
   const result = JSON.parse(parseFiles ? out.json.toString('utf8') : out.envelope) as AnalysisResult;
   return { result, counts, json: out.json };
+}
+
+/**
+ * What `analyzeFilesForPrinting` parses. `parseFiles`: the whole result, not only its envelope. `findingsOnly`: the
+ * core's findings product, parsed whole (it is small): each file a `FindingsFileReport` (./findings-report), for a
+ * front end that prints findings only; `json` is then that product's text, not the result's.
+ */
+export interface PrintingMode {
+  parseFiles?: boolean;
+  findingsOnly?: boolean;
 }
 
 /** Analyses source text in memory (synchronously). The filename's extension picks the language. */

@@ -22,6 +22,13 @@ const loaders: Record<FormatName, () => Formatter> = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/**
+ * The formats that read only a result's findings (errors, smells, duplicates), its summary and, for stylish's list of
+ * the most complex functions with findings, the functions its smells name: they print the core's findings product
+ * (engine/findings-report). Stylish with `--functions` lists every function, so it needs the whole result.
+ */
+export const FINDINGS_FORMATS: ReadonlySet<FormatName> = new Set(['stylish', 'github', 'junit', 'sarif']);
+
 /** The format names, in the order `--format` lists them (the order of `formatters` in ./index). */
 export const FORMAT_NAMES = Object.keys(loaders) as FormatName[];
 

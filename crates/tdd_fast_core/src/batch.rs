@@ -38,6 +38,9 @@ pub struct BatchOptions {
     pub profile: bool,
     /// Put each file's duplicate fingerprint in the result (`--shard` reports, for `merge-reports`; see shard.rs).
     pub fingerprints: bool,
+    /// The JSON output holds each file's findings report instead of its full report (findings.rs): for front ends
+    /// that print findings only. What is analysed and cached is the same; only the output text differs.
+    pub findings_only: bool,
 }
 
 /// The whole result of a batch: the JSON contract plus the optional profile and warnings.
@@ -278,8 +281,14 @@ pub fn analyze_paths_json(
     let cache = raw.cache.take();
     let files = std::mem::take(&mut raw.files);
     let parallel = options.threads != 1;
+    let findings_only = options.findings_only;
     // Consumes the files: with no cache they are the only copy of the reports, freed once the output holds them.
     let build = move || {
+        if findings_only {
+            let texts = profile::time(Phase::Output, || findings_texts(&files, parallel));
+            let texts: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
+            return open_files(&texts, parallel);
+        }
         let texts: Vec<&str> = files.iter().map(|f| f.json.as_str()).collect();
         open_files(&texts, parallel)
     };
@@ -311,6 +320,20 @@ pub fn analyze_paths_json(
         text,
         envelope,
         totals,
+    }
+}
+
+/// Every file's findings report (findings.rs), in file order; a text that is not a report stays as it is.
+fn findings_texts(files: &[FileResult], parallel: bool) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    fn one(f: &FileResult) -> Cow<'_, str> {
+        let full = f.json.as_str();
+        crate::findings::findings_json(full).map_or(Cow::Borrowed(full), Cow::Owned)
+    }
+    if parallel {
+        files.par_iter().with_min_len(8).map(one).collect()
+    } else {
+        files.iter().map(one).collect()
     }
 }
 
@@ -761,6 +784,45 @@ mod tests {
                 json.totals.file_errors >= 2,
                 "the fixture has a syntax error and a file too large"
             );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_findings_product_is_each_full_report_cut_down_cold_and_warm() {
+        let dir = project("findings");
+        let paths = [dir.join("src")];
+        for cache in [false, true, true] {
+            let full_opts = options(&dir, cache);
+            let findings_opts = BatchOptions {
+                findings_only: true,
+                ..options(&dir, cache)
+            };
+            let findings = analyze_paths_json(&paths, &findings_opts, None);
+            let full = analyze_paths_json(&paths, &full_opts, None);
+            let parse =
+                |j: &BatchJson| -> serde_json::Value { serde_json::from_slice(&j.text).unwrap() };
+            let (mut slim, mut whole) = (parse(&findings), parse(&full));
+            let slim_files = slim["files"].take();
+            let whole_files = whole["files"].take();
+            let expected: Vec<serde_json::Value> = whole_files
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    let text = crate::findings::findings_json(&f.to_string()).unwrap();
+                    serde_json::from_str(&text).unwrap()
+                })
+                .collect();
+            assert_eq!(slim_files, serde_json::Value::Array(expected));
+            assert_eq!(slim_files.as_array().unwrap().len(), 3);
+            // Everything else (duplicates, summary but its timing and cache, warnings) and the counts are the same.
+            for value in [&mut slim, &mut whole] {
+                value["summary"]["ms"] = 0.into();
+                value["summary"]["cache"] = serde_json::Value::Null;
+            }
+            assert_eq!(slim, whole);
+            assert_eq!(findings.totals, full.totals);
         }
         let _ = std::fs::remove_dir_all(dir);
     }

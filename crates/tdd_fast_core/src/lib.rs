@@ -6,6 +6,7 @@ pub mod batch;
 pub mod cache;
 pub mod catalog;
 pub mod config;
+pub mod findings;
 pub mod guard;
 pub mod lint;
 pub mod model;

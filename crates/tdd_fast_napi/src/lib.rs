@@ -40,6 +40,10 @@ pub struct NativeAnalyzeOptions {
     /// Resolve parameters, return values and fields to TypeShapes, reading imported files and the `.d.ts` beside a
     /// `.js` (what test generation needs). Default false: `shape`, `returns` and fields' shapes are null.
     pub types: Option<bool>,
+    /// The JSON holds each file's findings report instead of its full report: `functions` only those a smell names,
+    /// `classes` and `reexports` empty, and `functionCount` added (for a front end that prints findings only; the
+    /// envelope, the counts and the cache are the same). Default false.
+    pub findings_only: Option<bool>,
 }
 
 fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
@@ -78,6 +82,7 @@ fn batch_options(options: Option<NativeAnalyzeOptions>) -> BatchOptions {
         cache,
         profile: options.profile.unwrap_or(false),
         fingerprints: options.fingerprints.unwrap_or(false),
+        findings_only: options.findings_only.unwrap_or(false),
     }
 }
 
