@@ -1,7 +1,8 @@
 /**
  * The core's findings-only product (crates/tdd_fast_core/src/findings.rs): what `analyze` hands the formats that print
  * findings only, so that they do not parse every function's facts. Each file is a `FileReport` whose `functions` holds
- * only the functions its smells name, with empty `classes` and `reexports`, plus `functionCount`.
+ * only the functions its smells name, each with empty `params` and `patterns` (what stylish lists of them is their
+ * name, line and metrics), with empty `classes` and `reexports`, plus `functionCount`.
  */
 import type { FileReport } from './types';
 

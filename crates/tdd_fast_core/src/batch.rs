@@ -574,9 +574,24 @@ fn analyze_candidates(
 ) -> Vec<Outcome> {
     let done = AtomicUsize::new(0);
     let total = candidates.len();
-    candidates
+    // Largest files first (longest-processing-time order): a large file started last keeps one thread busy while the
+    // others have nothing left to do. The outcomes are put back in the walk's order below.
+    let mut order: Vec<(u64, usize)> = candidates
         .par_iter()
-        .map(|candidate| {
+        .enumerate()
+        .map(|(i, candidate)| {
+            let size = match candidate.walk_error {
+                Some(_) => 0,
+                None => std::fs::metadata(&candidate.path).map_or(0, |m| m.len()),
+            };
+            (size, i)
+        })
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut outcomes: Vec<(usize, Outcome)> = order
+        .par_iter()
+        .map(|&(_, i)| (i, &candidates[i]))
+        .map(|(i, candidate)| {
             let shown = source::display_path(&candidate.path, &options.root);
             let outcome = match &candidate.walk_error {
                 Some(message) => Outcome::Miss(
@@ -609,9 +624,11 @@ fn analyze_candidates(
             if let Some(progress) = progress {
                 progress(finished, total);
             }
-            outcome
+            (i, outcome)
         })
-        .collect()
+        .collect();
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
 /// The cache's fast path (same size and mtime: no read), then its content path (same hash: no parse), then analysis.

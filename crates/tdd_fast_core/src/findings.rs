@@ -4,10 +4,11 @@
 //! findings). The full reports stay what is analysed and cached; this is only a different text for the output.
 //!
 //! A findings report is a `FileReport`'s JSON with the same keys in the same order, except that `functions` holds only
-//! the functions a smell names (stylish lists the most complex of those), `classes` and `reexports` are empty, and
-//! one key is added at the end: `functionCount`, how many functions the file has (what a summary recounted after a
-//! baseline or `--changed` needs). It is made from the full report's JSON text, fresh or cached alike, copying each
-//! kept part verbatim: the functions, errors and smells it holds are byte for byte the full report's.
+//! the functions a smell names (stylish lists the most complex of those), each with empty `params` and `patterns`,
+//! `classes` and `reexports` are empty, and one key is added at the end: `functionCount`, how many functions the file
+//! has (what a summary recounted after a baseline or `--changed` needs). It is made from the full report's JSON text,
+//! fresh or cached alike, copying each kept part verbatim: its errors, smells and the kept functions' other fields
+//! are byte for byte the full report's.
 
 use std::borrow::Cow;
 
@@ -42,6 +43,61 @@ struct StoredReport<'a> {
 struct SmellFunction<'a> {
     #[serde(borrow, default)]
     function: Option<Cow<'a, str>>,
+}
+
+/// A kept function's fields but its parameters and edge cases (what no findings format prints), borrowed.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredFunction<'a> {
+    #[serde(borrow)]
+    name: &'a RawValue,
+    #[serde(borrow)]
+    kind: &'a RawValue,
+    #[serde(borrow)]
+    line: &'a RawValue,
+    #[serde(borrow)]
+    end_line: &'a RawValue,
+    #[serde(borrow)]
+    column: &'a RawValue,
+    #[serde(borrow)]
+    start_line: &'a RawValue,
+    #[serde(borrow)]
+    exported: &'a RawValue,
+    #[serde(borrow)]
+    r#async: &'a RawValue,
+    #[serde(borrow)]
+    generator: &'a RawValue,
+    #[serde(borrow)]
+    metrics: &'a RawValue,
+    #[serde(borrow)]
+    export_path: &'a RawValue,
+}
+
+/// A kept function as the findings report writes it: its fields in the report's order, `params` and `patterns` empty
+/// (`None` when the text is not a function's report).
+fn findings_function(raw: &str) -> Option<String> {
+    let f: StoredFunction = serde_json::from_str(raw).ok()?;
+    let mut out = String::with_capacity(160);
+    for (key, value) in [
+        ("{\"name\":", f.name),
+        (",\"kind\":", f.kind),
+        (",\"line\":", f.line),
+        (",\"endLine\":", f.end_line),
+        (",\"column\":", f.column),
+        (",\"startLine\":", f.start_line),
+        (",\"exported\":", f.exported),
+        (",\"async\":", f.r#async),
+        (",\"generator\":", f.generator),
+    ] {
+        out.push_str(key);
+        out.push_str(value.get());
+    }
+    out.push_str(",\"params\":[],\"metrics\":");
+    out.push_str(f.metrics.get());
+    out.push_str(",\"patterns\":[],\"exportPath\":");
+    out.push_str(f.export_path.get());
+    out.push('}');
+    Some(out)
 }
 
 #[derive(Deserialize)]
@@ -79,20 +135,20 @@ pub fn findings_json(report: &str) -> Option<String> {
         .iter()
         .filter_map(|s| s.function.as_deref())
         .collect();
-    let kept: Vec<&RawValue> = if named.is_empty() {
+    let kept: Vec<String> = if named.is_empty() {
         Vec::new()
     } else {
         stored
             .functions
             .iter()
-            .copied()
             .filter(|f| function_name(f.get()).is_some_and(|name| named.contains(&name.as_ref())))
-            .collect()
+            .map(|f| findings_function(f.get()))
+            .collect::<Option<_>>()?
     };
     let mut out = String::with_capacity(
         256 + stored.errors.get().len()
             + stored.smells.get().len()
-            + kept.iter().map(|f| f.get().len() + 1).sum::<usize>(),
+            + kept.iter().map(|f| f.len() + 1).sum::<usize>(),
     );
     out.push_str("{\"path\":");
     out.push_str(stored.path.get());
@@ -109,7 +165,7 @@ pub fn findings_json(report: &str) -> Option<String> {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(function.get());
+        out.push_str(function);
     }
     out.push_str("],\"smells\":");
     out.push_str(stored.smells.get());
@@ -169,12 +225,17 @@ mod tests {
         ] {
             assert_eq!(slim[key], whole[key], "{key}");
         }
-        let tangled = whole["functions"]
+        let mut tangled = whole["functions"]
             .as_array()
             .unwrap()
             .iter()
             .find(|f| f["name"] == "tangled")
-            .unwrap();
+            .unwrap()
+            .clone();
+        assert!(!tangled["params"].as_array().unwrap().is_empty());
+        // The function as the full report has it, but its parameters and edge cases.
+        tangled["params"] = serde_json::json!([]);
+        tangled["patterns"] = serde_json::json!([]);
         assert_eq!(slim["functions"], serde_json::json!([tangled]));
         assert_eq!(slim["functionCount"], 2);
         assert_eq!(slim["classes"], serde_json::json!([]));

@@ -40,8 +40,8 @@ pub struct NativeAnalyzeOptions {
     /// Resolve parameters, return values and fields to TypeShapes, reading imported files and the `.d.ts` beside a
     /// `.js` (what test generation needs). Default false: `shape`, `returns` and fields' shapes are null.
     pub types: Option<bool>,
-    /// The JSON holds each file's findings report instead of its full report: `functions` only those a smell names,
-    /// `classes` and `reexports` empty, and `functionCount` added (for a front end that prints findings only; the
+    /// The JSON holds each file's findings report instead of its full report: `functions` only those a smell names
+    /// (with empty `params` and `patterns`), `classes` and `reexports` empty, and `functionCount` added (for a front end that prints findings only; the
     /// envelope, the counts and the cache are the same). Default false.
     pub findings_only: Option<bool>,
 }
