@@ -8,7 +8,7 @@ import { checkEmitted } from './emitted-check';
 import { CASE_MARKER, defaultOwnName, emittedFileName, fileHead, HEADER, renderCase, type RenderOptions } from './render';
 import type { SearchOutcome, Target } from './search';
 import type { ErrorInfo, FoundTest, Outcome, Step } from './search-runtime';
-import { quote } from './value-code';
+import { copyCode, quote } from './value-code';
 import { setterOf } from './setter-step';
 import { unparseable } from './write';
 import { assertSpies, CTOR_STEP, declareSpies } from './emit-spies';
@@ -100,10 +100,12 @@ function assertCall(made: string, step: Step, indent: string, name: string, type
   switch (o.kind) {
     case 'returns': {
       if (o.calls?.length) return returnedFunction(call, o.calls, { indent, name, typescript });
+      if (o.content && !o.self) return subclassLines(call, o.content, { indent, name });
       const m = valueMatcher(o, typescript);
       return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
     }
     case 'resolves': {
+      if (o.content && !o.self) return subclassLines(`await ${call}`, o.content, { indent, name });
       const m = valueMatcher(o, typescript);
       return m ? [`${indent}await expect(${call}).resolves.${m};`] : [`${indent}await ${call};`];
     }
@@ -114,6 +116,17 @@ function assertCall(made: string, step: Step, indent: string, name: string, type
     default:
       return [`${indent}${call};`];
   }
+}
+
+/**
+ * An instance of a built-in's subclass (a Map subclass): its class, and the base class's copy of it equal to the
+ * recorded literal (`expect(new Map(result)).toStrictEqual(new Map([...]))`). The base's literal alone could never
+ * equal it: vitest compares classes.
+ */
+function subclassLines(call: string, content: { base: string; code: string; ctor: string | null }, at: { indent: string; name: string }): string[] {
+  const { indent, name } = at;
+  const result = name.replace(/^error/, 'result');
+  return [`${indent}const ${result} = ${call};`, `${indent}expect(${result}).toBeInstanceOf(${content.ctor ?? content.base});`, `${indent}expect(${copyCode(content.base, result)}).${viewMatcher(content.code)};`];
 }
 
 /** A returned function, asserted by what its calls return: `const returned = f(1); expect(returned(2)).toBe(3);`. */

@@ -97,6 +97,8 @@ export interface TargetSearchInit {
   log: (e: object) => void;
   callee: unknown;
   access: string;
+  /** The module's classes by access code (search-runtime.ts moduleClasses), after the target's own. */
+  classes?: Map<unknown, string>;
 }
 
 export class TargetSearch {
@@ -145,6 +147,7 @@ export class TargetSearch {
         // ignore
       }
     }
+    for (const [ctor, code] of init.classes ?? []) if (!classes.has(ctor)) classes.set(ctor, code);
     const sequence = target.kind === 'class';
     this.methods = (target.methods ?? []).filter(Boolean);
     if (sequence && this.methods.length === 0) this.result.error = 'no methods to exercise';

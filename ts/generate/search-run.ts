@@ -12,7 +12,7 @@ import { setterOf } from './setter-step';
 import type { ErrorInfo, Outcome, SpecCallable, SpyRecord, Step } from './search-runtime';
 import type { TypeShape } from './shapes';
 import { observe, stateCode, type View } from './search-values';
-import { CODE, RealDate, tag, toCode } from './value-code';
+import { CODE, RealDate, subclassContent, tag, toCode } from './value-code';
 import { CALLBACK_ERRORS, clone } from './value-shapes';
 import { restartRandom, withPinnedRandom } from './search-random';
 import { CTOR_STEP } from './emit-spies';
@@ -172,13 +172,16 @@ function withoutFunctions(value: object, depth = 0): object {
   return out;
 }
 
-function outcomeOf(kind: 'returns' | 'resolves', value: unknown): Extract<Outcome, { kind: 'returns' | 'resolves' }> {
+function outcomeOf(kind: 'returns' | 'resolves', value: unknown, classes: Map<unknown, string>): Extract<Outcome, { kind: 'returns' | 'resolves' }> {
   // A structure holding functions (a store's `{ dispatch, ... }`, a config with a callback) is asserted by its other
   // fields; its functions by what they do (search-returned.ts), never by identity.
   const functions = typeof value === 'object' && holdsFunction(value);
   const code = functions ? null : toCode(value);
-  const state = code === null && value !== null && typeof value === 'object' ? stateCode(functions ? withoutFunctions(value) : value) : null;
   const builtin = BUILTINS.find(([, c]) => value instanceof c)?.[0] ?? null;
+  // An instance of a built-in's subclass (a Map subclass): its class, and its content as the base class's copy.
+  const content = code === null && !functions ? subclassContent(value) : null;
+  if (content) return { kind, code, type: typeName(value), plain: false, state: null, builtin, content: { ...content, ctor: classes.get((value as object).constructor) ?? null } };
+  const state = code === null && value !== null && typeof value === 'object' ? stateCode(functions ? withoutFunctions(value) : value) : null;
   return { kind, code, type: typeName(value), plain: code !== null, state, builtin };
 }
 
@@ -448,8 +451,8 @@ export class Runner {
       if (raw.error instanceof ExitCalled) return { kind: 'exit', code: String(raw.error.exitCode ?? '') };
       return { kind: raw.async ? 'rejects' : 'throws', error: errorInfo(raw.error, this.init.classes), ...(raw.iterated ? { iterated: raw.iterated } : {}) };
     }
-    if (raw.iterated) return { ...outcomeOf('returns', raw.value), iterated: raw.iterated };
-    const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value);
+    if (raw.iterated) return { ...outcomeOf('returns', raw.value, this.init.classes), iterated: raw.iterated };
+    const outcome = outcomeOf(raw.async ? 'resolves' : 'returns', raw.value, this.init.classes);
     // A function is asserted by what it does, never by identity: called with typical arguments of its parameters.
     if (typeof raw.value === 'function' && outcome.kind === 'returns' && !isClassLike(raw.value)) {
       return { ...outcome, code: null, plain: false, calls: probes };

@@ -177,6 +177,11 @@ export type Outcome =
       later?: boolean;
       /** A returned iterator, iterated to its end: `code` is what it yielded (`[...it]`, or `for await` when async). */
       iterated?: 'sync' | 'async';
+      /**
+       * An instance of a built-in's subclass (a Map subclass): asserted an instance of its class (`ctor`, the module's
+       * export, else the built-in `base`) with the base class's copy of it equal to `code` (value-code.ts copyCode).
+       */
+      content?: { base: string; code: string; ctor: string | null };
     }
   | { kind: 'throws' | 'rejects'; error: ErrorInfo; iterated?: 'sync' | 'async' }
   | { kind: 'exit'; code: string }
@@ -358,7 +363,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     let search: TargetSearch | null = null;
     const started = Date.now();
     try {
-      search = await ctx.guarded(() => searchTarget(spec, target, ctx.coverage, ctx.skip, ctx.log, join));
+      search = await ctx.guarded(() => searchTarget(spec, target, { coverage: ctx.coverage, skip: ctx.skip, log: ctx.log, classes }, join));
       ctx.clock.settle(ms, Date.now() - started);
       result = search ? await ctx.guarded(() => buildSuite(search!)) : unreachable(target);
     } catch (error) {
@@ -377,6 +382,7 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     }
   };
   const asFound = (t: SpecTarget): Discovered => ({ name: t.name, access: t.access[0].code, kind: t.kind });
+  const classes = moduleClasses([...targets, ...found]);
   for (let ti = Math.max(0, from); ti < targets.length; ti++) {
     const replaced = promoted.get(targets[ti].id);
     ctx.progress.started++;
@@ -394,11 +400,31 @@ function unreachable(target: SpecTarget): TargetResult {
   return emptyResult(target.id, `not reachable: none of ${target.access.map((a) => a.code).join(', ')} is a function`);
 }
 
+/**
+ * The module's classes by their access code (`mod.Lru`): a value of one that a call returns or throws is asserted an
+ * instance of it. The first access of each class wins.
+ */
+function moduleClasses(targets: SpecTarget[]): Map<unknown, string> {
+  const classes = new Map<unknown, string>();
+  for (const t of targets) {
+    if (t.kind !== 'class' || t.construct === 'call' || t.owner) continue;
+    for (const a of t.access) {
+      try {
+        const value = a.get();
+        if (typeof value === 'function' && !classes.has(value)) classes.set(value, a.code);
+      } catch {
+        // an access that throws names nothing
+      }
+    }
+  }
+  return classes;
+}
+
 /** One target's search: reach it in the module, propose candidates (seeds then mutation, or call sequences). */
-async function searchTarget(spec: Spec, target: SpecTarget, coverage: Coverage, skip: Set<string>, log: (e: object) => void, join: Joiner): Promise<TargetSearch | null> {
+async function searchTarget(spec: Spec, target: SpecTarget, run: { coverage: Coverage; skip: Set<string>; log: (e: object) => void; classes: Map<unknown, string> }, join: Joiner): Promise<TargetSearch | null> {
   const reached = reach(target);
   if (!reached) return null;
-  const s = new TargetSearch({ spec, target, coverage, skip, log, ...reached });
+  const s = new TargetSearch({ spec, target, ...run, ...reached });
   s.runner.join = join;
   if (target.database) await searchDatabase(s);
   else if (target.kind === 'class') await searchSequences(s);

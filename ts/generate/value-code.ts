@@ -94,6 +94,9 @@ export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set())
 
 function objectCode(obj: object, depth: number, seen: Set<object>): string | null {
   const inner = (v: unknown) => toCode(v, depth + 1, seen);
+  // A subclass instance (a `Map` subclass such as an LRU cache) is not its base's literal: `toStrictEqual` compares
+  // classes, so `new Map([...])` could never equal it. subclassContent() says what a test asserts of one instead.
+  if (builtinBase(obj) === null) return null;
   if (obj instanceof RealDate) return Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
   if (obj instanceof RegExp) return `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
   // A hidden own property (`Object.defineProperty(o, 'constructor', { value: Thing })`, a non-enumerable id) is not
@@ -111,6 +114,66 @@ function hasHiddenOwn(obj: object): boolean {
   return Object.getOwnPropertyNames(obj).some((k) => !Object.prototype.propertyIsEnumerable.call(obj, k) && !(k === 'length' && Array.isArray(obj)));
 }
 
+/** Built-ins whose subclasses' instances are asserted by a copy of the base class (`new Map(value)`). */
+const COPIES: Array<{ base: string; is: (v: object) => boolean; copy: (v: object) => object }> = [
+  { base: 'Map', is: (v) => v instanceof Map, copy: (v) => new Map(v as Map<unknown, unknown>) },
+  { base: 'Set', is: (v) => v instanceof Set, copy: (v) => new Set(v as Set<unknown>) },
+  { base: 'Array', is: (v) => Array.isArray(v), copy: (v) => Array.from(v as unknown[]) },
+  { base: 'Date', is: (v) => v instanceof RealDate, copy: (v) => new RealDate((v as Date).getTime()) },
+  { base: 'RegExp', is: (v) => v instanceof RegExp, copy: (v) => new RegExp(v as RegExp) },
+];
+
+/** The test's expression of the base class's copy of `subject` (the copy subclassContent() made in the search). */
+export function copyCode(base: string, subject: string): string {
+  return base === 'Array' ? `Array.from(${subject})` : `new ${base}(${subject})`;
+}
+
+/**
+ * The built-in an object is a plain instance of ('Map' for a Map itself), 'Object' for a plain object or one without
+ * a prototype, or null for an instance of a subclass of a built-in (a class extending Map, Set, Array, Date, RegExp, a
+ * typed array: Node's Buffer) or of any other class. A Date made while the clock is shifted (the second recording
+ * run's `Date`, search-values.ts) counts as a Date.
+ */
+export function builtinBase(obj: object): string | null {
+  const proto = Object.getPrototypeOf(obj) as object | null;
+  if (proto === null || proto === Object.prototype) return 'Object';
+  if (proto === Map.prototype) return 'Map';
+  if (proto === Set.prototype) return 'Set';
+  if (proto === Array.prototype) return 'Array';
+  if (proto === RegExp.prototype) return 'RegExp';
+  if (proto === RealDate.prototype || (obj instanceof RealDate && proto === (globalThis.Date as { prototype: object }).prototype)) return 'Date';
+  if (ArrayBuffer.isView(obj) && !(obj instanceof DataView)) {
+    const tag = Object.prototype.toString.call(obj).slice(8, -1);
+    const ctor = (globalThis as Record<string, unknown>)[tag] as { prototype?: object } | undefined;
+    return ctor?.prototype === proto ? tag : null;
+  }
+  return null;
+}
+
+/**
+ * What a test asserts of an instance of a built-in's subclass: the base class's copy of it (`new Map(value)`, which
+ * iterates it as its users do; copyCode() writes it) and that copy's literal. Null for anything else, or when the
+ * copy cannot be written.
+ */
+export function subclassContent(value: unknown): { base: string; code: string } | null {
+  if (value === null || typeof value !== 'object' || builtinBase(value) !== null) return null;
+  let base: string | null = null;
+  let code: string | null = null;
+  try {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      base = Object.prototype.toString.call(value).slice(8, -1);
+      const ctor = (globalThis as Record<string, unknown>)[base];
+      code = typeof ctor === 'function' ? toCode(new (ctor as new (v: unknown) => object)(value)) : null;
+    } else {
+      const kind = COPIES.find((c) => c.is(value));
+      base = kind?.base ?? null;
+      code = kind ? toCode(kind.copy(value)) : null;
+    }
+  } catch {
+    return null;
+  }
+  return base === null || code === null ? null : { base, code };
+}
 /** Every part written, or null when one cannot be. */
 function joined(parts: Array<string | null>, join: (...codes: string[]) => string): string | null {
   return parts.some((p) => p === null) ? null : join(...(parts as string[]));
