@@ -3,11 +3,15 @@
  * of the time left (one slow target cannot starve the rest), and what was found is written; the targets it did not
  * reach say why. A real CLI run on a module whose every call is slow.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { makeProject, runCli } from '../helpers';
+import { makeProject, repoRoot, runCli } from '../helpers';
+import { vitestBin } from './helpers';
+
+const api = require(path.join(repoRoot, 'dist', 'index.js')) as typeof import('../../ts/index');
 
 /** 40 functions whose every call takes 30 ms: searched fully, they would take minutes. */
 function slowModule(count: number): string {
@@ -29,6 +33,63 @@ describe('record mode within a time budget', () => {
     expect(run.stderr).toMatch(/time budget \(8 s\) ran out: \d+ target\(s\) were not searched/);
     expect(run.stdout).toMatch(/src\/slow\.generated\.test\.js: \d+ tests for 40 functions/);
   }, 180_000);
+});
+
+/** Loop iterations that take about `ms` of this process's CPU time (measured here: the machine's speed varies). */
+function iterationsFor(ms: number): number {
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let n = 1_000_000;
+  for (;;) {
+    const start = cpu();
+    let x = 0;
+    for (let i = 0; i < n; i++) x = (x + i * 7) % 1_000_003;
+    const took = cpu() - start;
+    if (x < 0) throw new Error('unreachable');
+    if (took >= 100) return Math.round((n * ms) / took);
+    n *= 4;
+  }
+}
+
+describe('record mode on a loaded machine', () => {
+  it('keeps the same tests when busy processes compete for the cores: the watchdog and the budgets count CPU time', async () => {
+    // A module that takes about a second of CPU time to load, under a stall watchdog of two seconds: competing with
+    // six busy processes for the cores, its load takes several seconds of wall time, and a wall-clock watchdog took
+    // it for a hung call (every test lost). The functions themselves are quick: the count budget bounds their search.
+    const spin = iterationsFor(1000);
+    const source = [
+      'let x = 0;',
+      `for (let i = 0; i < ${spin}; i++) x = (x + i * 7) % 1_000_003;`,
+      'export const ready = x >= 0;',
+      '',
+      'export function grade(score) {',
+      "  if (typeof score !== 'number') throw new TypeError('score must be a number');",
+      "  if (score >= 90) return 'A';",
+      "  if (score >= 75) return 'B';",
+      "  return score >= 50 ? 'C' : 'F';",
+      '}',
+      '',
+    ].join('\n');
+    const root = makeProject({ 'package.json': '{"name":"slow-load","private":true,"type":"module"}', 'src/grade.js': source });
+    const file = path.join(root, 'src/grade.js');
+    const output = path.join(root, 'src/grade.generated.test.js');
+    const options = { root, record: true, recordOptions: { vitestBin, search: { seed: 3, stallMs: 2000 } } };
+    const [quiet] = await api.generateTestsBatch([file], options);
+    expect(quiet.errors).toEqual([]);
+    const quietText = fs.readFileSync(output, 'utf8');
+    expect(quietText).toMatch(/expect\(grade\([^\n]*\)\)\.toBe\('A'\);/);
+    fs.rmSync(output);
+    const busy = Array.from({ length: 6 }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      const [loaded] = await api.generateTestsBatch([file], options);
+      expect(loaded.errors).toEqual([]);
+    } finally {
+      for (const p of busy) p.kill('SIGKILL');
+    }
+    expect(fs.readFileSync(output, 'utf8')).toBe(quietText);
+  }, 300_000);
 });
 
 describe('the last-resort limit of a search process', () => {

@@ -361,12 +361,13 @@ async function staticGeneration(dir, files, runs) {
 }
 
 /**
- * The time limit of one target's `generate --record`: the search's own budget (`--time-budget`, which the generator
- * keeps to) plus what comes after it, the analysis and the type check (60 s) and the verify run (5 s a file), so a
- * target is cut only when the generator overran its budget, never while it verifies what it found in time.
+ * The time limit of one target's `generate --record`: the search's own wall-clock backstop (its `--time-budget`
+ * counts CPU time, and the generator ends the search after 4 budgets of wall time whatever the load) plus what comes
+ * after it, the analysis and the type check (60 s) and the verify run (5 s a file), so a target is cut only when the
+ * generator overran its own limits, never because the machine was loaded.
  */
 export function recordLimitMs(budgetS, files) {
-  return (budgetS + 60 + 5 * files) * 1000;
+  return (4 * budgetS + 60 + 5 * files) * 1000;
 }
 
 /**

@@ -10,7 +10,17 @@ import * as path from 'node:path';
 import { onExit } from './exit-cleanup';
 import { nearestConfig, setsTsconfigPaths } from './project-config';
 import type { VerifyRequest } from './verify-host';
+import { processCpuMs } from './work-clock';
 import { GenerateError } from './write';
+
+/**
+ * How long a child may log nothing, in wall time, before the stall watchdog ends it even though it used no CPU: a
+ * child blocked for good (a synchronous wait on something that never comes). Generous: a loaded machine stretches
+ * wall time, never CPU time.
+ */
+export function stallBackstopMs(stallMs: number): number {
+  return Math.max(60_000, 20 * stallMs);
+}
 
 const VERIFY_HOST = path.join(__dirname, 'verify-host.js');
 
@@ -31,6 +41,8 @@ export interface RunResult {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /** The CPU time the child used, ms, as last read while it ran (null where it cannot be read: work-clock.ts). */
+  cpuMs?: number | null;
 }
 
 export function resolveVitest(root: string, explicit?: string): string {
@@ -80,8 +92,11 @@ export function configGroups<T>(items: T[], fileOf: (item: T) => string): T[][] 
 
 /**
  * Runs `node <args>` in its own process group, killed after `timeoutMs`, or (with `stall`) once the log file it writes
- * has stopped growing for `stall.ms` (a call that does not return). `onMessage` opens an IPC channel and answers the
- * child's messages (the search child's module requests).
+ * has stopped growing while the child used `stall.ms` of CPU time (a call that does not return: a loop), or for
+ * stallBackstopMs() of wall time (a child blocked without using the CPU). CPU time, not wall time: on a loaded
+ * machine a module that takes a second of CPU to load may take ten of wall time, and is no hung call. Where the
+ * child's CPU time cannot be read (work-clock.ts), wall time as before. `onMessage` opens an IPC channel and answers
+ * the child's messages (the search child's module requests).
  */
 /** How a child runs: where, with what environment, for how long; `stall` and `onMessage` as above. */
 export interface NodeRun {
@@ -130,11 +145,21 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
     }, timeoutMs);
     // Its own process group does not get the signal that ends this process: it is ended with it.
     const forget = onExit(kill);
+    // The child's CPU time, read while it runs (the last reading is its total, within a tenth of a second).
+    let cpu: number | null = null;
+    const readCpu = () => {
+      const now = child.pid === undefined ? null : processCpuMs(child.pid);
+      if (now !== null) cpu = now;
+      return now;
+    };
+    const sampler = setInterval(readCpu, 100);
     // Watchdog: once the child has started logging, a log that stops growing means a call that does not return.
     let watch: NodeJS.Timeout | undefined;
     if (stall) {
       let size = -1;
       let since = Date.now();
+      let cpuSince: number | null = null;
+      let lastActive = active;
       watch = setInterval(() => {
         let now = -1;
         try {
@@ -142,10 +167,17 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
         } catch {
           return; // not started yet (the overall limit applies)
         }
-        if (now !== size) {
+        const cpuNow = readCpu();
+        if (now !== size || active !== lastActive) {
           size = now;
+          lastActive = active;
           since = Date.now();
-        } else if (Date.now() - Math.max(since, active) > stall.ms) {
+          cpuSince = cpuNow;
+          return;
+        }
+        const quietMs = Date.now() - Math.max(since, active);
+        const busyMs = cpuNow !== null && cpuSince !== null ? cpuNow - cpuSince : quietMs;
+        if (busyMs > stall.ms || quietMs > stallBackstopMs(stall.ms)) {
           timedOut = true;
           clearInterval(watch);
           kill();
@@ -155,8 +187,9 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
     const done = (code: number | null) => {
       forget();
       clearTimeout(timer);
+      clearInterval(sampler);
       if (watch) clearInterval(watch);
-      resolve({ code, timedOut, stdout, stderr });
+      resolve({ code, timedOut, stdout, stderr, cpuMs: cpu });
     };
     child.on('error', () => done(null));
     child.on('close', (code) => done(code));

@@ -16,6 +16,7 @@ import { barrelReport } from './barrel-report';
 import { reexportsOwnCode } from './reexported-files';
 import { renderFile } from './render';
 import { sweepLeftovers } from './search-temp';
+import { WALL_BACKSTOP_FACTOR } from './search-clock';
 import { assertInsideRoot, assertReplaceable, GenerateError, writeGenerated } from './write';
 
 export { planFile, type FilePlan, type FunctionPlan, type TestCase, type Expectation, type Scenario } from './plan';
@@ -250,7 +251,8 @@ async function searchPending(pending: Map<GenerateResult, Pending>, options: Gen
   // Search files earlier versions left beside these sources (a killed run) go first.
   sweepLeftovers([...pending.keys()].map((r) => path.dirname(r.file)));
   const budgetS = options.timeBudget ?? DEFAULT_TIME_BUDGET_S;
-  const search = { ...options.recordOptions?.search, deadline: Date.now() + budgetS * 1000, budgetS, only: options.function };
+  // The budget counts the search's CPU time; the deadline is its wall-clock backstop (search-clock.ts).
+  const search = { ...options.recordOptions?.search, deadline: Date.now() + WALL_BACKSTOP_FACTOR * budgetS * 1000, budgetS, only: options.function };
   const groups = new Map<string, Array<[GenerateResult, Pending]>>();
   for (const entry of pending) {
     const key = `${entry[1].root}\0${entry[1].typescript}`;

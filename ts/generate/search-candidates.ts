@@ -17,6 +17,7 @@ import { setterOf } from './setter-step';
 import type { Spec, SpecCallable, SpecTarget, TargetResult } from './search-runtime';
 import { toCode } from './value-code';
 import { clone } from './value-shapes';
+import { cpuMs } from './work-clock';
 
 /** A step a phase proposes: which callable, under which method name (null: the target itself), with which values. */
 export type StepPlan = { method: string | null; c: SpecCallable; values: unknown[] };
@@ -169,7 +170,7 @@ export class TargetSearch {
     for (const b of target.known ?? []) this.covered.add(b);
     const scale = sequence ? Math.max(1, Math.ceil(this.methods.length / 4)) : 1;
     const count = spec.budgetCount * scale;
-    this.budget = { scale, count, cap: spec.maxTests * scale, stale: Math.min(count, 96 * scale), started: performance.now() };
+    this.budget = { scale, count, cap: spec.maxTests * scale, stale: Math.min(count, 96 * scale), started: cpuMs() };
   }
 
   /** Own constants first, then what earlier functions of the file returned (a formatter's output, a mask table). */
@@ -187,10 +188,13 @@ export class TargetSearch {
   }
 
   budgetLeft(): boolean {
-    return !this.stopped && this.n < this.budget.count && performance.now() - this.budget.started < this.timeCapMs();
+    return !this.stopped && this.n < this.budget.count && cpuMs() - this.budget.started < this.timeCapMs();
   }
 
-  /** The search's time cap: the per-function safety net (times a class's scale), or the run's share when smaller. */
+  /**
+   * The search's time cap, in CPU ms (work-clock.ts): the per-function safety net (times a class's scale), or the run's
+   * share when smaller.
+   */
   timeCapMs(): number {
     return Math.min(this.spec.budgetMs * this.budget.scale, this.spec.capMs ?? Infinity);
   }

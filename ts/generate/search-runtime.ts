@@ -16,6 +16,7 @@ import { Coverage } from './search-coverage';
 import { reach, resetShared, TargetSearch } from './search-candidates';
 import { setEnumSource } from './enum-code';
 import { budgetReason, SearchClock } from './search-clock';
+import { cpuMs } from './work-clock';
 import { orphanCheck } from './search-orphan';
 import { inScope } from './search-scope';
 import { ExitCalled } from './search-run';
@@ -138,9 +139,13 @@ export interface Spec {
   /** Index, over all groups' targets in order, of the first target this round searches. */
   startAt: number;
   groups: SpecGroup[];
-  /** Epoch ms when the run's search must end (`--time-budget`; null: none), and that budget in seconds. */
+  /**
+   * The run's budget (`--time-budget`) in seconds of the search's CPU time (search-clock.ts), and the epoch ms of its
+   * wall-clock backstop; null: none. `spentMs`: the CPU time earlier rounds of the run used.
+   */
   deadline?: number | null;
   budgetS?: number;
+  spentMs?: number;
   /** `--function NAME`: targets found at run time are searched only when they are that function (or its class). */
   only?: string | null;
   /** Ways to build the package's own types where parameters take them (search-instances.ts). */
@@ -271,7 +276,9 @@ export async function runSearch(spec: Spec): Promise<void> {
   process.on('unhandledRejection', () => undefined);
   process.on('uncaughtException', () => undefined);
   log({ t: 'ready' });
-  const clock = new SearchClock(spec.deadline ?? null, spec.budgetMs);
+  const spent = spec.spentMs ?? 0;
+  const budget = spec.deadline === undefined || spec.deadline === null ? null : { cpuMs: (spec.budgetS ?? 0) * 1000, wallDeadline: spec.deadline };
+  const clock = new SearchClock(budget, spec.budgetMs, () => spent + cpuMs());
   const progress = { planned: spec.groups.reduce((n, g) => n + g.ids.length, 0), started: spec.startAt, unsearched: 0 };
   const guarded = async <T>(run: () => Promise<T>): Promise<T> => {
     process.exit = ((code?: unknown) => {
@@ -361,10 +368,10 @@ async function searchGroup(group: SpecGroup, g: number, from: number, ctx: Group
     const spec = ms === null ? ctx.spec : { ...ctx.spec, capMs: ms };
     let result: TargetResult;
     let search: TargetSearch | null = null;
-    const started = Date.now();
+    const started = cpuMs();
     try {
       search = await ctx.guarded(() => searchTarget(spec, target, { coverage: ctx.coverage, skip: ctx.skip, log: ctx.log, classes }, join));
-      ctx.clock.settle(ms, Date.now() - started);
+      ctx.clock.settle(ms, cpuMs() - started);
       result = search ? await ctx.guarded(() => buildSuite(search!)) : unreachable(target);
     } catch (error) {
       result = emptyResult(target.id, String((error as Error)?.message ?? error));

@@ -11,6 +11,7 @@ import { asOnAnotherMachine } from './search-values';
 import { signature, type TargetSearch } from './search-candidates';
 import { sameOutcome, type Ran } from './search-run';
 import type { Outcome, TargetResult } from './search-runtime';
+import { cpuMs } from './work-clock';
 
 /** Throwing tests of a target at most, and allowed whatever the number of normal ones (each asserting its own error). */
 const MAX_ERROR_TESTS = 3;
@@ -21,7 +22,7 @@ const BLOCKS_PER_TEST = 3;
 export async function buildSuite(s: TargetSearch): Promise<TargetResult> {
   const { result } = s;
   await s.flush();
-  (result as unknown as Record<string, unknown>).stats = { ms: Math.round(performance.now() - s.budget.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
+  (result as unknown as Record<string, unknown>).stats = { ms: Math.round(cpuMs() - s.budget.started), takes: s.coverage.takes, takeMs: Math.round(s.coverage.takeMs) };
   result.candidates = s.n;
   result.covered = s.covered.size - (s.target.known?.size ?? 0);
   // The cap grows with the code the search reached (a 100-line parser gets more tests than a 3-line guard).
@@ -234,5 +235,5 @@ async function shrinkAll(s: TargetSearch, chosen: Ran[], covering: number): Prom
     },
     run: (c) => s.rerun(c),
     near: [...new Set([s.target, ...s.methods].flatMap((c) => c.constants).filter((x): x is number => typeof x === 'number'))],
-  }, { runs: Math.ceil(s.budget.count / 5), until: performance.now() + s.timeCapMs() });
+  }, { runs: Math.ceil(s.budget.count / 5), until: cpuMs() + s.timeCapMs() });
 }

@@ -41,11 +41,12 @@ export interface SearchOptions {
   /** Tests kept per function at most. Default 12. */
   maxTests?: number;
   /**
-   * The run's search ends at this epoch ms (`--time-budget`): each target gets at most its share of the time left
-   * (search-clock.ts), and what was found by then is written. Default: none.
+   * The run's wall-clock backstop, epoch ms (with `budgetS`, the `--time-budget`): the search ends when its processes
+   * have used `budgetS` of CPU time, or at this time, whichever comes first; each target gets at most its share of the
+   * time left (search-clock.ts), and what was found by then is written. Default: none.
    */
   deadline?: number;
-  /** The run's time budget in seconds, as the notes and TODOs say it. */
+  /** The run's time budget in seconds of the search's CPU time (used only with `deadline`). */
   budgetS?: number;
   /** `--function NAME`: what the walk of the loaded module finds is searched only when it is that function. */
   only?: string;
@@ -310,6 +311,7 @@ export function searchSource(jobs: SearchJob[], root: string, options: SearchOpt
     `    only: ${JSON.stringify(options.only ?? null)},`,
     "    skip: JSON.parse(env.TDD_FAST_SEARCH_SKIP || '[]'),",
     "    startAt: Number(env.TDD_FAST_SEARCH_START || '0'),",
+    "    spentMs: Number(env.TDD_FAST_SEARCH_SPENT || '0'),",
     '    groups,',
     `    makers: ${makersSource(makers, jobs.some((j) => j.typescript))},`,
     `    moduleFacts: ${moduleFactsSource(makers, jobs.some((j) => j.typescript))},`,
@@ -496,25 +498,31 @@ async function runRounds(
   const skip: string[] = [];
   let startAt = 0;
   const deadline = options.search?.deadline;
+  // The CPU time the rounds so far used (the budget's clock); a round whose child's CPU could not be read counts
+  // its wall time.
+  let spent = 0;
+  const outOfTime = () => deadline !== undefined && (spent >= (options.search?.budgetS ?? 0) * 1000 || Date.now() >= deadline);
   for (let round = 0; startAt <= flat.length && round < 12 + 2 * jobs.length; round++) {
-    if (deadline !== undefined && Date.now() >= deadline) break;
+    if (outOfTime()) break;
     const logFile = path.join(batch.logDir, `round-${round}.jsonl`);
-    const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, ...workLeft(flat, jobs.length, startAt, skip) }, options);
+    const started = Date.now();
+    const run = await runRound({ searchFile: batch.searchFile, project: batch.project, logFile, skip, spent, ...workLeft(flat, jobs.length, startAt, skip) }, options);
+    spent += run.cpuMs ?? Date.now() - started;
     const entries = readLog(logFile);
     if (!entries.some((e) => e.t === 'ready')) {
       flat.slice(startAt).forEach((f) => fail(f, `the search could not start: ${lastLine(run.stderr || run.stdout)}`));
       break;
     }
     const state = replayLog(entries, record, batch.notes);
-    if (state.ended || (deadline !== undefined && Date.now() >= deadline)) break;
+    if (state.ended || outOfTime()) break;
     const why = stopReason(run);
     const next = resume(state, flat, why, { fail, skip, finished, hang: (f) => outcomes[f.job].hangs.set(f.target.id, [...(outcomes[f.job].hangs.get(f.target.id) ?? []), why]) });
     if (next === null) break;
     startAt = next;
   }
   const unreached = flat.filter((x) => !outcomes[x.job].results.has(x.target.id) && !outcomes[x.job].failed.has(x.target.id));
-  const outOfTime = deadline !== undefined && Date.now() >= deadline;
-  unreached.forEach((f) => fail(f, outOfTime ? budgetReason(options.search?.budgetS ?? 0) : 'the search did not reach it (earlier calls kept stopping the process)'));
+  const budgetSpent = outOfTime();
+  unreached.forEach((f) => fail(f, budgetSpent ? budgetReason(options.search?.budgetS ?? 0) : 'the search did not reach it (earlier calls kept stopping the process)'));
 }
 
 /**
@@ -587,10 +595,11 @@ function addDiscovered(outcome: SearchOutcome | undefined, id: string, result: T
  * the stall watchdog (a call that does not return) and an overall last resort.
  */
 function runRound(
-  round: { searchFile: string; project: ProjectVitest; logFile: string; skip: string[]; startAt: number; units: number; walks: number },
+  round: { searchFile: string; project: ProjectVitest; logFile: string; skip: string[]; startAt: number; units: number; walks: number; spent: number },
   options: SearchRunOptions,
 ): ReturnType<typeof runNode> {
-  // Past the run's deadline the child ends by itself; this kill (a few seconds later) is for a call that does not return.
+  // The child ends by itself when the run's budget is spent (CPU) or at its wall-clock backstop; this kill, a few
+  // seconds past the backstop, is for a call that does not return.
   const limit = roundLimitMs({ targetMs: options.search?.budgetMs ?? DEFAULT_BUDGET_MS, units: round.units, walks: round.walks, deadline: options.search?.deadline, graceMs: DEADLINE_GRACE_MS });
   return runNode(['--no-warnings', HOST], {
     cwd: options.root,
@@ -599,6 +608,7 @@ function runRound(
       TDD_FAST_SEARCH_LOG: round.logFile,
       TDD_FAST_SEARCH_SKIP: JSON.stringify(round.skip),
       TDD_FAST_SEARCH_START: String(round.startAt),
+      TDD_FAST_SEARCH_SPENT: String(Math.round(round.spent)),
     },
     timeoutMs: Math.min(options.runTimeoutMs ?? 600_000, limit),
     stall: { file: round.logFile, ms: options.search?.stallMs ?? 3000 },

@@ -10,6 +10,7 @@
 import type { Outcome } from './search-runtime';
 import { CODE } from './value-code';
 import { FACTORY } from './value-shapes';
+import { cpuMs } from './work-clock';
 
 /** Smaller values than `value` of the same kind, most wanted first; none for values that have no smaller form. */
 export function smallerValues(value: unknown, near: readonly number[] = []): unknown[] {
@@ -158,12 +159,13 @@ function replaced(args: unknown[][], at: readonly [number, number], value: unkno
 
 /**
  * The smallest candidate found that behaves like `cand` (`wanted`): greedy, argument by argument, each replaced by
- * the first smaller value that keeps the behaviour, until no argument shrinks or `budget.runs` re-runs are spent.
+ * the first smaller value that keeps the behaviour, until no argument shrinks or `budget.runs` re-runs are spent
+ * (or the CPU time reaches `budget.until`, work-clock.ts).
  */
 export async function shrink<C>(cand: C, wanted: Behaviour, hooks: ShrinkHooks<C>, budget: { runs: number; until: number }): Promise<{ cand: C; runs: number }> {
   let best = cand;
   let runs = 0;
-  const spent = () => runs >= budget.runs || performance.now() >= budget.until;
+  const spent = () => runs >= budget.runs || cpuMs() >= budget.until;
   /** The first smaller value of one argument that keeps the behaviour, as a candidate; null when none does. */
   const step = async (args: unknown[][], list: number, i: number): Promise<C | null> => {
     for (const smaller of smallerValues(args[list][i], hooks.near ?? [])) {
