@@ -3,8 +3,9 @@
  * ends with 0 recorded tests). A file that exports only types, interfaces, enums and constants has nothing a test
  * could call: it is left out of the count and the row says how many were left out. The rule is conservative, so a
  * real miss is never hidden: an ES module is "types and constants only" when every export is a type, an interface,
- * an enum, a `const` whose value is made of literals (`export const LIMIT = 10`, `{ a: 1, b: ['x'] } as const`), or a
- * re-export of a file that is itself types and constants only; anything else (a function, a class, a value a
+ * an enum, a `const` whose value is made of literals (`export const LIMIT = 10`, `{ a: 1, b: ['x'] } as const`) or
+ * can never be or hold a function (`!!globalThis.__debug__`, `Symbol.for('k')`, `new RegExp(...)`,
+ * `Object.create(null)`), or a re-export of a file that is itself types and constants only; anything else (a function, a class, a value a
  * factory call builds: `export const base32 = rfc4648({...})`, an imported binding re-exported) exports code.
  * A CommonJS, UMD or script file exports code when the core sees any function in it or a `require` barrel.
  * The caller also counts every file the generator planned a function for or wrote a test file for.
@@ -26,16 +27,36 @@ function codeFile(resolved) {
   return [`${base}.${declaration[1]}js`, `${base}.${declaration[1]}ts`, `${base}.js`, `${base}.ts`].find((c) => fs.existsSync(c)) ?? null;
 }
 
-/** Whether an expression is made of literals only (a constant a test has nothing to call on). */
-function constantValue(ts, e) {
+/**
+ * Whether an expression is a constant a test has nothing to call on: made of literals only, or a value that can never
+ * be or hold a function whatever its operands (`!flag`, `typeof x`, a comparison, `Symbol.for('k')`, `new RegExp(...)`,
+ * an empty `Object.create(null)`), or another such constant of the file (`constants`).
+ */
+function constantValue(ts, e, constants = new Set()) {
   if (!e) return false;
-  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression?.(e) || ts.isTypeAssertionExpression?.(e)) return constantValue(ts, e.expression);
+  const constant = (x) => constantValue(ts, x, constants);
+  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression?.(e) || ts.isTypeAssertionExpression?.(e) || ts.isNonNullExpression(e)) return constant(e.expression);
   if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e) || ts.isBigIntLiteral(e) || ts.isRegularExpressionLiteral(e)) return true;
   if ([ts.SyntaxKind.TrueKeyword, ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.NullKeyword].includes(e.kind)) return true;
-  if (ts.isPrefixUnaryExpression(e)) return constantValue(ts, e.operand);
-  if (ts.isArrayLiteralExpression(e)) return e.elements.every((x) => constantValue(ts, x));
-  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && constantValue(ts, p.initializer));
-  return false;
+  if (ts.isIdentifier(e)) return constants.has(e.text) || e.text === 'undefined';
+  // `!x` is a boolean and `typeof x` a string whatever x is; `-x`, `~x` of a constant are constants
+  if (ts.isPrefixUnaryExpression(e)) return e.operator === ts.SyntaxKind.ExclamationToken || constant(e.operand);
+  if (ts.isTypeOfExpression(e)) return true;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    const comparison = [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.InKeyword, ts.SyntaxKind.InstanceOfKeyword].includes(op);
+    return comparison || (constant(e.left) && constant(e.right));
+  }
+  if (ts.isTemplateExpression(e)) return true;
+  if (ts.isArrayLiteralExpression(e)) return e.elements.every(constant);
+  if (ts.isObjectLiteralExpression(e)) return e.properties.every((p) => ts.isPropertyAssignment(p) && constant(p.initializer));
+  if (ts.isCallExpression(e)) {
+    const callee = e.expression.getText();
+    if (callee === 'Symbol' || callee === 'Symbol.for') return true;
+    return callee === 'Object.create' && e.arguments.length === 1 && e.arguments[0].kind === ts.SyntaxKind.NullKeyword;
+  }
+  // a regular expression built at load time is no code of the file's
+  return ts.isNewExpression(e) && e.expression.getText() === 'RegExp';
 }
 
 const hasExport = (ts, node) => (ts.getModifiers?.(node) ?? node.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
@@ -45,11 +66,11 @@ const hasExport = (ts, node) => (ts.getModifiers?.(node) ?? node.modifiers ?? []
  * constants only), or the re-exported specifiers to decide by.
  */
 function esExports(ts, file) {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
   const constants = new Set();
   for (const s of source.statements) {
     if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.Const) {
-      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && constantValue(ts, d.initializer)) constants.add(d.name.text);
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && constantValue(ts, d.initializer, constants)) constants.add(d.name.text);
     }
     if (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) constants.add(s.name.text);
   }
@@ -63,12 +84,12 @@ function esExports(ts, file) {
       continue;
     }
     if (ts.isExportAssignment(s)) {
-      if (!constantValue(ts, s.expression) && !(ts.isIdentifier(s.expression) && constants.has(s.expression.text))) return 'code';
+      if (!constantValue(ts, s.expression, constants)) return 'code';
       continue;
     }
     if (!hasExport(ts, s)) continue;
     if (ts.isVariableStatement(s)) {
-      if (!(s.declarationList.flags & ts.NodeFlags.Const) || s.declarationList.declarations.some((d) => !constantValue(ts, d.initializer))) return 'code';
+      if (!(s.declarationList.flags & ts.NodeFlags.Const) || s.declarationList.declarations.some((d) => !constantValue(ts, d.initializer, constants))) return 'code';
       continue;
     }
     if (ts.isModuleDeclaration(s) && s.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) continue;
