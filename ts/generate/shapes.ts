@@ -33,9 +33,21 @@ export function searchParam(param: ParamInfo, usage: ParamUsage | undefined): Se
   // A typed array is a name the core leaves unresolved, but the search knows its values (typed-arrays.ts).
   if (param.shape?.kind === 'unresolved' && typedArrayClass(param.shape.text)) return { ...base, shape: param.shape, inferred: false };
   if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { ...base, shape: param.shape, inferred: false };
-  if (param.inferred) return { ...base, shape: param.inferred, inferred: true, declared: param.shape ?? null };
+  if (param.inferred) return { ...base, shape: withDomain(param.inferred, param), inferred: true, declared: param.shape ?? null };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };
   return { ...base, shape: param.rest ? { kind: 'array', element: ANY, readonly: false } : ANY, inferred: true };
+}
+
+/**
+ * An inference from usage that the parameter's name contradicts (`str >= options.min` says number, the name `str`
+ * says text): both kinds, so the search tries each. A guess that is wrong alone makes every call throw (a
+ * `TypeError: Expected a string`), and throws from a guessed type are not kept: the function would get no test.
+ */
+function withDomain(inferred: TypeShape, param: ParamInfo): TypeShape {
+  const kind = param.domain?.kind;
+  const primitive = ['string', 'number', 'boolean'];
+  if ((param.shape && !isVague(param.shape)) || !kind || !primitive.includes(kind) || !primitive.includes(inferred.kind) || inferred.kind === kind) return inferred;
+  return { kind: 'union', types: [inferred, { kind } as TypeShape] };
 }
 
 /** Whether a constant is a bigint (its `literal` is the decimal text, its `code` is not a quoted string). */
