@@ -160,6 +160,34 @@ describe('the type check keeps what a typed form of the case can keep', () => {
     expect(tsc(root)).toBe('');
   }, 120_000);
 
+  it("repairs a spy typed by a constructor's parameter (ConstructorParameters) that is not a function type alone", () => {
+    const ext = 'export class Ext {\n  constructor(readonly type: number, readonly data: Uint8Array | ((pos: number) => Uint8Array)) {}\n}\n';
+    const root = project({ 'src/ext.ts': ext });
+    const file = path.join(root, 'src/ext.generated.test.ts');
+    const text = [
+      "import { describe, expect, it, vi } from 'vitest';",
+      "import { Ext } from './ext';",
+      '',
+      "describe('Ext', () => {",
+      '  // tdd-fast:case d0.0',
+      "  it('the constructor works when data is a callback', () => {",
+      '    const callback = vi.fn<NonNullable<ConstructorParameters<typeof Ext>[1]>>((pos) => new Uint8Array([pos]));',
+      '    const instance = new Ext(1, callback);',
+      '    expect(instance).toMatchObject({ type: 1 });',
+      '    expect(callback).toHaveBeenCalledTimes(0);',
+      '  });',
+      '});',
+      '',
+    ].join('\n');
+    const checked = typecheckEmitted(text, file);
+    expect([...checked.dropped.keys()]).toEqual([]);
+    expect(checked.repaired).toBe(1);
+    // passed inline, where the constructor's parameter types it
+    expect(checked.text).toContain('    const instance = new Ext(1, (pos) => new Uint8Array([pos]));');
+    fs.writeFileSync(file, checked.text);
+    expect(tsc(root)).toBe('');
+  }, 120_000);
+
   it('under noUnusedLocals, a file that lost cases after the check (the verify run) loses the imports only they used', () => {
     const tsconfig = JSON.parse(TSCONFIG);
     tsconfig.compilerOptions.noUnusedLocals = true;

@@ -5,7 +5,8 @@
  * - **excess arguments** (TS2554 `Expected 0 arguments, but got 3`): the search calls a runtime function through its
  *   arity (a built-in's `toString(...args)`), the declaration takes fewer; the arguments past the declared ones go.
  * - **a spy whose type does not resolve** (`vi.fn<NonNullable<Parameters<typeof instance.optional>[0]>>(() => true)`
- *   under an overloaded method: `Parameters` reads the last overload, which may take nothing): a callback without
+ *   under an overloaded method: `Parameters` reads the last overload, which may take nothing; or a constructor's
+ *   `ConstructorParameters<typeof C>[1]` that is a union, not a function type alone): a callback without
  *   parameters becomes `vi.fn(() => true)`, typed by its own code; one with parameters is passed inline, where the
  *   call's overloads type it, and its call assertions go.
  * - **an implicitly `any` callback parameter** (TS7006 on `(value) => value` where nothing types the callback): the
@@ -22,8 +23,8 @@ export interface CaseProblem extends TypeProblem {
   column: number;
 }
 
-/** `const callback2 = vi.fn<NonNullable<Parameters<typeof callee>[1]>>(code);` */
-const TYPED_SPY = /^(\s*)const (callback\d*) = vi\.fn<NonNullable<Parameters<typeof [^>]+>\[\d+\]>>\((.*)\);$/;
+/** `const callback2 = vi.fn<NonNullable<Parameters<typeof callee>[1]>>(code);` (`ConstructorParameters` for a class). */
+const TYPED_SPY = /^(\s*)const (callback\d*) = vi\.fn<NonNullable<(?:Constructor)?Parameters<typeof [^>]+>\[\d+\]>>\((.*)\);$/;
 
 /** TS2554's counts: `Expected 1-3 arguments, but got 5.` -> the most the call may take, and how many it passes. */
 function arity(problem: TypeProblem): { max: number; got: number } | null {

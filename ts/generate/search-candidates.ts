@@ -151,7 +151,9 @@ export class TargetSearch {
     for (const [ctor, code] of init.classes ?? []) if (!classes.has(ctor)) classes.set(ctor, code);
     const sequence = target.kind === 'class';
     this.methods = (target.methods ?? []).filter(Boolean);
-    if (sequence && this.methods.length === 0) this.result.error = 'no methods to exercise';
+    // A class without methods is searched by its constructions (search-sequences.ts); an object a factory returned
+    // without methods has nothing to call.
+    if (sequence && this.methods.length === 0 && target.construct === 'call') this.result.error = 'no methods to exercise';
     const observers = this.methods.filter((m) => m.params.length === 0 && !m.async && m.name !== CALL_SELF).map((m) => m.name);
     this.runner = new Runner({
       callee: init.callee,

@@ -38,14 +38,14 @@ const CTOR_POOL = 8;
  * method's typical call: a constructor's own guards (`if (d === 0) throw`) are reached as a function's are.
  */
 async function constructorPools(s: TargetSearch, ctorBase: unknown[]): Promise<void> {
-  const first = s.methods[0];
+  const first = s.methods[0] as SpecCallable | undefined;
   for (let i = 0; i < s.target.params.length; i++) {
     const p = s.target.params[i];
     for (const v of poolOf(p.shape, s.ctx(s.target)).slice(0, CTOR_POOL)) {
       if (!s.budgetLeft()) return;
       const ctorVals = ctorBase.map((x) => clone(x));
       ctorVals[i] = p.rest ? [v] : v;
-      await s.propose(ctorVals, [{ method: first.name, c: first, values: typicalArgs(first) }]);
+      await s.propose(ctorVals, first ? [{ method: first.name, c: first, values: typicalArgs(first) }] : []);
     }
   }
 }
@@ -112,14 +112,36 @@ function constructorBase(s: TargetSearch, factory: boolean): unknown[] {
 }
 
 export async function searchSequences(s: TargetSearch): Promise<void> {
-  if (s.methods.length === 0) return;
   const factory = s.target.construct === 'call';
+  // A class without methods (a node, a record, an error with fields): its constructions, asserted by the state each
+  // leaves (`new Node(1, 'a')` has `{ key: 1, data: 'a', left: null }`), the constructor's guards reached as a
+  // function's are.
+  if (s.methods.length === 0) {
+    if (!factory) await constructionsOnly(s);
+    return;
+  }
   const ctorBase = constructorBase(s, factory);
   const instance = factory ? null : instanceFactory(s.runner.init.callee, s.result.access, argsFor(s.target, ctorBase));
   if (instance) s.methods.forEach((m) => (s.ctx(m).instances = [instance]));
   const ctorSeeds = constructorSeeds(s, ctorBase);
   await firstCalls(s, ctorBase, ctorSeeds);
   await extendSequences(s, ctorSeeds);
+}
+
+/** The typical construction, the seeded ones, then each constructor parameter over its pool: no method calls. */
+async function constructionsOnly(s: TargetSearch): Promise<void> {
+  const ctorBase = constructorBase(s, false);
+  for (const ctorVals of constructorSeeds(s, ctorBase)) {
+    if (!s.budgetLeft()) return;
+    await s.propose(ctorVals, []);
+  }
+  await constructorPools(s, ctorBase);
+  for (let stale = 0; s.budgetLeft() && stale < s.budget.stale && s.target.params.length > 0; ) {
+    const before = s.covered.size;
+    const tried = s.n;
+    await s.propose(s.mutateArgs(s.target, ctorBase.map((x) => clone(x))), []);
+    stale = s.n === tried || s.covered.size === before ? stale + 1 : 0;
+  }
 }
 
 /** A parent that reached new blocks, or one that left the object in a new kind of state (search-states.ts). */
