@@ -4,7 +4,7 @@
  * directory of the second recording run. Values as code are value-code.ts's; values of a shape, value-shapes.ts's.
  */
 import { tmpdir } from 'node:os';
-import { MAX_CODE, propertyKey, RealDate, toCode } from './value-code';
+import { MAX_CODE, propertyKey, RealDate, toCode, tooMany } from './value-code';
 
 /** Shifted clock for the second recording run: a result that depends on the current time differs there. */
 export const SHIFT_MS = 400 * 86_400_000 + 3 * 3_600_000 + 17 * 60_000;
@@ -71,9 +71,11 @@ function partialArray(value: unknown[], depth: number, seen: Set<object>): strin
   return `[${parts.join(', ')}]`;
 }
 
-function partialFields(value: object, depth: number, seen: Set<object>): string {
+function partialFields(value: object, depth: number, seen: Set<object>): string | null {
+  const keys = Object.keys(value);
+  if (tooMany(keys.length)) return null;
   const parts: string[] = [];
-  for (const key of Object.keys(value)) {
+  for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(value, key);
     if (!desc || desc.get || desc.set || typeof desc.value === 'function') continue;
     const c = partialCode(desc.value, depth + 1, seen);

@@ -99,11 +99,14 @@ function objectCode(obj: object, depth: number, seen: Set<object>): string | nul
   if (builtinBase(obj) === null) return null;
   if (obj instanceof RealDate) return Number.isNaN(obj.getTime()) ? 'new Date(NaN)' : `new Date(${quote(obj.toISOString())})`;
   if (obj instanceof RegExp) return `new RegExp(${quote(obj.source)}, ${quote(obj.flags)})`;
+  // Too many items for a literal: not written, and not walked (getOwnPropertyNames of a million-element array).
+  if ((obj instanceof Map || obj instanceof Set) && tooMany(obj.size)) return null;
+  if (Array.isArray(obj) && tooMany(obj.length)) return null;
   // A hidden own property (`Object.defineProperty(o, 'constructor', { value: Thing })`, a non-enumerable id) is not
   // in the literal, and `toStrictEqual` would tell the two apart: such a value is not written.
   if (hasHiddenOwn(obj)) return null;
   if (Array.isArray(obj)) return arrayCode(obj, inner);
-  if (obj instanceof Map) return collectionCode('Map', [...obj].map(([k, v]) => joined([inner(k), inner(v)], (kc, vc) => `[${kc}, ${vc}]`)));
+  if (obj instanceof Map) return collectionCode('Map', [...obj].map(([k, v]) => joined([inner(k), inner(v)], ([kc, vc]) => `[${kc}, ${vc}]`)));
   if (obj instanceof Set) return collectionCode('Set', [...obj].map(inner));
   if (ArrayBuffer.isView(obj)) return typedArrayCode(obj, numberCode);
   return plainObjectCode(obj, inner);
@@ -175,19 +178,25 @@ export function subclassContent(value: unknown): { base: string; code: string } 
   return base === null || code === null ? null : { base, code };
 }
 /** Every part written, or null when one cannot be. */
-function joined(parts: Array<string | null>, join: (...codes: string[]) => string): string | null {
-  return parts.some((p) => p === null) ? null : join(...(parts as string[]));
+function joined(parts: Array<string | null>, join: (codes: string[]) => string): string | null {
+  return parts.some((p) => p === null) ? null : join(parts as string[]);
 }
+
+/**
+ * More items than a literal of MAX_CODE characters can hold (each takes at least `0, `): such a collection is never
+ * written, and is not walked (a cache of a million entries is not turned into a million parts first).
+ */
+export const tooMany = (count: number) => count > MAX_CODE / 3 + 1;
 
 /**
  * A dense array (a hole cannot be written); named properties beside the elements (a regex match's `index`, a
  * parser's `vars`) are written too: `Object.assign([1, 2], { vars: [] })`.
  */
 function arrayCode(items: unknown[], inner: (v: unknown) => string | null): string | null {
-  if (Object.getPrototypeOf(items) !== Array.prototype) return null;
+  if (Object.getPrototypeOf(items) !== Array.prototype || tooMany(items.length)) return null;
   const parts: Array<string | null> = [];
   for (let i = 0; i < items.length; i++) parts.push(i in items ? inner(items[i]) : null);
-  const list = joined(parts, (...codes) => `[${codes.join(', ')}]`);
+  const list = joined(parts, (codes) => `[${codes.join(', ')}]`);
   const named = Object.keys(items).filter((k) => !/^(0|[1-9]\d*)$/.test(k));
   if (list === null || named.length === 0) return list;
   if (Object.getOwnPropertySymbols(items).length) return null;
@@ -196,7 +205,7 @@ function arrayCode(items: unknown[], inner: (v: unknown) => string | null): stri
 }
 
 function collectionCode(kind: 'Map' | 'Set', parts: Array<string | null>): string | null {
-  return joined(parts, (...codes) => (codes.length ? `new ${kind}([${codes.join(', ')}])` : `new ${kind}()`));
+  return joined(parts, (codes) => (codes.length ? `new ${kind}([${codes.join(', ')}])` : `new ${kind}()`));
 }
 
 /**
@@ -206,13 +215,15 @@ function collectionCode(kind: 'Map' | 'Set', parts: Array<string | null>): strin
 function plainObjectCode(obj: object, inner: (v: unknown) => string | null): string | null {
   const proto = Object.getPrototypeOf(obj);
   if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(obj).length) return null;
+  const keys = Object.keys(obj);
+  if (tooMany(keys.length)) return null;
   const parts: Array<string | null> = proto === null ? ['__proto__: null'] : [];
-  for (const key of Object.keys(obj)) {
+  for (const key of keys) {
     const desc = Object.getOwnPropertyDescriptor(obj, key)!;
     const c = desc.get || desc.set ? null : inner(desc.value);
     parts.push(c === null ? null : `${propertyKey(key)}: ${c}`);
   }
-  return joined(parts, (...codes) => (codes.length ? `{ ${codes.join(', ')} }` : '{}'));
+  return joined(parts, (codes) => (codes.length ? `{ ${codes.join(', ')} }` : '{}'));
 }
 
 /** A literal for the planner's values (JSON values and the few non-JSON ones the core names): never null. */
