@@ -107,6 +107,41 @@ export interface NodeRun {
   onMessage?: (message: unknown, reply: (answer: unknown) => void) => void;
 }
 
+/**
+ * The stall watchdog: once the child has started logging, a log that stops growing (and no IPC activity, `active`)
+ * while the child uses `stall.ms` of CPU, or for stallBackstopMs() of wall time, means a call that does not return:
+ * `stop` is called once.
+ */
+function stallWatchdog(stall: { file: string; ms: number }, readCpu: () => number | null, active: () => number, stop: () => void): NodeJS.Timeout {
+  let size = -1;
+  let since = Date.now();
+  let cpuSince: number | null = null;
+  let lastActive = active();
+  const watch = setInterval(() => {
+    let now = -1;
+    try {
+      now = fs.statSync(stall.file).size;
+    } catch {
+      return; // not started yet (the overall limit applies)
+    }
+    const cpuNow = readCpu();
+    if (now !== size || active() !== lastActive) {
+      size = now;
+      lastActive = active();
+      since = Date.now();
+      cpuSince = cpuNow;
+      return;
+    }
+    const quietMs = Date.now() - Math.max(since, active());
+    const busyMs = cpuNow !== null && cpuSince !== null ? cpuNow - cpuSince : quietMs;
+    if (busyMs > stall.ms || quietMs > stallBackstopMs(stall.ms)) {
+      clearInterval(watch);
+      stop();
+    }
+  }, 100);
+  return watch;
+}
+
 export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
   const { cwd, env, timeoutMs, stall, onMessage } = run;
   return new Promise((resolve) => {
@@ -139,10 +174,11 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
         child.kill('SIGKILL');
       }
     };
-    const timer = setTimeout(() => {
+    const stop = () => {
       timedOut = true;
       kill();
-    }, timeoutMs);
+    };
+    const timer = setTimeout(stop, timeoutMs);
     // Its own process group does not get the signal that ends this process: it is ended with it.
     const forget = onExit(kill);
     // The child's CPU time, read while it runs (the last reading is its total, within a tenth of a second).
@@ -153,37 +189,7 @@ export function runNode(args: string[], run: NodeRun): Promise<RunResult> {
       return now;
     };
     const sampler = setInterval(readCpu, 100);
-    // Watchdog: once the child has started logging, a log that stops growing means a call that does not return.
-    let watch: NodeJS.Timeout | undefined;
-    if (stall) {
-      let size = -1;
-      let since = Date.now();
-      let cpuSince: number | null = null;
-      let lastActive = active;
-      watch = setInterval(() => {
-        let now = -1;
-        try {
-          now = fs.statSync(stall.file).size;
-        } catch {
-          return; // not started yet (the overall limit applies)
-        }
-        const cpuNow = readCpu();
-        if (now !== size || active !== lastActive) {
-          size = now;
-          lastActive = active;
-          since = Date.now();
-          cpuSince = cpuNow;
-          return;
-        }
-        const quietMs = Date.now() - Math.max(since, active);
-        const busyMs = cpuNow !== null && cpuSince !== null ? cpuNow - cpuSince : quietMs;
-        if (busyMs > stall.ms || quietMs > stallBackstopMs(stall.ms)) {
-          timedOut = true;
-          clearInterval(watch);
-          kill();
-        }
-      }, 100);
-    }
+    const watch = stall ? stallWatchdog(stall, readCpu, () => active, stop) : undefined;
     const done = (code: number | null) => {
       forget();
       clearTimeout(timer);

@@ -98,17 +98,9 @@ function assertCall(made: string, step: Step, indent: string, name: string, type
   if (iterated === 'async') return assertCall(`collected(${made})`, { ...step, outcome: o.kind === 'returns' ? { ...o, kind: 'resolves', iterated: undefined } : { ...(o as Extract<Outcome, { kind: 'throws' | 'rejects' }>), kind: 'rejects', iterated: undefined } }, indent, name, typescript);
   const call = iterated === 'sync' ? `[...${made}]` : made;
   switch (o.kind) {
-    case 'returns': {
-      if (o.calls?.length) return returnedFunction(call, o.calls, { indent, name, typescript });
-      if (o.content && !o.self) return subclassLines(call, o.content, { indent, name });
-      const m = valueMatcher(o, typescript);
-      return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
-    }
-    case 'resolves': {
-      if (o.content && !o.self) return subclassLines(`await ${call}`, o.content, { indent, name });
-      const m = valueMatcher(o, typescript);
-      return m ? [`${indent}await expect(${call}).resolves.${m};`] : [`${indent}await ${call};`];
-    }
+    case 'returns':
+    case 'resolves':
+      return valueLines(call, o, { indent, name, typescript });
     case 'throws':
       return [`${indent}const ${name} = thrown(() => ${call});`, ...errorLines(name, o.error, indent)];
     case 'rejects':
@@ -116,6 +108,17 @@ function assertCall(made: string, step: Step, indent: string, name: string, type
     default:
       return [`${indent}${call};`];
   }
+}
+
+/** Lines asserting what a call returned or resolved to: a function by its calls, a subclass instance by its content. */
+function valueLines(call: string, o: Extract<Outcome, { kind: 'returns' | 'resolves' }>, at: { indent: string; name: string; typescript: boolean }): string[] {
+  const { indent, name, typescript } = at;
+  const resolves = o.kind === 'resolves';
+  if (!resolves && o.calls?.length) return returnedFunction(call, o.calls, at);
+  if (o.content && !o.self) return subclassLines(resolves ? `await ${call}` : call, o.content, at);
+  const m = valueMatcher(o, typescript);
+  if (resolves) return m ? [`${indent}await expect(${call}).resolves.${m};`] : [`${indent}await ${call};`];
+  return m ? [`${indent}expect(${call}).${m};`] : [`${indent}${call};`];
 }
 
 /**
