@@ -59,7 +59,7 @@ export function registerGenerateCommand(
     .addOption(new Option('--format <format>', 'text, or json for the test plan itself').choices(['text', 'json']).default('text'))
     .option('--root <dir>', 'project root (default: the nearest folder with a package.json)')
     .option('--test-timeout <ms>', 'record mode: time limit per call', positive)
-    .option('--time-budget <seconds>', "record mode: the whole run's search time (default 180); what was found by then is written", positive)
+    .option('--time-budget <seconds>', "record mode: the whole run's search time, in CPU seconds (default 180; ends after 4 times that in wall time whatever the load); what was found by then is written", positive)
     .action(async (paths: string[], options: GenerateCommandOptions) => {
       checkPathsExist(paths, io.cwd);
       setExitCode(await runGenerate(paths, options, io));
