@@ -276,7 +276,8 @@ function hiddenMember(fn: FunctionReport, report: FileReport): boolean {
   const member = parts.pop()!;
   const owner = parts.filter((p) => p !== 'prototype').join('.');
   const cls = (report.classes ?? []).find((c) => c.name === owner);
-  return Boolean(cls?.methods?.some((m) => m.name === member && m.private && m.kind !== 'constructor'));
+  // A private field holding a function (`private getSize = () => ...`) is as hidden as a private method.
+  return Boolean(cls?.methods?.some((m) => m.name === member && m.private && m.kind !== 'constructor') || cls?.fields?.some((f) => f.name === member && f.private));
 }
 
 export function planFile(report: FileReport, options: PlanOptions): FilePlan {

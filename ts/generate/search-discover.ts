@@ -205,9 +205,10 @@ function members(value: object, code: string): Array<{ value: unknown; code: str
   return out;
 }
 
+/** Whether every planned method of a class is on its prototype, or is an instance field (each instance holds it). */
 function plannedMethodsExist(t: SpecTarget, ctor: (...a: unknown[]) => unknown): boolean {
   const proto = (ctor as { prototype?: Record<string, unknown> }).prototype;
-  return (t.methods ?? []).every((m) => typeof proto?.[m.name] === 'function');
+  return (t.methods ?? []).every((m) => m.field || typeof proto?.[m.name] === 'function');
 }
 
 /** Walks a module's exports: each function or class no planned target reaches becomes a target. */
@@ -310,8 +311,11 @@ function asFoundAtRunTime(t: SpecTarget, hit: { value: (...a: unknown[]) => unkn
     return on ? { ...t, access: [{ code: on.code, get: () => hit.value }], self: on.self } : null;
   }
   // A planned class whose method names are not its prototype's (`X.prototype.label = function X$label`): the
-  // methods the prototype has, with the facts of their code.
-  if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) return { ...t, methods: classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, at.join).methods };
+  // methods the prototype has, with the facts of their code; planned instance fields stay (no prototype holds them).
+  if (t.kind === 'class' && !plannedMethodsExist(t, hit.value)) {
+    const fields = t.methods?.filter((m) => m.field) ?? [];
+    return { ...t, methods: [...fields, ...(classTarget({ id: t.id, name: t.name, access: hit.code }, hit.value, at.join).methods ?? [])] };
+  }
   return null;
 }
 

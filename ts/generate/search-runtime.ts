@@ -73,6 +73,8 @@ export interface SpecCallable {
   returns?: TypeShape | null;
   /** A database target's function of another module, there to insert rows before the module's own calls. */
   seeder?: boolean;
+  /** A class's method held by each instance (`measure = () => {...}`, a class field), not by its prototype. */
+  field?: boolean;
 }
 
 export interface SpecTarget extends SpecCallable {

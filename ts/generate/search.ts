@@ -66,7 +66,8 @@ export interface Target {
   async: boolean;
   params: SearchParam[];
   report: FunctionReport | null;
-  methods: Array<{ name: string; fn: FunctionPlan; report: FunctionReport | undefined; params: SearchParam[] }>;
+  /** `field`: the method is an instance field holding a function (`measure = () => {...}`), not on the prototype. */
+  methods: Array<{ name: string; fn: FunctionPlan; report: FunctionReport | undefined; params: SearchParam[]; field?: boolean }>;
   /** A database target (database-target.ts): its methods are the module's functions that take a database handle. */
   database?: DatabaseMethod[];
   /** A class whose constructor is private: its instances come from this call (a static factory), not `new`. */
@@ -177,7 +178,7 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
         targets.push(target);
       }
       target.functions.push(planned);
-      target.methods.push({ name: method.name, fn: planned, report: fn, params: paramsOf(fn) });
+      target.methods.push({ name: method.name, fn: planned, report: fn, params: paramsOf(fn), field: instanceField(report, target.name, method.name) });
       return;
     }
     const base = exportPathOf(fn, planned);
@@ -203,6 +204,12 @@ export function buildTargets(plan: FilePlan, report: FileReport, typescript: boo
   return targets;
 }
 
+/** Whether a class's member is an instance field (`produce = (base) => ...`): each instance holds it, no prototype does. */
+function instanceField(report: FileReport, className: string, member: string): boolean {
+  const cls = (report.classes ?? []).find((c) => c.name === className);
+  return Boolean(cls?.fields?.some((f) => f.name === member && !f.static));
+}
+
 /** A class built by its static factory: the call, and the class itself (the walk must not take it as a new target). */
 function factorySource(t: Target): string {
   if (!t.construct) return '';
@@ -219,7 +226,7 @@ function lineSource(t: Target): string {
 function classSource(t: Target, typescript: boolean): string {
   // The planner's constructor arguments are the constructor's, not a factory's.
   const ctorArgs = t.construct ? [] : (t.functions[0]?.access.constructorArgs ?? []);
-  const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}, ${callableSource(m.report, m.params, typescript, { planned: m.fn })} }`);
+  const methods = t.methods.map((m) => `{ name: ${JSON.stringify(m.name)}, async: ${m.fn.async}${m.field ? ', field: true' : ''}, ${callableSource(m.report, m.params, typescript, { planned: m.fn })} }`);
   return `${callableSource(t.report, t.params, typescript, { ctorArgs })}, methods: [${methods.join(', ')}]`;
 }
 
