@@ -127,6 +127,8 @@ export const CALLBACKS: Array<[string, (...a: unknown[]) => unknown]> = [
   ["(value, next) => (typeof next === 'function' ? next(null, value) : value)", (value, next) => (typeof next === 'function' ? (next as (e: null, v: unknown) => unknown)(null, value) : value)],
 ];
 
+/** The comparator of CALLBACKS (`(a, b) => (a < b ? -1 : ...)`). */
+const COMPARATOR = CALLBACKS.findIndex(([code]) => code.startsWith('(a, b) => (a < b'));
 /** The Node-style worker of CALLBACKS (it calls the continuation it is given). */
 export const CONTINUATION = CALLBACKS.length - 1;
 /** The callback of CALLBACKS that throws. */
@@ -166,8 +168,10 @@ export function callbacksFor(shape: TypeShape): Array<(...a: unknown[]) => unkno
       return false;
     }
   });
-  // A callback that throws fits every declared return type (it never returns one).
-  if (fitting.length) return [...fitting.filter((f) => CODE.get(f) !== CALLBACKS[FAILING][0]), callback(FAILING)];
+  // A callback that throws fits every declared return type (it never returns one), but alone it reaches only the
+  // code's error handling: a callback returning a typical value of the type comes first then.
+  const returning = fitting.filter((f) => CODE.get(f) !== CALLBACKS[FAILING][0]);
+  if (returning.length) return [...returning, callback(FAILING)];
   const value = typicalOf(returns);
   const code = toCode(value);
   if (code === null) return generic();
@@ -187,9 +191,32 @@ function typeable(f: (...a: unknown[]) => unknown, shape: TypeShape): boolean {
   if (shape.kind !== 'function') return true;
   const rest = shape.params.some((p) => p.rest);
   if (!rest && f.length > shape.params.length) return false;
-  if (CODE.get(f) !== CALLBACKS[0][0]) return true;
+  if (CODE.get(f) === CALLBACKS[COMPARATOR][0]) return comparable(shape.params);
+  // The Node-style worker returns its first argument when it is given no continuation, as the identity does (what a
+  // `void` function type returns is never checked).
+  if ((CODE.get(f) !== CALLBACKS[0][0] && CODE.get(f) !== CALLBACKS[CONTINUATION][0]) || shape.returns.kind === 'void') return true;
   const first = shape.params[0]?.shape;
   return !first || vague(first) || vague(shape.returns) || JSON.stringify(first) === JSON.stringify(shape.returns);
+}
+
+/** Whether a value of this parameter may be possibly undefined or null (tsc refuses `<` on it). */
+function nullish(p: { shape: TypeShape; optional: boolean }): boolean {
+  const kinds = p.shape.kind === 'union' ? p.shape.types.map((t) => t.kind) : [p.shape.kind];
+  return p.optional || kinds.some((k) => k === 'undefined' || k === 'null' || k === 'void');
+}
+
+/**
+ * Whether tsc takes the comparator's `a < b` on the first two declared parameters: both `any`, or both of one type
+ * that is neither `unknown` nor possibly undefined (`(element: Element, entry: ResizeObserverEntry) => number` is
+ * no comparator's type, nor `(a: number, b: string) => number`).
+ */
+function comparable(params: Array<{ shape: TypeShape; optional: boolean; rest: boolean }>): boolean {
+  const two = params.length === 1 && params[0].rest && params[0].shape.kind === 'array' ? [{ ...params[0], shape: params[0].shape.element }, { ...params[0], shape: params[0].shape.element }] : params.slice(0, 2);
+  if (two.length < 2) return false;
+  const [a, b] = two.map((p) => (p.rest && p.shape.kind === 'array' ? { ...p, shape: p.shape.element, optional: false } : p));
+  if (a.shape.kind === 'any' || b.shape.kind === 'any') return true;
+  if (a.shape.kind === 'unknown' || nullish(a) || nullish(b)) return false;
+  return JSON.stringify(a.shape) === JSON.stringify(b.shape);
 }
 
 /* ------------------------------------------------------------------ typical and second values */
