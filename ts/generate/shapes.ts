@@ -33,7 +33,7 @@ export function searchParam(param: ParamInfo, usage: ParamUsage | undefined): Se
   // A typed array is a name the core leaves unresolved, but the search knows its values (typed-arrays.ts).
   if (param.shape?.kind === 'unresolved' && typedArrayClass(param.shape.text)) return { ...base, shape: param.shape, inferred: false };
   if (param.shape && !isOpaque(param.shape) && !(isVague(param.shape) && param.inferred)) return { ...base, shape: param.shape, inferred: false };
-  if (param.inferred) return { ...base, shape: withDomain(param.inferred, param), inferred: true, declared: param.shape ?? null };
+  if (param.inferred) return { ...base, shape: calledWithAnything(withDomain(param.inferred, param)), inferred: true, declared: param.shape ?? null };
   if (param.shape) return { ...base, shape: param.shape, inferred: false };
   return { ...base, shape: param.rest ? { kind: 'array', element: ANY, readonly: false } : ANY, inferred: true };
 }
@@ -48,6 +48,16 @@ function withDomain(inferred: TypeShape, param: ParamInfo): TypeShape {
   const primitive = ['string', 'number', 'boolean'];
   if ((param.shape && !isVague(param.shape)) || !kind || !primitive.includes(kind) || !primitive.includes(inferred.kind) || inferred.kind === kind) return inferred;
   return { kind: 'union', types: [inferred, { kind } as TypeShape] };
+}
+
+/**
+ * A parameter the code calls (the core infers `() => any` from `recipe(draft)`, knowing nothing of the arguments):
+ * the call's arity is unknown, so callbacks of any arity fit it (`(value) => value` reaches the code that tests what
+ * the callback gave back), not only those of none.
+ */
+function calledWithAnything(shape: TypeShape): TypeShape {
+  if (shape.kind !== 'function' || shape.params.length > 0) return shape;
+  return { ...shape, params: [{ name: 'args', optional: false, rest: true, shape: { kind: 'array', element: ANY, readonly: false } }] };
 }
 
 /** Whether a constant is a bigint (its `literal` is the decimal text, its `code` is not a quoted string). */
