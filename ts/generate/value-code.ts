@@ -59,8 +59,19 @@ function numberCode(value: number): string {
   return String(value);
 }
 
-/** JavaScript source text that rebuilds `value`, or null when it cannot (class instances, symbols, cycles). */
+/**
+ * JavaScript source text that rebuilds `value`, or null when it cannot (class instances, symbols, cycles, and values
+ * that cannot be read any more: a revoked proxy, such as a draft a callback was given, throws on every look).
+ */
 export function toCode(value: unknown, depth = 0, seen: Set<object> = new Set()): string | null {
+  try {
+    return codeOf(value, depth, seen);
+  } catch {
+    return null;
+  }
+}
+
+function codeOf(value: unknown, depth: number, seen: Set<object>): string | null {
   if (depth > 8) return null;
   switch (typeof value) {
     case 'undefined':
