@@ -275,7 +275,7 @@ export class TargetSearch {
    * hide it). A few of them join the suite after the set cover, those at the code's constants first.
    */
   private noteOutput(ran: Ran, fresh: boolean): void {
-    if (ran.throws || ran.exit !== null || ran.steps.some((st) => st.outcome.kind === 'timeout')) return;
+    if (ran.unreadable || ran.throws || ran.exit !== null || ran.steps.some((st) => st.outcome.kind === 'timeout')) return;
     const sig = signature(ran);
     if (this.outputs.has(sig)) return;
     this.outputs.add(sig);
@@ -283,6 +283,8 @@ export class TargetSearch {
   }
 
   private consider(cand: Candidate, ran: Ran): void {
+    // A run the search could not look at is no test, not even a boundary case's (see Runner.runOnce).
+    if (ran.unreadable) return;
     harvest(ran, this.target.kind === 'class', [SHARED, ...(this.target.kind === 'class' ? this.methods.map((m) => this.ctx(m)) : [this.ctx(this.target)])]);
     if (ran.exit !== null) {
       this.result.exits.push(`${describeCall(this.target, cand)} calls process.exit(${ran.exit})`);

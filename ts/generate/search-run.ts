@@ -71,6 +71,8 @@ export interface Ran {
   watched?: string;
   /** The run drew from Math.random (pinned to a fixed sequence while it ran: search-random.ts). */
   random?: boolean;
+  /** What the run returned or was given could not be looked at (see runOnce): nothing of it can be a test. */
+  unreadable?: true;
 }
 
 /** A callback argument of a recording run, wrapped to count its calls as `vi.fn` will in the test. */
@@ -116,6 +118,21 @@ type Raw = { ok: true; value: unknown; async: boolean; iterated?: 'sync' | 'asyn
 
 /** Items a returned iterator yields at most to be asserted by them (past that it is asserted as an object). */
 const MAX_ITEMS = 64;
+
+/** A value the search's look at it breaks (see Runner.runOnce). */
+class Unreadable extends Error {}
+
+/** Whether the members the search reads of a returned value (`then`, `next`, the iterator symbols) can be read. */
+function lookable(value: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return true;
+  try {
+    const v = value as { then?: unknown; next?: unknown; [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+    void [v.then, v.next, v[Symbol.iterator], v[Symbol.asyncIterator]];
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A returned iterator (a generator's, an async generator's, an iterator object: it has `next`), and which kind. */
 function iteratorKind(value: unknown): 'sync' | 'async' | null {
@@ -395,8 +412,16 @@ export class Runner {
 
   /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
   private async invoke(run: () => unknown, key = '', iterate = true): Promise<Raw> {
+    let value: unknown;
     try {
-      const value = run();
+      value = run();
+    } catch (error) {
+      return { ok: false, error, async: false };
+    }
+    // Looking at what the call returned is the search's own act, not the call: a result that throws when it is
+    // looked at (a proxy's `get` trap) is no throw of the call (runOnce leaves such a candidate out).
+    if (!lookable(value)) throw new Unreadable();
+    try {
       if (value && typeof (value as { then?: unknown }).then === 'function') {
         const started = performance.now();
         const r = await settle(value, this.settleMsOf(key));
@@ -628,9 +653,20 @@ export class Runner {
   }
 
   /** One run of a candidate with Math.random pinned (search-random.ts): the same values on every run. */
+  /**
+   * One run of a candidate. What the code returned or was given may break the search's own look at it (a proxy whose
+   * `get` trap throws, a revoked one): that candidate counts as reaching nothing (it cannot be written as a test),
+   * and the target's search goes on.
+   */
   async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
-    const { value, drew } = await withPinnedRandom(() => this.runPinned(cand, record, measure));
-    return drew ? { ...value, random: true } : value;
+    try {
+      const { value, drew } = await withPinnedRandom(() => this.runPinned(cand, record, measure));
+      return drew ? { ...value, random: true } : value;
+    } catch (error) {
+      if (error instanceof ExitCalled) throw error;
+      if (measure) this.init.coverage.take();
+      return { cand, blocks: new Set(), steps: [], state: null, throws: true, exit: null, unreadable: true };
+    }
   }
 
   private async runPinned(cand: Candidate, record: boolean, measure: boolean): Promise<Ran> {

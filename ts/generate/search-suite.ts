@@ -207,6 +207,7 @@ async function record(s: TargetSearch, chosen: Ran[]): Promise<void> {
     s.log({ t: 'r', f: target.id, n: k });
     const a = await s.runner.runOnce(r.cand, true);
     const b = await asOnAnotherMachine(() => s.runner.runOnce(r.cand, true));
+    if (a.unreadable || b.unreadable) continue;
     if (!agree(a, b)) {
       result.nondeterministic++;
       keepAgreed(a, b);
