@@ -119,8 +119,34 @@ type Raw = { ok: true; value: unknown; async: boolean; iterated?: 'sync' | 'asyn
 /** Items a returned iterator yields at most to be asserted by them (past that it is asserted as an object). */
 const MAX_ITEMS = 64;
 
-/** A value the search's look at it breaks (see Runner.runOnce). */
+/** A value the search's look at it breaks (see unreadableRun). */
 class Unreadable extends Error {}
+
+/**
+ * The call itself: what it returned, or what it threw. Looking at the result is the search's act, not the call's: a
+ * result that throws when it is looked at is no throw of the call (Unreadable, see unreadableRun).
+ */
+function callOnce(run: () => unknown): { value: unknown } | { error: unknown } {
+  let value: unknown;
+  try {
+    value = run();
+  } catch (error) {
+    return { error };
+  }
+  if (!lookable(value)) throw new Unreadable();
+  return { value };
+}
+
+/**
+ * A run whose values broke the search's own look at them (a proxy whose `get` trap throws, a revoked one: a draft a
+ * callback was given): it reaches nothing, as it cannot be written as a test, and the target's search goes on. Its
+ * blocks are taken away from the next candidate's.
+ */
+function unreadableRun(cand: Candidate, error: unknown, coverage: Coverage | null): Ran {
+  if (error instanceof ExitCalled) throw error;
+  coverage?.take();
+  return { cand, blocks: new Set(), steps: [], state: null, throws: true, exit: null, unreadable: true };
+}
 
 /** Whether the members the search reads of a returned value (`then`, `next`, the iterator symbols) can be read. */
 function lookable(value: unknown): boolean {
@@ -412,15 +438,9 @@ export class Runner {
 
   /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
   private async invoke(run: () => unknown, key = '', iterate = true): Promise<Raw> {
-    let value: unknown;
-    try {
-      value = run();
-    } catch (error) {
-      return { ok: false, error, async: false };
-    }
-    // Looking at what the call returned is the search's own act, not the call: a result that throws when it is
-    // looked at (a proxy's `get` trap) is no throw of the call (runOnce leaves such a candidate out).
-    if (!lookable(value)) throw new Unreadable();
+    const called = callOnce(run);
+    if ('error' in called) return { ok: false, error: called.error, async: false };
+    const { value } = called;
     try {
       if (value && typeof (value as { then?: unknown }).then === 'function') {
         const started = performance.now();
@@ -653,19 +673,13 @@ export class Runner {
   }
 
   /** One run of a candidate with Math.random pinned (search-random.ts): the same values on every run. */
-  /**
-   * One run of a candidate. What the code returned or was given may break the search's own look at it (a proxy whose
-   * `get` trap throws, a revoked one): that candidate counts as reaching nothing (it cannot be written as a test),
-   * and the target's search goes on.
-   */
+  /** One run of a candidate; one whose values break the search's look at them reaches nothing (unreadableRun). */
   async runOnce(cand: Candidate, record: boolean, measure = true): Promise<Ran> {
     try {
       const { value, drew } = await withPinnedRandom(() => this.runPinned(cand, record, measure));
       return drew ? { ...value, random: true } : value;
     } catch (error) {
-      if (error instanceof ExitCalled) throw error;
-      if (measure) this.init.coverage.take();
-      return { cand, blocks: new Set(), steps: [], state: null, throws: true, exit: null, unreadable: true };
+      return unreadableRun(cand, error, measure ? this.init.coverage : null);
     }
   }
 
