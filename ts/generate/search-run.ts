@@ -16,6 +16,7 @@ import { CODE, RealDate, subclassContent, tag, toCode } from './value-code';
 import { CALLBACK_ERRORS, clone } from './value-shapes';
 import { restartRandom, withPinnedRandom } from './search-random';
 import { CTOR_STEP } from './emit-spies';
+import { SettleTimes } from './settle-times';
 
 /** `process.exit` called by the code under test (the search replaces it while a call runs). */
 export class ExitCalled extends Error {
@@ -26,14 +27,6 @@ export class ExitCalled extends Error {
 
 /** Calls beyond the first that made an object of the same kind, kept to start its sequences from. */
 const MORE_FACTORY_CALLS = 5;
-/**
- * How long a promise of a call that once never settled is waited for at least: once a method's promise did not settle
- * within the settle time, its later promises wait three times the slowest one of it that settled, not less than this,
- * and not more than the settle time (a throttle or a queue whose promises wait on something that never comes would
- * cost the full settle time on every call of it).
- */
-export const SHORT_SETTLE_MS = 100;
-
 /** Methods of a sequence's object whose returned objects or functions are explored (search-returned.ts). */
 const MAX_CHAINED = 3;
 
@@ -423,18 +416,11 @@ export class Runner {
   /** Whether recording runs observe the instance (sizes, iteration, observer methods); off after observing hung. */
   observing = true;
 
-  constructor(readonly init: RunnerInit) {}
-
-  /** Per method (`''` for the target itself, `new` for a sequence's construction): the slowest promise that settled. */
-  private readonly settled = new Map<string, number>();
-  /** Methods one of whose promises never settled. */
-  private readonly unsettled = new Set<string>();
-
-  /** How long a promise of `key`'s call is waited for (shorter once one of its promises never settled). */
-  private settleMsOf(key: string): number {
-    if (!this.unsettled.has(key)) return this.init.settleMs;
-    return Math.min(this.init.settleMs, Math.max(SHORT_SETTLE_MS, 3 * (this.settled.get(key) ?? 0)));
+  private readonly settleTimes: SettleTimes;
+  constructor(readonly init: RunnerInit) {
+    this.settleTimes = new SettleTimes(init.settleMs); // how long each method's promises are waited for
   }
+
 
   /** Calls with as little of our own code as possible between the coverage takes (a take's cost grows with it). */
   private async invoke(run: () => unknown, key = '', iterate = true): Promise<Raw> {
@@ -444,12 +430,12 @@ export class Runner {
     try {
       if (value && typeof (value as { then?: unknown }).then === 'function') {
         const started = performance.now();
-        const r = await settle(value, this.settleMsOf(key));
+        const r = await settle(value, this.settleTimes.waitMs(key));
         if (r.kind === 'timeout') {
-          this.unsettled.add(key);
+          this.settleTimes.neverSettled(key);
           return { timeout: true };
         }
-        this.settled.set(key, Math.max(this.settled.get(key) ?? 0, performance.now() - started));
+        this.settleTimes.settled(key, performance.now() - started);
         return r.kind === 'rejects' ? { ok: false, error: r.value, async: true } : { ok: true, value: r.value, async: true };
       }
       // A generator's body runs as it is iterated: what it yields is its result (and its coverage).
@@ -472,9 +458,9 @@ export class Runner {
       for (;;) {
         let step: IteratorResult<unknown>;
         if (async) {
-          const r = await settle(it.next(), this.settleMsOf(key));
+          const r = await settle(it.next(), this.settleTimes.waitMs(key));
           if (r.kind === 'timeout') {
-            this.unsettled.add(key);
+            this.settleTimes.neverSettled(key);
             return { timeout: true };
           }
           if (r.kind === 'rejects') return { ok: false, error: r.value, async, iterated: kind };
