@@ -94,6 +94,14 @@ pub fn finish(
         } else {
             None
         };
+        if let Some(first) = module
+            .types
+            .overloads
+            .get(&pending.node_start)
+            .and_then(|o| o.first())
+        {
+            called_as_overload(function, first, &module, &mut resolver);
+        }
     }
 
     // Classes declared with `class`, in the visitor's order (one ClassFacts per ClassReport).
@@ -172,6 +180,37 @@ pub fn finish(
         })
         .collect();
     (shape.format, reexports)
+}
+
+/// A function declared with overloads is called as its first overload says (callers cannot call the implementation's
+/// own signature, and the first overload is the form its author put forward): its parameters and return type become
+/// that overload's. Only with the type model: plain analysis keeps the implementation's parameters (overloads are
+/// collected only then).
+fn called_as_overload(
+    function: &mut FunctionReport,
+    overload: &super::syntax::Overload,
+    module: &Module,
+    resolver: &mut Shapes,
+) {
+    if resolver.0.is_none() {
+        return;
+    }
+    let type_params = super::syntax::bound_type_params(&overload.type_params, &overload.types);
+    function.params = overload
+        .params
+        .iter()
+        .zip(&overload.types)
+        .map(|(param, ty)| Param {
+            shape: ty
+                .as_ref()
+                .and_then(|t| resolver.shape_generic(t, module, &type_params)),
+            ..param.clone()
+        })
+        .collect();
+    function.returns = overload
+        .returns
+        .as_ref()
+        .and_then(|r| resolver.shape_generic(r, module, &type_params));
 }
 
 /// The resolver when the type model was asked for; without it every shape is `None`.

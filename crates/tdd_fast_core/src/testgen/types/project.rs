@@ -13,7 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::syntax::{self, FileTypes};
@@ -224,7 +224,24 @@ pub fn resolve_specifier(from: &Path, specifier: &str) -> Option<PathBuf> {
             .into_iter()
             .find_map(resolve_base);
     }
-    resolve_base(from.parent()?.join(specifier))
+    resolve_base(lexical(&from.parent()?.join(specifier)))
+}
+
+/// `a/lib/..` as `a`: a path ending in `..` (`import type { T } from '..'`) has no file name to resolve.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(component);
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The file `base` names as an import does: itself, with TypeScript's extension for a `.js` one, with an extension,

@@ -143,6 +143,131 @@ pub struct FileTypes {
     /// `export = X` (CommonJS-style declaration files).
     pub export_assignment: Option<String>,
     pub reexports: Vec<ReExportDecl>,
+    /// The overload signatures of a function or method, by the span start of its implementation (the function node
+    /// with the body): callers may only pass what one of them declares (see [`Overload`]).
+    pub overloads: HashMap<u32, Vec<Overload>>,
+}
+
+/// One overload signature (`function f(a: string): X;` before `function f(...args: any[]) { ... }`): the
+/// implementation's own signature is not callable from outside, so a test calls the function as an overload says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overload {
+    /// The parameters as the report writes them (name, annotation text, optional, rest), shapes still to resolve.
+    pub params: Vec<crate::model::Param>,
+    /// Each parameter's annotation, aligned with `params`.
+    pub types: Vec<Option<TypeExpr>>,
+    pub returns: Option<TypeExpr>,
+    pub type_params: Vec<TypeParam>,
+}
+
+/// The overload a bodiless function declares.
+fn overload_of(f: &Function<'_>, text: &str) -> Overload {
+    let lowered = lower_params(&f.params, text);
+    let texts = f
+        .params
+        .items
+        .iter()
+        .map(|p| p.type_annotation.as_ref())
+        .chain(f.params.rest.iter().map(|r| r.type_annotation.as_ref()))
+        .map(|t| t.map(|t| source(text, t.type_annotation.span()).to_string()));
+    let params = lowered
+        .iter()
+        .zip(texts)
+        .map(|(p, ty)| crate::model::Param {
+            name: p.name.clone(),
+            r#type: ty,
+            optional: p.optional,
+            default_value: None,
+            rest: p.rest,
+            shape: None,
+            inferred: None,
+            default_case: None,
+            domain: None,
+        })
+        .collect();
+    Overload {
+        params,
+        types: lowered.into_iter().map(|p| p.ty).collect(),
+        returns: f
+            .return_type
+            .as_ref()
+            .map(|t| lower(&t.type_annotation, text)),
+        type_params: lower_type_params(f.type_parameters.as_deref(), text),
+    }
+}
+
+/// Overloads gathered while walking a run of declarations of one name: bodiless ones are held until the declaration
+/// with a body (the implementation) takes them; anything else in between drops them.
+#[derive(Default)]
+struct OverloadRun {
+    name: Option<String>,
+    held: Vec<Overload>,
+}
+
+impl OverloadRun {
+    fn see(
+        &mut self,
+        name: &str,
+        f: &Function<'_>,
+        text: &str,
+        out: &mut HashMap<u32, Vec<Overload>>,
+    ) {
+        if self.name.as_deref() != Some(name) {
+            self.name = Some(name.to_string());
+            self.held.clear();
+        }
+        if f.body.is_none() {
+            self.held.push(overload_of(f, text));
+        } else {
+            if !self.held.is_empty() {
+                out.insert(f.span.start, std::mem::take(&mut self.held));
+            }
+            self.name = None;
+        }
+    }
+
+    fn other(&mut self) {
+        self.name = None;
+        self.held.clear();
+    }
+}
+
+/// The overloads of a class's constructor and methods, by their implementation's function node.
+fn class_overloads(class: &Class<'_>, text: &str, out: &mut HashMap<u32, Vec<Overload>>) {
+    let mut run = OverloadRun::default();
+    for element in &class.body.body {
+        match element {
+            ClassElement::MethodDefinition(m) => {
+                let name = format!(
+                    "{}{}",
+                    if m.r#static { "static " } else { "" },
+                    key_name(&m.key, text)
+                );
+                run.see(&name, &m.value, text, out);
+            }
+            _ => run.other(),
+        }
+    }
+}
+
+/// The function a top-level statement declares (plain, exported, or the default export), with its name.
+fn declared_function<'b, 'a>(statement: &'b Statement<'a>) -> Option<(String, &'b Function<'a>)> {
+    let f = match statement {
+        Statement::FunctionDeclaration(f) => f,
+        Statement::ExportDeclaration(e) => match &e.declaration {
+            Declaration::FunctionDeclaration(f) => f,
+            _ => return None,
+        },
+        Statement::ExportDefaultDeclaration(e) => match &e.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => f,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let name =
+        f.id.as_ref()
+            .map_or_else(|| "default".to_string(), |id| id.name.to_string());
+    Some((name, f))
 }
 
 impl FileTypes {
@@ -734,6 +859,7 @@ fn collect_declaration(
             names.push(e.id.name.to_string());
         }
         Declaration::ClassDeclaration(c) => {
+            class_overloads(c, text, &mut out.overloads);
             if let Some(id) = &c.id {
                 out.decls.insert(
                     format!("{prefix}{}", id.name),
@@ -800,7 +926,12 @@ fn collect_statements(
     top: bool,
     out: &mut FileTypes,
 ) {
+    let mut run = OverloadRun::default();
     for statement in statements {
+        match declared_function(statement) {
+            Some((name, f)) => run.see(&name, f, text, &mut out.overloads),
+            None => run.other(),
+        }
         match statement {
             Statement::ImportDeclaration(import) if top => {
                 let from = import.source.value.to_string();
@@ -865,6 +996,7 @@ fn collect_statements(
                         Some(name)
                     }
                     ExportDefaultDeclarationKind::ClassDeclaration(c) => {
+                        class_overloads(c, text, &mut out.overloads);
                         let name =
                             c.id.as_ref()
                                 .map_or_else(|| "default".to_string(), |id| id.name.to_string());

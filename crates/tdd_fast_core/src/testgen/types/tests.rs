@@ -536,3 +536,85 @@ fn plain_analysis_reads_no_other_file_and_leaves_shapes_null() {
     assert!(deps[0].0.ends_with("index.ts"), "{deps:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_function_with_overloads_is_called_as_its_first_overload() {
+    let code = "
+export function pick(key: string): string;
+export function pick(key: string, fallback: number): number;
+export function pick(...args: any[]): unknown { return args[0]; }
+export class When {
+  constructor(year: number, month: number);
+  constructor(era: string, year: number, month: number);
+  constructor(...args: any[]) {}
+  static of<T extends string>(unit: T): When;
+  static of(unit: number, scale: number): When;
+  static of(...args: any[]): When { return new When(1, 2); }
+}";
+    let report = analyze(code);
+    let function = |name: &str| report.functions.iter().find(|f| f.name == name).unwrap();
+    let pick = function("pick");
+    assert_eq!(pick.params.len(), 1);
+    assert_eq!(pick.params[0].name, "key");
+    assert_eq!(pick.params[0].r#type.as_deref(), Some("string"));
+    assert_eq!(
+        serde_json::to_value(&pick.params[0].shape).unwrap(),
+        json!({"kind": "string"})
+    );
+    assert_eq!(
+        serde_json::to_value(&pick.returns).unwrap(),
+        json!({"kind": "string"})
+    );
+    // The implementation's metrics still count its own parameters.
+    assert_eq!(pick.metrics.params, 1);
+    let of = function("When.of");
+    assert_eq!(
+        serde_json::to_value(&of.params[0].shape).unwrap(),
+        json!({"kind": "string"})
+    );
+    let class = &report.classes[0];
+    let names: Vec<&str> = class
+        .constructor_params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["year", "month"]);
+    assert_eq!(
+        serde_json::to_value(&class.constructor_params[1].shape).unwrap(),
+        json!({"kind": "number"})
+    );
+    // Plain analysis keeps the implementation's parameters (it collects no overloads).
+    let plain = analyze_text(
+        code,
+        "src/fixture.ts",
+        Language::Ts,
+        &AnalyzeOptions::default(),
+    );
+    assert_eq!(plain.functions[0].params[0].name, "args");
+}
+
+#[test]
+fn a_namespace_imported_from_the_parent_folder_resolves() {
+    let dir = std::env::temp_dir().join(format!("tdd-fast-types-{}-parent", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src/lib")).unwrap();
+    std::fs::write(
+        dir.join("src/index.ts"),
+        "export namespace Clock { export type Options = { overflow?: 'constrain' | 'reject' }; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/lib/add.ts"),
+        "import type { Clock } from '..';\nexport function add(overflow: NonNullable<Clock.Options['overflow']>) { return overflow; }\n",
+    )
+    .unwrap();
+    let files = batch(&dir);
+    assert_eq!(
+        shape_in(&files, "src/lib/add.ts", "add", 0),
+        json!({"kind": "union", "types": [
+            {"kind": "literal", "value": "constrain", "code": "'constrain'"},
+            {"kind": "literal", "value": "reject", "code": "'reject'"}
+        ]})
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
