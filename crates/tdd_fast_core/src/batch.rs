@@ -588,8 +588,10 @@ fn analyze_candidates(
         })
         .collect();
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // One file per job: with larger pieces the thread holding the largest files keeps them while the other idles.
     let mut outcomes: Vec<(usize, Outcome)> = order
         .par_iter()
+        .with_max_len(1)
         .map(|&(_, i)| (i, &candidates[i]))
         .map(|(i, candidate)| {
             let shown = source::display_path(&candidate.path, &options.root);
