@@ -13,6 +13,7 @@ import { planFile, type FilePlan, type Scenario } from './plan';
 import { nearestConfig, tsconfigOnlyImports } from './project-config';
 import { recordFile, searchAndEmitBatch, verifyRecorded, type PendingRecord, type RecordJob, type RecordOptions, type RecordSummary } from './record';
 import { barrelReport } from './barrel-report';
+import { exportsValues } from './exports-values';
 import { reexportsOwnCode } from './reexported-files';
 import { renderFile } from './render';
 import { sweepLeftovers } from './search-temp';
@@ -206,8 +207,9 @@ async function planned(report: FileReport, root: string, options: GenerateOption
 function nothingToTest(plan: FilePlan, report: FileReport, record: boolean, where: { file: string; root: string }): boolean {
   if (plan.functions.length > 0) return false;
   if (!record) return true;
-  // A barrel (only `export ... from` lines) has no function of its own, but the module exports the re-exported ones.
-  if (report.functions.length === 0 && !reexportsOwnCode(report, where.root)) return true;
+  // A barrel (only `export ... from` lines) has no function of its own, but the module exports the re-exported ones;
+  // a module can also export a function a call made while it loaded (exports-values.ts).
+  if (report.functions.length === 0 && !reexportsOwnCode(report, where.root) && !exportsValues(where.file, report)) return true;
   return report.moduleFormat === 'esm' && !hasExportStatement(where.file);
 }
 

@@ -23,6 +23,7 @@ import { callableSource, factsSource, searchParams } from './search-facts';
 import { findMakers, makersSource, moduleFactsSource, moduleTokens, type Makers } from './search-makers';
 import { searchParam, type SearchParam } from './shapes';
 import { quote } from './value-code';
+import { exportsValues } from './exports-values';
 import { reexportsOwnCode } from './reexported-files';
 import { databaseSetupSource, databaseTargetSource, type DatabaseMethod, type DatabaseSetup } from './database-target';
 
@@ -457,7 +458,7 @@ export async function runSearchBatch(jobs: SearchJob[], options: SearchRunOption
   const flat: Flat[] = jobs.flatMap((job, j) => job.targets.map((target) => ({ job: j, target, id: `${j}.${target.id}` })));
   // A module without planned targets is still loaded and walked (search-discover.ts) when the core saw code in it or
   // it re-exports code of its package (a barrel).
-  if (flat.length === 0 && !jobs.some((j) => j.report && (j.report.functions.length || reexportsOwnCode(j.report, options.root)))) return outcomes;
+  if (flat.length === 0 && !jobs.some((j) => j.report && (j.report.functions.length || reexportsOwnCode(j.report, options.root) || exportsValues(j.file, j.report)))) return outcomes;
   const fail = (f: Flat, why: string) => outcomes[f.job].failed.set(f.target.id, why);
   const typescript = jobs.some((j) => j.typescript);
   // The search file and its logs live in a temporary folder of this process, never in the user's tree.
