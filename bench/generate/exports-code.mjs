@@ -18,13 +18,16 @@ const require = createRequire(import.meta.url);
 const HOPS = 3;
 const DECLARATION = /\.d\.([cm]?)ts$/;
 
-/** The code file of a re-export target (a `.d.ts` stands for the script beside it), or null outside the package. */
-function codeFile(resolved) {
+/**
+ * The code file of a re-export target (a `.d.ts` stands for the script beside it), or null outside the package or
+ * when no such file exists.
+ */
+export function codeFile(resolved) {
   if (resolved.split(path.sep).includes('node_modules')) return null;
   const declaration = DECLARATION.exec(resolved);
-  if (!declaration) return fs.existsSync(resolved) ? resolved : null;
-  const base = resolved.slice(0, -declaration[0].length);
-  return [`${base}.${declaration[1]}js`, `${base}.${declaration[1]}ts`, `${base}.js`, `${base}.ts`].find((c) => fs.existsSync(c)) ?? null;
+  const base = declaration ? resolved.slice(0, -declaration[0].length) : null;
+  const candidates = base ? [`${base}.${declaration[1]}js`, `${base}.${declaration[1]}ts`, `${base}.js`, `${base}.ts`] : [resolved];
+  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile()) ?? null;
 }
 
 /**
@@ -139,5 +142,5 @@ function resolveSpecifier(from, specifier) {
   const base = path.resolve(path.dirname(from), specifier);
   const stripped = base.replace(/\.(m|c)?js$/, '');
   const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => stripped + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))];
-  return candidates.map((c) => codeFile(c)).find((c) => c !== null && fs.statSync(c).isFile()) ?? null;
+  return candidates.map((c) => codeFile(c)).find((c) => c !== null) ?? null;
 }

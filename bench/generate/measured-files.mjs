@@ -4,23 +4,10 @@
  * what it re-exports, so those files are measured too; measuring the barrel alone would report its few `require`
  * lines. Files under node_modules are never measured.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { codeFile } from './exports-code.mjs';
 
 const HOPS = 3;
-const DECLARATION = /\.d\.([cm]?)ts$/;
-
-/** A re-export's resolved file (project-relative, as the core reports it) as a source inside the package, or null. */
-function localFile(root, from) {
-  const file = path.resolve(root, from);
-  if (file.split(path.sep).includes('node_modules')) return null;
-  const declaration = DECLARATION.exec(file);
-  // a `.d.ts` stands for the code beside it
-  const candidates = declaration
-    ? ['js', 'ts'].map((ext) => `${file.slice(0, -declaration[0].length)}.${declaration[1]}${ext}`)
-    : [file];
-  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile()) ?? null;
-}
 
 /**
  * The listed files (absolute paths) and, up to three hops, the local files their re-exports name, read from the
@@ -36,7 +23,7 @@ export async function measuredFiles(api, files, root) {
     const next = [];
     for (const report of analysis.files) {
       for (const r of report.reexports ?? []) {
-        const target = localFile(root, r.from);
+        const target = codeFile(path.resolve(root, r.from));
         if (target && !measured.has(target)) {
           measured.add(target);
           next.push(target);
