@@ -1,5 +1,4 @@
 /** Large values as files beside the database: real files in a temp folder, a real SQLite store, a real SIGKILL. */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,8 +7,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../dist/session/migrations';
 import { DEFAULT_FILE_VALUE_CHARS, SessionStore } from '../../dist/session/store';
+import { runAndKill } from './crash-writer';
 
-const FIXTURES = path.join(__dirname, 'fixtures');
 let workDir: string;
 let dbPath: string;
 let blobDir: string;
@@ -247,38 +246,11 @@ describe('large values as files', () => {
   });
 });
 
-/** Runs the crash writer with large values, SIGKILLs it after `killAfter` commits, returns the ids it reported. */
-function runAndKill(killAfter: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(FIXTURES, 'crash-writer.js'), dbPath, 'large'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const committed: number[] = [];
-    let buffered = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const match = /^committed (\d+)$/.exec(line);
-        if (match) committed.push(Number(match[1]));
-      }
-      if (committed.length >= killAfter && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own (code ${code}): ${stderr}`));
-      else resolve(committed);
-    });
-  });
-}
-
 describe('crash safety with values in files', () => {
   it('a writer killed with SIGKILL loses no committed large context or event, and every named file is there', async () => {
     const allCommitted: number[] = [];
     for (const killAfter of [3, 40, 120]) {
-      allCommitted.push(...(await runAndKill(killAfter)));
+      allCommitted.push(...(await runAndKill(dbPath, killAfter, ['large'])));
       const s = open();
       try {
         expect(s.integrityCheck()).toBe('ok');

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../dist/session/migrations';
 import { SessionStore } from '../../dist/session/store';
+import { runAndKill } from './crash-writer';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 let workDir: string;
@@ -42,33 +43,6 @@ function runFixture(script: string, args: string[]): Promise<{ code: number | nu
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Starts the crash writer, SIGKILLs it after `killAfter` commits, and returns the ids it reported as committed. */
-function runAndKill(dbPath: string, killAfter: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(FIXTURES, 'crash-writer.js'), dbPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const committed: number[] = [];
-    let buffered = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const match = /^committed (\d+)$/.exec(line);
-        if (match) committed.push(Number(match[1]));
-      }
-      if (committed.length >= killAfter && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own (code ${code}): ${stderr}`));
-      else resolve(committed);
-    });
   });
 }
 
