@@ -368,56 +368,40 @@ fn object_assign_target(call: &CallExpression<'_>) -> Option<Vec<String>> {
     }
 }
 
-/// The chain of a CommonJS export target: `module.exports` -> `[]`, `exports.a.b` / `module.exports.a.b` -> `[a, b]`.
+/// The chain of a CommonJS export target: `module.exports` (or `module['exports']`) -> `[]`, `exports.a.b` /
+/// `module.exports.a.b` -> `[a, b]`.
 fn commonjs_target(target: &AssignmentTarget<'_>) -> Option<Vec<String>> {
-    fn chain(expression: &Expression<'_>) -> Option<Vec<String>> {
-        match expression.get_inner_expression() {
-            Expression::Identifier(id) if id.name == "exports" => Some(Vec::new()),
-            Expression::StaticMemberExpression(m) => {
-                if let Expression::Identifier(id) = m.object.get_inner_expression() {
-                    if id.name == "module" && m.property.name == "exports" {
-                        return Some(Vec::new());
-                    }
-                }
-                let mut path = chain(&m.object)?;
-                path.push(m.property.name.to_string());
-                Some(path)
+    member_chain(target.as_member_expression()?)
+}
+
+/// The chain an expression names below `exports` / `module.exports`, or None when it names something else.
+fn export_chain(expression: &Expression<'_>) -> Option<Vec<String>> {
+    match expression.get_inner_expression() {
+        Expression::Identifier(id) if id.name == "exports" => Some(Vec::new()),
+        other => member_chain(other.as_member_expression()?),
+    }
+}
+
+/// A member expression's chain below `exports` / `module.exports`; its key is a name or a string literal.
+fn member_chain(member: &MemberExpression<'_>) -> Option<Vec<String>> {
+    let key = match member {
+        MemberExpression::StaticMemberExpression(m) => m.property.name.to_string(),
+        MemberExpression::ComputedMemberExpression(m) => {
+            match m.expression.get_inner_expression() {
+                Expression::StringLiteral(key) => key.value.to_string(),
+                _ => return None,
             }
-            Expression::ComputedMemberExpression(m) => {
-                let Expression::StringLiteral(key) = m.expression.get_inner_expression() else {
-                    return None;
-                };
-                let mut path = chain(&m.object)?;
-                path.push(key.value.to_string());
-                Some(path)
-            }
-            _ => None,
+        }
+        MemberExpression::PrivateFieldExpression(_) => return None,
+    };
+    if let Expression::Identifier(id) = member.object().get_inner_expression() {
+        if id.name == "module" && key == "exports" {
+            return Some(Vec::new());
         }
     }
-    match target {
-        AssignmentTarget::StaticMemberExpression(m) => {
-            if let Expression::Identifier(id) = m.object.get_inner_expression() {
-                if id.name == "module" && m.property.name == "exports" {
-                    return Some(Vec::new());
-                }
-                if id.name == "exports" {
-                    return Some(vec![m.property.name.to_string()]);
-                }
-            }
-            let mut path = chain(&m.object)?;
-            path.push(m.property.name.to_string());
-            Some(path)
-        }
-        AssignmentTarget::ComputedMemberExpression(m) => {
-            let Expression::StringLiteral(key) = m.expression.get_inner_expression() else {
-                return None;
-            };
-            let mut path = chain(&m.object)?;
-            path.push(key.value.to_string());
-            Some(path)
-        }
-        _ => None,
-    }
+    let mut path = export_chain(member.object())?;
+    path.push(key);
+    Some(path)
 }
 
 fn has_this_assignments(f: &Function<'_>) -> bool {
@@ -1248,6 +1232,14 @@ export default function main() {}
             Language::Js,
         );
         assert_eq!(path_of(&helper, "ms.format"), p(&["format"]));
+
+        // Bracket notation, as compilers write it: `module['exports'] = Fraction`, `exports['parse'] = ...`.
+        let bracket = report(
+            "function Fraction(a) {}\nFraction.prototype.add = function (b) {};\nmodule['exports'] = Fraction;\nmodule['exports']['parse'] = function parse(s) {};",
+            Language::Js,
+        );
+        assert_eq!(bracket.classes[0].export_path, p(&[]));
+        assert_eq!(path_of(&bracket, "parse"), p(&["parse"]));
     }
 
     #[test]
